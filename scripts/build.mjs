@@ -1,0 +1,43 @@
+// Builds keyhound: type-checks, bundles the CLI, library and worker with esbuild
+// (one file each, fast start-up for the hook), and precompiles rules/*.yaml into
+// dist/rules.json after validating every file against the schema.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync('schema/rules.schema.json', 'utf8')));
+const files = readdirSync('rules').filter((name) => name.endsWith('.yaml')).sort();
+const specs = files.map((name) => {
+  const spec = parse(readFileSync(`rules/${name}`, 'utf8'));
+  if (!validate(spec)) {
+    console.error(`rules/${name}: ${validate.errors.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
+    process.exit(1);
+  }
+  // Examples are for the test suite and `rules check`; the scanner does not need them.
+  return { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, ...rule }) => ({ ...rule, examples: [] })) };
+});
+writeFileSync('dist/rules.json', JSON.stringify(specs));
+
+execFileSync('npx', ['tsc', '-p', '.', '--emitDeclarationOnly'], { stdio: 'inherit' });
+
+await build({
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'bundle',
+  sourcemap: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies inside an ESM bundle need a require().
+  banner: { js: "import { createRequire as __keyhoundRequire } from 'node:module'; const require = __keyhoundRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+console.log(`built dist/ (${specs.reduce((n, s) => n + s.rules.length, 0)} rules from ${specs.length} files)`);

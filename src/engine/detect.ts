@@ -1,0 +1,109 @@
+/**
+ * The detector: text in, findings out. Pure: no I/O, no git.
+ *
+ * Stage order for every candidate match (read this function to know the whole story):
+ *   prefilter → rule regex → secret group → inline allow → placeholder →
+ *   entropy floor → structural check → allowlists → one finding per span
+ */
+import { CHECKS } from './checks.js';
+import { shannonEntropy } from './entropy.js';
+import { LineIndex } from './lines.js';
+import { isPlaceholder } from './placeholders.js';
+import { buildPrefilter, type Prefilter } from './prefilter.js';
+import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
+
+/** Comments that suppress a finding on their line, ours and those of the tools people move from. */
+const INLINE_ALLOW = /keyhound:allow|gitleaks:allow|pragma: allowlist secret/;
+
+export interface Detector {
+  readonly rules: readonly Rule[];
+  detect(text: string): RawFinding[];
+}
+
+export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
+  const prefilter: Prefilter = buildPrefilter(rules);
+  const global: GlobalAllowlist = allowlist ?? { regexes: [], stopwords: [] };
+  return {
+    rules,
+    detect(text: string): RawFinding[] {
+      const candidates = prefilter.candidates(text);
+      if (candidates.length === 0) return [];
+      const lines = new LineIndex(text);
+      const found: RawFinding[] = [];
+      const vetoed: Span[] = [];
+      for (const index of candidates) {
+        for (const finding of matchRule(rules[index]!, text, lines, global, vetoed)) found.push(finding);
+      }
+      return onePerSpan(found, vetoed);
+    },
+  };
+}
+
+type Span = readonly [start: number, end: number];
+
+/**
+ * Yields the rule's findings in the text. A match that fails its rule's structural
+ * check (a GitHub token with a wrong checksum) is recorded in `vetoed`, so that a
+ * generic rule cannot report the same span again.
+ */
+function* matchRule(rule: Rule, text: string, lines: LineIndex, global: GlobalAllowlist, vetoed: Span[]): Generator<RawFinding> {
+  const regex = rule.regex;
+  regex.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  while ((match = regex.exec(text)) !== null) {
+    if (match[0].length === 0) regex.lastIndex += 1;
+    const span = match.indices?.groups?.secret;
+    const secret = match.groups?.secret;
+    if (!span || secret === undefined || secret.length === 0) continue;
+    const [start, end] = span;
+    const from = lines.position(start);
+    const lineText = lines.lineText(from.line);
+    if (INLINE_ALLOW.test(lineText)) continue;
+    if (isPlaceholder(secret)) continue;
+    const entropy = shannonEntropy(secret);
+    if (entropy < rule.entropy) continue;
+    if (rule.check && !CHECKS[rule.check](secret)) {
+      vetoed.push([start, end]);
+      continue;
+    }
+    if (isAllowed(secret, rule.allowRegexes, rule.stopwords)) continue;
+    if (isAllowed(secret, global.regexes, global.stopwords)) continue;
+    const to = lines.position(end - 1);
+    yield {
+      rule, secret, start, end, lineText, entropy,
+      line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
+    };
+  }
+}
+
+/** Allowlist regexes and stopwords are checked against the secret. */
+export function isAllowed(secret: string, regexes: readonly RegExp[], stopwords: readonly string[]): boolean {
+  if (regexes.some((regex) => regex.test(secret))) return true;
+  const lower = secret.toLowerCase();
+  return stopwords.some((word) => lower.includes(word));
+}
+
+const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];
+
+/**
+ * One finding per secret span: where spans overlap, a specific rule beats a generic
+ * one, then the longer span wins, then the earlier rule. Generic findings on a
+ * vetoed span are dropped.
+ */
+export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): RawFinding[] {
+  const findings = vetoed.length
+    ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end])))
+    : all;
+  if (findings.length < 2) return findings;
+  const ranked = [...findings].sort(
+    (a, b) =>
+      Number(a.rule.generic) - Number(b.rule.generic) ||
+      (b.end - b.start) - (a.end - a.start) ||
+      a.start - b.start,
+  );
+  const kept: RawFinding[] = [];
+  for (const finding of ranked) {
+    if (!kept.some((other) => overlaps([finding.start, finding.end], [other.start, other.end]))) kept.push(finding);
+  }
+  return kept.sort((a, b) => a.start - b.start || a.rule.id.localeCompare(b.rule.id));
+}

@@ -1,0 +1,69 @@
+/** Types shared by the detector, the rule loader and the reports. */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** Offline structural checks a rule can ask for (see checks.ts). */
+export type CheckName = 'github-crc32' | 'npm-crc32' | 'jwt' | 'aws-key-id';
+
+/** A rule as written in a rule file (after YAML parsing and schema validation). */
+export interface RuleSpec {
+  id: string;
+  description: string;
+  severity: Severity;
+  keywords: string[];
+  pattern: string;
+  caseInsensitive?: boolean;
+  entropy?: number;
+  check?: CheckName;
+  /** A generic rule yields to a specific rule on the same span. */
+  generic?: boolean;
+  allowlist?: { regexes?: string[]; stopwords?: string[] };
+  examples: string[];
+  negatives?: string[];
+}
+
+export interface RuleFileSpec {
+  provider: string;
+  remediation: string;
+  rules: RuleSpec[];
+}
+
+/** A rule ready for the detector: regexes compiled, keywords lower-cased. */
+export interface Rule {
+  id: string;
+  provider: string;
+  description: string;
+  severity: Severity;
+  remediation: string;
+  keywords: string[];
+  regex: RegExp;
+  entropy: number;
+  check?: CheckName;
+  generic: boolean;
+  allowRegexes: RegExp[];
+  stopwords: string[];
+}
+
+/** Allowlist entries that apply to every rule. */
+export interface GlobalAllowlist {
+  regexes: RegExp[];
+  stopwords: string[];
+}
+
+/** What the detector returns: a match located inside one text. */
+export interface RawFinding {
+  rule: Rule;
+  secret: string;
+  /** Offsets of the secret in the text (UTF-16 code units, end exclusive). */
+  start: number;
+  end: number;
+  /** 1-based, relative to the start of the text. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The full text of the first line the secret is on. */
+  lineText: string;
+  entropy: number;
+}

@@ -1,0 +1,71 @@
+/** A finding as every report and the library API see it: located, redacted, fingerprinted. */
+import { createHash } from 'node:crypto';
+import type { Rule, Severity } from './engine/types.js';
+import { maskLine, redact } from './report/redact.js';
+import type { CommitInfo } from './sources/types.js';
+
+export interface Finding {
+  ruleId: string;
+  provider: string;
+  description: string;
+  severity: Severity;
+  remediation: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Redacted: the token's fixed prefix, at most 4 characters, then a mask. */
+  secret: string;
+  /** The line the secret is on, with the secret redacted. */
+  lineText: string;
+  /** Hash of the rule id and the raw secret: stable when the line moves. */
+  fingerprint: string;
+  entropy: number;
+  commit?: CommitInfo;
+}
+
+/** The raw secrets, kept out of the finding objects so that no serialisation can reach them. */
+const rawSecrets = new WeakMap<Finding, string>();
+
+/** The unredacted secret, for --show-secrets and for baselines' hashes only. */
+export function rawSecret(finding: Finding): string {
+  return rawSecrets.get(finding) ?? finding.secret;
+}
+
+export function fingerprint(ruleId: string, secret: string): string {
+  return createHash('sha256').update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
+}
+
+export interface Located {
+  secret: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  lineText: string;
+  entropy: number;
+}
+
+export function makeFinding(rule: Rule, raw: Located, file: string, startLine: number, commit?: CommitInfo): Finding {
+  const redacted = redact(raw.secret, rule.keywords);
+  const finding: Finding = {
+    ruleId: rule.id,
+    provider: rule.provider,
+    description: rule.description,
+    severity: rule.severity,
+    remediation: rule.remediation,
+    file,
+    line: startLine + raw.line - 1,
+    column: raw.column,
+    endLine: startLine + raw.endLine - 1,
+    endColumn: raw.endColumn,
+    secret: redacted,
+    lineText: maskLine(raw.lineText, raw.secret, redacted),
+    fingerprint: fingerprint(rule.id, raw.secret),
+    entropy: Math.round(raw.entropy * 100) / 100,
+    ...(commit ? { commit } : {}),
+  };
+  rawSecrets.set(finding, raw.secret);
+  return finding;
+}

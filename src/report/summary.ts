@@ -1,0 +1,37 @@
+/** Human-readable sizes, durations and the one-line summary shared by the text reports. */
+import type { Finding } from '../findings.js';
+import { SEVERITIES } from '../engine/types.js';
+import type { ScanStats } from '../scan/scan.js';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function severityCounts(findings: readonly Finding[]): string {
+  return SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`)
+    .join(', ');
+}
+
+export function skippedSummary(stats: ScanStats): string {
+  const parts = Object.entries(stats.skipped).map(([reason, count]) => `${count} ${reason}`);
+  return parts.length ? ` · skipped: ${parts.join(', ')}` : '';
+}
+
+export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
+  const scanned = `${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}`;
+  const head = findings.length ? `${plural(findings.length, 'leak')} found (${severityCounts(findings)})` : 'no leaks found';
+  return `${head} in ${scanned}${skippedSummary(stats)}`;
+}

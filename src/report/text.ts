@@ -1,0 +1,29 @@
+/** The default report, for people: one block per finding, then a one-line summary. */
+import { rawSecret } from '../findings.js';
+import { summaryLine } from './summary.js';
+import type { Formatter } from './types.js';
+
+const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] } as const;
+type Style = keyof typeof STYLES;
+
+export const formatText: Formatter = ({ findings, stats }, { showSecrets, color }) => {
+  const paint = (style: Style, text: string): string => (color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
+  const blocks = findings.map((finding) => {
+    const where = finding.commit ? `${finding.commit.sha.slice(0, 12)}:${finding.file}` : finding.file;
+    const severity = finding.severity === 'critical' || finding.severity === 'high' ? paint('red', finding.severity) : paint('yellow', finding.severity);
+    const lines = [
+      `${paint('bold', `${where}:${finding.line}:${finding.column}`)}  ${finding.ruleId}  ${finding.description} (${finding.provider}, ${severity})`,
+      `  secret  ${showSecrets ? rawSecret(finding) : finding.secret}`,
+      `  line    ${showSecrets ? finding.lineText.split(finding.secret).join(rawSecret(finding)) : finding.lineText}`,
+    ];
+    if (finding.commit) {
+      const { sha, author, email, date, message } = finding.commit;
+      lines.push(`  commit  ${sha.slice(0, 12)} ${date} ${author} <${email}> ${message}`);
+    }
+    lines.push(`  ${paint('cyan', 'fix')}     ${finding.remediation}`);
+    return lines.join('\n');
+  });
+  const summary = summaryLine(findings, stats);
+  const last = findings.length ? paint('red', `✖ ${summary}`) : paint('green', `✔ ${summary}`);
+  return [...blocks, last].join('\n\n') + '\n';
+};

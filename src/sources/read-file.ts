@@ -1,0 +1,53 @@
+/** Reads one file into a fragment, or says why it was skipped. */
+import { lstatSync, readFileSync } from 'node:fs';
+import type { Fragment, Skip } from './types.js';
+
+/** Git's own test: a NUL byte in the first 8 KiB means binary. */
+const BINARY_PROBE = 8192;
+
+export function isBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, BINARY_PROBE);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+/** Decodes UTF-8, or UTF-16 when the file starts with a byte-order mark. */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return bytes.toString('utf8');
+}
+
+function hasUtf16Bom(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
+/**
+ * `absolute` is read; `shown` is the path reported. Symlinks are not followed:
+ * a link is scanned where its target lives, not twice.
+ */
+export function readFileFragment(absolute: string, shown: string, maxFileSize: number): Fragment | Skip {
+  try {
+    const stat = lstatSync(absolute);
+    if (stat.isSymbolicLink()) return { path: shown, reason: 'symlink' };
+    if (!stat.isFile()) return { path: shown, reason: 'not-a-file' };
+    if (stat.size > maxFileSize) return { path: shown, reason: 'too-large' };
+    const bytes = readFileSync(absolute);
+    if (bytes.length > maxFileSize) return { path: shown, reason: 'too-large' };
+    if (!hasUtf16Bom(bytes) && isBinary(bytes)) return { path: shown, reason: 'binary' };
+    return { path: shown, text: decodeText(bytes), startLine: 1 };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { path: shown, reason: 'vanished', warning: `${shown}: vanished before it could be read` };
+    if (code === 'EISDIR') return { path: shown, reason: 'not-a-file' };
+    return { path: shown, reason: 'unreadable', warning: `${shown}: cannot read (${code ?? 'error'})` };
+  }
+}
+
+export function isSkip(result: Fragment | Skip): result is Skip {
+  return 'reason' in result;
+}
