@@ -43,6 +43,7 @@ export function parseValidatedYaml(
   const error = pickError(validate.errors ?? []);
   const path = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   const field = error.keyword === 'additionalProperties' ? String(error.params?.additionalProperty) : path.at(-1) ?? '(top level)';
+  if (error.keyword === 'additionalProperties') path.push(field);
   const node = doc.getIn(path.map((part) => (/^\d+$/.test(part) ? Number(part) : part)), true);
   const offset = isNode(node) && node.range ? node.range[0] : 0;
   const line = lineCounter.linePos(offset).line;

@@ -1,0 +1,238 @@
+/** End to end: the built CLI, spawned on real directories and git repositories. */
+import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeKeys } from './helpers/keys.js';
+import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+
+const keys = fakeKeys(42);
+
+function json(stdout: string) {
+  return JSON.parse(stdout) as {
+    version: number;
+    findings: Array<Record<string, unknown>>;
+    stats: { files: number; skipped: Record<string, number>; warnings: string[] };
+  };
+}
+
+describe('keyhound scan on a plain directory', () => {
+  it('reports each leak with exact file, line and column, and exits 1', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      'src/app.js': `// config\nconst github = "${keys.github}";\n`,
+      '.env': `AWS_ACCESS_KEY_ID=${keys.awsKeyId}\n`,
+      'README.md': 'nothing to see\n',
+    });
+    const { code, stdout } = keyhound(['scan', '.', '--format', 'json'], { cwd: dir });
+    expect(code).toBe(1);
+    const report = json(stdout);
+    expect(report.version).toBe(1);
+    expect(report.findings.map((f) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.ruleId])).toEqual([
+      ['.env', 1, 19, 1, 39, 'aws-access-key-id'],
+      ['src/app.js', 2, 17, 2, 57, 'github-pat-classic'],
+    ]);
+    expect(report.findings[1]).toMatchObject({ provider: 'github', severity: 'critical', secret: expect.stringMatching(/^ghp_.{4}\*+$/) });
+    expect(report.findings[1]!.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(report.stats.files).toBe(3);
+  });
+
+  it('exits 0 with a summary when there is nothing to find', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    const { code, stdout } = keyhound(['scan'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/no leaks found in 1 file/);
+  });
+
+  it('honours .gitignore files outside git', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      '.gitignore': 'ignored/\n',
+      'ignored/key.txt': `${keys.github}\n`,
+      'sub/.gitignore': '*.log\n',
+      'sub/run.log': `${keys.github}\n`,
+      'sub/kept.txt': `${keys.github}\n`,
+    });
+    const report = json(keyhound(['scan', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['sub/kept.txt']);
+  });
+
+  it('skips binary, oversized and symlinked files and counts them', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      'bin.dat': Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(keys.github)]),
+      'big.txt': `${'a'.repeat(2048)}\n${keys.github}\n`,
+      'real.txt': 'fine\n',
+    });
+    symlinkSync(join(dir, 'real.txt'), join(dir, 'link.txt'));
+    const { code, stdout } = keyhound(['scan', '--format', 'json', '--max-file-size', '1KB'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(json(stdout).stats.skipped).toEqual({ binary: 1, 'too-large': 1, symlink: 1 });
+  });
+
+  it('decodes UTF-16 files with a byte-order mark', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'w.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`token ${keys.github}\n`, 'utf16le')]) });
+    const report = json(keyhound(['scan', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => [f.ruleId, f.column])).toEqual([['github-pat-classic', 7]]);
+  });
+
+  it('warns about an unreadable file by name and goes on', () => {
+    if (process.getuid?.() === 0) {
+      // root reads everything; make the file vanish instead by pointing at a dangling path.
+      const dir = tempDir();
+      writeTree(dir, { 'ok.txt': `${keys.github}\n` });
+      const { code, stdout, stderr } = keyhound(['scan', 'ok.txt', '--format', 'json'], { cwd: dir });
+      expect(code).toBe(1);
+      expect(stderr).toBe('');
+      expect(json(stdout).findings).toHaveLength(1);
+      return;
+    }
+    const dir = tempDir();
+    writeTree(dir, { 'secret.txt': 'x', 'ok.txt': `${keys.github}\n` });
+    chmodSync(join(dir, 'secret.txt'), 0o000);
+    const { code, stderr } = keyhound(['scan'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/secret\.txt: cannot read/);
+  });
+
+  it('reads stdin for -', () => {
+    const dir = tempDir();
+    const { code, stdout } = keyhound(['scan', '-', '--format', 'json'], { cwd: dir, input: `x\nkey=${keys.stripe}\n` });
+    expect(code).toBe(1);
+    expect(json(stdout).findings.map((f) => [f.file, f.line, f.ruleId])).toEqual([['<stdin>', 2, 'stripe-live-secret-key']]);
+  });
+
+  it('scans explicit files', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': `${keys.github}\n`, 'b.txt': `${keys.stripe}\n` });
+    const report = json(keyhound(['scan', 'b.txt', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['b.txt']);
+  });
+
+  it('writes the report to --output', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': `${keys.github}\n` });
+    const { code, stdout } = keyhound(['scan', 'a.txt', '--format', 'json', '--output', 'report.json'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(json(readFileSync(join(dir, 'report.json'), 'utf8')).findings).toHaveLength(1);
+  });
+});
+
+describe('keyhound scan inside git', () => {
+  it('scans tracked and untracked files but not ignored ones', () => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, {
+      '.gitignore': 'build/\n',
+      'tracked.txt': `${keys.github}\n`,
+      'build/out.txt': `${keys.github}\n`,
+      'untracked.txt': `${keys.stripe}\n`,
+    });
+    gitIn(dir, ['add', 'tracked.txt', '.gitignore']);
+    gitIn(dir, ['commit', '-qm', 'init']);
+    const report = json(keyhound(['scan', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['tracked.txt', 'untracked.txt']);
+  });
+
+  it('names files relative to the scanned directory argument', () => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { 'pkg/src/a.txt': `${keys.github}\n` });
+    const report = json(keyhound(['scan', 'pkg', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['pkg/src/a.txt']);
+  });
+});
+
+describe('errors exit 2 with one line and no stack trace', () => {
+  it.each([
+    [['scan', 'missing-dir'], /no such file or directory: missing-dir/],
+    [['scan', '--format', 'nope'], /Invalid values|format/],
+    [['scan', '--no-such-option'], /Unknown argument/],
+    [['frobnicate'], /Unknown argument|command/],
+  ])('%j', (args, message) => {
+    const { code, stderr } = keyhound(args, { cwd: tempDir() });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the file and rule of a broken rule file', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      'bad.yaml': 'provider: acme\nremediation: rotate it in the console\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    pattern: "(?<secret>acme_[a-z]{10"\n    examples: ["acme_abcdefghij"]\n',
+      'unknown.yaml': 'provider: acme\nremediation: rotate it in the console\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    patern: "x"\n    pattern: "(?<secret>acme_[a-z]{10})"\n    examples: ["acme_abcdefghij"]\n',
+    });
+    const bad = keyhound(['rules', 'check', 'bad.yaml'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.yaml: rule acme-key: pattern: invalid regex/);
+    const unknown = keyhound(['rules', 'check', 'unknown.yaml'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown\.yaml:8: rule acme-key: patern: unknown field/);
+  });
+
+  it('names the example a rule does not find', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      'acme.yaml': 'provider: acme\nremediation: rotate it in the console\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    pattern: "(?<secret>acme_[a-z]{10})"\n    examples: ["acme_qwzmxnvbty", "acme_short"]\n    negatives: ["acme_zzzzzzzzzzzzzzzz"]\n',
+    });
+    const { code, stderr, stdout } = keyhound(['rules', 'check', 'acme.yaml'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/acme\.yaml: rule acme-key: example #2 not found/);
+    expect(stderr).toMatch(/acme\.yaml: rule acme-key: negative #1 found by acme-key/);
+    expect(stdout).toMatch(/FAIL/);
+  });
+});
+
+describe('secrets never leave keyhound unless asked', () => {
+  const planted = [keys.github, keys.stripe, keys.awsKeyId];
+  const dir = tempDir();
+  writeTree(dir, { 'leaks.env': `GH=${keys.github}\nSTRIPE=${keys.stripe}\nAWS_ACCESS_KEY_ID=${keys.awsKeyId}\n` });
+
+  it.each(['text', 'json'])('masks every secret in the %s report', (format) => {
+    const { code, stdout, stderr } = keyhound(['scan', '--format', format], { cwd: dir });
+    expect(code).toBe(1);
+    for (const secret of planted) {
+      expect(stdout).not.toContain(secret);
+      expect(stderr).not.toContain(secret);
+    }
+  });
+
+  it('prints raw secrets with --show-secrets', () => {
+    const { stdout } = keyhound(['scan', '--format', 'json', '--show-secrets'], { cwd: dir });
+    for (const secret of planted) expect(stdout).toContain(secret);
+  });
+});
+
+describe('rules list', () => {
+  it('lists every rule with provider, severity and keywords', () => {
+    const { code, stdout } = keyhound(['rules', 'list', '--format', 'json'], { cwd: tempDir() });
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<{ id: string; provider: string; severity: string; keywords: string[] }>;
+    expect(rows.find((row) => row.id === 'github-pat-classic')).toEqual({ id: 'github-pat-classic', provider: 'github', severity: 'critical', keywords: ['ghp_'] });
+  });
+});
+
+describe('dogfood', () => {
+  it('finds nothing in keyhound\'s own repository', () => {
+    const root = join(import.meta.dirname, '..');
+    const { code, stdout } = keyhound(['scan', '.', '--format', 'json'], { cwd: root });
+    expect(json(stdout).findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
+
+describe('worker pool', () => {
+  it('finds the same as a single thread on a tree large enough for workers', () => {
+    const dir = tempDir();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`f${i}.txt`] = i % 97 === 0 ? `k = "${keys.github}"\n` : `line ${i}\n`;
+    writeTree(dir, files);
+    const pooled = json(keyhound(['scan', '--format', 'json'], { cwd: dir }).stdout);
+    const single = json(keyhound(['scan', '--format', 'json', '--workers', '0'], { cwd: dir }).stdout);
+    expect(pooled.findings).toHaveLength(5);
+    expect(pooled.findings).toEqual(single.findings);
+    expect(existsSync(dir)).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * One data-driven suite for every built-in rule, through the real detector (not
+ * regex.test): the file validates, ids are unique and well-formed, every example is
+ * found by exactly its rule, every negative is silent, every example holds one of the
+ * rule's keywords, and a long near-miss input finishes fast.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinRuleFilePaths } from '../src/config/builtin-rules.js';
+import { assertUniqueIds, checkExamples, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/config/rule-files.js';
+import { createDetector } from '../src/engine/detect.js';
+import type { Rule } from '../src/engine/types.js';
+
+const paths = builtinRuleFilePaths();
+let files: LoadedRuleFile[] = [];
+let rules: Rule[] = [];
+
+beforeAll(async () => {
+  files = [];
+  for (const path of paths) files.push(compileRuleFile(await parseRuleFile(readFileSync(path, 'utf8'), path), path));
+  rules = files.flatMap((file) => file.rules);
+});
+
+describe('built-in rule files', () => {
+  it('validate against the schema and compile, with unique ids', () => {
+    expect(files.length).toBe(paths.length);
+    expect(() => assertUniqueIds(files)).not.toThrow();
+  });
+
+  it('name the provider after the file', () => {
+    for (const file of files) expect(`${file.spec.provider}.yaml`).toBe(basename(file.source));
+  });
+
+  it('give every rule at least two examples and one negative', () => {
+    const thin = files.flatMap((file) =>
+      file.spec.rules.filter((rule) => rule.examples.length < 2 || (rule.negatives ?? []).length < 1).map((rule) => rule.id),
+    );
+    expect(thin).toEqual([]);
+  });
+
+  it('find every example by exactly its rule and stay silent on every negative', () => {
+    const problems = checkExamples(files, rules).map((p) => `${p.ruleId}: ${p.kind} #${p.index + 1} ${p.message}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('no rule backtracks catastrophically', () => {
+  // Near misses: each example with its last character doubled many times and its
+  // keyword repeated, the shapes that make a careless pattern retry at every offset.
+  it('scans 200 KB of near misses per rule quickly', () => {
+    const slow: string[] = [];
+    for (const file of files) {
+      for (const spec of file.spec.rules) {
+        const rule = file.rules.find((r) => r.id === spec.id)!;
+        const detector = createDetector([rule]);
+        const keyword = rule.keywords[0] ?? '';
+        const example = spec.examples[0]!;
+        const inputs = [
+          (example.slice(0, -1) + ' ').repeat(Math.ceil(100_000 / example.length)),
+          `${keyword}${'a1'.repeat(50_000)}`,
+          `${keyword}=${' '.repeat(50_000)}x`,
+          `${keyword}:${'-'.repeat(100_000)}`,
+        ];
+        const started = performance.now();
+        for (const input of inputs) detector.detect(input);
+        const ms = performance.now() - started;
+        if (ms > 1500) slow.push(`${rule.id}: ${Math.round(ms)} ms`);
+      }
+    }
+    expect(slow).toEqual([]);
+  });
+});
