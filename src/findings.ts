@@ -22,7 +22,20 @@ export interface Finding {
   /** Hash of the rule id and the raw secret: stable when the line moves. */
   fingerprint: string;
   entropy: number;
+  /** For history scans: the commit that introduced the secret. */
   commit?: CommitInfo;
+  /** For history scans: where else the secret appears. */
+  history?: HistoryOccurrences;
+}
+
+/** Where else a secret appears in history. */
+export interface HistoryOccurrences {
+  /** Commits whose changes add this secret. */
+  commits: number;
+  /** Paths it was added to. */
+  paths: string[];
+  /** Whether some file at HEAD still contains it. */
+  presentAtHead: boolean;
 }
 
 /** The raw secrets, kept out of the finding objects so that no serialisation can reach them. */

@@ -19,7 +19,7 @@ function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   };
 }
 
-const builtin = compileRuleset({ files: builtinRuleFiles(), disabled: [], allowlist: { regexes: [], stopwords: [] } });
+const builtin = compileRuleset({ files: await builtinRuleFiles(), disabled: [], allowlist: { regexes: [], stopwords: [] } });
 const keys = fakeKeys(7);
 
 describe('entropy', () => {

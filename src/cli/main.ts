@@ -4,12 +4,14 @@
  */
 import yargs from 'yargs';
 import { isKeyhoundError, KeyhoundError } from '../errors.js';
-import { parseSize } from '../config/config.js';
-import { FORMAT_NAMES, type FormatName } from '../report/index.js';
+import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
+import { packagePath } from '../package-root.js';
+import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
-import { EXIT_ERROR } from './exit-codes.js';
+import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { processIo, type Io } from './io.js';
+import { reportArgs, withReportOptions } from './report-options.js';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exitCode = EXIT_ERROR;
@@ -22,33 +24,65 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       'scan [paths..]',
       'scan files and directories (in git: tracked and untracked-not-ignored files); - reads stdin',
       (y) =>
-        y
+        withReportOptions(y)
           .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .), or - for stdin' })
           .option('stdin', { type: 'boolean', default: false, describe: 'scan standard input (also: a path of -)' })
-          .option('format', { alias: 'f', choices: FORMAT_NAMES, default: 'text' as FormatName, describe: 'report format' })
-          .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
-          .option('show-secrets', { type: 'boolean', default: false, describe: 'print raw secrets (never do this in CI logs)' })
-          .option('config', { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)' })
-          .option('max-file-size', { type: 'string', describe: 'skip larger files (default 10MB)' })
-          .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0: none)', hidden: true }),
-      async (args) => {
+      async (a) => {
         exitCode = await runScan(
+          { ...reportArgs(a), paths: (a.paths ?? []) as string[], stdin: a.stdin, ...(a.workers !== undefined ? { workers: a.workers } : {}) },
+          io,
+        );
+      },
+    )
+    .command('staged', 'scan what the next commit will contain (the index), for a pre-commit hook', (y) => withReportOptions(y), async (a) => {
+      exitCode = await runStaged(reportArgs(a), io);
+    })
+    .command(
+      'history',
+      'scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced',
+      (y) =>
+        withReportOptions(y)
+          .option('range', { type: 'string', array: true, describe: 'revision range A..B (repeatable)' })
+          .option('branch', { type: 'string', describe: 'one branch (or ref) and its ancestors' })
+          .option('all-refs', { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' })
+          .option('since', { type: 'string', describe: 'only commits after this date (as git log --since)' })
+          .option('max-commits', { type: 'number', describe: 'at most this many commits' }),
+      async (a) => {
+        exitCode = await runHistory(
           {
-            paths: (args.paths ?? []) as string[],
-            stdin: args.stdin,
-            format: args.format,
-            showSecrets: args['show-secrets'],
-            quiet: args.quiet,
-            ...(args.output ? { output: args.output } : {}),
-            ...(args.config ? { config: args.config } : {}),
-            ...(args['max-file-size'] !== undefined ? { maxFileSize: parseSize(args['max-file-size'], '--max-file-size') } : {}),
-            ...(args.color !== undefined ? { color: args.color } : {}),
-            ...(args.workers !== undefined ? { workers: args.workers } : {}),
+            ...reportArgs(a),
+            allRefs: a['all-refs'],
+            ...(a.range ? { range: a.range as string[] } : {}),
+            ...(a.branch ? { branch: a.branch } : {}),
+            ...(a.since ? { since: a.since } : {}),
+            ...(a['max-commits'] !== undefined ? { maxCommits: a['max-commits'] } : {}),
           },
           io,
         );
+      },
+    )
+    .command(
+      'ci',
+      'scan the commits a pull request or push adds (reads GitHub, GitLab, Bitbucket, Azure, CircleCI and Jenkins variables)',
+      (y) => withReportOptions(y).option('base', { type: 'string', describe: 'scan BASE..HEAD (default: from the CI variables, else origin/HEAD)' }),
+      async (a) => {
+        exitCode = await runCi({ ...reportArgs(a), ...(a.base ? { base: a.base } : {}) }, io);
+      },
+    )
+    .command('pre-push', 'scan the commits being pushed (reads the pre-push hook input on stdin)', (y) => withReportOptions(y), async (a) => {
+      exitCode = await runPrePush(reportArgs(a), io);
+    })
+    .command('hook <action>', 'install or uninstall the git hook (husky-aware)', (y) =>
+      y
+        .positional('action', { choices: ['install', 'uninstall'] as const, demandOption: true })
+        .option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' }),
+      async (a) => {
+        const hook: HookName = a['pre-push'] ? 'pre-push' : 'pre-commit';
+        const bin = packagePath('bin', 'keyhound.js');
+        const result = a.action === 'install' ? await installHook(io.cwd, hook, bin) : await uninstallHook(io.cwd, hook);
+        io.stdout(`keyhound: ${result.message}\n`);
+        exitCode = EXIT_CLEAN;
       },
     )
     .command('rules <command>', 'list the rules, or check rule files', (y) =>
@@ -60,16 +94,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             z
               .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const })
               .option('config', { alias: 'c', type: 'string', describe: 'config file' }),
-          async (args) => {
-            exitCode = await runRulesList({ format: args.format, ...(args.config ? { config: args.config } : {}) }, io);
+          async (a) => {
+            exitCode = await runRulesList({ format: a.format, ...(a.config ? { config: a.config } : {}) }, io);
           },
         )
         .command(
           'check <files..>',
           'validate rule files and run their examples and negatives',
           (z) => z.positional('files', { type: 'string', array: true, demandOption: true }),
-          async (args) => {
-            exitCode = await runRulesCheck({ files: args.files as string[] }, io);
+          async (a) => {
+            exitCode = await runRulesCheck({ files: a.files as string[] }, io);
           },
         )
         .demandCommand(1, 'name a rules command: list or check'),
@@ -92,7 +126,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     });
     if (helpOrVersion) {
       io.stdout(`${helpOrVersion}\n`);
-      return 0;
+      return EXIT_CLEAN;
     }
     return exitCode;
   } catch (error) {
@@ -101,3 +135,4 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return EXIT_ERROR;
   }
 }
+

@@ -3,7 +3,6 @@
  * YAML parser at start-up, no examples); running from source reads the YAML directly.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { RuleFileSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
 
@@ -12,8 +11,9 @@ export function builtinRuleFilePaths(): string[] {
   return readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort().map((name) => `${dir}/${name}`);
 }
 
-export function builtinRuleFiles(): RuleFileSpec[] {
+export async function builtinRuleFiles(): Promise<RuleFileSpec[]> {
   const compiled = packagePath('dist', 'rules.json');
   if (existsSync(compiled)) return JSON.parse(readFileSync(compiled, 'utf8')) as RuleFileSpec[];
+  const { parse } = await import('yaml');
   return builtinRuleFilePaths().map((path) => parse(readFileSync(path, 'utf8')) as RuleFileSpec);
 }

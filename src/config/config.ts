@@ -37,7 +37,7 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
   const text = readTextFile(file, 'config file');
   const { default: Ajv } = await import('ajv');
   const validate = new Ajv.default({ allErrors: true }).compile(configSchema()) as Validate;
-  const spec = (parseValidatedYaml(text, explicit ?? file, validate) ?? {}) as ConfigSpec;
+  const spec = ((await parseValidatedYaml(text, explicit ?? file, validate)) ?? {}) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
   return { file, spec };
 }

@@ -22,11 +22,11 @@ async function ruleFileValidator(): Promise<Validate> {
 /** Parses and validates the text of one rule file. */
 export async function parseRuleFile(text: string, file: string): Promise<RuleFileSpec> {
   const validate = await ruleFileValidator();
-  return parseValidatedYaml(text, file, validate, (data, path) => {
+  return (await parseValidatedYaml(text, file, validate, (data, path) => {
     if (path[0] !== 'rules' || path[1] === undefined) return '';
     const rule = (data as RuleFileSpec).rules[Number(path[1])];
     return rule?.id ? `rule ${rule.id}` : `rule #${Number(path[1]) + 1}`;
-  }) as RuleFileSpec;
+  })) as RuleFileSpec;
 }
 
 export function compileRegex(source: string, flags: string, where: string): RegExp {

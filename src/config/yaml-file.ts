@@ -1,6 +1,5 @@
 /** Reads a YAML document and validates it against a JSON Schema, with errors that name file, line and field. */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
 import { KeyhoundError } from '../errors.js';
 
 export interface SchemaError {
@@ -25,12 +24,13 @@ export function readTextFile(file: string, what: string): string {
  * Parses YAML text and validates it. `describe` names the object at a path (for
  * example the rule id), so that an error says which rule is wrong, not only where.
  */
-export function parseValidatedYaml(
+export async function parseValidatedYaml(
   text: string,
   file: string,
   validate: Validate,
   describe: (data: unknown, path: string[]) => string = () => '',
-): unknown {
+): Promise<unknown> {
+  const { LineCounter, parseDocument, isNode } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = doc.errors[0];

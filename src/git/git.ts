@@ -4,7 +4,7 @@
  * no pager, so scanning a hostile repository executes nothing from it.
  */
 import { spawn } from 'node:child_process';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { KeyhoundError } from '../errors.js';
 
 /** `-c` settings that switch off everything a repository's config could make git run. */
@@ -14,13 +14,23 @@ export const SAFE_CONFIG = [
   'core.pager=cat',
   'diff.external=',
   'core.quotePath=false',
+  'log.showSignature=false',
   'protocol.allow=never',
 ];
 
-export function git(dir: string): SimpleGit {
+/** Diff options that keep git from running drivers configured by the repository. */
+export const SAFE_DIFF_OPTIONS = ['--no-ext-diff', '--no-textconv', '--no-color'];
+
+/**
+ * simple-git, for one-off queries whose parsed results help (config, rev-parse). Loaded
+ * lazily: scans and the pre-commit hook spawn git directly, streaming its output,
+ * and should not pay simple-git's start-up.
+ */
+export async function simpleGitFor(dir: string, config: string[] = SAFE_CONFIG): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   return simpleGit({
     baseDir: dir,
-    config: SAFE_CONFIG,
+    config,
     unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePack: false },
   } as Parameters<typeof simpleGit>[0]);
 }
@@ -28,7 +38,7 @@ export function git(dir: string): SimpleGit {
 /** The top of the work tree that contains `dir`, or undefined outside git. */
 export async function workTreeRoot(dir: string): Promise<string | undefined> {
   try {
-    const top = await git(dir).revparse(['--show-toplevel']);
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel']);
     return top.trim() || undefined;
   } catch {
     return undefined;
@@ -42,27 +52,74 @@ function splitNul(output: string): string[] {
 
 /** Files git tracks under `dir` plus untracked files that are not ignored, minus deleted ones. */
 export async function listWorkTreeFiles(dir: string): Promise<string[]> {
-  const repo = git(dir);
   const [present, deleted] = await Promise.all([
-    repo.raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']),
-    repo.raw(['ls-files', '-z', '--deleted']),
+    runGit(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']),
+    runGit(dir, ['ls-files', '-z', '--deleted']),
   ]);
   const gone = new Set(splitNul(deleted));
   return splitNul(present).filter((path) => !gone.has(path));
 }
 
-/** Runs git with the safe settings and returns stdout; a failure becomes a KeyhoundError. */
-export function runGit(dir: string, args: string[]): Promise<string> {
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_PAGER: 'cat' };
+  // An inherited external diff would run a program from the environment on every patch.
+  delete env.GIT_EXTERNAL_DIFF;
+  return env;
+}
+
+function spawnGit(dir: string, args: string[], withInput = false) {
+  return spawn('git', [...SAFE_CONFIG.flatMap((setting) => ['-c', setting]), ...args], {
+    cwd: dir,
+    stdio: [withInput ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: gitEnv(),
+  });
+}
+
+export interface StreamResult {
+  code: number;
+  stderr: string;
+}
+
+/**
+ * Runs git and hands each line of its output to `onLine` as it arrives, so a whole
+ * history never sits in memory. Resolves with the exit code and stderr; never rejects
+ * for a non-zero exit (the caller decides whether that is fatal).
+ */
+export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...SAFE_CONFIG.flatMap((setting) => ['-c', setting]), ...args], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    const child = spawnGit(dir, args);
+    let rest = '';
+    const err: Buffer[] = [];
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      const text = rest + chunk;
+      let start = 0;
+      let newline = text.indexOf('\n');
+      while (newline !== -1) {
+        onLine(text.slice(start, newline));
+        start = newline + 1;
+        newline = text.indexOf('\n', start);
+      }
+      rest = text.slice(start);
     });
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
+    child.on('close', (code) => {
+      if (rest) onLine(rest);
+      resolve({ code: code ?? 1, stderr: Buffer.concat(err).toString('utf8').trim() });
+    });
+  });
+}
+
+/** Runs git with the safe settings and returns stdout; a failure becomes a KeyhoundError. */
+export function runGit(dir: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawnGit(dir, args, input !== undefined);
+    if (input !== undefined) child.stdin?.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));

@@ -1,7 +1,7 @@
 /** Human-readable sizes, durations and the one-line summary shared by the text reports. */
 import type { Finding } from '../findings.js';
 import { SEVERITIES } from '../engine/types.js';
-import type { ScanStats } from '../scan/scan.js';
+import type { ScanStats } from '../scan/setup.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,5 +1,5 @@
 import type { Finding } from '../findings.js';
-import type { ScanStats } from '../scan/scan.js';
+import type { ScanStats } from '../scan/setup.js';
 
 export interface ReportInput {
   findings: Finding[];

@@ -1,5 +1,5 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
-import { prepareScan } from '../../scan/scan.js';
+import { prepareScan } from '../../scan/setup.js';
 import {
   assertUniqueIds, checkExamples, compileRuleFile, describeProblem, parseRuleFile, type LoadedRuleFile,
 } from '../../config/rule-files.js';

@@ -1,0 +1,76 @@
+/** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
+import { readFileSync } from 'node:fs';
+import { ciRange, prePushRanges } from '../../scan/ci-range.js';
+import { scanHistory, type HistoryOptions } from '../../scan/history.js';
+import { scanStaged } from '../../scan/staged.js';
+import type { ScanResult } from '../../scan/scan.js';
+import type { Io } from '../io.js';
+import { report, setupOptions, type ReportArgs } from '../report-options.js';
+
+/** What a blocked commit prints under the findings: how to get unstuck. */
+export const BLOCKED_HELP = `
+Commit blocked: keyhound found secrets in the staged changes.
+  1. Remove the secret from the file and \`git add\` it again (load it from the environment or a secret store instead).
+  2. Rotate the key: it may already be copied elsewhere, and a leaked key stays valid until it is revoked.
+  3. A false positive? Add \`keyhound:allow\` in a comment on that line.
+To bypass this check (not recommended): git commit --no-verify
+`;
+
+export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
+  const result = await scanStaged(setupOptions(args, io));
+  const code = report(result, args, io);
+  if (result.findings.length && !args.quiet) io.stderr(BLOCKED_HELP);
+  return code;
+}
+
+export interface HistoryArgs extends ReportArgs {
+  range?: string[];
+  branch?: string;
+  allRefs: boolean;
+  since?: string;
+  maxCommits?: number;
+}
+
+function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
+  return {
+    allRefs: args.allRefs,
+    ...(args.range?.length ? { ranges: args.range } : {}),
+    ...(args.branch ? { branch: args.branch } : {}),
+    ...(args.since ? { since: args.since } : {}),
+    ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
+  };
+}
+
+export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
+  return report(await scanHistory({ ...setupOptions(args, io), ...historyOptions(args) }), args, io);
+}
+
+function readEvent(path: string): { before?: string; after?: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { before?: string; after?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promise<number> {
+  const range = ciRange(io.env, readEvent, args.base);
+  if (!args.quiet) io.stderr(`keyhound ci: scanning ${range.ranges.join(' ')} (${range.source})\n`);
+  return report(await scanHistory({ ...setupOptions(args, io), ranges: range.ranges }), args, io);
+}
+
+export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
+  const push = prePushRanges(io.readStdin());
+  if (push.ranges.length === 0 && push.newBranches.length === 0) {
+    const empty: ScanResult = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
+    return report(empty, args, io);
+  }
+  const result = await scanHistory({
+    ...setupOptions(args, io),
+    ranges: [...push.ranges, ...push.newBranches],
+    excludeRemotes: push.newBranches.length > 0,
+  });
+  const code = report(result, args, io);
+  if (result.findings.length && !args.quiet) io.stderr('\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n');
+  return code;
+}

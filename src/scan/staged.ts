@@ -1,0 +1,39 @@
+/**
+ * `keyhound staged`: what the next commit will contain. Reads the index side of
+ * `git diff --cached`, so after `git add -p` or an edit after `git add`, the staged
+ * content is what is checked, with the staged file's line numbers.
+ */
+import { KeyhoundError } from '../errors.js';
+import type { Finding } from '../findings.js';
+import { SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
+import { DiffParser } from '../sources/diff-parser.js';
+import { FragmentScanner } from './fragments.js';
+import { compareFindings, type ScanResult } from './scan.js';
+import { countSkip, emptyStats, prepareScan, type SetupOptions } from './setup.js';
+
+export const STAGED_DIFF_ARGS = ['diff', '--cached', '-U0', '-M', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
+
+export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const setup = await prepareScan(options);
+  const stats = emptyStats(setup.ruleset.rules.length);
+  const scanner = new FragmentScanner(setup, stats);
+  const findings: Finding[] = [];
+  const parser = new DiffParser({
+    fragment: (fragment) => findings.push(...scanner.scan(fragment)),
+    binary: () => countSkip(stats, 'binary'),
+  });
+  const result = await streamGitLines(setup.root, STAGED_DIFF_ARGS, (line) => parser.line(line));
+  parser.end();
+  if (result.code !== 0) {
+    const reason = /not a git repository/i.test(result.stderr)
+      ? `not a git repository: ${cwd} (use \`keyhound scan\` for a plain directory)`
+      : `git diff --cached failed: ${result.stderr.split('\n')[0]}`;
+    throw new KeyhoundError(reason);
+  }
+  findings.sort(compareFindings);
+  stats.findings = findings.length;
+  stats.durationMs = Math.round(performance.now() - started);
+  return { findings, stats };
+}
