@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { RuleFileSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
+import { loadYaml } from './yaml-file.js';
 
 export function builtinRuleFilePaths(): string[] {
   const dir = packagePath('rules');
@@ -14,6 +15,6 @@ export function builtinRuleFilePaths(): string[] {
 export async function builtinRuleFiles(): Promise<RuleFileSpec[]> {
   const compiled = packagePath('dist', 'rules.json');
   if (existsSync(compiled)) return JSON.parse(readFileSync(compiled, 'utf8')) as RuleFileSpec[];
-  const { parse } = await import('yaml');
+  const { parse } = await loadYaml();
   return builtinRuleFilePaths().map((path) => parse(readFileSync(path, 'utf8')) as RuleFileSpec);
 }

@@ -9,6 +9,15 @@ export interface SchemaError {
   keyword: string;
 }
 
+/**
+ * The yaml package, loaded on first use (start-up matters for the hook). Bundled,
+ * its CommonJS build arrives as the namespace's default export.
+ */
+export async function loadYaml(): Promise<typeof import('yaml')> {
+  const module = await import('yaml');
+  return ('parseDocument' in module ? module : (module as { default: typeof import('yaml') }).default);
+}
+
 export type Validate = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
 export function readTextFile(file: string, what: string): string {
@@ -30,7 +39,7 @@ export async function parseValidatedYaml(
   validate: Validate,
   describe: (data: unknown, path: string[]) => string = () => '',
 ): Promise<unknown> {
-  const { LineCounter, parseDocument, isNode } = await import('yaml');
+  const { LineCounter, parseDocument, isNode } = await loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = doc.errors[0];

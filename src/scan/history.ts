@@ -9,7 +9,7 @@ import { runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { FragmentScanner } from './fragments.js';
 import { compareFindings, type ScanResult } from './scan.js';
-import { countSkip, emptyStats, prepareScan, type SetupOptions } from './setup.js';
+import { countSkip, emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -52,6 +52,7 @@ interface Tracked {
 export async function scanHistory(options: HistoryOptions = {}): Promise<ScanResult> {
   const started = performance.now();
   const setup = await prepareScan(options);
+  requireRepository(setup);
   const stats = emptyStats(setup.ruleset.rules.length);
   stats.commits = 0;
   const warn = (message: string): void => {
@@ -119,7 +120,7 @@ async function secretsAtHead(repo: string, secrets: string[]): Promise<(secret: 
   const lines = [...new Set(secrets.map(searchableLine).filter((line) => line.length > 0))];
   let found = new Set<string>();
   try {
-    const output = await runGit(repo, ['grep', '-h', '-o', '-F', '--no-textconv', '-I', '-f', '/dev/stdin', 'HEAD', '--'], lines.join('\n'));
+    const output = await runGit(repo, ['grep', '-h', '-o', '-F', '--no-textconv', '-I', '-f', '-', 'HEAD', '--'], lines.join('\n'));
     found = new Set(output.split('\n'));
   } catch {
     // No HEAD (or nothing matched: git grep exits 1): nothing is present at HEAD.

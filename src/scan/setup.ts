@@ -4,6 +4,7 @@ import ignore from 'ignore';
 import { builtinRuleFiles } from '../config/builtin-rules.js';
 import { configRuleFiles, loadConfig, parseSize, type LoadedConfig } from '../config/config.js';
 import { loadRuleFiles } from '../config/rule-files.js';
+import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
 import { compileRuleset, type Ruleset, type RulesetSpec } from './ruleset.js';
@@ -20,6 +21,7 @@ export interface SetupOptions {
 export interface ScanSetup {
   /** The repository root (or the working directory outside git). */
   root: string;
+  inGit: boolean;
   config?: LoadedConfig;
   ruleset: Ruleset;
   maxFileSize: number;
@@ -51,7 +53,8 @@ export function countSkip(stats: ScanStats, reason: SkipReason): void {
 /** Loads config and rules: the part every command shares. */
 export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const cwd = options.cwd ?? process.cwd();
-  const root = (await workTreeRoot(cwd)) ?? cwd;
+  const repoRoot = await workTreeRoot(cwd);
+  const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config)) : [];
@@ -64,11 +67,17 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const maxFileSize = options.maxFileSize ?? (spec.maxFileSize !== undefined ? parseSize(spec.maxFileSize, 'maxFileSize') : DEFAULT_MAX_FILE_SIZE);
   return {
     root,
+    inGit: repoRoot !== undefined,
     ...(config ? { config } : {}),
     ruleset: compileRuleset(rulesetSpec),
     maxFileSize,
     isPathAllowed: (path) => path !== '' && !path.startsWith('..') && pathMatcher.ignores(path),
   };
+}
+
+/** Git modes need a repository; say so plainly when there is none. */
+export function requireRepository(setup: ScanSetup): void {
+  if (!setup.inGit) throw new KeyhoundError(`not a git repository: ${setup.root} (use \`keyhound scan\` for a plain directory)`);
 }
 
 /** The allowlist check for an absolute path on disk. */

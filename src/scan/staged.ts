@@ -9,14 +9,14 @@ import { SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { DiffParser } from '../sources/diff-parser.js';
 import { FragmentScanner } from './fragments.js';
 import { compareFindings, type ScanResult } from './scan.js';
-import { countSkip, emptyStats, prepareScan, type SetupOptions } from './setup.js';
+import { countSkip, emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
 export const STAGED_DIFF_ARGS = ['diff', '--cached', '-U0', '-M', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
 
 export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult> {
   const started = performance.now();
-  const cwd = options.cwd ?? process.cwd();
   const setup = await prepareScan(options);
+  requireRepository(setup);
   const stats = emptyStats(setup.ruleset.rules.length);
   const scanner = new FragmentScanner(setup, stats);
   const findings: Finding[] = [];
@@ -26,12 +26,7 @@ export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult
   });
   const result = await streamGitLines(setup.root, STAGED_DIFF_ARGS, (line) => parser.line(line));
   parser.end();
-  if (result.code !== 0) {
-    const reason = /not a git repository/i.test(result.stderr)
-      ? `not a git repository: ${cwd} (use \`keyhound scan\` for a plain directory)`
-      : `git diff --cached failed: ${result.stderr.split('\n')[0]}`;
-    throw new KeyhoundError(reason);
-  }
+  if (result.code !== 0) throw new KeyhoundError(`git diff --cached failed: ${result.stderr.split('\n')[0]}`);
   findings.sort(compareFindings);
   stats.findings = findings.length;
   stats.durationMs = Math.round(performance.now() - started);

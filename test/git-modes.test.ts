@@ -1,0 +1,303 @@
+/** The git modes end to end: real repositories, real commits, a real hook blocking a real `git commit`. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeKeys } from './helpers/keys.js';
+import { logArguments } from '../src/scan/history.js';
+import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+
+const keys = fakeKeys(11);
+const other = fakeKeys(12);
+
+interface Report {
+  findings: Array<{ ruleId: string; file: string; line: number; column: number; commit?: { sha: string; author: string; message: string }; history?: { commits: number; paths: string[]; presentAtHead: boolean } }>;
+  stats: { files: number; commits?: number; skipped: Record<string, number>; warnings: string[] };
+}
+const parse = (stdout: string): Report => JSON.parse(stdout) as Report;
+
+function repoWith(files: Record<string, string>): string {
+  const dir = tempDir();
+  initRepo(dir);
+  writeTree(dir, files);
+  return dir;
+}
+
+function commitAll(dir: string, message: string): string {
+  gitIn(dir, ['add', '-A']);
+  gitIn(dir, ['commit', '-q', '--no-verify', '-m', message]);
+  return gitIn(dir, ['rev-parse', 'HEAD']).trim();
+}
+
+/** `git commit` as a user runs it, hooks and all. */
+function userCommit(dir: string, message: string) {
+  return spawnSync('git', ['commit', '-q', '-m', message], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@test.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@test.invalid', NO_COLOR: '1' },
+  });
+}
+
+describe('keyhound staged', () => {
+  it('checks the index, not the working tree, with the staged file\'s line numbers', () => {
+    const dir = repoWith({ 'app.env': 'A=1\n' });
+    commitAll(dir, 'init');
+    writeFileSync(join(dir, 'app.env'), `A=1\nB=2\nGITHUB_TOKEN=${keys.github}\n`);
+    gitIn(dir, ['add', 'app.env']);
+    // Edited after `git add`: the working tree no longer has the key, the index does.
+    writeFileSync(join(dir, 'app.env'), 'A=1\nB=2\n');
+    const staged = keyhound(['staged', '--format', 'json'], { cwd: dir });
+    expect(staged.code).toBe(1);
+    expect(parse(staged.stdout).findings.map((f) => [f.file, f.line, f.column, f.ruleId])).toEqual([['app.env', 3, 14, 'github-pat-classic']]);
+    expect(staged.stderr).toMatch(/git commit --no-verify/);
+  });
+
+  it('ignores a key that is only in the working tree', () => {
+    const dir = repoWith({ 'a.txt': 'one\n' });
+    commitAll(dir, 'init');
+    writeFileSync(join(dir, 'a.txt'), `one\n${keys.stripe}\n`);
+    expect(keyhound(['staged'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('works on the first commit, with spaces, non-ASCII names, CRLF and binary files', () => {
+    const dir = repoWith({
+      'with space/ñame é.txt': `x\r\ntoken: ${keys.github}\r\n`,
+      'blob.bin': Buffer.concat([Buffer.from([0, 0, 1]), Buffer.from(keys.stripe)]).toString('latin1'),
+    });
+    gitIn(dir, ['add', '-A']);
+    const report = parse(keyhound(['staged', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => [f.file, f.line, f.column])).toEqual([['with space/ñame é.txt', 2, 8]]);
+    expect(report.stats.skipped.binary).toBe(1);
+  });
+
+  it('does not report a key that a rename merely moves', () => {
+    const dir = repoWith({ 'old.txt': `k=${keys.github}\n` });
+    commitAll(dir, 'init');
+    gitIn(dir, ['mv', 'old.txt', 'new.txt']);
+    expect(keyhound(['staged'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('works during a merge with a conflict resolved', () => {
+    const dir = repoWith({ 'a.txt': 'base\n' });
+    commitAll(dir, 'base');
+    gitIn(dir, ['checkout', '-q', '-b', 'feature']);
+    writeFileSync(join(dir, 'a.txt'), 'feature\n');
+    commitAll(dir, 'feature');
+    gitIn(dir, ['checkout', '-q', 'main']);
+    writeFileSync(join(dir, 'a.txt'), 'main\n');
+    commitAll(dir, 'main');
+    spawnSync('git', ['merge', 'feature'], { cwd: dir });
+    writeFileSync(join(dir, 'a.txt'), `resolved ${keys.stripe}\n`);
+    gitIn(dir, ['add', 'a.txt']);
+    const report = parse(keyhound(['staged', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['stripe-live-secret-key']);
+  });
+
+  it('says so outside a git repository (exit 2)', () => {
+    const { code, stderr } = keyhound(['staged'], { cwd: tempDir() });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not a git repository: .*use `keyhound scan`/);
+  });
+});
+
+describe('keyhound hook install', () => {
+  it('blocks a commit that adds a key and lets a clean one through', () => {
+    const dir = repoWith({ 'README.md': 'hi\n' });
+    expect(keyhound(['hook', 'install'], { cwd: dir }).stdout).toMatch(/installed pre-commit hook/);
+    gitIn(dir, ['add', '-A']);
+    expect(userCommit(dir, 'clean').status).toBe(0);
+    writeFileSync(join(dir, 'config.js'), `module.exports = { key: "${keys.stripe}" };\n`);
+    gitIn(dir, ['add', 'config.js']);
+    const blocked = userCommit(dir, 'leak');
+    expect(blocked.status).not.toBe(0);
+    expect(blocked.stdout + blocked.stderr).toMatch(/stripe-live-secret-key/);
+    expect(blocked.stdout + blocked.stderr).not.toContain(keys.stripe);
+    expect(gitIn(dir, ['log', '--format=%s']).trim()).toBe('clean');
+  });
+
+  it('chains to an existing hook, is idempotent, and uninstall restores the old hook', () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    const hook = join(dir, '.git/hooks/pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho ran > "$(git rev-parse --show-toplevel)/previous-hook-ran"\n');
+    chmodSync(hook, 0o755);
+    expect(keyhound(['hook', 'install'], { cwd: dir }).stdout).toMatch(/existing hook now runs after it/);
+    const installed = readFileSync(hook, 'utf8');
+    expect(keyhound(['hook', 'install'], { cwd: dir }).stdout).toMatch(/already installed/);
+    expect(readFileSync(hook, 'utf8')).toBe(installed);
+    gitIn(dir, ['add', 'a.txt']);
+    expect(userCommit(dir, 'first').status).toBe(0);
+    expect(existsSync(join(dir, 'previous-hook-ran'))).toBe(true);
+    expect(keyhound(['hook', 'uninstall'], { cwd: dir }).stdout).toMatch(/restored the previous/);
+    expect(readFileSync(hook, 'utf8')).toMatch(/previous-hook-ran/);
+  });
+
+  it('respects core.hooksPath', () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    gitIn(dir, ['config', 'core.hooksPath', 'githooks']);
+    keyhound(['hook', 'install'], { cwd: dir });
+    expect(existsSync(join(dir, 'githooks/pre-commit'))).toBe(true);
+  });
+
+  it('adds itself to .husky/pre-commit when the repository uses husky', () => {
+    const dir = repoWith({ 'a.txt': 'a\n', '.husky/pre-commit': 'npm run lint\n' });
+    // husky 9's own set-up: hooks in .husky/_ that run .husky/<hook>.
+    const husky = spawnSync(process.execPath, [join(import.meta.dirname, '../node_modules/husky/bin.js')], { cwd: dir, encoding: 'utf8' });
+    expect(husky.status).toBe(0);
+    writeFileSync(join(dir, '.husky/pre-commit'), 'true\n');
+    keyhound(['hook', 'install'], { cwd: dir });
+    keyhound(['hook', 'install'], { cwd: dir });
+    const text = readFileSync(join(dir, '.husky/pre-commit'), 'utf8');
+    expect(text.match(/keyhound >>>/g)).toHaveLength(1);
+    expect(text).toContain('staged');
+    writeFileSync(join(dir, 'b.txt'), `${keys.github}\n`);
+    gitIn(dir, ['add', '-A']);
+    expect(userCommit(dir, 'leak').status).not.toBe(0);
+    keyhound(['hook', 'uninstall'], { cwd: dir });
+    expect(readFileSync(join(dir, '.husky/pre-commit'), 'utf8')).toBe('true\n');
+  });
+
+  it('fails closed: a broken config blocks the commit with a clear message', () => {
+    const dir = repoWith({ 'a.txt': 'a\n', '.keyhound.yaml': 'allowlist: [oops\n' });
+    keyhound(['hook', 'install'], { cwd: dir });
+    gitIn(dir, ['add', '-A']);
+    const result = userCommit(dir, 'x');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/\.keyhound\.yaml:\d+: invalid YAML/);
+    expect(result.stderr).toMatch(/could not check this commit/);
+  });
+});
+
+describe('keyhound history', () => {
+  it('finds a key a later commit deleted, at the commit that introduced it', () => {
+    const dir = repoWith({ 'a.txt': 'start\n' });
+    commitAll(dir, 'start');
+    writeFileSync(join(dir, 'a.txt'), `start\nkey = ${keys.github}\n`);
+    const introduced = commitAll(dir, 'add key');
+    writeFileSync(join(dir, 'b.txt'), `copy ${keys.github}\n`);
+    commitAll(dir, 'copy key');
+    writeFileSync(join(dir, 'a.txt'), 'start\n');
+    writeFileSync(join(dir, 'b.txt'), 'clean\n');
+    commitAll(dir, 'remove key');
+    const { code, stdout } = keyhound(['history', '--format', 'json'], { cwd: dir });
+    expect(code).toBe(1);
+    const report = parse(stdout);
+    expect(report.findings).toHaveLength(1);
+    const [finding] = report.findings;
+    expect(finding).toMatchObject({ file: 'a.txt', line: 2, column: 7, commit: { sha: introduced, author: 'Test Author', message: 'add key' } });
+    expect(finding!.history).toEqual({ commits: 2, paths: ['a.txt', 'b.txt'], presentAtHead: false });
+    expect(report.stats.commits).toBe(4);
+  });
+
+  it('says whether the key is still at HEAD', () => {
+    const dir = repoWith({ 'a.txt': `${keys.stripe}\n` });
+    commitAll(dir, 'one');
+    expect(parse(keyhound(['history', '--format', 'json'], { cwd: dir }).stdout).findings[0]?.history?.presentAtHead).toBe(true);
+  });
+
+  it('scans all refs by default, or only HEAD with --all-refs=false, or a --range', () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    const base = commitAll(dir, 'base');
+    gitIn(dir, ['checkout', '-q', '-b', 'side']);
+    writeFileSync(join(dir, 'side.txt'), `${keys.github}\n`);
+    commitAll(dir, 'side');
+    gitIn(dir, ['checkout', '-q', 'main']);
+    writeFileSync(join(dir, 'main.txt'), `${other.stripe}\n`);
+    commitAll(dir, 'main');
+    const files = (args: string[]) => parse(keyhound(['history', '--format', 'json', ...args], { cwd: dir }).stdout).findings.map((f) => f.file);
+    expect(files([])).toEqual(['main.txt', 'side.txt']);
+    expect(files(['--all-refs=false'])).toEqual(['main.txt']);
+    expect(files(['--range', `${base}..side`])).toEqual(['side.txt']);
+    expect(files(['--branch', 'side'])).toEqual(['side.txt']);
+    expect(files(['--max-commits', '1', '--all-refs=false'])).toEqual(['main.txt']);
+  });
+
+  it('handles an empty repository and a bad range', () => {
+    const dir = repoWith({});
+    const empty = keyhound(['history', '--format', 'json'], { cwd: dir });
+    expect(empty.code).toBe(0);
+    const bad = keyhound(['history', '--range', 'nope..HEAD'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/git log failed/);
+    expect(() => logArguments({ ranges: ['--output=/tmp/x'] })).toThrow(/not a revision/);
+  });
+
+  it('warns on a shallow clone and scans what is there', () => {
+    const origin = repoWith({ 'a.txt': 'a\n' });
+    commitAll(origin, 'one');
+    writeFileSync(join(origin, 'b.txt'), `${keys.github}\n`);
+    commitAll(origin, 'two');
+    const clone = tempDir();
+    gitIn(clone, ['clone', '-q', '--depth', '1', `file://${origin}`, 'c']);
+    const result = keyhound(['history', '--format', 'json'], { cwd: join(clone, 'c') });
+    expect(result.stderr).toMatch(/shallow clone/);
+    expect(parse(result.stdout).findings.map((f) => f.file)).toEqual(['b.txt']);
+  });
+});
+
+describe('keyhound ci', () => {
+  it('scans only the commits the branch adds', () => {
+    const origin = repoWith({ 'old.txt': `${keys.github}\n` });
+    commitAll(origin, 'old leak on main');
+    const work = tempDir();
+    gitIn(work, ['clone', '-q', origin, 'w']);
+    const dir = join(work, 'w');
+    gitIn(dir, ['checkout', '-q', '-b', 'feature']);
+    writeFileSync(join(dir, 'one.txt'), `${keys.stripe}\n`);
+    commitAll(dir, 'one');
+    writeFileSync(join(dir, 'two.txt'), `AWS_ACCESS_KEY_ID=${keys.awsKeyId}\n`);
+    commitAll(dir, 'two');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: 'main' };
+    const result = keyhound(['ci', '--format', 'json'], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/origin\/main\.\.HEAD/);
+    const report = parse(result.stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['one.txt', 'two.txt']);
+    expect(report.stats.commits).toBe(2);
+  });
+});
+
+describe('keyhound pre-push', () => {
+  it('blocks a push of commits that add a key', () => {
+    const remote = tempDir();
+    gitIn(remote, ['init', '-q', '--bare', '-b', 'main']);
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    gitIn(dir, ['remote', 'add', 'origin', remote]);
+    commitAll(dir, 'clean');
+    keyhound(['hook', 'install', '--pre-push'], { cwd: dir });
+    expect(spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: dir }).status).toBe(0);
+    writeFileSync(join(dir, 'b.txt'), `${keys.github}\n`);
+    commitAll(dir, 'leak');
+    const push = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: dir, encoding: 'utf8' });
+    expect(push.status).not.toBe(0);
+    expect(push.stderr + push.stdout).toMatch(/Push blocked/);
+    gitIn(dir, ['checkout', '-q', '-b', 'new-branch']);
+    writeFileSync(join(dir, 'c.txt'), 'clean\n');
+    // A new branch: only commits no remote has are scanned, and the leak commit is one of them.
+    expect(spawnSync('git', ['push', '-q', 'origin', 'new-branch'], { cwd: dir }).status).not.toBe(0);
+  });
+});
+
+describe('a hostile repository executes nothing', () => {
+  it('runs no fsmonitor, external diff, textconv, hook or alias in any mode', () => {
+    const dir = repoWith({ 'a.txt': `${keys.github}\n`, '.gitattributes': '*.txt diff=evil\n' });
+    const marker = join(dir, 'PWNED');
+    const evil = join(dir, 'evil.sh');
+    writeFileSync(evil, `#!/bin/sh\ntouch "${marker}"\n`);
+    chmodSync(evil, 0o755);
+    commitAll(dir, 'one');
+    writeFileSync(join(dir, 'a.txt'), `${other.github}\n`);
+    gitIn(dir, ['add', 'a.txt']);
+    for (const [key, value] of [
+      ['core.fsmonitor', evil], ['diff.external', evil], ['diff.evil.textconv', evil], ['core.hooksPath', dir],
+      ['alias.log', `!${evil}`], ['alias.diff', `!${evil}`], ['core.pager', evil], ['log.showSignature', 'true'], ['gpg.program', evil],
+    ]) gitIn(dir, ['config', key!, value!]);
+    writeFileSync(join(dir, 'pre-commit'), `#!/bin/sh\ntouch "${marker}"\n`);
+    chmodSync(join(dir, 'pre-commit'), 0o755);
+    for (const args of [['scan'], ['staged'], ['history'], ['ci', '--base', 'HEAD~0']]) {
+      const result = keyhound(args, { cwd: dir });
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(args[0] === 'ci' ? 0 : 1);
+      expect(existsSync(marker), args.join(' ')).toBe(false);
+    }
+    expect(BIN).toBeTruthy();
+  });
+});
