@@ -26,7 +26,7 @@ writeFileSync('dist/rules.json', JSON.stringify(specs));
 execFileSync('npx', ['tsc', '-p', '.', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -32,6 +32,11 @@ describe('built-in rule files', () => {
     for (const file of files) expect(`${file.spec.provider}.yaml`).toBe(basename(file.source));
   });
 
+  it('cover at least 80 rules across 50 providers', () => {
+    expect(rules.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(rules.map((rule) => rule.provider)).size).toBeGreaterThanOrEqual(50);
+  });
+
   it('give every rule at least two examples and one negative', () => {
     const thin = files.flatMap((file) =>
       file.spec.rules.filter((rule) => rule.examples.length < 2 || (rule.negatives ?? []).length < 1).map((rule) => rule.id),

@@ -1,6 +1,5 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
-import ignore from 'ignore';
 import { builtinRuleFiles } from '../config/builtin-rules.js';
 import { configRuleFiles, loadConfig, parseSize, type LoadedConfig } from '../config/config.js';
 import { loadRuleFiles } from '../config/rule-files.js';
@@ -63,7 +62,8 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     disabled: spec.disable ?? [],
     allowlist: { regexes: spec.allowlist?.regexes ?? [], stopwords: spec.allowlist?.stopwords ?? [] },
   };
-  const pathMatcher = ignore().add(spec.allowlist?.paths ?? []);
+  const allowedPaths = spec.allowlist?.paths ?? [];
+  const pathMatcher = allowedPaths.length ? (await import('ignore')).default().add(allowedPaths) : undefined;
   const maxFileSize = options.maxFileSize ?? (spec.maxFileSize !== undefined ? parseSize(spec.maxFileSize, 'maxFileSize') : DEFAULT_MAX_FILE_SIZE);
   return {
     root,
@@ -71,7 +71,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ...(config ? { config } : {}),
     ruleset: compileRuleset(rulesetSpec),
     maxFileSize,
-    isPathAllowed: (path) => path !== '' && !path.startsWith('..') && pathMatcher.ignores(path),
+    isPathAllowed: (path) => pathMatcher !== undefined && path !== '' && !path.startsWith('..') && pathMatcher.ignores(path),
   };
 }
 

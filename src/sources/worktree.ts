@@ -7,7 +7,6 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, posix, resolve, sep } from 'node:path';
 import { KeyhoundError } from '../errors.js';
 import { listWorkTreeFiles, workTreeRoot } from '../git/git.js';
-import { walkDirectory } from './walk.js';
 
 export interface ScanTarget {
   /** Where to read the file. */
@@ -41,7 +40,8 @@ export async function listTargets(paths: readonly string[], cwd: string): Promis
       continue;
     }
     const inGit = (await workTreeRoot(absolute)) !== undefined;
-    const files = inGit ? await listWorkTreeFiles(absolute) : await walkDirectory(absolute);
+    // fast-glob is loaded only for directories outside git.
+    const files = inGit ? await listWorkTreeFiles(absolute) : await (await import('./walk.js')).walkDirectory(absolute);
     for (const file of files) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
   }
   return dedupe(targets);

@@ -1,0 +1,16 @@
+/**
+ * The CLI's entry point. `keyhound staged` runs in every pre-commit hook, so it
+ * starts on a short path (node's own parseArgs, no yargs); every other command, and
+ * any staged invocation the short path does not understand, goes to the full CLI.
+ */
+import type { Io } from './io.js';
+
+export async function main(argv: string[], io?: Io): Promise<number> {
+  if (argv[0] === 'staged') {
+    const { parseStagedArgs, runStagedFast } = await import('./staged-fast.js');
+    const args = parseStagedArgs(argv.slice(1));
+    if (args) return runStagedFast(args, io);
+  }
+  const full = await import('./main.js');
+  return full.main(argv, io);
+}
