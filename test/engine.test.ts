@@ -6,6 +6,7 @@ import { shannonEntropy } from '../src/engine/entropy.js';
 import { LineIndex } from '../src/engine/lines.js';
 import { isPlaceholder } from '../src/engine/placeholders.js';
 import { buildPrefilter } from '../src/engine/prefilter.js';
+import { regionsAround } from '../src/engine/windows.js';
 import type { RawFinding, Rule } from '../src/engine/types.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
 import { builtinRuleFiles } from '../src/config/builtin-rules.js';
@@ -58,9 +59,43 @@ describe('placeholders', () => {
 describe('prefilter', () => {
   const rules = [rule('a', 'x', { keywords: ['sk_live_'] }), rule('b', 'x', { keywords: ['sk_'] }), rule('c', 'x', { keywords: ['live_key'] })];
   const prefilter = buildPrefilter(rules);
-  it('selects no rule for text without keywords', () => expect(prefilter.candidates('nothing here')).toEqual([]));
-  it('activates the keywords a longer keyword contains', () => expect(prefilter.candidates('SK_LIVE_abc')).toEqual([0, 1]));
-  it('sees a keyword that starts inside another match', () => expect(prefilter.candidates('sk_live_key')).toEqual([0, 1, 2]));
+  const found = (candidates: Map<number, number[] | null>) => Object.fromEntries(candidates);
+  it('selects no rule for text without keywords', () => expect(prefilter.scanText('nothing here').size).toBe(0));
+  it('finds every occurrence, case-insensitively, nested keywords included', () => {
+    expect(found(prefilter.scanText('x SK_LIVE_abc sk_'))).toEqual({ 0: [2], 1: [2, 14] });
+  });
+  it('sees a keyword that starts inside another one', () => {
+    expect(found(prefilter.scanText('sk_live_key'))).toEqual({ 0: [0], 1: [0], 2: [3] });
+  });
+  it('gives the same answer on bytes as on text', () => {
+    const text = 'a sk_live_ b\nLIVE_KEY c';
+    expect(found(prefilter.scanBytes(Buffer.from(text)))).toEqual(found(prefilter.scanText(text)));
+  });
+  it('ignores non-ASCII characters', () => expect(found(prefilter.scanText('ésk_é'))).toEqual({ 1: [1] }));
+});
+
+describe('windows around keywords', () => {
+  const filler = 'x'.repeat(200);
+  const text = [filler, 'a token here', filler, filler, 'token again', filler, filler, filler].join('\n');
+  it('cover the lines around each occurrence and merge overlaps', () => {
+    const first = text.indexOf('token');
+    const second = text.lastIndexOf('token');
+    const line = (n: number) => text.split('\n').slice(0, n).join('\n').length + (n ? 1 : 0);
+    expect(regionsAround(text, [first], 0)).toEqual([[line(1), line(2) - 1]]);
+    expect(regionsAround(text, [first, second], 0)).toEqual([[line(1), line(2) - 1], [line(4), line(5) - 1]]);
+    expect(regionsAround(text, [first, first + 2], 0)).toEqual([[line(1), line(2) - 1]]);
+  });
+  it('fall back to the whole text when most of it is covered or the rule has no keywords', () => {
+    expect(regionsAround(text, null, 3)).toEqual([[0, text.length]]);
+    expect(regionsAround(text, [100, 500, 900], 300)).toEqual([[0, text.length]]);
+  });
+  it('find a match far from the start of a long text exactly as a whole-text scan would', () => {
+    const keys2 = fakeKeys(99);
+    const long = `${'filler line\n'.repeat(5000)}key = "${keys2.github}"\n${'more\n'.repeat(5000)}`;
+    const [finding] = builtin.detector.detect(long);
+    expect(finding).toMatchObject({ line: 5001, column: 8, secret: keys2.github });
+    expect(builtin.detector.detectBytes(Buffer.from(long))).toEqual(builtin.detector.detect(long));
+  });
 });
 
 describe('line and column', () => {

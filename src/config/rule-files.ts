@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { createDetector } from '../engine/detect.js';
-import type { Rule, RuleFileSpec, RuleSpec } from '../engine/types.js';
+import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { parseValidatedYaml, readTextFile, type Validate } from './yaml-file.js';
 import { ruleSchema } from './schemas.js';
@@ -51,6 +51,7 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
     regex,
     entropy: spec.entropy ?? 0,
+    span: spec.span ?? DEFAULT_SPAN,
     ...(spec.check ? { check: spec.check } : {}),
     generic: spec.generic ?? false,
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),

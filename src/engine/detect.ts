@@ -2,15 +2,16 @@
  * The detector: text in, findings out. Pure: no I/O, no git.
  *
  * Stage order for every candidate match (read this function to know the whole story):
- *   prefilter → rule regex → secret group → inline allow → placeholder →
- *   entropy floor → structural check → allowlists → one finding per span
+ *   keyword prefilter → rule regex near the keywords → secret group → inline allow →
+ *   placeholder → entropy floor → structural check → allowlists → one finding per span
  */
 import { CHECKS } from './checks.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
 import { isPlaceholder } from './placeholders.js';
-import { buildPrefilter, type Prefilter } from './prefilter.js';
+import { buildPrefilter, type Candidates, type Prefilter } from './prefilter.js';
 import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
+import { regionsAround } from './windows.js';
 
 /** Comments that suppress a finding on their line, ours and those of the tools people move from. */
 const INLINE_ALLOW = /keyhound:allow|gitleaks:allow|pragma: allowlist secret/;
@@ -18,23 +19,40 @@ const INLINE_ALLOW = /keyhound:allow|gitleaks:allow|pragma: allowlist secret/;
 export interface Detector {
   readonly rules: readonly Rule[];
   detect(text: string): RawFinding[];
+  /** Detects in UTF-8 bytes, decoding them only when a keyword occurs. */
+  detectBytes(bytes: Buffer): RawFinding[];
 }
 
 export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
   const prefilter: Prefilter = buildPrefilter(rules);
   const global: GlobalAllowlist = allowlist ?? { regexes: [], stopwords: [] };
+
+  function detectCandidates(text: string, candidates: Candidates): RawFinding[] {
+    const lines = new LineIndex(text);
+    const found: RawFinding[] = [];
+    const vetoed: Span[] = [];
+    for (const [index, offsets] of candidates) {
+      const rule = rules[index]!;
+      for (const [start, end] of regionsAround(text, offsets, rule.span)) {
+        for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
+      }
+    }
+    return onePerSpan(found, vetoed);
+  }
+
   return {
     rules,
-    detect(text: string): RawFinding[] {
-      const candidates = prefilter.candidates(text);
-      if (candidates.length === 0) return [];
-      const lines = new LineIndex(text);
-      const found: RawFinding[] = [];
-      const vetoed: Span[] = [];
-      for (const index of candidates) {
-        for (const finding of matchRule(rules[index]!, text, lines, global, vetoed)) found.push(finding);
-      }
-      return onePerSpan(found, vetoed);
+    detect(text) {
+      const candidates = prefilter.scanText(text);
+      return candidates.size ? detectCandidates(text, candidates) : [];
+    },
+    detectBytes(bytes) {
+      const byteCandidates = prefilter.scanBytes(bytes);
+      if (byteCandidates.size === 0) return [];
+      const text = bytes.toString('utf8');
+      // Byte offsets are character offsets only when every character is one byte.
+      const candidates = text.length === bytes.length ? byteCandidates : prefilter.scanText(text);
+      return detectCandidates(text, candidates);
     },
   };
 }
@@ -46,16 +64,20 @@ type Span = readonly [start: number, end: number];
  * check (a GitHub token with a wrong checksum) is recorded in `vetoed`, so that a
  * generic rule cannot report the same span again.
  */
-function* matchRule(rule: Rule, text: string, lines: LineIndex, global: GlobalAllowlist, vetoed: Span[]): Generator<RawFinding> {
+function* matchRule(
+  rule: Rule, text: string, regionStart: number, regionEnd: number, lines: LineIndex, global: GlobalAllowlist, vetoed: Span[],
+): Generator<RawFinding> {
   const regex = rule.regex;
+  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
   regex.lastIndex = 0;
   let match: RegExpExecArray | null;
-  while ((match = regex.exec(text)) !== null) {
+  while ((match = regex.exec(region)) !== null) {
     if (match[0].length === 0) regex.lastIndex += 1;
-    const span = match.indices?.groups?.secret;
+    const indices = match.indices?.groups?.secret;
     const secret = match.groups?.secret;
-    if (!span || secret === undefined || secret.length === 0) continue;
-    const [start, end] = span;
+    if (!indices || secret === undefined || secret.length === 0) continue;
+    const start = indices[0] + regionStart;
+    const end = indices[1] + regionStart;
     const from = lines.position(start);
     const lineText = lines.lineText(from.line);
     if (INLINE_ALLOW.test(lineText)) continue;

@@ -21,7 +21,13 @@ const DOCUMENTATION_KEYS = new Set([
 
 /** Words that mark a value as a stand-in for a real secret. */
 const PLACEHOLDER_WORDS =
-  /example|placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|dummy|redacted|replace[_-]?(?:me|with|this)|insert[_-]|sample[_-]?(?:key|token|secret)|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret)/i;
+  /example|placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|dummy|redacted|replace[_-]?(?:me|with|this)|insert[_-]|sample[_-]?(?:key|token|secret)|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret)|abcdefgh/i;
+
+/** A name standing in for the value, letters and separators only: my_api_key, your-client-secret. */
+const NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+
+/** A value cut short in documentation: "U2FsdGVkX1...", "AKIA…". */
+const ELLIPSIS = /(?:\.{3}|…)$/;
 
 /** A run of mask characters (xxxxxx, ******, ......, 000000). */
 const MASK_RUN = /([xX*#.•0])\1{5,}/;
@@ -40,6 +46,8 @@ export function isPlaceholder(secret: string): boolean {
     DOCUMENTATION_KEYS.has(secret) ||
     PLACEHOLDER_WORDS.test(secret) ||
     MASK_RUN.test(secret) ||
+    NAMED_STAND_IN.test(secret) ||
+    ELLIPSIS.test(secret) ||
     REFERENCE.test(secret)
   );
 }

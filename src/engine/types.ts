@@ -3,6 +3,9 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
+/** A match lies within this many characters of one of its rule's keywords, unless the rule says otherwise. */
+export const DEFAULT_SPAN = 1024;
+
 /** Offline structural checks a rule can ask for (see checks.ts). */
 export type CheckName = 'github-crc32' | 'npm-crc32' | 'jwt' | 'aws-key-id';
 
@@ -15,6 +18,8 @@ export interface RuleSpec {
   pattern: string;
   caseInsensitive?: boolean;
   entropy?: number;
+  /** How far (in characters) a match may reach from a keyword; default DEFAULT_SPAN. */
+  span?: number;
   check?: CheckName;
   /** A generic rule yields to a specific rule on the same span. */
   generic?: boolean;
@@ -39,6 +44,7 @@ export interface Rule {
   keywords: string[];
   regex: RegExp;
   entropy: number;
+  span: number;
   check?: CheckName;
   generic: boolean;
   allowRegexes: RegExp[];

@@ -1,7 +1,8 @@
 /** Reads one file and runs the detector on it; shared by the main thread and the workers. */
 import type { Detector } from '../engine/detect.js';
+import type { RawFinding } from '../engine/types.js';
 import type { Located } from '../findings.js';
-import { isSkip, readFileFragment } from '../sources/read-file.js';
+import { decodeText, isSkip, readFileBytes } from '../sources/read-file.js';
 import type { Skip } from '../sources/types.js';
 import type { ScanTarget } from '../sources/worktree.js';
 
@@ -16,14 +17,20 @@ export interface FileResult {
   findings: FileFinding[];
 }
 
-export function scanText(text: string, detector: Detector): FileFinding[] {
-  return detector.detect(text).map(({ rule, secret, line, column, endLine, endColumn, lineText, entropy }) => ({
+/** Plain data (no rule object, no RegExp), so results can cross from a worker thread. */
+function toFileFindings(findings: RawFinding[]): FileFinding[] {
+  return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, entropy }) => ({
     ruleId: rule.id, secret, line, column, endLine, endColumn, lineText, entropy,
   }));
 }
 
+export function scanText(text: string, detector: Detector): FileFinding[] {
+  return toFileFindings(detector.detect(text));
+}
+
 export function scanFile(target: ScanTarget, detector: Detector, maxFileSize: number): FileResult {
-  const fragment = readFileFragment(target.absolute, target.shown, maxFileSize);
-  if (isSkip(fragment)) return { target, bytes: 0, skip: fragment, findings: [] };
-  return { target, bytes: Buffer.byteLength(fragment.text), findings: scanText(fragment.text, detector) };
+  const file = readFileBytes(target.absolute, target.shown, maxFileSize);
+  if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
+  const findings = file.utf16 ? detector.detect(decodeText(file.bytes)) : detector.detectBytes(file.bytes);
+  return { target, bytes: file.bytes.length, findings: toFileFindings(findings) };
 }

@@ -26,11 +26,19 @@ function hasUtf16Bom(bytes: Uint8Array): boolean {
   return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 
+/** A file's raw content: most files are never decoded, since the prefilter runs on bytes. */
+export interface FileBytes {
+  path: string;
+  bytes: Buffer;
+  /** UTF-16 (byte-order mark): must be decoded before detection. */
+  utf16: boolean;
+}
+
 /**
  * `absolute` is read; `shown` is the path reported. Symlinks are not followed:
  * a link is scanned where its target lives, not twice.
  */
-export function readFileFragment(absolute: string, shown: string, maxFileSize: number): Fragment | Skip {
+export function readFileBytes(absolute: string, shown: string, maxFileSize: number): FileBytes | Skip {
   try {
     const stat = lstatSync(absolute);
     if (stat.isSymbolicLink()) return { path: shown, reason: 'symlink' };
@@ -38,8 +46,9 @@ export function readFileFragment(absolute: string, shown: string, maxFileSize: n
     if (stat.size > maxFileSize) return { path: shown, reason: 'too-large' };
     const bytes = readFileSync(absolute);
     if (bytes.length > maxFileSize) return { path: shown, reason: 'too-large' };
-    if (!hasUtf16Bom(bytes) && isBinary(bytes)) return { path: shown, reason: 'binary' };
-    return { path: shown, text: decodeText(bytes), startLine: 1 };
+    const utf16 = hasUtf16Bom(bytes);
+    if (!utf16 && isBinary(bytes)) return { path: shown, reason: 'binary' };
+    return { path: shown, bytes, utf16 };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { path: shown, reason: 'vanished', warning: `${shown}: vanished before it could be read` };
@@ -48,6 +57,6 @@ export function readFileFragment(absolute: string, shown: string, maxFileSize: n
   }
 }
 
-export function isSkip(result: Fragment | Skip): result is Skip {
+export function isSkip(result: Fragment | FileBytes | Skip): result is Skip {
   return 'reason' in result;
 }

@@ -8,16 +8,8 @@ import ignore, { type Ignore } from 'ignore';
 const ALWAYS_SKIPPED = ['**/.git/**', '**/.hg/**', '**/.svn/**'];
 
 export async function walkDirectory(dir: string): Promise<string[]> {
-  const ignoreFiles = await fg('**/.gitignore', { cwd: dir, dot: true, ignore: ALWAYS_SKIPPED, followSymbolicLinks: false, suppressErrors: true });
-  const matchers = new Map<string, Ignore>();
-  for (const file of ignoreFiles) {
-    try {
-      matchers.set(posix.dirname(file), ignore().add(readFileSync(posix.join(dir, file), 'utf8')));
-    } catch {
-      // An unreadable .gitignore ignores nothing; its directory is still scanned.
-    }
-  }
-  // Not only files: symlinks and special files are listed too, so they are counted as skipped.
+  // One walk lists everything: the .gitignore files and what they may exclude. Not
+  // only files: symlinks and special files are listed too, so they are counted as skipped.
   const entries = await fg('**', {
     cwd: dir,
     dot: true,
@@ -27,7 +19,16 @@ export async function walkDirectory(dir: string): Promise<string[]> {
     suppressErrors: true,
     ignore: ALWAYS_SKIPPED,
   });
-  return entries.filter((entry) => !entry.endsWith('/') && !isIgnored(entry, matchers));
+  const matchers = new Map<string, Ignore>();
+  for (const entry of entries) {
+    if (entry !== '.gitignore' && !entry.endsWith('/.gitignore')) continue;
+    try {
+      matchers.set(posix.dirname(entry), ignore().add(readFileSync(posix.join(dir, entry), 'utf8')));
+    } catch {
+      // An unreadable .gitignore ignores nothing; its directory is still scanned.
+    }
+  }
+  return entries.filter((entry) => !entry.endsWith('/') && (matchers.size === 0 || !isIgnored(entry, matchers)));
 }
 
 /** A path is ignored when the .gitignore of any ancestor directory ignores it (relative to that directory). */
