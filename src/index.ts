@@ -6,3 +6,5 @@ export { loadRuleFiles, parseRuleFile, checkExamples } from './config/rule-files
 export { KeyhoundError } from './errors.js';
 export { FORMATTERS, type FormatName } from './report/index.js';
 export type { Rule, RuleSpec, RuleFileSpec, Severity, RawFinding } from './engine/types.js';
+export { scanStaged } from './scan/staged.js';
+export { scanHistory, type HistoryOptions } from './scan/history.js';
