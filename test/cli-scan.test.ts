@@ -3,7 +3,8 @@ import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
-import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
 
 const keys = fakeKeys(42);
 
@@ -78,22 +79,21 @@ describe('keyhound scan on a plain directory', () => {
   });
 
   it('warns about an unreadable file by name and goes on', () => {
-    if (process.getuid?.() === 0) {
-      // root reads everything; make the file vanish instead by pointing at a dangling path.
-      const dir = tempDir();
-      writeTree(dir, { 'ok.txt': `${keys.github}\n` });
-      const { code, stdout, stderr } = keyhound(['scan', 'ok.txt', '--format', 'json'], { cwd: dir });
-      expect(code).toBe(1);
-      expect(stderr).toBe('');
-      expect(json(stdout).findings).toHaveLength(1);
-      return;
-    }
     const dir = tempDir();
+    chmodSync(dir, 0o755);
     writeTree(dir, { 'secret.txt': 'x', 'ok.txt': `${keys.github}\n` });
     chmodSync(join(dir, 'secret.txt'), 0o000);
-    const { code, stderr } = keyhound(['scan'], { cwd: dir });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/secret\.txt: cannot read/);
+    chmodSync(join(dir, 'ok.txt'), 0o644);
+    // root reads everything: run as an unprivileged user when the tests run as root.
+    const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--'] : [];
+    const result = spawnSync(asUser[0] ?? process.execPath, [...asUser.slice(1), ...(asUser.length ? [process.execPath] : []), BIN, 'scan', '--format', 'json'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir },
+    });
+    expect(result.stderr).toMatch(/warning: secret\.txt: cannot read \(EACCES\)/);
+    expect(result.status).toBe(1);
+    const report = json(result.stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ unreadable: 1 });
   });
 
   it('reads stdin for -', () => {
@@ -170,6 +170,23 @@ describe('errors exit 2 with one line and no stack trace', () => {
     const unknown = keyhound(['rules', 'check', 'unknown.yaml'], { cwd: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown\.yaml:8: rule acme-key: patern: unknown field/);
+  });
+
+  it('rejects a duplicate rule id and a rule without examples', () => {
+    const dir = tempDir();
+    const rule = (id: string, examples: string) =>
+      `  - id: ${id}\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    pattern: "(?<secret>acme_[a-z]{10})"\n${examples}`;
+    writeTree(dir, {
+      'a.yaml': `provider: acme\nremediation: rotate it in the console\nrules:\n${rule('acme-key', '    examples: ["acme_qwzmxnvbty"]\n')}`,
+      'b.yaml': `provider: acme\nremediation: rotate it in the console\nrules:\n${rule('acme-key', '    examples: ["acme_qwzmxnvbty"]\n')}`,
+      'c.yaml': `provider: acme\nremediation: rotate it in the console\nrules:\n${rule('acme-other', '')}`,
+    });
+    const duplicate = keyhound(['rules', 'check', 'a.yaml', 'b.yaml'], { cwd: dir });
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toMatch(/b\.yaml: rule acme-key: duplicate id \(also in a\.yaml\)/);
+    const missing = keyhound(['rules', 'check', 'c.yaml'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/c\.yaml:4: rule acme-other: examples: missing \(required\)/);
   });
 
   it('names the example a rule does not find', () => {

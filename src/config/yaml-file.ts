@@ -51,13 +51,19 @@ export async function parseValidatedYaml(
   if (validate(data)) return data;
   const error = pickError(validate.errors ?? []);
   const path = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const field = error.keyword === 'additionalProperties' ? String(error.params?.additionalProperty) : path.at(-1) ?? '(top level)';
+  const field =
+    error.keyword === 'additionalProperties' ? String(error.params?.additionalProperty)
+    : error.keyword === 'required' ? String(error.params?.missingProperty)
+    : path.at(-1) ?? '(top level)';
   if (error.keyword === 'additionalProperties') path.push(field);
   const node = doc.getIn(path.map((part) => (/^\d+$/.test(part) ? Number(part) : part)), true);
   const offset = isNode(node) && node.range ? node.range[0] : 0;
   const line = lineCounter.linePos(offset).line;
   const where = describe(data, path);
-  const message = error.keyword === 'additionalProperties' ? 'unknown field' : error.message ?? 'invalid';
+  const message =
+    error.keyword === 'additionalProperties' ? 'unknown field'
+    : error.keyword === 'required' ? 'missing (required)'
+    : error.message ?? 'invalid';
   throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ''} ${field}: ${message}${allowedValues(error)}`);
 }
 
