@@ -26,6 +26,8 @@ export interface Finding {
   commit?: CommitInfo;
   /** For history scans: where else the secret appears. */
   history?: HistoryOccurrences;
+  /** Only in --report-suppressed output: what suppressed this finding. */
+  suppressedBy?: string;
 }
 
 /** Where else a secret appears in history. */
@@ -58,6 +60,7 @@ export interface Located {
   endColumn: number;
   lineText: string;
   entropy: number;
+  suppressedBy?: string;
 }
 
 export function makeFinding(rule: Rule, raw: Located, file: string, startLine: number, commit?: CommitInfo): Finding {
@@ -78,6 +81,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     fingerprint: fingerprint(rule.id, raw.secret),
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),
+    ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
   };
   rawSecrets.set(finding, raw.secret);
   return finding;

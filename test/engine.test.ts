@@ -15,12 +15,12 @@ import { fakeKeys } from './helpers/keys.js';
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   return {
     id, provider: 'test', description: id, severity: 'high', remediation: 'rotate it',
-    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, generic: false, allowRegexes: [], stopwords: [],
+    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, allowRegexes: [], allowLineRegexes: [], stopwords: [],
     ...extra,
   };
 }
 
-const builtin = compileRuleset({ files: await builtinRuleFiles(), disabled: [], allowlist: { regexes: [], stopwords: [] } });
+const builtin = compileRuleset({ files: await builtinRuleFiles(), disabled: [], allowlist: { regexes: [], lines: [], stopwords: [] }, ruleAllowlists: {} });
 const keys = fakeKeys(7);
 
 describe('entropy', () => {
@@ -124,9 +124,19 @@ describe('line and column', () => {
 
 describe('detector', () => {
   it('honours inline suppressions of keyhound, gitleaks and detect-secrets', () => {
-    for (const marker of ['keyhound:allow', 'gitleaks:allow', 'pragma: allowlist secret']) {
-      expect(builtin.detector.detect(`t = "${keys.github}" # ${marker}`)).toEqual([]);
+    for (const marker of ['keyhound:allow', 'gitleaks:allow', 'pragma: allowlist secret', 'keyhound:allow -- fixture']) {
+      const findings = builtin.detector.detect(`t = "${keys.github}" # ${marker}`);
+      expect(findings.map((f) => f.suppressedBy)).toEqual([`inline comment "${marker.replace(' -- fixture', '')}"`]);
     }
+  });
+
+  it('limits `keyhound:allow RULE-ID` to that rule', () => {
+    const line = `a = "${keys.github}"; b = "${keys.stripe}" // keyhound:allow stripe-live-secret-key -- test fixture`;
+    const findings = builtin.detector.detect(line).map((f) => [f.rule.id, f.suppressedBy]);
+    expect(findings).toEqual([
+      ['github-pat-classic', undefined],
+      ['stripe-live-secret-key', 'inline comment "keyhound:allow stripe-live-secret-key"'],
+    ]);
   });
 
   it('drops a GitHub token with a wrong checksum, and the generic rule does not pick it up', () => {

@@ -7,6 +7,7 @@ import { isKeyhoundError, KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
 import { packagePath } from '../package-root.js';
 import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
+import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
@@ -84,6 +85,42 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.stdout(`keyhound: ${result.message}\n`);
         exitCode = EXIT_CLEAN;
       },
+    )
+    .command('baseline <command>', 'record known findings, or import another scanner\'s baseline', (y) =>
+      y
+        .command(
+          'create [paths..]',
+          'write the current findings (hashes only) to a baseline file; later scans with --baseline report only new ones',
+          (z) =>
+            z
+              .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .)' })
+              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file' })
+              .option('history', { type: 'boolean', default: false, describe: 'record the findings of the whole history instead of the working tree' })
+              .option('config', { alias: 'c', type: 'string', describe: 'config file' }),
+          async (a) => {
+            exitCode = await runBaselineCreate(
+              { paths: (a.paths ?? []) as string[], output: a.output, history: a.history, ...(a.config ? { config: a.config } : {}) },
+              io,
+            );
+          },
+        )
+        .command(
+          'import <files..>',
+          'merge a gitleaks JSON report, a .gitleaksignore or a detect-secrets .secrets.baseline into a keyhound baseline',
+          (z) =>
+            z
+              .positional('files', { type: 'string', array: true, demandOption: true })
+              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file (merged into if it exists)' })
+              .option('from', { choices: ['gitleaks', 'gitleaksignore', 'detect-secrets'] as const, describe: 'format (default: detected)' })
+              .option('config', { alias: 'c', type: 'string', describe: 'config file' }),
+          async (a) => {
+            exitCode = await runBaselineImport(
+              { files: a.files as string[], output: a.output, ...(a.from ? { from: a.from } : {}), ...(a.config ? { config: a.config } : {}) },
+              io,
+            );
+          },
+        )
+        .demandCommand(1, 'name a baseline command: create or import'),
     )
     .command('rules <command>', 'list the rules, or check rule files', (y) =>
       y

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseSize } from '../config/config.js';
 import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../report/index.js';
-import type { ScanResult } from '../scan/scan.js';
+import type { ScanResult } from '../scan/result.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from './exit-codes.js';
 import type { Io } from './io.js';
 import { writeReport } from './write-report.js';
@@ -15,6 +15,9 @@ export interface ReportArgs {
   maxFileSize?: number;
   color?: boolean;
   quiet: boolean;
+  baseline?: string;
+  ignoreFile?: string;
+  reportSuppressed: boolean;
 }
 
 export function withReportOptions<T>(y: Argv<T>) {
@@ -25,18 +28,25 @@ export function withReportOptions<T>(y: Argv<T>) {
     .option('config', { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)' })
     .option('max-file-size', { type: 'string', describe: 'skip larger files (default 10MB)' })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' });
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
+    .option('baseline', { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)' })
+    .option('ignore-file', { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)' })
+    .option('report-suppressed', { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' });
 }
 
 /** yargs' parsed options → ReportArgs, with sizes parsed and absent options left out. */
 export function reportArgs(args: {
   format: FormatName; output?: string | undefined; 'show-secrets': boolean; config?: string | undefined;
   'max-file-size'?: string | undefined; color?: boolean | undefined; quiet: boolean;
+  baseline?: string | undefined; 'ignore-file'?: string | undefined; 'report-suppressed': boolean;
 }): ReportArgs {
   return {
     format: args.format,
     showSecrets: args['show-secrets'],
     quiet: args.quiet,
+    reportSuppressed: args['report-suppressed'],
+    ...(args.baseline ? { baseline: args.baseline } : {}),
+    ...(args['ignore-file'] ? { ignoreFile: args['ignore-file'] } : {}),
     ...(args.output ? { output: args.output } : {}),
     ...(args.config ? { config: args.config } : {}),
     ...(args['max-file-size'] !== undefined ? { maxFileSize: parseSize(args['max-file-size'], '--max-file-size') } : {}),
@@ -50,6 +60,9 @@ export function setupOptions(args: ReportArgs, io: Io) {
     cwd: io.cwd,
     ...(args.config ? { config: args.config } : {}),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
+    ...(args.baseline ? { baseline: args.baseline } : {}),
+    ...(args.ignoreFile ? { ignoreFile: args.ignoreFile } : {}),
+    reportSuppressed: args.reportSuppressed,
     onWarning: (message: string) => {
       if (!args.quiet) io.stderr(`warning: ${message}\n`);
     },

@@ -27,6 +27,9 @@ export function parseStagedArgs(argv: string[]): ReportArgs | undefined {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        baseline: { type: 'string' },
+        'ignore-file': { type: 'string' },
+        'report-suppressed': { type: 'boolean' },
       },
     });
     const format = values.format ?? 'text';
@@ -36,6 +39,9 @@ export function parseStagedArgs(argv: string[]): ReportArgs | undefined {
       format: format as FormatName,
       showSecrets: values['show-secrets'] ?? false,
       quiet: values.quiet ?? false,
+      reportSuppressed: values['report-suppressed'] ?? false,
+      ...(values.baseline ? { baseline: values.baseline } : {}),
+      ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),
       ...(values.output ? { output: values.output } : {}),
       ...(values.config ? { config: values.config } : {}),
       ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),

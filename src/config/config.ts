@@ -1,18 +1,29 @@
 /** The configuration file, `.keyhound.yaml` at the repository root or `--config FILE`. */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { configSchema } from './schemas.js';
 import { parseValidatedYaml, readTextFile, type Validate } from './yaml-file.js';
 
 export const CONFIG_FILE_NAME = '.keyhound.yaml';
 
+export interface AllowlistSpec {
+  paths?: string[];
+  regexes?: string[];
+  lines?: string[];
+  stopwords?: string[];
+}
+
 export interface ConfigSpec {
   useDefault?: boolean;
   ruleFiles?: string[];
+  rules?: RuleSpec[];
+  remediation?: string;
   disable?: string[];
   maxFileSize?: number | string;
-  allowlist?: { paths?: string[]; regexes?: string[]; stopwords?: string[] };
+  allowlist?: AllowlistSpec;
+  ruleAllowlists?: Record<string, AllowlistSpec>;
 }
 
 export interface LoadedConfig {

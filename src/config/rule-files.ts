@@ -2,8 +2,7 @@
  * Rule files: `rules/<provider>.yaml`. Parsing, validation, compilation, and the
  * check that every example is found by its rule and every negative is silent.
  */
-import { basename } from 'node:path';
-import { createDetector } from '../engine/detect.js';
+import { createDetector, type Detector } from '../engine/detect.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { parseValidatedYaml, readTextFile, type Validate } from './yaml-file.js';
@@ -55,6 +54,7 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     ...(spec.check ? { check: spec.check } : {}),
     generic: spec.generic ?? false,
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
+    allowLineRegexes: [],
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
   };
 }
@@ -102,7 +102,7 @@ export function checkExamples(files: readonly LoadedRuleFile[], rules: readonly 
   for (const file of files) {
     for (const spec of file.spec.rules) {
       spec.examples.forEach((example, index) => {
-        const ids = detector.detect(example).map((finding) => finding.rule.id);
+        const ids = reported(detector, example);
         if (!ids.includes(spec.id)) {
           problems.push({ source: file.source, ruleId: spec.id, kind: 'example', index, message: `not found${ids.length ? ` (found by ${[...new Set(ids)].join(', ')})` : ''}` });
         } else if (ids.some((id) => id !== spec.id)) {
@@ -112,7 +112,7 @@ export function checkExamples(files: readonly LoadedRuleFile[], rules: readonly 
         }
       });
       (spec.negatives ?? []).forEach((negative, index) => {
-        const ids = detector.detect(negative).map((finding) => finding.rule.id);
+        const ids = reported(detector, negative);
         if (ids.length) problems.push({ source: file.source, ruleId: spec.id, kind: 'negative', index, message: `found by ${[...new Set(ids)].join(', ')}` });
       });
     }
@@ -120,13 +120,21 @@ export function checkExamples(files: readonly LoadedRuleFile[], rules: readonly 
   return problems;
 }
 
+/** Rule ids of the findings a text produces, leaving out suppressed ones (as a scan does). */
+function reported(detector: Detector, text: string): string[] {
+  return detector.detect(text).filter((finding) => !finding.suppressedBy).map((finding) => finding.rule.id);
+}
+
 export function describeProblem(problem: ExampleProblem): string {
   return `${problem.source}: rule ${problem.ruleId}: ${problem.kind} #${problem.index + 1} ${problem.message}`;
 }
 
-/** Loads user rule files: parse, compile, unique ids, and every example must pass. */
-export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRuleFile[]> {
-  const files: LoadedRuleFile[] = [];
+/**
+ * Loads user rules (rule files, and rules written inline in a config): parse,
+ * compile, unique ids, and every example must pass.
+ */
+export async function loadRuleFiles(paths: readonly string[], inline: LoadedRuleFile[] = []): Promise<LoadedRuleFile[]> {
+  const files: LoadedRuleFile[] = [...inline];
   for (const path of paths) {
     const spec = await parseRuleFile(readTextFile(path, 'rule file'), path);
     files.push(compileRuleFile(spec, path));
@@ -137,6 +145,3 @@ export async function loadRuleFiles(paths: readonly string[]): Promise<LoadedRul
   return files;
 }
 
-export function providerOf(path: string): string {
-  return basename(path).replace(/\.ya?ml$/, '');
-}

@@ -1,9 +1,11 @@
 /**
  * The detector: text in, findings out. Pure: no I/O, no git.
  *
- * Stage order for every candidate match (read this function to know the whole story):
- *   keyword prefilter → rule regex near the keywords → secret group → inline allow →
- *   placeholder → entropy floor → structural check → allowlists → one finding per span
+ * Stage order for every candidate match (read matchRule to know the whole story):
+ *   keyword prefilter → rule regex near the keywords → secret group → placeholder →
+ *   entropy floor → structural check → suppressions (inline comment, allowlists) →
+ *   one finding per span. A suppressed finding is kept, marked with what suppressed
+ *   it, so it can still win its span and be listed by --report-suppressed.
  */
 import { CHECKS } from './checks.js';
 import { shannonEntropy } from './entropy.js';
@@ -13,8 +15,21 @@ import { buildPrefilter, type Candidates, type Prefilter } from './prefilter.js'
 import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
 import { regionsAround } from './windows.js';
 
-/** Comments that suppress a finding on their line, ours and those of the tools people move from. */
-const INLINE_ALLOW = /keyhound:allow|gitleaks:allow|pragma: allowlist secret/;
+/**
+ * Comments that suppress a finding on their line, ours and those of the tools people
+ * move from. `keyhound:allow RULE-ID` suppresses only that rule's findings.
+ */
+const INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
+
+/** Why a finding on this line is suppressed by a comment, if it is. */
+export function inlineSuppression(lineText: string, ruleId: string): string | undefined {
+  if (!lineText.includes(':allow') && !lineText.includes('allowlist secret')) return undefined;
+  for (const match of lineText.matchAll(INLINE_ALLOW)) {
+    const onlyRule = match[1];
+    if (!onlyRule || onlyRule === ruleId) return `inline comment "${match[0]}"`;
+  }
+  return undefined;
+}
 
 export interface Detector {
   readonly rules: readonly Rule[];
@@ -25,7 +40,7 @@ export interface Detector {
 
 export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
   const prefilter: Prefilter = buildPrefilter(rules);
-  const global: GlobalAllowlist = allowlist ?? { regexes: [], stopwords: [] };
+  const global: GlobalAllowlist = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
 
   function detectCandidates(text: string, candidates: Candidates): RawFinding[] {
     const lines = new LineIndex(text);
@@ -78,9 +93,6 @@ function* matchRule(
     if (!indices || secret === undefined || secret.length === 0) continue;
     const start = indices[0] + regionStart;
     const end = indices[1] + regionStart;
-    const from = lines.position(start);
-    const lineText = lines.lineText(from.line);
-    if (INLINE_ALLOW.test(lineText)) continue;
     if (isPlaceholder(secret)) continue;
     const entropy = shannonEntropy(secret);
     if (entropy < rule.entropy) continue;
@@ -88,21 +100,35 @@ function* matchRule(
       vetoed.push([start, end]);
       continue;
     }
-    if (isAllowed(secret, rule.allowRegexes, rule.stopwords)) continue;
-    if (isAllowed(secret, global.regexes, global.stopwords)) continue;
+    const from = lines.position(start);
+    const lineText = lines.lineText(from.line);
+    const suppressedBy =
+      inlineSuppression(lineText, rule.id) ??
+      allowedBy(secret, rule.allowRegexes, rule.stopwords, `rule ${rule.id} allowlist`) ??
+      lineAllowedBy(lineText, rule.allowLineRegexes, `rule ${rule.id} allowlist`) ??
+      allowedBy(secret, global.regexes, global.stopwords, 'allowlist') ??
+      lineAllowedBy(lineText, global.lineRegexes, 'allowlist');
     const to = lines.position(end - 1);
     yield {
       rule, secret, start, end, lineText, entropy,
       line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
+      ...(suppressedBy ? { suppressedBy } : {}),
     };
   }
 }
 
-/** Allowlist regexes and stopwords are checked against the secret. */
-export function isAllowed(secret: string, regexes: readonly RegExp[], stopwords: readonly string[]): boolean {
-  if (regexes.some((regex) => regex.test(secret))) return true;
+/** Allowlist regexes and stopwords are checked against the secret; the result says which entry matched. */
+export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords: readonly string[], where: string): string | undefined {
+  const regex = regexes.find((candidate) => candidate.test(secret));
+  if (regex) return `${where} regex ${regex.source}`;
   const lower = secret.toLowerCase();
-  return stopwords.some((word) => lower.includes(word));
+  const word = stopwords.find((candidate) => lower.includes(candidate));
+  return word === undefined ? undefined : `${where} stopword ${word}`;
+}
+
+function lineAllowedBy(lineText: string, regexes: readonly RegExp[], where: string): string | undefined {
+  const regex = regexes.find((candidate) => candidate.test(lineText));
+  return regex ? `${where} line regex ${regex.source}` : undefined;
 }
 
 const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];

@@ -48,12 +48,17 @@ export interface Rule {
   check?: CheckName;
   generic: boolean;
   allowRegexes: RegExp[];
+  /** Tested against the line the secret starts on (from the config's ruleAllowlists). */
+  allowLineRegexes: RegExp[];
   stopwords: string[];
 }
 
 /** Allowlist entries that apply to every rule. */
 export interface GlobalAllowlist {
+  /** Tested against the secret. */
   regexes: RegExp[];
+  /** Tested against the line the secret starts on. */
+  lineRegexes: RegExp[];
   stopwords: string[];
 }
 
@@ -72,4 +77,6 @@ export interface RawFinding {
   /** The full text of the first line the secret is on. */
   lineText: string;
   entropy: number;
+  /** Set when a comment or an allowlist suppresses the finding: what did. */
+  suppressedBy?: string;
 }

@@ -1,16 +1,20 @@
 /** `--format json`: `{ version, findings, stats }`, documented in the README. */
-import { rawSecret } from '../findings.js';
+import { rawSecret, type Finding } from '../findings.js';
 import type { Formatter } from './types.js';
 
 export const JSON_REPORT_VERSION = 1;
 
-export const formatJson: Formatter = ({ findings, stats }, { showSecrets }) =>
-  `${JSON.stringify(
+export const formatJson: Formatter = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
+  const shown = (list: Finding[]) => list.map((finding) => (showSecrets ? { ...finding, secret: rawSecret(finding) } : finding));
+  return `${JSON.stringify(
     {
       version: JSON_REPORT_VERSION,
-      findings: findings.map((finding) => (showSecrets ? { ...finding, secret: rawSecret(finding) } : finding)),
+      findings: shown(findings),
       stats,
+      ...(suppressed ? { suppressed: shown(suppressed) } : {}),
+      ...(staleIgnores ? { staleIgnores } : {}),
     },
     null,
     2,
   )}\n`;
+};

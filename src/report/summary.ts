@@ -31,7 +31,9 @@ export function skippedSummary(stats: ScanStats): string {
 }
 
 export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
-  const scanned = `${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}`;
+  const commits = stats.commits !== undefined ? `${plural(stats.commits, 'commit')}, ` : '';
+  const scanned = `${commits}${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}`;
   const head = findings.length ? `${plural(findings.length, 'leak')} found (${severityCounts(findings)})` : 'no leaks found';
-  return `${head} in ${scanned}${skippedSummary(stats)}`;
+  const suppressed = stats.suppressed ? ` · ${stats.suppressed} suppressed` : '';
+  return `${head} in ${scanned}${suppressed}${skippedSummary(stats)}`;
 }

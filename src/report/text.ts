@@ -6,7 +6,7 @@ import type { Formatter } from './types.js';
 const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] } as const;
 type Style = keyof typeof STYLES;
 
-export const formatText: Formatter = ({ findings, stats }, { showSecrets, color }) => {
+export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnores }, { showSecrets, color }) => {
   const paint = (style: Style, text: string): string => (color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
   const blocks = findings.map((finding) => {
     const where = finding.commit ? `${finding.commit.sha.slice(0, 12)}:${finding.file}` : finding.file;
@@ -23,6 +23,18 @@ export const formatText: Formatter = ({ findings, stats }, { showSecrets, color 
     lines.push(`  ${paint('cyan', 'fix')}     ${finding.remediation}`);
     return lines.join('\n');
   });
+  if (suppressed?.length) {
+    blocks.push(
+      [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) =>
+        `  ${finding.file}:${finding.line}:${finding.column}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)].join('\n'),
+    );
+  }
+  if (staleIgnores?.length) {
+    blocks.push(
+      [`Stale ignore entries (${staleIgnores.length}), matching nothing in this scan:`, ...staleIgnores.map((entry) =>
+        `  line ${entry.line}  ${entry.fingerprint}${entry.comment ? `  # ${entry.comment}` : ''}`)].join('\n'),
+    );
+  }
   const summary = summaryLine(findings, stats);
   const last = findings.length ? paint('red', `✖ ${summary}`) : paint('green', `✔ ${summary}`);
   return [...blocks, last].join('\n\n') + '\n';

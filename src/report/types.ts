@@ -1,10 +1,7 @@
-import type { Finding } from '../findings.js';
-import type { ScanStats } from '../scan/setup.js';
+import type { ScanResult } from '../scan/result.js';
 
-export interface ReportInput {
-  findings: Finding[];
-  stats: ScanStats;
-}
+/** A scan result, as every formatter receives it. */
+export type ReportInput = ScanResult;
 
 export interface ReportOptions {
   /** Print raw secrets: only ever true when the user passed --show-secrets. */

@@ -8,7 +8,7 @@ import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js
 import { runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { FragmentScanner } from './fragments.js';
-import { compareFindings, type ScanResult } from './scan.js';
+import { finishScan, type ScanResult } from './result.js';
 import { countSkip, emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
@@ -100,10 +100,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     finding.history = history;
     return finding;
   });
-  findings.sort(compareFindings);
-  stats.findings = findings.length;
-  stats.durationMs = Math.round(performance.now() - started);
-  return { findings, stats };
+  return finishScan(findings, setup, stats, started, (file) => file);
 }
 
 /** The longest line of a secret: what a line-oriented grep can look for. */

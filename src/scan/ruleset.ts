@@ -1,12 +1,20 @@
 /** The rules and allowlists of one scan, in a form that can be sent to worker threads. */
 import { compileRegex, compileRule } from '../config/rule-files.js';
 import { createDetector, type Detector } from '../engine/detect.js';
-import type { Rule, RuleFileSpec } from '../engine/types.js';
+import type { GlobalAllowlist, Rule, RuleFileSpec } from '../engine/types.js';
+
+/** Allowlist entries as written (strings), so the spec can cross to a worker thread. */
+export interface AllowlistEntries {
+  regexes: string[];
+  lines: string[];
+  stopwords: string[];
+}
 
 export interface RulesetSpec {
   files: RuleFileSpec[];
   disabled: string[];
-  allowlist: { regexes: string[]; stopwords: string[] };
+  allowlist: AllowlistEntries;
+  ruleAllowlists: Record<string, AllowlistEntries>;
 }
 
 export interface Ruleset {
@@ -19,11 +27,28 @@ export interface Ruleset {
 export function compileRuleset(spec: RulesetSpec): Ruleset {
   const disabled = new Set(spec.disabled);
   const rules = spec.files.flatMap((file) =>
-    file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => compileRule(rule, file, `rules/${file.provider}.yaml`)),
+    file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`), spec.ruleAllowlists[rule.id])),
   );
-  const allowlist = {
-    regexes: spec.allowlist.regexes.map((re, i) => compileRegex(re, '', `allowlist.regexes[${i}]`)),
-    stopwords: spec.allowlist.stopwords.map((word) => word.toLowerCase()),
-  };
+  const allowlist = compileAllowlist(spec.allowlist, 'allowlist');
   return { spec, rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist) };
+}
+
+function compileAllowlist(entries: AllowlistEntries, where: string): GlobalAllowlist {
+  return {
+    regexes: entries.regexes.map((re, i) => compileRegex(re, '', `${where}.regexes[${i}]`)),
+    lineRegexes: entries.lines.map((re, i) => compileRegex(re, '', `${where}.lines[${i}]`)),
+    stopwords: entries.stopwords.map((word) => word.toLowerCase()),
+  };
+}
+
+/** A rule's allowlist from the config joins the allowlist its rule file gives it. */
+function withRuleAllowlist(rule: Rule, entries: AllowlistEntries | undefined): Rule {
+  if (!entries) return rule;
+  const extra = compileAllowlist(entries, `ruleAllowlists.${rule.id}`);
+  return {
+    ...rule,
+    allowRegexes: [...rule.allowRegexes, ...extra.regexes],
+    allowLineRegexes: [...rule.allowLineRegexes, ...extra.lineRegexes],
+    stopwords: [...rule.stopwords, ...extra.stopwords],
+  };
 }

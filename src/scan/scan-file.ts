@@ -19,8 +19,8 @@ export interface FileResult {
 
 /** Plain data (no rule object, no RegExp), so results can cross from a worker thread. */
 function toFileFindings(findings: RawFinding[]): FileFinding[] {
-  return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, entropy }) => ({
-    ruleId: rule.id, secret, line, column, endLine, endColumn, lineText, entropy,
+  return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, entropy, suppressedBy }) => ({
+    ruleId: rule.id, secret, line, column, endLine, endColumn, lineText, entropy, ...(suppressedBy ? { suppressedBy } : {}),
   }));
 }
 

@@ -6,9 +6,12 @@ import { makeFinding, type Finding } from '../findings.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
 import { scanFile, scanText, type FileResult } from './scan-file.js';
-import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type ScanStats, type SetupOptions } from './setup.js';
+import { finishScan, type ScanResult } from './result.js';
+import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
+import { relativeToRoot } from './suppress.js';
 
 export { DEFAULT_MAX_FILE_SIZE, type ScanStats } from './setup.js';
+export { compareFindings, type ScanResult } from './result.js';
 
 /** Below this many files, starting worker threads costs more than it saves. */
 const POOL_THRESHOLD = 256;
@@ -21,11 +24,6 @@ export interface ScanOptions extends SetupOptions {
   /** Worker threads; 0 scans on the main thread. Default: one per core. */
   workers?: number;
   onWarning?: (message: string) => void;
-}
-
-export interface ScanResult {
-  findings: Finding[];
-  stats: ScanStats;
 }
 
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
@@ -69,12 +67,5 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     for (const raw of scanText(options.stdin, ruleset.detector)) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, '<stdin>', 1));
   }
 
-  findings.sort(compareFindings);
-  stats.findings = findings.length;
-  stats.durationMs = Math.round(performance.now() - started);
-  return { findings, stats };
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+  return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
 }

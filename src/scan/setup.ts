@@ -1,20 +1,23 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
 import { builtinRuleFiles } from '../config/builtin-rules.js';
-import { configRuleFiles, loadConfig, parseSize, type LoadedConfig } from '../config/config.js';
-import { loadRuleFiles } from '../config/rule-files.js';
+import { configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
+import { compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
-import { compileRuleset, type Ruleset, type RulesetSpec } from './ruleset.js';
+import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
+import { compileRuleset, type AllowlistEntries, type Ruleset, type RulesetSpec } from './ruleset.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
-export interface SetupOptions {
+export interface SetupOptions extends SuppressionOptions {
   cwd?: string;
   /** A config file; default `.keyhound.yaml` at the repository root, if present. */
   config?: string;
   maxFileSize?: number;
+  /** Also scan allowlisted paths and return suppressed findings, each saying what suppressed it. */
+  reportSuppressed?: boolean;
 }
 
 export interface ScanSetup {
@@ -24,11 +27,17 @@ export interface ScanSetup {
   config?: LoadedConfig;
   ruleset: Ruleset;
   maxFileSize: number;
-  /** True when a path (relative to the root) is allowlisted by the config. */
+  /** True when a path (relative to the root) is allowlisted by the config for every rule. */
   isPathAllowed: (pathFromRoot: string) => boolean;
+  /** What allowlists a path (relative to the root), for every rule or for the given one. */
+  pathAllowedBy: (pathFromRoot: string, ruleId?: string) => string | undefined;
+  suppressor: Suppressor;
+  reportSuppressed: boolean;
 }
 
 export interface ScanStats {
+  /** Findings suppressed by comments, allowlists, the ignore file or the baseline. */
+  suppressed?: number;
   /** Files (or, for git modes, changed files) scanned. */
   files: number;
   /** Commits read, in history modes. */
@@ -56,14 +65,17 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   const spec = config?.spec ?? {};
-  const custom = config ? await loadRuleFiles(configRuleFiles(config)) : [];
+  const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
+  const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
   const rulesetSpec: RulesetSpec = {
-    files: [...(spec.useDefault === false ? [] : await builtinRuleFiles()), ...custom.map((file) => file.spec)],
+    files: [...builtin, ...custom.map((file) => file.spec)],
     disabled: spec.disable ?? [],
-    allowlist: { regexes: spec.allowlist?.regexes ?? [], stopwords: spec.allowlist?.stopwords ?? [] },
+    allowlist: allowlistEntries(spec.allowlist),
+    ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)])),
   };
-  const allowedPaths = spec.allowlist?.paths ?? [];
-  const pathMatcher = allowedPaths.length ? (await import('ignore')).default().add(allowedPaths) : undefined;
+  const pathAllowedBy = await pathAllowlist(spec);
+  // The config and the rule files it loads hold example keys by design: never report them.
+  const ownFiles = new Set(config ? [config.file, ...configRuleFiles(config)].map((file) => relative(root, file)) : []);
   const maxFileSize = options.maxFileSize ?? (spec.maxFileSize !== undefined ? parseSize(spec.maxFileSize, 'maxFileSize') : DEFAULT_MAX_FILE_SIZE);
   return {
     root,
@@ -71,7 +83,47 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ...(config ? { config } : {}),
     ruleset: compileRuleset(rulesetSpec),
     maxFileSize,
-    isPathAllowed: (path) => pathMatcher !== undefined && path !== '' && !path.startsWith('..') && pathMatcher.ignores(path),
+    pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
+    // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
+    isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
+    suppressor: createSuppressor(root, options, pathAllowedBy),
+    reportSuppressed: options.reportSuppressed ?? false,
+  };
+}
+
+function allowlistEntries(spec: AllowlistSpec | undefined): AllowlistEntries {
+  return { regexes: spec?.regexes ?? [], lines: spec?.lines ?? [], stopwords: spec?.stopwords ?? [] };
+}
+
+/** Rules written in the config itself: provider "custom", checked like any rule file. */
+function inlineRules(config: LoadedConfig): LoadedRuleFile[] {
+  const rules = config.spec.rules ?? [];
+  if (rules.length === 0) return [];
+  const remediation = config.spec.remediation ?? 'Rotate the credential with whoever issued it, then remove it from the code and its history.';
+  return [compileRuleFile({ provider: 'custom', remediation, rules }, config.file)];
+}
+
+/**
+ * The config's path allowlists (global, and per rule) as one function: the reason a
+ * path (relative to the root) is allowlisted, for all rules or for one, if it is.
+ */
+async function pathAllowlist(spec: ConfigSpec): Promise<(path: string, ruleId?: string) => string | undefined> {
+  const global = spec.allowlist?.paths ?? [];
+  const perRule = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length);
+  if (global.length === 0 && perRule.length === 0) return () => undefined;
+  const { default: ignore } = await import('ignore');
+  const matcher = (patterns: string[]) => {
+    const matchers = patterns.map((pattern) => [pattern, ignore().add(pattern)] as const);
+    return (path: string) => matchers.find(([, one]) => one.ignores(path))?.[0];
+  };
+  const globalMatch = matcher(global);
+  const ruleMatch = new Map(perRule.map(([id, entries]) => [id, matcher(entries.paths!)]));
+  return (path, ruleId) => {
+    if (path === '' || path.startsWith('..')) return undefined;
+    const pattern = globalMatch(path);
+    if (pattern !== undefined) return `allowlist path ${pattern}`;
+    const rulePattern = ruleId === undefined ? undefined : ruleMatch.get(ruleId)?.(path);
+    return rulePattern === undefined ? undefined : `rule ${ruleId} allowlist path ${rulePattern}`;
   };
 }
 

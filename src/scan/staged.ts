@@ -8,7 +8,7 @@ import type { Finding } from '../findings.js';
 import { SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { DiffParser } from '../sources/diff-parser.js';
 import { FragmentScanner } from './fragments.js';
-import { compareFindings, type ScanResult } from './scan.js';
+import { finishScan, type ScanResult } from './result.js';
 import { countSkip, emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
 export const STAGED_DIFF_ARGS = ['diff', '--cached', '-U0', '-M', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
@@ -27,8 +27,5 @@ export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult
   const result = await streamGitLines(setup.root, STAGED_DIFF_ARGS, (line) => parser.line(line));
   parser.end();
   if (result.code !== 0) throw new KeyhoundError(`git diff --cached failed: ${result.stderr.split('\n')[0]}`);
-  findings.sort(compareFindings);
-  stats.findings = findings.length;
-  stats.durationMs = Math.round(performance.now() - started);
-  return { findings, stats };
+  return finishScan(findings, setup, stats, started, (file) => file);
 }

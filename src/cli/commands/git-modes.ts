@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ciRange, prePushRanges } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
-import type { ScanResult } from '../../scan/scan.js';
+import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
 import { report, setupOptions, type ReportArgs } from '../report-options.js';
 

@@ -1,0 +1,85 @@
+/**
+ * Baselines: the findings a team has already triaged, so that a scan reports only
+ * new ones. The file holds hashes, never secrets, and no line numbers or timestamps:
+ * sorted and deduplicated, so writing it twice gives the same bytes and merges are easy.
+ */
+import { createHash } from 'node:crypto';
+import { KeyhoundError } from '../errors.js';
+import { rawSecret, type Finding } from '../findings.js';
+import { readTextFile } from './yaml-file.js';
+
+export const BASELINE_VERSION = 1;
+export const DEFAULT_BASELINE_FILE = '.keyhound-baseline.json';
+
+/**
+ * One known finding. keyhound's own entries carry the fingerprint (rule and secret);
+ * entries imported from other tools may know only a hash of the secret (any rule).
+ */
+export interface BaselineEntry {
+  ruleId?: string;
+  fingerprint?: string;
+  secretSha256?: string;
+  /** detect-secrets stores SHA-1 hashes of secrets. */
+  secretSha1?: string;
+  /** Where an imported entry came from (gitleaks, detect-secrets). */
+  source?: string;
+}
+
+export interface Baseline {
+  version: number;
+  entries: BaselineEntry[];
+}
+
+const hash = (algorithm: 'sha1' | 'sha256', text: string): string => createHash(algorithm).update(text).digest('hex');
+
+export function secretSha256(secret: string): string {
+  return hash('sha256', secret);
+}
+
+export function entryFor(finding: Finding): BaselineEntry {
+  return { ruleId: finding.ruleId, fingerprint: finding.fingerprint };
+}
+
+const entryKey = (entry: BaselineEntry): string =>
+  [entry.fingerprint, entry.secretSha256, entry.secretSha1, entry.ruleId, entry.source].map((part) => part ?? '').join('|');
+
+/** Sorted, deduplicated, stable JSON: byte-identical for the same findings. */
+export function formatBaseline(entries: readonly BaselineEntry[]): string {
+  const unique = new Map(entries.map((entry) => [entryKey(entry), entry]));
+  const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => {
+    // A fixed key order, whatever order the entry was built in.
+    const ordered: BaselineEntry = {};
+    for (const key of ['ruleId', 'fingerprint', 'secretSha256', 'secretSha1', 'source'] as const) if (entry[key]) ordered[key] = entry[key];
+    return ordered;
+  });
+  return `${JSON.stringify({ version: BASELINE_VERSION, entries: sorted }, null, 2)}\n`;
+}
+
+export function parseBaseline(text: string, file: string): Baseline {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new KeyhoundError(`${file}: not JSON: ${(error as Error).message}`);
+  }
+  const baseline = data as Partial<Baseline>;
+  if (typeof baseline !== 'object' || baseline === null || baseline.version !== BASELINE_VERSION || !Array.isArray(baseline.entries)) {
+    throw new KeyhoundError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
+  }
+  return { version: BASELINE_VERSION, entries: baseline.entries };
+}
+
+export function loadBaseline(file: string): Baseline {
+  return parseBaseline(readTextFile(file, 'baseline'), file);
+}
+
+/** A matcher over a baseline: is this finding already known? */
+export function baselineMatcher(baseline: Baseline): (finding: Finding) => boolean {
+  const fingerprints = new Set(baseline.entries.flatMap((entry) => (entry.fingerprint ? [entry.fingerprint] : [])));
+  const sha256 = new Set(baseline.entries.flatMap((entry) => (entry.secretSha256 ? [entry.secretSha256] : [])));
+  const sha1 = new Set(baseline.entries.flatMap((entry) => (entry.secretSha1 ? [entry.secretSha1] : [])));
+  return (finding) =>
+    fingerprints.has(finding.fingerprint) ||
+    (sha256.size > 0 && sha256.has(hash('sha256', rawSecret(finding)))) ||
+    (sha1.size > 0 && sha1.has(hash('sha1', rawSecret(finding))));
+}

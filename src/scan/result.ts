@@ -1,0 +1,30 @@
+/** What every scan returns, and the last step they share: suppressions, order, stats. */
+import type { IgnoreEntry } from '../config/ignore-file.js';
+import type { Finding } from '../findings.js';
+import type { ScanSetup, ScanStats } from './setup.js';
+import { partition } from './suppress.js';
+
+export interface ScanResult {
+  findings: Finding[];
+  stats: ScanStats;
+  /** With reportSuppressed: the suppressed findings, each with `suppressedBy`. */
+  suppressed?: Finding[];
+  /** With reportSuppressed: ignore-file entries that matched nothing (stale). */
+  staleIgnores?: IgnoreEntry[];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** Applies the suppressions, sorts, and fills in the final stats. */
+export function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): ScanResult {
+  const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
+  findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
+  stats.findings = findings.length;
+  stats.suppressed = suppressed.length;
+  stats.durationMs = Math.round(performance.now() - started);
+  if (!setup.reportSuppressed) return { findings, stats };
+  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores() };
+}

@@ -1,0 +1,74 @@
+/**
+ * Suppressions that need more than the text: the config's path allowlists, the
+ * ignore file and the baseline. (Inline comments and secret allowlists are applied
+ * by the detector.) Every suppressed finding says what suppressed it.
+ */
+import { relative, resolve } from 'node:path';
+import { baselineMatcher, loadBaseline } from '../config/baseline.js';
+import { loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
+import type { Finding } from '../findings.js';
+
+export interface SuppressionOptions {
+  /** A baseline file: its findings are not reported. */
+  baseline?: string;
+  /** An ignore file; default `.keyhoundignore` at the root, if present. */
+  ignoreFile?: string;
+}
+
+export interface Suppressor {
+  /** Why the finding is suppressed, if it is. `pathFromRoot` is the finding's path relative to the root. */
+  reasonFor(finding: Finding, pathFromRoot: string): string | undefined;
+  /** Ignore-file entries that matched nothing in this scan. */
+  staleIgnores(): IgnoreEntry[];
+  ignoreFile?: IgnoreFile;
+}
+
+export function createSuppressor(
+  root: string,
+  options: SuppressionOptions,
+  pathAllowedBy: (path: string, ruleId?: string) => string | undefined,
+): Suppressor {
+  const ignoreFile = loadIgnoreFile(root, options.ignoreFile);
+  const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
+  const used = new Set<string>();
+  const inBaseline = options.baseline ? baselineMatcher(loadBaseline(options.baseline)) : undefined;
+  return {
+    ...(ignoreFile ? { ignoreFile } : {}),
+    reasonFor(finding, pathFromRoot) {
+      const byPath = pathAllowedBy(pathFromRoot, finding.ruleId);
+      if (byPath) return byPath;
+      const entry = ignored.get(finding.fingerprint);
+      if (entry) {
+        used.add(entry.fingerprint);
+        return `${ignoreFile!.file}:${entry.line}${entry.comment ? ` (${entry.comment})` : ''}`;
+      }
+      if (inBaseline?.(finding)) return `baseline ${options.baseline}`;
+      return undefined;
+    },
+    staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
+  };
+}
+
+export interface Partitioned {
+  findings: Finding[];
+  suppressed: Finding[];
+}
+
+/**
+ * Splits findings into reported and suppressed. `toRoot` maps a finding's path to
+ * its path relative to the repository root (the paths allowlists are written against).
+ */
+export function partition(all: Finding[], suppressor: Suppressor, toRoot: (file: string) => string): Partitioned {
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  for (const finding of all) {
+    const reason = finding.suppressedBy ?? suppressor.reasonFor(finding, toRoot(finding.file));
+    if (reason === undefined) findings.push(finding);
+    else suppressed.push(Object.assign(finding, { suppressedBy: reason }));
+  }
+  return { findings, suppressed };
+}
+
+export function relativeToRoot(root: string, cwd: string): (file: string) => string {
+  return (file) => (file === '<stdin>' ? file : relative(root, resolve(cwd, file)));
+}

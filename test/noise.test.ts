@@ -1,0 +1,181 @@
+/** Noise control end to end: config, inline and fingerprint suppressions, baselines and imports. */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeKeys } from './helpers/keys.js';
+import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+
+const keys = fakeKeys(21);
+const other = fakeKeys(22);
+
+interface Finding { ruleId: string; file: string; line: number; fingerprint: string; suppressedBy?: string }
+interface Report { findings: Finding[]; suppressed?: Finding[]; staleIgnores?: Array<{ fingerprint: string; line: number }>; stats: { suppressed?: number } }
+const run = (dir: string, args: string[] = []) => {
+  const result = keyhound(['scan', '--format', 'json', ...args], { cwd: dir });
+  return { ...result, report: result.code === 2 ? undefined : (JSON.parse(result.stdout) as Report) };
+};
+
+const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const jwt = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'user-8812', admin: true })}.${Buffer.from(keys.generic + other.generic).toString('base64url')}`;
+
+describe('.keyhound.yaml', () => {
+  it('adds custom rules whose examples are checked at load, disables rules, and allowlists per rule', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      '.keyhound.yaml': [
+        'remediation: Revoke it in the Acme console.',
+        'disable: [jwt]',
+        'rules:',
+        '  - id: acme-token',
+        '    description: Acme internal token',
+        '    severity: high',
+        '    keywords: [acme_tok_]',
+        "    pattern: '(?<secret>acme_tok_[a-z0-9]{16})'",
+        "    examples: ['t = acme_tok_q8z2m4x7c1v9b3n5']",
+        'ruleAllowlists:',
+        '  github-pat-classic:',
+        '    paths: [docs/]',
+        'allowlist:',
+        "  lines: ['FAKE-FOR-TESTS']",
+      ].join('\n'),
+      'src/a.txt': `acme_tok_p0o9i8u7y6t5r4e3\n${jwt}\n`,
+      'docs/readme.md': `token ${keys.github}\n`,
+      'src/b.txt': `token ${keys.github}\nx = "${other.stripe}" FAKE-FOR-TESTS\n`,
+    });
+    const { report } = run(dir);
+    expect(report!.findings.map((f) => [f.file, f.ruleId])).toEqual([['src/a.txt', 'acme-token'], ['src/b.txt', 'github-pat-classic']]);
+  });
+
+  it('rejects a custom rule whose example it does not find, naming the config', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      '.keyhound.yaml': "rules:\n  - id: acme-token\n    description: Acme\n    severity: high\n    keywords: [acme_]\n    pattern: '(?<secret>acme_[0-9]{4})'\n    examples: ['acme_abcd']\n",
+    });
+    const { code, stderr } = run(dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\.keyhound\.yaml: rule acme-token: example #1 not found/);
+  });
+
+  it('names the file, line and field of a bad setting', () => {
+    const dir = tempDir();
+    writeTree(dir, { '.keyhound.yaml': 'allowlist:\n  paths: [a]\n  pathz: [b]\n' });
+    const { code, stderr } = run(dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\.keyhound\.yaml:3: pathz: unknown field/);
+  });
+});
+
+describe('.keyhoundignore', () => {
+  it('keeps a moved line suppressed, reports a different secret on that line, and flags stale entries', () => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { 'config.js': `const a = "${keys.github}";\n` });
+    const [first] = run(dir).report!.findings;
+    writeTree(dir, { '.keyhoundignore': `# triaged\n${first!.fingerprint} # test fixture, revoked\n${'0'.repeat(32)} # gone\n` });
+    expect(run(dir).report!.findings).toEqual([]);
+
+    // The line moves down: still suppressed.
+    writeFileSync(join(dir, 'config.js'), `// header\n\nconst a = "${keys.github}";\n`);
+    expect(run(dir).report!.findings).toEqual([]);
+
+    // A different secret on the same line: reported.
+    writeFileSync(join(dir, 'config.js'), `// header\n\nconst a = "${keys.github}"; const b = "${other.github}";\n`);
+    const { report } = run(dir, ['--report-suppressed']);
+    expect(report!.findings.map((f) => f.line)).toEqual([3]);
+    expect(report!.suppressed!.map((f) => f.suppressedBy)).toEqual(['.keyhoundignore:2 (test fixture, revoked)']);
+    expect(report!.staleIgnores!.map((entry) => entry.line)).toEqual([3]);
+  });
+
+  it('rejects a line that is not a fingerprint, naming the file and line', () => {
+    const dir = tempDir();
+    writeTree(dir, { '.keyhoundignore': 'config.js:3\n' });
+    const { code, stderr } = run(dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\.keyhoundignore:1: not a fingerprint/);
+  });
+});
+
+describe('--report-suppressed', () => {
+  it('lists every suppressed finding with what suppressed it', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      '.keyhound.yaml': 'allowlist:\n  paths: [fixtures/]\n',
+      'fixtures/key.txt': `${keys.github}\n`,
+      'a.js': `x = "${keys.stripe}" // keyhound:allow stripe-live-secret-key -- documented sample\n`,
+    });
+    const plain = run(dir);
+    expect(plain.code).toBe(0);
+    const { report, code } = run(dir, ['--report-suppressed']);
+    expect(code).toBe(0);
+    expect(report!.suppressed!.map((f) => [f.file, f.suppressedBy])).toEqual([
+      ['a.js', 'inline comment "keyhound:allow stripe-live-secret-key"'],
+      ['fixtures/key.txt', 'allowlist path fixtures/'],
+    ]);
+    const text = keyhound(['scan', '--report-suppressed'], { cwd: dir }).stdout;
+    expect(text).toMatch(/Suppressed \(2\):/);
+    expect(text).not.toContain(keys.stripe);
+  });
+});
+
+describe('baselines', () => {
+  it('are byte-identical when written twice, hold no secret, and hide only known findings', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.env': `GH=${keys.github}\nSTRIPE=${keys.stripe}\n` });
+    expect(keyhound(['baseline', 'create'], { cwd: dir }).code).toBe(0);
+    const first = readFileSync(join(dir, '.keyhound-baseline.json'), 'utf8');
+    keyhound(['baseline', 'create'], { cwd: dir });
+    expect(readFileSync(join(dir, '.keyhound-baseline.json'), 'utf8')).toBe(first);
+    expect(first).not.toContain(keys.github);
+    expect(first).not.toMatch(/"line"|"date"|"file"/);
+    expect(JSON.parse(first).entries).toHaveLength(2);
+
+    writeFileSync(join(dir, 'b.env'), `NEW=${other.github}\n`);
+    const { report } = run(dir, ['--baseline', '.keyhound-baseline.json']);
+    expect(report!.findings.map((f) => f.file)).toEqual(['b.env']);
+    expect(report!.stats.suppressed).toBe(2);
+  });
+
+  it('rejects a file that is not a baseline (exit 2)', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'b.json': '{"nope": 1}' });
+    const { code, stderr } = run(dir, ['--baseline', 'b.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/b\.json: not a keyhound baseline/);
+  });
+});
+
+describe('keyhound baseline import', () => {
+  function repoWithLeaks() {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { 'app/config.py': `x = 1\nGITHUB_TOKEN = "${keys.github}"\n`, 'deploy.env': `STRIPE=${keys.stripe}\nAWS_ACCESS_KEY_ID=${keys.awsKeyId}\n` });
+    gitIn(dir, ['add', '-A']);
+    gitIn(dir, ['commit', '-qm', 'leaks']);
+    return { dir, sha: gitIn(dir, ['rev-parse', 'HEAD']).trim() };
+  }
+
+  it('reads a gitleaks report (raw and redacted), a .gitleaksignore and a detect-secrets baseline', () => {
+    const { dir, sha } = repoWithLeaks();
+    writeTree(dir, {
+      'gitleaks.json': JSON.stringify([
+        { RuleID: 'github-pat', Secret: keys.github, File: 'app/config.py', StartLine: 2 },
+        { RuleID: 'stripe-access-token', Secret: 'REDACTED', File: 'deploy.env', StartLine: 1, Commit: sha },
+      ]),
+      '.gitleaksignore': `${sha}:deploy.env:aws-access-token:2\n`,
+      '.secrets.baseline': JSON.stringify({
+        version: '1.5.0', plugins_used: [],
+        results: { 'app/config.py': [{ type: 'GitHub Token', filename: 'app/config.py', hashed_secret: createHash('sha1').update(keys.github).digest('hex'), line_number: 2 }] },
+      }),
+    });
+    const imported = keyhound(['baseline', 'import', 'gitleaks.json', '.gitleaksignore', '.secrets.baseline'], { cwd: dir });
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toBe('');
+    const baseline = readFileSync(join(dir, '.keyhound-baseline.json'), 'utf8');
+    expect(baseline).not.toContain(keys.github);
+    expect(JSON.parse(baseline).entries).toHaveLength(4);
+    const { report } = run(dir, ['app', 'deploy.env', '--baseline', '.keyhound-baseline.json']);
+    expect(report!.findings).toEqual([]);
+    expect(report!.stats.suppressed).toBe(3);
+  });
+});
