@@ -15,7 +15,7 @@ import { fakeKeys } from './helpers/keys.js';
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   return {
     id, provider: 'test', description: id, severity: 'high', remediation: 'rotate it',
-    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, allowRegexes: [], allowLineRegexes: [], stopwords: [],
+    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, allowRegexes: [], stopwords: [],
     ...extra,
   };
 }

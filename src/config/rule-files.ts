@@ -54,7 +54,6 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     ...(spec.check ? { check: spec.check } : {}),
     generic: spec.generic ?? false,
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
-    allowLineRegexes: [],
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
   };
 }

@@ -3,7 +3,8 @@
  *
  * Stage order for every candidate match (read matchRule to know the whole story):
  *   keyword prefilter → rule regex near the keywords → secret group → placeholder →
- *   entropy floor → structural check → suppressions (inline comment, allowlists) →
+ *   entropy floor → structural check → the rule's allowlist → suppressions (inline
+ *   comment, the config's allowlists) →
  *   one finding per span. A suppressed finding is kept, marked with what suppressed
  *   it, so it can still win its span and be listed by --report-suppressed.
  */
@@ -100,14 +101,13 @@ function* matchRule(
       vetoed.push([start, end]);
       continue;
     }
+    if (allowedBy(secret, rule.allowRegexes, rule.stopwords, '')) continue;
     const from = lines.position(start);
     const lineText = lines.lineText(from.line);
     const suppressedBy =
       inlineSuppression(lineText, rule.id) ??
-      allowedBy(secret, rule.allowRegexes, rule.stopwords, `rule ${rule.id} allowlist`) ??
-      lineAllowedBy(lineText, rule.allowLineRegexes, `rule ${rule.id} allowlist`) ??
-      allowedBy(secret, global.regexes, global.stopwords, 'allowlist') ??
-      lineAllowedBy(lineText, global.lineRegexes, 'allowlist');
+      (rule.configAllowlist && configAllowedBy(secret, lineText, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
+      configAllowedBy(secret, lineText, global, 'allowlist');
     const to = lines.position(end - 1);
     yield {
       rule, secret, start, end, lineText, entropy,
@@ -126,9 +126,10 @@ export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords:
   return word === undefined ? undefined : `${where} stopword ${word}`;
 }
 
-function lineAllowedBy(lineText: string, regexes: readonly RegExp[], where: string): string | undefined {
-  const regex = regexes.find((candidate) => candidate.test(lineText));
-  return regex ? `${where} line regex ${regex.source}` : undefined;
+/** A config allowlist: regexes and stopwords on the secret, line regexes on its line. */
+function configAllowedBy(secret: string, lineText: string, allowlist: GlobalAllowlist, where: string): string | undefined {
+  const byLine = allowlist.lineRegexes.find((candidate) => candidate.test(lineText));
+  return allowedBy(secret, allowlist.regexes, allowlist.stopwords, where) ?? (byLine ? `${where} line regex ${byLine.source}` : undefined);
 }
 
 const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];

@@ -19,7 +19,7 @@ const DOCUMENTATION_KEYS = new Set([
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ]);
 
-/** Words that mark a value as a stand-in for a real secret. */
+/** Words that mark a value as a stand-in for a real secret, and the alphabet in order (ABCDEFGHIJKLMNOP). */
 const PLACEHOLDER_WORDS =
   /example|placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|dummy|redacted|replace[_-]?(?:me|with|this)|insert[_-]|sample[_-]?(?:key|token|secret)|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret)|abcdefgh/i;
 

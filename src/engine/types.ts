@@ -47,10 +47,11 @@ export interface Rule {
   span: number;
   check?: CheckName;
   generic: boolean;
+  /** The rule file's own allowlist: a match it covers is not a finding at all. */
   allowRegexes: RegExp[];
-  /** Tested against the line the secret starts on (from the config's ruleAllowlists). */
-  allowLineRegexes: RegExp[];
   stopwords: string[];
+  /** The config's allowlist for this rule: a match it covers is a suppressed finding. */
+  configAllowlist?: GlobalAllowlist;
 }
 
 /** Allowlist entries that apply to every rule. */

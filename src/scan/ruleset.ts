@@ -41,14 +41,7 @@ function compileAllowlist(entries: AllowlistEntries, where: string): GlobalAllow
   };
 }
 
-/** A rule's allowlist from the config joins the allowlist its rule file gives it. */
+/** The config's allowlist for one rule (its findings there are suppressed, not dropped). */
 function withRuleAllowlist(rule: Rule, entries: AllowlistEntries | undefined): Rule {
-  if (!entries) return rule;
-  const extra = compileAllowlist(entries, `ruleAllowlists.${rule.id}`);
-  return {
-    ...rule,
-    allowRegexes: [...rule.allowRegexes, ...extra.regexes],
-    allowLineRegexes: [...rule.allowLineRegexes, ...extra.lineRegexes],
-    stopwords: [...rule.stopwords, ...extra.stopwords],
-  };
+  return entries ? { ...rule, configAllowlist: compileAllowlist(entries, `ruleAllowlists.${rule.id}`) } : rule;
 }
