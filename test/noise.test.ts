@@ -179,3 +179,43 @@ describe('keyhound baseline import', () => {
     expect(report!.stats.suppressed).toBe(3);
   });
 });
+
+describe('--config with a gitleaks TOML config', () => {
+  it('translates rules, secret groups, allowlists and [extend], warning about what does not map', () => {
+    const acmeToken = (keys.generic + other.generic).toLowerCase().slice(0, 24);
+    const dir = tempDir();
+    writeTree(dir, {
+      '.gitleaks.toml': [
+        '[extend]',
+        'useDefault = true',
+        '[[rules]]',
+        'id = "Acme_Token"',
+        'description = "Acme token"',
+        "regex = '''(?i)acme[_-]?token\\s*=\\s*['\"]?([a-z0-9]{24})'''",
+        'secretGroup = 1',
+        'keywords = ["acme"]',
+        '  [rules.allowlist]',
+        "  paths = ['''^test/''']",
+        '[allowlist]',
+        "paths = ['''(^|/)vendor/''']",
+        'commits = ["abc123"]',
+      ].join('\n'),
+      'a.txt': `ACME_TOKEN = '${acmeToken}'\n`,
+      'test/a.txt': `acme-token='${acmeToken}'\n`,
+      'vendor/b.txt': `${keys.github}\n`,
+      'c.txt': `${keys.github}\n`,
+    });
+    const result = run(dir, ['--config', '.gitleaks.toml']);
+    expect(result.report!.findings.map((f) => [f.file, f.ruleId])).toEqual([['a.txt', 'acme-token'], ['c.txt', 'github-pat-classic']]);
+    expect(result.stderr).toMatch(/commits are not translated/);
+    expect(result.stderr).toMatch(/have no examples/);
+  });
+
+  it('names the file of invalid TOML (exit 2)', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'bad.toml': '[[rules]\nid = 1\n' });
+    const result = run(dir, ['--config', 'bad.toml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.toml: invalid TOML/);
+  });
+});

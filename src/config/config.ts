@@ -10,6 +10,7 @@ export const CONFIG_FILE_NAME = '.keyhound.yaml';
 
 export interface AllowlistSpec {
   paths?: string[];
+  pathRegexes?: string[];
   regexes?: string[];
   lines?: string[];
   stopwords?: string[];
@@ -29,6 +30,8 @@ export interface ConfigSpec {
 export interface LoadedConfig {
   file: string;
   spec: ConfigSpec;
+  /** What a translated (gitleaks) config could not carry over. */
+  warnings: string[];
 }
 
 /** `10MB`, `512KB`, `1048576` → bytes. */
@@ -46,11 +49,15 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
   const file = explicit ? resolve(explicit) : join(root, CONFIG_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
   const text = readTextFile(file, 'config file');
+  if (file.endsWith('.toml')) {
+    const { translateGitleaksConfig } = await import('./gitleaks-config.js');
+    return { file, ...(await translateGitleaksConfig(text, explicit ?? file)) };
+  }
   const { default: Ajv } = await import('ajv');
   const validate = new Ajv.default({ allErrors: true }).compile(configSchema()) as Validate;
   const spec = ((await parseValidatedYaml(text, explicit ?? file, validate)) ?? {}) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
-  return { file, spec };
+  return { file, spec, warnings: [] };
 }
 
 /** Rule file paths in a config are relative to the config file. */

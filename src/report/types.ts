@@ -1,7 +1,28 @@
 import type { ScanResult } from '../scan/result.js';
 
-/** A scan result, as every formatter receives it. */
-export type ReportInput = ScanResult;
+/**
+ * Facts about the run that the scan result does not hold. All optional: every format
+ * works without them, and uses them (version, links, times) when the caller has them.
+ */
+export interface ReportMeta {
+  /** keyhound's version; default: the version in keyhound's package.json. */
+  version?: string;
+  /** The command line that produced the report, shown for the record (html, sarif). */
+  command?: string;
+  /**
+   * https URL of the repository, such as `https://github.com/owner/repo` or
+   * `https://gitlab.com/group/project`; credentials in it are dropped. On GitHub and
+   * GitLab the html report links each history finding's commit and file.
+   */
+  repositoryUrl?: string;
+  /** The commit the scanned working tree is at (HEAD): gitlab's `location.commit.sha`, sarif's revision. */
+  revision?: string;
+  /** When the scan started, ISO 8601: gitlab's start and end times, sarif's invocation, the html header. */
+  startedAt?: string;
+}
+
+/** A scan result, as every formatter receives it, plus what the caller knows about the run. */
+export type ReportInput = ScanResult & { meta?: ReportMeta };
 
 export interface ReportOptions {
   /** Print raw secrets: only ever true when the user passed --show-secrets. */

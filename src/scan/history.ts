@@ -23,7 +23,6 @@ export interface HistoryOptions extends SetupOptions {
   maxCommits?: number;
   /** Leave out commits any remote already has (pre-push of a new branch). */
   excludeRemotes?: boolean;
-  onWarning?: (message: string) => void;
 }
 
 /** Refuses anything git would read as an option: a ref never starts with a dash. */

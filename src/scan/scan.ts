@@ -23,7 +23,6 @@ export interface ScanOptions extends SetupOptions {
   stdin?: string;
   /** Worker threads; 0 scans on the main thread. Default: one per core. */
   workers?: number;
-  onWarning?: (message: string) => void;
 }
 
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {

@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { builtinRuleFiles } from '../config/builtin-rules.js';
 import { configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
-import { compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
+import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
@@ -18,6 +18,8 @@ export interface SetupOptions extends SuppressionOptions {
   maxFileSize?: number;
   /** Also scan allowlisted paths and return suppressed findings, each saying what suppressed it. */
   reportSuppressed?: boolean;
+  /** Problems that do not stop the scan: unreadable files, a shallow clone, untranslatable config. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ScanSetup {
@@ -64,6 +66,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const repoRoot = await workTreeRoot(cwd);
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
+  for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
   const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
@@ -108,16 +111,17 @@ function inlineRules(config: LoadedConfig): LoadedRuleFile[] {
  * path (relative to the root) is allowlisted, for all rules or for one, if it is.
  */
 async function pathAllowlist(spec: ConfigSpec): Promise<(path: string, ruleId?: string) => string | undefined> {
-  const global = spec.allowlist?.paths ?? [];
-  const perRule = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length);
-  if (global.length === 0 && perRule.length === 0) return () => undefined;
+  const hasPaths = (entries: AllowlistSpec | undefined) => Boolean(entries?.paths?.length || entries?.pathRegexes?.length);
+  const perRule = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => hasPaths(entries));
+  if (!hasPaths(spec.allowlist) && perRule.length === 0) return () => undefined;
   const { default: ignore } = await import('ignore');
-  const matcher = (patterns: string[]) => {
-    const matchers = patterns.map((pattern) => [pattern, ignore().add(pattern)] as const);
-    return (path: string) => matchers.find(([, one]) => one.ignores(path))?.[0];
+  const matcher = (entries: AllowlistSpec | undefined, where: string) => {
+    const globs = (entries?.paths ?? []).map((pattern) => [pattern, ignore().add(pattern)] as const);
+    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, '', `${where}.pathRegexes[${i}]`));
+    return (path: string) => globs.find(([, one]) => one.ignores(path))?.[0] ?? regexes.find((regex) => regex.test(path))?.source;
   };
-  const globalMatch = matcher(global);
-  const ruleMatch = new Map(perRule.map(([id, entries]) => [id, matcher(entries.paths!)]));
+  const globalMatch = matcher(spec.allowlist, 'allowlist');
+  const ruleMatch = new Map(perRule.map(([id, entries]) => [id, matcher(entries, `ruleAllowlists.${id}`)]));
   return (path, ruleId) => {
     if (path === '' || path.startsWith('..')) return undefined;
     const pattern = globalMatch(path);

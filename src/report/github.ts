@@ -1,0 +1,48 @@
+/**
+ * `--format github`: GitHub Actions workflow commands. One `::error` (critical, high) or
+ * `::warning` (medium, low) annotation per finding, shown on the file in the run and the
+ * pull request, then a plain summary line. Paths must be relative to the repository root
+ * for GitHub to place the annotation (run keyhound from the root). GitHub shows at most
+ * 10 error and 10 warning annotations per step; every finding is still in the log.
+ */
+import type { Finding } from '../findings.js';
+import { shortSha, shownSecret } from './common.js';
+import { summaryLine } from './summary.js';
+import type { Formatter } from './types.js';
+
+/** Escaping for a command's message (GitHub's `escapeData`). */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escaping for a property value (GitHub's `escapeProperty`): also `:` and `,`, which delimit properties. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(finding: Finding, showSecrets: boolean): string {
+  const command = finding.severity === 'critical' || finding.severity === 'high' ? 'error' : 'warning';
+  const properties = {
+    file: finding.file,
+    line: finding.line,
+    col: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    title: finding.ruleId,
+  };
+  const commit = finding.commit ? ` Added in commit ${shortSha(finding.commit.sha)} by ${finding.commit.author} (${finding.commit.date}).` : '';
+  const message = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}\nHow to fix: ${finding.remediation}`;
+  const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(String(value))}`).join(',');
+  return `::${command} ${props}::${escapeData(message)}`;
+}
+
+export const formatGithub: Formatter = ({ findings, stats, suppressed }, { showSecrets }) => {
+  const lines = findings.map((finding) => annotation(finding, showSecrets));
+  // Suppressed findings and warnings are listed, not annotated; each is escaped onto one line, so no file name can start a command.
+  for (const finding of suppressed ?? []) {
+    lines.push(`keyhound: suppressed ${escapeData(`${finding.file}:${finding.line}:${finding.column} ${finding.ruleId} by ${finding.suppressedBy ?? ''}`)}`);
+  }
+  for (const warning of stats.warnings) lines.push(`keyhound: warning: ${escapeData(warning)}`);
+  lines.push(`keyhound: ${findings.length ? '✖' : '✔'} ${summaryLine(findings, stats)}`);
+  return `${lines.join('\n')}\n`;
+};
