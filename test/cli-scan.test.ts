@@ -253,3 +253,25 @@ describe('worker pool', () => {
     expect(existsSync(dir)).toBe(true);
   });
 });
+
+describe('--fail-on and the summary', () => {
+  const dir = tempDir();
+  writeTree(dir, { 'a.txt': `${keys.github}\n`, 'b.env': `DB_PASSWORD=${keys.generic}\n` });
+
+  it('fails only on findings at or above the threshold', () => {
+    expect(keyhound(['scan', '--fail-on', 'critical'], { cwd: dir }).code).toBe(1);
+    writeTree(dir, { 'a.txt': 'gone\n' });
+    const medium = keyhound(['scan', '--fail-on', 'high', '--format', 'json'], { cwd: dir });
+    expect(medium.code).toBe(0);
+    expect(json(medium.stdout).findings.map((f) => f.ruleId)).toEqual(['generic-secret-assignment']);
+    expect(keyhound(['scan'], { cwd: dir }).code).toBe(1);
+  });
+
+  it('ends every scan with a summary: on stdout for text, on stderr for machine formats', () => {
+    const text = keyhound(['scan'], { cwd: dir });
+    expect(text.stdout).toMatch(/1 leak found \(1 medium; generic-secret-assignment 1\) in 2 files, .* B, .* s \(.*\/s\)/);
+    const machine = keyhound(['scan', '--format', 'json'], { cwd: dir });
+    expect(machine.stderr).toMatch(/1 leak found/);
+    expect(keyhound(['scan', '--format', 'json', '--quiet'], { cwd: dir }).stderr).toBe('');
+  });
+});

@@ -2,7 +2,12 @@
 import type { Argv } from 'yargs';
 import { parseSize } from '../config/config.js';
 import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../report/index.js';
+import { SEVERITIES, type Severity } from '../engine/types.js';
+import type { Finding } from '../findings.js';
+import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
+import type { SetupOptions } from '../scan/setup.js';
+import { progressDisplay } from './progress.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from './exit-codes.js';
 import type { Io } from './io.js';
 import { writeReport } from './write-report.js';
@@ -18,6 +23,8 @@ export interface ReportArgs {
   baseline?: string;
   ignoreFile?: string;
   reportSuppressed: boolean;
+  /** The least severity that fails the run (exit 1); findings below it are reported but pass. */
+  failOn: Severity;
 }
 
 export function withReportOptions<T>(y: Argv<T>) {
@@ -31,17 +38,19 @@ export function withReportOptions<T>(y: Argv<T>) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
     .option('baseline', { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)' })
     .option('ignore-file', { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)' })
-    .option('report-suppressed', { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' });
+    .option('report-suppressed', { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' })
+    .option('fail-on', { choices: SEVERITIES, default: 'low' as Severity, describe: 'exit 1 only for findings of this severity or worse' });
 }
 
 /** yargs' parsed options → ReportArgs, with sizes parsed and absent options left out. */
 export function reportArgs(args: {
   format: FormatName; output?: string | undefined; 'show-secrets': boolean; config?: string | undefined;
   'max-file-size'?: string | undefined; color?: boolean | undefined; quiet: boolean;
-  baseline?: string | undefined; 'ignore-file'?: string | undefined; 'report-suppressed': boolean;
+  baseline?: string | undefined; 'ignore-file'?: string | undefined; 'report-suppressed': boolean; 'fail-on': Severity;
 }): ReportArgs {
   return {
     format: args.format,
+    failOn: args['fail-on'],
     showSecrets: args['show-secrets'],
     quiet: args.quiet,
     reportSuppressed: args['report-suppressed'],
@@ -55,7 +64,7 @@ export function reportArgs(args: {
 }
 
 /** Setup options for the scan functions, from the report arguments. */
-export function setupOptions(args: ReportArgs, io: Io) {
+export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
   return {
     cwd: io.cwd,
     ...(args.config ? { config: args.config } : {}),
@@ -75,8 +84,30 @@ export function useColor(flag: boolean | undefined, isTTY: boolean, env: NodeJS.
   return isTTY && !env.NO_COLOR;
 }
 
+/**
+ * Runs a scan with a progress line on a terminal, writes its report, and returns the
+ * exit code: 1 when a finding reaches the --fail-on severity.
+ */
+export async function scanAndReport(args: ReportArgs, io: Io, run: (options: SetupOptions) => Promise<ScanResult>): Promise<number> {
+  const progress = progressDisplay(io.stderr, io.stderrIsTTY && !args.quiet);
+  let result: ScanResult;
+  try {
+    result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
+  } finally {
+    progress.done();
+  }
+  return report(result, args, io);
+}
+
 export function report(result: ScanResult, args: ReportArgs, io: Io): number {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
   writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
-  return result.findings.length ? EXIT_LEAKS : EXIT_CLEAN;
+  // The text report ends with the summary; other formats are for machines, so people get it on stderr.
+  if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
+  return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+}
+
+export function failsOn(findings: readonly Finding[], threshold: Severity): boolean {
+  const worst = SEVERITIES.indexOf(threshold);
+  return findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= worst);
 }

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseSize } from '../config/config.js';
+import { SEVERITIES, type Severity } from '../engine/types.js';
 import { isKeyhoundError } from '../errors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/index.js';
 import { runStaged } from './commands/git-modes.js';
@@ -30,13 +31,16 @@ export function parseStagedArgs(argv: string[]): ReportArgs | undefined {
         baseline: { type: 'string' },
         'ignore-file': { type: 'string' },
         'report-suppressed': { type: 'boolean' },
+        'fail-on': { type: 'string' },
       },
     });
     const format = values.format ?? 'text';
-    if (positionals.length || !FORMAT_NAMES.includes(format as FormatName)) return undefined;
+    const failOn = values['fail-on'] ?? 'low';
+    if (positionals.length || !FORMAT_NAMES.includes(format as FormatName) || !SEVERITIES.includes(failOn as Severity)) return undefined;
     const color = values['no-color'] ? false : values.color;
     return {
       format: format as FormatName,
+      failOn: failOn as Severity,
       showSecrets: values['show-secrets'] ?? false,
       quiet: values.quiet ?? false,
       reportSuppressed: values['report-suppressed'] ?? false,

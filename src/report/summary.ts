@@ -30,10 +30,20 @@ export function skippedSummary(stats: ScanStats): string {
   return parts.length ? ` · skipped: ${parts.join(', ')}` : '';
 }
 
+/** `github-pat-classic 2, aws-access-key-id 1`: the rules that fired, most findings first. */
+export function ruleCounts(findings: readonly Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const finding of findings) counts.set(finding.ruleId, (counts.get(finding.ruleId) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id, count]) => `${id} ${count}`).join(', ');
+}
+
 export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
   const commits = stats.commits !== undefined ? `${plural(stats.commits, 'commit')}, ` : '';
-  const scanned = `${commits}${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}`;
-  const head = findings.length ? `${plural(findings.length, 'leak')} found (${severityCounts(findings)})` : 'no leaks found';
+  const throughput = stats.durationMs > 0 ? ` (${formatBytes(Math.round((stats.bytes * 1000) / stats.durationMs))}/s)` : '';
+  const scanned = `${commits}${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
+  const head = findings.length
+    ? `${plural(findings.length, 'leak')} found (${severityCounts(findings)}; ${ruleCounts(findings)})`
+    : 'no leaks found';
   const suppressed = stats.suppressed ? ` · ${stats.suppressed} suppressed` : '';
   return `${head} in ${scanned}${suppressed}${skippedSummary(stats)}`;
 }

@@ -68,6 +68,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const parser = new DiffParser({
     commit: () => {
       stats.commits! += 1;
+      options.onProgress?.({ stats, findings: bySecret.size });
     },
     binary: () => countSkip(stats, 'binary'),
     fragment: (fragment) => {

@@ -52,6 +52,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     stats.files += 1;
     stats.bytes += result.bytes;
     for (const raw of result.findings) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, result.target.shown, 1));
+    options.onProgress?.({ stats, findings: findings.length });
   };
 
   const workers = options.workers ?? defaultWorkerCount();

@@ -20,6 +20,13 @@ export interface SetupOptions extends SuppressionOptions {
   reportSuppressed?: boolean;
   /** Problems that do not stop the scan: unreadable files, a shallow clone, untranslatable config. */
   onWarning?: (message: string) => void;
+  /** Called as the scan advances (after each file, or each commit in history modes). */
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface Progress {
+  stats: ScanStats;
+  findings: number;
 }
 
 export interface ScanSetup {

@@ -5,7 +5,8 @@ import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
 import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
-import { report, setupOptions, type ReportArgs } from '../report-options.js';
+import { EXIT_LEAKS } from '../exit-codes.js';
+import { report, scanAndReport, type ReportArgs } from '../report-options.js';
 
 /** What a blocked commit prints under the findings: how to get unstuck. */
 export const BLOCKED_HELP = `
@@ -17,9 +18,8 @@ To bypass this check (not recommended): git commit --no-verify
 `;
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
-  const result = await scanStaged(setupOptions(args, io));
-  const code = report(result, args, io);
-  if (result.findings.length && !args.quiet) io.stderr(BLOCKED_HELP);
+  const code = await scanAndReport(args, io, scanStaged);
+  if (code === EXIT_LEAKS && !args.quiet) io.stderr(BLOCKED_HELP);
   return code;
 }
 
@@ -42,7 +42,7 @@ function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
-  return report(await scanHistory({ ...setupOptions(args, io), ...historyOptions(args) }), args, io);
+  return scanAndReport(args, io, (options) => scanHistory({ ...options, ...historyOptions(args) }));
 }
 
 function readEvent(path: string): { before?: string; after?: string } | undefined {
@@ -56,7 +56,7 @@ function readEvent(path: string): { before?: string; after?: string } | undefine
 export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promise<number> {
   const range = ciRange(io.env, readEvent, args.base);
   if (!args.quiet) io.stderr(`keyhound ci: scanning ${range.ranges.join(' ')} (${range.source})\n`);
-  return report(await scanHistory({ ...setupOptions(args, io), ranges: range.ranges }), args, io);
+  return scanAndReport(args, io, (options) => scanHistory({ ...options, ranges: range.ranges }));
 }
 
 export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
@@ -65,12 +65,9 @@ export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
     const empty: ScanResult = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
     return report(empty, args, io);
   }
-  const result = await scanHistory({
-    ...setupOptions(args, io),
-    ranges: [...push.ranges, ...push.newBranches],
-    excludeRemotes: push.newBranches.length > 0,
-  });
-  const code = report(result, args, io);
-  if (result.findings.length && !args.quiet) io.stderr('\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n');
+  const code = await scanAndReport(args, io, (options) =>
+    scanHistory({ ...options, ranges: [...push.ranges, ...push.newBranches], excludeRemotes: push.newBranches.length > 0 }),
+  );
+  if (code === EXIT_LEAKS && !args.quiet) io.stderr('\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n');
   return code;
 }

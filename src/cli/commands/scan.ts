@@ -1,7 +1,7 @@
 /** `keyhound scan [paths..]`: the working tree, explicit files, or `-` for stdin. */
 import { scan } from '../../scan/scan.js';
 import type { Io } from '../io.js';
-import { report, setupOptions, type ReportArgs } from '../report-options.js';
+import { scanAndReport, type ReportArgs } from '../report-options.js';
 
 export interface ScanArgs extends ReportArgs {
   paths: string[];
@@ -10,11 +10,13 @@ export interface ScanArgs extends ReportArgs {
 }
 
 export async function runScan(args: ScanArgs, io: Io): Promise<number> {
-  const result = await scan({
-    ...setupOptions(args, io),
-    paths: args.paths,
-    ...(args.stdin ? { stdin: io.readStdin() } : {}),
-    ...(args.workers !== undefined ? { workers: args.workers } : {}),
-  });
-  return report(result, args, io);
+  const stdin = args.stdin ? io.readStdin() : undefined;
+  return scanAndReport(args, io, (options) =>
+    scan({
+      ...options,
+      paths: args.paths,
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    }),
+  );
 }
