@@ -1,5 +1,5 @@
 /** End to end: the built CLI, spawned on real directories and git repositories. */
-import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
@@ -7,6 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
 
 const keys = fakeKeys(42);
+
+/** The built package (bundled: no node_modules needed) copied where any user can read it. */
+function readableCopyOfPackage(): string {
+  const root = join(import.meta.dirname, '..');
+  const copy = tempDir('keyhound-pkg-');
+  for (const part of ['package.json', 'bin', 'dist', 'rules', 'schema']) cpSync(join(root, part), join(copy, part), { recursive: true });
+  chmodSync(copy, 0o755);
+  return join(copy, 'bin', 'keyhound.js');
+}
 
 function json(stdout: string) {
   return JSON.parse(stdout) as {
@@ -84,9 +93,12 @@ describe('keyhound scan on a plain directory', () => {
     writeTree(dir, { 'secret.txt': 'x', 'ok.txt': `${keys.github}\n` });
     chmodSync(join(dir, 'secret.txt'), 0o000);
     chmodSync(join(dir, 'ok.txt'), 0o644);
-    // root reads everything: run as an unprivileged user when the tests run as root.
-    const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--'] : [];
-    const result = spawnSync(asUser[0] ?? process.execPath, [...asUser.slice(1), ...(asUser.length ? [process.execPath] : []), BIN, 'scan', '--format', 'json'], {
+    // root reads everything: run as an unprivileged user when the tests run as root,
+    // from a world-readable copy of the built package (the checkout may not be readable).
+    const asRoot = process.getuid?.() === 0;
+    const bin = asRoot ? readableCopyOfPackage() : BIN;
+    const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, bin] : [process.execPath, bin];
+    const result = spawnSync(command[0]!, [...command.slice(1), 'scan', '--format', 'json'], {
       cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir },
     });
     expect(result.stderr).toMatch(/warning: secret\.txt: cannot read \(EACCES\)/);
