@@ -1,6 +1,7 @@
 /** A finding as every report and the library API see it: located, redacted, fingerprinted. */
 import { createHash } from 'node:crypto';
-import type { Rule, Severity } from './engine/types.js';
+import type { Encoding } from './engine/decode.js';
+import type { Confidence, Rule, Severity } from './engine/types.js';
 import { maskLine, redact } from './report/redact.js';
 import type { CommitInfo } from './sources/types.js';
 
@@ -28,6 +29,12 @@ export interface Finding {
   history?: HistoryOccurrences;
   /** Only in --report-suppressed output: what suppressed this finding. */
   suppressedBy?: string;
+  /** high: a structural check passed (checksum, JWT structure) or both halves of a pair were found; low: a generic rule. */
+  confidence: Confidence;
+  /** Found inside encoded text (outermost encoding first); the location is the encoded span. */
+  encoding?: Encoding[];
+  /** The other half of a paired credential (an AWS key id next to its secret key), redacted. */
+  pair?: { ruleId: string; secret: string; line: number; column: number };
 }
 
 /** Where else a secret appears in history. */
@@ -61,6 +68,10 @@ export interface Located {
   lineText: string;
   entropy: number;
   suppressedBy?: string;
+  confidence: Confidence;
+  encoding?: Encoding[];
+  /** The pair's secret is raw here; makeFinding redacts it. */
+  pair?: { ruleId: string; secret: string; line: number; column: number };
 }
 
 export function makeFinding(rule: Rule, raw: Located, file: string, startLine: number, commit?: CommitInfo): Finding {
@@ -81,7 +92,10 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     fingerprint: fingerprint(rule.id, raw.secret),
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),
+    confidence: raw.confidence,
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
+    ...(raw.encoding ? { encoding: raw.encoding } : {}),
+    ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),
   };
   rawSecrets.set(finding, raw.secret);
   return finding;

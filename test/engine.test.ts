@@ -15,7 +15,7 @@ import { fakeKeys } from './helpers/keys.js';
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   return {
     id, provider: 'test', description: id, severity: 'high', remediation: 'rotate it',
-    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, allowRegexes: [], stopwords: [],
+    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, pairsWith: [], pairLines: 5, allowRegexes: [], stopwords: [],
     ...extra,
   };
 }
@@ -158,8 +158,51 @@ describe('detector', () => {
     const a = rule('a', 'x');
     const g = rule('g', 'x', { generic: true });
     const make = (r: Rule, start: number, end: number): RawFinding =>
-      ({ rule: r, secret: 's', start, end, line: 1, column: 1, endLine: 1, endColumn: 1, lineText: '', entropy: 0 });
+      ({ rule: r, secret: 's', start, end, line: 1, column: 1, endLine: 1, endColumn: 1, lineText: '', entropy: 0, confidence: 'medium' });
     expect(onePerSpan([make(g, 0, 10), make(a, 2, 8)]).map((f) => f.rule.id)).toEqual(['a']);
     expect(onePerSpan([make(a, 0, 4), make(a, 10, 14)])).toHaveLength(2);
+  });
+});
+
+describe('decoding', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  it('finds a key inside base64 (a Kubernetes Secret), at the encoded span', () => {
+    const encoded = b64(keys.stripe);
+    const text = `kind: Secret\ndata:\n  STRIPE: ${encoded}\n`;
+    const [finding] = builtin.detector.detect(text);
+    expect(finding).toMatchObject({ secret: keys.stripe, encoding: ['base64'], line: 3, column: 11, endColumn: 11 + encoded.length });
+  });
+
+  it('finds a token in a basic-auth header, base64 inside base64, hex, \\u escapes and percent-encoding', () => {
+    const cases: Array<[string, string[]]> = [
+      [`Authorization: Basic ${b64(`deploy:${keys.github}`)}`, ['base64']],
+      [`data:\n  cfg: ${b64(`{"auth": "${b64(`token=${keys.github}`)}"}`)}`, ['base64', 'base64']],
+      [`secret_hex = "${Buffer.from(`key ${keys.github}`).toString('hex')}"`, ['hex']],
+      [`"token": "${[...keys.github].map((c) => `\\u00${c.charCodeAt(0).toString(16)}`).join('')}"`, ['unicode-escape']],
+      [`url=https%3A%2F%2Fexample.test%2F%3Ftoken%3D${keys.github}`, ['percent']],
+    ];
+    for (const [text, encoding] of cases) {
+      const findings = builtin.detector.detect(text).filter((f) => f.rule.id === 'github-pat-classic');
+      expect(findings.map((f) => f.encoding), text).toEqual([encoding]);
+    }
+  });
+
+  it('leaves random base64 and hashes alone', () => {
+    const noise = `data:\n  blob: ${Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 97) % 256)).toString('base64')}\n  sha: ${'ab12'.repeat(10)}\n`;
+    expect(builtin.detector.detect(noise)).toEqual([]);
+  });
+});
+
+describe('paired credentials', () => {
+  it('reports an AWS key id and its secret key near each other as one finding', () => {
+    const text = `[default]\naws_access_key_id = ${keys.awsKeyId}\naws_secret_access_key = ${keys.awsSecret}\n`;
+    const findings = builtin.detector.detect(text);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ rule: { id: 'aws-secret-access-key' }, confidence: 'high', pair: { rule: { id: 'aws-access-key-id' }, secret: keys.awsKeyId, line: 2 } });
+  });
+
+  it('keeps them apart when they are far from each other', () => {
+    const text = `aws_access_key_id = ${keys.awsKeyId}\n${'\n'.repeat(20)}aws_secret_access_key = ${keys.awsSecret}\n`;
+    expect(builtin.detector.detect(text).map((f) => f.rule.id).sort()).toEqual(['aws-access-key-id', 'aws-secret-access-key']);
   });
 });

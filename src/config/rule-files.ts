@@ -53,6 +53,8 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     span: spec.span ?? DEFAULT_SPAN,
     ...(spec.check ? { check: spec.check } : {}),
     generic: spec.generic ?? false,
+    pairsWith: spec.pairsWith ?? [],
+    pairLines: spec.pairLines ?? 5,
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
   };

@@ -12,6 +12,7 @@ import { CHECKS } from './checks.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
 import { isPlaceholder } from './placeholders.js';
+import { DECODERS, MAX_DECODE_DEPTH, type Decoder } from './decode.js';
 import { buildPrefilter, type Candidates, type Prefilter } from './prefilter.js';
 import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
 import { regionsAround } from './windows.js';
@@ -40,28 +41,66 @@ export interface Detector {
 }
 
 export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
-  const prefilter: Prefilter = buildPrefilter(rules);
+  // Decoders are gated by keywords like rules: they follow the rules in the prefilter's list.
+  const prefilter: Prefilter = buildPrefilter([...rules, ...DECODERS]);
   const global: GlobalAllowlist = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
 
-  function detectCandidates(text: string, candidates: Candidates): RawFinding[] {
+  function detectText(text: string, depth: number): RawFinding[] {
+    const candidates = prefilter.scanText(text);
+    return candidates.size ? detectCandidates(text, candidates, depth) : [];
+  }
+
+  function detectCandidates(text: string, candidates: Candidates, depth = 0): RawFinding[] {
     const lines = new LineIndex(text);
     const found: RawFinding[] = [];
     const vetoed: Span[] = [];
     for (const [index, offsets] of candidates) {
-      const rule = rules[index]!;
-      for (const [start, end] of regionsAround(text, offsets, rule.span)) {
-        for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
+      const rule = rules[index];
+      if (rule) {
+        for (const [start, end] of regionsAround(text, offsets, rule.span)) {
+          for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
+        }
+      } else if (depth < MAX_DECODE_DEPTH) {
+        const decoder = DECODERS[index - rules.length]!;
+        for (const [start, end] of regionsAround(text, offsets, decoder.span)) {
+          for (const finding of decodeAndDetect(decoder, text, start, end, lines, depth)) found.push(finding);
+        }
       }
     }
-    return onePerSpan(found, vetoed);
+    return pairUp(onePerSpan(found, vetoed));
+  }
+
+  /** Findings inside the decoded form of each encoded run, placed at the run in `text`. */
+  function* decodeAndDetect(decoder: Decoder, text: string, regionStart: number, regionEnd: number, lines: LineIndex, depth: number): Generator<RawFinding> {
+    const region = text.slice(regionStart, regionEnd);
+    // A copy: decoding recurses, and the inner scan must not move this loop's lastIndex.
+    const pattern = new RegExp(decoder.pattern);
+    let match: RegExpExecArray | null;
+    while ((match = pattern.exec(region)) !== null) {
+      const decoded = decoder.decode(match[0]);
+      if (decoded === undefined) continue;
+      const inner = detectText(decoded, depth + 1);
+      if (inner.length === 0) continue;
+      const start = regionStart + match.index;
+      const end = start + match[0].length;
+      const from = lines.position(start);
+      const to = lines.position(end - 1);
+      const lineText = lines.lineText(from.line);
+      for (const finding of inner) {
+        const suppressedBy = finding.suppressedBy ?? inlineSuppression(lineText, finding.rule.id) ?? configAllowedBy(finding.secret, lineText, global, 'allowlist');
+        yield {
+          ...finding, start, end, lineText,
+          line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
+          encoding: [decoder.name, ...(finding.encoding ?? [])],
+          ...(suppressedBy ? { suppressedBy } : {}),
+        };
+      }
+    }
   }
 
   return {
     rules,
-    detect(text) {
-      const candidates = prefilter.scanText(text);
-      return candidates.size ? detectCandidates(text, candidates) : [];
-    },
+    detect: (text) => detectText(text, 0),
     detectBytes(bytes) {
       const byteCandidates = prefilter.scanBytes(bytes);
       if (byteCandidates.size === 0) return [];
@@ -112,6 +151,7 @@ function* matchRule(
     yield {
       rule, secret, start, end, lineText, entropy,
       line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
+      confidence: rule.check ? 'high' : rule.generic ? 'low' : 'medium',
       ...(suppressedBy ? { suppressedBy } : {}),
     };
   }
@@ -136,8 +176,8 @@ const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];
 
 /**
  * One finding per secret span: where spans overlap, a specific rule beats a generic
- * one, then the longer span wins, then the earlier rule. Generic findings on a
- * vetoed span are dropped.
+ * one, a match in the text beats one in decoded text, then the longer span wins,
+ * then the earlier rule. Generic findings on a vetoed span are dropped.
  */
 export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): RawFinding[] {
   const findings = vetoed.length
@@ -147,6 +187,7 @@ export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): Raw
   const ranked = [...findings].sort(
     (a, b) =>
       Number(a.rule.generic) - Number(b.rule.generic) ||
+      Number(Boolean(a.encoding)) - Number(Boolean(b.encoding)) ||
       (b.end - b.start) - (a.end - a.start) ||
       a.start - b.start,
   );
@@ -155,4 +196,27 @@ export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): Raw
     if (!kept.some((other) => overlaps([finding.start, finding.end], [other.start, other.end]))) kept.push(finding);
   }
   return kept.sort((a, b) => a.start - b.start || a.rule.id.localeCompare(b.rule.id));
+}
+
+/**
+ * Paired credentials: a finding whose rule pairs with another (an AWS secret key with
+ * its key id) absorbs the nearest such finding within `pairLines` lines, and the two
+ * are reported as one finding with both parts.
+ */
+export function pairUp(findings: RawFinding[]): RawFinding[] {
+  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
+  const absorbed = new Set<RawFinding>();
+  for (const finding of findings) {
+    const { pairsWith, pairLines } = finding.rule;
+    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
+    const partner = findings
+      .filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id))
+      .filter((other) => Math.abs(other.line - finding.line) <= pairLines)
+      .sort((a, b) => Math.abs(a.line - finding.line) - Math.abs(b.line - finding.line))[0];
+    if (!partner) continue;
+    absorbed.add(partner);
+    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
+    finding.confidence = 'high';
+  }
+  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
 }

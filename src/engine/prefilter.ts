@@ -7,9 +7,12 @@
  * It runs on raw bytes too, so a file without any keyword is never even decoded.
  * Keywords are ASCII; any other character simply matches none of them.
  */
-import type { Rule } from './types.js';
+/** Anything gated by keywords: a rule, or a decoder. */
+export interface Keyworded {
+  keywords: readonly string[];
+}
 
-/** For each candidate rule (index into the rule list): where its keywords start, or `null` for "the whole text". */
+/** For each candidate (index into the list given): where its keywords start, or `null` for "the whole text". */
 export type Candidates = Map<number, number[] | null>;
 
 export interface Prefilter {
@@ -77,7 +80,7 @@ function buildAutomaton(keywords: readonly string[]): Automaton {
   return { delta, outputs, hasOutput: Uint8Array.from(outputs, (ids) => (ids.length ? 1 : 0)) };
 }
 
-export function buildPrefilter(rules: readonly Rule[]): Prefilter {
+export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
   const rulesOf = keywords.map((keyword) => rules.flatMap((rule, index) => (rule.keywords.includes(keyword) ? [index] : [])));
   const lengths = keywords.map((keyword) => keyword.length);

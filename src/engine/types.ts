@@ -1,4 +1,5 @@
 /** Types shared by the detector, the rule loader and the reports. */
+import type { Encoding } from './decode.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -23,6 +24,10 @@ export interface RuleSpec {
   check?: CheckName;
   /** A generic rule yields to a specific rule on the same span. */
   generic?: boolean;
+  /** Rule ids of the other half of this credential (an AWS key id for a secret key): reported together. */
+  pairsWith?: string[];
+  /** How many lines apart the two halves may be; default 5. */
+  pairLines?: number;
   allowlist?: { regexes?: string[]; stopwords?: string[] };
   examples: string[];
   negatives?: string[];
@@ -47,6 +52,8 @@ export interface Rule {
   span: number;
   check?: CheckName;
   generic: boolean;
+  pairsWith: string[];
+  pairLines: number;
   /** The rule file's own allowlist: a match it covers is not a finding at all. */
   allowRegexes: RegExp[];
   stopwords: string[];
@@ -80,4 +87,12 @@ export interface RawFinding {
   entropy: number;
   /** Set when a comment or an allowlist suppresses the finding: what did. */
   suppressedBy?: string;
+  /** Set when the secret was found inside encoded text: the encodings, outermost first. */
+  encoding?: Encoding[];
+  /** The other half of a paired credential, found nearby. */
+  pair?: { rule: Rule; secret: string; line: number; column: number };
+  /** high: a structural check passed or both halves of a pair were found; low: a generic rule. */
+  confidence: Confidence;
 }
+
+export type Confidence = 'high' | 'medium' | 'low';

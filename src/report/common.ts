@@ -57,10 +57,15 @@ function readPackageVersion(): string {
   }
 }
 
+/** A path's segments: forward slashes (backslashes too on Windows), no leading `./`. */
+function segments(path: string): string[] {
+  const slashed = sep === '\\' ? path.replace(/\\/g, '/') : path;
+  return slashed.replace(/^(?:\.\/)+/, '').split('/');
+}
+
 /** A path as a relative URI reference: forward slashes, every segment percent-encoded. */
 export function uriReference(path: string): string {
-  const slashed = sep === '\\' ? path.replace(/\\/g, '/') : path;
-  return slashed.replace(/^(?:\.\/)+/, '').split('/').map(encodeURIComponent).join('/');
+  return segments(path).map((segment) => encodeURIComponent(segment).replace(/%40/g, '@')).join('/');
 }
 
 /** An http(s) URL without credentials, query or fragment; undefined for anything else. */
@@ -107,10 +112,10 @@ export function repositoryLinks(url: string | undefined): RepositoryLinks | unde
     base,
     commit: (sha) => (SHA.test(sha) ? `${base}${dash}/commit/${sha}` : undefined),
     file: (sha, path, line, endLine) => {
-      const segments = path.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').split('/');
-      if (!SHA.test(sha) || path.startsWith('/') || path === '<stdin>' || segments.some((s) => s === '..' || s === '')) return undefined;
+      const parts = segments(path);
+      if (!SHA.test(sha) || path === '<stdin>' || parts.some((part) => part === '..' || part === '')) return undefined;
       const lines = endLine > line ? (host === 'github' ? `L${line}-L${endLine}` : `L${line}-${endLine}`) : `L${line}`;
-      return `${base}${dash}/blob/${sha}/${segments.map(encodeURIComponent).join('/')}#${lines}`;
+      return `${base}${dash}/blob/${sha}/${parts.map(encodeURIComponent).join('/')}#${lines}`;
     },
   };
 }

@@ -31,7 +31,8 @@ function code(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
   const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence} ${flat} ${fence}`;
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 /** GitLab's times: UTC, to the second, no zone. */

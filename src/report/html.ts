@@ -39,7 +39,7 @@ function html(strings: TemplateStringsArray, ...values: Value[]): Markup {
 
 const STYLE = `
 :root { color-scheme: light dark; --bg: #f6f8fa; --card: #ffffff; --text: #1f2328; --muted: #59636e; --border: #d1d9e0;
-  --code: #eff2f5; --critical: #b42318; --high: #c4320a; --medium: #93370d; --low: #1d6b3a; --ok: #1a7f37; --link: #0969da; }
+  --code: #eff2f5; --critical: #c11f2f; --high: #bc4c00; --medium: #9a6700; --low: #1a7f37; --ok: #1a7f37; --link: #0969da; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --card: #161b22; --text: #e6edf3; --muted: #9198a1; --border: #30363d;
   --code: #1f242c; --critical: #ff7b72; --high: #ffa657; --medium: #e3b341; --low: #7ee787; --ok: #56d364; --link: #4493f8; } }
 * { box-sizing: border-box; }

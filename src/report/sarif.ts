@@ -26,7 +26,7 @@ function ruleName(id: string): string {
 
 /** Markdown that shows rule text as written: no emphasis, code, links or HTML from it. */
 function markdownText(text: string): string {
-  return text.replace(/[\\`*[\]<>]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*[\]<]/g, (c) => `\\${c}`);
 }
 
 function rule(finding: Finding) {
