@@ -59,7 +59,15 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, ruleset.spec, maxFileSize, workers, collect);
   } else {
-    for (const target of targets) collect(scanFile(target, ruleset.detector, maxFileSize));
+    let lastYield = performance.now();
+    for (const target of targets) {
+      collect(scanFile(target, ruleset.detector, maxFileSize));
+      // Let the event loop breathe now and then, so Ctrl-C is handled promptly.
+      if (performance.now() - lastYield > 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
   }
   if (options.stdin !== undefined) {
     stats.files += 1;

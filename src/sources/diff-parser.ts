@@ -56,6 +56,8 @@ function binaryPath(line: string): string {
   return path.replace(/^[ab]\//, '');
 }
 
+const MAX_SUBJECT = 200;
+
 /** `@@ -12,3 +14,5 @@`: old count, new start, new count (a missing count means 1). */
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
@@ -109,7 +111,8 @@ export class DiffParser {
       this.events.binary?.(binaryPath(line));
     } else if (line.startsWith(COMMIT_MARKER)) {
       const [sha = '', author = '', email = '', date = '', message = ''] = line.slice(COMMIT_MARKER.length).split('\u0001');
-      this.commit = { sha, author, email, date, message };
+      // A subject can be megabytes long; reports need its start.
+      this.commit = { sha, author, email, date, message: message.length > MAX_SUBJECT ? `${message.slice(0, MAX_SUBJECT)}…` : message };
       this.path = undefined;
       this.events.commit?.(this.commit);
     }

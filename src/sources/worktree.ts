@@ -40,7 +40,7 @@ export async function listTargets(paths: readonly string[], cwd: string): Promis
       continue;
     }
     const inGit = (await workTreeRoot(absolute)) !== undefined;
-    // fast-glob is loaded only for directories outside git.
+    // The walker (and its .gitignore parser) is loaded only for directories outside git.
     const files = inGit ? await listWorkTreeFiles(absolute) : await (await import('./walk.js')).walkDirectory(absolute);
     for (const file of files) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
   }

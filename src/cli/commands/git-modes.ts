@@ -60,7 +60,7 @@ export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promi
 }
 
 export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
-  const push = prePushRanges(io.readStdin());
+  const push = prePushRanges(await io.readStdin());
   if (push.ranges.length === 0 && push.newBranches.length === 0) {
     const empty: ScanResult = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
     return report(empty, args, io);

@@ -10,7 +10,7 @@ export interface ScanArgs extends ReportArgs {
 }
 
 export async function runScan(args: ScanArgs, io: Io): Promise<number> {
-  const stdin = args.stdin ? io.readStdin() : undefined;
+  const stdin = args.stdin ? await io.readStdin() : undefined;
   return scanAndReport(args, io, (options) =>
     scan({
       ...options,

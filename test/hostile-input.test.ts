@@ -1,0 +1,136 @@
+/** Crafted files and hostile repositories: every one is skipped with a count, warned about by name, or scanned; the scan completes. */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFileBytes } from '../src/sources/read-file.js';
+import { fakeKeys } from './helpers/keys.js';
+import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+
+const keys = fakeKeys(31);
+
+interface Report { findings: Array<{ file: string; line: number; column: number; ruleId: string }>; stats: { skipped: Record<string, number>; warnings: string[]; commits?: number } }
+const scanJson = (dir: string, args: string[] = []) => {
+  const result = keyhound(['scan', '--format', 'json', ...args], { cwd: dir });
+  return { ...result, report: JSON.parse(result.stdout) as Report };
+};
+
+describe('crafted files', () => {
+  it('skips a 2 GB sparse file by size without reading it', () => {
+    const dir = tempDir();
+    const fd = openSync(join(dir, 'huge.bin'), 'w');
+    ftruncateSync(fd, 2 * 1024 ** 3);
+    closeSync(fd);
+    writeTree(dir, { 'ok.txt': `${keys.github}\n` });
+    const { report } = scanJson(dir);
+    expect(report.stats.skipped).toEqual({ 'too-large': 1 });
+    expect(report.findings).toHaveLength(1);
+  });
+
+  it('scans a single 50 MB line full of keywords, finding the key at its end', () => {
+    const dir = tempDir();
+    const filler = 'token=abc secret=def password=ghi api_key=jkl '.repeat(Math.ceil((50 * 1024 ** 2) / 48));
+    writeTree(dir, { 'minified.js': `${filler}k="${keys.github}"` });
+    const started = Date.now();
+    const { report } = scanJson(dir, ['--max-file-size', '100MB']);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['github-pat-classic']);
+    expect(report.findings[0]!.column).toBe(filler.length + 4);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('reads invalid UTF-8 and NUL bytes past the binary probe as text', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      'latin.txt': Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0xff, 0x0a]), Buffer.from(`key ${keys.github}\n`)]),
+      'late-nul.txt': Buffer.concat([Buffer.from('x'.repeat(9000)), Buffer.from([0]), Buffer.from(`\n${keys.stripe}\n`)]),
+    });
+    const { report } = scanJson(dir);
+    expect(report.findings.map((f) => [f.file, f.line, f.ruleId])).toEqual([
+      ['late-nul.txt', 2, 'stripe-live-secret-key'],
+      ['latin.txt', 2, 'github-pat-classic'],
+    ]);
+  });
+
+  it('handles deep trees, symlink loops, FIFOs and names with newlines', () => {
+    const dir = tempDir();
+    let deep = dir;
+    for (let i = 0; i < 100; i++) deep = join(deep, 'd');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'key.txt'), `${keys.github}\n`);
+    symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    symlinkSync(dir, join(dir, 'self'));
+    spawnSync('mkfifo', [join(dir, 'pipe')]);
+    writeFileSync(join(dir, 'new\nline.txt'), `${keys.stripe}\n`);
+    const { report, code } = scanJson(dir);
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => f.file).sort()).toEqual([`${'d/'.repeat(100)}key.txt`, 'new\nline.txt']);
+    expect(report.stats.skipped).toEqual({ symlink: 3, 'not-a-file': 1 });
+  });
+
+  it('reports a file that vanished before it was read', () => {
+    const dir = tempDir();
+    expect(readFileBytes(join(dir, 'gone.txt'), 'gone.txt', 1024)).toEqual({ path: 'gone.txt', reason: 'vanished', warning: 'gone.txt: vanished before it could be read' });
+  });
+
+  it('stops promptly on Ctrl-C, leaving no report behind', async () => {
+    const dir = tempDir();
+    const files: Record<string, string> = {};
+    const body = 'token = abc\n'.repeat(20_000);
+    for (let i = 0; i < 600; i++) files[`f${i}.txt`] = body;
+    writeTree(dir, files);
+    const child = spawn(process.execPath, [BIN, 'scan', '--workers', '0', '--format', 'json', '--output', 'report.json'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(stderr).toMatch(/interrupted/);
+    expect(readdirSync(dir).filter((name) => name.startsWith('report'))).toEqual([]);
+  });
+});
+
+describe('hostile git repositories', () => {
+  it('warns about a missing object and reports what it could read', () => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { 'a.txt': `${keys.github}\n` });
+    gitIn(dir, ['add', '-A']);
+    gitIn(dir, ['commit', '-qm', 'one']);
+    writeTree(dir, { 'b.txt': `${keys.stripe}\n` });
+    gitIn(dir, ['add', '-A']);
+    gitIn(dir, ['commit', '-qm', 'two']);
+    // Remove the first commit's blob: the history is now broken.
+    const blob = gitIn(dir, ['rev-parse', 'HEAD~1:a.txt']).trim();
+    rmSync(join(dir, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const result = keyhound(['history', '--format', 'json'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/warning: git log stopped early/);
+    expect((JSON.parse(result.stdout) as Report).findings.map((f) => f.file)).toEqual(['b.txt']);
+  });
+
+  it('scans a 100,000-file commit and a 1 MB commit message', () => {
+    const dir = tempDir();
+    initRepo(dir);
+    const lines: string[] = ['commit refs/heads/main', 'committer T <t@test.invalid> 1700000000 +0000'];
+    const message = `big ${'m'.repeat(1024 * 1024)}`;
+    lines.push(`data ${Buffer.byteLength(message)}`, message);
+    for (let i = 0; i < 100_000; i++) {
+      const content = i === 77_777 ? `${keys.github}\n` : `file ${i}\n`;
+      lines.push(`M 100644 inline f/${i % 100}/${i}.txt`, `data ${Buffer.byteLength(content)}`, content.slice(0, -1));
+    }
+    const imported = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, input: `${lines.join('\n')}\n`, maxBuffer: 1 << 30 });
+    expect(imported.status).toBe(0);
+    const started = Date.now();
+    const result = keyhound(['history', '--format', 'json'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['f/77/77777.txt']);
+    expect(report.stats.commits).toBe(1);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(existsSync(join(dir, '.git'))).toBe(true);
+  });
+});
