@@ -4,13 +4,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
-const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync('schema/rules.schema.json', 'utf8')));
+const ruleSchema = JSON.parse(readFileSync('schema/rules.schema.json', 'utf8'));
+const configSchema = JSON.parse(readFileSync('schema/config.schema.json', 'utf8'));
+const validate = new Ajv({ allErrors: true }).compile(ruleSchema);
 const files = readdirSync('rules').filter((name) => name.endsWith('.yaml')).sort();
 const specs = files.map((name) => {
   const spec = parse(readFileSync(`rules/${name}`, 'utf8'));
@@ -23,10 +26,17 @@ const specs = files.map((name) => {
 });
 writeFileSync('dist/rules.json', JSON.stringify(specs));
 
+// The schemas' validators, compiled now (ajv standalone) so that loading a config at
+// start-up (the pre-commit hook) does not compile JSON Schemas.
+const standalone = new Ajv({ allErrors: true, code: { source: true, esm: true } });
+standalone.addSchema(ruleSchema).addSchema(configSchema);
+mkdirSync('dist/.generated', { recursive: true });
+writeFileSync('dist/.generated/validators.js', standaloneCode(standalone, { rules: ruleSchema.$id, config: configSchema.$id }));
+
 execFileSync('npx', ['tsc', '-p', '.', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
 await build({
-  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts' },
+  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts', validators: 'dist/.generated/validators.js' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -40,4 +50,5 @@ await build({
   banner: { js: "import { createRequire as __keyhoundRequire } from 'node:module'; const require = __keyhoundRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+rmSync('dist/.generated', { recursive: true, force: true });
 console.log(`built dist/ (${specs.reduce((n, s) => n + s.rules.length, 0)} rules from ${specs.length} files)`);

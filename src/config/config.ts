@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
-import { configSchema } from './schemas.js';
-import { parseValidatedYaml, readTextFile, type Validate } from './yaml-file.js';
+import { validatorFor } from './schemas.js';
+import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 
 export const CONFIG_FILE_NAME = '.keyhound.yaml';
 
@@ -53,8 +53,7 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
     const { translateGitleaksConfig } = await import('./gitleaks-config.js');
     return { file, ...(await translateGitleaksConfig(text, explicit ?? file)) };
   }
-  const { default: Ajv } = await import('ajv');
-  const validate = new Ajv.default({ allErrors: true }).compile(configSchema()) as Validate;
+  const validate = await validatorFor('config');
   const spec = ((await parseValidatedYaml(text, explicit ?? file, validate)) ?? {}) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
   return { file, spec, warnings: [] };

@@ -5,22 +5,12 @@
 import { createDetector, type Detector } from '../engine/detect.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
-import { parseValidatedYaml, readTextFile, type Validate } from './yaml-file.js';
-import { ruleSchema } from './schemas.js';
-
-let validateRuleFile: Validate | undefined;
-
-async function ruleFileValidator(): Promise<Validate> {
-  if (!validateRuleFile) {
-    const { default: Ajv } = await import('ajv');
-    validateRuleFile = new Ajv.default({ allErrors: true }).compile(ruleSchema()) as Validate;
-  }
-  return validateRuleFile;
-}
+import { parseValidatedYaml, readTextFile } from './yaml-file.js';
+import { validatorFor } from './schemas.js';
 
 /** Parses and validates the text of one rule file. */
 export async function parseRuleFile(text: string, file: string): Promise<RuleFileSpec> {
-  const validate = await ruleFileValidator();
+  const validate = await validatorFor('rules');
   return (await parseValidatedYaml(text, file, validate, (data, path) => {
     if (path[0] !== 'rules' || path[1] === undefined) return '';
     const rule = (data as RuleFileSpec).rules[Number(path[1])];

@@ -1,5 +1,7 @@
 /** The JSON Schemas that ship with the package, read once when first needed. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Validate } from './yaml-file.js';
 import { packagePath } from '../package-root.js';
 
 const cache = new Map<string, object>();
@@ -15,3 +17,24 @@ function schema(name: string): object {
 
 export const ruleSchema = (): object => schema('rules.schema.json');
 export const configSchema = (): object => schema('config.schema.json');
+
+export type SchemaName = 'rules' | 'config';
+const validators = new Map<SchemaName, Validate>();
+
+/**
+ * The validator for a shipped schema: precompiled by the build (dist/validators.js),
+ * or compiled with ajv when running from source.
+ */
+export async function validatorFor(name: SchemaName): Promise<Validate> {
+  let validate = validators.get(name);
+  if (validate) return validate;
+  const precompiled = packagePath('dist', 'validators.js');
+  if (existsSync(precompiled)) {
+    validate = ((await import(pathToFileURL(precompiled).href)) as Record<SchemaName, Validate>)[name];
+  } else {
+    const { default: Ajv } = await import('ajv');
+    validate = new Ajv.default({ allErrors: true }).compile(name === 'rules' ? ruleSchema() : configSchema()) as Validate;
+  }
+  validators.set(name, validate);
+  return validate;
+}

@@ -32,52 +32,55 @@ interface Automaton {
 }
 
 function buildAutomaton(keywords: readonly string[]): Automaton {
-  const children: Array<Map<number, number>> = [new Map()];
+  // Typed arrays throughout: this runs at every start-up, the pre-commit hook's included.
+  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
+  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
   const own: number[][] = [[]];
+  let count = 1;
+  // The trie: delta holds child links (0 = none; the root is never a child).
   keywords.forEach((keyword, id) => {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
-      const byte = keyword.charCodeAt(i) & 0xff;
-      let next = children[state]!.get(byte);
-      if (next === undefined) {
-        next = children.length;
-        children.push(new Map());
+      const slot = state * 256 + (keyword.charCodeAt(i) & 0xff);
+      if (delta[slot] === 0) {
+        delta[slot] = count;
         own.push([]);
-        children[state]!.set(byte, next);
+        count += 1;
       }
-      state = next;
+      state = delta[slot]!;
     }
     own[state]!.push(id);
   });
-  const count = children.length;
-  const delta = count < 65536 ? new Uint16Array(count * 256) : new Uint32Array(count * 256);
+  // Breadth-first, every missing link becomes the failure state's link, so a state's
+  // failure row is complete before it is used.
   const fail = new Uint32Array(count);
-  const outputs: number[][] = own.map((ids) => [...ids]);
-  // Breadth-first, so every state's failure state is complete before it is used.
-  const queue: number[] = [];
-  for (const [byte, next] of children[0]!) {
-    delta[byte] = next;
-    queue.push(next);
-  }
-  for (let head = 0; head < queue.length; head++) {
+  const outputs: number[][] = own;
+  const queue = new Uint32Array(count);
+  let tail = 0;
+  for (let byte = 0; byte < 256; byte++) if (delta[byte] !== 0) queue[tail++] = delta[byte]!;
+  for (let head = 0; head < tail; head++) {
     const state = queue[head]!;
-    outputs[state]!.push(...outputs[fail[state]!]!);
+    const failRow = fail[state]! * 256;
+    if (outputs[fail[state]!]!.length) outputs[state] = [...outputs[state]!, ...outputs[fail[state]!]!];
     for (let byte = 0; byte < 256; byte++) {
-      const next = children[state]!.get(byte);
-      if (next === undefined) {
-        delta[state * 256 + byte] = delta[fail[state]! * 256 + byte]!;
+      const slot = state * 256 + byte;
+      const child = delta[slot]!;
+      if (child === 0) {
+        delta[slot] = delta[failRow + byte]!;
       } else {
-        fail[next] = delta[fail[state]! * 256 + byte]!;
-        delta[state * 256 + byte] = next;
-        queue.push(next);
+        fail[child] = delta[failRow + byte]!;
+        queue[tail++] = child;
       }
     }
   }
   // Case folding: an upper-case letter behaves as its lower-case twin.
   for (let state = 0; state < count; state++) {
-    for (let upper = 65; upper <= 90; upper++) delta[state * 256 + upper] = delta[state * 256 + upper + 32]!;
+    const row = state * 256;
+    delta.copyWithin(row + 65, row + 97, row + 123);
   }
-  return { delta, outputs, hasOutput: Uint8Array.from(outputs, (ids) => (ids.length ? 1 : 0)) };
+  const hasOutput = new Uint8Array(count);
+  for (let state = 0; state < count; state++) hasOutput[state] = outputs[state]!.length ? 1 : 0;
+  return { delta, outputs, hasOutput };
 }
 
 export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
