@@ -8,6 +8,8 @@ import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
 import type { SetupOptions } from '../scan/setup.js';
 import { progressDisplay } from './progress.js';
+import { reportMeta } from './report-meta.js';
+import type { ReportInput } from '../report/types.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from './exit-codes.js';
 import type { Io } from './io.js';
 import { writeReport } from './write-report.js';
@@ -88,7 +90,8 @@ export function useColor(flag: boolean | undefined, isTTY: boolean, env: NodeJS.
  * Runs a scan with a progress line on a terminal, writes its report, and returns the
  * exit code: 1 when a finding reaches the --fail-on severity.
  */
-export async function scanAndReport(args: ReportArgs, io: Io, run: (options: SetupOptions) => Promise<ScanResult>): Promise<number> {
+export async function scanAndReport(args: ReportArgs, io: Io, command: string, run: (options: SetupOptions) => Promise<ScanResult>): Promise<number> {
+  const startedAt = new Date().toISOString();
   const progress = progressDisplay(io.stderr, io.stderrIsTTY && !args.quiet);
   let result: ScanResult;
   try {
@@ -96,10 +99,10 @@ export async function scanAndReport(args: ReportArgs, io: Io, run: (options: Set
   } finally {
     progress.done();
   }
-  return report(result, args, io);
+  return report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
 }
 
-export function report(result: ScanResult, args: ReportArgs, io: Io): number {
+export function report(result: ReportInput, args: ReportArgs, io: Io): number {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
   writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.

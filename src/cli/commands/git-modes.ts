@@ -18,7 +18,7 @@ To bypass this check (not recommended): git commit --no-verify
 `;
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
-  const code = await scanAndReport(args, io, scanStaged);
+  const code = await scanAndReport(args, io, 'staged', scanStaged);
   if (code === EXIT_LEAKS && !args.quiet) io.stderr(BLOCKED_HELP);
   return code;
 }
@@ -42,7 +42,7 @@ function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
-  return scanAndReport(args, io, (options) => scanHistory({ ...options, ...historyOptions(args) }));
+  return scanAndReport(args, io, 'history', (options) => scanHistory({ ...options, ...historyOptions(args) }));
 }
 
 function readEvent(path: string): { before?: string; after?: string } | undefined {
@@ -56,7 +56,7 @@ function readEvent(path: string): { before?: string; after?: string } | undefine
 export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promise<number> {
   const range = ciRange(io.env, readEvent, args.base);
   if (!args.quiet) io.stderr(`keyhound ci: scanning ${range.ranges.join(' ')} (${range.source})\n`);
-  return scanAndReport(args, io, (options) => scanHistory({ ...options, ranges: range.ranges }));
+  return scanAndReport(args, io, 'ci', (options) => scanHistory({ ...options, ranges: range.ranges }));
 }
 
 export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
@@ -65,7 +65,7 @@ export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
     const empty: ScanResult = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
     return report(empty, args, io);
   }
-  const code = await scanAndReport(args, io, (options) =>
+  const code = await scanAndReport(args, io, 'pre-push', (options) =>
     scanHistory({ ...options, ranges: [...push.ranges, ...push.newBranches], excludeRemotes: push.newBranches.length > 0 }),
   );
   if (code === EXIT_LEAKS && !args.quiet) io.stderr('\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n');

@@ -11,7 +11,7 @@ export interface ScanArgs extends ReportArgs {
 
 export async function runScan(args: ScanArgs, io: Io): Promise<number> {
   const stdin = args.stdin ? await io.readStdin() : undefined;
-  return scanAndReport(args, io, (options) =>
+  return scanAndReport(args, io, 'scan', (options) =>
     scan({
       ...options,
       paths: args.paths,

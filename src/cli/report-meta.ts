@@ -1,0 +1,35 @@
+/**
+ * What the reports know about the run beyond the scan result: when it started, the
+ * commit the tree is at, and the repository's https address for commit links.
+ */
+import { runGit } from '../git/git.js';
+import type { FormatName } from '../report/index.js';
+import type { ReportMeta } from '../report/types.js';
+
+/** Formats that use the repository address or revision; the rest skip the git calls. */
+const USES_GIT_FACTS: ReadonlySet<FormatName> = new Set<FormatName>(['html', 'gitlab', 'sarif']);
+
+/** An https address for a remote, without any credentials in it (a remote URL may carry a token). */
+export function httpsRepositoryUrl(remote: string): string | undefined {
+  const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?\/?$/.exec(remote);
+  if (scp) return `https://${scp[1]}/${scp[2]}`;
+  try {
+    const url = new URL(remote);
+    if (!/^(https?|ssh|git):$/.test(url.protocol)) return undefined;
+    return `https://${url.hostname}${url.pathname.replace(/\.git\/?$/, '').replace(/\/$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function reportMeta(format: FormatName, cwd: string, env: NodeJS.ProcessEnv, command: string, startedAt: string): Promise<ReportMeta> {
+  const meta: ReportMeta = { command, startedAt };
+  if (!USES_GIT_FACTS.has(format)) return meta;
+  const fromEnv = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : env.CI_PROJECT_URL;
+  const [revision, remote] = await Promise.all([
+    runGit(cwd, ['rev-parse', '--verify', '-q', 'HEAD']).catch(() => ''),
+    fromEnv ? Promise.resolve(fromEnv) : runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => ''),
+  ]);
+  const repositoryUrl = remote.trim() ? httpsRepositoryUrl(remote.trim()) : undefined;
+  return { ...meta, ...(revision.trim() ? { revision: revision.trim() } : {}), ...(repositoryUrl ? { repositoryUrl } : {}) };
+}

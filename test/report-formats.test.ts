@@ -1,0 +1,83 @@
+/**
+ * Every report format against its golden file (test/golden/report.*), and the promise
+ * they all keep: a raw secret appears only with --show-secrets. The golden files hold
+ * redacted secrets only; keyhound scans them with the rest of its repository.
+ */
+import { describe, expect, it } from 'vitest';
+import { rawSecret } from '../src/findings.js';
+import { FORMAT_NAMES, FORMATTERS } from '../src/report/index.js';
+import { allFindings, hiddenParts, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';
+import { keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { fakeKeys } from './helpers/keys.js';
+
+const GOLDEN: Record<string, string> = {
+  sarif: 'report.sarif',
+  junit: 'report.junit.xml',
+  csv: 'report.csv',
+  gitlab: 'report.gitlab.json',
+  github: 'report.github.txt',
+  html: 'report.html',
+};
+
+const NEW_FORMATS = Object.keys(GOLDEN) as Array<keyof typeof FORMATTERS>;
+const redacted = { showSecrets: false, color: false };
+const raw = { showSecrets: true, color: false };
+
+describe('report formats', () => {
+  it('are all in the registry, so --format NAME reaches them', () => {
+    expect(FORMAT_NAMES).toEqual(expect.arrayContaining(['text', 'json', ...NEW_FORMATS]));
+  });
+
+  for (const name of NEW_FORMATS) {
+    describe(name, () => {
+      it('matches its golden file', async () => {
+        await expect(FORMATTERS[name](reportInput(), redacted)).toMatchFileSnapshot(`golden/${GOLDEN[name]}`);
+      });
+
+      it('is a pure function of its input', () => {
+        const input = reportInput();
+        const before = JSON.stringify(input);
+        expect(FORMATTERS[name](input, redacted)).toBe(FORMATTERS[name](reportInput(), redacted));
+        expect(JSON.stringify(input)).toBe(before);
+      });
+    });
+  }
+
+  for (const name of FORMAT_NAMES) {
+    it(`${name}: no raw secret, nor the hidden part of one, without --show-secrets`, () => {
+      const input = reportInputWithSuppressed();
+      const out = FORMATTERS[name](input, redacted);
+      for (const part of hiddenParts(allFindings(input))) expect(out).not.toContain(part);
+    });
+
+    it(`${name}: the raw secret with --show-secrets`, () => {
+      const input = reportInput();
+      const out = FORMATTERS[name](input, raw);
+      // Every format shows each single-line secret as it is.
+      for (const finding of input.findings.filter((f) => !rawSecret(f).includes('\n'))) expect(out).toContain(rawSecret(finding));
+    });
+  }
+});
+
+describe('keyhound scan --format NAME', () => {
+  const keys = fakeKeys(44);
+  for (const name of NEW_FORMATS) {
+    it(`${name}: writes the report and exits 1 on a leak, with the secret redacted`, () => {
+      const dir = tempDir();
+      writeTree(dir, { 'src/config.js': `export const token = "${keys.github}";\n` });
+      const { code, stdout, stderr } = keyhound(['scan', '.', '--format', name], { cwd: dir });
+      expect(code).toBe(1);
+      expect(stderr).not.toContain(keys.github);
+      expect(stdout).toContain('github-pat-classic');
+      expect(stdout).toContain('src/config.js');
+      expect(stdout).not.toContain(keys.github);
+      expect(stdout).not.toContain(keys.github.slice(8));
+    });
+  }
+
+  it('a clean scan exits 0 in every format', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'README.md': 'nothing to see\n' });
+    for (const name of NEW_FORMATS) expect(keyhound(['scan', '.', '--format', name], { cwd: dir }).code).toBe(0);
+  });
+});
