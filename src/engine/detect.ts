@@ -89,7 +89,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       for (const finding of inner) {
         const suppressedBy = finding.suppressedBy ?? inlineSuppression(lineText, finding.rule.id) ?? configAllowedBy(finding.secret, lineText, global, 'allowlist');
         yield {
-          ...finding, start, end, lineText,
+          ...finding, start, end, lineText, matchStart: start,
           line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
           encoding: [decoder.name, ...(finding.encoding ?? [])],
           ...(suppressedBy ? { suppressedBy } : {}),
@@ -149,7 +149,7 @@ function* matchRule(
       configAllowedBy(secret, lineText, global, 'allowlist');
     const to = lines.position(end - 1);
     yield {
-      rule, secret, start, end, lineText, entropy,
+      rule, secret, start, end, lineText, entropy, matchStart: match.index + regionStart,
       line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
       confidence: rule.check ? 'high' : rule.generic ? 'low' : 'medium',
       ...(suppressedBy ? { suppressedBy } : {}),
@@ -177,7 +177,7 @@ const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];
 /**
  * One finding per secret span: where spans overlap, a specific rule beats a generic
  * one, a match in the text beats one in decoded text, then the longer span wins,
- * then the earlier rule. Generic findings on a vetoed span are dropped.
+ * then the match with more context before the secret, then the rule id. Generic findings on a vetoed span are dropped.
  */
 export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): RawFinding[] {
   const findings = vetoed.length
@@ -189,7 +189,11 @@ export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): Raw
       Number(a.rule.generic) - Number(b.rule.generic) ||
       Number(Boolean(a.encoding)) - Number(Boolean(b.encoding)) ||
       (b.end - b.start) - (a.end - a.start) ||
-      a.start - b.start,
+      a.start - b.start ||
+      // The same secret matched by two rules: the one that needed more context (the
+      // provider's name before it) knows better; then a fixed order, not the text's.
+      (a.matchStart ?? a.start) - (b.matchStart ?? b.start) ||
+      a.rule.id.localeCompare(b.rule.id),
   );
   const kept: RawFinding[] = [];
   for (const finding of ranked) {

@@ -77,6 +77,8 @@ export interface RawFinding {
   /** Offsets of the secret in the text (UTF-16 code units, end exclusive). */
   start: number;
   end: number;
+  /** Where the whole match (context included) starts; breaks ties between rules. */
+  matchStart?: number;
   /** 1-based, relative to the start of the text. */
   line: number;
   column: number;
