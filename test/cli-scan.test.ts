@@ -148,6 +148,15 @@ describe('keyhound scan inside git', () => {
     expect(report.findings.map((f) => f.file)).toEqual(['tracked.txt', 'untracked.txt']);
   });
 
+  it('scans a directory git ignores when it is named explicitly', () => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { '.gitignore': 'vendor/\n', 'vendor/lib/a.js': `k = "${keys.github}"\n` });
+    expect(json(keyhound(['scan', '--format', 'json'], { cwd: dir }).stdout).findings).toEqual([]);
+    const report = json(keyhound(['scan', 'vendor', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => f.file)).toEqual(['vendor/lib/a.js']);
+  });
+
   it('names files relative to the scanned directory argument', () => {
     const dir = tempDir();
     initRepo(dir);

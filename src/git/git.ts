@@ -45,6 +45,16 @@ export async function workTreeRoot(dir: string): Promise<string | undefined> {
   }
 }
 
+/** Whether git ignores this directory (check-ignore exits 0 when it does). */
+export async function isIgnoredByGit(dir: string): Promise<boolean> {
+  try {
+    await runGit(dir, ['check-ignore', '-q', '.']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Paths relative to `dir` from a NUL-separated git listing. */
 function splitNul(output: string): string[] {
   return output.split('\0').filter((path) => path.length > 0);

@@ -28,8 +28,17 @@ export function scanFilesInWorkers(
     let running = 0;
     let failed = false;
     const workers: Worker[] = [];
+    const finished = new Set<Worker>();
+    const fail = (message: string): void => {
+      if (failed) return;
+      failed = true;
+      for (const other of workers) void other.terminate();
+      // The message never carries file contents, only what failed.
+      reject(new KeyhoundError(message));
+    };
     const feed = (worker: Worker): void => {
       if (next >= targets.length) {
+        finished.add(worker);
         void worker.terminate();
         running -= 1;
         if (running === 0 && !failed) resolve();
@@ -47,12 +56,10 @@ export function scanFilesInWorkers(
         for (const result of results) onResult(result);
         feed(worker);
       });
-      worker.on('error', (error) => {
-        if (failed) return;
-        failed = true;
-        for (const other of workers) void other.terminate();
-        // The message of a worker error never carries file contents, only what failed.
-        reject(new KeyhoundError(`scanner worker failed: ${error.message}`));
+      worker.on('error', (error) => fail(`scanner worker failed: ${error.message}`));
+      // A worker that dies without an error (killed, out of memory) must not leave the scan waiting forever.
+      worker.on('exit', (code) => {
+        if (!finished.has(worker)) fail(`scanner worker stopped unexpectedly (exit code ${code})`);
       });
       feed(worker);
     }

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, posix, resolve, sep } from 'node:path';
 import { KeyhoundError } from '../errors.js';
-import { listWorkTreeFiles, workTreeRoot } from '../git/git.js';
+import { isIgnoredByGit, listWorkTreeFiles, workTreeRoot } from '../git/git.js';
 
 export interface ScanTarget {
   /** Where to read the file. */
@@ -39,9 +39,11 @@ export async function listTargets(paths: readonly string[], cwd: string): Promis
       targets.push({ absolute, shown: toPosix(arg) });
       continue;
     }
-    const inGit = (await workTreeRoot(absolute)) !== undefined;
+    // A directory git ignores (node_modules, a vendored tree) is walked like one outside
+    // git: naming it on the command line means "scan this", and git would list nothing.
+    const useGit = (await workTreeRoot(absolute)) !== undefined && !(await isIgnoredByGit(absolute));
     // The walker (and its .gitignore parser) is loaded only for directories outside git.
-    const files = inGit ? await listWorkTreeFiles(absolute) : await (await import('./walk.js')).walkDirectory(absolute);
+    const files = useGit ? await listWorkTreeFiles(absolute) : await (await import('./walk.js')).walkDirectory(absolute);
     for (const file of files) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
   }
   return dedupe(targets);
