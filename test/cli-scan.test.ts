@@ -277,7 +277,7 @@ describe('worker pool', () => {
 
 describe('--fail-on and the summary', () => {
   const dir = tempDir();
-  writeTree(dir, { 'a.txt': `${keys.github}\n`, 'b.env': `DB_PASSWORD=${keys.generic}\n` });
+  writeTree(dir, { 'a.txt': `${keys.github}\n`, 'settings.py': `db_password = "${keys.generic}"\n` });
 
   it('fails only on findings at or above the threshold', () => {
     expect(keyhound(['scan', '--fail-on', 'critical'], { cwd: dir }).code).toBe(1);
