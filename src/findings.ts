@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Encoding } from './engine/decode.js';
 import type { Confidence, Rule, Severity } from './engine/types.js';
-import { maskLine, redact } from './report/redact.js';
+import { maskLine, redact, type LineSpan } from './report/redact.js';
 import type { CommitInfo } from './sources/types.js';
 
 export interface Finding {
@@ -48,11 +48,18 @@ export interface HistoryOccurrences {
 }
 
 /** The raw secrets, kept out of the finding objects so that no serialisation can reach them. */
-const rawSecrets = new WeakMap<Finding, string>();
+const rawSecrets = new WeakMap<Finding, { secret: string; pair?: string }>();
 
 /** The unredacted secret, for --show-secrets and for baselines' hashes only. */
 export function rawSecret(finding: Finding): string {
-  return rawSecrets.get(finding) ?? finding.secret;
+  return rawSecrets.get(finding)?.secret ?? finding.secret;
+}
+
+/** The finding as --show-secrets prints it: the secret and its pair's other half unredacted. */
+export function withRawSecrets(finding: Finding): Finding {
+  const raw = rawSecrets.get(finding);
+  if (!raw) return finding;
+  return { ...finding, secret: raw.secret, ...(finding.pair && raw.pair ? { pair: { ...finding.pair, secret: raw.pair } } : {}) };
 }
 
 export function fingerprint(ruleId: string, secret: string): string {
@@ -66,6 +73,8 @@ export interface Located {
   endLine: number;
   endColumn: number;
   lineText: string;
+  /** Other secrets on the same line (as [start, end) in it), masked in the report's line. */
+  otherSpans?: LineSpan[];
   entropy: number;
   suppressedBy?: string;
   confidence: Confidence;
@@ -88,7 +97,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     endLine: startLine + raw.endLine - 1,
     endColumn: raw.endColumn,
     secret: redacted,
-    lineText: maskLine(raw.lineText, raw.secret, redacted),
+    lineText: maskLine(raw.lineText, [raw.column - 1, raw.endLine === raw.line ? raw.endColumn - 1 : raw.lineText.length], redacted, raw.otherSpans),
     fingerprint: fingerprint(rule.id, raw.secret),
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),
@@ -97,6 +106,6 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),
   };
-  rawSecrets.set(finding, raw.secret);
+  rawSecrets.set(finding, { secret: raw.secret, ...(raw.pair ? { pair: raw.pair.secret } : {}) });
   return finding;
 }

@@ -97,8 +97,9 @@ export function parseForeign(text: string, file: string, format: ForeignFormat):
 function parseJson<T>(text: string, file: string): T {
   try {
     return JSON.parse(text) as T;
-  } catch (error) {
-    throw new KeyhoundError(`${file}: not JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the input, which may be a secret.
+    throw new KeyhoundError(`${file}: not JSON`);
   }
 }
 

@@ -59,8 +59,9 @@ export function parseBaseline(text: string, file: string): Baseline {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    throw new KeyhoundError(`${file}: not JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the input, which may be a secret.
+    throw new KeyhoundError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
   }
   const baseline = data as Partial<Baseline>;
   if (typeof baseline !== 'object' || baseline === null || baseline.version !== BASELINE_VERSION || !Array.isArray(baseline.entries)) {

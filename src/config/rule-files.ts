@@ -131,8 +131,51 @@ export async function loadRuleFiles(paths: readonly string[], inline: LoadedRule
     files.push(compileRuleFile(spec, path));
   }
   assertUniqueIds(files);
+  await assertNoCatastrophicBacktracking(files);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
   if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
   return files;
 }
 
+type Recheck = Pick<typeof import('recheck'), 'check'>;
+let recheck: Promise<Recheck | undefined> | undefined;
+
+/**
+ * recheck (a ReDoS analyser) loaded on first use: only custom rules need it, so a scan
+ * with the built-in rules alone (the hook) never pays for it. Without it (a copy of the
+ * bundle with no node_modules), the check is skipped.
+ */
+function loadRecheck(): Promise<Recheck | undefined> {
+  recheck ??= import('recheck').then(
+    (module) => ('check' in module ? module : (module as { default: Recheck }).default),
+    () => undefined,
+  );
+  return recheck;
+}
+
+/** How long recheck may analyse one pattern; a pattern it cannot decide in time passes. */
+export const REDOS_CHECK_TIMEOUT_MS = 5000;
+
+/**
+ * Rejects a rule whose pattern can backtrack catastrophically (super-linear time on a
+ * crafted line), naming the file, the rule, the hot part of the pattern and an attack.
+ * Built-in rules are checked by the test suite (test/redos.test.ts) instead.
+ */
+export async function assertNoCatastrophicBacktracking(files: readonly LoadedRuleFile[]): Promise<void> {
+  const rules = files.flatMap((file) => file.spec.rules.map((spec) => ({ file, spec })));
+  if (rules.length === 0) return;
+  const analyser = await loadRecheck();
+  if (!analyser) return;
+  for (const { file, spec } of rules) {
+    // recheck knows no `d` flag (match indices), which does not change matching anyway.
+    const result = await analyser.check(spec.pattern, spec.caseInsensitive ? 'i' : '', { timeout: REDOS_CHECK_TIMEOUT_MS });
+    if (result.status !== 'vulnerable') continue;
+    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => spec.pattern.slice(spot.start, spot.end));
+    const attack = result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern;
+    throw new KeyhoundError(
+      `${file.source}: rule ${spec.id}: pattern can backtrack catastrophically (${result.complexity.summary}` +
+        `${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(' and ')}` : ''}; slow on ${attack}): ` +
+        'bound the repetition, or make the parts that repeat unable to match the same text',
+    );
+  }
+}

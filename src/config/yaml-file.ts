@@ -41,13 +41,20 @@ export async function parseValidatedYaml(
 ): Promise<unknown> {
   const { LineCounter, parseDocument, isNode } = await loadYaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the package's warnings go to process.emitWarning (stderr) and quote the source.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const line = lineCounter.linePos(syntaxError.pos[0]).line;
-    throw new KeyhoundError(`${file}:${line}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
+    throw new KeyhoundError(`${file}:${line}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split('\n')[0]!, text)}`);
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // An alias to no anchor, or too many aliases (a "billion laughs"): thrown, not listed in doc.errors.
+    throw new KeyhoundError(`${file}: invalid YAML: ${withoutQuotedSource(String((error as Error).message).split('\n')[0]!, text)}`);
+  }
   if (validate(data)) return data;
   const error = pickError(validate.errors ?? []);
   const path = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -64,7 +71,34 @@ export async function parseValidatedYaml(
     error.keyword === 'additionalProperties' ? 'unknown field'
     : error.keyword === 'required' ? 'missing (required)'
     : error.message ?? 'invalid';
-  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ''} ${field}: ${message}${allowedValues(error)}`);
+  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ''} ${shownName(field)}: ${message}${allowedValues(error)}`);
+}
+
+/**
+ * A name from the file as the user wrote it, unless it looks like a value rather than a
+ * name (digits and letters mixed, or long): a key pasted where a name goes is not echoed.
+ */
+function shownName(name: string): string {
+  return /^(?:[A-Za-z_$][A-Za-z_$.-]{0,39}|\d{1,9}|\(top level\))$/.test(name) ? name : '(a name that looks like a value, not shown)';
+}
+
+/**
+ * A YAML message without the file's text in it. The yaml package quotes the source in
+ * some messages (`Unresolved tag: !x`, `Unexpected scalar token in YAML stream: "x"`),
+ * and a config or rule file can hold a key: a word of the message that shares 8
+ * characters in a row (or all of itself, if shorter) with the file becomes "…", unless
+ * it is a plain word (letters, lower case after the first).
+ */
+export function withoutQuotedSource(message: string, text: string): string {
+  const fromText = (word: string): boolean => {
+    if (word.length <= 8) return word.length >= 3 && text.includes(word);
+    for (let i = 0; i + 8 <= word.length; i++) if (text.includes(word.slice(i, i + 8))) return true;
+    return false;
+  };
+  return message.replace(/\S+/g, (word) => {
+    const bare = word.replace(/^["'`(]+|["'`),.;:]+$/g, '');
+    return /^(?:[A-Z]?[a-z]+|YAML)$/.test(bare) || !fromText(bare) ? word : word.replace(bare, '…');
+  });
 }
 
 /** The most useful of ajv's errors: an unknown field or a wrong value before a failed oneOf. */

@@ -30,6 +30,8 @@ function printable(text: string): boolean {
 }
 
 function decodeBase64(encoded: string): string | undefined {
+  // Base64 of text nearly always has a digit, + or / somewhere; a long identifier does not.
+  if (!/[0-9+/]/.test(encoded)) return undefined;
   const standard = encoded.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   if (standard.length % 4 === 1) return undefined;
   const bytes = Buffer.from(standard, 'base64');
@@ -58,21 +60,26 @@ function decodeUnicodeEscapes(encoded: string): string | undefined {
   return text !== encoded && printable(text) ? text : undefined;
 }
 
-/** Names under which encoded secrets usually sit. */
-const SECRET_NAMES = ['secret', 'password', 'passwd', 'credential', 'token', 'auth'];
+/**
+ * Where encoded secrets sit: names that hold secrets, a Kubernetes Secret's `data:`, a
+ * basic-auth header, Docker's `"auth"`, and text that says it is base64. Not `token`
+ * or `auth` alone: they are in every parser and SDK, and cost more than they find.
+ */
+const BASE64_MARKERS = ['secret', 'password', 'passwd', 'credential', 'data:', 'basic ', 'base64', 'b64', 'dockerconfigjson', '"auth"', "'auth'"];
 
 export const DECODERS: readonly Decoder[] = [
   {
     name: 'base64',
-    keywords: [...SECRET_NAMES, 'data:', 'basic ', 'base64', 'b64', 'dockerconfigjson', 'kind: secret'],
-    span: 2048,
+    keywords: BASE64_MARKERS,
+    span: 512,
     pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
     decode: decodeBase64,
   },
   {
     name: 'hex',
-    keywords: [...SECRET_NAMES, 'hex'],
-    span: 2048,
+    // Hex runs are mostly hashes; decode only where the text says hex.
+    keywords: ['hex'],
+    span: 512,
     pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
     decode: decodeHex,
   },
@@ -81,14 +88,17 @@ export const DECODERS: readonly Decoder[] = [
     keywords: ['%2', '%3', '%4', '%5', '%7'],
     span: 1024,
     // Runs with at least two %XX escapes; text between escapes never holds a % itself.
-    pattern: /(?:[^\s"'<>`%]{0,300}%[0-9A-Fa-f]{2}){2,64}[^\s"'<>`%]{0,300}/g,
+    // The text before the first escape is taken only from where its run starts, so a
+    // long run without escapes is not rescanned from every offset (linear, not 300× a char).
+    pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
     decode: decodePercent,
   },
   {
     name: 'unicode-escape',
     keywords: ['\\u00'],
     span: 1024,
-    pattern: /(?:[^\s"'`\\]{0,300}\\u[0-9A-Fa-f]{4}){2,256}[^\s"'`\\]{0,300}/g,
+    // As for percent: the text before the first escape only from the start of its run.
+    pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
     decode: decodeUnicodeEscapes,
   },
 ];

@@ -67,7 +67,9 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
         }
       }
     }
-    return pairUp(onePerSpan(found, vetoed));
+    const kept = onePerSpan(found, vetoed);
+    markOtherSpans(kept);
+    return pairUp(kept);
   }
 
   /** Findings inside the decoded form of each encoded run, placed at the run in `text`. */
@@ -86,7 +88,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       const from = lines.position(start);
       const to = lines.position(end - 1);
       const lineText = lines.lineText(from.line);
-      for (const finding of inner) {
+      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
         const suppressedBy = finding.suppressedBy ?? inlineSuppression(lineText, finding.rule.id) ?? configAllowedBy(finding.secret, lineText, global, 'allowlist');
         yield {
           ...finding, start, end, lineText, matchStart: start,
@@ -223,4 +225,21 @@ export function pairUp(findings: RawFinding[]): RawFinding[] {
     finding.confidence = 'high';
   }
   return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
+}
+
+/**
+ * Notes, on each finding, where the other findings on its first line are, so that no
+ * report shows one secret in the line context of another (the two halves of a pair
+ * included: this runs before pairUp absorbs one of them).
+ */
+export function markOtherSpans(findings: RawFinding[]): void {
+  if (findings.length < 2) return;
+  for (const finding of findings) {
+    const lineStart = finding.start - (finding.column - 1);
+    const lineEnd = lineStart + finding.lineText.length;
+    const others = findings
+      .filter((other) => other !== finding && other.start < lineEnd && other.end > lineStart)
+      .map((other) => [Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart] as const);
+    if (others.length) finding.otherSpans = others;
+  }
 }

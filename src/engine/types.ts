@@ -86,6 +86,8 @@ export interface RawFinding {
   endColumn: number;
   /** The full text of the first line the secret is on. */
   lineText: string;
+  /** Every other secret on that line, as [start, end) in it: reports mask them too. */
+  otherSpans?: Array<readonly [number, number]>;
   entropy: number;
   /** Set when a comment or an allowlist suppresses the finding: what did. */
   suppressedBy?: string;

@@ -1,11 +1,11 @@
 /** `--format json`: `{ version, findings, stats }`, documented in the README. */
-import { rawSecret, type Finding } from '../findings.js';
+import { withRawSecrets, type Finding } from '../findings.js';
 import type { Formatter } from './types.js';
 
 export const JSON_REPORT_VERSION = 1;
 
 export const formatJson: Formatter = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
-  const shown = (list: Finding[]) => list.map((finding) => (showSecrets ? { ...finding, secret: rawSecret(finding) } : finding));
+  const shown = (list: Finding[]) => (showSecrets ? list.map(withRawSecrets) : list);
   return `${JSON.stringify(
     {
       version: JSON_REPORT_VERSION,

@@ -20,11 +20,30 @@ export function redact(secret: string, keywords: readonly string[] = []): string
   return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
 }
 
-/** The line with every occurrence of the secret's first line replaced by its redaction, trimmed around it. */
-export function maskLine(lineText: string, secret: string, redacted: string, width = 160): string {
-  const firstLine = secret.split(/\r?\n/)[0] ?? secret;
-  const masked = firstLine ? lineText.split(firstLine).join(redacted) : lineText;
+/** A secret's place on a line: [start, end) in characters of that line. */
+export type LineSpan = readonly [start: number, end: number];
+
+/**
+ * The line with every secret on it masked, by position: the finding's own secret
+ * (`own`) shows its redaction, every other secret on the line (another finding, the
+ * other half of a pair, an encoded run) is redacted too. Trimmed around the finding.
+ */
+export function maskLine(lineText: string, own: LineSpan, redacted: string, others: readonly LineSpan[] = [], width = 160): string {
+  const spans = [{ span: own, text: redacted }, ...others.map((span) => ({ span, text: redact(lineText.slice(span[0], span[1])) }))]
+    .filter(({ span }) => span[1] > span[0])
+    .sort((a, b) => a.span[0] - b.span[0]);
+  let masked = '';
+  let at = 0;
+  let ownAt = 0;
+  for (const { span, text } of spans) {
+    if (span[0] < at) continue; // overlaps one already masked
+    masked += lineText.slice(at, span[0]);
+    if (span === own) ownAt = masked.length;
+    masked += text;
+    at = span[1];
+  }
+  masked += lineText.slice(at);
   if (masked.length <= width) return masked.trim();
-  const at = Math.max(0, masked.indexOf(redacted) - Math.floor(width / 3));
-  return `${at > 0 ? '…' : ''}${masked.slice(at, at + width).trim()}…`;
+  const from = Math.max(0, ownAt - Math.floor(width / 3));
+  return `${from > 0 ? '…' : ''}${masked.slice(from, from + width).trim()}…`;
 }

@@ -1,5 +1,5 @@
 /** The default report, for people: one block per finding, then a one-line summary. */
-import { rawSecret } from '../findings.js';
+import { rawSecret, withRawSecrets } from '../findings.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
 
@@ -11,11 +11,13 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
   const blocks = findings.map((finding) => {
     const where = finding.commit ? `${finding.commit.sha.slice(0, 12)}:${finding.file}` : finding.file;
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? paint('red', finding.severity) : paint('yellow', finding.severity);
+    const shown = showSecrets ? withRawSecrets(finding) : finding;
     const lines = [
       `${paint('bold', `${where}:${finding.line}:${finding.column}`)}  ${finding.ruleId}  ${finding.description} (${finding.provider}, ${severity})`,
-      `  secret  ${showSecrets ? rawSecret(finding) : finding.secret}`,
-      `  line    ${showSecrets ? finding.lineText.split(finding.secret).join(rawSecret(finding)) : finding.lineText}`,
+      `  secret  ${shown.secret}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}`,
+      `  line    ${showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText}`,
     ];
+    if (shown.pair) lines.push(`  pair    ${shown.pair.ruleId} ${shown.pair.secret} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
     if (finding.commit) {
       const { sha, author, email, date, message } = finding.commit;
       lines.push(`  commit  ${sha.slice(0, 12)} ${date} ${author} <${email}> ${message}`);

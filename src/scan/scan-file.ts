@@ -19,8 +19,9 @@ export interface FileResult {
 
 /** Plain data (no rule object, no RegExp), so results can cross from a worker thread. */
 function toFileFindings(findings: RawFinding[]): FileFinding[] {
-  return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, entropy, suppressedBy, confidence, encoding, pair }) => ({
+  return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => ({
     ruleId: rule.id, secret, line, column, endLine, endColumn, lineText, entropy, confidence,
+    ...(otherSpans ? { otherSpans: otherSpans.map(([start, end]) => [start, end] as const) } : {}),
     ...(suppressedBy ? { suppressedBy } : {}),
     ...(encoding ? { encoding } : {}),
     ...(pair ? { pair: { ruleId: pair.rule.id, secret: pair.secret, line: pair.line, column: pair.column } } : {}),

@@ -101,7 +101,8 @@ export class DiffParser {
       if (match && this.path !== undefined) {
         this.oldLeft = match[1] === undefined ? 1 : Number(match[1]);
         this.newLeft = match[3] === undefined ? 1 : Number(match[3]);
-        this.nextLine = Number(match[2]);
+        // git writes a new start of 0 only for an empty new side; line numbers start at 1.
+        this.nextLine = Math.max(1, Number(match[2]));
       }
     } else if (line.startsWith('diff --git ') || line.startsWith('diff --cc ') || line.startsWith('diff --combined ')) {
       this.path = undefined;

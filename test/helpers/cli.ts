@@ -12,8 +12,9 @@ export interface RunResult {
   stderr: string;
 }
 
-export function keyhound(args: string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv }): RunResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+/** `bin`: another copy of the package's bin/keyhound.js (default: this checkout's). */
+export function keyhound(args: string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv; bin?: string }): RunResult {
+  const result = spawnSync(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd,
     input: options.input ?? '',
     encoding: 'utf8',

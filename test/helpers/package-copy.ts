@@ -1,0 +1,35 @@
+/** The built package, copied (or built) into a temp dir once per test file. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './cli.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The newest modification time of the files under a path. */
+function newest(path: string): number {
+  const stat = lstatSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+/**
+ * A copy of the built package in a temp dir: readable by any user (for runs as
+ * `nobody`), and safe from other tests rebuilding dist/ meanwhile. Built there from
+ * the sources when dist/ is older than them (or missing); copied when it is up to date,
+ * as after `npm test`'s build. node_modules is linked (recheck is loaded from there).
+ */
+export function packageCopy(): string {
+  const dir = tempDir('keyhound-pkg-');
+  chmodSync(dir, 0o755);
+  const sources = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'rules')), newest(join(ROOT, 'scripts')));
+  const fresh = existsSync(join(ROOT, 'dist', 'cli.js')) && existsSync(join(ROOT, 'dist', 'rules.json')) && newest(join(ROOT, 'dist')) >= sources;
+  const parts = fresh ? ['package.json', 'bin', 'dist', 'rules', 'schema'] : ['package.json', 'tsconfig.json', 'bin', 'scripts', 'src', 'rules', 'schema'];
+  for (const part of parts) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  if (!fresh) {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+  }
+  return dir;
+}

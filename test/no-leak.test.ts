@@ -1,0 +1,312 @@
+/**
+ * No secret leaves keyhound (README: "keyhound never prints one unless you ask"):
+ * unique fake keys are planted in every kind of input, and every command, in every
+ * report format, verbosity and error path, is run as a user runs it. No raw key may
+ * appear in stdout, stderr, a report, a baseline, or any other file keyhound wrote,
+ * unless --show-secrets is given. An encoded key counts as raw in its encoded form too
+ * (a base64 run is as good as the key).
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
+import { packageCopy } from './helpers/package-copy.js';
+import { fakeKeys } from './helpers/keys.js';
+
+
+// --- the planted keys, each in one kind of input -------------------------------------------
+
+const KEYS = {
+  plain: fakeKeys(101).github, // src/app.js, committed
+  encoded: fakeKeys(102).github, // base64 in a Kubernetes Secret, committed
+  utf16: fakeKeys(103).stripe, // a UTF-16 file with a byte-order mark, committed
+  awsId: fakeKeys(104).awsKeyId, // an AWS key id and its secret on one line, committed
+  awsSecret: fakeKeys(104).awsSecret,
+  staged: fakeKeys(105).github, // staged, never committed
+  deleted: fakeKeys(106).github, // committed, then deleted by a later commit
+  stdin: fakeKeys(107).stripe, // standard input only
+  gitleaks: fakeKeys(108).github, // only in a gitleaks report to import, raw
+  config: fakeKeys(109).github, // only in a broken .keyhound.yaml
+  notBaseline: fakeKeys(110).awsKeyId, // the whole content of a file passed as --baseline (20 characters)
+  sameLineA: fakeKeys(111).github, // two keys on one line, committed
+  sameLineB: fakeKeys(112).github,
+};
+const ENCODED_FORMS = { encodedBase64: Buffer.from(`token: ${KEYS.encoded}`).toString('base64') };
+/** Every string that must not leave keyhound: the keys, and the forms they were planted in. */
+const FORBIDDEN: Record<string, string> = { ...KEYS, ...ENCODED_FORMS };
+
+interface Run {
+  label: string;
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Files created or changed by the run, with their content. */
+  written: Record<string, string>;
+}
+
+/** Which forbidden strings occur in what a run printed or wrote, as "name in where". */
+function leaks(run: Run): string[] {
+  const found: string[] = [];
+  const places: Record<string, string> = { stdout: run.stdout, stderr: run.stderr, ...run.written };
+  for (const [where, text] of Object.entries(places)) {
+    for (const [name, value] of Object.entries(FORBIDDEN)) if (text.includes(value)) found.push(`${run.label}: ${name} in ${where}`);
+  }
+  return found;
+}
+
+// --- the repository under test ---------------------------------------------------------------
+
+interface World {
+  pkg: string;
+  bin: string;
+  repo: string;
+  /** TMPDIR for keyhound, watched like the repository. */
+  tmp: string;
+  firstCommit: string;
+  formats: string[];
+}
+
+let world: World;
+
+function buildRepo(repo: string): string {
+  initRepo(repo);
+  writeTree(repo, { 'old.env': `GITHUB_TOKEN=${KEYS.deleted}\n`, 'README.md': 'demo\n' });
+  gitIn(repo, ['add', '-A']);
+  gitIn(repo, ['commit', '-q', '-m', 'first']);
+  const first = gitIn(repo, ['rev-parse', 'HEAD']).trim();
+  gitIn(repo, ['rm', '-q', 'old.env']);
+  writeTree(repo, {
+    'src/app.js': `// the app\nconst token = "${KEYS.plain}";\n`,
+    'deploy/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  config: ${ENCODED_FORMS.encodedBase64}\n`,
+    'win/creds.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`stripe = ${KEYS.utf16}\r\n`, 'utf16le')]),
+    '.env': `AWS_ACCESS_KEY_ID=${KEYS.awsId} AWS_SECRET_ACCESS_KEY=${KEYS.awsSecret}\n`,
+    'ci/tokens.sh': `export A=${KEYS.sameLineA} B=${KEYS.sameLineB}\n`,
+  });
+  gitIn(repo, ['add', '-A']);
+  gitIn(repo, ['commit', '-q', '-m', 'second: remove old.env, add the app']);
+  writeTree(repo, { 'staged.txt': `next = ${KEYS.staged}\n` });
+  gitIn(repo, ['add', 'staged.txt']);
+  // Inputs for baseline import and the error paths, outside the scanned tree's git history.
+  writeTree(repo, {
+    'gitleaks.json': JSON.stringify([
+      { RuleID: 'github-pat', Secret: KEYS.gitleaks, File: 'src/app.js', StartLine: 2, Commit: '' },
+      { RuleID: 'github-pat', Secret: 'REDACTED', File: 'src/app.js', StartLine: 2 },
+    ]),
+    'not-a-baseline.txt': KEYS.notBaseline,
+    '.gitignore': 'gitleaks.json\nnot-a-baseline.txt\nbroken/\nout/\n',
+  });
+  return first;
+}
+
+/** Files under `dir` with their size and modification time. */
+function snapshot(dir: string, into = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = lstatSync(path);
+    if (stat.isDirectory()) snapshot(path, into);
+    else into.set(path, `${stat.size}:${stat.mtimeMs}`);
+  }
+  return into;
+}
+
+interface RunOptions {
+  cwd?: string;
+  input?: string;
+  bin?: string;
+  /** Run as `nobody` (when the tests run as root). */
+  asNobody?: boolean;
+}
+
+/** Report files (under out/) belong to the run that names them: runs go three at a time. */
+const OUT = 'out/';
+
+/** Runs the CLI and collects what it printed and every file it created or changed under the repository and its TMPDIR. */
+function keyhound(label: string, args: string[], options: RunOptions = {}): Promise<Run> {
+  const cwd = options.cwd ?? world.repo;
+  const before = snapshot(world.repo, snapshot(world.tmp));
+  const bin = options.bin ?? world.bin;
+  const [command, ...prefix] = options.asNobody ? ['runuser', '-u', 'nobody', '--', process.execPath] : [process.execPath];
+  return new Promise((resolve) => {
+    const child = execFile(
+      command!,
+      [...prefix, bin, ...args],
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', TMPDIR: world.tmp, HOME: world.tmp, CI: '', GITHUB_ACTIONS: '' } },
+      (error, stdout, stderr) => {
+        const after = snapshot(world.repo, snapshot(world.tmp));
+        const written: Record<string, string> = {};
+        for (const [path, stamp] of after) {
+          const name = relative(world.repo, path);
+          if (name.startsWith(OUT) && !args.some((arg) => arg.endsWith(name))) continue;
+          if (before.get(path) !== stamp) written[name] = ['latin1', 'utf8', 'utf16le'].map((encoding) => readFileSync(path, encoding as BufferEncoding)).join('\n');
+        }
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ label: `${label} (exit ${code})`, code, stdout, stderr, written });
+      },
+    );
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+/** Runs one batch at a time, a few processes at once (two cores). */
+async function runAll(jobs: Array<() => Promise<Run>>, parallel = 3): Promise<Run[]> {
+  const results: Run[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < jobs.length) {
+        const index = next++;
+        results[index] = await jobs[index]!();
+      }
+    }),
+  );
+  return results;
+}
+
+/** The --format choices the CLI offers, read from its help (other formats may be added). */
+function formatChoices(bin: string): string[] {
+  const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { encoding: 'utf8' }).stdout;
+  const choices = /--format[\s\S]*?\[choices: ([^\]]+)\]/.exec(help)?.[1];
+  if (!choices) throw new Error(`no --format choices in scan --help:\n${help}`);
+  return [...choices.matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
+}
+
+beforeAll(() => {
+  const pkg = packageCopy();
+  const repo = tempDir('keyhound-noleak-repo-');
+  const tmp = tempDir('keyhound-noleak-tmp-');
+  chmodSync(tmp, 0o777);
+  const firstCommit = buildRepo(repo);
+  const bin = join(pkg, 'bin', 'keyhound.js');
+  world = { pkg, bin, repo, tmp, firstCommit, formats: formatChoices(bin) };
+}, 120_000);
+
+// --- the matrix ------------------------------------------------------------------------------
+
+/** Every scanning command, with what it needs. */
+const COMMANDS: Array<{ name: string; args: () => string[]; input?: string; found: Array<keyof typeof KEYS> }> = [
+  { name: 'scan', args: () => ['scan'], found: ['plain', 'encoded', 'utf16', 'awsId', 'sameLineA'] },
+  { name: 'scan -', args: () => ['scan', '-'], input: `line one\nSTRIPE_KEY=${KEYS.stdin}\n`, found: ['stdin'] },
+  { name: 'staged', args: () => ['staged'], found: ['staged'] },
+  { name: 'history', args: () => ['history'], found: ['deleted', 'plain'] },
+  { name: 'ci --base', args: () => ['ci', '--base', world.firstCommit], found: ['plain'] },
+];
+const VERBOSITY: Array<{ name: string; args: (out: string) => string[] }> = [
+  { name: 'default', args: () => [] },
+  { name: '--quiet', args: () => ['--quiet'] },
+  { name: '--report-suppressed', args: () => ['--report-suppressed'] },
+  { name: '--output', args: (out) => ['--output', out] },
+];
+
+describe('no secret leaves keyhound', () => {
+  it('in any scanning command × report format × verbosity', async () => {
+    mkdirSync(join(world.repo, 'out'), { recursive: true });
+    chmodSync(join(world.repo, 'out'), 0o777);
+    const jobs: Array<() => Promise<Run>> = [];
+    COMMANDS.forEach((command, c) => {
+      world.formats.forEach((format, f) => {
+        // Every format for every command, the verbosity rotating (each command gets each verbosity).
+        for (const verbosity of [VERBOSITY[(c + f) % VERBOSITY.length]!]) {
+          const out = join(world.repo, 'out', `${command.name.replace(/\W+/g, '-')}-${format}-${verbosity.name.replace(/\W+/g, '')}.report`);
+          const args = [...command.args(), '--format', format, ...verbosity.args(out)];
+          jobs.push(() => keyhound(`${command.name} --format ${format} ${verbosity.name}`, args, command.input ? { input: command.input } : {}));
+        }
+      });
+    });
+    const runs = await runAll(jobs);
+    // Each command found its keys (exit 1), so the absence of leaks means something.
+    for (const run of runs) expect(run.code, `${run.label}\n${run.stderr}`).toBe(1);
+    const text = runs.find((run) => run.label.startsWith('scan --format text default'))!;
+    expect(text.stdout).toMatch(/ghp_/);
+    // Including another key on the same line, the other half of a pair and the encoded
+    // form of a key found inside base64: the line context masks every secret on it.
+    expect(runs.flatMap(leaks)).toEqual([]);
+  });
+
+  it('in baseline create, baseline import (of a gitleaks report holding the raw key) and rules list', async () => {
+    const runs = await runAll([
+      () => keyhound('baseline create', ['baseline', 'create', '--output', 'out/created-baseline.json']),
+      () => keyhound('baseline create --history', ['baseline', 'create', '--history', '--output', 'out/history-baseline.json']),
+      () => keyhound('baseline import', ['baseline', 'import', 'gitleaks.json', '--output', 'out/imported-baseline.json']),
+      () => keyhound('rules list', ['rules', 'list']),
+      () => keyhound('rules list --format json', ['rules', 'list', '--format', 'json']),
+    ]);
+    for (const run of runs) expect(run.code, `${run.label}\n${run.stderr}`).toBe(0);
+    expect(runs[0]!.written['out/created-baseline.json']).toMatch(/"fingerprint"/);
+    expect(runs[2]!.written['out/imported-baseline.json']).toMatch(/"secretSha256"/);
+    expect(runs.flatMap(leaks)).toEqual([]);
+  });
+
+  it('on error paths: a broken config, a --baseline that is not a baseline, an unreadable file, a worker crash', async () => {
+    const broken = join(world.repo, 'broken');
+    writeTree(broken, {
+      // The yaml package quotes source in some messages; an unresolved alias used to throw a bare ReferenceError.
+      'block-header.yaml': `allowlist:\n  stopwords: |${KEYS.config}\n    x\n`,
+      'stray-scalar.yaml': `- a\ntoken: ${KEYS.config}\n`,
+      'alias.yaml': `allowlist:\n  stopwords: *${KEYS.config}\n`,
+      'schema.yaml': `allowlist:\n  ${KEYS.config}: [x]\n`,
+    });
+    const jobs: Array<() => Promise<Run>> = ['block-header', 'stray-scalar', 'alias', 'schema'].map(
+      (name) => () => keyhound(`scan --config broken/${name}.yaml`, ['scan', '--config', `broken/${name}.yaml`]),
+    );
+    jobs.push(() => keyhound('scan --baseline not-a-baseline.txt', ['scan', '--baseline', 'not-a-baseline.txt']));
+    jobs.push(() => keyhound('scan --baseline (missing)', ['scan', '--baseline', 'out/none.json', '--format', 'json']));
+    const runs = await runAll(jobs);
+    for (const run of runs) {
+      expect(run.code, `${run.label}\n${run.stderr}`).toBe(2);
+      expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
+      expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+    // A --baseline file holding just a key: the error names the file, never quotes it.
+    expect(runs.flatMap(leaks)).toEqual([]);
+  });
+
+  it('when a file cannot be read (run as nobody when root)', async () => {
+    const dir = tempDir('keyhound-noleak-unreadable-');
+    chmodSync(dir, 0o755);
+    writeTree(dir, { 'locked.env': `TOKEN=${KEYS.plain}\n`, 'open.env': `TOKEN=${KEYS.stdin}\n` });
+    chmodSync(join(dir, 'locked.env'), 0o000);
+    chmodSync(join(dir, 'open.env'), 0o644);
+    const asRoot = process.getuid?.() === 0;
+    const run = await keyhound('scan (unreadable file)', ['scan', '--format', 'json'], { cwd: dir, asNobody: asRoot });
+    expect(run.stderr).toMatch(/locked\.env: cannot read \(EACCES\)/);
+    expect(run.code).toBe(1);
+    expect(leaks(run)).toEqual([]);
+  });
+
+  it('when a scanner worker crashes (a package copy whose worker throws)', async () => {
+    // No option or variable crashes a worker from outside, so a copy of the package gets a
+    // worker that fails on its first batch, as a real crash (out of memory, a bug) would.
+    const crashing = tempDir('keyhound-noleak-crash-');
+    for (const part of ['package.json', 'bin', 'dist', 'rules', 'schema']) cpSync(join(world.pkg, part), join(crashing, part), { recursive: true });
+    writeFileSync(
+      join(crashing, 'dist', 'worker.js'),
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new RangeError('Invalid string length'); });\n",
+    );
+    const many = tempDir('keyhound-noleak-many-');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`f${i}.env`] = i === 7 ? `TOKEN=${KEYS.plain}\n` : `n=${i}\n`;
+    writeTree(many, files);
+    const run = await keyhound('scan (worker crash)', ['scan', '--workers', '2', '--format', 'json'], { cwd: many, bin: join(crashing, 'bin', 'keyhound.js') });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/scanner worker failed/);
+    expect(leaks(run)).toEqual([]);
+  });
+
+  it('prints the raw keys with --show-secrets (json and text), and only then', async () => {
+    const runs = await runAll([
+      () => keyhound('scan --show-secrets --format json', ['scan', '--show-secrets', '--format', 'json']),
+      () => keyhound('scan --show-secrets --format text', ['scan', '--show-secrets', '--format', 'text']),
+      () => keyhound('scan - --show-secrets --format json', ['scan', '-', '--show-secrets', '--format', 'json'], { input: `k=${KEYS.stdin}\n` }),
+      () => keyhound('history --show-secrets --format text', ['history', '--show-secrets']),
+    ]);
+    for (const run of runs.slice(0, 2)) {
+      expect(run.stdout).toContain(KEYS.plain);
+      expect(run.stdout).toContain(KEYS.utf16);
+      expect(run.stdout).toContain(KEYS.awsId);
+    }
+    expect(runs[2]!.stdout).toContain(KEYS.stdin);
+    expect(runs[3]!.stdout).toContain(KEYS.deleted);
+  });
+});
+
