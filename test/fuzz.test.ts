@@ -300,7 +300,9 @@ describe('fuzz: decoders', () => {
       fc.property(printable, fc.boolean(), fc.boolean(), (text, urlSafe, padded) => {
         let encoded = Buffer.from(text).toString(urlSafe ? 'base64url' : 'base64');
         encoded = padded ? encoded : encoded.replace(/=+$/, '');
-        expect(decoder('base64').decode(encoded)).toBe(text);
+        // A run without a digit, + or / reads as an identifier, and is left alone on purpose.
+        const looksEncoded = /[0-9+/]/.test(urlSafe ? encoded.replace(/-/g, '+').replace(/_/g, '/') : encoded);
+        expect(decoder('base64').decode(encoded)).toBe(looksEncoded ? text : undefined);
         // The run the pattern picks out of a line is the whole encoding.
         const pattern = new RegExp(decoder('base64').pattern);
         if (encoded.replace(/=+$/, '').length >= 16) expect(`data: ${encoded}\n`.match(pattern)?.[0]).toBe(encoded);

@@ -1,6 +1,6 @@
 /** Crafted files and hostile repositories: every one is skipped with a count, warned about by name, or scanned; the scan completes. */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileBytes } from '../src/sources/read-file.js';
@@ -36,6 +36,19 @@ describe('crafted files', () => {
     expect(report.findings.map((f) => f.ruleId)).toEqual(['github-pat-classic']);
     expect(report.findings[0]!.column).toBe(filler.length + 4);
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('reports thousands of secrets on one minified line in time linear in their number', () => {
+    const dir = tempDir();
+    const line = Array.from({ length: 20_000 }, (_, i) => `db_password="${keys.generic}${i.toString(36)}"`).join(';');
+    writeTree(dir, { 'bundle.min.js': `${line}\n` });
+    const started = Date.now();
+    expect(keyhound(['scan', '--format', 'json', '--output', 'report.json'], { cwd: dir }).code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    expect(report.findings).toHaveLength(20_000);
+    // Each finding's line context masks its neighbours too, and stays short.
+    expect(report.findings.every((f) => (f as unknown as { lineText: string }).lineText.length < 200 && !(f as unknown as { lineText: string }).lineText.includes(keys.generic))).toBe(true);
   });
 
   it('reads invalid UTF-8 and NUL bytes past the binary probe as text', () => {

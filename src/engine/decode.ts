@@ -30,9 +30,9 @@ function printable(text: string): boolean {
 }
 
 function decodeBase64(encoded: string): string | undefined {
-  // Base64 of text nearly always has a digit, + or / somewhere; a long identifier does not.
-  if (!/[0-9+/]/.test(encoded)) return undefined;
   const standard = encoded.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  // Base64 of text nearly always has a digit, + or / somewhere; a long identifier does not.
+  if (!/[0-9+/]/.test(standard)) return undefined;
   if (standard.length % 4 === 1) return undefined;
   const bytes = Buffer.from(standard, 'base64');
   // Only real base64 survives the round trip (a plain identifier usually does not).

@@ -227,6 +227,11 @@ export function pairUp(findings: RawFinding[]): RawFinding[] {
   return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
 }
 
+/** How far either side of a finding its line context is shown (more than the report's 160 characters). */
+const NEIGHBOURHOOD = 400;
+/** How long a finding can be (a key block), so how far before a window one may start and reach into it. */
+const MAX_SPAN_LOOKBACK = 40_000;
+
 /**
  * Notes, on each finding, where the other findings on its first line are, so that no
  * report shows one secret in the line context of another (the two halves of a pair
@@ -234,12 +239,22 @@ export function pairUp(findings: RawFinding[]): RawFinding[] {
  */
 export function markOtherSpans(findings: RawFinding[]): void {
   if (findings.length < 2) return;
-  for (const finding of findings) {
+  // Only neighbours within the shown part of the line matter; sorted by start, each
+  // finding looks at a bounded stretch around it, never at every other finding.
+  const sorted = [...findings].sort((a, b) => a.start - b.start);
+  let low = 0;
+  for (const finding of sorted) {
     const lineStart = finding.start - (finding.column - 1);
     const lineEnd = lineStart + finding.lineText.length;
-    const others = findings
-      .filter((other) => other !== finding && other.start < lineEnd && other.end > lineStart)
-      .map((other) => [Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart] as const);
+    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
+    const to = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
+    while (low < sorted.length && sorted[low]!.start < from - MAX_SPAN_LOOKBACK) low += 1;
+    const others: Array<readonly [number, number]> = [];
+    for (let i = low; i < sorted.length && sorted[i]!.start < to; i++) {
+      const other = sorted[i]!;
+      if (other === finding || other.end <= from) continue;
+      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
+    }
     if (others.length) finding.otherSpans = others;
   }
 }

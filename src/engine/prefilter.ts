@@ -32,46 +32,48 @@ interface Automaton {
 }
 
 function buildAutomaton(keywords: readonly string[]): Automaton {
-  // Typed arrays throughout: this runs at every start-up, the pre-commit hook's included.
+  // This runs at every start-up, the pre-commit hook's included: each state's row is
+  // filled with one native copy of its failure state's row, not 256 JavaScript steps.
   const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
   const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
-  const own: number[][] = [[]];
-  let count = 1;
-  // The trie: delta holds child links (0 = none; the root is never a child).
+  const outputs: number[][] = [[]];
+  /** Each state's trie children, as [byte, child] pairs. */
+  const children: Array<Array<[number, number]>> = [[]];
   keywords.forEach((keyword, id) => {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
-      const slot = state * 256 + (keyword.charCodeAt(i) & 0xff);
-      if (delta[slot] === 0) {
-        delta[slot] = count;
-        own.push([]);
-        count += 1;
+      const byte = keyword.charCodeAt(i) & 0xff;
+      let next = children[state]!.find(([b]) => b === byte)?.[1];
+      if (next === undefined) {
+        next = outputs.length;
+        outputs.push([]);
+        children.push([]);
+        children[state]!.push([byte, next]);
       }
-      state = delta[slot]!;
+      state = next;
     }
-    own[state]!.push(id);
+    outputs[state]!.push(id);
   });
-  // Breadth-first, every missing link becomes the failure state's link, so a state's
-  // failure row is complete before it is used.
+  const count = outputs.length;
   const fail = new Uint32Array(count);
-  const outputs: number[][] = own;
-  const queue = new Uint32Array(count);
-  let tail = 0;
-  for (let byte = 0; byte < 256; byte++) if (delta[byte] !== 0) queue[tail++] = delta[byte]!;
-  for (let head = 0; head < tail; head++) {
+  const queue: number[] = [];
+  // The root's row: its children, 0 (itself) elsewhere.
+  for (const [byte, child] of children[0]!) {
+    delta[byte] = child;
+    queue.push(child);
+  }
+  // Breadth-first, so a state's failure row is complete before it is copied.
+  for (let head = 0; head < queue.length; head++) {
     const state = queue[head]!;
     const failRow = fail[state]! * 256;
-    if (outputs[fail[state]!]!.length) outputs[state] = [...outputs[state]!, ...outputs[fail[state]!]!];
-    for (let byte = 0; byte < 256; byte++) {
-      const slot = state * 256 + byte;
-      const child = delta[slot]!;
-      if (child === 0) {
-        delta[slot] = delta[failRow + byte]!;
-      } else {
-        fail[child] = delta[failRow + byte]!;
-        queue[tail++] = child;
-      }
+    delta.copyWithin(state * 256, failRow, failRow + 256);
+    for (const [byte, child] of children[state]!) {
+      fail[child] = delta[failRow + byte]!;
+      delta[state * 256 + byte] = child;
+      queue.push(child);
     }
+    const inherited = outputs[fail[state]!]!;
+    if (inherited.length) outputs[state] = [...outputs[state]!, ...inherited];
   }
   // Case folding: an upper-case letter behaves as its lower-case twin.
   for (let state = 0; state < count; state++) {
@@ -84,8 +86,18 @@ function buildAutomaton(keywords: readonly string[]): Automaton {
 }
 
 export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
-  const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
-  const rulesOf = keywords.map((keyword) => rules.flatMap((rule, index) => (rule.keywords.includes(keyword) ? [index] : [])));
+  // One pass: keyword → the rules it gates (start-up cost matters for the hook).
+  const rulesByKeyword = new Map<string, number[]>();
+  rules.forEach((rule, index) => {
+    for (const keyword of rule.keywords) {
+      const list = rulesByKeyword.get(keyword);
+      if (list) {
+        if (list[list.length - 1] !== index) list.push(index);
+      } else rulesByKeyword.set(keyword, [index]);
+    }
+  });
+  const keywords = [...rulesByKeyword.keys()];
+  const rulesOf = [...rulesByKeyword.values()];
   const lengths = keywords.map((keyword) => keyword.length);
   const always = rules.flatMap((rule, index) => (rule.keywords.length === 0 ? [index] : []));
   const { delta, outputs, hasOutput } = buildAutomaton(keywords);

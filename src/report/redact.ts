@@ -29,7 +29,17 @@ export type LineSpan = readonly [start: number, end: number];
  * other half of a pair, an encoded run) is redacted too. Trimmed around the finding.
  */
 export function maskLine(lineText: string, own: LineSpan, redacted: string, others: readonly LineSpan[] = [], width = 160): string {
-  const spans = [{ span: own, text: redacted }, ...others.map((span) => ({ span, text: redact(lineText.slice(span[0], span[1])) }))]
+  // Work on a window around the finding: a minified line can be megabytes long and
+  // hold thousands of findings, and only this much of it is ever shown.
+  const from = Math.max(0, own[0] - width);
+  const to = Math.min(lineText.length, own[1] + width);
+  const window = lineText.slice(from, to);
+  const shift = (span: LineSpan): LineSpan => [Math.max(span[0], from) - from, Math.min(span[1], to) - from];
+  const ownInWindow = shift(own);
+  const spans = [
+    { span: ownInWindow, text: redacted },
+    ...others.filter((span) => span[1] > from && span[0] < to).map(shift).map((span) => ({ span, text: redact(window.slice(span[0], span[1])) })),
+  ]
     .filter(({ span }) => span[1] > span[0])
     .sort((a, b) => a.span[0] - b.span[0]);
   let masked = '';
@@ -37,13 +47,15 @@ export function maskLine(lineText: string, own: LineSpan, redacted: string, othe
   let ownAt = 0;
   for (const { span, text } of spans) {
     if (span[0] < at) continue; // overlaps one already masked
-    masked += lineText.slice(at, span[0]);
-    if (span === own) ownAt = masked.length;
+    masked += window.slice(at, span[0]);
+    if (span === ownInWindow) ownAt = masked.length;
     masked += text;
     at = span[1];
   }
-  masked += lineText.slice(at);
-  if (masked.length <= width) return masked.trim();
-  const from = Math.max(0, ownAt - Math.floor(width / 3));
-  return `${from > 0 ? '…' : ''}${masked.slice(from, from + width).trim()}…`;
+  masked += window.slice(at);
+  const head = from > 0 ? '…' : '';
+  const tail = to < lineText.length ? '…' : '';
+  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
+  const start = Math.max(0, ownAt - Math.floor(width / 3));
+  return `${start > 0 || head ? '…' : ''}${masked.slice(start, start + width).trim()}…`;
 }
