@@ -96,6 +96,15 @@ describe('windows around keywords', () => {
     expect(finding).toMatchObject({ line: 5001, column: 8, secret: keys2.github });
     expect(builtin.detector.detectBytes(Buffer.from(long))).toEqual(builtin.detector.detect(long));
   });
+
+  it('place keywords right in bytes with a few or many multi-byte characters before them', () => {
+    for (const count of [3, 100, 5000]) {
+      const text = `${'é漢🔑'.repeat(count)}\n${'x '.repeat(600)}token = "${keys.github}"\n`;
+      const fromBytes = builtin.detector.detectBytes(Buffer.from(text));
+      expect(fromBytes.map((f) => [f.line, f.column, f.secret])).toEqual([[2, 1210, keys.github]]);
+      expect(fromBytes).toEqual(builtin.detector.detect(text));
+    }
+  });
 });
 
 describe('line and column', () => {

@@ -50,19 +50,24 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
     return candidates.size ? detectCandidates(text, candidates, depth) : [];
   }
 
-  function detectCandidates(text: string, candidates: Candidates, depth = 0): RawFinding[] {
+  /**
+   * `slack`: how far before its given offset a keyword may really be (byte offsets
+   * read as character offsets overshoot by the multi-byte characters before them).
+   */
+  function detectCandidates(text: string, candidates: Candidates, depth = 0, slack = 0): RawFinding[] {
     const lines = new LineIndex(text);
     const found: RawFinding[] = [];
     const vetoed: Span[] = [];
-    for (const [index, offsets] of candidates) {
+    for (const [index, rawOffsets] of candidates) {
       const rule = rules[index];
+      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
       if (rule) {
-        for (const [start, end] of regionsAround(text, offsets, rule.span)) {
+        for (const [start, end] of regionsAround(text, offsets, rule.span, slack)) {
           for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
         }
       } else if (depth < MAX_DECODE_DEPTH) {
         const decoder = DECODERS[index - rules.length]!;
-        for (const [start, end] of regionsAround(text, offsets, decoder.span)) {
+        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
           for (const finding of decodeAndDetect(decoder, text, start, end, lines, depth)) found.push(finding);
         }
       }
@@ -107,14 +112,20 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       const byteCandidates = prefilter.scanBytes(bytes);
       if (byteCandidates.size === 0) return [];
       const text = bytes.toString('utf8');
-      // Byte offsets are character offsets only when every character is one byte.
-      const candidates = text.length === bytes.length ? byteCandidates : prefilter.scanText(text);
-      return detectCandidates(text, candidates);
+      // Byte offsets are character offsets when every character is one byte. With a few
+      // multi-byte characters, a keyword at byte b is at character b - extra … b, so the
+      // byte offsets serve with that much slack; with many, the text is scanned again.
+      const extra = bytes.length - text.length;
+      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
+      return detectCandidates(text, byteCandidates, 0, extra);
     },
   };
 }
 
 type Span = readonly [start: number, end: number];
+
+/** Up to this many extra bytes (multi-byte characters), byte offsets stand in for character offsets. */
+const MAX_SLACK = 2048;
 
 /**
  * Yields the rule's findings in the text. A match that fails its rule's structural

@@ -9,14 +9,15 @@ export type Region = readonly [start: number, end: number];
 /** However long a line, a region grows by at most this much to reach the line's ends. */
 const MAX_LINE_WIDENING = 4096;
 
-export function regionsAround(text: string, offsets: readonly number[] | null, span: number): Region[] {
+/** `slack`: a keyword may sit up to this many characters before its offset (see detectBytes). */
+export function regionsAround(text: string, offsets: readonly number[] | null, span: number, slack = 0): Region[] {
   const length = text.length;
   if (offsets === null || offsets.length === 0) return [[0, length]];
   const sorted = [...offsets].sort((a, b) => a - b);
   const regions: Array<[number, number]> = [];
   let covered = 0;
   for (const offset of sorted) {
-    let start = Math.max(0, offset - span);
+    let start = Math.max(0, offset - span - slack);
     let end = Math.min(length, offset + span);
     const previous = regions[regions.length - 1];
     if (previous && start <= previous[1]) {

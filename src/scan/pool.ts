@@ -1,6 +1,7 @@
 /**
- * Runs file scans on worker threads, so detection uses every core. Workers pull
- * small batches, which keeps them evenly loaded when file sizes differ wildly.
+ * Runs file scans on every core: worker threads and the main thread all pull small
+ * batches from one queue, which keeps them evenly loaded when file sizes differ
+ * wildly, and the main thread scans while the workers are still starting.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,21 +13,28 @@ import type { FileResult } from './scan-file.js';
 
 const BATCH_SIZE = 24;
 
+/** Worker threads besides the main thread, which scans too: one per other core. */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return Math.max(1, Math.min(availableParallelism() - 1, 7));
 }
 
-export function scanFilesInWorkers(
+export async function scanFilesInWorkers(
   targets: readonly ScanTarget[],
   ruleset: RulesetSpec,
   maxFileSize: number,
   workerCount: number,
   onResult: (result: FileResult) => void,
+  scanHere: (target: ScanTarget) => FileResult,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let next = 0;
+  let next = 0;
+  let failed = false;
+  const take = (): readonly ScanTarget[] => {
+    const batch = targets.slice(next, next + BATCH_SIZE);
+    next += batch.length;
+    return batch;
+  };
+  const inWorkers = new Promise<void>((resolve, reject) => {
     let running = 0;
-    let failed = false;
     const workers: Worker[] = [];
     const finished = new Set<Worker>();
     const fail = (message: string): void => {
@@ -37,15 +45,15 @@ export function scanFilesInWorkers(
       reject(new KeyhoundError(message));
     };
     const feed = (worker: Worker): void => {
-      if (next >= targets.length) {
+      const batch = take();
+      if (batch.length === 0) {
         finished.add(worker);
         void worker.terminate();
         running -= 1;
         if (running === 0 && !failed) resolve();
         return;
       }
-      worker.postMessage(targets.slice(next, next + BATCH_SIZE));
-      next += BATCH_SIZE;
+      worker.postMessage(batch);
     };
     const count = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
     for (let i = 0; i < count; i++) {
@@ -64,4 +72,12 @@ export function scanFilesInWorkers(
       feed(worker);
     }
   });
+  const onMainThread = async (): Promise<void> => {
+    for (let batch = take(); batch.length && !failed; batch = take()) {
+      for (const target of batch) onResult(scanHere(target));
+      // Let the workers' results (and Ctrl-C) in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all([inWorkers, onMainThread()]);
 }

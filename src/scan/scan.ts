@@ -57,7 +57,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   const workers = options.workers ?? defaultWorkerCount();
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, ruleset.spec, maxFileSize, workers, collect);
+    await scanFilesInWorkers(targets, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
   } else {
     let lastYield = performance.now();
     for (const target of targets) {
