@@ -2,6 +2,10 @@
  * Rule files: `rules/<provider>.yaml`. Parsing, validation, compilation, and the
  * check that every example is found by its rule and every negative is silent.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createDetector, type Detector } from '../engine/detect.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
@@ -137,6 +141,28 @@ export async function loadRuleFiles(paths: readonly string[], inline: LoadedRule
   return files;
 }
 
+/** Hashes of patterns recheck found safe, in the user's cache directory (hashes only: nothing from a rule file leaks). */
+function redosCacheFile(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'keyhound', 'redos-safe-v1.txt');
+}
+
+function readRedosCache(): Set<string> {
+  try {
+    return new Set(readFileSync(redosCacheFile(), 'utf8').split('\n').filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+function writeRedosCache(cache: Set<string>): void {
+  try {
+    mkdirSync(dirname(redosCacheFile()), { recursive: true });
+    writeFileSync(redosCacheFile(), `${[...cache].sort().join('\n')}\n`);
+  } catch {
+    // No writable cache directory: the analysis simply runs again next time.
+  }
+}
+
 type Recheck = Pick<typeof import('recheck'), 'check'>;
 let recheck: Promise<Recheck | undefined> | undefined;
 
@@ -162,14 +188,22 @@ export const REDOS_CHECK_TIMEOUT_MS = 5000;
  * Built-in rules are checked by the test suite (test/redos.test.ts) instead.
  */
 export async function assertNoCatastrophicBacktracking(files: readonly LoadedRuleFile[]): Promise<void> {
-  const rules = files.flatMap((file) => file.spec.rules.map((spec) => ({ file, spec })));
+  const cache = readRedosCache();
+  const key = (spec: RuleSpec) => createHash('sha256').update(`${spec.caseInsensitive ? 'i' : ''}/${spec.pattern}`).digest('hex').slice(0, 32);
+  // Patterns already found safe (or undecidable in time) are not analysed again: the
+  // analysis takes up to seconds a pattern, and custom rules load at every hook run.
+  const rules = files.flatMap((file) => file.spec.rules.map((spec) => ({ file, spec }))).filter(({ spec }) => !cache.has(key(spec)));
   if (rules.length === 0) return;
   const analyser = await loadRecheck();
   if (!analyser) return;
   for (const { file, spec } of rules) {
     // recheck knows no `d` flag (match indices), which does not change matching anyway.
     const result = await analyser.check(spec.pattern, spec.caseInsensitive ? 'i' : '', { timeout: REDOS_CHECK_TIMEOUT_MS });
-    if (result.status !== 'vulnerable') continue;
+    if (result.status !== 'vulnerable') {
+      cache.add(key(spec));
+      writeRedosCache(cache);
+      continue;
+    }
     const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => spec.pattern.slice(spot.start, spot.end));
     const attack = result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern;
     throw new KeyhoundError(
