@@ -4,6 +4,8 @@
  * no pager, so scanning a hostile repository executes nothing from it.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { KeyhoundError } from '../errors.js';
 
@@ -37,6 +39,14 @@ export async function simpleGitFor(dir: string, config: string[] = SAFE_CONFIG):
 
 /** The top of the work tree that contains `dir`, or undefined outside git. */
 export async function workTreeRoot(dir: string): Promise<string | undefined> {
+  // The common case without spawning git (start-up matters for the hook): the nearest
+  // directory holding a .git entry. Git's own environment variables change the answer.
+  if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
+    for (let at = resolve(dir); ; at = dirname(at)) {
+      if (existsSync(join(at, '.git'))) return at;
+      if (dirname(at) === at || process.env.GIT_CEILING_DIRECTORIES?.split(':').includes(dirname(at))) return undefined;
+    }
+  }
   try {
     const top = await runGit(dir, ['rev-parse', '--show-toplevel']);
     return top.trim() || undefined;

@@ -52,7 +52,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const started = performance.now();
   const setup = await prepareScan(options);
   requireRepository(setup);
-  const stats = emptyStats(setup.ruleset.rules.length);
+  const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
   const warn = (message: string): void => {
     stats.warnings.push(message);

@@ -30,7 +30,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
   const setup = await prepareScan(options);
   const { ruleset, maxFileSize } = setup;
-  const stats = emptyStats(ruleset.rules.length);
+  const stats = emptyStats(setup.ruleCount);
   const findings: Finding[] = [];
 
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];

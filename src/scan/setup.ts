@@ -34,7 +34,10 @@ export interface ScanSetup {
   root: string;
   inGit: boolean;
   config?: LoadedConfig;
-  ruleset: Ruleset;
+  /** Compiled on first use: a pre-commit hook with nothing staged never needs it. */
+  readonly ruleset: Ruleset;
+  /** How many rules the scan uses (known without compiling them). */
+  ruleCount: number;
   maxFileSize: number;
   /** True when a path (relative to the root) is allowlisted by the config for every rule. */
   isPathAllowed: (pathFromRoot: string) => boolean;
@@ -84,6 +87,8 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)])),
   };
   const pathAllowedBy = await pathAllowlist(spec);
+  const disabled = new Set(rulesetSpec.disabled);
+  let compiled: Ruleset | undefined;
   // The config and the rule files it loads hold example keys by design: never report them.
   const ownFiles = new Set(config ? [config.file, ...configRuleFiles(config)].map((file) => relative(root, file)) : []);
   const maxFileSize = options.maxFileSize ?? (spec.maxFileSize !== undefined ? parseSize(spec.maxFileSize, 'maxFileSize') : DEFAULT_MAX_FILE_SIZE);
@@ -91,7 +96,11 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     root,
     inGit: repoRoot !== undefined,
     ...(config ? { config } : {}),
-    ruleset: compileRuleset(rulesetSpec),
+    get ruleset() {
+      compiled ??= compileRuleset(rulesetSpec);
+      return compiled;
+    },
+    ruleCount: rulesetSpec.files.reduce((count, file) => count + file.rules.filter((rule) => !disabled.has(rule.id)).length, 0),
     maxFileSize,
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.

@@ -15,16 +15,20 @@ export const STAGED_DIFF_ARGS = ['diff', '--cached', '-U0', '-M', '--ignore-subm
 
 export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult> {
   const started = performance.now();
+  // git and the set-up run side by side: the hook's start-up is what users feel.
+  const lines: string[] = [];
+  const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => lines.push(line));
   const setup = await prepareScan(options);
   requireRepository(setup);
-  const stats = emptyStats(setup.ruleset.rules.length);
+  const stats = emptyStats(setup.ruleCount);
   const scanner = new FragmentScanner(setup, stats);
   const findings: Finding[] = [];
   const parser = new DiffParser({
     fragment: (fragment) => findings.push(...scanner.scan(fragment)),
     binary: () => countSkip(stats, 'binary'),
   });
-  const result = await streamGitLines(setup.root, STAGED_DIFF_ARGS, (line) => parser.line(line));
+  const result = await diff;
+  for (const line of lines) parser.line(line);
   parser.end();
   if (result.code !== 0) throw new KeyhoundError(`git diff --cached failed: ${result.stderr.split('\n')[0]}`);
   return finishScan(findings, setup, stats, started, (file) => file);
