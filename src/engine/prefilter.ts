@@ -10,6 +10,8 @@
 /** Anything gated by keywords: a rule, or a decoder. */
 export interface Keyworded {
   keywords: readonly string[];
+  /** A rule without keywords runs on every text, or only on texts up to this long. */
+  maxTextLength?: number;
 }
 
 /** For each candidate (index into the list given): where its keywords start, or `null` for "the whole text". */
@@ -102,9 +104,9 @@ export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
   const always = rules.flatMap((rule, index) => (rule.keywords.length === 0 ? [index] : []));
   const { delta, outputs, hasOutput } = buildAutomaton(keywords);
 
-  function start(): Candidates {
+  function start(length: number): Candidates {
     const candidates: Candidates = new Map();
-    for (const index of always) candidates.set(index, null);
+    for (const index of always) if (length <= (rules[index]!.maxTextLength ?? Infinity)) candidates.set(index, null);
     return candidates;
   }
 
@@ -124,7 +126,7 @@ export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
 
   return {
     scanBytes(bytes) {
-      const candidates = start();
+      const candidates = start(bytes.length);
       let state = 0;
       for (let i = 0; i < bytes.length; i++) {
         state = delta[(state << 8) | bytes[i]!]!;
@@ -133,7 +135,7 @@ export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
       return candidates;
     },
     scanText(text) {
-      const candidates = start();
+      const candidates = start(text.length);
       let state = 0;
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);

@@ -21,6 +21,8 @@ export interface RuleSpec {
   entropy?: number;
   /** How far (in characters) a match may reach from a keyword; default DEFAULT_SPAN. */
   span?: number;
+  /** A rule without keywords runs on every text; this keeps it to texts up to this long (tiny key files). */
+  maxTextLength?: number;
   check?: CheckName;
   /** A generic rule yields to a specific rule on the same span. */
   generic?: boolean;
@@ -50,6 +52,7 @@ export interface Rule {
   regex: RegExp;
   entropy: number;
   span: number;
+  maxTextLength?: number;
   check?: CheckName;
   generic: boolean;
   pairsWith: string[];

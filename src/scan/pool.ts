@@ -13,9 +13,12 @@ import type { FileResult } from './scan-file.js';
 
 const BATCH_SIZE = 24;
 
-/** Worker threads besides the main thread, which scans too: one per other core. */
+/**
+ * Worker threads besides the main thread, which scans too: one per core, since the
+ * main thread spends much of its time listing files and waiting for results.
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(availableParallelism() - 1, 7));
+  return Math.max(1, Math.min(availableParallelism(), 8));
 }
 
 export async function scanFilesInWorkers(
