@@ -215,7 +215,9 @@ describe('ReDoS: crafted near-miss input through the real detector', () => {
     expect(total).toBeLessThan(15_000);
   });
 
-  it('takes about twice the time on twice the input for the slowest rules', () => {
+  // Four times the input: linear time grows ×4, quadratic ×16, so a bound of ×10 leaves
+  // room for timing noise on a busy machine both ways.
+  it('takes about four times the time on four times the input for the slowest rules', () => {
     expect(slowest.length).toBeGreaterThan(0);
     const best = (text: string): number => Math.min(timed(text), timed(text), timed(text), timed(text), timed(text));
     const ratios: string[] = [];
@@ -225,12 +227,12 @@ describe('ReDoS: crafted near-miss input through the real detector', () => {
       let base = PER_RULE;
       let once = best(nearMissShapes(spec, base)[shape]);
       while (once < 20 && base < 32 * PER_RULE) once = best(nearMissShapes(spec, (base *= 2))[shape]);
-      const twice = best(nearMissShapes(spec, 2 * base)[shape]);
-      const ratio = twice / Math.max(once, 1);
-      ratios.push(`${id} (${shape}): ${once.toFixed(0)} ms → ${twice.toFixed(0)} ms, ×${ratio.toFixed(2)}`);
-      expect(ratio, ratios.at(-1)).toBeLessThan(3);
+      const fourTimes = best(nearMissShapes(spec, 4 * base)[shape]);
+      const ratio = fourTimes / Math.max(once, 1);
+      ratios.push(`${id} (${shape}): ${once.toFixed(0)} ms → ${fourTimes.toFixed(0)} ms, ×${ratio.toFixed(2)}`);
+      expect(ratio, ratios.at(-1)).toBeLessThan(10);
     }
-    console.log(`doubling the near misses:\n  ${ratios.join('\n  ')}`);
+    console.log(`four times the near misses:\n  ${ratios.join('\n  ')}`);
   });
 });
 
