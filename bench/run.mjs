@@ -17,7 +17,8 @@
 //
 // Then it runs the other benchmarks, each also runnable alone:
 //   - bench/history.mjs: `keyhound history` on a generated 10,000-commit repository;
-//   - bench/hook.mjs:    `keyhound staged` (the pre-commit hook) in a 10,000-file repository.
+//   - bench/hook.mjs:    `keyhound staged` (the pre-commit hook) in a 10,000-file repository;
+//   - bench/memory.mjs:  Node's peak memory over a synthetic 50,000-commit history.
 // Shared helpers are in bench/lib.mjs; every benchmark adds its own keys to bench/.results.json.
 //
 // Run with `npm run bench` (builds first).
@@ -27,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main as historyBenchmark } from './history.mjs';
 import { main as hookBenchmark } from './hook.mjs';
+import { main as memoryBenchmark } from './memory.mjs';
 import {
   CORPUS, KEYHOUND, ROOT, RUNS, TIME, ensureApt, mb, measure, mustRun, printTable, run, strip, updateResults, waitForBuild, works,
 } from './lib.mjs';
@@ -239,3 +241,4 @@ function main() {
 main();
 await historyBenchmark();
 await hookBenchmark();
+await memoryBenchmark();
