@@ -4,7 +4,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
-import { logArguments } from '../src/scan/history.js';
+import { revListArguments } from '../src/scan/history.js';
 import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
 
 const keys = fakeKeys(11);
@@ -218,7 +218,7 @@ describe('keyhound history', () => {
     const bad = keyhound(['history', '--range', 'nope..HEAD'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/git log failed/);
-    expect(() => logArguments({ ranges: ['--output=/tmp/x'] })).toThrow(/not a revision/);
+    expect(() => revListArguments({ ranges: ['--output=/tmp/x'] })).toThrow(/not a revision/);
   });
 
   it('warns on a shallow clone and scans what is there', () => {

@@ -105,9 +105,10 @@ export interface StreamResult {
  * history never sits in memory. Resolves with the exit code and stderr; never rejects
  * for a non-zero exit (the caller decides whether that is fatal).
  */
-export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void): Promise<StreamResult> {
+export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void, input?: string): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnGit(dir, args);
+    const child = spawnGit(dir, args, input !== undefined);
+    if (input !== undefined) child.stdin?.end(input);
     let rest = '';
     const err: Buffer[] = [];
     child.stdout!.setEncoding('utf8');

@@ -3,6 +3,7 @@
  * (all by default) or ranges. Reads `git log -p` as a stream (never the whole history
  * in memory) and reports each secret once, at the commit that introduced it.
  */
+import { availableParallelism } from 'node:os';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js';
 import { runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
@@ -30,20 +31,29 @@ function assertRevision(value: string, option: string): void {
   if (value.startsWith('-') || value.includes('\n')) throw new KeyhoundError(`${option}: not a revision: ${value}`);
 }
 
-export function logArguments(options: HistoryOptions): string[] {
+/** `git rev-list` arguments for the commits to scan (revisions checked first). */
+export function revListArguments(options: HistoryOptions): string[] {
   for (const range of options.ranges ?? []) assertRevision(range, '--range');
   if (options.branch) assertRevision(options.branch, '--branch');
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ['HEAD'] : ['--all'];
   return [
-    'log', '-p', '-U0', '-M', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS,
+    'rev-list',
     ...(options.since ? [`--since=${options.since}`] : []),
     ...(options.maxCommits !== undefined ? [`--max-count=${options.maxCommits}`] : []),
     ...revisions, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
   ];
 }
 
+/** The patches of exactly the commits given on stdin, in that order. */
+export const LOG_ARGUMENTS = ['log', '-p', '-U0', '-M', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS, '--no-walk=unsorted', '--stdin'];
+
+/** Below this many commits one git process is as fast as two. */
+const PARALLEL_FROM = 1000;
+
 interface Tracked {
   finding: Finding;
+  /** Position of the commit in rev-list order: the highest is the oldest, where the secret came in. */
+  order: number;
   commits: number;
   paths: Set<string>;
 }
@@ -59,44 +69,71 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     options.onWarning?.(message);
   };
   const repo = setup.root;
-  if ((await runGit(repo, ['rev-parse', '--is-shallow-repository']).catch(() => 'false')).trim() === 'true') {
-    warn('shallow clone: commits before the shallow boundary are not available and were not scanned');
+  const [shallow, head, anyRef] = await Promise.all([
+    runGit(repo, ['rev-parse', '--is-shallow-repository']).catch(() => 'false'),
+    runGit(repo, ['rev-parse', '-q', '--verify', 'HEAD']).catch(() => ''),
+    runGit(repo, ['for-each-ref', '--count=1']).catch(() => ''),
+  ]);
+  if (shallow.trim() === 'true') warn('shallow clone: commits before the shallow boundary are not available and were not scanned');
+  if (!head.trim() && !anyRef.trim() && !options.ranges?.length && !options.branch) {
+    warn('the repository has no commits yet');
+    return finishScan([], setup, stats, started, (file) => file);
   }
+  let listed: string;
+  try {
+    listed = await runGit(repo, revListArguments(options));
+  } catch (error) {
+    throw new KeyhoundError(`git log failed: ${(error as Error).message.replace(/^git rev-list failed: /, '')}`);
+  }
+  const commits = listed.split('\n').filter(Boolean);
+  const order = new Map(commits.map((sha, index) => [sha, index]));
 
-  const scanner = new FragmentScanner(setup, stats);
   const bySecret = new Map<string, Tracked>();
-  const parser = new DiffParser({
-    commit: () => {
-      stats.commits! += 1;
-      options.onProgress?.({ stats, findings: bySecret.size });
-    },
-    binary: () => countSkip(stats, 'binary'),
-    fragment: (fragment) => {
-      for (const finding of scanner.scan(fragment)) {
-        const tracked = bySecret.get(finding.fingerprint);
-        // git log lists newer commits first: the last occurrence seen is where the secret was introduced.
-        if (tracked) {
-          tracked.finding = finding;
-          tracked.commits += 1;
-          tracked.paths.add(finding.file);
-        } else {
-          bySecret.set(finding.fingerprint, { finding, commits: 1, paths: new Set([finding.file]) });
-        }
-      }
-    },
-  });
-  const result = await streamGitLines(repo, logArguments(options), (line) => parser.line(line));
-  parser.end();
-  if (result.code !== 0) {
-    const reason = result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
-    if (/does not have any commits yet|bad default revision 'HEAD'/.test(result.stderr)) warn('the repository has no commits yet');
-    else if (stats.commits === 0) throw new KeyhoundError(`git log failed: ${reason}`);
-    else warn(`git log stopped early after ${stats.commits} commits: ${reason}`);
-  }
+  const record = (finding: Finding): void => {
+    const at = order.get(finding.commit?.sha ?? '') ?? 0;
+    const tracked = bySecret.get(finding.fingerprint);
+    if (!tracked) {
+      bySecret.set(finding.fingerprint, { finding, order: at, commits: 1, paths: new Set([finding.file]) });
+      return;
+    }
+    // Keep the occurrence in the oldest commit: where the secret was introduced.
+    if (at > tracked.order) Object.assign(tracked, { finding, order: at });
+    tracked.commits += 1;
+    tracked.paths.add(finding.file);
+  };
+
+  /**
+   * One git log per part of the history, side by side: git's diffing, not the
+   * detector, is what a history scan waits for, and it uses one core per process.
+   */
+  const walk = async (part: string[]): Promise<void> => {
+    const scanner = new FragmentScanner(setup, stats);
+    const parser = new DiffParser({
+      commit: () => {
+        stats.commits! += 1;
+        options.onProgress?.({ stats, findings: bySecret.size });
+      },
+      binary: () => countSkip(stats, 'binary'),
+      fragment: (fragment) => {
+        for (const finding of scanner.scan(fragment)) record(finding);
+      },
+    });
+    const before = stats.commits!;
+    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), `${part.join('\n')}\n`);
+    parser.end();
+    if (result.code !== 0) {
+      const reason = result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
+      warn(`git log stopped early after ${stats.commits! - before} of ${part.length} commits: ${reason}`);
+    }
+  };
+  const parts = commits.length >= PARALLEL_FROM && availableParallelism() > 1
+    ? [commits.slice(0, Math.ceil(commits.length / 2)), commits.slice(Math.ceil(commits.length / 2))]
+    : [commits];
+  await Promise.all(parts.filter((part) => part.length).map(walk));
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
-  const findings = [...bySecret.values()].map(({ finding, commits, paths }) => {
-    const history: HistoryOccurrences = { commits, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)) };
+  const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {
+    const history: HistoryOccurrences = { commits: count, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)) };
     finding.history = history;
     return finding;
   });
