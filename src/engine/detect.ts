@@ -4,9 +4,10 @@
  * Stage order for every candidate match (read matchRule to know the whole story):
  *   keyword prefilter → rule regex near the keywords → secret group → placeholder →
  *   entropy floor → structural check → the rule's allowlist → suppressions (inline
- *   comment, the config's allowlists) →
- *   one finding per span. A suppressed finding is kept, marked with what suppressed
- *   it, so it can still win its span and be listed by --report-suppressed.
+ *   comment, the config's allowlists) → one finding per span → pairs.
+ * A suppressed finding is kept, marked with what suppressed it, so that it can still
+ * win its span and be listed by --report-suppressed. Decoders (decode.ts) sit beside
+ * the rules in the prefilter and feed decoded text back through the same stages.
  */
 import { CHECKS } from './checks.js';
 import { shannonEntropy } from './entropy.js';
