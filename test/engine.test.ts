@@ -1,6 +1,6 @@
 /** The detector's stages, each on its own, then together. */
 import { describe, expect, it } from 'vitest';
-import { hasValidCrc32Suffix, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
+import { crc24, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
 import { createDetector, onePerSpan } from '../src/engine/detect.js';
 import { shannonEntropy } from '../src/engine/entropy.js';
 import { LineIndex } from '../src/engine/lines.js';
@@ -213,5 +213,18 @@ describe('paired credentials', () => {
   it('keeps them apart when they are far from each other', () => {
     const text = `aws_access_key_id = ${keys.awsKeyId}\n${'\n'.repeat(20)}aws_secret_access_key = ${keys.awsSecret}\n`;
     expect(builtin.detector.detect(text).map((f) => f.rule.id).sort()).toEqual(['aws-access-key-id', 'aws-secret-access-key']);
+  });
+});
+
+describe('PGP armour checksum', () => {
+  it('accepts a block whose =XXXX line is the CRC-24 of its body, and a block without one', () => {
+    const body = Buffer.from(`${keys.awsSecret}${keys.generic}${keys.stripe}`).toString('base64');
+    const crc = Buffer.alloc(3);
+    crc.writeUIntBE(crc24(Buffer.from(body, 'base64')), 0, 3);
+    const block = (checksum: string) => `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${body.match(/.{1,64}/g)!.join('\n')}\n${checksum}-----END PGP PRIVATE KEY BLOCK-----`;
+    expect(hasValidPgpChecksum(block(`=${crc.toString('base64')}\n`))).toBe(true);
+    expect(hasValidPgpChecksum(block(''))).toBe(true);
+    expect(hasValidPgpChecksum(block('=AAAA\n'))).toBe(false);
+    expect(builtin.detector.detect(block(`=${crc.toString('base64')}\n`))[0]).toMatchObject({ rule: { id: 'pgp-private-key-block' }, confidence: 'high' });
   });
 });

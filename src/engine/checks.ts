@@ -69,9 +69,38 @@ export function isAwsKeyId(id: string): boolean {
   return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
 }
 
+/** OpenPGP's CRC-24 (RFC 4880, 6.1). */
+export function crc24(bytes: Uint8Array): number {
+  let crc = 0xb704ce;
+  for (const byte of bytes) {
+    crc ^= byte << 16;
+    for (let bit = 0; bit < 8; bit++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+/**
+ * An ASCII-armoured PGP block whose checksum line (`=XXXX`, optional in the armour)
+ * matches its body. A block with a checksum that does not match was edited or made up.
+ */
+export function hasValidPgpChecksum(block: string): boolean {
+  const lines = block.replace(/\\[rn]/g, '\n').split(/\r?\n/).map((line) => line.trim());
+  const blank = lines.indexOf('', 1);
+  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
+  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
+  if (checksumAt === -1) return true;
+  const data = Buffer.from(body.slice(0, checksumAt).join(''), 'base64');
+  const expected = Buffer.from(body[checksumAt]!.slice(1), 'base64').readUIntBE(0, 3);
+  return crc24(data) === expected;
+}
+
 export const CHECKS: Record<CheckName, (secret: string) => boolean> = {
   'github-crc32': hasValidCrc32Suffix,
   'npm-crc32': hasValidCrc32Suffix,
   jwt: isStructuredJwt,
   'aws-key-id': isAwsKeyId,
+  'pgp-crc24': hasValidPgpChecksum,
 };
