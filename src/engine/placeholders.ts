@@ -36,10 +36,6 @@ const MASK_RUN = /([xX*#.•0])\1{5,}/;
 const REFERENCE =
   /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
 
-export function isDocumentationKey(secret: string): boolean {
-  return DOCUMENTATION_KEYS.has(secret);
-}
-
 /** True when the value is a placeholder or a reference rather than a secret. */
 export function isPlaceholder(secret: string): boolean {
   return (

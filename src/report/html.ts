@@ -8,7 +8,7 @@
  */
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
-import { cleanUrl, keyhoundVersion, repositoryLinks, SEVERITY_RANK, shortSha, shownLine, shownSecret, type RepositoryLinks } from './common.js';
+import { cleanUrl, keyhoundVersion, repositoryLinks, SEVERITY_RANK, shortSha, shownLine, shownSecret, whereIs, type RepositoryLinks } from './common.js';
 import { formatBytes, formatSeconds, plural, severityCounts } from './summary.js';
 import type { Formatter } from './types.js';
 
@@ -175,7 +175,7 @@ ${list.map((finding) => findingBlock(finding, showSecrets, links))}</section>
 `)}${suppressed?.length ? html`<section id="suppressed">
 <h2>Suppressed<span class="count">${plural(suppressed.length, 'finding')}</span></h2>
 <table><thead><tr><th>Where</th><th>Rule</th><th>Secret</th><th>Suppressed by</th></tr></thead><tbody>
-${suppressed.map((finding) => html`<tr><td>${finding.commit ? `${shortSha(finding.commit.sha)}:` : ''}${finding.file}:${finding.line}:${finding.column}</td><td><code>${finding.ruleId}</code></td><td><code>${shownSecret(finding, showSecrets)}</code></td><td>${finding.suppressedBy ?? ''}</td></tr>
+${suppressed.map((finding) => html`<tr><td>${whereIs(finding)}</td><td><code>${finding.ruleId}</code></td><td><code>${shownSecret(finding, showSecrets)}</code></td><td>${finding.suppressedBy ?? ''}</td></tr>
 `)}</tbody></table>
 </section>
 ` : ''}${staleIgnores?.length ? html`<section id="stale-ignores">

@@ -1,26 +1,26 @@
 /** The default report, for people: one block per finding, then a one-line summary. */
 import { rawSecret, withRawSecrets } from '../findings.js';
+import { shortSha, whereIs } from './common.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
 
-const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] } as const;
+const STYLES = { bold: [1, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] } as const;
 type Style = keyof typeof STYLES;
 
 export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnores }, { showSecrets, color }) => {
   const paint = (style: Style, text: string): string => (color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
   const blocks = findings.map((finding) => {
-    const where = finding.commit ? `${finding.commit.sha.slice(0, 12)}:${finding.file}` : finding.file;
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? paint('red', finding.severity) : paint('yellow', finding.severity);
     const shown = showSecrets ? withRawSecrets(finding) : finding;
     const lines = [
-      `${paint('bold', `${where}:${finding.line}:${finding.column}`)}  ${finding.ruleId}  ${finding.description} (${finding.provider}, ${severity})`,
+      `${paint('bold', whereIs(finding))}  ${finding.ruleId}  ${finding.description} (${finding.provider}, ${severity})`,
       `  secret  ${shown.secret}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}`,
       `  line    ${showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText}`,
     ];
     if (shown.pair) lines.push(`  pair    ${shown.pair.ruleId} ${shown.pair.secret} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
     if (finding.commit) {
       const { sha, author, email, date, message } = finding.commit;
-      lines.push(`  commit  ${sha.slice(0, 12)} ${date} ${author} <${email}> ${message}`);
+      lines.push(`  commit  ${shortSha(sha)} ${date} ${author} <${email}> ${message}`);
     }
     lines.push(`  ${paint('cyan', 'fix')}     ${finding.remediation}`);
     return lines.join('\n');
@@ -28,7 +28,7 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
   if (suppressed?.length) {
     blocks.push(
       [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) =>
-        `  ${finding.file}:${finding.line}:${finding.column}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)].join('\n'),
+        `  ${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)].join('\n'),
     );
   }
   if (staleIgnores?.length) {

@@ -1,6 +1,6 @@
 /** Reads one file into a fragment, or says why it was skipped. */
 import { lstatSync, readFileSync } from 'node:fs';
-import type { Fragment, Skip } from './types.js';
+import type { Skip } from './types.js';
 
 /** Git's own test: a NUL byte in the first 8 KiB means binary. */
 const BINARY_PROBE = 8192;
@@ -57,6 +57,6 @@ export function readFileBytes(absolute: string, shown: string, maxFileSize: numb
   }
 }
 
-export function isSkip(result: Fragment | FileBytes | Skip): result is Skip {
+export function isSkip(result: FileBytes | Skip): result is Skip {
   return 'reason' in result;
 }
