@@ -210,6 +210,23 @@ describe('errors exit 2 with one line and no stack trace', () => {
     expect(missing.stderr).toMatch(/c\.yaml:4: rule acme-other: examples: missing \(required\)/);
   });
 
+  it('rejects an informative rule that names no credential rule, and checks one that does', () => {
+    const dir = tempDir();
+    const file = (informs: string) =>
+      'provider: acme\nremediation: rotate it in the console\nrules:\n' +
+      '  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    pattern: "(?<secret>acme_[a-z]{10})"\n' +
+      '    examples: ["acme_qwzmxnvbty", "key = acme_qwzmxnvbty"]\n' +
+      `  - id: acme-user\n    description: Acme user\n    severity: low\n    informs: [${informs}]\n    keywords: [acme_user]\n    pattern: "acme_user=(?<secret>\\\\S+)"\n` +
+      '    examples: ["acme_user=ops@example.com\\nacme_qwzmxnvbty"]\n    negatives: ["acme_user=ops@example.com"]\n';
+    writeTree(dir, { 'typo.yaml': file('acme-kee'), 'good.yaml': file('acme-key') });
+    const typo = keyhound(['rules', 'check', 'typo.yaml'], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/typo\.yaml: rule acme-user: names rule acme-kee, which is not in these rule files/);
+    const good = keyhound(['rules', 'check', 'good.yaml'], { cwd: dir });
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+  });
+
   it('names the example a rule does not find', () => {
     const dir = tempDir();
     writeTree(dir, {

@@ -15,7 +15,7 @@ import { fakeKeys } from './helpers/keys.js';
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   return {
     id, provider: 'test', description: id, severity: 'high', remediation: 'rotate it',
-    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, pairsWith: [], pairLines: 5, allowRegexes: [], stopwords: [],
+    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, pairsWith: [], pairLines: 5, informs: [], placeholders: 'all', allowRegexes: [], stopwords: [],
     ...extra,
   };
 }
@@ -54,6 +54,13 @@ describe('placeholders', () => {
     (value) => expect(isPlaceholder(value)).toBe(true),
   );
   it('keeps a random token', () => expect(isPlaceholder(keys.generic)).toBe(false));
+  it('keeps example-looking values under the references policy, but never references or stand-ins', () => {
+    for (const value of ['example.com', 'ExamplePas123', 'dummy@example.org']) {
+      expect(isPlaceholder(value)).toBe(true);
+      expect(isPlaceholder(value, 'references')).toBe(false);
+    }
+    for (const value of ['${FTP_HOST}', '<host>', 'your_password', 'xxxxxxxx']) expect(isPlaceholder(value, 'references')).toBe(true);
+  });
 });
 
 describe('prefilter', () => {
@@ -213,6 +220,24 @@ describe('paired credentials', () => {
   it('keeps them apart when they are far from each other', () => {
     const text = `aws_access_key_id = ${keys.awsKeyId}\n${'\n'.repeat(20)}aws_secret_access_key = ${keys.awsSecret}\n`;
     expect(builtin.detector.detect(text).map((f) => f.rule.id).sort()).toEqual(['aws-access-key-id', 'aws-secret-access-key']);
+  });
+});
+
+describe('informative findings', () => {
+  const password = rule('password', 'pass=(?<secret>\\S+)');
+  const host = rule('host', 'host=(?<secret>\\S+)', { severity: 'low', informs: ['password'], pairLines: 3, placeholders: 'references' });
+  const detector = createDetector([password, host]);
+  const ids = (text: string) => detector.detect(text).map((finding) => `${finding.rule.id}${finding.suppressedBy ? ' (suppressed)' : ''}`);
+
+  it('are reported beside the credential they tell about, example hosts included', () => {
+    expect(ids('host=files.example.com\npass=kChD4xH75znv')).toEqual(['host', 'password']);
+  });
+  it('are dropped without their credential, or when it is too far away', () => {
+    expect(ids('host=files.example.com\nport=22')).toEqual([]);
+    expect(ids('host=files.example.com\n\n\n\n\npass=kChD4xH75znv')).toEqual(['password']);
+  });
+  it('are suppressed with their credential', () => {
+    expect(ids('host=files.example.com\npass=kChD4xH75znv # keyhound:allow')).toEqual(['host (suppressed)', 'password (suppressed)']);
   });
 });
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRuleFilePaths } from '../src/config/builtin-rules.js';
-import { assertUniqueIds, checkExamples, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/config/rule-files.js';
+import { assertKnownPartners, assertUniqueIds, checkExamples, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/config/rule-files.js';
 import type { Rule } from '../src/engine/types.js';
 
 const paths = builtinRuleFilePaths();
@@ -25,6 +25,7 @@ describe('built-in rule files', () => {
   it('validate against the schema and compile, with unique ids', () => {
     expect(files.length).toBe(paths.length);
     expect(() => assertUniqueIds(files)).not.toThrow();
+    expect(() => assertKnownPartners(files)).not.toThrow();
   });
 
   it('name the provider after the file', () => {

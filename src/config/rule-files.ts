@@ -51,6 +51,8 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     generic: spec.generic ?? false,
     pairsWith: spec.pairsWith ?? [],
     pairLines: spec.pairLines ?? 5,
+    informs: spec.informs ?? [],
+    placeholders: spec.placeholders ?? (spec.informs ? 'references' : 'all'),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
   };
@@ -64,6 +66,24 @@ export interface LoadedRuleFile {
 
 export function compileRuleFile(spec: RuleFileSpec, source: string): LoadedRuleFile {
   return { source, spec, rules: spec.rules.map((rule) => compileRule(rule, spec, source)) };
+}
+
+/** What every set of rule files must pass before it runs: unique ids, known partners, linear-time patterns. */
+export async function assertWellFormed(files: readonly LoadedRuleFile[]): Promise<void> {
+  assertUniqueIds(files);
+  assertKnownPartners(files);
+  await assertNoCatastrophicBacktracking(files);
+}
+
+/** Rejects a pairsWith or informs entry that names no rule of these files. */
+export function assertKnownPartners(files: readonly LoadedRuleFile[]): void {
+  const ids = new Set(files.flatMap((file) => file.rules.map((rule) => rule.id)));
+  for (const file of files) {
+    for (const rule of file.rules) {
+      const unknown = [...rule.pairsWith, ...rule.informs].find((id) => !ids.has(id) && id !== '*');
+      if (unknown) throw new KeyhoundError(`${file.source}: rule ${rule.id}: names rule ${unknown}, which is not in these rule files`);
+    }
+  }
 }
 
 /** Rejects a second rule with an id already taken, naming both files. */
@@ -90,26 +110,36 @@ export interface ExampleProblem {
 /**
  * Runs every example and negative of the given files through the real detector built
  * from `rules` (all loaded rules, so a generic rule yielding or another rule firing
- * counts too). Each example must be found by its own rule and no other; each negative
- * must produce nothing.
+ * counts too). Each example must be found by its own rule and no other (but for the
+ * credential an informative rule tells about); each negative must produce nothing of
+ * its own rule and no other.
  */
 export function checkExamples(files: readonly LoadedRuleFile[], rules: readonly Rule[]): ExampleProblem[] {
   const detector = createDetector(rules);
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  const informs = (informer: string, credential: string) => {
+    const rule = byId.get(informer);
+    return Boolean(rule && (rule.informs.includes(credential) || rule.informs.includes('*')));
+  };
+  // A credential and the informative findings about it (its user, its host) come together:
+  // each may show up in the other's examples and negatives.
+  const together = (ruleId: string, id: string) => informs(ruleId, id) || informs(id, ruleId);
   const problems: ExampleProblem[] = [];
   for (const file of files) {
     for (const spec of file.spec.rules) {
+      const expected = { has: (id: string) => id === spec.id || together(spec.id, id) };
       spec.examples.forEach((example, index) => {
         const ids = reported(detector, example);
         if (!ids.includes(spec.id)) {
           problems.push({ source: file.source, ruleId: spec.id, kind: 'example', index, message: `not found${ids.length ? ` (found by ${[...new Set(ids)].join(', ')})` : ''}` });
-        } else if (ids.some((id) => id !== spec.id)) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: 'example', index, message: `also found by ${[...new Set(ids.filter((id) => id !== spec.id))].join(', ')}` });
+        } else if (ids.some((id) => !expected.has(id))) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: 'example', index, message: `also found by ${[...new Set(ids.filter((id) => !expected.has(id)))].join(', ')}` });
         } else if (!spec.keywords.some((keyword) => example.toLowerCase().includes(keyword.toLowerCase())) && spec.keywords.length > 0) {
           problems.push({ source: file.source, ruleId: spec.id, kind: 'example', index, message: 'contains none of the rule keywords' });
         }
       });
       (spec.negatives ?? []).forEach((negative, index) => {
-        const ids = reported(detector, negative);
+        const ids = reported(detector, negative).filter((id) => id === spec.id || !expected.has(id));
         if (ids.length) problems.push({ source: file.source, ruleId: spec.id, kind: 'negative', index, message: `found by ${[...new Set(ids)].join(', ')}` });
       });
     }
@@ -136,8 +166,7 @@ export async function loadRuleFiles(paths: readonly string[], inline: LoadedRule
     const spec = await parseRuleFile(readTextFile(path, 'rule file'), path);
     files.push(compileRuleFile(spec, path));
   }
-  assertUniqueIds(files);
-  await assertNoCatastrophicBacktracking(files);
+  await assertWellFormed(files);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
   if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
   return files;

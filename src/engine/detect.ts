@@ -4,7 +4,8 @@
  * Stage order for every candidate match (read matchRule to know the whole story):
  *   keyword prefilter → rule regex near the keywords → secret group → placeholder →
  *   entropy floor → structural check → the rule's allowlist → suppressions (inline
- *   comment, the config's allowlists) → one finding per span → pairs.
+ *   comment, the config's allowlists) → one finding per span → informative findings
+ *   only beside their credential → pairs.
  * A suppressed finding is kept, marked with what suppressed it, so that it can still
  * win its span and be listed by --report-suppressed. Decoders (decode.ts) sit beside
  * the rules in the prefilter and feed decoded text back through the same stages.
@@ -73,7 +74,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
         }
       }
     }
-    const kept = onePerSpan(found, vetoed);
+    const kept = keepInformed(onePerSpan(found, vetoed));
     markOtherSpans(kept);
     return pairUp(kept);
   }
@@ -147,7 +148,7 @@ function* matchRule(
     if (!indices || secret === undefined || secret.length === 0) continue;
     const start = indices[0] + regionStart;
     const end = indices[1] + regionStart;
-    if (isPlaceholder(secret)) continue;
+    if (isPlaceholder(secret, rule.placeholders)) continue;
     const entropy = shannonEntropy(secret);
     if (entropy < rule.entropy) continue;
     if (rule.check && !CHECKS[rule.check](secret)) {
@@ -214,6 +215,40 @@ export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): Raw
     if (!kept.some((other) => overlaps([finding.start, finding.end], [other.start, other.end]))) kept.push(finding);
   }
   return kept.sort((a, b) => a.start - b.start || a.rule.id.localeCompare(b.rule.id));
+}
+
+/**
+ * Informative findings (the user, host or remote path of a credential) stand with the
+ * credential: each is kept only when a finding of a rule it informs (any rule that is
+ * not informative for `*`) lies within pairLines lines, and is suppressed when every
+ * such finding is.
+ */
+export function keepInformed(findings: RawFinding[]): RawFinding[] {
+  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
+  const credentials = findings.filter((finding) => finding.rule.informs.length === 0).sort((a, b) => a.line - b.line);
+  return findings.flatMap((finding) => {
+    const { informs, pairLines } = finding.rule;
+    if (informs.length === 0) return [finding];
+    const near: RawFinding[] = [];
+    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i]!.line <= finding.line + pairLines; i++) {
+      if (informs.includes(credentials[i]!.rule.id) || informs.includes('*')) near.push(credentials[i]!);
+    }
+    if (near.length === 0) return [];
+    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
+    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0]!.suppressedBy})` }];
+  });
+}
+
+/** Index of the first finding (sorted by line) on or after `line`. */
+function firstAtOrAfter(sorted: readonly RawFinding[], line: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]!.line < line) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

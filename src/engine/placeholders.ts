@@ -2,6 +2,7 @@
  * Values that look like secrets but are documentation keys, placeholders or
  * references to a secret stored elsewhere.
  */
+import type { PlaceholderPolicy } from './types.js';
 
 /** Keys published in vendors' documentation; they grant nothing. */
 const DOCUMENTATION_KEYS = new Set([
@@ -19,9 +20,12 @@ const DOCUMENTATION_KEYS = new Set([
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ]);
 
-/** Words that mark a value as a stand-in for a real secret, and the alphabet in order (ABCDEFGHIJKLMNOP). */
-const PLACEHOLDER_WORDS =
-  /example|placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|dummy|redacted|replace[_-]?(?:me|with|this)|insert[_-]|sample[_-]?(?:key|token|secret)|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret)|abcdefgh/i;
+/** Words that say a value stands in for the real one: your_api_key, changeme, <redacted>. */
+const STAND_IN_WORDS =
+  /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
+
+/** Words of example and test values, and the alphabet in order (ABCDEFGHIJKLMNOP). */
+const EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
 
 /** A name standing in for the value, letters and separators only: my_api_key, your-client-secret. */
 const NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
@@ -36,14 +40,18 @@ const MASK_RUN = /([xX*#.•0])\1{5,}/;
 const REFERENCE =
   /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
 
-/** True when the value is a placeholder or a reference rather than a secret. */
-export function isPlaceholder(secret: string): boolean {
+/**
+ * True when the value is a placeholder or a reference rather than a secret. With the
+ * `references` policy, example-looking values count: the value is context (a host at
+ * example.com), or a program saved what its user typed (a password "ExamplePas123").
+ */
+export function isPlaceholder(secret: string, policy: PlaceholderPolicy = 'all'): boolean {
   return (
-    DOCUMENTATION_KEYS.has(secret) ||
-    PLACEHOLDER_WORDS.test(secret) ||
+    REFERENCE.test(secret) ||
     MASK_RUN.test(secret) ||
     NAMED_STAND_IN.test(secret) ||
     ELLIPSIS.test(secret) ||
-    REFERENCE.test(secret)
+    STAND_IN_WORDS.test(secret) ||
+    (policy === 'all' && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret)))
   );
 }

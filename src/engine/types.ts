@@ -28,8 +28,11 @@ export interface RuleSpec {
   generic?: boolean;
   /** Rule ids of the other half of this credential (an AWS key id for a secret key): reported together. */
   pairsWith?: string[];
-  /** How many lines apart the two halves may be; default 5. */
+  /** How many lines apart the two halves (or an informative finding and its credential) may be; default 5. */
   pairLines?: number;
+  /** Rule ids of the credentials this rule's matches tell about (a user, host or path): see Rule.informs. */
+  informs?: string[];
+  placeholders?: PlaceholderPolicy;
   allowlist?: { regexes?: string[]; stopwords?: string[] };
   examples: string[];
   negatives?: string[];
@@ -57,6 +60,13 @@ export interface Rule {
   generic: boolean;
   pairsWith: string[];
   pairLines: number;
+  /**
+   * Set on an informative rule: it is reported only with a finding of one of these rules
+   * (`*`: any rule that is not informative) within pairLines lines, and is suppressed
+   * when that finding is.
+   */
+  informs: string[];
+  placeholders: PlaceholderPolicy;
   /** The rule file's own allowlist: a match it covers is not a finding at all. */
   allowRegexes: RegExp[];
   stopwords: string[];
@@ -101,5 +111,12 @@ export interface RawFinding {
   /** high: a structural check passed or both halves of a pair were found; low: a generic rule. */
   confidence: Confidence;
 }
+
+/**
+ * What the placeholder check refuses: `all` stand-ins, example values, references and
+ * masks; `references` only references, masks and named stand-ins (the matched value is
+ * context, or a program wrote it from what its user typed).
+ */
+export type PlaceholderPolicy = 'all' | 'references';
 
 export type Confidence = 'high' | 'medium' | 'low';

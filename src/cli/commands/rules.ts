@@ -1,7 +1,7 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
 import { prepareScan } from '../../scan/setup.js';
 import {
-  assertNoCatastrophicBacktracking, assertUniqueIds, checkExamples, compileRuleFile, describeProblem, parseRuleFile, type LoadedRuleFile,
+  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, type LoadedRuleFile,
 } from '../../config/rule-files.js';
 import { readTextFile } from '../../config/yaml-file.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from '../exit-codes.js';
@@ -34,8 +34,7 @@ export async function runRulesCheck(args: { files: string[] }, io: Io): Promise<
   for (const path of args.files) {
     files.push(compileRuleFile(await parseRuleFile(readTextFile(path, 'rule file'), path), path));
   }
-  assertUniqueIds(files);
-  await assertNoCatastrophicBacktracking(files);
+  await assertWellFormed(files);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
   for (const problem of problems) io.stderr(`${describeProblem(problem)}\n`);
   for (const file of files) {
