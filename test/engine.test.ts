@@ -1,6 +1,6 @@
 /** The detector's stages, each on its own, then together. */
 import { describe, expect, it } from 'vitest';
-import { crc24, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
+import { crc24, hasPlausiblePemBody, hasValidBech32Checksum, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
 import { createDetector, onePerSpan } from '../src/engine/detect.js';
 import { shannonEntropy } from '../src/engine/entropy.js';
 import { LineIndex } from '../src/engine/lines.js';
@@ -10,7 +10,7 @@ import { regionsAround } from '../src/engine/windows.js';
 import type { RawFinding, Rule } from '../src/engine/types.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
 import { builtinRuleFiles } from '../src/config/builtin-rules.js';
-import { fakeKeys } from './helpers/keys.js';
+import { fakeKeys, fakeRsaPem } from './helpers/keys.js';
 
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   return {
@@ -45,6 +45,21 @@ describe('structural checks', () => {
     expect(isStructuredJwt(`${part({ alg: 'HS256' })}.${part({ sub: 'a' })}.sig`)).toBe(true);
     expect(isStructuredJwt(`${part({ typ: 'JWT' })}.${part({ sub: 'a' })}.sig`)).toBe(false);
     expect(isStructuredJwt('eyJnotjson.eyJnotjson.sig')).toBe(false);
+  });
+  it('want a PEM key body that is DER as long as the body, and cannot tell one pasted between quotes', () => {
+    const pem = fakeRsaPem().trim();
+    const lines = pem.split('\n');
+    expect(hasPlausiblePemBody(pem)).toBe(true);
+    expect(hasPlausiblePemBody(lines.join('\\n'))).toBe(true); // escaped line breaks, as in a JSON string
+    expect(hasPlausiblePemBody([lines[0], ...lines.slice(2)].join('\n'))).toBe(false); // a line missing
+    expect(hasPlausiblePemBody([lines[0], ...lines.slice(1, -1).map((line) => `"${line}" +`), lines.at(-1)].join('\n'))).toBeUndefined();
+    const legacy = [lines[0], 'Proc-Type: 4,ENCRYPTED', 'DEK-Info: AES-128-CBC,5E22C1D0A4C3F8A1E2B4C6D8F0A2B4C6', '', Buffer.alloc(96, 7).toString('base64'), lines.at(-1)];
+    expect(hasPlausiblePemBody(legacy.join('\n'))).toBe(true);
+  });
+  it('check the Bech32 checksum of an age identity', () => {
+    const identity = ['AGE', 'SECRET', 'KEY', '1GDKXNC6AVZR5206LEGJSZH4D3S05ST3HZPTR2S3LDAFWYCU4CGJQJU0Q6A'].join('-');
+    expect(hasValidBech32Checksum(identity)).toBe(true);
+    expect(hasValidBech32Checksum(identity.replace('GDKX', 'GDKY'))).toBe(false);
   });
 });
 
@@ -130,11 +145,11 @@ describe('line and column', () => {
   });
 
   it('locates multi-line findings from BEGIN to END', () => {
-    const body = Array.from({ length: 3 }, (_, i) => Buffer.from(`${keys.awsSecret}${i}${keys.generic}`).toString('base64')).join('\n');
-    const text = `x\nkey: |\n  -----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+    const pem = fakeRsaPem().trim();
+    const text = `x\nkey: |\n  ${pem}\n`;
     const [finding] = builtin.detector.detect(text);
     expect(finding?.rule.id).toBe('pem-private-key');
-    expect(finding).toMatchObject({ line: 3, column: 3, endLine: 7, endColumn: 30 });
+    expect(finding).toMatchObject({ line: 3, column: 3, endLine: 2 + pem.split('\n').length, endColumn: 30, confidence: 'high' });
   });
 });
 
@@ -242,13 +257,14 @@ describe('informative findings', () => {
 });
 
 describe('PGP armour checksum', () => {
-  it('accepts a block whose =XXXX line is the CRC-24 of its body, and a block without one', () => {
+  it('accepts a block whose =XXXX line is the CRC-24 of its body, and cannot tell for a block without one', () => {
     const body = Buffer.from(`${keys.awsSecret}${keys.generic}${keys.stripe}`).toString('base64');
     const crc = Buffer.alloc(3);
     crc.writeUIntBE(crc24(Buffer.from(body, 'base64')), 0, 3);
     const block = (checksum: string) => `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${body.match(/.{1,64}/g)!.join('\n')}\n${checksum}-----END PGP PRIVATE KEY BLOCK-----`;
     expect(hasValidPgpChecksum(block(`=${crc.toString('base64')}\n`))).toBe(true);
-    expect(hasValidPgpChecksum(block(''))).toBe(true);
+    expect(hasValidPgpChecksum(block(''))).toBeUndefined();
+    expect(builtin.detector.detect(block(''))[0]).toMatchObject({ rule: { id: 'pgp-private-key-block' }, confidence: 'medium' });
     expect(hasValidPgpChecksum(block('=AAAA\n'))).toBe(false);
     expect(builtin.detector.detect(block(`=${crc.toString('base64')}\n`))[0]).toMatchObject({ rule: { id: 'pgp-private-key-block' }, confidence: 'high' });
   });

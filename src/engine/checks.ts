@@ -1,6 +1,7 @@
 /**
- * Offline structural checks: they turn a pattern match into a confident finding,
- * or drop a match that cannot be a real token (a wrong checksum, say).
+ * Offline structural checks: they turn a pattern match into a confident finding (true),
+ * or drop a match that cannot be a real token (false: a wrong checksum, say). Undefined:
+ * the format gives nothing to check in this match (an armour without its checksum line).
  */
 import type { CheckName } from './types.js';
 
@@ -86,21 +87,88 @@ export function crc24(bytes: Uint8Array): number {
  * An ASCII-armoured PGP block whose checksum line (`=XXXX`, optional in the armour)
  * matches its body. A block with a checksum that does not match was edited or made up.
  */
-export function hasValidPgpChecksum(block: string): boolean {
-  const lines = block.replace(/\\[rn]/g, '\n').split(/\r?\n/).map((line) => line.trim());
+export function hasValidPgpChecksum(block: string): boolean | undefined {
+  const lines = armourLines(block);
   const blank = lines.indexOf('', 1);
   const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
   const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
-  if (checksumAt === -1) return true;
+  if (checksumAt === -1) return undefined;
   const data = Buffer.from(body.slice(0, checksumAt).join(''), 'base64');
   const expected = Buffer.from(body[checksumAt]!.slice(1), 'base64').readUIntBE(0, 3);
   return crc24(data) === expected;
 }
 
-export const CHECKS: Record<CheckName, (secret: string) => boolean> = {
+/** The lines of an armoured block, trimmed, with escaped line breaks (a key in a JSON string) undone. */
+function armourLines(block: string): string[] {
+  return block.replace(/\\[rn]/g, '\n').split(/\r?\n/).map((line) => line.trim());
+}
+
+const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
+
+/**
+ * A PEM private key whose body decodes to what its label promises: the
+ * openssh-key-v1 magic; for legacy encrypted PEM (Proc-Type: 4,ENCRYPTED) whole cipher
+ * blocks; otherwise DER, one SEQUENCE as long as the body that opens with an INTEGER
+ * (the version) or, encrypted PKCS#8, a SEQUENCE (the algorithm). Undefined when the
+ * body is not plain base64 (pasted into code between quotes and pluses).
+ */
+export function hasPlausiblePemBody(block: string): boolean | undefined {
+  const lines = armourLines(block).filter(Boolean);
+  const inner = lines.slice(1, -1);
+  const body = inner.filter((line) => !HEADER_LINE.test(line)).join('');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return undefined;
+  const bytes = Buffer.from(body, 'base64');
+  if (lines[0]!.includes('OPENSSH')) return bytes.subarray(0, 15).toString('latin1') === 'openssh-key-v1\0';
+  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
+  if (bytes[0] !== 0x30) return false;
+  const length = derLength(bytes, 1);
+  return length !== undefined && length.end + length.value === bytes.length && (bytes[length.end] === 0x02 || bytes[length.end] === 0x30);
+}
+
+/** A DER length at `at`: its value and where the content starts. */
+function derLength(bytes: Uint8Array, at: number): { value: number; end: number } | undefined {
+  const first = bytes[at];
+  if (first === undefined) return undefined;
+  if (first < 0x80) return { value: first, end: at + 1 };
+  const count = first & 0x7f;
+  if (count === 0 || count > 4 || at + 1 + count > bytes.length) return undefined;
+  let value = 0;
+  for (let i = 1; i <= count; i++) value = value * 256 + bytes[at + i]!;
+  return { value, end: at + 1 + count };
+}
+
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+
+/** Bech32's checksum (BIP 173): an age identity (AGE-SECRET-KEY-1…) carries one over its human-readable part and data. */
+export function hasValidBech32Checksum(text: string): boolean {
+  const lower = text.toLowerCase();
+  const separator = lower.lastIndexOf('1');
+  if (separator < 1 || lower.length - separator < 7) return false;
+  const values: number[] = [];
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
+  values.push(0);
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
+  for (const char of lower.slice(separator + 1)) {
+    const value = BECH32.indexOf(char);
+    if (value === -1) return false;
+    values.push(value);
+  }
+  const generators = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let checksum = 1;
+  for (const value of values) {
+    const top = checksum >>> 25;
+    checksum = ((checksum & 0x1ffffff) << 5) ^ value;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) checksum ^= generators[i]!;
+  }
+  return checksum === 1;
+}
+
+export const CHECKS: Record<CheckName, (secret: string) => boolean | undefined> = {
   'github-crc32': hasValidCrc32Suffix,
   'npm-crc32': hasValidCrc32Suffix,
   jwt: isStructuredJwt,
   'aws-key-id': isAwsKeyId,
   'pgp-crc24': hasValidPgpChecksum,
+  'pem-body': hasPlausiblePemBody,
+  bech32: hasValidBech32Checksum,
 };

@@ -151,7 +151,8 @@ function* matchRule(
     if (isPlaceholder(secret, rule.placeholders)) continue;
     const entropy = shannonEntropy(secret);
     if (entropy < rule.entropy) continue;
-    if (rule.check && !CHECKS[rule.check](secret)) {
+    const verdict = rule.check ? CHECKS[rule.check](secret) : undefined;
+    if (verdict === false) {
       vetoed.push([start, end]);
       continue;
     }
@@ -166,7 +167,7 @@ function* matchRule(
     yield {
       rule, secret, start, end, lineText, entropy, matchStart: match.index + regionStart,
       line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
-      confidence: rule.check ? 'high' : rule.generic ? 'low' : 'medium',
+      confidence: verdict ? 'high' : rule.generic ? 'low' : 'medium',
       ...(suppressedBy ? { suppressedBy } : {}),
     };
   }

@@ -2,6 +2,7 @@
  * Fake keys built at test time, so no key-shaped literal sits in the test sources
  * (keyhound scans its own repository and must find nothing there).
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { base62, crc32 } from '../../src/engine/checks.js';
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -31,4 +32,9 @@ export function fakeKeys(seed = 1) {
     stripe: `sk_${'live'}_${random(ALNUM, 24)}`,
     generic: random(ALNUM, 20),
   };
+}
+
+/** A throwaway RSA private key in PEM (PKCS#1), made now: its body is real DER. */
+export function fakeRsaPem(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 }
