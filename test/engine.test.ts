@@ -1,4 +1,5 @@
 /** The detector's stages, each on its own, then together. */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { crc24, hasPlausiblePemBody, hasValidBech32Checksum, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
 import { createDetector, onePerSpan } from '../src/engine/detect.js';
@@ -40,19 +41,34 @@ describe('structural checks', () => {
     expect(isAwsKeyId(keys.awsKeyId)).toBe(true);
     expect(isAwsKeyId('AKIA0000111122223333')).toBe(false);
   });
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   it('require a JWT header with alg and a JSON payload', () => {
-    const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
     expect(isStructuredJwt(`${part({ alg: 'HS256' })}.${part({ sub: 'a' })}.sig`)).toBe(true);
     expect(isStructuredJwt(`${part({ typ: 'JWT' })}.${part({ sub: 'a' })}.sig`)).toBe(false);
     expect(isStructuredJwt('eyJnotjson.eyJnotjson.sig')).toBe(false);
   });
-  it('want a PEM key body that is DER as long as the body, and cannot tell one pasted between quotes', () => {
+  it('take a JWT signed with a documentation key ("secret", jwt.io\'s) for a sample', () => {
+    const signed = (key: string) => {
+      const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'user-8812' })}`;
+      return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+    };
+    expect(isStructuredJwt(signed('your-256-bit-secret'))).toBe(false);
+    expect(isStructuredJwt(signed('secret'))).toBe(false);
+    expect(isStructuredJwt(signed(keys.generic))).toBe(true);
+  });
+  it('want a PEM key body that is DER as long as the body, as a file or as code holds it', () => {
     const pem = fakeRsaPem().trim();
     const lines = pem.split('\n');
+    const body = lines.slice(1, -1);
+    const block = (inner: string[]) => [lines[0], ...inner, lines.at(-1)].join('\n');
     expect(hasPlausiblePemBody(pem)).toBe(true);
     expect(hasPlausiblePemBody(lines.join('\\n'))).toBe(true); // escaped line breaks, as in a JSON string
-    expect(hasPlausiblePemBody([lines[0], ...lines.slice(2)].join('\n'))).toBe(false); // a line missing
-    expect(hasPlausiblePemBody([lines[0], ...lines.slice(1, -1).map((line) => `"${line}" +`), lines.at(-1)].join('\n'))).toBeUndefined();
+    expect(hasPlausiblePemBody(block(body.map((line) => `"${line}\\n" +`)))).toBe(true); // Java or JavaScript
+    expect(hasPlausiblePemBody(block(body.map((line) => `"${line}\\n"\\`)))).toBe(true); // a C macro
+    expect(hasPlausiblePemBody(block(body.map((line) => ` *  ${line}`)))).toBe(true); // a comment
+    expect(hasPlausiblePemBody(block(body.slice(1)))).toBe(false); // a line missing
+    expect(hasPlausiblePemBody(block([body[0]!, '...']))).toBe(false); // cut short in documentation
+    expect(hasPlausiblePemBody(block(body.map((line) => `${line}&#10;`)))).toBeUndefined(); // a syntax not read
     const legacy = [lines[0], 'Proc-Type: 4,ENCRYPTED', 'DEK-Info: AES-128-CBC,5E22C1D0A4C3F8A1E2B4C6D8F0A2B4C6', '', Buffer.alloc(96, 7).toString('base64'), lines.at(-1)];
     expect(hasPlausiblePemBody(legacy.join('\n'))).toBe(true);
   });

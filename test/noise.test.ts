@@ -118,6 +118,29 @@ describe('--report-suppressed', () => {
   });
 });
 
+describe('test code', () => {
+  it('keeps quiet about generic and low-severity findings there, reports the rest, and reports all on request', () => {
+    const dir = tempDir();
+    const generic = `DB_SECRET=${keys.generic}Q7\n`;
+    writeTree(dir, {
+      'tests/fixtures/settings.env': generic,
+      'src/settings_test.go': `const token = "${other.generic}"\nconst live = "${keys.stripe}"\n`,
+      'config/prod.env': generic,
+    });
+    const plain = run(dir, ['--report-suppressed']);
+    expect(plain.report!.findings.map((f) => [f.file, f.ruleId])).toEqual([
+      ['config/prod.env', 'generic-secret-assignment'],
+      ['src/settings_test.go', 'stripe-live-secret-key'],
+    ]);
+    expect(plain.report!.suppressed!.map((f) => [f.file, f.suppressedBy])).toEqual([
+      ['src/settings_test.go', expect.stringMatching(/^low confidence or severity in test or sample code/)],
+      ['tests/fixtures/settings.env', expect.stringMatching(/reportLowInTests: true/)],
+    ]);
+    writeTree(dir, { '.keyhound.yaml': 'reportLowInTests: true\n' });
+    expect(run(dir).report!.findings.map((f) => f.file)).toEqual(['config/prod.env', 'src/settings_test.go', 'src/settings_test.go', 'tests/fixtures/settings.env']);
+  });
+});
+
 describe('baselines', () => {
   it('are byte-identical when written twice, hold no secret, and hide only known findings', () => {
     const dir = tempDir();

@@ -23,6 +23,8 @@ export interface ConfigSpec {
   remediation?: string;
   disable?: string[];
   maxFileSize?: number | string;
+  /** Also report, in test code, findings of generic rules and of low severity (suppressed by default). */
+  reportLowInTests?: boolean;
   allowlist?: AllowlistSpec;
   ruleAllowlists?: Record<string, AllowlistSpec>;
 }

@@ -3,6 +3,7 @@
  * or drop a match that cannot be a real token (false: a wrong checksum, say). Undefined:
  * the format gives nothing to check in this match (an armour without its checksum line).
  */
+import { createHmac } from 'node:crypto';
 import type { CheckName } from './types.js';
 
 const CRC_TABLE = (() => {
@@ -53,16 +54,25 @@ function decodeBase64UrlJson(part: string): unknown {
   }
 }
 
-/** A JWT's header and payload must decode to JSON objects, the header naming an alg. */
+/** The keys documentation signs its sample JWTs with (jwt.io's debugger, library READMEs). */
+const DEMO_JWT_KEYS = ['secret', 'your-256-bit-secret', 'your-384-bit-secret', 'your-512-bit-secret', 'shhhhh', 'key', 'secretkey', 'my-secret'];
+const HMAC_HASHES: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+/**
+ * A JWT's header and payload must decode to JSON objects, the header naming an alg;
+ * and an HMAC-signed one must not be signed with a documentation key ("secret",
+ * jwt.io's "your-256-bit-secret"): such a token is a sample anyone can forge.
+ */
 export function isStructuredJwt(token: string): boolean {
-  const [header, payload] = token.split('.');
+  const [header, payload, signature] = token.split('.');
   if (!header || !payload) return false;
   const head = decodeBase64UrlJson(header);
   const body = decodeBase64UrlJson(payload);
-  return (
-    typeof head === 'object' && head !== null && 'alg' in head &&
-    typeof body === 'object' && body !== null
-  );
+  if (typeof head !== 'object' || head === null || !('alg' in head) || typeof body !== 'object' || body === null) return false;
+  const hash = HMAC_HASHES[String(head.alg)];
+  if (!hash || !signature) return true;
+  const signed = `${header}.${payload}`;
+  return !DEMO_JWT_KEYS.some((key) => createHmac(hash, key).update(signed).digest('base64url') === signature);
 }
 
 /** AWS key ids are a four-letter prefix and 16 base32 characters (A-Z, 2-7). */
@@ -106,17 +116,30 @@ function armourLines(block: string): string[] {
 const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
 
 /**
+ * One line of a key body as code holds it, down to its base64: a comment marker
+ * (" * ", "# ", "// "), quotes, and what joins string pieces ("…\n" +, "…" \, "…",).
+ * A "+" after the closing quote is syntax; one without a quote is base64.
+ */
+function bodyLine(line: string): string {
+  return line
+    .replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, '')
+    .replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, '')
+    .trim()
+    .replace(/^[+,]$/, ''); // what was left of `" +` after an escaped line break split the line
+}
+
+/**
  * A PEM private key whose body decodes to what its label promises: the
  * openssh-key-v1 magic; for legacy encrypted PEM (Proc-Type: 4,ENCRYPTED) whole cipher
  * blocks; otherwise DER, one SEQUENCE as long as the body that opens with an INTEGER
- * (the version) or, encrypted PKCS#8, a SEQUENCE (the algorithm). Undefined when the
- * body is not plain base64 (pasted into code between quotes and pluses).
+ * (the version) or, encrypted PKCS#8, a SEQUENCE (the algorithm). False for a body cut
+ * short in documentation ("..."); undefined when the body is in a syntax not read here.
  */
 export function hasPlausiblePemBody(block: string): boolean | undefined {
-  const lines = armourLines(block).filter(Boolean);
+  const lines = armourLines(block).map(bodyLine).filter(Boolean);
   const inner = lines.slice(1, -1);
-  const body = inner.filter((line) => !HEADER_LINE.test(line)).join('');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return undefined;
+  const body = inner.filter((line) => !HEADER_LINE.test(line)).join('').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : undefined;
   const bytes = Buffer.from(body, 'base64');
   if (lines[0]!.includes('OPENSSH')) return bytes.subarray(0, 15).toString('latin1') === 'openssh-key-v1\0';
   if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;

@@ -64,6 +64,8 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       const rule = rules[index];
       const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
       if (rule) {
+        // A rule without keywords matches a whole small file (a key file); decoded text is not a file.
+        if (depth > 0 && rule.keywords.length === 0) continue;
         for (const [start, end] of regionsAround(text, offsets, rule.span, slack)) {
           for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
         }

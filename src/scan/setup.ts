@@ -105,7 +105,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
     isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
-    suppressor: createSuppressor(root, options, pathAllowedBy),
+    suppressor: createSuppressor(root, options, pathAllowedBy, spec.reportLowInTests),
     reportSuppressed: options.reportSuppressed ?? false,
   };
 }

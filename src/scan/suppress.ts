@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path';
 import { baselineMatcher, loadBaseline } from '../config/baseline.js';
 import { loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
 import type { Finding } from '../findings.js';
+import { isTestPath } from './test-paths.js';
 
 export interface SuppressionOptions {
   /** A baseline file: its findings are not reported. */
@@ -14,6 +15,9 @@ export interface SuppressionOptions {
   /** An ignore file; default `.keyhoundignore` at the root, if present. */
   ignoreFile?: string;
 }
+
+/** In test and sample code, findings of generic rules (low confidence) and of low severity are suppressed unless the config asks for them. */
+const LOW_IN_TESTS = 'low confidence or severity in test or sample code (reportLowInTests: true in the config reports it)';
 
 export interface Suppressor {
   /** Why the finding is suppressed, if it is. `pathFromRoot` is the finding's path relative to the root. */
@@ -27,6 +31,7 @@ export function createSuppressor(
   root: string,
   options: SuppressionOptions,
   pathAllowedBy: (path: string, ruleId?: string) => string | undefined,
+  reportLowInTests = false,
 ): Suppressor {
   const ignoreFile = loadIgnoreFile(root, options.ignoreFile);
   const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
@@ -37,6 +42,7 @@ export function createSuppressor(
     reasonFor(finding, pathFromRoot) {
       const byPath = pathAllowedBy(pathFromRoot, finding.ruleId);
       if (byPath) return byPath;
+      if (!reportLowInTests && (finding.confidence === 'low' || finding.severity === 'low') && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       const entry = ignored.get(finding.fingerprint);
       if (entry) {
         used.add(entry.fingerprint);
