@@ -18,7 +18,8 @@
 // Then it runs the other benchmarks, each also runnable alone:
 //   - bench/history.mjs: `keyhound history` on a generated 10,000-commit repository;
 //   - bench/hook.mjs:    `keyhound staged` (the pre-commit hook) in a 10,000-file repository;
-//   - bench/memory.mjs:  Node's peak memory over a synthetic 50,000-commit history.
+//   - bench/memory.mjs:  Node's peak memory over a synthetic 50,000-commit history;
+//   - bench/noise.mjs:   findings (false alarms) in 380 MB of Debian source packages.
 // Shared helpers are in bench/lib.mjs; every benchmark adds its own keys to bench/.results.json.
 //
 // Run with `npm run bench` (builds first).
@@ -29,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { main as historyBenchmark } from './history.mjs';
 import { main as hookBenchmark } from './hook.mjs';
 import { main as memoryBenchmark } from './memory.mjs';
+import { main as noiseBenchmark } from './noise.mjs';
 import {
   CORPUS, KEYHOUND, ROOT, RUNS, TIME, ensureApt, mb, measure, mustRun, printTable, run, strip, updateResults, waitForBuild, works,
 } from './lib.mjs';
@@ -242,3 +244,4 @@ main();
 await historyBenchmark();
 await hookBenchmark();
 await memoryBenchmark();
+await noiseBenchmark();

@@ -61,11 +61,12 @@ function decodeUnicodeEscapes(encoded: string): string | undefined {
 }
 
 /**
- * Where encoded secrets sit: names that hold secrets, a Kubernetes Secret's `data:`, a
+ * Where encoded secrets sit: names that hold secrets, a Kubernetes Secret's `data:` (a
+ * YAML block: `data:` ends its line; in code `data: x` is everywhere), a
  * basic-auth header, Docker's `"auth"`, and text that says it is base64. Not `token`
  * or `auth` alone: they are in every parser and SDK, and cost more than they find.
  */
-const BASE64_MARKERS = ['secret', 'password', 'passwd', 'credential', 'data:', 'basic ', 'base64', 'b64', 'dockerconfigjson', '"auth"', "'auth'"];
+const BASE64_MARKERS = ['secret', 'password', 'passwd', 'credential', 'data:\n', 'data:\r\n', 'basic ', 'base64', 'b64', 'dockerconfigjson', '"auth"', "'auth'"];
 
 export const DECODERS: readonly Decoder[] = [
   {

@@ -10,6 +10,7 @@
  * win its span and be listed by --report-suppressed. Decoders (decode.ts) sit beside
  * the rules in the prefilter and feed decoded text back through the same stages.
  */
+import { isAscii } from 'node:buffer';
 import { CHECKS } from './checks.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
@@ -60,21 +61,30 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
     const lines = new LineIndex(text);
     const found: RawFinding[] = [];
     const vetoed: Span[] = [];
+    const runRule = (rule: Rule, offsets: number[] | null): void => {
+      for (const [start, end] of regionsAround(text, offsets, rule.span, slack)) {
+        for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
+      }
+    };
+    // Informative rules run last, and only when a credential they tell about was found.
+    const informative: Array<[Rule, number[] | null]> = [];
     for (const [index, rawOffsets] of candidates) {
       const rule = rules[index];
       const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
       if (rule) {
         // A rule without keywords matches a whole small file (a key file); decoded text is not a file.
         if (depth > 0 && rule.keywords.length === 0) continue;
-        for (const [start, end] of regionsAround(text, offsets, rule.span, slack)) {
-          for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
-        }
+        if (rule.informs.length) informative.push([rule, offsets]);
+        else runRule(rule, offsets);
       } else if (depth < MAX_DECODE_DEPTH) {
         const decoder = DECODERS[index - rules.length]!;
         for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
           for (const finding of decodeAndDetect(decoder, text, start, end, lines, depth)) found.push(finding);
         }
       }
+    }
+    for (const [rule, offsets] of informative) {
+      if (found.some((finding) => rule.informs.includes(finding.rule.id) || rule.informs.includes('*'))) runRule(rule, offsets);
     }
     const kept = keepInformed(onePerSpan(found, vetoed));
     markOtherSpans(kept);
@@ -115,7 +125,8 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
     detectBytes(bytes) {
       const byteCandidates = prefilter.scanBytes(bytes);
       if (byteCandidates.size === 0) return [];
-      const text = bytes.toString('utf8');
+      // Most source files are ASCII: then latin1 is the same text, decoded without UTF-8's work.
+      const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
       // Byte offsets are character offsets when every character is one byte. With a few
       // multi-byte characters, a keyword at byte b is at character b - extra … b, so the
       // byte offsets serve with that much slack; with many, the text is scanned again.

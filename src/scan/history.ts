@@ -85,12 +85,16 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   } catch (error) {
     throw new KeyhoundError(`git log failed: ${(error as Error).message.replace(/^git rev-list failed: /, '')}`);
   }
-  const commits = listed.split('\n').filter(Boolean);
-  const order = new Map(commits.map((sha, index) => [sha, index]));
+  // rev-list's lines are fixed-width (a SHA and a newline): the list stays one string, a
+  // commit's position is where its SHA is, and halves of it are slices. Memory stays
+  // flat however long the history (no array or map of 100,000 commits).
+  const lineWidth = (listed.indexOf('\n') + 1) || 1;
+  const commitCount = Math.floor(listed.length / lineWidth);
+  const positionOf = (sha: string): number => Math.max(listed.indexOf(sha), 0) / lineWidth;
 
   const bySecret = new Map<string, Tracked>();
   const record = (finding: Finding): void => {
-    const at = order.get(finding.commit?.sha ?? '') ?? 0;
+    const at = positionOf(finding.commit?.sha ?? '');
     const tracked = bySecret.get(finding.fingerprint);
     if (!tracked) {
       bySecret.set(finding.fingerprint, { finding, order: at, commits: 1, paths: new Set([finding.file]) });
@@ -106,7 +110,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
    * One git log per part of the history, side by side: git's diffing, not the
    * detector, is what a history scan waits for, and it uses one core per process.
    */
-  const walk = async (part: string[]): Promise<void> => {
+  const walk = async ([from, to]: readonly [number, number]): Promise<void> => {
     const scanner = new FragmentScanner(setup, stats);
     const parser = new DiffParser({
       commit: () => {
@@ -119,17 +123,18 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       },
     });
     const before = stats.commits!;
-    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), `${part.join('\n')}\n`);
+    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), listed.slice(from * lineWidth, to * lineWidth));
     parser.end();
     if (result.code !== 0) {
       const reason = result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
-      warn(`git log stopped early after ${stats.commits! - before} of ${part.length} commits: ${reason}`);
+      warn(`git log stopped early after ${stats.commits! - before} of ${to - from} commits: ${reason}`);
     }
   };
-  const parts = commits.length >= PARALLEL_FROM && availableParallelism() > 1
-    ? [commits.slice(0, Math.ceil(commits.length / 2)), commits.slice(Math.ceil(commits.length / 2))]
-    : [commits];
-  await Promise.all(parts.filter((part) => part.length).map(walk));
+  const half = Math.ceil(commitCount / 2);
+  const parts: Array<readonly [number, number]> = commitCount >= PARALLEL_FROM && availableParallelism() > 1
+    ? [[0, half], [half, commitCount]]
+    : [[0, commitCount]];
+  await Promise.all(parts.filter(([from, to]) => to > from).map(walk));
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {

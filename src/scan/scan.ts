@@ -34,11 +34,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const findings: Finding[] = [];
 
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];
-  const targets: ScanTarget[] = [];
-  for (const target of paths.length ? await listTargets(paths, cwd) : []) {
-    if (isAbsolutePathAllowed(setup, target.absolute)) countSkip(stats, 'allowlisted');
-    else targets.push(target);
-  }
+  const targets: ScanTarget[] = paths.length ? await listTargets(paths, cwd) : [];
+  // Checked as files are handed out, so that the workers start scanning at once.
+  const notAllowlisted = (target: ScanTarget): boolean => {
+    if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
+    countSkip(stats, 'allowlisted');
+    return false;
+  };
 
   const collect = (result: FileResult): void => {
     if (result.skip) {
@@ -57,10 +59,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   const workers = options.workers ?? defaultWorkerCount();
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
+    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
   } else {
     let lastYield = performance.now();
-    for (const target of targets) {
+    for (const target of targets.filter(notAllowlisted)) {
       collect(scanFile(target, ruleset.detector, maxFileSize));
       // Let the event loop breathe now and then, so Ctrl-C is handled promptly.
       if (performance.now() - lastYield > 50) {

@@ -132,9 +132,15 @@ async function pathAllowlist(spec: ConfigSpec): Promise<(path: string, ruleId?: 
   if (!hasPaths(spec.allowlist) && perRule.length === 0) return () => undefined;
   const { default: ignore } = await import('ignore');
   const matcher = (entries: AllowlistSpec | undefined, where: string) => {
-    const globs = (entries?.paths ?? []).map((pattern) => [pattern, ignore().add(pattern)] as const);
+    const patterns = entries?.paths ?? [];
+    // One matcher for all the globs answers most paths (not allowlisted) in one call;
+    // only a path it matches is tried against each glob, to say which one.
+    const any = ignore().add(patterns);
+    const globs = patterns.map((pattern) => [pattern, ignore().add(pattern)] as const);
     const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, '', `${where}.pathRegexes[${i}]`));
-    return (path: string) => globs.find(([, one]) => one.ignores(path))?.[0] ?? regexes.find((regex) => regex.test(path))?.source;
+    return (path: string) =>
+      (patterns.length && any.ignores(path) ? globs.find(([, one]) => one.ignores(path))?.[0] : undefined) ??
+      regexes.find((regex) => regex.test(path))?.source;
   };
   const globalMatch = matcher(spec.allowlist, 'allowlist');
   const ruleMatch = new Map(perRule.map(([id, entries]) => [id, matcher(entries, `ruleAllowlists.${id}`)]));
