@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { SimpleGit } from 'simple-git';
 import { KeyhoundError } from '../errors.js';
 
@@ -102,13 +103,16 @@ export interface StreamResult {
 
 /**
  * Runs git and hands each line of its output to `onLine` as it arrives, so a whole
- * history never sits in memory. Resolves with the exit code and stderr; never rejects
+ * history never sits in memory. `input` goes to git's stdin: a string, or a stream. Resolves with the exit code and stderr; never rejects
  * for a non-zero exit (the caller decides whether that is fatal).
  */
-export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void, input?: string): Promise<StreamResult> {
+export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void, input?: string | Readable): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(dir, args, input !== undefined);
-    if (input !== undefined) child.stdin?.end(input);
+    if (typeof input === 'string') child.stdin?.end(input);
+    else if (input) input.pipe(child.stdin!);
+    // git may exit before reading all its input (a bad revision): that is its exit code's story, not an error here.
+    child.stdin?.on('error', () => {});
     let rest = '';
     const err: Buffer[] = [];
     child.stdout!.setEncoding('utf8');

@@ -4,6 +4,7 @@
  * in memory) and reports each secret once, at the commit that introduced it.
  */
 import { availableParallelism } from 'node:os';
+import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js';
 import { runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
@@ -79,62 +80,78 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     warn('the repository has no commits yet');
     return finishScan([], setup, stats, started, (file) => file);
   }
-  let listed: string;
-  try {
-    listed = await runGit(repo, revListArguments(options));
-  } catch (error) {
-    throw new KeyhoundError(`git log failed: ${(error as Error).message.replace(/^git rev-list failed: /, '')}`);
-  }
-  // rev-list's lines are fixed-width (a SHA and a newline): the list stays one string, a
-  // commit's position is where its SHA is, and halves of it are slices. Memory stays
-  // flat however long the history (no array or map of 100,000 commits).
-  const lineWidth = (listed.indexOf('\n') + 1) || 1;
-  const commitCount = Math.floor(listed.length / lineWidth);
-  const positionOf = (sha: string): number => Math.max(listed.indexOf(sha), 0) / lineWidth;
-
   const bySecret = new Map<string, Tracked>();
-  const record = (finding: Finding): void => {
-    const at = positionOf(finding.commit?.sha ?? '');
+  /** `position`: the commit's place in rev-list order (newest first), so the highest is the oldest. */
+  const record = (finding: Finding, position: number): void => {
     const tracked = bySecret.get(finding.fingerprint);
     if (!tracked) {
-      bySecret.set(finding.fingerprint, { finding, order: at, commits: 1, paths: new Set([finding.file]) });
+      bySecret.set(finding.fingerprint, { finding, order: position, commits: 1, paths: new Set([finding.file]) });
       return;
     }
     // Keep the occurrence in the oldest commit: where the secret was introduced.
-    if (at > tracked.order) Object.assign(tracked, { finding, order: at });
+    if (position > tracked.order) Object.assign(tracked, { finding, order: position });
     tracked.commits += 1;
     tracked.paths.add(finding.file);
   };
 
   /**
-   * One git log per part of the history, side by side: git's diffing, not the
-   * detector, is what a history scan waits for, and it uses one core per process.
+   * A git log over the commits fed to `input`, which start at `offset` in rev-list's
+   * order: its n-th commit is at offset + n.
    */
-  const walk = async ([from, to]: readonly [number, number]): Promise<void> => {
+  const walk = async (input: Readable, offset: number, given: () => number): Promise<void> => {
     const scanner = new FragmentScanner(setup, stats);
+    let seen = -1;
     const parser = new DiffParser({
       commit: () => {
+        seen += 1;
         stats.commits! += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       binary: () => countSkip(stats, 'binary'),
       fragment: (fragment) => {
-        for (const finding of scanner.scan(fragment)) record(finding);
+        for (const finding of scanner.scan(fragment)) record(finding, offset + seen);
       },
     });
-    const before = stats.commits!;
-    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), listed.slice(from * lineWidth, to * lineWidth));
+    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
     parser.end();
     if (result.code !== 0) {
       const reason = result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
-      warn(`git log stopped early after ${stats.commits! - before} of ${to - from} commits: ${reason}`);
+      warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${reason}`);
     }
   };
-  const half = Math.ceil(commitCount / 2);
-  const parts: Array<readonly [number, number]> = commitCount >= PARALLEL_FROM && availableParallelism() > 1
-    ? [[0, half], [half, commitCount]]
-    : [[0, commitCount]];
-  await Promise.all(parts.filter(([from, to]) => to > from).map(walk));
+
+  // rev-list's output streams to the walkers: no list of every commit is kept, so memory
+  // stays flat however long the history. From PARALLEL_FROM commits on, two walkers
+  // take a half each, side by side (git's diffing, not the detector, is what a history
+  // scan waits for, and it uses one core per process); consecutive commits share most
+  // of their trees, so halves diff faster than alternate commits.
+  const revList = revListArguments(options);
+  let total: number;
+  try {
+    total = Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
+  } catch (error) {
+    throw new KeyhoundError(`git log failed: ${(error as Error).message.replace(/^git rev-list failed: /, '')}`);
+  }
+  // No commits, no walker: git log with nothing on stdin would show HEAD.
+  const count = total === 0 ? 0 : total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  const share = Math.max(1, Math.ceil(total / count));
+  const walkers = Array.from({ length: count }, (_, index) => {
+    const walker = { input: new PassThrough(), given: 0, done: Promise.resolve() };
+    walker.done = walk(walker.input, index * share, () => walker.given);
+    return walker;
+  });
+  let dispatched = 0;
+  const listed = await streamGitLines(repo, revList, (sha) => {
+    if (!sha) return;
+    const walker = walkers[Math.min(Math.floor(dispatched / share), count - 1)];
+    if (!walker) return;
+    walker.input.write(`${sha}\n`);
+    walker.given += 1;
+    dispatched += 1;
+  });
+  for (const walker of walkers) walker.input.end();
+  await Promise.all(walkers.map((walker) => walker.done));
+  if (listed.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${listed.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${listed.code}`}`);
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {
