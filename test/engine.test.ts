@@ -1,7 +1,7 @@
 /** The detector's stages, each on its own, then together. */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc24, hasPlausiblePemBody, hasValidBech32Checksum, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
+import { crc24, hasPlausiblePemBody, hasValidGrafanaChecksum, hasValidBech32Checksum, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
 import { createDetector, onePerSpan } from '../src/engine/detect.js';
 import { shannonEntropy } from '../src/engine/entropy.js';
 import { LineIndex } from '../src/engine/lines.js';
@@ -36,6 +36,11 @@ describe('structural checks', () => {
   it('accept a GitHub token whose CRC32 suffix matches and reject one that does not', () => {
     expect(hasValidCrc32Suffix(keys.github)).toBe(true);
     expect(hasValidCrc32Suffix(keys.githubBadChecksum)).toBe(false);
+  });
+  it('check a Grafana service account token\'s CRC32 (little-endian hex)', () => {
+    const token = ['glsa', 'A5U0xDzyKlsdOSbbzHz3Cbb1VgFpIZXd', '6da47cab'].join('_');
+    expect(hasValidGrafanaChecksum(token)).toBe(true);
+    expect(hasValidGrafanaChecksum(token.replace('6da47cab', '6da47cac'))).toBe(false);
   });
   it('check the AWS key id alphabet', () => {
     expect(isAwsKeyId(keys.awsKeyId)).toBe(true);

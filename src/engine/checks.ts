@@ -54,6 +54,28 @@ function decodeBase64UrlJson(part: string): unknown {
   }
 }
 
+/**
+ * Grafana service account tokens (glsa_<32>_<8 hex>) end in the CRC32 of everything
+ * before the last underscore, its four bytes little-endian, in hex.
+ */
+export function hasValidGrafanaChecksum(token: string): boolean {
+  const split = token.lastIndexOf('_');
+  const checksum = crc32(token.slice(0, split));
+  const littleEndian = [0, 8, 16, 24].map((shift) => ((checksum >>> shift) & 0xff).toString(16).padStart(2, '0')).join('');
+  return littleEndian === token.slice(split + 1).toLowerCase();
+}
+
+/** Sentry organization tokens (sntrys_<base64 JSON>_<secret>) carry their organization and URL in JSON. */
+export function hasSentryTokenPayload(token: string): boolean {
+  const payload = token.slice('sntrys_'.length, token.lastIndexOf('_'));
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && 'org' in claims && 'url' in claims;
+  } catch {
+    return false;
+  }
+}
+
 /** The keys documentation signs its sample JWTs with (jwt.io's debugger, library READMEs). */
 const DEMO_JWT_KEYS = ['secret', 'your-256-bit-secret', 'your-384-bit-secret', 'your-512-bit-secret', 'shhhhh', 'key', 'secretkey', 'my-secret'];
 const HMAC_HASHES: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
@@ -189,6 +211,8 @@ export function hasValidBech32Checksum(text: string): boolean {
 export const CHECKS: Record<CheckName, (secret: string) => boolean | undefined> = {
   'github-crc32': hasValidCrc32Suffix,
   'npm-crc32': hasValidCrc32Suffix,
+  'grafana-crc32': hasValidGrafanaChecksum,
+  'sentry-payload': hasSentryTokenPayload,
   jwt: isStructuredJwt,
   'aws-key-id': isAwsKeyId,
   'pgp-crc24': hasValidPgpChecksum,
