@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { createDetector, type Detector } from '../engine/detect.js';
+import { createDetector, tellsAbout, type Detector } from '../engine/detect.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
@@ -119,7 +119,7 @@ export function checkExamples(files: readonly LoadedRuleFile[], rules: readonly 
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const informs = (informer: string, credential: string) => {
     const rule = byId.get(informer);
-    return Boolean(rule && (rule.informs.includes(credential) || rule.informs.includes('*')));
+    return rule !== undefined && tellsAbout(rule, credential);
   };
   // A credential and the informative findings about it (its user, its host) come together:
   // each may show up in the other's examples and negatives.

@@ -84,7 +84,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       }
     }
     for (const [rule, offsets] of informative) {
-      if (found.some((finding) => rule.informs.includes(finding.rule.id) || rule.informs.includes('*'))) runRule(rule, offsets);
+      if (found.some((finding) => tellsAbout(rule, finding.rule.id))) runRule(rule, offsets);
     }
     const kept = keepInformed(onePerSpan(found, vetoed));
     markOtherSpans(kept);
@@ -231,6 +231,11 @@ export function onePerSpan(all: RawFinding[], vetoed: readonly Span[] = []): Raw
   return kept.sort((a, b) => a.start - b.start || a.rule.id.localeCompare(b.rule.id));
 }
 
+/** True when an informative rule tells about findings of this (credential) rule. */
+export function tellsAbout(informative: Pick<Rule, 'informs'>, credentialRuleId: string): boolean {
+  return informative.informs.includes(credentialRuleId) || informative.informs.includes('*');
+}
+
 /**
  * Informative findings (the user, host or remote path of a credential) stand with the
  * credential: each is kept only when a finding of a rule it informs (any rule that is
@@ -245,7 +250,7 @@ export function keepInformed(findings: RawFinding[]): RawFinding[] {
     if (informs.length === 0) return [finding];
     const near: RawFinding[] = [];
     for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i]!.line <= finding.line + pairLines; i++) {
-      if (informs.includes(credentials[i]!.rule.id) || informs.includes('*')) near.push(credentials[i]!);
+      if (tellsAbout(finding.rule, credentials[i]!.rule.id)) near.push(credentials[i]!);
     }
     if (near.length === 0) return [];
     if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
