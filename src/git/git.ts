@@ -103,8 +103,9 @@ export interface StreamResult {
 
 /**
  * Runs git and hands each line of its output to `onLine` as it arrives, so a whole
- * history never sits in memory. `input` goes to git's stdin: a string, or a stream. Resolves with the exit code and stderr; never rejects
- * for a non-zero exit (the caller decides whether that is fatal).
+ * history never sits in memory. `input` goes to git's stdin: a string, or a stream.
+ * Resolves with the exit code and stderr; never rejects for a non-zero exit (the
+ * caller decides whether that is fatal).
  */
 export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void, input?: string | Readable): Promise<StreamResult> {
   return new Promise((resolve, reject) => {

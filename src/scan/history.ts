@@ -141,7 +141,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     return walker;
   });
   let dispatched = 0;
-  const listed = await streamGitLines(repo, revList, (sha) => {
+  const listing = await streamGitLines(repo, revList, (sha) => {
     if (!sha) return;
     const walker = walkers[Math.min(Math.floor(dispatched / share), count - 1)];
     if (!walker) return;
@@ -151,7 +151,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   });
   for (const walker of walkers) walker.input.end();
   await Promise.all(walkers.map((walker) => walker.done));
-  if (listed.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${listed.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${listed.code}`}`);
+  if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${listing.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${listing.code}`}`);
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {

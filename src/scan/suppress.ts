@@ -42,13 +42,14 @@ export function createSuppressor(
     reasonFor(finding, pathFromRoot) {
       const byPath = pathAllowedBy(pathFromRoot, finding.ruleId);
       if (byPath) return byPath;
-      if (!reportLowInTests && (finding.confidence === 'low' || finding.severity === 'low') && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       const entry = ignored.get(finding.fingerprint);
       if (entry) {
         used.add(entry.fingerprint);
         return `${ignoreFile!.file}:${entry.line}${entry.comment ? ` (${entry.comment})` : ''}`;
       }
       if (inBaseline?.(finding)) return `baseline ${options.baseline}`;
+      // After the user's own decisions, so that an ignore entry for such a finding is not stale.
+      if (!reportLowInTests && (finding.confidence === 'low' || finding.severity === 'low') && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return undefined;
     },
     staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
