@@ -125,7 +125,7 @@ describe('test code', () => {
     writeTree(dir, {
       'tests/fixtures/settings.env': generic,
       'src/settings_test.go': `const token = "${other.generic}"\nconst live = "${keys.stripe}"\n`,
-      'config/prod.env': generic,
+      'config/prod.env': `DB_SECRET=${other.generic}Z9\n`,
     });
     const plain = run(dir, ['--report-suppressed']);
     expect(plain.report!.findings.map((f) => [f.file, f.ruleId])).toEqual([
@@ -136,8 +136,14 @@ describe('test code', () => {
       ['src/settings_test.go', expect.stringMatching(/^low confidence or severity in test or sample code/)],
       ['tests/fixtures/settings.env', expect.stringMatching(/reportLowInTests: true/)],
     ]);
+    // The user's own ignore entry names the finding first, and so is not stale.
+    const fixture = plain.report!.suppressed!.find((f) => f.file === 'tests/fixtures/settings.env')!;
+    writeTree(dir, { '.keyhoundignore': `${fixture.fingerprint}  # reviewed\n` });
+    const ignored = run(dir, ['--report-suppressed']).report!;
+    expect(ignored.suppressed!.find((f) => f.file === 'tests/fixtures/settings.env')!.suppressedBy).toMatch(/^\.keyhoundignore:1/);
+    expect(ignored.staleIgnores ?? []).toEqual([]);
     writeTree(dir, { '.keyhound.yaml': 'reportLowInTests: true\n' });
-    expect(run(dir).report!.findings.map((f) => f.file)).toEqual(['config/prod.env', 'src/settings_test.go', 'src/settings_test.go', 'tests/fixtures/settings.env']);
+    expect(run(dir).report!.findings.map((f) => f.file)).toEqual(['config/prod.env', 'src/settings_test.go', 'src/settings_test.go']);
   });
 });
 
