@@ -31,6 +31,8 @@ export interface Finding {
   suppressedBy?: string;
   /** high: a structural check passed (checksum, JWT structure) or both halves of a pair were found; low: a generic rule. */
   confidence: Confidence;
+  /** Set when the match is not a secret but whose or where the credential reported nearby is (a user, host, path). */
+  informative?: true;
   /** Found inside encoded text (outermost encoding first); the location is the encoded span. */
   encoding?: Encoding[];
   /** The other half of a paired credential (an AWS key id next to its secret key), redacted. */
@@ -102,6 +104,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),
     confidence: raw.confidence,
+    ...(rule.informs.length ? { informative: true as const } : {}),
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),

@@ -122,6 +122,25 @@ describe('keyhound scan on a plain directory', () => {
     expect(report.findings.map((f) => f.file)).toEqual(['b.txt']);
   });
 
+  it('reports the host and user of a saved password as informative, pointing to the password\'s fix', () => {
+    const dir = tempDir();
+    const config = { type: 'sftp', host: 'files.example.com', user: 'deploy', password: keys.generic, remote_path: '/srv/www/' };
+    writeTree(dir, { 'sftp-config.json': `${JSON.stringify(config, null, 4)}\n` });
+    const report = json(keyhound(['scan', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.findings.map((f) => [f.line, f.ruleId, f.informative ?? false])).toEqual([
+      [3, 'ftp-config-identity', true],
+      [4, 'ftp-config-identity', true],
+      [5, 'ftp-config-password', false],
+      [6, 'ftp-config-identity', true],
+    ]);
+    const text = keyhound(['scan', '--color=false'], { cwd: dir }).stdout;
+    expect(text.match(/note {4}informative: whose or where the credential reported nearby is/g)).toHaveLength(3);
+    expect(text.match(/fix {5}Change the FTP\/SFTP\/SSH password/g)).toHaveLength(1);
+    // Without its password, the host is nobody's business.
+    writeTree(dir, { 'sftp-config.json': `${JSON.stringify({ ...config, password: '' }, null, 4)}\n` });
+    expect(keyhound(['scan'], { cwd: dir }).code).toBe(0);
+  });
+
   it('writes the report to --output', () => {
     const dir = tempDir();
     writeTree(dir, { 'a.txt': `${keys.github}\n` });

@@ -22,7 +22,9 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
       const { sha, author, email, date, message } = finding.commit;
       lines.push(`  commit  ${shortSha(sha)} ${date} ${author} <${email}> ${message}`);
     }
-    lines.push(`  ${paint('cyan', 'fix')}     ${finding.remediation}`);
+    // An informative finding is fixed by rotating the credential it goes with: say so, not the whole fix again.
+    if (finding.informative) lines.push(`  ${paint('cyan', 'note')}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);
+    else lines.push(`  ${paint('cyan', 'fix')}     ${finding.remediation}`);
     return lines.join('\n');
   });
   if (suppressed?.length) {
