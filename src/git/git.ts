@@ -137,6 +137,11 @@ export function streamGitLines(dir: string, args: string[], onLine: (line: strin
   });
 }
 
+/** Why a git run failed, in one line: the first line of its stderr, or its exit code. */
+export function failureReason(result: StreamResult): string {
+  return result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
+}
+
 /** Runs git with the safe settings and returns stdout; a failure becomes a KeyhoundError. */
 export function runGit(dir: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {

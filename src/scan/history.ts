@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js';
-import { runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
+import { failureReason, runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { FragmentScanner } from './fragments.js';
 import { finishScan, type ScanResult } from './result.js';
@@ -115,8 +115,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
     parser.end();
     if (result.code !== 0) {
-      const reason = result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
-      warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${reason}`);
+      warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${failureReason(result)}`);
     }
   };
 
@@ -151,7 +150,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   });
   for (const walker of walkers) walker.input.end();
   await Promise.all(walkers.map((walker) => walker.done));
-  if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${listing.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${listing.code}`}`);
+  if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {

@@ -5,7 +5,7 @@
  */
 import { KeyhoundError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
+import { failureReason, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { DiffParser } from '../sources/diff-parser.js';
 import { FragmentScanner } from './fragments.js';
 import { finishScan, type ScanResult } from './result.js';
@@ -30,6 +30,6 @@ export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult
   const result = await diff;
   for (const line of lines) parser.line(line);
   parser.end();
-  if (result.code !== 0) throw new KeyhoundError(`git diff --cached failed: ${result.stderr.split('\n')[0]}`);
+  if (result.code !== 0) throw new KeyhoundError(`git diff --cached failed: ${failureReason(result)}`);
   return finishScan(findings, setup, stats, started, (file) => file);
 }
