@@ -47,6 +47,11 @@ export interface HistoryOccurrences {
   paths: string[];
   /** Whether some file at HEAD still contains it. */
   presentAtHead: boolean;
+  /**
+   * Set in a shallow clone when the secret is already there at the shallow boundary:
+   * `commit` is that boundary commit, and the secret came in at or before it.
+   */
+  truncated?: true;
 }
 
 /** The raw secrets, kept out of the finding objects so that no serialisation can reach them. */

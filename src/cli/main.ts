@@ -40,10 +40,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       exitCode = await runStaged(reportArgs(a), io);
     })
     .command(
-      'history',
+      'history [repo]',
       'scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced',
       (y) =>
         withReportOptions(y)
+          .positional('repo', { type: 'string', describe: 'the repository to audit: a clone, a bare repository or a mirror (default: the current one)' })
           .option('range', { type: 'string', array: true, describe: 'revision range A..B (repeatable)' })
           .option('branch', { type: 'string', describe: 'one branch (or ref) and its ancestors' })
           .option('all-refs', { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' })
@@ -53,6 +54,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         exitCode = await runHistory(
           {
             ...reportArgs(a),
+            ...(a.repo ? { repo: a.repo } : {}),
             allRefs: a['all-refs'],
             ...(a.range ? { range: a.range as string[] } : {}),
             ...(a.branch ? { branch: a.branch } : {}),

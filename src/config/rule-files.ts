@@ -46,6 +46,7 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     regex,
     entropy: spec.entropy ?? 0,
     span: spec.span ?? DEFAULT_SPAN,
+    lines: spec.lines ?? 1,
     ...(spec.maxTextLength !== undefined ? { maxTextLength: spec.maxTextLength } : {}),
     ...(spec.check ? { check: spec.check } : {}),
     generic: spec.generic ?? false,

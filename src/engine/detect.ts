@@ -41,6 +41,10 @@ export interface Detector {
   detect(text: string): RawFinding[];
   /** Detects in UTF-8 bytes, decoding them only when a keyword occurs. */
   detectBytes(bytes: Buffer): RawFinding[];
+  /** The prefilter alone: which rules (indices into `rules`) and decoders could match, and where. */
+  candidates(text: string): Candidates;
+  /** `detect`, given the prefilter's answer for this text. */
+  detectCandidates(text: string, candidates: Candidates): RawFinding[];
 }
 
 export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
@@ -122,6 +126,8 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
   return {
     rules,
     detect: (text) => detectText(text, 0),
+    candidates: (text) => prefilter.scanText(text),
+    detectCandidates: (text, candidates) => (candidates.size ? detectCandidates(text, candidates) : []),
     detectBytes(bytes) {
       const byteCandidates = prefilter.scanBytes(bytes);
       if (byteCandidates.size === 0) return [];

@@ -23,6 +23,8 @@ export interface RuleSpec {
   span?: number;
   /** A rule without keywords runs on every text; this keeps it to texts up to this long (tiny key files). */
   maxTextLength?: number;
+  /** How many lines a match can span, or lie from its keyword (default 1); see Rule.lines. */
+  lines?: number;
   check?: CheckName;
   /** A generic rule yields to a specific rule on the same span. */
   generic?: boolean;
@@ -56,6 +58,11 @@ export interface Rule {
   entropy: number;
   span: number;
   maxTextLength?: number;
+  /**
+   * How many lines a match can span, or lie from the keyword that gates it: past the
+   * diff context, the diff modes judge the whole file when the keyword shows in a change.
+   */
+  lines: number;
   check?: CheckName;
   generic: boolean;
   pairsWith: string[];

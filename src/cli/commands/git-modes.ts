@@ -1,5 +1,6 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ciRange, prePushRanges } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
@@ -24,6 +25,8 @@ export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
 }
 
 export interface HistoryArgs extends ReportArgs {
+  /** The repository to audit (default: the one at the current directory). */
+  repo?: string;
   range?: string[];
   branch?: string;
   allRefs: boolean;
@@ -42,7 +45,8 @@ function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
-  return scanAndReport(args, io, 'history', (options) => scanHistory({ ...options, ...historyOptions(args) }));
+  const cwd = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
+  return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...historyOptions(args) }));
 }
 
 function readEvent(path: string): { before?: string; after?: string } | undefined {
