@@ -3,7 +3,7 @@
  * Prints only through `io`; the bin just calls `main`.
  */
 import yargs from 'yargs';
-import { isKeyhoundError, KeyhoundError } from '../errors.js';
+import { KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
 import { packagePath } from '../package-root.js';
 import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
@@ -11,6 +11,7 @@ import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './c
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
+import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
 import { reportArgs, withReportOptions } from './report-options.js';
 
@@ -167,8 +168,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
     return exitCode;
   } catch (error) {
-    if (isKeyhoundError(error)) io.stderr(`keyhound: ${error.message}\n`);
-    else io.stderr(`keyhound: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }

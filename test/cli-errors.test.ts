@@ -1,0 +1,109 @@
+/**
+ * The errors a user hits: a pipe closed early, a missing build, a bad command line,
+ * a bad config. Each is one line on stderr and exit 2 (a closed pipe is no error at all).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree, type RunResult } from './helpers/cli.js';
+import { fakeKeys } from './helpers/keys.js';
+import { run } from './helpers/run.js';
+
+const STACK_LINE = /\n\s+at /;
+
+/** A repository whose staged and working-tree report is well over a pipe's 64 KB. */
+function repoWithManyLeaks(): string {
+  const dir = tempDir();
+  initRepo(dir);
+  const lines = Array.from({ length: 4000 }, (_, i) => `STRIPE_KEY_${i}=${fakeKeys(i + 1).stripe}`);
+  writeTree(dir, { 'keys.env': `${lines.join('\n')}\n` });
+  gitIn(dir, ['add', 'keys.env']);
+  return dir;
+}
+
+/** `keyhound ARGS | head -1` in bash, with keyhound's own exit code. */
+function pipedIntoHead(args: string[], cwd: string): RunResult & { head: string } {
+  const quoted = [process.execPath, BIN, ...args].map((arg) => `'${arg}'`).join(' ');
+  const result = spawnSync('bash', ['-c', `${quoted} | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const exit = /exit (\d+)\n$/.exec(result.stderr);
+  return { code: Number(exit?.[1] ?? -1), head: result.stdout, stdout: result.stdout, stderr: result.stderr.replace(/exit \d+\n$/, '') };
+}
+
+/**
+ * keyhound with its stdout a pipe whose reader has already gone, however short the
+ * output: the reader closes its end and only then lets keyhound start (a FIFO orders them).
+ */
+function intoClosedPipe(args: string[], cwd: string): RunResult {
+  const quoted = [process.execPath, BIN, ...args].map((arg) => `'${arg}'`).join(' ');
+  const ready = join(tempDir(), 'ready');
+  const script = `mkfifo '${ready}'; { read _ < '${ready}'; exec ${quoted}; } | { exec 0<&-; echo > '${ready}'; }; echo "exit \${PIPESTATUS[0]}" >&2`;
+  const result = spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const exit = /exit (\d+)\n$/.exec(result.stderr);
+  return { code: Number(exit?.[1] ?? -1), stdout: result.stdout, stderr: result.stderr.replace(/exit \d+\n$/, '') };
+}
+
+describe('a reader that stops early (keyhound … | head -1)', () => {
+  const dir = repoWithManyLeaks();
+
+  it.each([[['scan']], [['scan', '--format', 'json']], [['staged']]])('%j ends quietly with the exit code of its findings', async (args) => {
+    // The report is far larger than the pipe, so head has gone before it is written.
+    expect((await run(args, { cwd: dir })).stdout.length).toBeGreaterThan(1 << 20);
+    const piped = pipedIntoHead(args, dir);
+    expect(piped.head.split('\n')).toHaveLength(2);
+    expect(piped.stderr).not.toMatch(/EPIPE|internal error|Error/);
+    expect(piped.stderr).not.toMatch(STACK_LINE);
+    expect(piped.code).toBe(1);
+  });
+
+  it.each([[['rules', 'list']], [['rules', 'list', '--format', 'json']], [['--help']]])('%j into a pipe already closed ends quietly, exit 0', (args) => {
+    const closed = intoClosedPipe(args, dir);
+    expect(closed.stderr).toBe('');
+    expect(closed.code).toBe(0);
+  });
+});
+
+describe('a write that fails for another reason', () => {
+  it.skipIf(!existsSync('/dev/full'))('is one line and exit 2 (stdout on a full disk)', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'rules', 'list'], { cwd: tempDir(), stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(result.stderr).toBe('keyhound: cannot write to standard output (ENOSPC)\n');
+      expect(result.status).toBe(2);
+    } finally {
+      closeSync(full);
+    }
+  });
+});
+
+describe('a package without its build (dist/)', () => {
+  const copy = tempDir('keyhound-pkg-');
+  for (const part of ['package.json', 'bin']) cpSync(join(import.meta.dirname, '..', part), join(copy, part), { recursive: true });
+  const bin = join(copy, 'bin', 'keyhound.js');
+
+  it('says to run the build, in one line, exit 2', () => {
+    const result = keyhound(['scan'], { cwd: tempDir(), bin });
+    expect(result.stderr).toBe(`keyhound: cannot load its build in ${join(copy, 'dist')}/ (ERR_MODULE_NOT_FOUND): run \`npm run build\` (or \`npm install\`) in the keyhound package\n`);
+    expect(result.code).toBe(2);
+  });
+
+  it('prints the stack with KEYHOUND_DEBUG=1', () => {
+    const result = keyhound(['scan'], { cwd: tempDir(), bin, env: { KEYHOUND_DEBUG: '1' } });
+    expect(result.stderr).toMatch(/^keyhound: cannot load its build/);
+    expect(result.stderr).toMatch(STACK_LINE);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('KEYHOUND_DEBUG=1', () => {
+  it('adds the stack of an expected error under its one line', async () => {
+    const dir = tempDir();
+    const plain = await run(['scan', 'missing-dir'], { cwd: dir });
+    expect(plain.stderr).toBe('keyhound: no such file or directory: missing-dir\n');
+    const debug = await run(['scan', 'missing-dir'], { cwd: dir, env: { KEYHOUND_DEBUG: '1' } });
+    expect(debug.stderr.startsWith(plain.stderr)).toBe(true);
+    expect(debug.stderr).toMatch(/\nKeyhoundError: no such file or directory: missing-dir\n\s+at /);
+    expect(debug.code).toBe(2);
+  });
+
+});
