@@ -95,6 +95,51 @@ describe('a package without its build (dist/)', () => {
   });
 });
 
+describe('a bad command line is one line, exit 2', () => {
+  const dir = tempDir();
+  initRepo(dir);
+
+  it.each([
+    [['history', '--range'], 'keyhound: --range: needs a value\n'],
+    [['history', '--range', '--quiet'], 'keyhound: --range: needs a value\n'],
+    [['history', '--since'], 'keyhound: --since: needs a value\n'],
+    [['history', '--branch'], 'keyhound: --branch: needs a value\n'],
+    [['scan', '-f'], 'keyhound: -f: needs a value\n'],
+    [['scan', '--format'], 'keyhound: --format: needs a value\n'],
+    [['scan', '-o'], 'keyhound: -o: needs a value\n'],
+    [['scan', '--config'], 'keyhound: --config: needs a value\n'],
+    [['ci', '--base'], 'keyhound: --base: needs a value\n'],
+    [['rules', 'list', '-f'], 'keyhound: -f: needs a value\n'],
+    [['baseline', 'create', '-o'], 'keyhound: -o: needs a value\n'],
+    [['scan', '--format', 'xml'], 'keyhound: --format: "xml" is not one of text, json, sarif, junit, csv, gitlab, github, html\n'],
+    [['scan', '-f', 'xml', '--fail-on', 'severe'], 'keyhound: --format: "xml" is not one of text, json, sarif, junit, csv, gitlab, github, html; --fail-on: "severe" is not one of critical, high, medium, low\n'],
+    [['rules', 'list', '--format', 'xml'], 'keyhound: --format: "xml" is not one of text, json\n'],
+    [['history', '--max-commits', 'ten'], 'keyhound: --max-commits: not a whole number (0 or more)\n'],
+    [['history', '--max-commits', '-1'], 'keyhound: --max-commits: not a whole number (0 or more)\n'],
+    [['scan', '--max-file-size', 'big'], 'keyhound: --max-file-size: not a size: big (use bytes or a unit: 512KB, 10MB)\n'],
+    [['hook', 'instal'], 'keyhound: name a hook command: install or uninstall\n'],
+    [['scan', '--bad-opt'], 'keyhound: Unknown argument: bad-opt\n'],
+    [['scan', '--bad-opt', '--worse'], 'keyhound: Unknown arguments: bad-opt, worse\n'],
+  ])('%j', async (args, message) => {
+    const result = await run(args, { cwd: dir });
+    expect(result.stderr).toBe(message);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  });
+
+  // `staged` parses its options on a short path without yargs; a bad one must read the same.
+  it.each([
+    [['-f']], [['--format']], [['--format', 'xml']], [['--format=xml']], [['-o']], [['-c']], [['--baseline']], [['--ignore-file']],
+    [['--fail-on']], [['--fail-on', 'severe']], [['--max-file-size']], [['--max-file-size', 'big']], [['--bad-opt']],
+  ])('staged %j says what scan says', async (options) => {
+    const staged = await run(['staged', ...options], { cwd: dir });
+    const scan = await run(['scan', ...options], { cwd: dir });
+    expect(staged.stderr).toMatch(/^keyhound: [^\n]+\n$/);
+    expect(staged.stderr).toBe(scan.stderr);
+    expect(staged.code).toBe(2);
+  });
+});
+
 describe('KEYHOUND_DEBUG=1', () => {
   it('adds the stack of an expected error under its one line', async () => {
     const dir = tempDir();
@@ -106,4 +151,8 @@ describe('KEYHOUND_DEBUG=1', () => {
     expect(debug.code).toBe(2);
   });
 
+  it('adds the stack of a usage error', async () => {
+    const debug = await run(['scan', '-f'], { cwd: tempDir(), env: { KEYHOUND_DEBUG: '1' } });
+    expect(debug.stderr).toMatch(/^keyhound: -f: needs a value\n.*\n\s+at /);
+  });
 });

@@ -1,7 +1,24 @@
-/** The one-line message of a failure, as a pure function. */
+/** The one-line messages of a failure and of a bad command line, as pure functions. */
 import { describe, expect, it } from 'vitest';
 import { KeyhoundError } from '../src/errors.js';
 import { failureText, oneLine } from '../src/cli/failure.js';
+import { usageError } from '../src/cli/usage-errors.js';
+
+describe('usageError', () => {
+  it.each([
+    ['Not enough arguments following: f', '-f: needs a value'],
+    ['Not enough arguments following: range', '--range: needs a value'],
+    ['Invalid values:\n  Argument: format, Given: "xml", Choices: "text", "json"', '--format: "xml" is not one of text, json'],
+    ['Invalid values:\n  Argument: format, Given: "x", Choices: "text"\n  Argument: fail-on, Given: "y", Choices: "low"', '--format: "x" is not one of text; --fail-on: "y" is not one of low'],
+    ['Unknown argument: frobnicate', 'Unknown argument: frobnicate'],
+    ['Unknown arguments: bad-opt, badOpt', 'Unknown argument: bad-opt'],
+    ['Unknown arguments: bad-opt, badOpt, worse', 'Unknown arguments: bad-opt, worse'],
+    ['Not enough non-option arguments: got 0, need at least 1', 'Not enough non-option arguments: got 0, need at least 1'],
+    ['first line\n  second line', 'first line second line'],
+  ])('%j', (message, expected) => {
+    expect(usageError(message)).toBe(expected);
+  });
+});
 
 describe('failureText', () => {
   const thrown = (make: () => never): unknown => {
