@@ -156,3 +156,32 @@ describe('KEYHOUND_DEBUG=1', () => {
     expect(debug.stderr).toMatch(/^keyhound: -f: needs a value\n.*\n\s+at /);
   });
 });
+
+describe('history --since', () => {
+  // One commit, dated 2024-01-02 (gitIn's fixed dates), adding a key.
+  const dir = tempDir();
+  initRepo(dir);
+  writeTree(dir, { 'app.env': `STRIPE_KEY=${fakeKeys(3).stripe}\n` });
+  gitIn(dir, ['add', '-A']);
+  gitIn(dir, ['commit', '-q', '--no-verify', '-m', 'add key']);
+
+  it.each(['not a date', 'tomorrow', ''])('rejects %j, which git would silently read as "now"', async (since) => {
+    const result = await run(['history', '--since', since], { cwd: dir });
+    expect(result.stderr).toBe(`keyhound: --since: not a date: ${since} (for example 2024-01-31, "2 weeks ago", yesterday)\n`);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  });
+
+  it.each([
+    ['2024-01-01', 1],
+    ['Dec 31 2023', 1],
+    ['@1704067200', 1],
+    ['2024-06-01', 0],
+    ['2 weeks ago', 0],
+    ['yesterday', 0],
+  ])('takes %j as git does', async (since, code) => {
+    const result = await run(['history', '--since', since, '--format', 'json'], { cwd: dir });
+    expect(result.code).toBe(code);
+    expect((JSON.parse(result.stdout) as { stats: { commits: number } }).stats.commits).toBe(code);
+  });
+});

@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             allRefs: a['all-refs'],
             ...(a.range ? { range: a.range as string[] } : {}),
             ...(a.branch ? { branch: a.branch } : {}),
-            ...(a.since ? { since: a.since } : {}),
+            ...(a.since !== undefined ? { since: a.since } : {}),
             ...(a['max-commits'] !== undefined ? { maxCommits: a['max-commits'] } : {}),
           },
           io,
