@@ -185,3 +185,40 @@ describe('history --since', () => {
     expect((JSON.parse(result.stdout) as { stats: { commits: number } }).stats.commits).toBe(code);
   });
 });
+
+describe('.keyhound.yaml errors name the line to fix', () => {
+  it.each([
+    ['alowlist:\n  paths: [fixtures/]\n', '1: alowlist: unknown field'],
+    ['useDefault: true\nalowlist:\n', '2: alowlist: unknown field'],
+    ['allowlist:\n  pathz:\n    - fixtures/\n', '2: pathz: unknown field'],
+    ['ruleAllowlists:\n  jwt:\n    pathz: [x]\n', '3: pathz: unknown field'],
+    ['maxFileSize:\n  - 1\n', '1: maxFileSize: must be integer'],
+    ['disable:\n  - jwt\n  - 5\n', '3: 1: must be string'],
+    ['rules:\n  - id: acme-key\n    description: Acme key\n', '2: severity: missing (required)'],
+    ['- jwt\n', '1: (top level): must be object'],
+    // The parser notices an unclosed quote or bracket at the end of the file; it opened earlier.
+    ['disable: [jwt\n', '1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['disable: [jwt, "abc]\nuseDefault: true\n\n', '1: invalid YAML: Missing closing "quote'],
+    ['useDefault: true\nallowlist:\n  paths: [a, b\nmaxFileSize: 5MB\n', '3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['useDefault: true\nuseDefault: false\n', '2: invalid YAML: Map keys must be unique'],
+    ['useDefault: true\n\tdisable: []\n', '2: invalid YAML: Tabs are not allowed as indentation'],
+    ['base: &b [jwt]\ndisable: *c\n', '2: invalid YAML: Unresolved alias (the anchor must be set before the alias): c'],
+  ])('%j', async (config, message) => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { '.keyhound.yaml': config, 'a.txt': 'nothing here\n' });
+    const result = await run(['scan'], { cwd: dir });
+    expect(result.stderr).toBe(`keyhound: ${join(dir, '.keyhound.yaml')}:${message}\n`);
+    expect(result.code).toBe(2);
+  });
+
+  it.each(['', '\n\n', '# nothing configured yet\n', '---\n', '~\n'])('an empty config (%j) is the default config', async (config) => {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, { '.keyhound.yaml': config, 'app.env': `STRIPE_KEY=${fakeKeys(4).stripe}\n` });
+    const result = await run(['scan', '--format', 'json'], { cwd: dir });
+    expect(result.stderr).not.toMatch(/keyhound:/);
+    expect((JSON.parse(result.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId)).toEqual(['stripe-live-secret-key']);
+    expect(result.code).toBe(1);
+  });
+});
