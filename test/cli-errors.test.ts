@@ -222,3 +222,52 @@ describe('.keyhound.yaml errors name the line to fix', () => {
     expect(result.code).toBe(1);
   });
 });
+
+describe('a rule id that names no rule is a warning naming the place', () => {
+  const key = fakeKeys(5).stripe;
+  const other = fakeKeys(6).stripe;
+  const source = `const live = "${key}"; // keyhound:allow stripe-live-secret-kye -- typo\nconst fixture = "${other}"; // keyhound:allow stripe-live-secret-key\n`;
+  const typo = 'keyhound:allow stripe-live-secret-kye: no rule has this id, so the stripe-live-secret-key finding is still reported';
+
+  function repo(files: Record<string, string>): string {
+    const dir = tempDir();
+    initRepo(dir);
+    writeTree(dir, files);
+    gitIn(dir, ['add', '-A']);
+    return dir;
+  }
+
+  it.each([[['scan']], [['staged']]])('%j: keyhound:allow <typo>', async (args) => {
+    const result = await run(args, { cwd: repo({ 'app.js': source }) });
+    expect(result.stderr).toContain(`warning: app.js:1: ${typo}\n`);
+    expect(result.stderr.match(/warning:/g)).toHaveLength(1);
+    expect(result.stdout).toMatch(/^app\.js:1:15 {2}stripe-live-secret-key/);
+    expect(result.code).toBe(1);
+  });
+
+  it('history: names the commit too', async () => {
+    const dir = repo({ 'app.js': source });
+    gitIn(dir, ['commit', '-q', '--no-verify', '-m', 'add keys']);
+    const sha = gitIn(dir, ['rev-parse', '--short=12', 'HEAD']).trim();
+    const result = await run(['history'], { cwd: dir });
+    expect(result.stderr).toContain(`warning: ${sha}:app.js:1: ${typo}\n`);
+    expect(result.code).toBe(1);
+  });
+
+  it('in the report too, and not on stderr with --quiet', async () => {
+    const result = await run(['scan', '--quiet', '--format', 'json'], { cwd: repo({ 'app.js': source }) });
+    expect(result.stderr).toBe('');
+    expect((JSON.parse(result.stdout) as { stats: { warnings: string[] } }).stats.warnings).toEqual([`app.js:1: ${typo}`]);
+  });
+
+  it('in the config: disable and ruleAllowlists', async () => {
+    const config = 'disable: [jwt, stripe-live-secret-kye]\nruleAllowlists:\n  stripe-live:\n    paths: [app.js]\n';
+    const result = await run(['scan'], { cwd: repo({ '.keyhound.yaml': config, 'app.env': `STRIPE_KEY=${key}\n` }) });
+    expect(result.stderr).toBe(
+      'warning: .keyhound.yaml: disable: no rule has the id stripe-live-secret-kye (see keyhound rules list)\n' +
+      'warning: .keyhound.yaml: ruleAllowlists: no rule has the id stripe-live (see keyhound rules list)\n',
+    );
+    expect(result.stdout).toMatch(/^app\.env:1:12 {2}stripe-live-secret-key/);
+    expect(result.code).toBe(1);
+  });
+});
