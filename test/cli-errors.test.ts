@@ -1,9 +1,10 @@
 /**
  * The errors a user hits: a pipe closed early, a missing build, a bad command line,
- * a bad config. Each is one line on stderr and exit 2 (a closed pipe is no error at all).
+ * a bad config, a rule id that names no rule. Each error is one line on stderr and
+ * exit 2 (a closed pipe is no error at all; an unknown rule id is a warning).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree, type RunResult } from './helpers/cli.js';
@@ -22,12 +23,21 @@ function repoWithManyLeaks(): string {
   return dir;
 }
 
-/** `keyhound ARGS | head -1` in bash, with keyhound's own exit code. */
-function pipedIntoHead(args: string[], cwd: string): RunResult & { head: string } {
-  const quoted = [process.execPath, BIN, ...args].map((arg) => `'${arg}'`).join(' ');
-  const result = spawnSync('bash', ['-c', `${quoted} | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const exit = /exit (\d+)\n$/.exec(result.stderr);
-  return { code: Number(exit?.[1] ?? -1), head: result.stdout, stdout: result.stdout, stderr: result.stderr.replace(/exit \d+\n$/, '') };
+/**
+ * A bash pipeline whose first command is keyhound with `args`, with keyhound's own
+ * exit code (bash's PIPESTATUS) and the pipeline's stdout.
+ */
+function pipeline(args: string[], cwd: string, build: (keyhoundCommand: string) => string): RunResult {
+  const command = [process.execPath, BIN, ...args].map((arg) => `'${arg}'`).join(' ');
+  const script = `${build(command)}; echo "keyhound exit \${PIPESTATUS[0]}" >&2`;
+  const result = spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const exit = /keyhound exit (\d+)\n$/.exec(result.stderr);
+  return { code: Number(exit?.[1] ?? -1), stdout: result.stdout, stderr: result.stderr.slice(0, exit?.index) };
+}
+
+/** `keyhound ARGS | head -1`. */
+function pipedIntoHead(args: string[], cwd: string): RunResult {
+  return pipeline(args, cwd, (keyhound) => `${keyhound} | head -1`);
 }
 
 /**
@@ -35,12 +45,8 @@ function pipedIntoHead(args: string[], cwd: string): RunResult & { head: string 
  * output: the reader closes its end and only then lets keyhound start (a FIFO orders them).
  */
 function intoClosedPipe(args: string[], cwd: string): RunResult {
-  const quoted = [process.execPath, BIN, ...args].map((arg) => `'${arg}'`).join(' ');
   const ready = join(tempDir(), 'ready');
-  const script = `mkfifo '${ready}'; { read _ < '${ready}'; exec ${quoted}; } | { exec 0<&-; echo > '${ready}'; }; echo "exit \${PIPESTATUS[0]}" >&2`;
-  const result = spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const exit = /exit (\d+)\n$/.exec(result.stderr);
-  return { code: Number(exit?.[1] ?? -1), stdout: result.stdout, stderr: result.stderr.replace(/exit \d+\n$/, '') };
+  return pipeline(args, cwd, (keyhound) => `mkfifo '${ready}'; { read _ < '${ready}'; exec ${keyhound}; } | { exec 0<&-; echo > '${ready}'; }`);
 }
 
 describe('a reader that stops early (keyhound … | head -1)', () => {
@@ -50,7 +56,7 @@ describe('a reader that stops early (keyhound … | head -1)', () => {
     // The report is far larger than the pipe, so head has gone before it is written.
     expect((await run(args, { cwd: dir })).stdout.length).toBeGreaterThan(1 << 20);
     const piped = pipedIntoHead(args, dir);
-    expect(piped.head.split('\n')).toHaveLength(2);
+    expect(piped.stdout.split('\n')).toHaveLength(2);
     expect(piped.stderr).not.toMatch(/EPIPE|internal error|Error/);
     expect(piped.stderr).not.toMatch(STACK_LINE);
     expect(piped.code).toBe(1);

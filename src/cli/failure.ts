@@ -4,7 +4,7 @@
  */
 import { isKeyhoundError } from '../errors.js';
 
-export function debugEnabled(env: NodeJS.ProcessEnv): boolean {
+function debugEnabled(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.KEYHOUND_DEBUG) && env.KEYHOUND_DEBUG !== '0';
 }
 
