@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { parseSize } from '../config/config.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import { isKeyhoundError } from '../errors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/index.js';
 import { runStaged } from './commands/git-modes.js';
 import { EXIT_ERROR } from './exit-codes.js';
+import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
 import type { ReportArgs } from './report-options.js';
 
@@ -60,7 +60,7 @@ export async function runStagedFast(args: ReportArgs, io: Io = processIo()): Pro
   try {
     return await runStaged(args, io);
   } catch (error) {
-    io.stderr(`keyhound: ${isKeyhoundError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`}\n`);
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }

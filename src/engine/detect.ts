@@ -36,6 +36,12 @@ export function inlineSuppression(lineText: string, ruleId: string): string | un
   return undefined;
 }
 
+/** The rule ids that `keyhound:allow <id>` comments on a line name. */
+export function inlineAllowIds(lineText: string): string[] {
+  if (!lineText.includes('keyhound:allow')) return [];
+  return [...lineText.matchAll(INLINE_ALLOW)].flatMap((match) => (match[1] ? [match[1]] : []));
+}
+
 export interface Detector {
   readonly rules: readonly Rule[];
   detect(text: string): RawFinding[];

@@ -137,6 +137,16 @@ export function streamGitLines(dir: string, args: string[], onLine: (line: strin
   });
 }
 
+/**
+ * Whether git reads `value` as a date, as `git log --since` does. That never says: its
+ * approxidate turns what it cannot read ("not a date") into "now", and a scan finds 0
+ * commits. The same parser, asked for an expiry date, rejects what it did not read.
+ */
+export async function isGitDate(dir: string, value: string): Promise<boolean> {
+  const result = await streamGitLines(dir, ['-c', `keyhound.date=${value}`, 'config', '--type=expiry-date', 'keyhound.date'], () => {});
+  return result.code === 0;
+}
+
 /** Why a git run failed, in one line: the first line of its stderr, or its exit code. */
 export function failureReason(result: StreamResult): string {
   return result.stderr.split('\n').find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;

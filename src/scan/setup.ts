@@ -9,6 +9,7 @@ import type { SkipReason } from '../sources/types.js';
 import { isTestPath } from './test-paths.js';
 import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
 import { compileRuleset, type AllowlistEntries, type Ruleset, type RulesetSpec } from './ruleset.js';
+import { unknownConfigRuleIds } from './unknown-rules.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
@@ -41,6 +42,8 @@ export interface ScanSetup {
   readonly ruleset: Ruleset;
   /** How many rules the scan uses (known without compiling them). */
   ruleCount: number;
+  /** Every rule id the rule files define, disabled ones too. */
+  ruleIds: ReadonlySet<string>;
   maxFileSize: number;
   /** True when a path (relative to the root) is allowlisted by the config for every rule. */
   isPathAllowed: (pathFromRoot: string) => boolean;
@@ -50,6 +53,7 @@ export interface ScanSetup {
   pathSuppressionKey: (pathFromRoot: string) => string;
   suppressor: Suppressor;
   reportSuppressed: boolean;
+  onWarning?: (message: string) => void;
 }
 
 export interface ScanStats {
@@ -91,6 +95,8 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     allowlist: allowlistEntries(spec.allowlist),
     ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)])),
   };
+  const ruleIds = new Set(rulesetSpec.files.flatMap((file) => file.rules.map((rule) => rule.id)));
+  if (config) for (const warning of unknownConfigRuleIds(relative(cwd, config.file) || config.file, spec, ruleIds)) options.onWarning?.(warning);
   const pathAllowedBy = await pathAllowlist(spec);
   const rulesWithPathAllowlists = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length || entries.pathRegexes?.length).map(([id]) => id);
   const disabled = new Set(rulesetSpec.disabled);
@@ -107,6 +113,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
       return compiled;
     },
     ruleCount: rulesetSpec.files.reduce((count, file) => count + file.rules.filter((rule) => !disabled.has(rule.id)).length, 0),
+    ruleIds,
     maxFileSize,
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
     pathSuppressionKey: (path) =>
@@ -115,6 +122,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
     suppressor: createSuppressor(root, options, pathAllowedBy, spec.reportLowInTests),
     reportSuppressed: options.reportSuppressed ?? false,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { KeyhoundError } from '../../errors.js';
+import { isGitDate } from '../../git/git.js';
 import { ciRange, prePushRanges } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
@@ -34,19 +36,24 @@ export interface HistoryArgs extends ReportArgs {
   maxCommits?: number;
 }
 
-function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
+/** The history options from the command line, checked before any scanning starts. */
+async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<HistoryOptions, 'cwd'>> {
+  if (args.since !== undefined && !(await isGitDate(cwd, args.since))) {
+    throw new KeyhoundError(`--since: not a date: ${args.since} (for example 2024-01-31, "2 weeks ago", yesterday)`);
+  }
   return {
     allRefs: args.allRefs,
     ...(args.range?.length ? { ranges: args.range } : {}),
     ...(args.branch ? { branch: args.branch } : {}),
-    ...(args.since ? { since: args.since } : {}),
+    ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
   };
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
   const cwd = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
-  return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...historyOptions(args) }));
+  const history = await historyOptions(args, cwd);
+  return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...history }));
 }
 
 function readEvent(path: string): { before?: string; after?: string } | undefined {
