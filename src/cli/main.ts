@@ -5,7 +5,6 @@
 import yargs from 'yargs';
 import { isKeyhoundError, KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
-import { packagePath } from '../package-root.js';
 import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
@@ -80,9 +79,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         .option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' }),
       async (a) => {
         const hook: HookName = a['pre-push'] ? 'pre-push' : 'pre-commit';
-        const bin = packagePath('bin', 'keyhound.js');
-        const result = a.action === 'install' ? await installHook(io.cwd, hook, bin) : await uninstallHook(io.cwd, hook);
+        const result = a.action === 'install' ? await installHook(io.cwd, hook) : await uninstallHook(io.cwd, hook);
         io.stdout(`keyhound: ${result.message}\n`);
+        if (result.warning) io.stderr(`keyhound: warning: ${result.warning}\n`);
         exitCode = EXIT_CLEAN;
       },
     )
