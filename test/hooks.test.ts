@@ -1,10 +1,11 @@
 /**
  * The hooks as a team uses them: `keyhound hook install` in a real repository, then a
- * real `git commit` that git runs the hook for (husky really set up), and the committed
- * hook run again from a teammate's clone at another path.
+ * real `git commit` that git runs the hook for (husky really set up, Debian's pre-commit
+ * framework really installing keyhound), and the committed hook run again from a
+ * teammate's clone at another path.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
@@ -287,4 +288,55 @@ describe('a hook file that is a symbolic link', () => {
     expect(readFileSync(outside.path, 'utf8')).toBe(outside.text);
     expect(statSync(outside.path).mode & 0o777).toBe(0o600);
   });
+});
+
+describe('the pre-commit framework (Debian\'s pre-commit)', () => {
+  const PRE_COMMIT_TIMEOUT = 300_000;
+
+  /** This checkout as a hook repository: its files (not dist/, not node_modules) committed, as a clone of it has them. */
+  function hookRepository(): { path: string; rev: string } {
+    const path = tempDir('keyhound-hook-repo-');
+    const files = gitIn(ROOT, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
+    for (const file of files) if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(path, file));
+    initRepo(path);
+    gitIn(path, ['add', '-A']);
+    gitIn(path, ['commit', '-q', '-m', 'keyhound']);
+    return { path, rev: gitIn(path, ['rev-parse', 'HEAD']).trim() };
+  }
+
+  function preCommit(dir: string, args: string[], env: NodeJS.ProcessEnv) {
+    const result = spawnSync('pre-commit', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+    return { code: result.status, output: `${result.stdout}${result.stderr}${result.error ?? ''}` };
+  }
+
+  it('installs keyhound from its git repository and blocks a commit that adds a key (pre-commit install, try-repo)', () => {
+    const env = { PRE_COMMIT_HOME: tempDir('keyhound-pre-commit-home-') };
+    const repo = hookRepository();
+    const dir = project({ '.pre-commit-config.yaml': `repos:\n  - repo: ${repo.path}\n    rev: ${repo.rev}\n    hooks:\n      - id: keyhound\n` });
+    const install = preCommit(dir, ['install'], env);
+    expect(install.code, install.output).toBe(0);
+    expect(expectLeakBlocked(dir, env)).toMatch(/stripe-live-secret-key/);
+    expectCleanCommitPasses(dir, env);
+
+    writeFileSync(join(dir, 'settings.py'), `TOKEN = "${keys.github}"\n`);
+    gitIn(dir, ['add', 'settings.py']);
+    const tryRepo = preCommit(dir, ['try-repo', repo.path, 'keyhound', '--ref', repo.rev], env);
+    expect(tryRepo.code, tryRepo.output).toBe(1);
+    expect(tryRepo.output).toMatch(/keyhound \(secrets in staged changes\)\.+Failed/);
+    expect(tryRepo.output).toMatch(/github-pat-classic/);
+    expect(tryRepo.output).not.toContain(keys.github);
+  }, PRE_COMMIT_TIMEOUT);
+
+  it('runs the README\'s repo: local / language: system form with the project\'s own keyhound', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const config = readme.match(/```yaml\n(repos:\n {2}- repo: local\n[^]*?)```/)?.[1];
+    expect(config).toBeDefined();
+    const env = { PRE_COMMIT_HOME: tempDir('keyhound-pre-commit-home-') };
+    const dir = project({ '.pre-commit-config.yaml': config! });
+    addKeyhound(dir);
+    const install = preCommit(dir, ['install'], env);
+    expect(install.code, install.output).toBe(0);
+    expect(expectLeakBlocked(dir, env)).toMatch(/stripe-live-secret-key/);
+    expectCleanCommitPasses(dir, env);
+  }, PRE_COMMIT_TIMEOUT);
 });
