@@ -72,8 +72,9 @@ function expectLeakBlocked(dir: string, env: NodeJS.ProcessEnv = {}): string {
   return output;
 }
 
+let cleanCommits = 0;
 function expectCleanCommitPasses(dir: string, env: NodeJS.ProcessEnv = {}): void {
-  writeFileSync(join(dir, 'clean.txt'), `nothing secret ${Math.random()}\n`);
+  writeFileSync(join(dir, 'clean.txt'), `nothing secret, commit ${++cleanCommits}\n`);
   gitIn(dir, ['add', 'clean.txt']);
   const result = userCommit(dir, 'clean', env);
   expect(result.status, result.stdout + result.stderr).toBe(0);
