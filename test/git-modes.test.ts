@@ -24,7 +24,8 @@ describe('keyhound staged', () => {
     gitIn(dir, ['add', 'app.env']);
     // Edited after `git add`: the working tree no longer has the key, the index does.
     writeFileSync(join(dir, 'app.env'), 'A=1\nB=2\n');
-    const staged = keyhound(['staged', '--format', 'json'], { cwd: dir });
+    // As git runs it from a pre-commit hook (GIT_INDEX_FILE set): then it says how to get unstuck.
+    const staged = keyhound(['staged', '--format', 'json'], { cwd: dir, env: { GIT_INDEX_FILE: '.git/index' } });
     expect(staged.code).toBe(1);
     expect(parse(staged.stdout).findings.map((f) => [f.file, f.line, f.column, f.ruleId])).toEqual([['app.env', 3, 14, 'github-pat-classic']]);
     expect(staged.stderr).toMatch(/git commit --no-verify/);

@@ -53,6 +53,7 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     pairsWith: spec.pairsWith ?? [],
     pairLines: spec.pairLines ?? 5,
     informs: spec.informs ?? [],
+    informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
     placeholders: spec.placeholders ?? (spec.informs ? 'references' : 'all'),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),

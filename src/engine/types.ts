@@ -34,6 +34,8 @@ export interface RuleSpec {
   pairLines?: number;
   /** Rule ids of the credentials this rule's matches tell about (a user, host or path): see Rule.informs. */
   informs?: string[];
+  /** Not a secret by design (a public key): see Rule.informative. */
+  informative?: boolean;
   placeholders?: PlaceholderPolicy;
   allowlist?: { regexes?: string[]; stopwords?: string[] };
   examples: string[];
@@ -73,6 +75,11 @@ export interface Rule {
    * when that finding is.
    */
   informs: string[];
+  /**
+   * What the rule finds is not a secret (a public key, a credential's user or host): a
+   * note, never a leak that fails a scan. True for every rule that `informs`.
+   */
+  informative: boolean;
   placeholders: PlaceholderPolicy;
   /** The rule file's own allowlist: a match it covers is not a finding at all. */
   allowRegexes: RegExp[];
