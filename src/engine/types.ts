@@ -38,13 +38,21 @@ export interface RuleSpec {
   informative?: boolean;
   placeholders?: PlaceholderPolicy;
   allowlist?: { regexes?: string[]; stopwords?: string[] };
+  /** Overrides the file's category. */
+  category?: Category;
+  /** Where the provider documents the credential's format. */
+  references?: string[];
   examples: string[];
   negatives?: string[];
 }
 
+/** What kind of service or credential a provider's rules are about (schema/rules.schema.json lists them). */
+export type Category = string;
+
 export interface RuleFileSpec {
   provider: string;
   remediation: string;
+  category?: Category;
   rules: RuleSpec[];
 }
 
