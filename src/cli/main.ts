@@ -12,7 +12,8 @@ import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
-import { reportArgs, withReportOptions } from './report-options.js';
+import { reportArgs } from './options.js';
+import { withReportOptions } from './report-options.js';
 import { usageError } from './usage-errors.js';
 
 /** yargs' coerce for a count option: a whole number, not NaN from `--max-commits abc`. */

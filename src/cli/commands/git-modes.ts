@@ -9,7 +9,8 @@ import { scanStaged } from '../../scan/staged.js';
 import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
 import { EXIT_LEAKS } from '../exit-codes.js';
-import { report, scanAndReport, type ReportArgs } from '../report-options.js';
+import type { ReportArgs } from '../options.js';
+import { report, scanAndReport } from '../report-options.js';
 
 /** What a blocked commit prints under the findings: how to get unstuck. */
 export const BLOCKED_HELP = `
