@@ -226,3 +226,62 @@ export async function shallowBoundary(repo: string): Promise<Set<string>> {
     return new Set();
   }
 }
+
+/** Branch names under refs/remotes/<remote>/ (its HEAD left out). */
+export async function remoteBranches(repo: string, remote: string): Promise<string[]> {
+  const prefix = `refs/remotes/${remote}/`;
+  const output = await runGit(repo, ['for-each-ref', '--format=%(refname)', prefix]);
+  return output.split('\n').filter((ref) => ref.startsWith(prefix) && ref !== `${prefix}HEAD`).map((ref) => ref.slice(prefix.length));
+}
+
+/** The branch HEAD is on, or undefined when HEAD is detached. */
+export async function currentBranch(repo: string): Promise<string | undefined> {
+  let branch: string | undefined;
+  const result = await streamGitLines(repo, ['symbolic-ref', '-q', '--short', 'HEAD'], (line) => void (branch ??= line || undefined));
+  return result.code === 0 ? branch : undefined;
+}
+
+/** Which of these commit ids name a commit this repository has. */
+export async function presentCommits(repo: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const present = new Set<string>();
+  let index = 0;
+  // cat-file answers each line of its input in order: "<id> commit <size>", or "<id> missing".
+  await streamGitLines(repo, ['cat-file', '--batch-check=%(objecttype)'], (line) => {
+    const id = ids[index++];
+    if (id !== undefined && line === 'commit') present.add(id);
+  }, ids.map((id) => `${id}^{commit}\n`).join(''));
+  return present;
+}
+
+/**
+ * The commits of a range that have no parent here: roots, or (in a shallow clone)
+ * commits whose parents were not fetched.
+ */
+export async function parentlessCommits(repo: string, revisions: readonly string[]): Promise<string[]> {
+  const parentless: string[] = [];
+  const args = ['rev-list', '--parents', ...revisions, '--'];
+  const result = await streamGitLines(repo, args, (line) => {
+    if (line && !line.includes(' ')) parentless.push(line);
+  });
+  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
+  return parentless;
+}
+
+/**
+ * `protocol.allow=never` keeps every other git command off the network; a fetch
+ * keyhound makes on purpose may use the usual transports (never ext:: or fd::, which
+ * run programs).
+ */
+const FETCH_PROTOCOLS = ['file', 'git', 'http', 'https', 'ssh'].flatMap((name) => ['-c', `protocol.${name}.allow=always`]);
+
+/**
+ * Fetches refspecs or commit ids from origin (`options`: --depth, --deepen): the one
+ * git command keyhound runs that may reach the network. Resolves with why it failed,
+ * or undefined.
+ */
+export async function fetchFromOrigin(repo: string, options: readonly string[], what: readonly string[]): Promise<string | undefined> {
+  const fetch = ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', ...options, 'origin', ...what];
+  const result = await streamGitLines(repo, [...FETCH_PROTOCOLS, ...fetch], () => {});
+  return result.code === 0 ? undefined : failureReason(result);
+}
