@@ -143,14 +143,15 @@ const NO_CI: NodeJS.ProcessEnv = Object.fromEntries(
 
 /**
  * The remote every job clones. main: an old leak (old.txt), then clean commits; feature
- * (from main's third commit): two leaking commits; long: 60 commits whose first leaks;
+ * (from main's third commit): two leaking commits; long: 60 commits whose first leaks,
+ * and fix, one more on top;
  * v1.0.0: a release commit only the tag has; refs/pull/1/merge and refs/pull/2/merge:
  * feature merged into main, and into long.
  */
 interface World {
   url: string;
   remote: string;
-  commit: Record<'feature1' | 'feature2' | 'long' | 'main' | 'release' | 'merge' | 'mergeIntoLong' | 'neverPushed', string>;
+  commit: Record<'feature1' | 'feature2' | 'long' | 'fix' | 'main' | 'release' | 'merge' | 'mergeIntoLong' | 'neverPushed', string>;
 }
 
 function buildWorld(): World {
@@ -174,6 +175,8 @@ function buildWorld(): World {
   commit({ 'long-first.txt': leak(44) }, 'long 1');
   for (let n = 2; n <= 60; n += 1) gitIn(src, ['commit', '-q', '--no-verify', '--allow-empty', '-m', `long ${n}`]);
   const long = head();
+  gitIn(src, ['checkout', '-q', '-b', 'fix']);
+  const fix = commit({ 'fix.txt': leak(46) }, 'a fix on long');
   gitIn(src, ['checkout', '-q', '-b', 'unpushed', feature1]);
   const neverPushed = commit({ 'unpushed.txt': 'x\n' }, 'rewritten away before anyone fetched it');
   gitIn(src, ['checkout', '-q', 'main']);
@@ -189,8 +192,8 @@ function buildWorld(): World {
   const mergeIntoLong = head();
   const remote = tempDir('keyhound-ci-remote-');
   gitIn(remote, ['init', '-q', '--bare', '-b', 'main']);
-  gitIn(src, ['push', '-q', remote, 'main', 'feature', 'long', 'v1.0.0', `${merge}:refs/pull/1/merge`, `${feature2}:refs/pull/1/head`, `${mergeIntoLong}:refs/pull/2/merge`]);
-  return { url: `file://${remote}`, remote, commit: { feature1, feature2, long, main, release, merge, mergeIntoLong, neverPushed } };
+  gitIn(src, ['push', '-q', remote, 'main', 'feature', 'long', 'fix', 'v1.0.0', `${merge}:refs/pull/1/merge`, `${feature2}:refs/pull/1/head`, `${mergeIntoLong}:refs/pull/2/merge`]);
+  return { url: `file://${remote}`, remote, commit: { feature1, feature2, long, fix, main, release, merge, mergeIntoLong, neverPushed } };
 }
 
 let world: World;
@@ -313,7 +316,7 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
     const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/feature', sha));
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).not.toMatch(/fetching|deepening/);
-    expect(result.stderr).toMatch(/scanning HEAD \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main /);
+    expect(result.stderr).toMatch(/scanning HEAD \^refs\/remotes\/origin\/fix \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main /);
   });
 
   it('push to an existing branch: the commits since `before` (depth 1: fetches it, deepens)', async () => {
@@ -455,6 +458,16 @@ describe('GitLab CI: the README job, as the runner clones', () => {
     expect(result.stderr).toMatch(/fetching main from origin[\s\S]*deepening by 50 commits/);
   });
 
+  it('push creating a branch off the default branch\'s tip, which the clone has: its history stays whole', async () => {
+    const sha = world.commit.fix;
+    const dir = runnerCheckout(sha, [branchRefspec('fix')]);
+    const result = await runJob(command, dir, gitlabEnv('push', sha, { CI_COMMIT_BRANCH: 'fix', CI_COMMIT_REF_NAME: 'fix', CI_DEFAULT_BRANCH: 'long' }));
+    expect(result.files).toEqual(['fix.txt']);
+    expect(result.stderr).not.toMatch(/deepening/);
+    // Fetched with --depth=1, the tip already here would have been marked shallow, cutting the job's history under it.
+    expect(gitIn(dir, ['rev-list', '--count', 'HEAD']).trim()).toBe(String(depth));
+  });
+
   it('push to an existing branch: the commits since CI_COMMIT_BEFORE_SHA', async () => {
     const sha = world.commit.feature2;
     const dir = runnerCheckout(sha, [branchRefspec('feature')]);
@@ -566,7 +579,7 @@ describe('Azure Pipelines: the README pipeline, with its checkout step', () => {
     const sha = world.commit.feature2;
     const result = await runJob(command, azureCheckout(sha), { TF_BUILD: 'True', BUILD_REASON: 'IndividualCI', BUILD_SOURCEBRANCH: 'refs/heads/feature', BUILD_SOURCEVERSION: sha });
     expect(result.files).toEqual(FEATURE);
-    expect(result.stderr).toMatch(/scanning HEAD \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main /);
+    expect(result.stderr).toMatch(/scanning HEAD \^refs\/remotes\/origin\/fix \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main /);
   });
 });
 
@@ -613,7 +626,7 @@ describe('keyhound ci run by hand', () => {
     gitIn(dir, ['remote', 'set-url', 'origin', `${world.url}-gone`]);
     const result = await runJob('npx --yes keyhound ci', dir, {});
     expect(result.files).toEqual(FEATURE);
-    expect(result.stderr).toMatch(/keyhound ci: scanning HEAD \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main \(no CI detected on feature: the commits on no other remote branch\)/);
+    expect(result.stderr).toMatch(/keyhound ci: scanning HEAD \^refs\/remotes\/origin\/fix \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main \(no CI detected on feature: the commits on no other remote branch\)/);
   });
 
   it('in a shallow clone whose range is cut: exit 2, naming git fetch --unshallow', async () => {

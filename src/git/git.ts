@@ -269,19 +269,40 @@ export async function parentlessCommits(repo: string, revisions: readonly string
 }
 
 /**
- * `protocol.allow=never` keeps every other git command off the network; a fetch
- * keyhound makes on purpose may use the usual transports (never ext:: or fd::, which
- * run programs).
+ * `protocol.allow=never` keeps every other git command off the network; the ones
+ * keyhound runs on purpose to ask origin may use the usual transports (never ext:: or
+ * fd::, which run programs).
  */
-const FETCH_PROTOCOLS = ['file', 'git', 'http', 'https', 'ssh'].flatMap((name) => ['-c', `protocol.${name}.allow=always`]);
+const NETWORK_PROTOCOLS = ['file', 'git', 'http', 'https', 'ssh'].flatMap((name) => ['-c', `protocol.${name}.allow=always`]);
 
-/**
- * Fetches refspecs or commit ids from origin (`options`: --depth, --deepen): the one
- * git command keyhound runs that may reach the network. Resolves with why it failed,
- * or undefined.
- */
-export async function fetchFromOrigin(repo: string, options: readonly string[], what: readonly string[]): Promise<string | undefined> {
-  const fetch = ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', ...options, 'origin', ...what];
-  const result = await streamGitLines(repo, [...FETCH_PROTOCOLS, ...fetch], () => {});
-  return result.code === 0 ? undefined : failureReason(result);
+/** Runs a git command that may reach origin; its output lines, or a GitError. */
+async function askOrigin(repo: string, args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const result = await streamGitLines(repo, [...NETWORK_PROTOCOLS, ...args], (line) => lines.push(line));
+  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
+  return lines;
+}
+
+/** Fetches refspecs or commit ids from origin; `options`: --depth, --deepen. */
+export async function fetchFromOrigin(repo: string, options: readonly string[], what: readonly string[]): Promise<void> {
+  await askOrigin(repo, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', ...options, 'origin', ...what]);
+}
+
+/** origin's branches (name → commit id): those named, or all. */
+export async function originBranches(repo: string, names?: readonly string[]): Promise<Map<string, string>> {
+  const lines = await askOrigin(repo, ['ls-remote', '--heads', 'origin', ...(names ?? []).map((name) => `refs/heads/${name}`)]);
+  const heads = new Map<string, string>();
+  for (const line of lines) {
+    const [id, ref] = line.split('\t');
+    const name = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+    // ls-remote matches the end of a name: refs/heads/x/main answers for main too.
+    if (id && name && (!names || names.includes(name))) heads.set(name, id);
+  }
+  return heads;
+}
+
+/** Points refs/remotes/<remote>/<name> at each commit (commits this repository has). */
+export async function setRemoteBranches(repo: string, remote: string, heads: ReadonlyMap<string, string>): Promise<void> {
+  if (heads.size === 0) return;
+  await runGit(repo, ['update-ref', '--stdin'], [...heads].map(([name, id]) => `update refs/remotes/${remote}/${name} ${id}\n`).join(''));
 }

@@ -5,7 +5,7 @@
  * Only under a CI system does it fetch: run by hand, it works with what is there.
  */
 import { KeyhoundError } from '../errors.js';
-import { currentBranch, fetchFromOrigin, openRepository, parentlessCommits, presentCommits, remoteBranches, runGit, shallowBoundary } from '../git/git.js';
+import { currentBranch, failureReason, fetchFromOrigin, GitError, openRepository, originBranches, parentlessCommits, presentCommits, remoteBranches, runGit, setRemoteBranches, shallowBoundary } from '../git/git.js';
 import { readTextFile } from '../config/yaml-file.js';
 import { detectCiSystem, FULL_HISTORY_FIX, readCiEvent, type CiSystem, type GithubPayload } from './ci-events.js';
 import { commitsNamedBy, resolveCiEvent, revisionTips, showRevisions, type CiRange, type Wanted } from './ci-range.js';
@@ -70,28 +70,47 @@ class Fetcher {
     private readonly onFetch: (message: string) => void,
   ) {}
 
-  /**
-   * Fetches what the selection wants and has not been tried; true when it fetched. In a
-   * shallow clone, branch tips come alone (deepen() brings their history as needed).
-   */
+  /** Fetches what the selection wants and has not been tried yet; true when it fetched. */
   async fetchWanted(wanted: Wanted, shallow: boolean): Promise<boolean> {
-    const depth = shallow ? ['--depth=1'] : [];
     if (wanted.commit && this.firstTry(`commit ${wanted.commit}`)) {
       this.onFetch(`fetching ${wanted.commit} from origin`);
       // Refused when no branch has it any more (a force-push): the selection's fallback stands.
-      await fetchFromOrigin(this.repo, depth, [wanted.commit]);
+      await fetchFromOrigin(this.repo, shallow ? ['--depth=1'] : [], [wanted.commit]).catch((error: unknown) => {
+        if (!(error instanceof GitError)) throw error;
+      });
       return true;
     }
     const branches = (wanted.branches ?? []).filter((branch) => this.firstTry(`branch ${branch}`));
     if (branches.length > 0) {
-      await this.fetch(branches.join(', '), depth, branches.map((branch) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`));
+      await this.fetchBranches(branches, shallow);
       return true;
     }
     if (wanted.allBranches && this.firstTry('all branches')) {
-      await this.fetch('all branches', depth, ['+refs/heads/*:refs/remotes/origin/*']);
+      await this.fetchBranches(undefined, shallow);
       return true;
     }
     return false;
+  }
+
+  /**
+   * origin's branches (those named, or all) as remote-tracking refs. A tip the clone
+   * already has is only pointed at: fetching it with --depth=1 would mark it shallow
+   * and cut the history under it. In a shallow clone the others come alone; deepen()
+   * brings their history as far as the range needs.
+   */
+  private async fetchBranches(names: string[] | undefined, shallow: boolean): Promise<void> {
+    const what = names ? names.join(', ') : 'all branches';
+    this.onFetch(`fetching ${what} from origin`);
+    try {
+      const heads = await originBranches(this.repo, names);
+      const present = await presentCommits(this.repo, [...heads.values()]);
+      await setRemoteBranches(this.repo, 'origin', new Map([...heads].filter(([, id]) => present.has(id))));
+      const missing = [...heads].filter(([, id]) => !present.has(id)).map(([name]) => `+refs/heads/${name}:refs/remotes/origin/${name}`);
+      if (missing.length > 0) await fetchFromOrigin(this.repo, shallow ? ['--depth=1'] : [], missing);
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); fetch it before keyhound ci, or name the base with KEYHOUND_BASE`);
+    }
   }
 
   /** Deepens the history around the range's tips; false when the last deepening changed nothing. */
@@ -100,8 +119,13 @@ class Fetcher {
     if (key === this.lastBoundary) return false;
     this.lastBoundary = key;
     const tips = (await runGit(this.repo, ['rev-parse', ...revisionTips(revisions)])).split('\n').filter(Boolean);
-    const reason = await this.fetchReporting(`shallow clone: deepening by ${this.depth} commits`, [`--deepen=${this.depth}`], tips);
-    if (reason) throw new KeyhoundError(`shallow clone: the history of ${showRevisions(revisions)} is cut short and origin could not deepen it (${reason}); ${FULL_HISTORY_FIX[this.system]}`);
+    this.onFetch(`shallow clone: deepening by ${this.depth} commits`);
+    try {
+      await fetchFromOrigin(this.repo, [`--deepen=${this.depth}`], tips);
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      throw new KeyhoundError(`shallow clone: the history of ${showRevisions(revisions)} is cut short and origin could not deepen it (${failureReason(error)}); ${FULL_HISTORY_FIX[this.system]}`);
+    }
     this.depth *= 2;
     return true;
   }
@@ -110,15 +134,5 @@ class Fetcher {
     if (this.tried.has(what)) return false;
     this.tried.add(what);
     return true;
-  }
-
-  private async fetch(what: string, options: string[], refspecs: string[]): Promise<void> {
-    const reason = await this.fetchReporting(`fetching ${what} from origin`, options, refspecs);
-    if (reason) throw new KeyhoundError(`cannot fetch ${what} from origin (${reason}); fetch it before keyhound ci, or name the base with KEYHOUND_BASE`);
-  }
-
-  private fetchReporting(message: string, options: string[], what: string[]): Promise<string | undefined> {
-    this.onFetch(message);
-    return fetchFromOrigin(this.repo, options, what);
   }
 }
