@@ -298,11 +298,35 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
     };
   }
 
+  interface GithubJob {
+    event: string;
+    ref: string;
+    sha: string;
+    /** The payload fixture, and the values for its {{placeholders}} (`after` is the job's commit). */
+    payload: string;
+    values?: Record<string, string>;
+    pr?: { base: string; head: string };
+    fetchDepth?: number;
+    /** Runs on the clone before keyhound does. */
+    prepare?: (dir: string) => void;
+  }
+
+  /** A job as GitHub runs it: actions/checkout's clone, the event's payload file, the runner's variables, the workflow's command. */
+  async function githubJob(job: GithubJob) {
+    const dir = actionsCheckout(job.ref, job.sha, job.fetchDepth);
+    job.prepare?.(dir);
+    const eventPath = payload(job.payload, { after: job.sha, ...job.values });
+    return runJob(command, dir, githubEnv(job.event, eventPath, job.ref, job.sha, job.pr));
+  }
+
+  const pushFeature = (): Pick<GithubJob, 'event' | 'ref' | 'sha'> => ({ event: 'push', ref: 'refs/heads/feature', sha: world.commit.feature2 });
+  const pullRequest = (number: number, base: string, merge: string, baseTip: string): GithubJob => ({
+    event: 'pull_request', ref: `refs/pull/${number}/merge`, sha: merge, payload: 'pull_request', pr: { base, head: 'feature' },
+    values: { head_ref: 'feature', head_sha: world.commit.feature2, head_before: world.commit.feature1, base_ref: base, base_sha: baseTip, merge_sha: merge },
+  });
+
   it('push creating a branch: the branch\'s commits, not main\'s (depth 1: fetches main, deepens)', async () => {
-    const sha = world.commit.feature2;
-    const dir = actionsCheckout('refs/heads/feature', sha);
-    const event = payload('push-new-branch', { branch: 'feature', after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/feature', sha));
+    const result = await githubJob({ ...pushFeature(), payload: 'push-new-branch', values: { branch: 'feature' } });
     expect(result.code).toBe(1);
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toMatch(/keyhound ci: fetching main from origin/);
@@ -310,20 +334,14 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
   });
 
   it('push creating a branch with fetch-depth: 0: no fetch at all', async () => {
-    const sha = world.commit.feature2;
-    const dir = actionsCheckout('refs/heads/feature', sha, 0);
-    const event = payload('push-new-branch', { branch: 'feature', after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/feature', sha));
+    const result = await githubJob({ ...pushFeature(), payload: 'push-new-branch', values: { branch: 'feature' }, fetchDepth: 0 });
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).not.toMatch(/fetching|deepening/);
     expect(result.stderr).toMatch(/scanning HEAD \^refs\/remotes\/origin\/fix \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main /);
   });
 
   it('push to an existing branch: the commits since `before` (depth 1: fetches it, deepens)', async () => {
-    const sha = world.commit.feature2;
-    const dir = actionsCheckout('refs/heads/feature', sha);
-    const event = payload('push', { branch: 'feature', before: world.commit.feature1, after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/feature', sha));
+    const result = await githubJob({ ...pushFeature(), payload: 'push', values: { branch: 'feature', before: world.commit.feature1 } });
     expect(result.files).toEqual(['feature2.txt']);
     expect(result.commits).toBe(1);
     expect(result.stderr).not.toMatch(/fetching main/);
@@ -331,79 +349,59 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
   });
 
   it('force-push whose `before` is not in the clone: as a new branch, with a notice', async () => {
-    const sha = world.commit.feature2;
-    const dir = actionsCheckout('refs/heads/feature', sha);
-    const event = payload('push-forced', { branch: 'feature', before: world.commit.neverPushed, after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/feature', sha));
+    const result = await githubJob({ ...pushFeature(), payload: 'push-forced', values: { branch: 'feature', before: world.commit.neverPushed } });
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toContain(`keyhound ci: the previous tip ${world.commit.neverPushed} was force-pushed away, so this scans as for a new branch`);
   });
 
   it('tag push: the tag\'s commits on no branch', async () => {
-    const sha = world.commit.release;
-    const dir = actionsCheckout('refs/tags/v1.0.0', sha);
-    const event = payload('push-tag', { tag: 'v1.0.0', after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/tags/v1.0.0', sha));
+    const result = await githubJob({ event: 'push', ref: 'refs/tags/v1.0.0', sha: world.commit.release, payload: 'push-tag', values: { tag: 'v1.0.0' } });
     expect(result.files).toEqual(['release.txt']);
     expect(result.commits).toBe(1);
     expect(result.stderr).toMatch(/fetching all branches from origin/);
   });
 
   it('pull_request: the pull request\'s commits, from its merge commit (depth 1)', async () => {
-    const sha = world.commit.merge;
-    const dir = actionsCheckout('refs/pull/1/merge', sha);
-    const event = payload('pull_request', { head_ref: 'feature', head_sha: world.commit.feature2, head_before: world.commit.feature1, base_ref: 'main', base_sha: world.commit.main, merge_sha: sha });
-    const result = await runJob(command, dir, githubEnv('pull_request', event, 'refs/pull/1/merge', sha, { base: 'main', head: 'feature' }));
+    const result = await githubJob(pullRequest(1, 'main', world.commit.merge, world.commit.main));
     expect(result.code).toBe(1);
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toContain('scanning refs/remotes/origin/main..HEAD (GitHub pull_request into main: the commits not on main)');
   });
 
   it('pull_request into a branch 60 commits past the fork: deepens until that branch reaches the fork', async () => {
-    const sha = world.commit.mergeIntoLong;
-    const dir = actionsCheckout('refs/pull/2/merge', sha);
-    const event = payload('pull_request', { head_ref: 'feature', head_sha: world.commit.feature2, head_before: world.commit.feature1, base_ref: 'long', base_sha: world.commit.long, merge_sha: sha });
-    const result = await runJob(command, dir, githubEnv('pull_request', event, 'refs/pull/2/merge', sha, { base: 'long', head: 'feature' }));
+    const result = await githubJob(pullRequest(2, 'long', world.commit.mergeIntoLong, world.commit.long));
     // After 50 commits the pull request's side reaches the root while long's does not yet reach the fork: main's old commits are not the pull request's.
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toMatch(/deepening by 50 commits[\s\S]*deepening by 100 commits/);
   });
 
   it('schedule: the whole history (depth 1: deepened to the root)', async () => {
-    const sha = world.commit.main;
-    const dir = actionsCheckout('refs/heads/main', sha);
-    const event = payload('schedule', {});
-    const result = await runJob(command, dir, githubEnv('schedule', event, 'refs/heads/main', sha));
+    const result = await githubJob({ event: 'schedule', ref: 'refs/heads/main', sha: world.commit.main, payload: 'schedule' });
     expect(result.files).toEqual(['old.txt']);
     expect(result.commits).toBe(4);
     expect(result.stderr).toMatch(/scanning HEAD \(GitHub schedule: the whole history of HEAD\)/);
   });
 
   it('workflow_dispatch: the whole history of the chosen branch', async () => {
-    const sha = world.commit.feature2;
-    const dir = actionsCheckout('refs/heads/feature', sha);
-    const event = payload('workflow_dispatch', { branch: 'feature' });
-    const result = await runJob(command, dir, githubEnv('workflow_dispatch', event, 'refs/heads/feature', sha));
+    const result = await githubJob({ ...pushFeature(), event: 'workflow_dispatch', payload: 'workflow_dispatch', values: { branch: 'feature' } });
     expect(result.files).toEqual(['feature.txt', 'feature2.txt', 'old.txt']);
   });
 
   it('a new branch 60 commits long: deepens in rounds until the range is whole', async () => {
-    const sha = world.commit.long;
-    const dir = actionsCheckout('refs/heads/long', sha);
-    const event = payload('push-new-branch', { branch: 'long', after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/long', sha));
+    const result = await githubJob({ event: 'push', ref: 'refs/heads/long', sha: world.commit.long, payload: 'push-new-branch', values: { branch: 'long' } });
     expect(result.files).toEqual(['long-first.txt']);
     expect(result.commits).toBe(60);
     expect(result.stderr).toMatch(/deepening by 50 commits[\s\S]*deepening by 100 commits/);
   });
 
   it('a shallow clone origin will not deepen: exit 2, one line naming the fix', async () => {
-    const sha = world.commit.feature2;
-    const dir = actionsCheckout('refs/heads/feature', sha);
-    gitIn(dir, ['fetch', '-q', '--depth=1', 'origin', '+refs/heads/main:refs/remotes/origin/main']);
-    gitIn(dir, ['remote', 'set-url', 'origin', `${world.url}-gone`]);
-    const event = payload('push-new-branch', { branch: 'feature', after: sha });
-    const result = await runJob(command, dir, githubEnv('push', event, 'refs/heads/feature', sha));
+    const result = await githubJob({
+      ...pushFeature(), payload: 'push-new-branch', values: { branch: 'feature' },
+      prepare: (dir) => {
+        gitIn(dir, ['fetch', '-q', '--depth=1', 'origin', '+refs/heads/main:refs/remotes/origin/main']);
+        gitIn(dir, ['remote', 'set-url', 'origin', `${world.url}-gone`]);
+      },
+    });
     expect(result.code).toBe(2);
     expect(errorLine(result)).toMatch(/^keyhound: shallow clone: the history of HEAD \^refs\/remotes\/origin\/main is cut short and origin could not deepen it \(.+\); fetch the whole history: `fetch-depth: 0` on actions\/checkout$/);
   });
@@ -433,67 +431,57 @@ describe('GitLab CI: the README job, as the runner clones', () => {
     gitIn(dir, ['checkout', '-f', '-q', sha]);
     return dir;
   }
-  const branchRefspec = (branch: string): string => `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
-  const gitlabEnv = (source: string, sha: string, variables: Record<string, string>): Record<string, string> => ({
-    GITLAB_CI: 'true', CI_PIPELINE_SOURCE: source, CI_COMMIT_SHA: sha, CI_DEFAULT_BRANCH: 'main', CI_COMMIT_BEFORE_SHA: ZEROS, ...variables,
-  });
+  /** A pipeline as GitLab runs it: the runner's clone, the variables it sets, the job's command. */
+  async function gitlabJob(source: string, sha: string, refspecs: string[], variables: Record<string, string>) {
+    const dir = runnerCheckout(sha, refspecs);
+    const env = { GITLAB_CI: 'true', CI_PIPELINE_SOURCE: source, CI_COMMIT_SHA: sha, CI_DEFAULT_BRANCH: 'main', CI_COMMIT_BEFORE_SHA: ZEROS, ...variables };
+    return { dir, ...(await runJob(command, dir, env)) };
+  }
+  const branchPush = (branch: string, sha: string, variables: Record<string, string> = {}) =>
+    gitlabJob('push', sha, [`+refs/heads/${branch}:refs/remotes/origin/${branch}`], { CI_COMMIT_BRANCH: branch, CI_COMMIT_REF_NAME: branch, ...variables });
 
   it('merge request: the commits past the diff base', async () => {
-    const sha = world.commit.feature2;
-    const dir = runnerCheckout(sha, []);
-    const result = await runJob(command, dir, gitlabEnv('merge_request_event', sha, {
+    const result = await gitlabJob('merge_request_event', world.commit.feature2, [], {
       CI_MERGE_REQUEST_IID: '1', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'feature',
       CI_MERGE_REQUEST_DIFF_BASE_SHA: gitIn(world.remote, ['merge-base', 'main', 'feature']).trim(), CI_COMMIT_REF_NAME: 'feature',
-    }));
+    });
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toMatch(/GitLab merge_request_event pipeline into main: the commits since its target commit/);
   });
 
   it('push creating a 60-commit branch: fetches the default branch, deepens past GIT_DEPTH', async () => {
-    const sha = world.commit.long;
-    const dir = runnerCheckout(sha, [branchRefspec('long')]);
-    const result = await runJob(command, dir, gitlabEnv('push', sha, { CI_COMMIT_BRANCH: 'long', CI_COMMIT_REF_NAME: 'long' }));
+    const result = await branchPush('long', world.commit.long);
     expect(result.files).toEqual(['long-first.txt']);
     expect(result.commits).toBe(60);
     expect(result.stderr).toMatch(/fetching main from origin[\s\S]*deepening by 50 commits/);
   });
 
   it('push creating a branch off the default branch\'s tip, which the clone has: its history stays whole', async () => {
-    const sha = world.commit.fix;
-    const dir = runnerCheckout(sha, [branchRefspec('fix')]);
-    const result = await runJob(command, dir, gitlabEnv('push', sha, { CI_COMMIT_BRANCH: 'fix', CI_COMMIT_REF_NAME: 'fix', CI_DEFAULT_BRANCH: 'long' }));
+    const result = await branchPush('fix', world.commit.fix, { CI_DEFAULT_BRANCH: 'long' });
     expect(result.files).toEqual(['fix.txt']);
     expect(result.stderr).not.toMatch(/deepening/);
     // Fetched with --depth=1, the tip already here would have been marked shallow, cutting the job's history under it.
-    expect(gitIn(dir, ['rev-list', '--count', 'HEAD']).trim()).toBe(String(depth));
+    expect(gitIn(result.dir, ['rev-list', '--count', 'HEAD']).trim()).toBe(String(depth));
   });
 
   it('push to an existing branch: the commits since CI_COMMIT_BEFORE_SHA', async () => {
-    const sha = world.commit.feature2;
-    const dir = runnerCheckout(sha, [branchRefspec('feature')]);
-    const result = await runJob(command, dir, gitlabEnv('push', sha, { CI_COMMIT_BRANCH: 'feature', CI_COMMIT_REF_NAME: 'feature', CI_COMMIT_BEFORE_SHA: world.commit.feature1 }));
+    const result = await branchPush('feature', world.commit.feature2, { CI_COMMIT_BEFORE_SHA: world.commit.feature1 });
     expect(result.files).toEqual(['feature2.txt']);
   });
 
   it('push whose previous tip origin no longer has: as a new branch, with a notice', async () => {
-    const sha = world.commit.feature2;
-    const dir = runnerCheckout(sha, [branchRefspec('feature')]);
-    const result = await runJob(command, dir, gitlabEnv('push', sha, { CI_COMMIT_BRANCH: 'feature', CI_COMMIT_REF_NAME: 'feature', CI_COMMIT_BEFORE_SHA: world.commit.neverPushed }));
+    const result = await branchPush('feature', world.commit.feature2, { CI_COMMIT_BEFORE_SHA: world.commit.neverPushed });
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toContain(`the previous tip ${world.commit.neverPushed} is not in this clone (a force-push?)`);
   });
 
   it('tag pipeline: the tag\'s commits on no branch', async () => {
-    const sha = world.commit.release;
-    const dir = runnerCheckout(sha, ['+refs/tags/v1.0.0:refs/tags/v1.0.0']);
-    const result = await runJob(command, dir, gitlabEnv('push', sha, { CI_COMMIT_TAG: 'v1.0.0', CI_COMMIT_REF_NAME: 'v1.0.0' }));
+    const result = await gitlabJob('push', world.commit.release, ['+refs/tags/v1.0.0:refs/tags/v1.0.0'], { CI_COMMIT_TAG: 'v1.0.0', CI_COMMIT_REF_NAME: 'v1.0.0' });
     expect(result.files).toEqual(['release.txt']);
   });
 
   it('scheduled pipeline: the whole history', async () => {
-    const sha = world.commit.main;
-    const dir = runnerCheckout(sha, [branchRefspec('main')]);
-    const result = await runJob(command, dir, gitlabEnv('schedule', sha, { CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_NAME: 'main' }));
+    const result = await gitlabJob('schedule', world.commit.main, ['+refs/heads/main:refs/remotes/origin/main'], { CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_NAME: 'main' });
     expect(result.files).toEqual(['old.txt']);
     expect(result.commits).toBe(4);
   });
