@@ -406,12 +406,15 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
     expect(errorLine(result)).toMatch(/^keyhound: shallow clone: the history of HEAD \^refs\/remotes\/origin\/main is cut short and origin could not deepen it \(.+\); fetch the whole history: `fetch-depth: 0` on actions\/checkout$/);
   });
 
-  it('an unreadable event payload: exit 2, one line naming it', async () => {
+  it('an unreadable or malformed event payload: exit 2, one line naming it', async () => {
     const dir = actionsCheckout('refs/heads/feature', world.commit.feature2);
     const missing = join(tempDir(), 'event.json');
     const result = await runJob(command, dir, githubEnv('push', missing, 'refs/heads/feature', world.commit.feature2));
     expect(result.code).toBe(2);
     expect(errorLine(result)).toBe(`keyhound: cannot read GitHub event payload (GITHUB_EVENT_PATH) ${missing} (ENOENT)`);
+    writeFileSync(missing, 'null');
+    const notAnObject = await runJob(command, dir, githubEnv('push', missing, 'refs/heads/feature', world.commit.feature2));
+    expect(errorLine(notAnObject)).toBe(`keyhound: GitHub event payload (GITHUB_EVENT_PATH) ${missing}: not a JSON object`);
   });
 });
 

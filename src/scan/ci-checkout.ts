@@ -48,11 +48,14 @@ export async function chooseCiRange(options: CiRangeOptions): Promise<CiRange> {
 function readPayload(path: string | undefined): GithubPayload | undefined {
   if (!path) return undefined;
   const text = readTextFile(path, 'GitHub event payload (GITHUB_EVENT_PATH)');
+  let payload: unknown;
   try {
-    return JSON.parse(text) as GithubPayload;
+    payload = JSON.parse(text);
   } catch {
-    throw new KeyhoundError(`GitHub event payload (GITHUB_EVENT_PATH) ${path}: not JSON`);
+    // Not JSON: the check below reports it.
   }
+  if (typeof payload !== 'object' || payload === null) throw new KeyhoundError(`GitHub event payload (GITHUB_EVENT_PATH) ${path}: not a JSON object`);
+  return payload as GithubPayload;
 }
 
 /** The first deepening of a shallow clone, in commits; each further one doubles it. */
