@@ -109,7 +109,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),
     confidence: raw.confidence,
-    ...(rule.informs.length ? { informative: true as const } : {}),
+    ...(rule.informative ? { informative: true as const } : {}),
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),

@@ -5,6 +5,7 @@
  * repositories, real commits, every diff mode.
  */
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -249,5 +250,35 @@ describe('a git that refuses to work is an error, never a clean result', () => {
     const result = keyhound(['history'], { cwd: dir, env: { PATH: bin } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot run git/);
+  });
+});
+
+describe('notes are not leaks', () => {
+  it('lets a commit of an authorized_keys file through, showing the public key as a note', async () => {
+    const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+    const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64');
+    const dir = repoWith({ 'README.md': 'hi\n' });
+    commitAll(dir, 'base');
+    writeTree(dir, { '.ssh/authorized_keys': `ssh-ed25519 ${blob} deploy@build\n` });
+    gitIn(dir, ['add', '-A']);
+    const result = await run(['staged'], { cwd: dir, env: { GIT_INDEX_FILE: '.git/index' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ssh-public-key/);
+    expect(result.stdout).toMatch(/no leaks found .*1 note/);
+    expect(result.stderr).not.toMatch(/Commit blocked/);
+  });
+
+  it('says "Commit blocked" only when git runs it as a hook', async () => {
+    const dir = repoWith({ 'README.md': 'hi\n' });
+    commitAll(dir, 'base');
+    writeTree(dir, { 'app.env': `STRIPE_KEY=${keys.stripe}\n` });
+    gitIn(dir, ['add', '-A']);
+    const byHand = await run(['staged'], { cwd: dir, env: { GIT_INDEX_FILE: undefined } });
+    expect(byHand.code).toBe(1);
+    expect(byHand.stderr).not.toMatch(/Commit blocked/);
+    const asHook = await run(['staged'], { cwd: dir, env: { GIT_INDEX_FILE: '.git/index' } });
+    expect(asHook.code).toBe(1);
+    expect(asHook.stderr).toMatch(/Commit blocked/);
   });
 });

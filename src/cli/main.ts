@@ -5,7 +5,6 @@
 import yargs, { type Argv } from 'yargs';
 import { KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
-import { packagePath } from '../package-root.js';
 import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
@@ -90,8 +89,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const prePush = <T>(z: Argv<T>) => z.option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' });
       const hook = async (action: 'install' | 'uninstall', a: { 'pre-push': boolean }) => {
         const name: HookName = a['pre-push'] ? 'pre-push' : 'pre-commit';
-        const result = action === 'install' ? await installHook(io.cwd, name, packagePath('bin', 'keyhound.js')) : await uninstallHook(io.cwd, name);
+        const result = action === 'install' ? await installHook(io.cwd, name) : await uninstallHook(io.cwd, name);
         io.stdout(`keyhound: ${result.message}\n`);
+        if (result.warning) io.stderr(`keyhound: warning: ${result.warning}\n`);
         exitCode = EXIT_CLEAN;
       };
       return y

@@ -111,7 +111,8 @@ export function report(result: ReportInput, args: ReportArgs, io: Io): number {
   return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
 
+/** A leak at or above the threshold fails the run; informative findings (notes) never do. */
 export function failsOn(findings: readonly Finding[], threshold: Severity): boolean {
   const worst = SEVERITIES.indexOf(threshold);
-  return findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= worst);
+  return findings.some((finding) => !finding.informative && SEVERITIES.indexOf(finding.severity) <= worst);
 }

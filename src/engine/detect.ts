@@ -94,7 +94,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       }
     }
     for (const [rule, offsets] of informative) {
-      if (found.some((finding) => tellsAbout(rule, finding.rule.id))) runRule(rule, offsets);
+      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule, finding.rule.id))) runRule(rule, offsets);
     }
     const kept = keepInformed(onePerSpan(found, vetoed));
     markOtherSpans(kept);
@@ -269,7 +269,7 @@ export function tellsAbout(informative: Pick<Rule, 'informs'>, credentialRuleId:
  */
 export function keepInformed(findings: RawFinding[]): RawFinding[] {
   if (!findings.some((finding) => finding.rule.informs.length)) return findings;
-  const credentials = findings.filter((finding) => finding.rule.informs.length === 0).sort((a, b) => a.line - b.line);
+  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b) => a.line - b.line);
   return findings.flatMap((finding) => {
     const { informs, pairLines } = finding.rule;
     if (informs.length === 0) return [finding];

@@ -41,10 +41,10 @@ export function touchingAdded(findings: readonly RawFinding[], isAdded: (line: n
     for (let line = finding.line; line <= finding.endLine; line++) if (isAdded(line)) return true;
     return finding.pair !== undefined && isAdded(finding.pair.line);
   };
-  const credentials = findings.filter((finding) => finding.rule.informs.length === 0 && touches(finding));
+  const credentials = findings.filter((finding) => !finding.rule.informative && touches(finding));
   const besideOne = (finding: RawFinding): boolean =>
     credentials.some((credential) => tellsAbout(finding.rule, credential.rule.id) && Math.abs(credential.line - finding.line) <= finding.rule.pairLines);
-  return findings.filter((finding) => (finding.rule.informs.length === 0 ? credentials.includes(finding) : touches(finding) || besideOne(finding)));
+  return findings.filter((finding) => (finding.rule.informative ? touches(finding) || besideOne(finding) : credentials.includes(finding)));
 }
 
 /** What the patch alone says about a file: findings on added lines, and whether the whole file must be read. */

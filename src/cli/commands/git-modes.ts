@@ -22,7 +22,8 @@ To bypass this check (not recommended): git commit --no-verify
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
   const code = await scanAndReport(args, io, 'staged', scanStaged);
-  if (code === EXIT_LEAKS && !args.quiet) io.stderr(BLOCKED_HELP);
+  // git sets GIT_INDEX_FILE for a pre-commit hook: only then is a commit being blocked.
+  if (code === EXIT_LEAKS && !args.quiet && io.env.GIT_INDEX_FILE !== undefined) io.stderr(BLOCKED_HELP);
   return code;
 }
 
