@@ -1,8 +1,9 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
 import { resolve } from 'node:path';
+import { loadConfig } from '../../config/config.js';
 import { readTextFile } from '../../config/yaml-file.js';
 import { KeyhoundError } from '../../errors.js';
-import { isGitDate } from '../../git/git.js';
+import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';
 import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
@@ -25,6 +26,10 @@ To bypass this check (not recommended): git commit --no-verify
 `;
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
+  // The hook stays offline unless the project's config says otherwise.
+  if (args.verify && !(await loadConfig((await workTreeRoot(io.cwd)) ?? io.cwd, args.config))?.spec.verify?.staged) {
+    throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
+  }
   const code = await scanAndReport(args, io, 'staged', scanStaged);
   // git sets GIT_INDEX_FILE for a pre-commit hook: only then is a commit being blocked.
   if (code === EXIT_LEAKS && !args.quiet && io.env.GIT_INDEX_FILE !== undefined) io.stderr(BLOCKED_HELP);
