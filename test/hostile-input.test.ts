@@ -106,6 +106,48 @@ describe('crafted files', () => {
   });
 });
 
+describe('input files that are not regular files', () => {
+  // A real process: before, these hung (a FIFO) or read without end (/dev/zero: 16.8 GB
+  // of memory); a regression must fail within the timeout, not take the runner with it.
+  const refused = (dir: string, args: string[]) => keyhound(['scan', 'a.txt', ...args], { cwd: dir, timeoutMs: 30_000 });
+
+  it('refuses a config, ignore file or baseline that is a FIFO or a symlink to /dev/zero, naming it', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    spawnSync('mkfifo', [join(dir, 'fifo')]);
+    symlinkSync('/dev/zero', join(dir, 'zero'));
+    for (const [option, what] of [['--config', 'config file'], ['--ignore-file', 'ignore file'], ['--baseline', 'baseline']] as const) {
+      for (const file of ['fifo', 'zero']) {
+        const result = refused(dir, [option, file]);
+        expect(result.code, `${option} ${file}: ${result.stderr}`).toBe(2);
+        expect(result.stderr).toMatch(new RegExp(`^keyhound: cannot read ${what} \\S*${file} \\(not a regular file\\)\n$`));
+      }
+    }
+  });
+
+  it('refuses the repository\'s own .keyhound.yaml when it is a symlink to /dev/zero', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    symlinkSync('/dev/zero', join(dir, '.keyhound.yaml'));
+    const result = refused(dir, []);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`keyhound: cannot read config file ${join(dir, '.keyhound.yaml')} (not a regular file)\n`);
+  });
+
+  it('refuses a baseline over 64 MB without reading it, and reads one behind a symlink', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n', 'base.json': '{"version": 1, "entries": []}\n' });
+    const fd = openSync(join(dir, 'huge.json'), 'w');
+    ftruncateSync(fd, 65 * 1024 * 1024);
+    closeSync(fd);
+    symlinkSync('base.json', join(dir, 'link.json'));
+    const huge = refused(dir, ['--baseline', 'huge.json']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('keyhound: cannot read baseline huge.json (larger than 64 MB)\n');
+    expect(refused(dir, ['--baseline', 'link.json']).code).toBe(0);
+  });
+});
+
 describe('hostile git repositories', () => {
   it('warns about a missing object and reports what it could read', () => {
     const dir = tempDir();

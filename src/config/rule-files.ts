@@ -3,7 +3,7 @@
  * check that every example is found by its rule and every negative is silent.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createDetector, tellsAbout, type Detector } from '../engine/detect.js';
@@ -184,7 +184,7 @@ function redosCacheFile(): string {
 
 function readRedosCache(): Set<string> {
   try {
-    return new Set(readFileSync(redosCacheFile(), 'utf8').split('\n').filter(Boolean));
+    return new Set(readTextFile(redosCacheFile(), 'cache').split('\n').filter(Boolean));
   } catch {
     return new Set();
   }

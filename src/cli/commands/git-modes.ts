@@ -1,5 +1,5 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../config/yaml-file.js';
 import { ciRange, prePushRanges } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
@@ -47,7 +47,7 @@ export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
 
 function readEvent(path: string): { before?: string; after?: string } | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as { before?: string; after?: string };
+    return JSON.parse(readTextFile(path, 'CI event file')) as { before?: string; after?: string };
   } catch {
     return undefined;
   }
