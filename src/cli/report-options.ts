@@ -99,12 +99,12 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   } finally {
     progress.done();
   }
-  return report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
+  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
 }
 
-export function report(result: ReportInput, args: ReportArgs, io: Io): number {
+export async function report(result: ReportInput, args: ReportArgs, io: Io): Promise<number> {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
-  writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
   return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
