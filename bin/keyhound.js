@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { interrupted, main } from '../dist/cli.js';
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => interrupted(signal));
+// No signal handlers: SIGINT and SIGTERM end the process at once (src/cli/write-report.ts says why).
+import { main } from '../dist/cli.js';
 process.exitCode = await main(process.argv.slice(2));

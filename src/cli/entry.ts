@@ -15,11 +15,3 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   return full.main(argv, io);
 }
 
-/**
- * Ctrl-C (or SIGTERM) at any point: stop at once with the conventional exit code.
- * Reports are written whole or not at all (writeReport), so nothing partial is left.
- */
-export function interrupted(signal: 'SIGINT' | 'SIGTERM'): never {
-  process.stderr.write(`\nkeyhound: interrupted (${signal}); no report written\n`);
-  process.exit(signal === 'SIGINT' ? 130 : 143);
-}

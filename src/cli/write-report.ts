@@ -22,7 +22,7 @@ export async function writeReport(text: string, output: string | undefined, io: 
   try {
     if (existing && !existing.isFile()) await writeFile(path, text);
     // Through a symlink, the file it points to is replaced, and the link stays.
-    else replaceWhole(existing ? realpathSync(path) : path, text, existing?.mode);
+    else await withSignalsHeld(() => replaceWhole(existing ? realpathSync(path) : path, text, existing?.mode));
   } catch (error) {
     throw new KeyhoundError(`cannot write report ${output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -49,3 +49,26 @@ function replaceWhole(file: string, text: string, mode: number | undefined): voi
     throw error;
   }
 }
+
+/**
+ * keyhound sets no signal handler while it scans: SIGINT and SIGTERM take their default
+ * action and end the process at once, even while the main thread is busy in a long
+ * detection (a JavaScript handler would wait for it). Only while a report is put in
+ * place are they held; one that came meanwhile is raised again once the report is whole.
+ */
+async function withSignalsHeld(work: () => void): Promise<void> {
+  const held: NodeJS.Signals[] = [];
+  const hold = (signal: NodeJS.Signals): void => void held.push(signal);
+  for (const signal of HELD_SIGNALS) process.on(signal, hold);
+  try {
+    work();
+  } finally {
+    // A signal reaches its handler only in the event loop's poll phase; two turns of the
+    // loop (a check phase, then the next) make sure one has passed.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    for (const signal of HELD_SIGNALS) process.off(signal, hold);
+    if (held[0]) process.kill(process.pid, held[0]);
+  }
+}
+
+const HELD_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

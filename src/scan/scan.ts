@@ -61,15 +61,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
   } else {
-    let lastYield = performance.now();
-    for (const target of targets.filter(notAllowlisted)) {
-      collect(scanFile(target, ruleset.detector, maxFileSize));
-      // Let the event loop breathe now and then, so Ctrl-C is handled promptly.
-      if (performance.now() - lastYield > 50) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-    }
+    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, maxFileSize));
   }
   if (options.stdin !== undefined) {
     stats.files += 1;
