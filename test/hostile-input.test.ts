@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileBytes } from '../src/sources/read-file.js';
 import { fakeKeys } from './helpers/keys.js';
+import { run } from './helpers/run.js';
 import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
 
 const keys = fakeKeys(31);
@@ -25,6 +26,21 @@ describe('crafted files', () => {
     const { report } = scanJson(dir);
     expect(report.stats.skipped).toEqual({ 'too-large': 1 });
     expect(report.findings).toHaveLength(1);
+  });
+
+  it('skips and counts a file beyond the longest string V8 can hold, even under a larger --max-file-size', async () => {
+    const dir = tempDir();
+    // 640 MB, sparse: text for the binary probe, then NUL bytes (never read: the size decides).
+    writeTree(dir, { 'big.txt': 'token = abc\n'.repeat(1000), 'ok.txt': `${keys.github}\n` });
+    const fd = openSync(join(dir, 'big.txt'), 'r+');
+    ftruncateSync(fd, 640 * 1024 * 1024);
+    closeSync(fd);
+    const result = await run(['scan', '--format', 'json', '--max-file-size', '1GB'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ 'too-large': 1 });
+    expect(report.stats.warnings).toEqual(["big.txt: 640 MB, more than one file's text can be (512 MB); skipped"]);
   });
 
   it('scans a single 50 MB line full of keywords, finding the key at its end', () => {
