@@ -1,12 +1,13 @@
 /** Crafted files and hostile repositories: every one is skipped with a count, warned about by name, or scanned; the scan completes. */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileBytes } from '../src/sources/read-file.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
-import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { packageCopy } from './helpers/package-copy.js';
 
 const keys = fakeKeys(31);
 
@@ -96,6 +97,41 @@ describe('crafted files', () => {
     expect(report.findings.map((f) => f.file).sort()).toEqual([`${'d/'.repeat(100)}key.txt`, 'new\nline.txt']);
     expect(report.stats.skipped).toEqual({ symlink: 3, 'not-a-file': 1 });
   });
+
+  it('counts and warns about a directory too deep to list (a path over the system limit), and scans the rest', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'ok.txt': `${keys.github}\n` });
+    // 30 names of 200 characters: past 4096 bytes, which no path may exceed. Made by cd-ing in, as only relative paths reach that deep.
+    const name = 'd'.repeat(200);
+    const made = spawnSync('sh', ['-c', `mkdir deep && cd deep && for i in $(seq 30); do mkdir ${name} && cd ${name}; done; echo k > key.txt`], { cwd: dir });
+    expect(made.status, String(made.stderr)).toBe(0);
+    const result = await run(['scan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ unreadable: 1 });
+    expect(report.stats.warnings).toHaveLength(1);
+    expect(report.stats.warnings[0]).toMatch(new RegExp(`^deep/(${name}/)+: cannot list this directory \\(ENAMETOOLONG\\); its files were not scanned$`));
+  });
+
+  it('counts and warns about a directory it may not read (run as nobody when root), and scans the rest', () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    writeTree(dir, { 'locked/key.txt': `${keys.stripe}\n`, 'ok.txt': `${keys.github}\n` });
+    chmodSync(join(dir, 'ok.txt'), 0o644);
+    chmodSync(join(dir, 'locked'), 0o000);
+    const asRoot = process.getuid?.() === 0;
+    const bin = asRoot ? join(packageCopy(), 'bin', 'keyhound.js') : BIN;
+    const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, bin] : [process.execPath, bin];
+    const result = spawnSync(command[0]!, [...command.slice(1), 'scan', '--format', 'json'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir },
+    });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^warning: locked\/: cannot list this directory \(EACCES\); its files were not scanned$/m);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ unreadable: 1 });
+  }, 120_000);
 
   it('reports a file that vanished before it was read', () => {
     const dir = tempDir();

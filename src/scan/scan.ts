@@ -3,6 +3,7 @@
  * command and the library's `scan()` are this function.
  */
 import { makeFinding, type Finding } from '../findings.js';
+import type { Skip } from '../sources/types.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
 import { scanFile, scanText, type FileResult } from './scan-file.js';
@@ -34,7 +35,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const findings: Finding[] = [];
 
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];
-  const targets: ScanTarget[] = paths.length ? await listTargets(paths, cwd) : [];
+  const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   // Checked as files are handed out, so that the workers start scanning at once.
   const notAllowlisted = (target: ScanTarget): boolean => {
     if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
@@ -42,13 +43,18 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     return false;
   };
 
+  const skip = ({ reason, warning }: Skip): void => {
+    countSkip(stats, reason);
+    if (warning) {
+      stats.warnings.push(warning);
+      options.onWarning?.(warning);
+    }
+  };
+  skipped.forEach(skip);
+
   const collect = (result: FileResult): void => {
     if (result.skip) {
-      countSkip(stats, result.skip.reason);
-      if (result.skip.warning) {
-        stats.warnings.push(result.skip.warning);
-        options.onWarning?.(result.skip.warning);
-      }
+      skip(result.skip);
       return;
     }
     stats.files += 1;
