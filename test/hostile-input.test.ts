@@ -181,6 +181,20 @@ describe('input files that are not regular files', () => {
   });
 });
 
+describe('config files that once crashed every scan', () => {
+  it('takes a custom rule with the id `constructor`, with its own allowlist', async () => {
+    const dir = tempDir();
+    const rule = "rules:\n  - id: constructor\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    pattern: '(?<secret>acme_[a-z]{10})!'\n    examples: ['key = acme_qwzmxnvbty!']\n";
+    writeTree(dir, { '.keyhound.yaml': rule, 'a.txt': 'key = acme_qwzmxnvbty!\n' });
+    const found = await run(['scan', 'a.txt', '--format', 'json'], { cwd: dir });
+    expect(found.code, found.stderr).toBe(1);
+    expect((JSON.parse(found.stdout) as Report).findings.map((f) => f.ruleId)).toEqual(['constructor']);
+    writeTree(dir, { '.keyhound.yaml': `${rule}ruleAllowlists:\n  constructor:\n    regexes: ['^acme_qwz']\n` });
+    const allowed = await run(['scan', 'a.txt'], { cwd: dir });
+    expect(allowed.code, allowed.stderr).toBe(0);
+  });
+});
+
 describe('hostile git repositories', () => {
   it('warns about a missing object and reports what it could read', () => {
     const dir = tempDir();

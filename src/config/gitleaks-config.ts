@@ -82,7 +82,7 @@ export function translateRegex(source: string, where: string, warnings: string[]
     .replace(/\(\?P</g, '(?<')
     .replace(/\\z/g, '$')
     .replace(/\\A/g, '^')
-    .replace(/\[:(\w+):\]/g, (whole, name: string) => POSIX_CLASSES[name] ?? whole);
+    .replace(/\[:(\w+):\]/g, (whole, name: string) => (Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name]! : whole));
   if (/\\Q|\\E|\\C|\\pN|\\p\{/.test(pattern)) warnings.push(`${where}: \\Q…\\E, \\C and Unicode classes are not translated; check the pattern`);
   return { pattern, caseInsensitive };
 }
