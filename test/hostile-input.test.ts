@@ -193,6 +193,27 @@ describe('config files that once crashed every scan', () => {
     const allowed = await run(['scan', 'a.txt'], { cwd: dir });
     expect(allowed.code, allowed.stderr).toBe(0);
   });
+
+  it('names the file and field of a gitleaks TOML value of the wrong type (exit 2, never the value)', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    const cases: Array<[string, string]> = [
+      ['[[rules]]\nid = "x"\nregex = 5\n', 'rules[0].regex: must be a string'],
+      ['[[rules]]\nid = "x"\nregex = "x(y)"\nkeywords = "xy"\n', 'rules[0].keywords: must be an array of strings'],
+      ['[[rules]]\nid = "x"\nregex = "x(y)"\nsecretGroup = 1.5\n', 'rules[0].secretGroup: must be an integer'],
+      ['rules = 5\n', 'rules: must be an array of tables ([[rules]])'],
+      ['[allowlist]\npaths = "vendor"\n', 'allowlist.paths: must be an array of strings'],
+      ['[[allowlists]]\nregexes = ["ok", 3]\n', 'allowlists[0].regexes: must be an array of strings'],
+      ['[extend]\nuseDefault = "yes"\n', 'extend.useDefault: must be a boolean'],
+    ];
+    for (const [toml, message] of cases) {
+      writeTree(dir, { 'gitleaks.toml': toml });
+      const config = join(dir, 'gitleaks.toml');
+      const result = await run(['scan', 'a.txt', '--config', config], { cwd: dir });
+      expect(result.code, toml).toBe(2);
+      expect(result.stderr).toBe(`keyhound: ${config}: ${message}\n`);
+    }
+  });
 });
 
 describe('hostile git repositories', () => {
