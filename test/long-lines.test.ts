@@ -10,17 +10,11 @@ import { builtinRuleFiles } from '../src/config/builtin-rules.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
 import { scanFile } from '../src/scan/scan-file.js';
 import { tempDir, writeTree } from './helpers/cli.js';
-import { randomSource } from './helpers/keys.js';
+import { passwordLine } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
-const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** `password="…";` with a different 20-character value each time (32 characters a finding), then an inline comment for another rule. */
-function minifiedLine(findings: number): string {
-  const random = randomSource(findings);
-  const parts = Array.from({ length: findings }, () => `password="${random(ALNUM, 20)}";`);
-  return `${parts.join('')} // keyhound:allow some-other-rule\n`;
-}
+/** A line with a finding every 32 characters, then an inline comment for another rule. */
+const minifiedLine = (findings: number): string => `${passwordLine(findings, findings)} // keyhound:allow some-other-rule\n`;
 
 // A config line allowlist (global and for the rule) that matches nothing: checked on every finding's line.
 const ruleset = compileRuleset({

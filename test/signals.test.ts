@@ -8,15 +8,10 @@ import { readdirSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempDir, writeTree } from './helpers/cli.js';
-import { randomSource } from './helpers/keys.js';
+import { passwordLine } from './helpers/keys.js';
 
-const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** One minified line of `password="…";`, a finding every 32 characters. */
-function minifiedLine(bytes: number): string {
-  const random = randomSource(3);
-  return `${Array.from({ length: Math.floor(bytes / 32) }, () => `password="${random(ALNUM, 20)}";`).join('')}\n`;
-}
+/** One minified line of about this many bytes, a finding every 32 characters. */
+const minifiedLine = (bytes: number): string => `${passwordLine(Math.floor(bytes / 32), 3)}\n`;
 
 function start(dir: string, args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });

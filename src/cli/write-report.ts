@@ -50,6 +50,8 @@ function replaceWhole(file: string, text: string, mode: number | undefined): voi
   }
 }
 
+const HELD_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /**
  * keyhound sets no signal handler while it scans: SIGINT and SIGTERM take their default
  * action and end the process at once, even while the main thread is busy in a long
@@ -70,5 +72,3 @@ async function withSignalsHeld(work: () => void): Promise<void> {
     if (held[0]) process.kill(process.pid, held[0]);
   }
 }
-
-const HELD_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

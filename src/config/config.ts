@@ -70,15 +70,20 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
  */
 const MAX_WILDCARDS_IN_A_NAME = 2;
 
+/** The most `*` in one name of a glob (`**` on its own is a name of its own; an escaped `\*` is no wildcard). */
+function wildcardsInAName(glob: string): number {
+  return Math.max(...glob.split('/').map((name) => (name === '**' ? 0 : (name.replace(/\\./g, '').match(/\*/g) ?? []).length)));
+}
+
 function assertBoundedGlobs(spec: ConfigSpec, file: string): void {
   const lists = [['allowlist', spec.allowlist] as const, ...Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [`ruleAllowlists.${id}`, entries] as const)];
   for (const [where, entries] of lists) {
-    (entries?.paths ?? []).forEach((glob, i) => {
-      const wildcards = Math.max(...glob.split('/').map((name) => (name === '**' ? 0 : (name.replace(/\\./g, '').match(/\*/g) ?? []).length)));
-      if (wildcards > MAX_WILDCARDS_IN_A_NAME) {
-        throw new KeyhoundError(`${file}: ${where}.paths[${i}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time that grows as a power of the name's length (use pathRegexes, with bounded repetition)`);
-      }
-    });
+    const at = (entries?.paths ?? []).findIndex((glob) => wildcardsInAName(glob) > MAX_WILDCARDS_IN_A_NAME);
+    if (at === -1) continue;
+    throw new KeyhoundError(
+      `${file}: ${where}.paths[${at}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time ` +
+        "that grows as a power of the name's length (use pathRegexes, with bounded repetition)",
+    );
   }
 }
 

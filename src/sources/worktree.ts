@@ -49,12 +49,9 @@ export async function listTargets(paths: readonly string[], cwd: string): Promis
     }
     // A directory git ignores (node_modules, a vendored tree) is walked like one outside
     // git: naming it on the command line means "scan this", and git would list nothing.
-    if ((await workTreeRoot(absolute)) !== undefined && !(await isIgnoredByGit(absolute))) {
-      for (const file of await listWorkTreeFiles(absolute)) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
-      continue;
-    }
+    const useGit = (await workTreeRoot(absolute)) !== undefined && !(await isIgnoredByGit(absolute));
     // The walker (and its .gitignore parser) is loaded only for directories outside git.
-    const walk = await (await import('./walk.js')).walkDirectory(absolute);
+    const walk = useGit ? { files: await listWorkTreeFiles(absolute), unlisted: [] } : await (await import('./walk.js')).walkDirectory(absolute);
     for (const file of walk.files) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
     for (const { path, code } of walk.unlisted) {
       const shown = `${shownPath(arg, path)}/`;
