@@ -47,6 +47,11 @@ export interface HistoryOccurrences {
   paths: string[];
   /** Whether some file at HEAD still contains it. */
   presentAtHead: boolean;
+  /**
+   * Set in a shallow clone when the secret is already there at the shallow boundary:
+   * `commit` is that boundary commit, and the secret came in at or before it.
+   */
+  truncated?: true;
 }
 
 /** The raw secrets, kept out of the finding objects so that no serialisation can reach them. */
@@ -107,7 +112,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),
     confidence: raw.confidence,
-    ...(rule.informs.length ? { informative: true as const } : {}),
+    ...(rule.informative ? { informative: true as const } : {}),
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),

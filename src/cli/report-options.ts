@@ -1,12 +1,12 @@
 /** The options every scanning command shares, and writing its report. */
 import type { Argv } from 'yargs';
-import { parseSize } from '../config/config.js';
-import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../report/index.js';
+import { FORMATTERS } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
 import type { SetupOptions } from '../scan/setup.js';
+import { REPORT_OPTIONS, type ReportArgs } from './options.js';
 import { progressDisplay } from './progress.js';
 import { reportMeta } from './report-meta.js';
 import type { ReportInput } from '../report/types.js';
@@ -14,55 +14,9 @@ import { EXIT_CLEAN, EXIT_LEAKS } from './exit-codes.js';
 import type { Io } from './io.js';
 import { writeReport } from './write-report.js';
 
-export interface ReportArgs {
-  format: FormatName;
-  output?: string;
-  showSecrets: boolean;
-  config?: string;
-  maxFileSize?: number;
-  color?: boolean;
-  quiet: boolean;
-  baseline?: string;
-  ignoreFile?: string;
-  reportSuppressed: boolean;
-  /** The least severity that fails the run (exit 1); findings below it are reported but pass. */
-  failOn: Severity;
-}
-
+/** yargs: the shared options of every scanning command, from the one table. */
 export function withReportOptions<T>(y: Argv<T>) {
-  return y
-    .option('format', { alias: 'f', choices: FORMAT_NAMES, default: 'text' as FormatName, describe: 'report format' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
-    .option('show-secrets', { type: 'boolean', default: false, describe: 'print raw secrets (never do this in CI logs)' })
-    .option('config', { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)' })
-    .option('max-file-size', { type: 'string', describe: 'skip larger files (default 10MB)' })
-    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
-    .option('baseline', { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)' })
-    .option('ignore-file', { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)' })
-    .option('report-suppressed', { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' })
-    .option('fail-on', { choices: SEVERITIES, default: 'low' as Severity, describe: 'exit 1 only for findings of this severity or worse' });
-}
-
-/** yargs' parsed options → ReportArgs, with sizes parsed and absent options left out. */
-export function reportArgs(args: {
-  format: FormatName; output?: string | undefined; 'show-secrets': boolean; config?: string | undefined;
-  'max-file-size'?: string | undefined; color?: boolean | undefined; quiet: boolean;
-  baseline?: string | undefined; 'ignore-file'?: string | undefined; 'report-suppressed': boolean; 'fail-on': Severity;
-}): ReportArgs {
-  return {
-    format: args.format,
-    failOn: args['fail-on'],
-    showSecrets: args['show-secrets'],
-    quiet: args.quiet,
-    reportSuppressed: args['report-suppressed'],
-    ...(args.baseline ? { baseline: args.baseline } : {}),
-    ...(args['ignore-file'] ? { ignoreFile: args['ignore-file'] } : {}),
-    ...(args.output ? { output: args.output } : {}),
-    ...(args.config ? { config: args.config } : {}),
-    ...(args['max-file-size'] !== undefined ? { maxFileSize: parseSize(args['max-file-size'], '--max-file-size') } : {}),
-    ...(args.color !== undefined ? { color: args.color } : {}),
-  };
+  return y.options(REPORT_OPTIONS);
 }
 
 /** Setup options for the scan functions, from the report arguments. */
@@ -73,6 +27,8 @@ export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.baseline ? { baseline: args.baseline } : {}),
     ...(args.ignoreFile ? { ignoreFile: args.ignoreFile } : {}),
+    include: args.include,
+    exclude: args.exclude,
     reportSuppressed: args.reportSuppressed,
     onWarning: (message: string) => {
       if (!args.quiet) io.stderr(`warning: ${message}\n`);
@@ -110,7 +66,8 @@ export async function report(result: ReportInput, args: ReportArgs, io: Io): Pro
   return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
 
+/** A leak at or above the threshold fails the run; informative findings (notes) never do. */
 export function failsOn(findings: readonly Finding[], threshold: Severity): boolean {
   const worst = SEVERITIES.indexOf(threshold);
-  return findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= worst);
+  return findings.some((finding) => !finding.informative && SEVERITIES.indexOf(finding.severity) <= worst);
 }

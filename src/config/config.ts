@@ -57,7 +57,7 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
     return { file, ...(await translateGitleaksConfig(text, explicit ?? file)) };
   }
   const validate = await validatorFor('config');
-  const spec = ((await parseValidatedYaml(text, explicit ?? file, validate)) ?? {}) as ConfigSpec;
+  const spec = (await parseValidatedYaml(text, explicit ?? file, validate)) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
   assertBoundedGlobs(spec, explicit ?? file);
   return { file, spec, warnings: [] };

@@ -27,6 +27,11 @@ function inlineComments(lineText: string): InlineComment[] {
   return [...lineText.matchAll(INLINE_ALLOW)].map((match) => ({ text: match[0], ...(match[1] ? { onlyRule: match[1] } : {}) }));
 }
 
+/** The rule ids that `keyhound:allow <id>` comments on a line name. */
+export function inlineAllowIds(lineText: string): string[] {
+  return inlineComments(lineText).flatMap(({ onlyRule }) => (onlyRule ? [onlyRule] : []));
+}
+
 export class LineSuppressions {
   /** Whether the text mentions an inline comment at all: most texts do not, and then no line is read. */
   private anyComment: boolean | undefined;

@@ -3,6 +3,7 @@ import type { IgnoreEntry } from '../config/ignore-file.js';
 import type { Finding } from '../findings.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
+import { unknownInlineRuleIds } from './unknown-rules.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -17,13 +18,17 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
-/** Applies the suppressions, sorts, and fills in the final stats. */
+/** Applies the suppressions, sorts, fills in the final stats, and warns of allow comments naming no rule. */
 export function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): ScanResult {
   const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
   stats.findings = findings.length;
   stats.suppressed = suppressed.length;
+  for (const warning of unknownInlineRuleIds(findings, setup.ruleIds)) {
+    stats.warnings.push(warning);
+    setup.onWarning?.(warning);
+  }
   stats.durationMs = Math.round(performance.now() - started);
   if (!setup.reportSuppressed) return { findings, stats };
   return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores() };

@@ -25,7 +25,7 @@ export interface FileResult {
 const LINE_CONTEXT = 200;
 
 /** Plain data (no rule object, no RegExp), so results can cross from a worker thread. */
-function toFileFindings(findings: RawFinding[]): FileFinding[] {
+export function toFileFindings(findings: RawFinding[]): FileFinding[] {
   return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => {
     const from = Math.max(0, column - 1 - LINE_CONTEXT);
     const to = Math.min(lineText.length, (endLine === line ? endColumn - 1 : lineText.length) + LINE_CONTEXT);

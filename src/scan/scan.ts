@@ -2,6 +2,8 @@
  * The working-tree scan: source → detector → filters → findings. The CLI's `scan`
  * command and the library's `scan()` are this function.
  */
+import { relative, sep } from 'node:path';
+import { BUNDLED } from '../bundled.js';
 import { makeFinding, type Finding } from '../findings.js';
 import type { Skip } from '../sources/types.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
@@ -38,6 +40,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   // Checked as files are handed out, so that the workers start scanning at once.
   const notAllowlisted = (target: ScanTarget): boolean => {
+    if (setup.excluded(relative(setup.root, target.absolute).split(sep).join('/'))) {
+      countSkip(stats, 'excluded');
+      return false;
+    }
     if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
     countSkip(stats, 'allowlisted');
     return false;
@@ -63,7 +69,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     options.onProgress?.({ stats, findings: findings.length });
   };
 
-  const workers = options.workers ?? defaultWorkerCount();
+  // Worker threads run the built worker file, so only the bundle has them; from source
+  // (the tests) everything runs on this thread, reading nothing but source files.
+  const workers = BUNDLED ? (options.workers ?? defaultWorkerCount()) : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
   } else {

@@ -1,12 +1,16 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
-import { readTextFile } from '../../config/yaml-file.js';
-import { ciRange, prePushRanges } from '../../scan/ci-range.js';
+import { resolve } from 'node:path';
+import { KeyhoundError } from '../../errors.js';
+import { isGitDate } from '../../git/git.js';
+import { chooseCiRange } from '../../scan/ci-checkout.js';
+import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
 import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
 import { EXIT_LEAKS } from '../exit-codes.js';
-import { report, scanAndReport, type ReportArgs } from '../report-options.js';
+import type { ReportArgs } from '../options.js';
+import { report, scanAndReport } from '../report-options.js';
 
 /** What a blocked commit prints under the findings: how to get unstuck. */
 export const BLOCKED_HELP = `
@@ -19,11 +23,14 @@ To bypass this check (not recommended): git commit --no-verify
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
   const code = await scanAndReport(args, io, 'staged', scanStaged);
-  if (code === EXIT_LEAKS && !args.quiet) io.stderr(BLOCKED_HELP);
+  // git sets GIT_INDEX_FILE for a pre-commit hook: only then is a commit being blocked.
+  if (code === EXIT_LEAKS && !args.quiet && io.env.GIT_INDEX_FILE !== undefined) io.stderr(BLOCKED_HELP);
   return code;
 }
 
 export interface HistoryArgs extends ReportArgs {
+  /** The repository to audit (default: the one at the current directory). */
+  repo?: string;
   range?: string[];
   branch?: string;
   allRefs: boolean;
@@ -31,32 +38,34 @@ export interface HistoryArgs extends ReportArgs {
   maxCommits?: number;
 }
 
-function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
+/** The history options from the command line, checked before any scanning starts. */
+async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<HistoryOptions, 'cwd'>> {
+  if (args.since !== undefined && !(await isGitDate(cwd, args.since))) {
+    throw new KeyhoundError(`--since: not a date: ${args.since} (for example 2024-01-31, "2 weeks ago", yesterday)`);
+  }
   return {
     allRefs: args.allRefs,
     ...(args.range?.length ? { ranges: args.range } : {}),
     ...(args.branch ? { branch: args.branch } : {}),
-    ...(args.since ? { since: args.since } : {}),
+    ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
   };
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
-  return scanAndReport(args, io, 'history', (options) => scanHistory({ ...options, ...historyOptions(args) }));
-}
-
-function readEvent(path: string): { before?: string; after?: string } | undefined {
-  try {
-    return JSON.parse(readTextFile(path, 'CI event file')) as { before?: string; after?: string };
-  } catch {
-    return undefined;
-  }
+  const cwd = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
+  const history = await historyOptions(args, cwd);
+  return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...history }));
 }
 
 export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promise<number> {
-  const range = ciRange(io.env, readEvent, args.base);
-  if (!args.quiet) io.stderr(`keyhound ci: scanning ${range.ranges.join(' ')} (${range.source})\n`);
-  return scanAndReport(args, io, 'ci', (options) => scanHistory({ ...options, ranges: range.ranges }));
+  const say = (message: string): void => {
+    if (!args.quiet) io.stderr(`keyhound ci: ${message}\n`);
+  };
+  const range = await chooseCiRange({ cwd: io.cwd, env: io.env, ...(args.base ? { base: args.base } : {}), onFetch: say });
+  if (range.notice) say(range.notice);
+  say(`scanning ${showRevisions(range.revisions)} (${range.description})`);
+  return scanAndReport(args, io, 'ci', (options) => scanHistory({ ...options, ranges: range.revisions }));
 }
 
 export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
