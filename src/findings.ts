@@ -83,7 +83,9 @@ export interface Located {
   endLine: number;
   endColumn: number;
   lineText: string;
-  /** Other secrets on the same line (as [start, end) in it), masked in the report's line. */
+  /** Where lineText starts in its line, when it is only the part of a long line around the secret. */
+  lineOffset?: number;
+  /** Other secrets on the same line (as [start, end) in lineText), masked in the report's line. */
   otherSpans?: LineSpan[];
   entropy: number;
   suppressedBy?: string;
@@ -95,6 +97,7 @@ export interface Located {
 
 export function makeFinding(rule: Rule, raw: Located, file: string, startLine: number, commit?: CommitInfo): Finding {
   const redacted = redact(raw.secret, rule.keywords);
+  const lineOffset = raw.lineOffset ?? 0;
   const finding: Finding = {
     ruleId: rule.id,
     provider: rule.provider,
@@ -107,7 +110,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     endLine: startLine + raw.endLine - 1,
     endColumn: raw.endColumn,
     secret: redacted,
-    lineText: maskLine(raw.lineText, [raw.column - 1, raw.endLine === raw.line ? raw.endColumn - 1 : raw.lineText.length], redacted, raw.otherSpans),
+    lineText: maskLine(raw.lineText, [raw.column - 1 - lineOffset, raw.endLine === raw.line ? raw.endColumn - 1 - lineOffset : raw.lineText.length], redacted, raw.otherSpans),
     fingerprint: fingerprint(rule.id, raw.secret),
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),

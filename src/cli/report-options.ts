@@ -60,7 +60,7 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
     progress.done();
   }
   if (args.verify) result = await verified(result, args, io);
-  return report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
+  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
 }
 
 /** --verify: each finding's provider asked (or, with --dry-run, the requests listed); --only-verified keeps the live ones. */
@@ -78,9 +78,9 @@ async function verified(result: ScanResult, args: ReportArgs, io: Io): Promise<S
   return args.onlyVerified ? { ...result, findings: result.findings.filter((finding) => finding.verification?.status === 'live') } : result;
 }
 
-export function report(result: ReportInput, args: ReportArgs, io: Io): number {
+export async function report(result: ReportInput, args: ReportArgs, io: Io): Promise<number> {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
-  writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
   const failing = args.failOnVerified ? result.findings.filter((finding) => finding.verification?.status === 'live') : result.findings;

@@ -1,8 +1,8 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
 import { builtinRuleFiles } from '../config/builtin-rules.js';
-import { configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
-import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
+import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
+import { assertLinearTime, compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
@@ -93,6 +93,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
+  if (config) await assertLinearTime(configRegexes(config));
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
   const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();

@@ -83,7 +83,7 @@ export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
   const push = prePushRanges(await io.readStdin());
   if (push.ranges.length === 0 && push.newBranches.length === 0) {
     const empty: ScanResult = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
-    return report(empty, args, io);
+    return await report(empty, args, io);
   }
   const code = await scanAndReport(args, io, 'pre-push', (options) =>
     scanHistory({ ...options, ranges: [...push.ranges, ...push.newBranches], excludeRemotes: push.newBranches.length > 0 }),
