@@ -100,8 +100,8 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       const to = lines.position(end - 1);
       const lineText = lines.lineText(from.line);
       for (const { otherSpans: _inDecodedText, ...finding } of inner) {
-        const suppressedBy =
-          finding.suppressedBy ?? suppressions.comment(from.line, finding.rule.id) ?? configAllowedBy(finding.secret, from.line, suppressions, global, 'allowlist');
+        // Judged again where the encoded text stands: the comments and line regexes there count.
+        const suppressedBy = finding.suppressedBy ?? suppressedAt(finding.rule, finding.secret, from.line, suppressions, global);
         yield {
           ...finding, start, end, lineText, matchStart: start,
           line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
@@ -167,10 +167,7 @@ function* matchRule(
     if (allowedBy(secret, rule.allowRegexes, rule.stopwords, '')) continue;
     const from = lines.position(start);
     const lineText = lines.lineText(from.line);
-    const suppressedBy =
-      suppressions.comment(from.line, rule.id) ??
-      (rule.configAllowlist && configAllowedBy(secret, from.line, suppressions, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
-      configAllowedBy(secret, from.line, suppressions, global, 'allowlist');
+    const suppressedBy = suppressedAt(rule, secret, from.line, suppressions, global);
     const to = lines.position(end - 1);
     yield {
       rule, secret, start, end, lineText, entropy, matchStart: match.index + regionStart,
@@ -188,6 +185,19 @@ export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords:
   const lower = secret.toLowerCase();
   const word = stopwords.find((candidate) => lower.includes(candidate));
   return word === undefined ? undefined : `${where} stopword ${word}`;
+}
+
+/**
+ * The one place a finding in a text is suppressed: a comment on its line, the config's
+ * allowlist for its rule, the config's global allowlist. (Paths, the ignore file and the
+ * baseline are decided outside the text: scan/suppress.ts.)
+ */
+function suppressedAt(rule: Rule, secret: string, line: number, suppressions: LineSuppressions, global: GlobalAllowlist): string | undefined {
+  return (
+    suppressions.comment(line, rule.id) ??
+    (rule.configAllowlist && configAllowedBy(secret, line, suppressions, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
+    configAllowedBy(secret, line, suppressions, global, 'allowlist')
+  );
 }
 
 /** A config allowlist: regexes and stopwords on the secret, line regexes on its (1-based) line. */
