@@ -33,3 +33,13 @@ export function packageCopy(): string {
   }
   return dir;
 }
+
+/**
+ * The package's files as a git checkout has them, and nothing built or installed: no
+ * dist/, no node_modules (what the GitHub Action's runner downloads, say).
+ */
+export function unbuiltCopy(): string {
+  const dir = tempDir('keyhound-unbuilt-');
+  for (const part of ['package.json', 'action.yml', 'bin', 'bundle', 'rules', 'schema']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  return dir;
+}
