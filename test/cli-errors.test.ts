@@ -87,9 +87,9 @@ describe('a package without its build (dist/) or its bundle (bundle/)', () => {
   for (const part of ['package.json', 'bin']) cpSync(join(import.meta.dirname, '..', part), join(copy, part), { recursive: true });
   const bin = join(copy, 'bin', 'keyhound.js');
 
-  it('says to run the build, in one line, exit 2', () => {
+  it('says to reinstall it, in one line, exit 2', () => {
     const result = keyhound(['scan'], { cwd: tempDir(), bin });
-    expect(result.stderr).toBe(`keyhound: cannot load ${join(copy, 'bundle', 'keyhound.mjs')} (ERR_MODULE_NOT_FOUND): run \`npm run build\` (or \`npm install\`) in the keyhound package\n`);
+    expect(result.stderr).toBe(`keyhound: cannot load ${join(copy, 'bundle', 'keyhound.mjs')} (ERR_MODULE_NOT_FOUND): reinstall keyhound (in a checkout of keyhound: npm run compile)\n`);
     expect(result.code).toBe(2);
   });
 
