@@ -4485,7 +4485,7 @@ function spawnGit(dir, args, withInput = false) {
   });
 }
 function streamGitLines(dir, args, onLine, input) {
-  return new Promise((resolve13, reject) => {
+  return new Promise((resolve14, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
     else if (input) input.pipe(child.stdin);
@@ -4509,7 +4509,7 @@ function streamGitLines(dir, args, onLine, input) {
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
       if (rest) onLine(rest);
-      resolve13({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+      resolve14({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
     });
   });
 }
@@ -4522,7 +4522,7 @@ function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 function runGit(dir, args, input) {
-  return new Promise((resolve13, reject) => {
+  return new Promise((resolve14, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
@@ -4531,7 +4531,7 @@ function runGit(dir, args, input) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve13(Buffer.concat(out).toString("utf8"));
+      if (code2 === 0) resolve14(Buffer.concat(out).toString("utf8"));
       else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
     });
   });
@@ -12550,8 +12550,8 @@ function catFile(repo, mode) {
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
-    return new Promise((resolve13, reject) => {
-      queue.push({ resolve: resolve13, reject });
+    return new Promise((resolve14, reject) => {
+      queue.push({ resolve: resolve14, reject });
       child.stdin.write(`${name}
 `);
     });
@@ -16688,7 +16688,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve13.call(this, root2, ref);
+      let _sch = resolve14.call(this, root2, ref);
       if (_sch === void 0) {
         const schema2 = (_a2 = root2.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -16715,7 +16715,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve13(root2, ref) {
+    function resolve14(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -17579,7 +17579,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve13(baseURI, relativeURI, options) {
+    function resolve14(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -17970,7 +17970,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve13,
+      resolve: resolve14,
       resolveComponent,
       equal,
       serialize,
@@ -25967,6 +25967,7 @@ async function scanAndReport(args, io2, command2, run) {
 function report(result, args, io2) {
   const color = useColor(args.color, args.output ? false : io2.stdoutIsTTY, io2.env);
   writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io2);
+  io2.onReport?.(result);
   if ((args.format !== "text" || args.output) && !args.quiet) io2.stderr(`${summaryLine(result.findings, result.stats)}
 `);
   return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
@@ -30881,12 +30882,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve13(completions);
+                resolve14(completions);
             });
           });
         } else {
@@ -32301,7 +32302,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerC
     }
     return batch;
   };
-  const inWorkers = new Promise((resolve13, reject) => {
+  const inWorkers = new Promise((resolve14, reject) => {
     let running = 0;
     const workers = [];
     const finished = /* @__PURE__ */ new Set();
@@ -32317,7 +32318,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerC
         finished.add(worker);
         void worker.terminate();
         running -= 1;
-        if (running === 0 && !failed) resolve13();
+        if (running === 0 && !failed) resolve14();
         return;
       }
       worker.postMessage(batch);
@@ -32341,7 +32342,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerC
   const onMainThread = async () => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      await new Promise((resolve13) => setImmediate(resolve13));
+      await new Promise((resolve14) => setImmediate(resolve14));
     }
   };
   await Promise.all([inWorkers, onMainThread()]);
@@ -32398,7 +32399,7 @@ async function scan(options = {}) {
     for (const target of targets.filter(notAllowlisted)) {
       collect(scanFile(target, ruleset.detector, maxFileSize));
       if (performance.now() - lastYield > 50) {
-        await new Promise((resolve13) => setImmediate(resolve13));
+        await new Promise((resolve14) => setImmediate(resolve14));
         lastYield = performance.now();
       }
     }
@@ -32749,8 +32750,89 @@ keyhound: interrupted (${signal}); no report written
 `);
   process.exit(signal === "SIGINT" ? 130 : 143);
 }
+
+// src/action/action.ts
+import { mkdirSync as mkdirSync4 } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname9, join as join11, resolve as resolve13 } from "node:path";
+init_exit_codes();
+init_failure();
+init_io();
+init_errors();
+init_github();
+init_summary();
+
+// src/action/runner.ts
+init_errors();
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { appendFileSync } from "node:fs";
+function actionInput(env2, name) {
+  return (env2[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function argumentLines(text) {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+}
+function appendTo(env2, variable, text) {
+  const file = env2[variable];
+  if (!file) return;
+  try {
+    appendFileSync(file, text);
+  } catch (error) {
+    throw new KeyhoundError(`cannot write ${variable} ${file} (${error.code ?? "error"})`);
+  }
+}
+function setOutput(env2, name, value) {
+  const delimiter = `ghadelimiter_${randomUUID2()}`;
+  appendTo(env2, "GITHUB_OUTPUT", `${name}<<${delimiter}
+${value}
+${delimiter}
+`);
+}
+function appendSummary(env2, markdown) {
+  appendTo(env2, "GITHUB_STEP_SUMMARY", markdown);
+}
+
+// src/action/action.ts
+var REPORT_CHOICE = /^--(?:format|output)(?:=|$)|^-[a-zA-Z]*[fo]/;
+function actionArguments(env2, sarif) {
+  const args = argumentLines(actionInput(env2, "args"));
+  const chosen = args.find((arg) => REPORT_CHOICE.test(arg));
+  if (chosen) throw new KeyhoundError(`args: ${chosen}: the action chooses the reports (SARIF to the sarif input's file, annotations in the log); leave it out`);
+  return ["ci", ...args, "--format", "sarif", "--output", sarif];
+}
+async function runAction(io2 = processIo()) {
+  try {
+    return await runStep(io2);
+  } catch (error) {
+    io2.stderr(failureText(error, io2.env));
+    return EXIT_ERROR;
+  }
+}
+async function runStep(io2) {
+  const { env: env2 } = io2;
+  const sarif = resolve13(io2.cwd, actionInput(env2, "sarif") || join11(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  try {
+    mkdirSync4(dirname9(sarif), { recursive: true });
+  } catch (error) {
+    throw new KeyhoundError(`sarif: cannot create the directory of ${sarif} (${error.code ?? "error"})`);
+  }
+  let result;
+  const code2 = await main2(actionArguments(env2, sarif), { ...io2, onReport: (input) => void (result = input) });
+  if (!result) return code2;
+  const annotations = formatGithub(result, { showSecrets: false, color: false }).split("\n").filter((line) => line.startsWith("::"));
+  if (annotations.length) io2.stdout(`${annotations.join("\n")}
+`);
+  setOutput(env2, "findings", String(result.findings.length));
+  setOutput(env2, "sarif", sarif);
+  appendSummary(env2, `### keyhound
+
+${result.findings.length ? "\u2716" : "\u2714"} ${summaryLine(result.findings, result.stats)}
+`);
+  return code2;
+}
 export {
   main2 as main,
+  runAction,
   runProcess
 };
 /*! Bundled license information:

@@ -61,6 +61,7 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
 export function report(result: ReportInput, args: ReportArgs, io: Io): number {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
   writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  io.onReport?.(result);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
   return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
