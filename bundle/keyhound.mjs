@@ -32001,7 +32001,7 @@ printf '%s\\n' "$input" | "$keyhound" ${subcommand}` : `"$keyhound" ${subcommand
 if [ -x ${LOCAL_BIN} ]; then keyhound=${LOCAL_BIN}
 elif command -v keyhound >/dev/null 2>&1; then keyhound=keyhound
 else
-  echo "keyhound: could not run: add keyhound as a devDependency (npm install --save-dev keyhound) and install it (npm install); this ${blocks} is blocked" >&2
+  echo "keyhound: could not run: add keyhound as a devDependency (npm install --save-dev git+https://github.com/keyhound/keyhound.git) and install it (npm install); this ${blocks} is blocked" >&2
   exit 1
 fi
 ${run} || {
@@ -32033,7 +32033,7 @@ async function installHook(cwd, hook) {
   const place = await hookPlace(cwd, hook);
   const { file, shown } = place;
   checkNoLink(place);
-  const warning = existsSync5(join8(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev keyhound)`;
+  const warning = existsSync5(join8(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message2) => ({ file, message: message2, ...warning ? { warning } : {} });
   mkdirSync3(dirname8(file), { recursive: true });
   if (place.husky) {

@@ -153,3 +153,18 @@ describe('the action, run as the runner runs it', () => {
     }
   });
 });
+
+describe('the README\'s code scanning steps', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const block = /```yaml\n((?:(?!```)[^])*upload-sarif(?:(?!```)[^])*)```/.exec(readme)?.[1];
+  const steps = parseYaml(block ?? '') as Array<{ uses?: string; id?: string; if?: string; with?: Record<string, string> }>;
+
+  it('upload the action\'s SARIF output, even when the keyhound step failed on a leak', () => {
+    const keyhound = steps.find((step) => step.uses?.startsWith('keyhound/keyhound@'));
+    const upload = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    expect(keyhound?.id).toBeDefined();
+    expect(Object.keys(action.outputs)).toContain('sarif');
+    expect(upload?.with?.sarif_file).toBe(`\${{ steps.${keyhound!.id}.outputs.sarif }}`);
+    expect(upload?.if).toMatch(/^always\(\)/);
+  });
+});

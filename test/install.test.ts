@@ -89,3 +89,21 @@ describe('from git, where nothing is built', () => {
     expectWorks((args) => run('npx', ['keyhound', ...args], dir));
   }, NPM_TIMEOUT);
 });
+
+describe('the README', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  it('says first how to add keyhound to a project: a devDependency from git and the hook, pre-commit, the action', () => {
+    const first = readme.split(/^## /m)[1]!;
+    expect(first.split('\n')[0]).toBe('Add keyhound to your project');
+    expect(first).toContain('npm install --save-dev git+https://github.com/keyhound/keyhound.git\nnpx keyhound hook install\n');
+    expect(first).toContain('  - repo: https://github.com/keyhound/keyhound\n');
+    expect(first).toContain('- uses: keyhound/keyhound@main\n');
+  });
+
+  it('names no release, tag or registry package that does not exist (`npx --yes keyhound` is an npm 404, exit 1: "leaks")', () => {
+    expect(readme).not.toMatch(/npx (?:--yes|-y) keyhound\b/);
+    expect(readme).not.toMatch(/npm (?:install|i)(?: -[gD]| --save-dev| --global)* keyhound\b/);
+    expect(readme).not.toMatch(/keyhound\/keyhound@v\d|rev: v\d/);
+  });
+});
