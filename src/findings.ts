@@ -4,6 +4,7 @@ import type { Encoding } from './engine/decode.js';
 import type { Confidence, Rule, Severity } from './engine/types.js';
 import { maskLine, redact, type LineSpan } from './report/redact.js';
 import type { CommitInfo } from './sources/types.js';
+import type { Verification } from './verify/verify.js';
 
 export interface Finding {
   ruleId: string;
@@ -35,6 +36,8 @@ export interface Finding {
   informative?: true;
   /** Found inside encoded text (outermost encoding first); the location is the encoded span. */
   encoding?: Encoding[];
+  /** With --verify: what the provider said when asked whether the credential works. */
+  verification?: Verification;
   /** The other half of a paired credential (an AWS key id next to its secret key), redacted. */
   pair?: { ruleId: string; secret: string; line: number; column: number };
 }

@@ -28,6 +28,8 @@ export interface ConfigSpec {
   reportLowInTests?: boolean;
   allowlist?: AllowlistSpec;
   ruleAllowlists?: Record<string, AllowlistSpec>;
+  /** `staged: true` lets the pre-commit hook verify (it stays offline otherwise). */
+  verify?: { staged?: boolean };
 }
 
 export interface LoadedConfig {

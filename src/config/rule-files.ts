@@ -12,6 +12,12 @@ import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../en
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
 import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
+import { checkVerifySpec, type VerifySpec } from '../verify/spec.js';
+
+function checkedVerifySpec(spec: VerifySpec, where: string): VerifySpec {
+  checkVerifySpec(spec, where);
+  return spec;
+}
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 import { validatorFor } from './schemas.js';
 
@@ -60,6 +66,7 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     placeholders: spec.placeholders ?? (spec.informs ? 'references' : 'all'),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
+    ...(spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}),
   };
 }
 

@@ -28,10 +28,6 @@ export function toFileFindings(findings: RawFinding[]): FileFinding[] {
   }));
 }
 
-export function scanText(text: string, detector: Detector): FileFinding[] {
-  return toFileFindings(detector.detect(text));
-}
-
 export function scanFile(target: ScanTarget, detector: Detector, maxFileSize: number): FileResult {
   const file = readFileBytes(target.absolute, target.shown, maxFileSize);
   if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };

@@ -7,7 +7,9 @@ import { BUNDLED } from '../bundled.js';
 import { makeFinding, type Finding } from '../findings.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
-import { scanFile, scanText, type FileResult } from './scan-file.js';
+import { LABELS } from '../sources/types.js';
+import { scanFile, type FileResult } from './scan-file.js';
+import { findingsInText } from './text-scan.js';
 import { finishScan, type ScanResult } from './result.js';
 import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
 import { relativeToRoot } from './suppress.js';
@@ -81,8 +83,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   }
   if (options.stdin !== undefined) {
     stats.files += 1;
-    stats.bytes += Buffer.byteLength(options.stdin);
-    for (const raw of scanText(options.stdin, ruleset.detector)) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, '<stdin>', 1));
+    findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
   }
 
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));

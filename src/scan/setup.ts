@@ -6,6 +6,7 @@ import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } fro
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
+import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { pathFilter } from './path-filter.js';
 import { isTestPath } from './test-paths.js';
 import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
@@ -143,7 +144,8 @@ function inlineRules(config: LoadedConfig): LoadedRuleFile[] {
   const rules = config.spec.rules ?? [];
   if (rules.length === 0) return [];
   const remediation = config.spec.remediation ?? 'Rotate the credential with whoever issued it, then remove it from the code and its history.';
-  return [compileRuleFile({ provider: 'custom', remediation, rules }, config.file)];
+  // Written like a rule file's rules: patterns may be fragment lists naming pieces.
+  return [compileRuleFile(expandRuleFile({ provider: 'custom', remediation, rules } as WrittenRuleFile, config.file), config.file)];
 }
 
 /**
