@@ -95,4559 +95,879 @@ var init_failure = __esm({
   }
 });
 
-// node_modules/@simple-git/args-pathspec/dist/index.mjs
-function c(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
-}
-function r(n) {
-  return n instanceof String && t.has(n);
-}
-function o(n) {
-  return t.get(n) ?? [];
-}
-var t;
-var init_dist = __esm({
-  "node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
-    t = /* @__PURE__ */ new WeakMap();
+// src/engine/checks.ts
+import { createHmac } from "node:crypto";
+function crc32(text) {
+  let crc = 4294967295;
+  for (let i = 0; i < text.length; i++) {
+    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
   }
-});
-
-// node_modules/ms/index.js
-var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
-    var s = 1e3;
-    var m2 = s * 60;
-    var h3 = m2 * 60;
-    var d2 = h3 * 24;
-    var w2 = d2 * 7;
-    var y2 = d2 * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
-      var type = typeof val;
-      if (type === "string" && val.length > 0) {
-        return parse2(val);
-      } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
-      }
-      throw new Error(
-        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
-      );
-    };
-    function parse2(str) {
-      str = String(str);
-      if (str.length > 100) {
-        return;
-      }
-      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str
-      );
-      if (!match) {
-        return;
-      }
-      var n = parseFloat(match[1]);
-      var type = (match[2] || "ms").toLowerCase();
-      switch (type) {
-        case "years":
-        case "year":
-        case "yrs":
-        case "yr":
-        case "y":
-          return n * y2;
-        case "weeks":
-        case "week":
-        case "w":
-          return n * w2;
-        case "days":
-        case "day":
-        case "d":
-          return n * d2;
-        case "hours":
-        case "hour":
-        case "hrs":
-        case "hr":
-        case "h":
-          return n * h3;
-        case "minutes":
-        case "minute":
-        case "mins":
-        case "min":
-        case "m":
-          return n * m2;
-        case "seconds":
-        case "second":
-        case "secs":
-        case "sec":
-        case "s":
-          return n * s;
-        case "milliseconds":
-        case "millisecond":
-        case "msecs":
-        case "msec":
-        case "ms":
-          return n;
-        default:
-          return void 0;
-      }
-    }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return Math.round(ms2 / d2) + "d";
-      }
-      if (msAbs >= h3) {
-        return Math.round(ms2 / h3) + "h";
-      }
-      if (msAbs >= m2) {
-        return Math.round(ms2 / m2) + "m";
-      }
-      if (msAbs >= s) {
-        return Math.round(ms2 / s) + "s";
-      }
-      return ms2 + "ms";
-    }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return plural2(ms2, msAbs, d2, "day");
-      }
-      if (msAbs >= h3) {
-        return plural2(ms2, msAbs, h3, "hour");
-      }
-      if (msAbs >= m2) {
-        return plural2(ms2, msAbs, m2, "minute");
-      }
-      if (msAbs >= s) {
-        return plural2(ms2, msAbs, s, "second");
-      }
-      return ms2 + " ms";
-    }
-    function plural2(ms2, msAbs, n, name) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
-    }
+  return (crc ^ 4294967295) >>> 0;
+}
+function base62(value, width) {
+  let out = "";
+  let rest = value;
+  while (rest > 0) {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
   }
-});
-
-// node_modules/debug/src/common.js
-var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env2) {
-      createDebug.debug = createDebug;
-      createDebug.default = createDebug;
-      createDebug.coerce = coerce;
-      createDebug.disable = disable;
-      createDebug.enable = enable;
-      createDebug.enabled = enabled;
-      createDebug.humanize = require_ms();
-      createDebug.destroy = destroy;
-      Object.keys(env2).forEach((key) => {
-        createDebug[key] = env2[key];
-      });
-      createDebug.names = [];
-      createDebug.skips = [];
-      createDebug.formatters = {};
-      function selectColor(namespace) {
-        let hash2 = 0;
-        for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
-        }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
-      }
-      createDebug.selectColor = selectColor;
-      function createDebug(namespace) {
-        let prevTime;
-        let enableOverride = null;
-        let namespacesCache;
-        let enabledCache;
-        function debug(...args) {
-          if (!debug.enabled) {
-            return;
-          }
-          const self = debug;
-          const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
-          self.prev = prevTime;
-          self.curr = curr;
-          prevTime = curr;
-          args[0] = createDebug.coerce(args[0]);
-          if (typeof args[0] !== "string") {
-            args.unshift("%O");
-          }
-          let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
-            if (match === "%%") {
-              return "%";
-            }
-            index++;
-            const formatter = createDebug.formatters[format3];
-            if (typeof formatter === "function") {
-              const val = args[index];
-              match = formatter.call(self, val);
-              args.splice(index, 1);
-              index--;
-            }
-            return match;
-          });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
-        }
-        debug.namespace = namespace;
-        debug.useColors = createDebug.useColors();
-        debug.color = createDebug.selectColor(namespace);
-        debug.extend = extend;
-        debug.destroy = createDebug.destroy;
-        Object.defineProperty(debug, "enabled", {
-          enumerable: true,
-          configurable: false,
-          get: () => {
-            if (enableOverride !== null) {
-              return enableOverride;
-            }
-            if (namespacesCache !== createDebug.namespaces) {
-              namespacesCache = createDebug.namespaces;
-              enabledCache = createDebug.enabled(namespace);
-            }
-            return enabledCache;
-          },
-          set: (v2) => {
-            enableOverride = v2;
-          }
-        });
-        if (typeof createDebug.init === "function") {
-          createDebug.init(debug);
-        }
-        return debug;
-      }
-      function extend(namespace, delimiter) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
-        newDebug.log = this.log;
-        return newDebug;
-      }
-      function enable(namespaces) {
-        createDebug.save(namespaces);
-        createDebug.namespaces = namespaces;
-        createDebug.names = [];
-        createDebug.skips = [];
-        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
-          } else {
-            createDebug.names.push(ns2);
-          }
-        }
-      }
-      function matchesTemplate(search, template) {
-        let searchIndex = 0;
-        let templateIndex = 0;
-        let starIndex = -1;
-        let matchIndex = 0;
-        while (searchIndex < search.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
-            if (template[templateIndex] === "*") {
-              starIndex = templateIndex;
-              matchIndex = searchIndex;
-              templateIndex++;
-            } else {
-              searchIndex++;
-              templateIndex++;
-            }
-          } else if (starIndex !== -1) {
-            templateIndex = starIndex + 1;
-            matchIndex++;
-            searchIndex = matchIndex;
-          } else {
-            return false;
-          }
-        }
-        while (templateIndex < template.length && template[templateIndex] === "*") {
-          templateIndex++;
-        }
-        return templateIndex === template.length;
-      }
-      function disable() {
-        const namespaces = [
-          ...createDebug.names,
-          ...createDebug.skips.map((namespace) => "-" + namespace)
-        ].join(",");
-        createDebug.enable("");
-        return namespaces;
-      }
-      function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
-            return false;
-          }
-        }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      function coerce(val) {
-        if (val instanceof Error) {
-          return val.stack || val.message;
-        }
-        return val;
-      }
-      function destroy() {
-        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-      }
-      createDebug.enable(createDebug.load());
-      return createDebug;
-    }
-    module.exports = setup;
-  }
-});
-
-// node_modules/debug/src/browser.js
-var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
-      let warned = false;
-      return () => {
-        if (!warned) {
-          warned = true;
-          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-        }
-      };
-    })();
-    exports.colors = [
-      "#0000CC",
-      "#0000FF",
-      "#0033CC",
-      "#0033FF",
-      "#0066CC",
-      "#0066FF",
-      "#0099CC",
-      "#0099FF",
-      "#00CC00",
-      "#00CC33",
-      "#00CC66",
-      "#00CC99",
-      "#00CCCC",
-      "#00CCFF",
-      "#3300CC",
-      "#3300FF",
-      "#3333CC",
-      "#3333FF",
-      "#3366CC",
-      "#3366FF",
-      "#3399CC",
-      "#3399FF",
-      "#33CC00",
-      "#33CC33",
-      "#33CC66",
-      "#33CC99",
-      "#33CCCC",
-      "#33CCFF",
-      "#6600CC",
-      "#6600FF",
-      "#6633CC",
-      "#6633FF",
-      "#66CC00",
-      "#66CC33",
-      "#9900CC",
-      "#9900FF",
-      "#9933CC",
-      "#9933FF",
-      "#99CC00",
-      "#99CC33",
-      "#CC0000",
-      "#CC0033",
-      "#CC0066",
-      "#CC0099",
-      "#CC00CC",
-      "#CC00FF",
-      "#CC3300",
-      "#CC3333",
-      "#CC3366",
-      "#CC3399",
-      "#CC33CC",
-      "#CC33FF",
-      "#CC6600",
-      "#CC6633",
-      "#CC9900",
-      "#CC9933",
-      "#CCCC00",
-      "#CCCC33",
-      "#FF0000",
-      "#FF0033",
-      "#FF0066",
-      "#FF0099",
-      "#FF00CC",
-      "#FF00FF",
-      "#FF3300",
-      "#FF3333",
-      "#FF3366",
-      "#FF3399",
-      "#FF33CC",
-      "#FF33FF",
-      "#FF6600",
-      "#FF6633",
-      "#FF9900",
-      "#FF9933",
-      "#FFCC00",
-      "#FFCC33"
-    ];
-    function useColors() {
-      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
-        return true;
-      }
-      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
-        return false;
-      }
-      let m2;
-      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
-      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
-      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
-      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
-    }
-    function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
-      if (!this.useColors) {
-        return;
-      }
-      const c3 = "color: " + this.color;
-      args.splice(1, 0, c3, "color: inherit");
-      let index = 0;
-      let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match) => {
-        if (match === "%%") {
-          return;
-        }
-        index++;
-        if (match === "%c") {
-          lastC = index;
-        }
-      });
-      args.splice(lastC, 0, c3);
-    }
-    exports.log = console.debug || console.log || (() => {
-    });
-    function save(namespaces) {
-      try {
-        if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
-        } else {
-          exports.storage.removeItem("debug");
-        }
-      } catch (error) {
-      }
-    }
-    function load() {
-      let r2;
-      try {
-        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error) {
-      }
-      if (!r2 && typeof process !== "undefined" && "env" in process) {
-        r2 = process.env.DEBUG;
-      }
-      return r2;
-    }
-    function localstorage() {
-      try {
-        return localStorage;
-      } catch (error) {
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.j = function(v2) {
-      try {
-        return JSON.stringify(v2);
-      } catch (error) {
-        return "[UnexpectedJSONParseError]: " + error.message;
-      }
-    };
-  }
-});
-
-// node_modules/has-flag/index.js
-var require_has_flag = __commonJS({
-  "node_modules/has-flag/index.js"(exports, module) {
-    "use strict";
-    module.exports = (flag, argv = process.argv) => {
-      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
-      const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
-    };
-  }
-});
-
-// node_modules/supports-color/index.js
-var require_supports_color = __commonJS({
-  "node_modules/supports-color/index.js"(exports, module) {
-    "use strict";
-    var os2 = __require("os");
-    var tty = __require("tty");
-    var hasFlag = require_has_flag();
-    var { env: env2 } = process;
-    var forceColor;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-      forceColor = 0;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = 1;
-    }
-    if ("FORCE_COLOR" in env2) {
-      if (env2.FORCE_COLOR === "true") {
-        forceColor = 1;
-      } else if (env2.FORCE_COLOR === "false") {
-        forceColor = 0;
-      } else {
-        forceColor = env2.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env2.FORCE_COLOR, 10), 3);
-      }
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(haveStream, streamIsTTY) {
-      if (forceColor === 0) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (haveStream && !streamIsTTY && forceColor === void 0) {
-        return 0;
-      }
-      const min = forceColor || 0;
-      if (env2.TERM === "dumb") {
-        return min;
-      }
-      if (process.platform === "win32") {
-        const osRelease = os2.release().split(".");
-        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env2) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min;
-      }
-      if ("TEAMCITY_VERSION" in env2) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if (env2.COLORTERM === "truecolor") {
-        return 3;
-      }
-      if ("TERM_PROGRAM" in env2) {
-        const version = parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env2.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version >= 3 ? 3 : 2;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env2.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env2) {
-        return 1;
-      }
-      return min;
-    }
-    function getSupportLevel(stream) {
-      const level = supportsColor(stream, stream && stream.isTTY);
-      return translateLevel(level);
-    }
-    module.exports = {
-      supportsColor: getSupportLevel,
-      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
-      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
-    };
-  }
-});
-
-// node_modules/debug/src/node.js
-var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
-    var tty = __require("tty");
-    var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
-      () => {
-      },
-      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
-    );
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    try {
-      const supportsColor = require_supports_color();
-      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
-          20,
-          21,
-          26,
-          27,
-          32,
-          33,
-          38,
-          39,
-          40,
-          41,
-          42,
-          43,
-          44,
-          45,
-          56,
-          57,
-          62,
-          63,
-          68,
-          69,
-          74,
-          75,
-          76,
-          77,
-          78,
-          79,
-          80,
-          81,
-          92,
-          93,
-          98,
-          99,
-          112,
-          113,
-          128,
-          129,
-          134,
-          135,
-          148,
-          149,
-          160,
-          161,
-          162,
-          163,
-          164,
-          165,
-          166,
-          167,
-          168,
-          169,
-          170,
-          171,
-          172,
-          173,
-          178,
-          179,
-          184,
-          185,
-          196,
-          197,
-          198,
-          199,
-          200,
-          201,
-          202,
-          203,
-          204,
-          205,
-          206,
-          207,
-          208,
-          209,
-          214,
-          215,
-          220,
-          221
-        ];
-      }
-    } catch (error) {
-    }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
-        return k2.toUpperCase();
-      });
-      let val = process.env[key];
-      if (/^(yes|on|true|enabled)$/i.test(val)) {
-        val = true;
-      } else if (/^(no|off|false|disabled)$/i.test(val)) {
-        val = false;
-      } else if (val === "null") {
-        val = null;
-      } else {
-        val = Number(val);
-      }
-      obj[prop] = val;
-      return obj;
-    }, {});
-    function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
-    }
-    function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
-      if (useColors2) {
-        const c3 = this.color;
-        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
-      } else {
-        args[0] = getDate() + name + " " + args[0];
-      }
-    }
-    function getDate() {
-      if (exports.inspectOpts.hideDate) {
-        return "";
-      }
-      return (/* @__PURE__ */ new Date()).toISOString() + " ";
-    }
-    function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
-    }
-    function save(namespaces) {
-      if (namespaces) {
-        process.env.DEBUG = namespaces;
-      } else {
-        delete process.env.DEBUG;
-      }
-    }
-    function load() {
-      return process.env.DEBUG;
-    }
-    function init(debug) {
-      debug.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.o = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
-    };
-    formatters.O = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts);
-    };
-  }
-});
-
-// node_modules/debug/src/index.js
-var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
-    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
-    } else {
-      module.exports = require_node();
-    }
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/src/index.js
-var require_src2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs_1 = __require("fs");
-    var debug_1 = __importDefault(require_src());
-    var log = debug_1.default("@kwsites/file-exists");
-    function check(path, isFile, isDirectory) {
-      log(`checking %s`, path);
-      try {
-        const stat = fs_1.statSync(path);
-        if (stat.isFile() && isFile) {
-          log(`[OK] path represents a file`);
-          return true;
-        }
-        if (stat.isDirectory() && isDirectory) {
-          log(`[OK] path represents a directory`);
-          return true;
-        }
-        log(`[FAIL] path represents something other than a file or directory`);
-        return false;
-      } catch (e) {
-        if (e.code === "ENOENT") {
-          log(`[FAIL] path is not accessible: %o`, e);
-          return false;
-        }
-        log(`[FATAL] %o`, e);
-        throw e;
-      }
-    }
-    function exists(path, type = exports.READABLE) {
-      return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
-    }
-    exports.exists = exists;
-    exports.FILE = 1;
-    exports.FOLDER = 2;
-    exports.READABLE = exports.FILE + exports.FOLDER;
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/index.js
-var require_dist = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
-    "use strict";
-    function __export2(m2) {
-      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
-    }
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
-  }
-});
-
-// node_modules/@kwsites/promise-deferred/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDeferred = exports.deferred = void 0;
-    function deferred() {
-      let done;
-      let fail;
-      let status = "pending";
-      const promise = new Promise((_done, _fail) => {
-        done = _done;
-        fail = _fail;
-      });
-      return {
-        promise,
-        done(result) {
-          if (status === "pending") {
-            status = "resolved";
-            done(result);
-          }
-        },
-        fail(error) {
-          if (status === "pending") {
-            status = "rejected";
-            fail(error);
-          }
-        },
-        get fulfilled() {
-          return status !== "pending";
-        },
-        get status() {
-          return status;
-        }
-      };
-    }
-    exports.deferred = deferred;
-    exports.createDeferred = deferred;
-    exports.default = deferred;
-  }
-});
-
-// node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x(e, n) {
-  const t2 = n === "global";
-  for (const o2 of e)
-    o2.isGlobal === t2 && (yield o2);
+  return out.padStart(width, "0");
 }
-function A(e, n) {
-  for (const { name: o2 } of x(e, "task")) {
-    if (P.has(o2))
-      return w(true, n);
-    if (S.has(o2))
-      return w(false, n);
-  }
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : E.has(t2) ? w(true, n.slice(1)) : F.has(t2) ? w(false, n.slice(1)) : n.length === 1 ? w(false, n) : w(true, n);
+function hasValidCrc32Suffix(token) {
+  const body = token.slice(token.indexOf("_") + 1);
+  if (body.length !== 36) return false;
+  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
-function w(e = false, n = []) {
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : {
-    isWrite: e,
-    isRead: !e,
-    key: t2,
-    value: n.at(1)
-  };
-}
-function O(e, n) {
-  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
-}
-function G(e) {
-  const n = e?.indexOf("=") || -1;
-  return !e || n < 0 ? null : {
-    key: e.slice(0, n).trim().toLowerCase(),
-    value: e.slice(n + 1)
-  };
-}
-function M(e) {
-  for (const { name: n } of x(e, "task"))
-    switch (n) {
-      case "--global":
-        return "global";
-      case "--system":
-        return "system";
-      case "--worktree":
-        return "worktree";
-      case "--local":
-        return "local";
-      case "--file":
-      case "-f":
-        return "file";
-    }
-  return "local";
-}
-function N({ name: e }) {
-  if (e === "-c" || e === "--config")
-    return "inline";
-  if (e === "--config-env")
-    return "env";
-}
-function* $(e) {
-  for (const n of e) {
-    const t2 = N(n), o2 = t2 && G(n.value);
-    o2 && (yield {
-      ...o2,
-      scope: t2
-    });
-  }
-}
-function D(e, n, t2) {
-  const o2 = {
-    read: [],
-    write: [...$(n)]
-  };
-  return e === "config" && L(
-    o2,
-    M(n),
-    A(n, t2)
-  ), o2;
-}
-function L(e, n, t2) {
-  if (t2 === null)
-    return;
-  const o2 = O(n, t2);
-  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
-}
-function B(e) {
-  const n = R[e ?? ""] ?? T;
-  return {
-    short: new Map([...C.short.entries(), ...n.short.entries()]),
-    long: n.long
-  };
-}
-function b(e, n = I) {
-  if (e.startsWith("--")) {
-    const t2 = e.indexOf("=");
-    if (t2 > 2)
-      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
-    const o2 = e.slice(2);
-    return [{ name: e, needsNext: n.long.has(o2) }];
-  }
-  if (e.length === 2) {
-    const t2 = e.charAt(1), o2 = n.short.get(t2);
-    return [{ name: e, needsNext: o2 === true }];
-  }
-  return j(e, n.short);
-}
-function j(e, n) {
-  const t2 = e.slice(1).split(""), o2 = [];
-  for (let a = 0; a < t2.length; a++) {
-    const s = t2[a], r2 = n.get(s);
-    if (r2 === void 0)
-      return [{ name: e, needsNext: false }];
-    if (r2) {
-      const i = t2.slice(a + 1).join("");
-      if (i && ![...i].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
-    }
-    o2.push({ name: `-${s}`, needsNext: r2 });
-  }
-  return o2;
-}
-function W(e, n = []) {
-  let t2 = 0;
-  for (; t2 < e.length; ) {
-    const o2 = String(e[t2]);
-    if (!o2.startsWith("-") || o2.length < 2) break;
-    const a = b(o2);
-    let s = t2 + 1;
-    for (const r2 of a) {
-      const i = {
-        name: r2.name,
-        value: r2.value,
-        absorbedNext: false,
-        isGlobal: true
-      };
-      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
-    }
-    t2 = s;
-  }
-  return { flags: n, taskIndex: t2 };
-}
-function V(e, n, t2 = []) {
-  const o2 = B(n), a = [], s = [];
-  let r2 = 0;
-  for (; r2 < e.length; ) {
-    const i = e[r2];
-    if (r(i)) {
-      s.push(...o(i)), r2++;
-      continue;
-    }
-    const p2 = String(i);
-    if (p2 === "--") {
-      for (let d2 = r2 + 1; d2 < e.length; d2++) {
-        const g2 = e[d2];
-        r(g2) ? s.push(...o(g2)) : s.push(String(g2));
-      }
-      break;
-    }
-    if (!p2.startsWith("-") || p2.length < 2) {
-      a.push(p2), r2++;
-      continue;
-    }
-    const m2 = b(p2, o2);
-    let u2 = r2 + 1;
-    for (const d2 of m2) {
-      const g2 = {
-        name: d2.name,
-        value: d2.value,
-        absorbedNext: false,
-        isGlobal: false
-      };
-      d2.needsNext && g2.value === void 0 && u2 < e.length && !r(e[u2]) && (g2.value = String(e[u2]), g2.absorbedNext = true, u2++), t2.push(g2);
-    }
-    r2 = u2;
-  }
-  return { flags: t2, positionals: a, pathspecs: s };
-}
-function* q({
-  write: e
-}) {
-  for (const n of e)
-    for (const t2 of K) {
-      const o2 = t2(n.key);
-      o2 && (yield o2);
-    }
-}
-function f(e, n, t2 = String(e)) {
-  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
-  return function(s) {
-    if (o2.test(s))
-      return {
-        category: n,
-        message: `Configuring ${t2} is not permitted without enabling ${n}`
-      };
-  };
-}
-function l(e, n) {
-  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return f(t2, n, e);
-}
-function* H(e, n) {
-  for (const t2 of n)
-    for (const o2 of X) {
-      const a = o2(e, t2);
-      a && (yield a);
-    }
-}
-function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
-  return function(m2, u2) {
-    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
-      return {
-        category: t2,
-        message: i
-      };
-  };
-}
-function k(e, n, t2) {
-  return [...H(e, n), ...q(t2)];
-}
-function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
-  return {
-    task: o2,
-    flags: n.map(J),
-    paths: r2,
-    config: i,
-    vulnerabilities: z(k(o2, n, i))
-  };
-}
-function z(e) {
-  return Object.defineProperty(e, "vulnerabilities", {
-    value: e
-  });
-}
-function J({ value: e, name: n }) {
-  return e !== void 0 ? { name: n, value: e } : { name: n };
-}
-function* Q(e) {
-  const n = parseInt(e.git_config_count ?? "0", 10);
-  for (let t2 = 0; t2 < n; t2++) {
-    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
-  }
-}
-function* Z(e) {
-  for (const n of Object.keys(e))
-    if (_(n)) {
-      const t2 = y[n];
-      yield {
-        category: t2,
-        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
-      };
-    }
-}
-function _(e) {
-  return Object.hasOwn(y, e);
-}
-function ee(e) {
-  const n = {};
-  for (const [t2, o2] of Object.entries(e)) {
-    const a = t2.toLowerCase().trim();
-    (_(a) || a.startsWith("git")) && (n[a] = String(o2));
-  }
-  return n;
-}
-function ne(e) {
-  const n = ee(e), t2 = {
-    read: [],
-    write: [...Q(n)]
-  }, o2 = [
-    ...Z(n),
-    ...k(null, [], t2)
-  ];
-  return {
-    config: t2,
-    vulnerabilities: o2
-  };
-}
-function oe(e, n) {
-  return [...Y(...e).vulnerabilities, ...ne(n).vulnerabilities];
-}
-var P, S, E, F, C, I, R, T, K, h, X, y;
-var init_dist2 = __esm({
-  "node_modules/@simple-git/argv-parser/dist/index.mjs"() {
-    init_dist();
-    P = /* @__PURE__ */ new Set([
-      "--add",
-      "--edit",
-      "--remove-section",
-      "--rename-section",
-      "--replace-all",
-      "--unset",
-      "--unset-all",
-      "-e"
-    ]);
-    S = /* @__PURE__ */ new Set([
-      "--get",
-      "--get-all",
-      "--get-color",
-      "--get-colorbool",
-      "--get-regexp",
-      "--get-urlmatch",
-      "--list",
-      "-l"
-    ]);
-    E = /* @__PURE__ */ new Set([
-      "edit",
-      "remove-section",
-      "rename-section",
-      "set",
-      "unset"
-    ]);
-    F = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
-    C = {
-      short: /* @__PURE__ */ new Map([
-        ["c", true]
-        //  -c <k=v>    set config key for this invocation
-      ])
-    };
-    I = {
-      short: new Map([
-        ["C", true],
-        //  -C <path>   change working directory
-        ["P", false],
-        // -P          no pager (alias for --no-pager)
-        ["h", false],
-        // -h          help
-        ["p", false],
-        // -p          paginate
-        ["v", false],
-        // -v          version
-        ...C.short.entries()
-      ]),
-      long: /* @__PURE__ */ new Set([
-        "attr-source",
-        "config-env",
-        "exec-path",
-        "git-dir",
-        "list-cmds",
-        "namespace",
-        "super-prefix",
-        "work-tree"
-      ])
-    };
-    R = {
-      clone: {
-        short: /* @__PURE__ */ new Map([
-          ["b", true],
-          // -b <branch>
-          ["j", true],
-          // -j <n>          parallel jobs
-          ["l", false],
-          // -l local
-          ["n", false],
-          // -n no-checkout
-          ["o", true],
-          // -o <name>       remote name
-          ["q", false],
-          // -q quiet
-          ["s", false],
-          // -s shared
-          ["u", true]
-          // -u <upload-pack>
-        ]),
-        long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
-      },
-      commit: {
-        short: /* @__PURE__ */ new Map([
-          ["C", true],
-          // -C <commit>  reuse message
-          ["F", true],
-          // -F <file>    read message from file
-          ["c", true],
-          // -c <commit>  reedit message
-          ["m", true],
-          // -m <msg>
-          ["t", true]
-          // -t <template>
-        ]),
-        long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
-      },
-      config: {
-        short: /* @__PURE__ */ new Map([
-          ["e", false],
-          // -e  open editor
-          ["f", true],
-          //  -f <file>
-          ["l", false]
-          // -l  list
-        ]),
-        long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
-      },
-      fetch: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["upload-pack"])
-      },
-      init: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["template"])
-      },
-      pull: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["upload-pack"])
-      },
-      push: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
-      },
-      rebase: {
-        short: /* @__PURE__ */ new Map([
-          ["X", true],
-          // -X <option>   strategy option
-          ["f", false],
-          // -f force-rebase
-          ["i", false],
-          // -i interactive
-          ["k", false],
-          // -k keep-base
-          ["m", false],
-          // -m merge
-          ["n", false],
-          // -n no-stat
-          ["q", false],
-          // -q quiet
-          ["r", false],
-          // -r rebase-merges
-          ["s", true],
-          // -s <strategy>
-          ["v", false],
-          // -v verbose
-          ["x", true]
-          // -x <cmd>      exec
-        ]),
-        long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
-      }
-    };
-    T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-    K = [
-      f("alias", "allowUnsafeAlias"),
-      f("core.askPass", "allowUnsafeAskPass"),
-      f("core.editor", "allowUnsafeEditor"),
-      f("core.fsmonitor", "allowUnsafeFsMonitor"),
-      f("core.gitProxy", "allowUnsafeGitProxy"),
-      f("core.hooksPath", "allowUnsafeHooksPath"),
-      f("core.pager", "allowUnsafePager"),
-      f("core.sshCommand", "allowUnsafeSshCommand"),
-      l("credential.helper", "allowUnsafeCredentialHelper"),
-      l("diff.command", "allowUnsafeDiffExternal"),
-      f("diff.external", "allowUnsafeDiffExternal"),
-      l("difftool.cmd", "allowUnsafeDiffExternal"),
-      l("diff.textconv", "allowUnsafeDiffTextConv"),
-      l("filter.clean", "allowUnsafeFilter"),
-      l("filter.process", "allowUnsafeFilter"),
-      l("filter.smudge", "allowUnsafeFilter"),
-      l("gpg.program", "allowUnsafeGpgProgram"),
-      f("include.path", "allowUnsafeInclude"),
-      l("includeIf", "allowUnsafeInclude"),
-      f("init.templateDir", "allowUnsafeTemplateDir"),
-      l("pager.", "allowUnsafePager"),
-      l("merge.driver", "allowUnsafeMergeDriver"),
-      l("mergetool.path", "allowUnsafeMergeDriver"),
-      l("mergetool.cmd", "allowUnsafeMergeDriver"),
-      l("protocol.allow", "allowUnsafeProtocolOverride"),
-      l("remote.receivepack", "allowUnsafePack"),
-      l("remote.uploadpack", "allowUnsafePack"),
-      f("uploadpack.packObjectsHook", "allowUnsafePack"),
-      f("sequence.editor", "allowUnsafeEditor"),
-      l("submodule.update", "allowUnsafeSubmodule"),
-      l("tar.command", "allowUnsafeCommandBinaries"),
-      l("trailer.cmd", "allowUnsafeCommandBinaries"),
-      l("trailer.command", "allowUnsafeCommandBinaries"),
-      l("url.insteadOf", "allowUnsafeUrlRewrite")
-    ];
-    h = { globalOnly: true, withValue: true };
-    X = [
-      c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
-        name: "--upload-pack or --receive-pack"
-      }),
-      c2("clone", /^-\w*u/, "allowUnsafePack"),
-      c2("clone", "--u", "allowUnsafePack"),
-      c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
-      // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
-      c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
-      c2(null, "--template", "allowUnsafeTemplateDir"),
-      c2(null, "--exec-path", "allowUnsafeExec", h),
-      // `git` reads the configuration of whichever repository these name, so the
-      // directory alone is enough to deliver config the argv guards never see
-      c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
-      c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
-      c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
-    ];
-    y = {
-      editor: "allowUnsafeEditor",
-      git_askpass: "allowUnsafeAskPass",
-      git_config_global: "allowUnsafeConfigPaths",
-      git_config_system: "allowUnsafeConfigPaths",
-      git_config_count: "allowUnsafeConfigEnvCount",
-      git_config_parameters: "allowUnsafeConfigEnvCount",
-      git_config: "allowUnsafeConfigPaths",
-      git_editor: "allowUnsafeEditor",
-      git_exec_path: "allowUnsafeExec",
-      git_external_diff: "allowUnsafeDiffExternal",
-      git_pager: "allowUnsafePager",
-      git_proxy_command: "allowUnsafeGitProxy",
-      git_template_dir: "allowUnsafeTemplateDir",
-      git_sequence_editor: "allowUnsafeEditor",
-      git_ssh: "allowUnsafeSshCommand",
-      git_ssh_command: "allowUnsafeSshCommand",
-      pager: "allowUnsafePager",
-      prefix: "allowUnsafeConfigPaths",
-      ssh_askpass: "allowUnsafeAskPass",
-      visual: "allowUnsafeEditor"
-    };
-  }
-});
-
-// node_modules/simple-git/dist/index.mjs
-var dist_exports = {};
-__export(dist_exports, {
-  CheckRepoActions: () => qe,
-  CleanOptions: () => zt,
-  DiffNameStatus: () => Kt,
-  GitConfigScope: () => Ht,
-  GitConstructError: () => Ae,
-  GitError: () => O2,
-  GitPluginError: () => A2,
-  GitResponseError: () => at,
-  ResetMode: () => Vt,
-  TaskConfigurationError: () => xe,
-  grepQueryBuilder: () => Sn,
-  pathspec: () => c,
-  simpleGit: () => wo
-});
-import { spawn as ve } from "node:child_process";
-import { normalize as Se } from "node:path";
-import { EventEmitter as Ce } from "node:events";
-function Ne(t2) {
-  return typeof t2 != "function" ? W2 : t2;
-}
-function $e(t2) {
-  return typeof t2 == "function" && t2 !== W2;
-}
-function Pe(t2, e) {
-  const n = t2.indexOf(e);
-  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
-}
-function Me(t2, e = 0) {
-  return Dt(t2) && t2.length > e ? t2[e] : void 0;
-}
-function N2(t2, e = 0) {
-  if (Dt(t2) && t2.length > e)
-    return t2[t2.length - 1 - e];
-}
-function Dt(t2) {
-  return Bt(t2);
-}
-function H2(t2 = "", e = true, n = `
-`) {
-  return t2.split(n).reduce((r2, s) => {
-    const o2 = e ? s.trim() : s;
-    return o2 && r2.push(o2), r2;
-  }, []);
-}
-function ut(t2, e) {
-  return H2(t2, true).map((n) => e(n));
-}
-function Lt(t2) {
-  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
-}
-function S2(t2, e) {
-  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
-}
-function De(t2, e) {
-  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
-}
-function ct(t2, e) {
-  if (Array.isArray(t2)) {
-    const n = t2.indexOf(e);
-    n >= 0 && t2.splice(n, 1);
-  } else
-    t2.delete(e);
-  return e;
-}
-function v(t2) {
-  return Array.isArray(t2) ? t2 : [t2];
-}
-function jt(t2) {
-  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
-}
-function L2(t2) {
-  return v(t2).map((e) => e instanceof String ? e : String(e));
-}
-function p(t2, e = 0) {
-  if (t2 == null)
-    return e;
-  const n = parseInt(t2, 10);
-  return Number.isNaN(n) ? e : n;
-}
-function U(t2, e) {
-  const n = [];
-  for (let r2 = 0, s = t2.length; r2 < s; r2++)
-    n.push(e, t2[r2]);
-  return n;
-}
-function F2(t2) {
-  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
-}
-function Le(t2) {
-  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
-}
-function je(t2, e) {
-  const n = {};
-  return e.forEach((r2) => {
-    t2[r2] !== void 0 && (n[r2] = t2[r2]);
-  }), n;
-}
-function wt(t2 = 0) {
-  return new Promise((e) => setTimeout(e, t2));
-}
-function bt(t2) {
-  if (t2 !== false)
-    return t2;
-}
-function d(t2, e, n) {
-  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
-}
-function st(t2, e) {
-  const n = r(t2) ? "string" : typeof t2;
-  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
-}
-function lt(t2) {
-  return !!t2 && ft(t2) === "[object Object]";
-}
-function Ie(t2) {
-  return typeof t2 == "function";
-}
-function Ue() {
-  throw new Error("LineParser:useMatches not implemented");
-}
-function Ge(...t2) {
-  const e = process.cwd(), n = Object.assign(
-    { baseDir: e, ...Fe },
-    ...t2.filter((r2) => typeof r2 == "object" && r2)
-  );
-  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
-}
-function It(t2, e = []) {
-  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
-    const s = t2[r2];
-    if (r(s))
-      n.push(s);
-    else if (st(s, ["boolean"]))
-      n.push(r2 + "=" + s);
-    else if (Array.isArray(s))
-      for (const o2 of s)
-        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
-    else
-      n.push(r2);
-    return n;
-  }, e) : e;
-}
-function h2(t2, e = 0, n = false) {
-  const r2 = [];
-  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
-    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
-  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
-}
-function ze(t2) {
-  const e = typeof N2(t2) == "function";
-  return L2(d(N2(t2, e ? 1 : 0), K2, []));
-}
-function ht(t2) {
-  const e = Ie(N2(t2));
-  return d(N2(t2, e ? 1 : 0), lt);
-}
-function u(t2, e = true) {
-  const n = Ne(N2(t2));
-  return e || $e(n) ? n : void 0;
-}
-function Tt(t2, e) {
-  return t2(e.stdOut, e.stdErr);
-}
-function E2(t2, e, n, r2 = true) {
-  return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
-      const c3 = (y2 = 0) => {
-        if (!(i + y2 >= a))
-          return o2[i + y2];
-      };
-      e.some(({ parse: y2 }) => y2(c3, t2));
-    }
-  }), t2;
-}
-function We(t2) {
-  switch (t2) {
-    case "bare":
-      return Ke();
-    case "root":
-      return He();
-  }
-  return {
-    commands: ["rev-parse", "--is-inside-work-tree"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function He() {
-  return {
-    commands: ["rev-parse", "--git-dir"],
-    format: "utf-8",
-    onError: mt,
-    parser(e) {
-      return /^\.(git)?$/.test(e.trim());
-    }
-  };
-}
-function Ke() {
-  return {
-    commands: ["rev-parse", "--is-bare-repository"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function Ve(t2) {
-  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
-}
-function Ze(t2, e) {
-  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
-  return H2(e).forEach((s) => {
-    const o2 = s.replace(r2, "");
-    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
-  }), n;
-}
-function tn(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser: t2
-  };
-}
-function b2(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser() {
-      throw typeof t2 == "string" ? new xe(t2) : t2;
-    }
-  };
-}
-function g(t2, e = false) {
-  return {
-    commands: t2,
-    format: "utf-8",
-    parser(n) {
-      return e ? String(n).trim() : n;
-    }
-  };
-}
-function Gt(t2) {
-  return {
-    commands: t2,
-    format: "buffer",
-    parser(e) {
-      return e;
-    }
-  };
-}
-function en(t2) {
-  return t2.format === "buffer";
-}
-function kt(t2) {
-  return t2.format === "empty" || !t2.commands.length;
-}
-function on(t2, e) {
-  const { cleanMode: n, options: r2, valid: s } = cn(t2);
-  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
-}
-function an(t2, e) {
-  return {
-    commands: ["clean", `-${t2}`, ...e],
-    format: "utf-8",
-    parser(r2) {
-      return Ze(t2 === "n", r2);
-    }
-  };
-}
-function un(t2) {
-  return Array.isArray(t2) && t2.every((e) => qt.has(e));
-}
-function cn(t2) {
-  let e, n = [], r2 = { cleanMode: false, options: true };
-  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
-    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
-  }), {
-    cleanMode: e,
-    options: n,
-    valid: r2
-  };
-}
-function fn(t2) {
-  return t2 === "f" || t2 === "n";
-}
-function ln(t2) {
-  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
-}
-function hn(t2) {
-  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
-}
-function pn(t2) {
-  const e = new mn();
-  for (const n of Wt(t2))
-    e.addValue(n.file, String(n.key), n.value);
-  return e;
-}
-function dn(t2, e) {
-  let n = null;
-  const r2 = [], s = /* @__PURE__ */ new Map();
-  for (const o2 of Wt(t2, e))
-    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
-  return {
-    key: e,
-    paths: Array.from(s.keys()),
-    scopes: s,
-    value: n,
-    values: r2
-  };
-}
-function gn(t2) {
-  return t2.replace(/^(file):/, "");
-}
-function* Wt(t2, e = null) {
-  const n = t2.split("\0");
-  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
-    const o2 = gn(n[r2++]);
-    let i = n[r2++], a = e;
-    if (i.includes(`
-`)) {
-      const c3 = Pe(i, `
-`);
-      a = c3[0], i = c3[1];
-    }
-    yield { file: o2, key: a, value: i };
-  }
-}
-function Y2(t2, e) {
-  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
-}
-function yn(t2, e, n, r2) {
-  const s = ["config", `--${r2}`];
-  return n && s.push("--add"), s.push(t2, e), {
-    commands: s,
-    format: "utf-8",
-    parser(o2) {
-      return o2;
-    }
-  };
-}
-function wn(t2, e) {
-  const n = ["config", "--null", "--show-origin", "--get-all", t2];
-  return e && n.splice(1, 0, `--${e}`), {
-    commands: n,
-    format: "utf-8",
-    parser(r2) {
-      return dn(r2, t2);
-    }
-  };
-}
-function bn(t2) {
-  const e = ["config", "--list", "--show-origin", "--null"];
-  return t2 && e.push(`--${t2}`), {
-    commands: e,
-    format: "utf-8",
-    parser(n) {
-      return pn(n);
-    }
-  };
-}
-function Tn() {
-  return {
-    addConfig(t2, e, ...n) {
-      return this._runTask(
-        yn(
-          t2,
-          e,
-          n[0] === true,
-          Y2(
-            n[1],
-            "local"
-            /* local */
-          )
-        ),
-        u(arguments)
-      );
-    },
-    getConfig(t2, e) {
-      return this._runTask(
-        wn(t2, Y2(e, void 0)),
-        u(arguments)
-      );
-    },
-    listConfig(...t2) {
-      return this._runTask(
-        bn(Y2(t2[0], void 0)),
-        u(arguments)
-      );
-    }
-  };
-}
-function _n(t2) {
-  return kn.has(t2);
-}
-function Sn(...t2) {
-  return new En().param(...t2);
-}
-function Rn(t2) {
-  const e = /* @__PURE__ */ new Set(), n = {};
-  return ut(t2, (r2) => {
-    const [s, o2, i] = r2.split(I2);
-    e.add(s), (n[s] = n[s] || []).push({
-      line: p(o2),
-      path: s,
-      preview: i
-    });
-  }), {
-    paths: e,
-    results: n
-  };
-}
-function On() {
-  return {
-    grep(t2) {
-      const e = u(arguments), n = h2(arguments);
-      for (const s of vn)
-        if (n.includes(s))
-          return this._runTask(
-            b2(`git.grep: use of "${s}" is not supported.`),
-            e
-          );
-      typeof t2 == "string" && (t2 = Sn().param(t2));
-      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
-      return this._runTask(
-        {
-          commands: r2,
-          format: "utf-8",
-          parser(s) {
-            return Rn(s);
-          }
-        },
-        e
-      );
-    }
-  };
-}
-function An(t2, e) {
-  const n = ["reset"];
-  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
-}
-function xn(t2) {
-  if (Xt(t2))
-    return t2;
-  switch (typeof t2) {
-    case "string":
-    case "undefined":
-      return "soft";
-  }
-}
-function Xt(t2) {
-  return typeof t2 == "string" && Cn.includes(t2);
-}
-function Nn() {
-  return (0, import_debug.default)("simple-git");
-}
-function vt(t2, e, n) {
-  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
-    t2(r2, ...s), n(r2, ...s);
-  } : t2 : (r2, ...s) => {
-    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
-  };
-}
-function $n(t2, e, { namespace: n }) {
-  if (typeof t2 == "string")
-    return t2;
-  const r2 = e && e.namespace || "";
-  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
-}
-function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
-  return y2(n);
-  function c3(w2, T2) {
-    return S2(
-      o2,
-      $2(t2, a.replace(/^[^:]+/, w2), T2, r2)
-    );
-  }
-  function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i ? k2 : C2, {
-      label: t2,
-      sibling: c3,
-      info: C2,
-      step: y2
-    });
-  }
-}
-function Mn(t2, e) {
-  return (n) => {
-    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
-  };
-}
-function Et(t2, e, n, r2) {
-  return (s) => {
-    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
-  };
-}
-function Ln(t2, e, n = W2) {
-  const r2 = (o2) => {
-    n(null, o2);
-  }, s = (o2) => {
-    o2?.task === t2 && n(o2, void 0);
-  };
-  e.then(r2, s);
-}
-function St(t2, e) {
-  return tn((n) => {
-    if (!Lt(t2))
-      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
-    return (e || n).cwd = t2;
-  });
-}
-function Q2(t2) {
-  const e = ["checkout", ...t2];
-  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
-}
-function jn() {
-  return {
-    checkout() {
-      return this._runTask(
-        Q2(h2(arguments, 1)),
-        u(arguments)
-      );
-    },
-    checkoutBranch(t2, e) {
-      return this._runTask(
-        Q2(["-b", t2, e, ...h2(arguments)]),
-        u(arguments)
-      );
-    },
-    checkoutLocalBranch(t2) {
-      return this._runTask(
-        Q2(["-b", t2, ...h2(arguments)]),
-        u(arguments)
-      );
-    }
-  };
-}
-function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
-}
-function In() {
-  return {
-    clone(t2, ...e) {
-      return this._runTask(
-        Rt("clone", Yt, d(t2, m), ...e),
-        u(arguments)
-      );
-    },
-    mirror(t2, ...e) {
-      return this._runTask(
-        Rt("mirror", Bn, d(t2, m), ...e),
-        u(arguments)
-      );
-    }
-  };
-}
-function Fn(t2) {
-  return E2({
-    author: null,
-    branch: "",
-    commit: "",
-    root: false,
-    summary: {
-      changes: 0,
-      insertions: 0,
-      deletions: 0
-    }
-  }, Un, t2);
-}
-function Gn(t2, e, n) {
-  return {
-    commands: [
-      "-c",
-      "core.abbrev=40",
-      "commit",
-      ...U(t2, "-m"),
-      ...e,
-      ...n
-    ],
-    format: "utf-8",
-    parser: Fn
-  };
-}
-function zn() {
-  return {
-    commit(e, ...n) {
-      const r2 = u(arguments), s = t2(e) || Gn(
-        v(e),
-        v(d(n[0], G2, [])),
-        [
-          ...L2(d(n[1], K2, [])),
-          ...h2(arguments, 0, true)
-        ]
-      );
-      return this._runTask(s, r2);
-    }
-  };
-  function t2(e) {
-    return !G2(e) && b2(
-      "git.commit: requires the commit message to be supplied as a string/string[]"
-    );
-  }
-}
-function qn() {
-  return {
-    count: 0,
-    garbage: 0,
-    inPack: 0,
-    packs: 0,
-    prunePackable: 0,
-    size: 0,
-    sizeGarbage: 0,
-    sizePack: 0
-  };
-}
-function Hn() {
-  return {
-    countObjects() {
-      return this._runTask({
-        commands: ["count-objects", "--verbose"],
-        format: "utf-8",
-        parser(t2) {
-          return E2(qn(), [Wn], t2);
-        }
-      });
-    }
-  };
-}
-function Kn() {
-  return {
-    firstCommit() {
-      return this._runTask(
-        g(["rev-list", "--max-parents=0", "HEAD"], true),
-        u(arguments)
-      );
-    }
-  };
-}
-function Vn(t2, e) {
-  const n = ["hash-object", t2];
-  return e && n.push("-w"), g(n, true);
-}
-function Qn(t2, e, n) {
-  const r2 = String(n).trim();
-  let s;
-  if (s = Xn.exec(r2))
-    return new J2(t2, e, false, s[1]);
-  if (s = Yn.exec(r2))
-    return new J2(t2, e, true, s[1]);
-  let o2 = "";
-  const i = r2.split(" ");
-  for (; i.length; )
-    if (i.shift() === "in") {
-      o2 = i.join(" ");
-      break;
-    }
-  return new J2(t2, e, /^re/i.test(r2), o2);
-}
-function Jn(t2) {
-  return t2.includes(Qt);
-}
-function Zn(t2 = false, e, n) {
-  const r2 = ["init", ...n];
-  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
-    commands: r2,
-    format: "utf-8",
-    parser(s) {
-      return Qn(r2.includes("--bare"), e, s);
-    }
-  };
-}
-function tr(t2) {
-  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
-    format: "utf-8",
-    parser(e) {
-      return Object.fromEntries(
-        ut(e, (n) => {
-          const r2 = n.indexOf(":");
-          return [
-            jt(n.substring(0, r2).toLowerCase()),
-            n.substring(r2 + 2).trim()
-          ];
-        })
-      );
-    },
-    commands: ["interpret-trailers", "--parse"],
-    input: t2
-  };
-}
-function er() {
-  return {
-    interpretTrailers(t2) {
-      return this._runTask(
-        tr(d(t2, Be)),
-        u(arguments)
-      );
-    }
-  };
-}
-function pt(t2) {
-  for (let e = 0; e < t2.length; e++) {
-    const n = Jt.exec(t2[e]);
-    if (n)
-      return `--${n[1]}`;
-  }
-  return "";
-}
-function nr(t2) {
-  return Jt.test(t2);
-}
-function Zt(t2 = R2.NONE) {
-  const e = ar[t2];
-  return (n) => E2(new rr(), e, n, false);
-}
-function cr(t2, e) {
-  return e.reduce(
-    (n, r2, s) => (n[r2] = t2[s] || "", n),
-    /* @__PURE__ */ Object.create({ diff: null })
-  );
-}
-function re(t2 = ne2, e = ur, n = R2.NONE) {
-  const r2 = Zt(n);
-  return function(s) {
-    const o2 = H2(
-      s.trim(),
-      false,
-      te
-    ).map(function(i) {
-      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
-      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
-    });
-    return {
-      all: o2,
-      latest: o2.length && o2[0] || null,
-      total: o2.length
-    };
-  };
-}
-function fr(t2) {
-  let e = pt(t2);
-  const n = ["diff"];
-  return e === R2.NONE && (e = R2.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
-    commands: n,
-    format: "utf-8",
-    parser: Zt(e)
-  };
-}
-function dt(t2) {
-  const e = t2.filter(nr);
-  if (e.length > 1)
-    return b2(
-      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
-    );
-  if (e.length && t2.includes("-z"))
-    return b2(
-      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
-    );
-}
-function lr(t2, e) {
-  const n = [], r2 = [];
-  return Object.keys(t2).forEach((s) => {
-    n.push(s), r2.push(String(t2[s]));
-  }), [n, r2.join(e)];
-}
-function hr(t2) {
-  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
-}
-function oe2(t2 = {}, e = []) {
-  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
-    hash: "%H",
-    date: t2.strictDate === false ? "%ai" : "%aI",
-    message: "%s",
-    refs: "%D",
-    body: t2.multiLine ? "%B" : "%b",
-    author_name: t2.mailMap !== false ? "%aN" : "%an",
-    author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i = [], a = [
-    `--pretty=format:${te}${o2}${ee2}`,
-    ...e
-  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
-  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
-    const y2 = t2.symmetric !== false ? "..." : "..";
-    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
-  }
-  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
-    fields: s,
-    splitter: n,
-    commands: [...a, ...i]
-  };
-}
-function mr(t2, e, n) {
-  const r2 = re(t2, e, pt(n));
-  return {
-    commands: ["log", ...n],
-    format: "utf-8",
-    parser: r2
-  };
-}
-function pr() {
-  return {
-    log(...n) {
-      const r2 = u(arguments), s = oe2(
-        ht(arguments),
-        L2(d(arguments[0], K2, []))
-      ), o2 = e(...n) || dt(s.commands) || t2(s);
-      return this._runTask(o2, r2);
-    }
-  };
-  function t2(n) {
-    return mr(n.splitter, n.fields, n.commands);
-  }
-  function e(n, r2) {
-    return m(n) && m(r2) && b2(
-      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
-    );
-  }
-}
-function tt(t2) {
-  return t2.objects = t2.objects || {
-    compressing: 0,
-    counting: 0,
-    enumerating: 0,
-    packReused: 0,
-    reused: { count: 0, delta: 0 },
-    total: { count: 0, delta: 0 }
-  };
-}
-function Ct(t2) {
-  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
-  return {
-    count: p(e && e[1] || "0"),
-    delta: p(n && n[1] || "0")
-  };
-}
-function ae(t2, e) {
-  return E2({ remoteMessages: new br() }, wr, e);
-}
-function Rr(t2, e) {
-  const n = E2(new gr(), Er, [t2, e]);
-  return n.message && n;
-}
-function At(t2) {
-  return t2.length ? {
-    commands: ["merge", ...t2],
-    format: "utf-8",
-    parser(e, n) {
-      const r2 = Cr(e, n);
-      if (r2.failed)
-        throw new at(r2);
-      return r2;
-    }
-  } : b2("Git.merge requires at least one option");
-}
-function xr(t2, e, n) {
-  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
-  return {
-    deleted: r2,
-    tag: s,
-    branch: !s,
-    new: !o2,
-    alreadyUpdated: o2,
-    local: t2,
-    remote: e
-  };
-}
-function Mr(t2 = {}, e) {
-  return S2(e, "--tags"), ce(t2, e);
-}
-function ce(t2 = {}, e) {
-  const n = ["push", ...e];
-  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S2(n, "--verbose"), S2(n, "--porcelain"), {
-    commands: n,
-    format: "utf-8",
-    parser: $r
-  };
-}
-function Dr() {
-  return {
-    showBuffer() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
-        Gt(t2),
-        u(arguments)
-      );
-    },
-    show() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return this._runTask(
-        g(t2),
-        u(arguments)
-      );
-    }
-  };
-}
-function xt(t2) {
-  const [e, n] = t2.split(I2);
-  return {
-    from: n || e,
-    to: e
-  };
-}
-function _2(t2, e, n) {
-  return [`${t2}${e}`, n];
-}
-function et(t2, ...e) {
-  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
-}
-function Fr(t2, e) {
-  const n = e.trim();
-  switch (" ") {
-    case n.charAt(2):
-      return r2(n.charAt(0), n.charAt(1), n.slice(3));
-    case n.charAt(1):
-      return r2(" ", n.charAt(0), n.slice(2));
-    default:
-      return;
-  }
-  function r2(s, o2, i) {
-    const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
-  }
-}
-function zr(t2) {
-  return {
-    format: "utf-8",
-    commands: [
-      "status",
-      "--porcelain",
-      "-b",
-      "-u",
-      "--null",
-      ...t2.filter((n) => !Gr.includes(n))
-    ],
-    parser(n) {
-      return Ur(n);
-    }
-  };
-}
-function q2(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
-  return Object.defineProperty(
-    {
-      major: t2,
-      minor: e,
-      patch: n,
-      agent: r2,
-      installed: s
-    },
-    "toString",
-    {
-      value() {
-        return `${this.major}.${this.minor}.${this.patch}`;
-      },
-      configurable: false,
-      enumerable: false
-    }
-  );
-}
-function qr() {
-  return q2(0, 0, 0, "", false);
-}
-function Wr() {
-  return {
-    version() {
-      return this._runTask({
-        commands: ["--version"],
-        format: "utf-8",
-        parser: Kr,
-        onError(t2, e, n, r2) {
-          if (t2.exitCode === V2.NOT_FOUND)
-            return n(Buffer.from(fe));
-          r2(e);
-        }
-      });
-    }
-  };
-}
-function Kr(t2) {
-  return t2 === fe ? qr() : E2(q2(0, 0, 0, t2), Hr, t2);
-}
-function Yr(t2, e) {
-  return g(["apply", ...e, ...t2]);
-}
-function Nt(t2) {
-  return t2 ? t2.charAt(0) : "";
-}
-function me(t2, e = false) {
-  return E2(
-    new Qr(),
-    e ? [Zr] : Jr,
-    t2
-  );
-}
-function es(t2, e) {
-  return {
-    branch: t2,
-    hash: e,
-    success: true
-  };
-}
-function ns(t2) {
-  return {
-    branch: t2,
-    hash: null,
-    success: false
-  };
-}
-function de(t2, e) {
-  return e === V2.ERROR && pe.test(t2);
-}
-function os(t2) {
-  const e = ["-d", "-D", "--delete"];
-  return t2.some((n) => e.includes(n));
-}
-function is(t2) {
-  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
-  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
-    format: "utf-8",
-    commands: r2,
-    parser(s, o2) {
-      return e ? gt(s, o2).all[0] : me(s, n);
-    }
-  };
-}
-function as() {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v"],
-    parser(t2) {
-      return me(t2);
-    }
-  };
-}
-function us(t2, e = false) {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
-    parser(n, r2) {
-      return gt(n, r2);
-    },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
-      if (!de(String(s), n))
-        return i(s);
-      o2(r2);
-    }
-  };
-}
-function cs(t2, e = false) {
-  const n = {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", t2],
-    parser(r2, s) {
-      return gt(r2, s).branches[t2];
-    },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
-      if (!de(String(i), r2))
-        return c3(i);
-      throw new at(
-        n.parser(F2(o2), F2(s)),
-        String(i)
-      );
-    }
-  };
-  return n;
-}
-function fs(t2) {
-  return {
-    commands: ["check-ignore", ...t2],
-    format: "utf-8",
-    parser: ls
-  };
-}
-function ls(t2) {
-  return t2.split(/\n/g).map(hs).filter(Boolean);
-}
-function hs(t2) {
-  const e = t2.trim().replace(/^["']|["']$/g, "");
-  return e && Se(e);
-}
-function ps(t2, e) {
-  return E2({
-    raw: t2,
-    remote: null,
-    branches: [],
-    tags: [],
-    updated: [],
-    deleted: []
-  }, ms, [t2, e]);
-}
-function ds(t2) {
-  return /^--upload-pack(=|$)/.test(t2);
-}
-function gs(t2, e, n) {
-  const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
-    commands: r2,
-    format: "utf-8",
-    parser: ps
-  };
-}
-function ws(t2) {
-  return E2({ moves: [] }, ys, t2);
-}
-function bs(t2, e) {
-  return {
-    commands: ["mv", "-v", ...v(t2), e],
-    format: "utf-8",
-    parser: ws
-  };
-}
-function Ts(t2, e, n) {
-  const r2 = ["pull", ...n];
-  return t2 && e && r2.splice(1, 0, t2, e), {
-    commands: r2,
-    format: "utf-8",
-    parser(s, o2) {
-      return ue(s, o2);
-    },
-    onError(s, o2, i, a) {
-      const c3 = Rr(
-        F2(s.stdOut),
-        F2(s.stdErr)
-      );
-      if (c3)
-        return a(new at(c3));
-      a(o2);
-    }
-  };
-}
-function ks(t2) {
-  const e = {};
-  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
-}
-function _s(t2) {
-  const e = {};
-  return ge(t2, ([n, r2, s]) => {
-    Object.hasOwn(e, n) || (e[n] = {
-      name: n,
-      refs: { fetch: "", push: "" }
-    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
-  }), Object.values(e);
-}
-function ge(t2, e) {
-  ut(t2, (n) => e(n.split(/\s+/)));
-}
-function vs(t2, e, n) {
-  return g(["remote", "add", ...n, t2, e]);
-}
-function Es(t2) {
-  const e = ["remote"];
-  return t2 && e.push("-v"), {
-    commands: e,
-    format: "utf-8",
-    parser: t2 ? _s : ks
-  };
-}
-function Ss(t2) {
-  const e = [...t2];
-  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
-}
-function Rs(t2) {
-  const e = [...t2];
-  return e[0] !== "remote" && e.unshift("remote"), g(e);
-}
-function Os(t2) {
-  return g(["remote", "remove", t2]);
-}
-function Cs(t2 = {}, e) {
-  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
-    n.splitter,
-    n.fields,
-    pt(r2)
-  );
-  return dt(r2) || {
-    commands: r2,
-    format: "utf-8",
-    parser: s
-  };
-}
-function As(t2, e) {
-  return X2(["add", t2, e]);
-}
-function xs(t2) {
-  return X2(["init", ...t2]);
-}
-function X2(t2) {
-  const e = [...t2];
-  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
-}
-function Ns(t2) {
-  return X2(["update", ...t2]);
-}
-function Ms(t2, e) {
-  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
-  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
-}
-function ye(t2, e) {
-  return t2 === e ? 0 : t2 > e ? 1 : -1;
-}
-function Ds(t2) {
-  return t2.trim();
-}
-function B2(t2) {
-  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
-}
-function Ls(t2 = []) {
-  const e = t2.some((n) => /^--sort=/.test(n));
-  return {
-    format: "utf-8",
-    commands: ["tag", "-l", ...t2],
-    parser(n) {
-      return Ps(n, e);
-    }
-  };
-}
-function js(t2) {
-  return {
-    format: "utf-8",
-    commands: ["tag", t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function Bs(t2, e) {
-  return {
-    format: "utf-8",
-    commands: ["tag", "-a", "-m", e, t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function f2(t2, e) {
-  this._plugins = e, this._executor = new Dn(
-    t2.baseDir,
-    new Xr(t2.maxConcurrentProcesses),
-    e
-  ), this._trimmed = t2.trimmed;
-}
-function Is(t2) {
-  return t2 ? [{
-    type: "spawn.before",
-    action(r2, s) {
-      t2.aborted && s.kill(new A2(void 0, "abort", "Abort already signaled"));
-    }
-  }, {
-    type: "spawn.after",
-    action(r2, s) {
-      function o2() {
-        s.kill(new A2(void 0, "abort", "Abort signal received"));
-      }
-      t2.addEventListener("abort", o2), s.spawned.on("close", () => t2.removeEventListener("abort", o2));
-    }
-  }] : void 0;
-}
-function Fs(t2, e = false) {
-  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
-  return {
-    type: "spawn.options",
-    action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i = new Set(
-        Object.keys(s.env).map((a) => a.toLowerCase().trim())
-      );
-      for (const a of Object.keys(o2)) {
-        const c3 = a.toLowerCase().trim();
-        if (!(!Gs(c3) || n.has(c3))) {
-          if (i.has(c3))
-            throw new A2(
-              void 0,
-              "allowEnvironment",
-              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
-            );
-          Us("removing ambient guarded environment variable %s", a), delete o2[a];
-        }
-      }
-      return {
-        ...r2,
-        env: {
-          ...o2,
-          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
-        }
-      };
-    }
-  };
-}
-function Gs(t2) {
-  const e = t2.toLowerCase().trim();
-  return e.startsWith("git_") || _(e);
-}
-function zs(t2 = {}) {
-  return {
-    type: "spawn.args",
-    action(e, { env: n }) {
-      for (const r2 of oe(e, n))
-        if (t2[r2.category] !== true)
-          throw new A2(void 0, "unsafe", r2.message);
-      return e;
-    }
-  };
-}
-function qs(t2) {
-  const e = U(t2, "-c");
-  return {
-    type: "spawn.args",
-    action(n) {
-      return [...e, ...n];
-    }
-  };
-}
-function Ws({
-  onClose: t2 = true,
-  onExit: e = 50
-} = {}) {
-  function n() {
-    let s = -1;
-    const o2 = {
-      close: (0, import_promise_deferred.deferred)(),
-      closeTimeout: (0, import_promise_deferred.deferred)(),
-      exit: (0, import_promise_deferred.deferred)(),
-      exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i = Promise.race([
-      t2 === false ? $t : o2.closeTimeout.promise,
-      e === false ? $t : o2.exitTimeout.promise
-    ]);
-    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
-      close(a) {
-        s = a, o2.close.done();
-      },
-      exit(a) {
-        s = a, o2.exit.done();
-      },
-      get exitCode() {
-        return s;
-      },
-      result: i
-    };
-  }
-  function r2(s, o2, i) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
-  }
-  return {
-    type: "spawn.after",
-    async action(s, { spawned: o2, close: i }) {
-      const a = n();
-      let c3 = true, y2 = () => {
-        c3 = false;
-      };
-      o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
-      try {
-        await a.result, c3 && await wt(50), i(a.exitCode);
-      } catch (w2) {
-        i(a.exitCode, w2);
-      }
-    }
-  };
-}
-function Vs(t2) {
-  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
-}
-function Pt(t2, e) {
-  if (t2.length < 1 || t2.length > 2)
-    throw new A2(void 0, "binary", Hs);
-  if (t2.some(Vs))
-    if (e)
-      we("permitted unsafe binary %o", t2);
-    else
-      throw new A2(void 0, "binary", Ks);
-  const [r2, s] = t2;
-  return {
-    binary: r2,
-    prefix: s
-  };
-}
-function Xs(t2, e = ["git"], n = false) {
-  let r2 = Pt(v(e), n);
-  t2.on("binary", (s) => {
-    r2 = Pt(v(s), n), we.info("reconfiguring %o", r2);
-  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s) => r2.prefix ? [r2.prefix, ...s] : s);
-}
-function Ys(t2) {
-  if (!t2)
-    return "UNKNOWN";
-  for (const [e, { text: n }] of Object.entries(be))
-    if (t2.startsWith(`fatal: ${n}`))
-      return e;
-  return "UNKNOWN";
-}
-function Js(t2) {
-  return !!(t2.exitCode && t2.stdErr.length);
-}
-function Zs(t2) {
-  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
-}
-function to(t2 = false, e = Js, n = Zs) {
-  return (r2, s) => !t2 && r2 || !e(s) ? r2 : n(s);
-}
-function eo(t2, e) {
-  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O2(void 0, e);
-}
-function Mt(t2) {
-  return {
-    type: "task.error",
-    action(e, n) {
-      const r2 = t2(e.error, {
-        stdErr: n.stdErr,
-        stdOut: n.stdOut,
-        exitCode: n.exitCode
-      });
-      return Buffer.isBuffer(r2) ? {
-        error: eo(n.exitCode, r2.toString("utf-8"))
-      } : {
-        error: r2
-      };
-    }
-  };
-}
-function no(t2) {
-  return {
-    type: "spawn.after",
-    action(e, { commands: n, input: r2, spawned: { stdin: s } }) {
-      if (!s)
-        return;
-      const o2 = t2?.([...n]) ?? r2;
-      if (!o2)
-        return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
-        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
-      }), s.end(o2);
-    }
-  };
-}
-function so(t2) {
-  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
-  return [{
-    type: "spawn.args",
-    action(o2, i) {
-      return n.includes(i.method) ? De(o2, e) : o2;
-    }
-  }, {
-    type: "spawn.after",
-    action(o2, i) {
-      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
-        const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
-        c3 && t2({
-          method: i.method,
-          stage: oo(c3[1]),
-          progress: p(c3[2]),
-          processed: p(c3[3]),
-          total: p(c3[4])
-        });
-      });
-    }
-  }];
-}
-function oo(t2) {
-  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
-}
-function io(t2) {
-  const e = je(t2, ["uid", "gid"]);
-  return {
-    type: "spawn.options",
-    action(n) {
-      return { ...e, ...n };
-    }
-  };
-}
-function ao() {
-  return {
-    type: "spawn.args",
-    action(t2) {
-      const e = [];
-      let n;
-      function r2(s) {
-        (n = n || []).push(...s);
-      }
-      for (let s = 0; s < t2.length; s++) {
-        const o2 = t2[s];
-        if (r(o2)) {
-          r2(o(o2));
-          continue;
-        }
-        if (o2 === "--") {
-          r2(
-            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
-          );
-          break;
-        }
-        e.push(o2);
-      }
-      return n ? [...e, "--", ...n.map(String)] : e;
-    }
-  };
-}
-function uo({
-  block: t2,
-  stdErr: e = true,
-  stdOut: n = true
-}) {
-  if (t2 > 0)
-    return {
-      type: "spawn.after",
-      action(r2, s) {
-        let o2;
-        function i() {
-          o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
-        }
-        function a() {
-          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
-        }
-        function c3() {
-          a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
-        }
-        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
-      }
-    };
-}
-var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, qe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
-var init_dist3 = __esm({
-  "node_modules/simple-git/dist/index.mjs"() {
-    init_dist();
-    init_dist();
-    import_file_exists = __toESM(require_dist(), 1);
-    import_debug = __toESM(require_src(), 1);
-    import_promise_deferred = __toESM(require_dist2(), 1);
-    init_dist2();
-    O2 = class extends Error {
-      constructor(e, n) {
-        super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
-      }
-    };
-    Ae = class extends O2 {
-      constructor(e, n) {
-        super(void 0, n), this.config = e;
-      }
-    };
-    A2 = class extends O2 {
-      constructor(e, n, r2) {
-        super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
-      }
-    };
-    at = class extends O2 {
-      constructor(e, n) {
-        super(void 0, n || String(e)), this.git = e;
-      }
-    };
-    xe = class extends O2 {
-      constructor(e) {
-        super(void 0, e);
-      }
-    };
-    I2 = "\0";
-    W2 = () => {
-    };
-    ft = Object.prototype.toString.call.bind(Object.prototype.toString);
-    K2 = (t2) => Array.isArray(t2);
-    m = (t2) => typeof t2 == "string" || r(t2);
-    Be = (t2) => m(t2) || Buffer.isBuffer(t2);
-    G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
-    Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
-    V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
-    z2 = class _z {
-      constructor(e, n) {
-        this.stdOut = e, this.stdErr = n;
-      }
-      asStrings() {
-        return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
-      }
-    };
-    l2 = class {
-      constructor(e, n) {
-        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
-      }
-      resetMatches() {
-        this.matches.length = 0;
-      }
-      prepareMatches() {
-        return this.matches;
-      }
-      addMatch(e, n, r2) {
-        const s = r2 && e.exec(r2);
-        return s && this.pushMatch(n, s), !!s;
-      }
-      pushMatch(e, n) {
-        this.matches.push(...n.slice(1));
-      }
-    };
-    x2 = class extends l2 {
-      addMatch(e, n, r2) {
-        return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
-      }
-      pushMatch(e, n) {
-        (e > 0 || n.length > 1) && super.pushMatch(e, n);
-      }
-    };
-    Fe = {
-      binary: "git",
-      maxConcurrentProcesses: 5,
-      config: [],
-      trimmed: false
-    };
-    qe = /* @__PURE__ */ ((t2) => (t2.BARE = "bare", t2.IN_TREE = "tree", t2.IS_REPO_ROOT = "root", t2))(qe || {});
-    mt = ({ exitCode: t2 }, e, n, r2) => {
-      if (t2 === V2.UNCLEAN && Ve(e))
-        return n(Buffer.from("false"));
-      r2(e);
-    };
-    Ut = (t2) => t2.trim() === "true";
-    Xe = class {
-      constructor(e) {
-        this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
-      }
-    };
-    Ye = /^[a-z]+\s*/i;
-    Qe = /^[a-z]+\s+[a-z]+\s*/i;
-    Je = /\/$/;
-    Ft = [];
-    nn = "Git clean interactive mode is not supported";
-    rn = 'Git clean mode parameter ("n" or "f") is required';
-    sn = "Git clean unknown option found in: ";
-    zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
-    qt = /* @__PURE__ */ new Set([
-      "i",
-      ...L2(Object.values(zt))
-    ]);
-    mn = class {
-      constructor() {
-        this.files = [], this.values = /* @__PURE__ */ Object.create(null);
-      }
-      get all() {
-        return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
-      }
-      addFile(e) {
-        if (!(e in this.values)) {
-          const n = N2(this.files);
-          this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
-        }
-        return this.values[e];
-      }
-      addValue(e, n, r2) {
-        const s = this.addFile(e);
-        Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
-      }
-    };
-    Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
-    Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
-    kn = new Set(Object.values(Kt));
-    vn = ["-h"];
-    j2 = /* @__PURE__ */ Symbol("grepQuery");
-    En = class {
-      constructor() {
-        this[_t] = [];
-      }
-      *[(_t = j2, Symbol.iterator)]() {
-        for (const e of this[j2])
-          yield e;
-      }
-      and(...e) {
-        return e.length && this[j2].push("--and", "(", ...U(e, "-e"), ")"), this;
-      }
-      param(...e) {
-        return this[j2].push(...U(e, "-e")), this;
-      }
-    };
-    Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
-    Cn = L2(Object.values(Vt));
-    import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
-    import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
-    M2 = class M3 {
-      constructor(e = "GitExecutor") {
-        this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
-      }
-      withProgress(e) {
-        return this._queue.get(e);
-      }
-      createProgress(e) {
-        const n = M3.getName(e.commands[0]), r2 = $2(this.logLabel, n);
-        return {
-          task: e,
-          logger: r2,
-          name: n
-        };
-      }
-      push(e) {
-        const n = this.createProgress(e);
-        return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
-      }
-      fatal(e) {
-        for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
-          n === e.task ? (r2.info("Failed %o", e), r2(
-            "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
-          )) : r2.info(
-            "A fatal exception occurred in a previous task, the queue has been purged: %o",
-            e.message
-          ), this.complete(n);
-        if (this._queue.size !== 0)
-          throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
-      }
-      complete(e) {
-        this.withProgress(e) && this._queue.delete(e);
-      }
-      attempt(e) {
-        const n = this.withProgress(e);
-        if (!n)
-          throw new O2(void 0, "TasksPendingQueue: attempt called for an unknown task");
-        return n.logger("Starting task"), n;
-      }
-      static getName(e = "empty") {
-        return `task:${e}:${++M3.counter}`;
-      }
-    };
-    M2.counter = 0;
-    ot = M2;
-    Pn = class {
-      constructor(e, n, r2) {
-        this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
-      }
-      get cwd() {
-        return this._cwd || this._executor.cwd;
-      }
-      set cwd(e) {
-        this._cwd = e;
-      }
-      get env() {
-        return this._executor.env;
-      }
-      get outputHandler() {
-        return this._executor.outputHandler;
-      }
-      chain() {
-        return this;
-      }
-      push(e) {
-        return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
-      }
-      async attemptTask(e) {
-        const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
-        try {
-          const { logger: s } = this._queue.attempt(e);
-          return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
-        } catch (s) {
-          throw this.onFatalException(e, s);
-        } finally {
-          r2(), n();
-        }
-      }
-      onFatalException(e, n) {
-        const r2 = n instanceof O2 ? Object.assign(n, { task: e }) : new O2(e, n && String(n));
-        return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
-      }
-      async attemptRemoteTask(e, n) {
-        const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
-          "spawn.args",
-          [...e.commands],
-          this.taskContext(e, e.commands)
-        ), o2 = await this.gitResponse(
-          e,
-          r2,
-          s,
-          this.outputHandler,
-          n.step("SPAWN")
-        ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
-      }
-      async attemptEmptyTask(e, n) {
-        return n("empty task bypassing child process to call to task's parser"), e.parser(this);
-      }
-      handleTaskData(e, n, r2, s) {
-        const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
-        return new Promise((y2, w2) => {
-          s("Preparing to handle process response exitCode=%d stdOut=", o2);
-          const { error: T2 } = this._plugins.exec(
-            "task.error",
-            { error: i },
-            {
-              ...this.taskContext(e, n),
-              ...r2
-            }
-          );
-          if (T2 && e.onError)
-            return s.info("exitCode=%s handling with custom error handler"), e.onError(
-              r2,
-              T2,
-              (k2) => {
-                s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k2)), y2(
-                  new z2(
-                    Array.isArray(k2) ? Buffer.concat(k2) : k2,
-                    Buffer.concat(c3)
-                  )
-                );
-              },
-              w2
-            );
-          if (T2)
-            return s.info(
-              "handling as error: exitCode=%s stdErr=%s rejection=%o",
-              o2,
-              c3.length,
-              i
-            ), w2(T2);
-          s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
-        });
-      }
-      async gitResponse(e, n, r2, s, o2) {
-        const i = o2.sibling("output"), a = this._plugins.exec(
-          "spawn.options",
-          {
-            cwd: this.cwd,
-            env: this.env,
-            windowsHide: true
-          },
-          this.taskContext(e, e.commands)
-        );
-        return new Promise((c3) => {
-          const y2 = [], w2 = [];
-          o2.info("%s %o", n, r2), o2("%O", a);
-          let T2 = this._beforeSpawn(e, r2);
-          if (T2)
-            return c3({
-              stdOut: y2,
-              stdErr: w2,
-              exitCode: 9901,
-              rejection: T2
-            });
-          this._plugins.exec("spawn.before", void 0, {
-            ...this.taskContext(e, r2),
-            kill(C2) {
-              T2 = C2 || T2;
-            }
-          });
-          const k2 = ve(n, r2, a);
-          k2.stdout.on(
-            "data",
-            Et(y2, "stdOut", o2, i.step("stdOut"))
-          ), k2.stderr.on(
-            "data",
-            Et(w2, "stdErr", o2, i.step("stdErr"))
-          ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
-            ...this.taskContext(e, r2),
-            spawned: k2,
-            close(C2, Te) {
-              c3({
-                stdOut: y2,
-                stdErr: w2,
-                exitCode: C2,
-                rejection: T2 || Te
-              });
-            },
-            kill(C2) {
-              k2.killed || (T2 = C2, k2.kill("SIGINT"));
-            }
-          });
-        });
-      }
-      _beforeSpawn(e, n) {
-        let r2;
-        return this._plugins.exec("spawn.before", void 0, {
-          ...this.taskContext(e, n),
-          kill(s) {
-            r2 = s || r2;
-          }
-        }), r2;
-      }
-      taskContext(e, n) {
-        return {
-          method: String(Me(e.commands) || ""),
-          commands: n,
-          env: { ...this.env },
-          input: kt(e) ? void 0 : e.input
-        };
-      }
-    };
-    Dn = class {
-      constructor(e, n, r2) {
-        this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
-      }
-      chain() {
-        return new Pn(this, this._scheduler, this._plugins);
-      }
-      push(e) {
-        return this._chain.push(e);
-      }
-    };
-    Yt = (t2, e, n) => {
-      const r2 = ["clone", ...n];
-      return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
-    };
-    Bn = (t2, e, n) => (S2(n, "--mirror"), Yt(t2, e, n));
-    Un = [
-      new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
-        t2.branch = e, t2.commit = r2, t2.root = !!n;
-      }),
-      new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
-        const n = e.split("<"), r2 = n.pop();
-        !r2 || !r2.includes("@") || (t2.author = {
-          email: r2.substr(0, r2.length - 1),
-          name: n.join("<").trim()
-        });
-      }),
-      new l2(
-        /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-        (t2, [e, n, r2]) => {
-          t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
-        }
-      ),
-      new l2(
-        /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-        (t2, [e, n, r2]) => {
-          t2.summary.changes = parseInt(e, 10) || 0;
-          const s = parseInt(n, 10) || 0;
-          r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
-        }
-      )
-    ];
-    Wn = new l2(
-      /([a-z-]+): (\d+)$/,
-      (t2, [e, n]) => {
-        const r2 = jt(e);
-        Object.hasOwn(t2, r2) && (t2[r2] = p(n));
-      }
-    );
-    J2 = class {
-      constructor(e, n, r2, s) {
-        this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
-      }
-    };
-    Xn = /^Init.+ repository in (.+)$/;
-    Yn = /^Rein.+ in (.+)$/;
-    Qt = "--bare";
-    R2 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R2 || {});
-    Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
-    rr = class {
-      constructor() {
-        this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
-      }
-    };
-    Ot = [
-      new l2(
-        /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-        (t2, [e, n, r2 = ""]) => {
-          t2.files.push({
-            file: e.trim(),
-            changes: p(n),
-            insertions: r2.replace(/[^+]/g, "").length,
-            deletions: r2.replace(/[^-]/g, "").length,
-            binary: false
-          });
-        }
-      ),
-      new l2(
-        /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-        (t2, [e, n, r2]) => {
-          t2.files.push({
-            file: e.trim(),
-            before: p(n),
-            after: p(r2),
-            binary: true
-          });
-        }
-      ),
-      new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
-        t2.files.push({
-          file: e.trim(),
-          before: 0,
-          after: 0,
-          binary: true
-        });
-      }),
-      new l2(
-        /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-        (t2, [e, n]) => {
-          const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
-          t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
-        }
-      )
-    ];
-    sr = [
-      new l2(
-        /(\d+)\t(\d+)\t(.+)$/,
-        (t2, [e, n, r2]) => {
-          const s = p(e), o2 = p(n);
-          t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
-            file: r2,
-            changes: s + o2,
-            insertions: s,
-            deletions: o2,
-            binary: false
-          });
-        }
-      ),
-      new l2(/-\t-\t(.+)$/, (t2, [e]) => {
-        t2.changed++, t2.files.push({
-          file: e,
-          after: 0,
-          before: 0,
-          binary: true
-        });
-      })
-    ];
-    or = [
-      new l2(/(.+)$/, (t2, [e]) => {
-        t2.changed++, t2.files.push({
-          file: e,
-          changes: 0,
-          insertions: 0,
-          deletions: 0,
-          binary: false
-        });
-      })
-    ];
-    ir = [
-      new l2(
-        /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-        (t2, [e, n, r2, s, o2]) => {
-          t2.changed++, t2.files.push({
-            file: o2 ?? r2,
-            changes: 0,
-            insertions: 0,
-            deletions: 0,
-            binary: false,
-            status: bt(_n(e) && e),
-            from: bt(!!o2 && r2 !== o2 && r2),
-            similarity: p(n)
-          });
-        }
-      )
-    ];
-    ar = {
-      [R2.NONE]: Ot,
-      [R2.STAT]: Ot,
-      [R2.NUM_STAT]: sr,
-      [R2.NAME_STATUS]: ir,
-      [R2.NAME_ONLY]: or
-    };
-    te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
-    ee2 = " \xF2\xF2";
-    ne2 = " \xF2 ";
-    ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
-    se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
-    Z2 = class {
-      constructor(e, n = null, r2) {
-        this.reason = e, this.file = n, this.meta = r2;
-      }
-      toString() {
-        return `${this.file}:${this.reason}`;
-      }
-    };
-    dr = class {
-      constructor() {
-        this.conflicts = [], this.merges = [], this.result = "success";
-      }
-      get failed() {
-        return this.conflicts.length > 0;
-      }
-      get reason() {
-        return this.result;
-      }
-      toString() {
-        return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
-      }
-    };
-    ie = class {
-      constructor() {
-        this.remoteMessages = {
-          all: []
-        }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
-          changes: 0,
-          deletions: 0,
-          insertions: 0
-        };
-      }
-    };
-    gr = class {
-      constructor() {
-        this.remote = "", this.hash = {
-          local: "",
-          remote: ""
-        }, this.branch = {
-          local: "",
-          remote: ""
-        }, this.message = "";
-      }
-      toString() {
-        return this.message;
-      }
-    };
-    yr = [
-      new x2(
-        /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-        (t2, [e, n]) => {
-          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-          Object.assign(s, { [r2]: p(n) });
-        }
-      ),
-      new x2(
-        /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-        (t2, [e, n]) => {
-          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-          Object.assign(s, { [r2]: p(n) });
-        }
-      ),
-      new x2(
-        /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-        (t2, [e, n, r2]) => {
-          const s = tt(t2.remoteMessages);
-          s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
-        }
-      )
-    ];
-    wr = [
-      new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
-      ...yr,
-      new x2(
-        [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-        (t2, [e]) => {
-          t2.remoteMessages.pullRequestUrl = e;
-        }
-      ),
-      new x2(
-        [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-        (t2, [e, n, r2]) => {
-          t2.remoteMessages.vulnerabilities = {
-            count: p(e),
-            summary: n,
-            url: r2
-          };
-        }
-      )
-    ];
-    br = class {
-      constructor() {
-        this.all = [];
-      }
-    };
-    Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
-    kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
-    _r = /^(create|delete) mode \d+ (.+)/;
-    vr = [
-      new l2(Tr, (t2, [e, n, r2]) => {
-        t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
-      }),
-      new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
-      new l2(_r, (t2, [e, n]) => {
-        S2(t2.files, n), S2(e === "create" ? t2.created : t2.deleted, n);
-      })
-    ];
-    Er = [
-      new l2(/^from\s(.+)$/i, (t2, [e]) => {
-        t2.remote = e;
-      }),
-      new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
-        t2.message = e;
-      }),
-      new l2(
-        /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
-        }
-      )
-    ];
-    Sr = (t2, e) => E2(new ie(), vr, [t2, e]);
-    ue = (t2, e) => Object.assign(
-      new ie(),
-      Sr(t2, e),
-      ae(t2, e)
-    );
-    Or = [
-      new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
-        t2.merges.push(e);
-      }),
-      new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
-        t2.conflicts.push(new Z2(e, n));
-      }),
-      new l2(
-        /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-        (t2, [e, n, r2]) => {
-          t2.conflicts.push(new Z2(e, n, { deleteRef: r2 }));
-        }
-      ),
-      new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
-        t2.conflicts.push(new Z2(e, null));
-      }),
-      new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
-        t2.result = e;
-      })
-    ];
-    Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
-    Ar = (t2) => E2(new dr(), Or, t2);
-    Nr = [
-      new l2(/^Pushing to (.+)$/, (t2, [e]) => {
-        t2.repo = e;
-      }),
-      new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
-        t2.ref = {
-          ...t2.ref || {},
-          local: e
-        };
-      }),
-      new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
-        t2.pushed.push(xr(e, n, r2));
-      }),
-      new l2(
-        /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-        (t2, [e, n, r2]) => {
-          t2.branch = {
-            ...t2.branch || {},
-            local: e,
-            remote: n,
-            remoteName: r2
-          };
-        }
-      ),
-      new l2(
-        /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.update = {
-            head: {
-              local: e,
-              remote: n
-            },
-            hash: {
-              from: r2,
-              to: s
-            }
-          };
-        }
-      )
-    ];
-    $r = (t2, e) => {
-      const n = Pr(t2, e), r2 = ae(t2, e);
-      return {
-        ...n,
-        ...r2
-      };
-    };
-    Pr = (t2, e) => E2({ pushed: [] }, Nr, [t2, e]);
-    Lr = /^(.+)\0(.+)$/;
-    jr = class {
-      constructor(e, n, r2) {
-        if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
-          const s = Lr.exec(e) || [null, e, e];
-          this.from = s[2] || "", this.path = s[1] || "";
-        }
-      }
-    };
-    Br = class {
-      constructor() {
-        this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
-      }
-    };
-    Ir = new Map([
-      _2(
-        " ",
-        "A",
-        (t2, e) => t2.created.push(e)
-      ),
-      _2(
-        " ",
-        "D",
-        (t2, e) => t2.deleted.push(e)
-      ),
-      _2(
-        " ",
-        "M",
-        (t2, e) => t2.modified.push(e)
-      ),
-      _2("A", " ", (t2, e) => {
-        t2.created.push(e), t2.staged.push(e);
-      }),
-      _2("A", "M", (t2, e) => {
-        t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
-      }),
-      _2("D", " ", (t2, e) => {
-        t2.deleted.push(e), t2.staged.push(e);
-      }),
-      _2("M", " ", (t2, e) => {
-        t2.modified.push(e), t2.staged.push(e);
-      }),
-      _2("M", "M", (t2, e) => {
-        t2.modified.push(e), t2.staged.push(e);
-      }),
-      _2("R", " ", (t2, e) => {
-        t2.renamed.push(xt(e));
-      }),
-      _2("R", "M", (t2, e) => {
-        const n = xt(e);
-        t2.renamed.push(n), t2.modified.push(n.to);
-      }),
-      _2("!", "!", (t2, e) => {
-        (t2.ignored = t2.ignored || []).push(e);
-      }),
-      _2(
-        "?",
-        "?",
-        (t2, e) => t2.not_added.push(e)
-      ),
-      ...et(
-        "A",
-        "A",
-        "U"
-        /* UNMERGED */
-      ),
-      ...et(
-        "D",
-        "D",
-        "U"
-        /* UNMERGED */
-      ),
-      ...et(
-        "U",
-        "A",
-        "D",
-        "U"
-        /* UNMERGED */
-      ),
-      [
-        "##",
-        (t2, e) => {
-          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
-          let a = n.exec(e);
-          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
-        }
-      ]
-    ]);
-    Ur = function(t2) {
-      const e = t2.split(I2), n = new Br();
-      for (let r2 = 0, s = e.length; r2 < s; ) {
-        let o2 = e[r2++].trim();
-        o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
-      }
-      return n;
-    };
-    Gr = ["--null", "-z"];
-    fe = "installed=false";
-    Hr = [
-      new l2(
-        /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-        (t2, [e, n, r2, s = ""]) => {
-          Object.assign(
-            t2,
-            q2(p(e), p(n), p(r2), s)
-          );
-        }
-      ),
-      new l2(
-        /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-        (t2, [e, n, r2, s = ""]) => {
-          Object.assign(t2, q2(p(e), p(n), r2, s));
-        }
-      )
-    ];
-    le = class {
-      constructor(e) {
-        this._executor = e;
-      }
-      _runTask(e, n) {
-        const r2 = this._executor.chain(), s = r2.push(e);
-        return n && Ln(e, s, n), Object.create(this, {
-          then: { value: s.then.bind(s) },
-          catch: { value: s.catch.bind(s) },
-          _executor: { value: r2 }
-        });
-      }
-      add(e) {
-        return this._runTask(
-          g(["add", ...v(e)]),
-          u(arguments)
-        );
-      }
-      cwd(e) {
-        const n = u(arguments);
-        return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
-          St(
-            e.path,
-            e.root && this._executor || void 0
-          ),
-          n
-        ) : this._runTask(
-          b2("Git.cwd: workingDirectory must be supplied as a string"),
-          n
-        );
-      }
-      hashObject(e, n) {
-        return this._runTask(
-          Vn(e, n === true),
-          u(arguments)
-        );
-      }
-      init(e) {
-        return this._runTask(
-          Zn(e === true, this._executor.cwd, h2(arguments)),
-          u(arguments)
-        );
-      }
-      merge() {
-        return this._runTask(
-          At(h2(arguments)),
-          u(arguments)
-        );
-      }
-      mergeFromTo(e, n) {
-        return m(e) && m(n) ? this._runTask(
-          At([e, n, ...h2(arguments)]),
-          u(arguments, false)
-        ) : this._runTask(
-          b2(
-            "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
-          )
-        );
-      }
-      outputHandler(e) {
-        return this._executor.outputHandler = e, this;
-      }
-      push() {
-        const e = ce(
-          {
-            remote: d(arguments[0], m),
-            branch: d(arguments[1], m)
-          },
-          h2(arguments)
-        );
-        return this._runTask(e, u(arguments));
-      }
-      stash() {
-        return this._runTask(
-          g(["stash", ...h2(arguments)]),
-          u(arguments)
-        );
-      }
-      status() {
-        return this._runTask(
-          zr(h2(arguments)),
-          u(arguments)
-        );
-      }
-    };
-    Object.assign(
-      le.prototype,
-      jn(),
-      In(),
-      zn(),
-      Tn(),
-      Hn(),
-      Kn(),
-      On(),
-      er(),
-      pr(),
-      Dr(),
-      Wr()
-    );
-    Vr = /* @__PURE__ */ (() => {
-      let t2 = 0;
-      return () => {
-        t2++;
-        const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
-        return {
-          promise: e,
-          done: n,
-          id: t2
-        };
-      };
-    })();
-    Xr = class {
-      constructor(e = 2) {
-        this.concurrency = e, this.logger = $2("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
-      }
-      schedule() {
-        if (!this.pending.length || this.running.length >= this.concurrency) {
-          this.logger(
-            "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
-            this.pending.length,
-            this.running.length,
-            this.concurrency
-          );
-          return;
-        }
-        const e = S2(this.running, this.pending.shift());
-        this.logger("Attempting id=%s", e.id), e.done(() => {
-          this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
-        });
-      }
-      next() {
-        const { promise: e, id: n } = S2(this.pending, Vr());
-        return this.logger("Scheduling id=%s", n), this.schedule(), e;
-      }
-    };
-    he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
-    Qr = class {
-      constructor() {
-        this.all = [], this.branches = {}, this.current = "", this.detached = false;
-      }
-      push(e, n, r2, s, o2) {
-        e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
-          current: e === "*",
-          linkedWorkTree: e === "+",
-          name: r2,
-          commit: s,
-          label: o2
-        };
-      }
-    };
-    Jr = [
-      new l2(
-        /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.push(Nt(e), true, n, r2, s);
-        }
-      ),
-      new l2(
-        /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-        (t2, [e, n, r2, s]) => {
-          t2.push(Nt(e), false, n, r2, s);
-        }
-      )
-    ];
-    Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
-      t2.push(he.CURRENT, false, e, "", "");
-    });
-    ts = class {
-      constructor() {
-        this.all = [], this.branches = {}, this.errors = [];
-      }
-      get success() {
-        return !this.errors.length;
-      }
-    };
-    rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
-    pe = /^error[^']+'([^']+)'/m;
-    ss = [
-      new l2(rs, (t2, [e, n]) => {
-        const r2 = es(e, n);
-        t2.all.push(r2), t2.branches[e] = r2;
-      }),
-      new l2(pe, (t2, [e]) => {
-        const n = ns(e);
-        t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
-      })
-    ];
-    gt = (t2, e) => E2(new ts(), ss, [t2, e]);
-    ms = [
-      new l2(/From (.+)$/, (t2, [e]) => {
-        t2.remote = e;
-      }),
-      new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-        t2.branches.push({
-          name: e,
-          tracking: n
-        });
-      }),
-      new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-        t2.tags.push({
-          name: e,
-          tracking: n
-        });
-      }),
-      new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
-        t2.deleted.push({
-          tracking: e
-        });
-      }),
-      new l2(
-        /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.updated.push({
-            name: r2,
-            tracking: s,
-            to: n,
-            from: e
-          });
-        }
-      )
-    ];
-    ys = [
-      new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
-        t2.moves.push({ from: e, to: n });
-      })
-    ];
-    $s = class {
-      constructor(e, n) {
-        this.all = e, this.latest = n;
-      }
-    };
-    Ps = function(t2, e = false) {
-      const n = t2.split(`
-`).map(Ds).filter(Boolean);
-      e || n.sort(function(s, o2) {
-        const i = s.split("."), a = o2.split(".");
-        if (i.length === 1 || a.length === 1)
-          return Ms(B2(i[0]), B2(a[0]));
-        for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
-          const w2 = ye(B2(i[c3]), B2(a[c3]));
-          if (w2)
-            return w2;
-        }
-        return 0;
-      });
-      const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
-      return new $s(n, r2);
-    };
-    (f2.prototype = Object.create(le.prototype)).constructor = f2;
-    f2.prototype.customBinary = function(t2) {
-      return this._plugins.reconfigure("binary", t2), this;
-    };
-    f2.prototype.env = function(t2, e) {
-      return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
-    };
-    f2.prototype.stashList = function(t2) {
-      return this._runTask(
-        Cs(
-          ht(arguments) || {},
-          K2(t2) && t2 || []
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.mv = function(t2, e) {
-      return this._runTask(bs(t2, e), u(arguments));
-    };
-    f2.prototype.checkoutLatestTag = function(t2) {
-      var e = this;
-      return this.pull(function() {
-        e.tags(function(n, r2) {
-          e.checkout(r2.latest, t2);
-        });
-      });
-    };
-    f2.prototype.pull = function(t2, e, n, r2) {
-      return this._runTask(
-        Ts(
-          d(t2, m),
-          d(e, m),
-          h2(arguments)
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.fetch = function(t2, e) {
-      return this._runTask(
-        gs(
-          d(t2, m),
-          d(e, m),
-          h2(arguments)
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.tags = function(t2, e) {
-      return this._runTask(
-        Ls(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.rebase = function() {
-      return this._runTask(
-        g(["rebase", ...h2(arguments)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.reset = function(t2) {
-      return this._runTask(
-        An(xn(t2), h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.revert = function(t2) {
-      const e = u(arguments);
-      return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
-        g(["revert", ...h2(arguments, 0, true), t2]),
-        e
-      );
-    };
-    f2.prototype.addTag = function(t2) {
-      const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
-      return this._runTask(e, u(arguments));
-    };
-    f2.prototype.addAnnotatedTag = function(t2, e) {
-      return this._runTask(
-        Bs(t2, e),
-        u(arguments)
-      );
-    };
-    f2.prototype.deleteLocalBranch = function(t2, e, n) {
-      return this._runTask(
-        cs(t2, typeof e == "boolean" ? e : false),
-        u(arguments)
-      );
-    };
-    f2.prototype.deleteLocalBranches = function(t2, e, n) {
-      return this._runTask(
-        us(t2, typeof e == "boolean" ? e : false),
-        u(arguments)
-      );
-    };
-    f2.prototype.branch = function(t2, e) {
-      return this._runTask(
-        is(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.branchLocal = function(t2) {
-      return this._runTask(as(), u(arguments));
-    };
-    f2.prototype.raw = function(t2) {
-      const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
-      for (let s = 0; s < n.length && e; s++)
-        if (!st(n[s])) {
-          n.splice(s, n.length - s);
-          break;
-        }
-      n.push(...h2(arguments, 0, true));
-      var r2 = u(arguments);
-      return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
-        b2("Raw: must supply one or more command to execute"),
-        r2
-      );
-    };
-    f2.prototype.submoduleAdd = function(t2, e, n) {
-      return this._runTask(As(t2, e), u(arguments));
-    };
-    f2.prototype.submoduleUpdate = function(t2, e) {
-      return this._runTask(
-        Ns(h2(arguments, true)),
-        u(arguments)
-      );
-    };
-    f2.prototype.submoduleInit = function(t2, e) {
-      return this._runTask(
-        xs(h2(arguments, true)),
-        u(arguments)
-      );
-    };
-    f2.prototype.subModule = function(t2, e) {
-      return this._runTask(
-        X2(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.listRemote = function() {
-      return this._runTask(
-        Ss(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.addRemote = function(t2, e, n) {
-      return this._runTask(
-        vs(t2, e, h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.removeRemote = function(t2, e) {
-      return this._runTask(Os(t2), u(arguments));
-    };
-    f2.prototype.getRemotes = function(t2, e) {
-      return this._runTask(Es(t2 === true), u(arguments));
-    };
-    f2.prototype.remote = function(t2, e) {
-      return this._runTask(
-        Rs(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.tag = function(t2, e) {
-      const n = h2(arguments);
-      return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
-    };
-    f2.prototype.updateServerInfo = function(t2) {
-      return this._runTask(
-        g(["update-server-info"]),
-        u(arguments)
-      );
-    };
-    f2.prototype.pushTags = function(t2, e) {
-      const n = Mr(
-        { remote: d(t2, m) },
-        h2(arguments)
-      );
-      return this._runTask(n, u(arguments));
-    };
-    f2.prototype.rm = function(t2) {
-      return this._runTask(
-        g(["rm", "-f", ...v(t2)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.rmKeepLocal = function(t2) {
-      return this._runTask(
-        g(["rm", "--cached", ...v(t2)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.catFile = function(t2, e) {
-      return this._catFile("utf-8", arguments);
-    };
-    f2.prototype.binaryCatFile = function() {
-      return this._catFile("buffer", arguments);
-    };
-    f2.prototype._catFile = function(t2, e) {
-      var n = u(e), r2 = ["cat-file"], s = e[0];
-      if (typeof s == "string")
-        return this._runTask(
-          b2("Git.catFile: options must be supplied as an array of strings"),
-          n
-        );
-      Array.isArray(s) && r2.push.apply(r2, s);
-      const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
-      return this._runTask(o2, n);
-    };
-    f2.prototype.diff = function(t2, e) {
-      const n = m(t2) ? b2(
-        "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
-      ) : g(["diff", ...h2(arguments)]);
-      return this._runTask(n, u(arguments));
-    };
-    f2.prototype.diffSummary = function() {
-      return this._runTask(
-        fr(h2(arguments, 1)),
-        u(arguments)
-      );
-    };
-    f2.prototype.applyPatch = function(t2) {
-      const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
-        "git.applyPatch requires one or more string patches as the first argument"
-      );
-      return this._runTask(e, u(arguments));
-    };
-    f2.prototype.revparse = function() {
-      const t2 = ["rev-parse", ...h2(arguments, true)];
-      return this._runTask(
-        g(t2, true),
-        u(arguments)
-      );
-    };
-    f2.prototype.clean = function(t2, e, n) {
-      const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
-      return this._runTask(
-        on(s, o2),
-        u(arguments)
-      );
-    };
-    f2.prototype.exec = function(t2) {
-      const e = {
-        commands: [],
-        format: "utf-8",
-        parser() {
-          typeof t2 == "function" && t2();
-        }
-      };
-      return this._runTask(e);
-    };
-    f2.prototype.checkIgnore = function(t2, e) {
-      return this._runTask(
-        fs(v(d(t2, G2, []))),
-        u(arguments)
-      );
-    };
-    f2.prototype.checkIsRepo = function(t2, e) {
-      return this._runTask(
-        We(d(t2, m)),
-        u(arguments)
-      );
-    };
-    Us = $2("", "plugin:allowEnvironment");
-    $t = (0, import_promise_deferred.deferred)().promise;
-    we = $2("", "plugin:binary");
-    Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
-    Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
-    be = {
-      DISALLOWED_ABBREVIATED: {
-        text: "disallowed abbreviated or ambiguous option",
-        solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
-      },
-      UNKNOWN: {
-        text: "~ unknown ~",
-        solution: void 0
-      }
-    };
-    Qs = class extends O2 {
-      constructor(e = "") {
-        const n = Ys(e);
-        super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
-      }
-    };
-    nt = $2("", "plugin:input");
-    ro = class {
-      constructor() {
-        this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
-      }
-      on(e, n) {
-        this.events.on(e, n);
-      }
-      reconfigure(e, n) {
-        this.events.emit(e, n);
-      }
-      append(e, n) {
-        const r2 = S2(this.plugins, { type: e, action: n });
-        return () => this.plugins.delete(r2);
-      }
-      add(e) {
-        const n = [];
-        return v(e).forEach(
-          (r2) => {
-            r2 && this.plugins.add(S2(n, r2));
-          }
-        ), () => {
-          n.forEach((r2) => {
-            this.plugins.delete(r2);
-          });
-        };
-      }
-      exec(e, n, r2) {
-        let s = n;
-        const o2 = Object.freeze(Object.create(r2));
-        for (const i of this.plugins)
-          i.type === e && (s = i.action(s, o2));
-        return s;
-      }
-    };
-    wo = (t2, e) => {
-      const n = new ro(), r2 = Ge(
-        t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
-        e
-      );
-      if (!Lt(r2.baseDir))
-        throw new Ae(
-          r2,
-          "Cannot use simple-git on a directory that does not exist"
-        );
-      return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
-        Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
-      ), new f2(r2, n);
-    };
-  }
-});
-
-// src/git/git.ts
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-async function simpleGitFor(dir, config = SAFE_CONFIG) {
-  const { simpleGit } = await Promise.resolve().then(() => (init_dist3(), dist_exports));
-  return simpleGit({
-    baseDir: dir,
-    config,
-    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePack: false }
-  });
-}
-async function workTreeRoot(dir) {
-  if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
-    for (let at2 = resolve(dir); ; at2 = dirname(at2)) {
-      if (existsSync(join(at2, ".git"))) return at2;
-      if (dirname(at2) === at2 || process.env.GIT_CEILING_DIRECTORIES?.split(":").includes(dirname(at2))) return void 0;
-    }
-  }
+function decodeBase64UrlJson(part) {
   try {
-    const top2 = await runGit(dir, ["rev-parse", "--show-toplevel"]);
-    return top2.trim() || void 0;
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
   } catch {
     return void 0;
   }
 }
-async function isIgnoredByGit(dir) {
+function hasValidGrafanaChecksum(token) {
+  const split = token.lastIndexOf("_");
+  const checksum = crc32(token.slice(0, split));
+  const littleEndian = [0, 8, 16, 24].map((shift) => (checksum >>> shift & 255).toString(16).padStart(2, "0")).join("");
+  return littleEndian === token.slice(split + 1).toLowerCase();
+}
+function hasSentryTokenPayload(token) {
+  const payload = token.slice("sntrys_".length, token.lastIndexOf("_"));
   try {
-    await runGit(dir, ["check-ignore", "-q", "."]);
-    return true;
+    const claims = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    return typeof claims === "object" && claims !== null && "org" in claims && "url" in claims;
   } catch {
     return false;
   }
 }
-function splitNul(output) {
-  return output.split("\0").filter((path) => path.length > 0);
+function isStructuredJwt(token) {
+  const [header, payload, signature] = token.split(".");
+  if (!header || !payload) return false;
+  const head = decodeBase64UrlJson(header);
+  const body = decodeBase64UrlJson(payload);
+  if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
+  const hash2 = HMAC_HASHES[String(head.alg)];
+  if (!hash2 || !signature) return true;
+  const signed = `${header}.${payload}`;
+  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
 }
-async function listWorkTreeFiles(dir) {
-  const [present, deleted] = await Promise.all([
-    runGit(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]),
-    runGit(dir, ["ls-files", "-z", "--deleted"])
-  ]);
-  const gone = new Set(splitNul(deleted));
-  return splitNul(present).filter((path) => !gone.has(path));
+function isAwsKeyId(id) {
+  return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
 }
-function gitEnv() {
-  const env2 = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_PAGER: "cat" };
-  delete env2.GIT_EXTERNAL_DIFF;
-  return env2;
-}
-function spawnGit(dir, args, withInput = false) {
-  return spawn("git", [...SAFE_CONFIG.flatMap((setting) => ["-c", setting]), ...args], {
-    cwd: dir,
-    stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"],
-    env: gitEnv()
-  });
-}
-function streamGitLines(dir, args, onLine, input) {
-  return new Promise((resolve14, reject) => {
-    const child = spawnGit(dir, args, input !== void 0);
-    if (typeof input === "string") child.stdin?.end(input);
-    else if (input) input.pipe(child.stdin);
-    child.stdin?.on("error", () => {
-    });
-    let rest = "";
-    const err = [];
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      const text = rest + chunk;
-      let start = 0;
-      let newline = text.indexOf("\n");
-      while (newline !== -1) {
-        onLine(text.slice(start, newline));
-        start = newline + 1;
-        newline = text.indexOf("\n", start);
-      }
-      rest = text.slice(start);
-    });
-    child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
-    child.on("close", (code2) => {
-      if (rest) onLine(rest);
-      resolve14({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
-    });
-  });
-}
-async function isGitDate(dir, value) {
-  const result = await streamGitLines(dir, ["-c", `keyhound.date=${value}`, "config", "--type=expiry-date", "keyhound.date"], () => {
-  });
-  return result.code === 0;
-}
-function failureReason(result) {
-  return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
-}
-function runGit(dir, args, input) {
-  return new Promise((resolve14, reject) => {
-    const child = spawnGit(dir, args, input !== void 0);
-    if (input !== void 0) child.stdin?.end(input);
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
-    child.on("close", (code2) => {
-      if (code2 === 0) resolve14(Buffer.concat(out).toString("utf8"));
-      else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
-    });
-  });
-}
-async function openRepository(dir) {
-  let answer;
-  try {
-    answer = await runGit(dir, ["rev-parse", "--is-bare-repository", "--absolute-git-dir"]);
-  } catch (error) {
-    if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {
-      throw new KeyhoundError(`not a git repository: ${dir} (use \`keyhound scan\` for a plain directory)`, { cause: error });
+function crc24(bytes) {
+  let crc = 11994318;
+  for (const byte of bytes) {
+    crc ^= byte << 16;
+    for (let bit = 0; bit < 8; bit++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
     }
-    throw error;
   }
-  const [bare, gitDir = dir] = answer.trim().split("\n");
-  if (bare === "true") return { root: gitDir, bare: true };
-  return { root: (await runGit(dir, ["rev-parse", "--show-toplevel"])).trim(), bare: false };
+  return crc & 16777215;
 }
-async function hasCommits(repo) {
-  try {
-    await runGit(repo, ["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
-    return true;
-  } catch (error) {
-    if (!(error instanceof GitError) || error.code !== 1) throw error;
+function hasValidPgpChecksum(block) {
+  const lines = armourLines(block);
+  const blank = lines.indexOf("", 1);
+  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
+  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
+  if (checksumAt === -1) return void 0;
+  const data = Buffer.from(body.slice(0, checksumAt).join(""), "base64");
+  const expected = Buffer.from(body[checksumAt].slice(1), "base64").readUIntBE(0, 3);
+  return crc24(data) === expected;
+}
+function armourLines(block) {
+  return block.replace(/\\[rn]/g, "\n").split(/\r?\n/).map((line) => line.trim());
+}
+function bodyLine(line) {
+  return line.replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, "").replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, "").trim().replace(/^[+,]$/, "");
+}
+function hasPlausiblePemBody(block) {
+  const lines = armourLines(block).map(bodyLine).filter(Boolean);
+  const inner = lines.slice(1, -1);
+  const body = inner.filter((line) => !HEADER_LINE.test(line)).join("").replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : void 0;
+  const bytes = Buffer.from(body, "base64");
+  if (lines[0].includes("OPENSSH")) return bytes.subarray(0, 15).toString("latin1") === "openssh-key-v1\0";
+  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
+  if (bytes[0] !== 48) return false;
+  const length = derLength(bytes, 1);
+  return length !== void 0 && length.end + length.value === bytes.length && (bytes[length.end] === 2 || bytes[length.end] === 48);
+}
+function derLength(bytes, at3) {
+  const first = bytes[at3];
+  if (first === void 0) return void 0;
+  if (first < 128) return { value: first, end: at3 + 1 };
+  const count2 = first & 127;
+  if (count2 === 0 || count2 > 4 || at3 + 1 + count2 > bytes.length) return void 0;
+  let value = 0;
+  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at3 + i];
+  return { value, end: at3 + 1 + count2 };
+}
+function hasValidBech32Checksum(text) {
+  const lower = text.toLowerCase();
+  const separator = lower.lastIndexOf("1");
+  if (separator < 1 || lower.length - separator < 7) return false;
+  const values = [];
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
+  values.push(0);
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
+  for (const char of lower.slice(separator + 1)) {
+    const value = BECH32.indexOf(char);
+    if (value === -1) return false;
+    values.push(value);
   }
-  return (await runGit(repo, ["for-each-ref", "--count=1", "--format=%(objectname)"])).trim() !== "";
+  const generators = [996825010, 642813549, 513874426, 1027748829, 705979059];
+  let checksum = 1;
+  for (const value of values) {
+    const top2 = checksum >>> 25;
+    checksum = (checksum & 33554431) << 5 ^ value;
+    for (let i = 0; i < 5; i++) if (top2 >>> i & 1) checksum ^= generators[i];
+  }
+  return checksum === 1;
 }
-async function shallowBoundary(repo) {
-  const file = resolve(repo, (await runGit(repo, ["rev-parse", "--git-path", "shallow"])).trim());
+var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, CHECKS;
+var init_checks = __esm({
+  "src/engine/checks.ts"() {
+    "use strict";
+    CRC_TABLE = (() => {
+      const table = new Uint32Array(256);
+      for (let n = 0; n < 256; n++) {
+        let c3 = n;
+        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
+        table[n] = c3 >>> 0;
+      }
+      return table;
+    })();
+    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    DEMO_JWT_KEYS = ["secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "shhhhh", "key", "secretkey", "my-secret"];
+    HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
+    HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
+    BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    CHECKS = {
+      "github-crc32": hasValidCrc32Suffix,
+      "npm-crc32": hasValidCrc32Suffix,
+      "grafana-crc32": hasValidGrafanaChecksum,
+      "sentry-payload": hasSentryTokenPayload,
+      jwt: isStructuredJwt,
+      "aws-key-id": isAwsKeyId,
+      "pgp-crc24": hasValidPgpChecksum,
+      "pem-body": hasPlausiblePemBody,
+      bech32: hasValidBech32Checksum
+    };
+  }
+});
+
+// src/engine/entropy.ts
+function shannonEntropy(text) {
+  if (text.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  const length = text.length;
+  for (const count2 of counts.values()) {
+    const p2 = count2 / length;
+    bits -= p2 * Math.log2(p2);
+  }
+  return bits;
+}
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/lines.ts
+var LineIndex;
+var init_lines = __esm({
+  "src/engine/lines.ts"() {
+    "use strict";
+    LineIndex = class {
+      constructor(text) {
+        this.text = text;
+      }
+      text;
+      starts;
+      /** Offsets where each line starts; built on first use, since most texts have no finding. */
+      lineStarts() {
+        if (this.starts) return this.starts;
+        const starts = [0];
+        let at3 = this.text.indexOf("\n");
+        while (at3 !== -1) {
+          starts.push(at3 + 1);
+          at3 = this.text.indexOf("\n", at3 + 1);
+        }
+        this.starts = starts;
+        return starts;
+      }
+      /** 1-based line and column of an offset. */
+      position(offset) {
+        const starts = this.lineStarts();
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+          const mid = low + high + 1 >> 1;
+          if (starts[mid] <= offset) low = mid;
+          else high = mid - 1;
+        }
+        return { line: low + 1, column: offset - starts[low] + 1 };
+      }
+      /** The text of a 1-based line, without its line break. */
+      lineText(line) {
+        const starts = this.lineStarts();
+        const start = starts[line - 1] ?? this.text.length;
+        const next = starts[line];
+        let end = next === void 0 ? this.text.length : next - 1;
+        if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
+        return this.text.slice(start, end);
+      }
+    };
+  }
+});
+
+// src/engine/placeholders.ts
+function isPlaceholder(secret, policy = "all") {
+  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
+}
+var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
+var init_placeholders = __esm({
+  "src/engine/placeholders.ts"() {
+    "use strict";
+    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
+      "AKIAIOSFODNN7EXAMPLE",
+      "AKIAI44QH8DHBEXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+      "pk_test_TYooMQauvdEDq54NiTphI7jx",
+      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+      "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",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
+      "2YotnFZFEjr1zCsicMWpAA",
+      "tGzv3JOkF0XG5Qx2TlKWIA",
+      "SplxlOBeZQQYbYS6WxSbIA",
+      "7Fjfp0ZBr1KtDRbnfVdmIw",
+      "gX1fBat3bV",
+      "mF_9.B5f-4.1JqM",
+      "dpf43f3p2l4k3l03",
+      "kd94hf93k423kf44",
+      "hh5s93j4hdidpola",
+      "hdhd0244k9j7ao03",
+      "nnch734d00sl2jdk",
+      "pfkkdhi9sl3r4s00"
+    ]);
+    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
+    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
+    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+    ELLIPSIS = /(?:\.{3}|…)$/;
+    MASK_RUN = /([xX*#.•0])\1{5,}/;
+    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
+  }
+});
+
+// src/engine/decode.ts
+function printable(text) {
+  if (text.length < 6) return false;
+  let good = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 >= 32 && code2 < 127 || code2 === 9 || code2 === 10 || code2 === 13) good += 1;
+  }
+  return good / text.length >= 0.95;
+}
+function decodeBase64(encoded) {
+  const standard = encoded.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  if (!/[0-9+/]/.test(standard)) return void 0;
+  if (standard.length % 4 === 1) return void 0;
+  const bytes = Buffer.from(standard, "base64");
+  if (bytes.toString("base64").replace(/=+$/, "") !== standard) return void 0;
+  const text = bytes.toString("latin1");
+  return printable(text) ? bytes.toString("utf8") : void 0;
+}
+function decodeHex(encoded) {
+  const text = Buffer.from(encoded, "hex").toString("latin1");
+  return printable(text) ? text : void 0;
+}
+function decodePercent(encoded) {
   try {
-    return new Set(readFileSync(file, "utf8").split("\n").filter((line) => line.length > 0));
+    const text = decodeURIComponent(encoded);
+    return text !== encoded && printable(text) ? text : void 0;
   } catch {
-    return /* @__PURE__ */ new Set();
+    return void 0;
   }
 }
-async function remoteBranches(repo, remote) {
-  const prefix = `refs/remotes/${remote}/`;
-  const output = await runGit(repo, ["for-each-ref", "--format=%(refname)", prefix]);
-  return output.split("\n").filter((ref) => ref.startsWith(prefix) && ref !== `${prefix}HEAD`).map((ref) => ref.slice(prefix.length));
+function decodeUnicodeEscapes(encoded) {
+  const text = encoded.replace(/\\u([0-9A-Fa-f]{4})/g, (_3, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return text !== encoded && printable(text) ? text : void 0;
 }
-async function currentBranch(repo) {
-  let branch;
-  const result = await streamGitLines(repo, ["symbolic-ref", "-q", "--short", "HEAD"], (line) => void (branch ??= line || void 0));
-  return result.code === 0 ? branch : void 0;
-}
-async function presentCommits(repo, ids) {
-  if (ids.length === 0) return /* @__PURE__ */ new Set();
-  const present = /* @__PURE__ */ new Set();
-  let index = 0;
-  await streamGitLines(repo, ["cat-file", "--batch-check=%(objecttype)"], (line) => {
-    const id = ids[index++];
-    if (id !== void 0 && line === "commit") present.add(id);
-  }, ids.map((id) => `${id}^{commit}
-`).join(""));
-  return present;
-}
-async function parentlessCommits(repo, revisions) {
-  const parentless = [];
-  const args = ["rev-list", "--parents", ...revisions, "--"];
-  const result = await streamGitLines(repo, args, (line) => {
-    if (line && !line.includes(" ")) parentless.push(line);
+var BASE64_MARKERS, DECODERS, MAX_DECODE_DEPTH;
+var init_decode = __esm({
+  "src/engine/decode.ts"() {
+    "use strict";
+    BASE64_MARKERS = ["secret", "password", "passwd", "credential", "data:\n", "data:\r\n", "basic ", "base64", "b64", "dockerconfigjson", '"auth"', "'auth'"];
+    DECODERS = [
+      {
+        name: "base64",
+        keywords: BASE64_MARKERS,
+        span: 512,
+        pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
+        decode: decodeBase64
+      },
+      {
+        name: "hex",
+        // Hex runs are mostly hashes; decode only where the text says hex.
+        keywords: ["hex"],
+        span: 512,
+        pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
+        decode: decodeHex
+      },
+      {
+        name: "percent",
+        keywords: ["%2", "%3", "%4", "%5", "%7"],
+        span: 1024,
+        // Runs with at least two %XX escapes; text between escapes never holds a % itself.
+        // The text before the first escape is taken only from where its run starts, so a
+        // long run without escapes is not rescanned from every offset (linear, not 300× a char).
+        pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
+        decode: decodePercent
+      },
+      {
+        name: "unicode-escape",
+        keywords: ["\\u00"],
+        span: 1024,
+        // As for percent: the text before the first escape only from the start of its run.
+        pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
+        decode: decodeUnicodeEscapes
+      }
+    ];
+    MAX_DECODE_DEPTH = 2;
+  }
+});
+
+// src/engine/prefilter.ts
+function buildAutomaton(keywords) {
+  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
+  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
+  const outputs = [[]];
+  const children = [[]];
+  keywords.forEach((keyword, id) => {
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const byte = keyword.charCodeAt(i) & 255;
+      let next = children[state].find(([b3]) => b3 === byte)?.[1];
+      if (next === void 0) {
+        next = outputs.length;
+        outputs.push([]);
+        children.push([]);
+        children[state].push([byte, next]);
+      }
+      state = next;
+    }
+    outputs[state].push(id);
   });
-  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
-  return parentless;
-}
-async function askOrigin(repo, args) {
-  const lines = [];
-  const result = await streamGitLines(repo, [...NETWORK_PROTOCOLS, ...args], (line) => lines.push(line));
-  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
-  return lines;
-}
-async function fetchFromOrigin(repo, options, what) {
-  await askOrigin(repo, ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head", ...options, "origin", ...what]);
-}
-async function originBranches(repo, names) {
-  const lines = await askOrigin(repo, ["ls-remote", "--heads", "origin", ...(names ?? []).map((name) => `refs/heads/${name}`)]);
-  const heads = /* @__PURE__ */ new Map();
-  for (const line of lines) {
-    const [id, ref] = line.split("	");
-    const name = ref?.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : void 0;
-    if (id && name && (!names || names.includes(name))) heads.set(name, id);
+  const count2 = outputs.length;
+  const fail = new Uint32Array(count2);
+  const queue = [];
+  for (const [byte, child] of children[0]) {
+    delta[byte] = child;
+    queue.push(child);
   }
-  return heads;
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head];
+    const failRow = fail[state] * 256;
+    delta.copyWithin(state * 256, failRow, failRow + 256);
+    for (const [byte, child] of children[state]) {
+      fail[child] = delta[failRow + byte];
+      delta[state * 256 + byte] = child;
+      queue.push(child);
+    }
+    const inherited = outputs[fail[state]];
+    if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
+  }
+  for (let state = 0; state < count2; state++) {
+    const row2 = state * 256;
+    delta.copyWithin(row2 + 65, row2 + 97, row2 + 123);
+  }
+  const hasOutput = new Uint8Array(count2);
+  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
+  return { delta, outputs, hasOutput };
 }
-async function setRemoteBranches(repo, remote, heads) {
-  if (heads.size === 0) return;
-  await runGit(repo, ["update-ref", "--stdin"], [...heads].map(([name, id]) => `update refs/remotes/${remote}/${name} ${id}
-`).join(""));
+function buildPrefilter(rules) {
+  const rulesByKeyword = /* @__PURE__ */ new Map();
+  rules.forEach((rule2, index) => {
+    for (const keyword of rule2.keywords) {
+      const list = rulesByKeyword.get(keyword);
+      if (list) {
+        if (list[list.length - 1] !== index) list.push(index);
+      } else rulesByKeyword.set(keyword, [index]);
+    }
+  });
+  const keywords = [...rulesByKeyword.keys()];
+  const rulesOf = [...rulesByKeyword.values()];
+  const lengths = keywords.map((keyword) => keyword.length);
+  const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
+  const { delta, outputs, hasOutput } = buildAutomaton(keywords);
+  function start(length) {
+    const candidates = /* @__PURE__ */ new Map();
+    for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
+    return candidates;
+  }
+  function record(candidates, state, end) {
+    for (const id of outputs[state]) {
+      const at3 = end - lengths[id] + 1;
+      for (const index of rulesOf[id]) {
+        const hits = candidates.get(index);
+        if (hits === void 0) candidates.set(index, [at3]);
+        else if (hits !== null) {
+          if (hits.length >= MAX_HITS_PER_RULE) candidates.set(index, null);
+          else hits.push(at3);
+        }
+      }
+    }
+  }
+  return {
+    scanBytes(bytes) {
+      const candidates = start(bytes.length);
+      let state = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        state = delta[state << 8 | bytes[i]];
+        if (hasOutput[state]) record(candidates, state, i);
+      }
+      return candidates;
+    },
+    scanText(text) {
+      const candidates = start(text.length);
+      let state = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code2 = text.charCodeAt(i);
+        state = delta[state << 8 | (code2 < 128 ? code2 : 0)];
+        if (hasOutput[state]) record(candidates, state, i);
+      }
+      return candidates;
+    }
+  };
 }
-var SAFE_CONFIG, SAFE_DIFF_OPTIONS, GitError, NETWORK_PROTOCOLS;
-var init_git = __esm({
-  "src/git/git.ts"() {
+var MAX_HITS_PER_RULE;
+var init_prefilter = __esm({
+  "src/engine/prefilter.ts"() {
+    "use strict";
+    MAX_HITS_PER_RULE = 2e3;
+  }
+});
+
+// src/engine/windows.ts
+function regionsAround(text, offsets, span, slack = 0) {
+  const length = text.length;
+  if (offsets === null || offsets.length === 0) return [[0, length]];
+  const sorted = [...offsets].sort((a, b3) => a - b3);
+  const regions = [];
+  let covered = 0;
+  for (const offset of sorted) {
+    let start = Math.max(0, offset - span - slack);
+    let end = Math.min(length, offset + span);
+    const previous = regions[regions.length - 1];
+    if (previous && start <= previous[1]) {
+      if (end > previous[1]) {
+        const widened = widenEnd(text, end);
+        covered += widened - previous[1];
+        previous[1] = widened;
+      }
+      continue;
+    }
+    start = widenStart(text, start);
+    end = widenEnd(text, end);
+    if (previous && start <= previous[1]) {
+      covered += Math.max(0, end - previous[1]);
+      previous[1] = Math.max(previous[1], end);
+      continue;
+    }
+    regions.push([start, end]);
+    covered += end - start;
+  }
+  return covered > length / 2 ? [[0, length]] : regions;
+}
+function widenStart(text, start) {
+  const from = Math.max(0, start - MAX_LINE_WIDENING);
+  const newline = text.slice(from, start).lastIndexOf("\n");
+  return newline === -1 ? from : from + newline + 1;
+}
+function widenEnd(text, end) {
+  const to2 = Math.min(text.length, end + MAX_LINE_WIDENING);
+  const newline = text.slice(end, to2).indexOf("\n");
+  return newline === -1 ? to2 : end + newline;
+}
+var MAX_LINE_WIDENING;
+var init_windows = __esm({
+  "src/engine/windows.ts"() {
+    "use strict";
+    MAX_LINE_WIDENING = 4096;
+  }
+});
+
+// src/engine/detect.ts
+import { isAscii } from "node:buffer";
+function inlineSuppression(lineText, ruleId) {
+  if (!lineText.includes(":allow") && !lineText.includes("allowlist secret")) return void 0;
+  for (const match of lineText.matchAll(INLINE_ALLOW)) {
+    const onlyRule = match[1];
+    if (!onlyRule || onlyRule === ruleId) return `inline comment "${match[0]}"`;
+  }
+  return void 0;
+}
+function inlineAllowIds(lineText) {
+  if (!lineText.includes("keyhound:allow")) return [];
+  return [...lineText.matchAll(INLINE_ALLOW)].flatMap((match) => match[1] ? [match[1]] : []);
+}
+function createDetector(rules, allowlist) {
+  const prefilter = buildPrefilter([...rules, ...DECODERS]);
+  const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
+  function detectText(text, depth) {
+    const candidates = prefilter.scanText(text);
+    return candidates.size ? detectCandidates(text, candidates, depth) : [];
+  }
+  function detectCandidates(text, candidates, depth = 0, slack = 0) {
+    const lines = new LineIndex(text);
+    const found = [];
+    const vetoed = [];
+    const runRule = (rule2, offsets) => {
+      for (const [start, end] of regionsAround(text, offsets, rule2.span, slack)) {
+        for (const finding of matchRule(rule2, text, start, end, lines, global, vetoed)) found.push(finding);
+      }
+    };
+    const informative = [];
+    for (const [index, rawOffsets] of candidates) {
+      const rule2 = rules[index];
+      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
+      if (rule2) {
+        if (depth > 0 && rule2.keywords.length === 0) continue;
+        if (rule2.informs.length) informative.push([rule2, offsets]);
+        else runRule(rule2, offsets);
+      } else if (depth < MAX_DECODE_DEPTH) {
+        const decoder = DECODERS[index - rules.length];
+        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
+          for (const finding of decodeAndDetect(decoder, text, start, end, lines, depth)) found.push(finding);
+        }
+      }
+    }
+    for (const [rule2, offsets] of informative) {
+      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule2, finding.rule.id))) runRule(rule2, offsets);
+    }
+    const kept = keepInformed(onePerSpan(found, vetoed));
+    markOtherSpans(kept);
+    return pairUp(kept);
+  }
+  function* decodeAndDetect(decoder, text, regionStart, regionEnd, lines, depth) {
+    const region = text.slice(regionStart, regionEnd);
+    const pattern2 = new RegExp(decoder.pattern);
+    let match;
+    while ((match = pattern2.exec(region)) !== null) {
+      const decoded = decoder.decode(match[0]);
+      if (decoded === void 0) continue;
+      const inner = detectText(decoded, depth + 1);
+      if (inner.length === 0) continue;
+      const start = regionStart + match.index;
+      const end = start + match[0].length;
+      const from = lines.position(start);
+      const to2 = lines.position(end - 1);
+      const lineText = lines.lineText(from.line);
+      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
+        const suppressedBy = finding.suppressedBy ?? inlineSuppression(lineText, finding.rule.id) ?? configAllowedBy(finding.secret, lineText, global, "allowlist");
+        yield {
+          ...finding,
+          start,
+          end,
+          lineText,
+          matchStart: start,
+          line: from.line,
+          column: from.column,
+          endLine: to2.line,
+          endColumn: to2.column + 1,
+          encoding: [decoder.name, ...finding.encoding ?? []],
+          ...suppressedBy ? { suppressedBy } : {}
+        };
+      }
+    }
+  }
+  return {
+    rules,
+    detect: (text) => detectText(text, 0),
+    candidates: (text) => prefilter.scanText(text),
+    detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
+    detectBytes(bytes) {
+      const byteCandidates = prefilter.scanBytes(bytes);
+      if (byteCandidates.size === 0) return [];
+      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+      const extra = bytes.length - text.length;
+      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
+      return detectCandidates(text, byteCandidates, 0, extra);
+    }
+  };
+}
+function* matchRule(rule2, text, regionStart, regionEnd, lines, global, vetoed) {
+  const regex2 = rule2.regex;
+  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
+  regex2.lastIndex = 0;
+  let match;
+  while ((match = regex2.exec(region)) !== null) {
+    if (match[0].length === 0) regex2.lastIndex += 1;
+    const indices = match.indices?.groups?.secret;
+    const secret = match.groups?.secret;
+    if (!indices || secret === void 0 || secret.length === 0) continue;
+    const start = indices[0] + regionStart;
+    const end = indices[1] + regionStart;
+    if (isPlaceholder(secret, rule2.placeholders)) continue;
+    const entropy = shannonEntropy(secret);
+    if (entropy < rule2.entropy) continue;
+    const verdict = rule2.check ? CHECKS[rule2.check](secret) : void 0;
+    if (verdict === false) {
+      vetoed.push([start, end]);
+      continue;
+    }
+    if (allowedBy(secret, rule2.allowRegexes, rule2.stopwords, "")) continue;
+    const from = lines.position(start);
+    const lineText = lines.lineText(from.line);
+    const suppressedBy = inlineSuppression(lineText, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, lineText, rule2.configAllowlist, `rule ${rule2.id} allowlist`)) ?? configAllowedBy(secret, lineText, global, "allowlist");
+    const to2 = lines.position(end - 1);
+    yield {
+      rule: rule2,
+      secret,
+      start,
+      end,
+      lineText,
+      entropy,
+      matchStart: match.index + regionStart,
+      line: from.line,
+      column: from.column,
+      endLine: to2.line,
+      endColumn: to2.column + 1,
+      confidence: verdict ? "high" : rule2.generic ? "low" : "medium",
+      ...suppressedBy ? { suppressedBy } : {}
+    };
+  }
+}
+function allowedBy(secret, regexes, stopwords, where) {
+  const regex2 = regexes.find((candidate) => candidate.test(secret));
+  if (regex2) return `${where} regex ${regex2.source}`;
+  const lower = secret.toLowerCase();
+  const word = stopwords.find((candidate) => lower.includes(candidate));
+  return word === void 0 ? void 0 : `${where} stopword ${word}`;
+}
+function configAllowedBy(secret, lineText, allowlist, where) {
+  const byLine = allowlist.lineRegexes.find((candidate) => candidate.test(lineText));
+  return allowedBy(secret, allowlist.regexes, allowlist.stopwords, where) ?? (byLine ? `${where} line regex ${byLine.source}` : void 0);
+}
+function onePerSpan(all, vetoed = []) {
+  const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
+  if (findings.length < 2) return findings;
+  const ranked = [...findings].sort(
+    (a, b3) => Number(a.rule.generic) - Number(b3.rule.generic) || Number(Boolean(a.encoding)) - Number(Boolean(b3.encoding)) || b3.end - b3.start - (a.end - a.start) || a.start - b3.start || // The same secret matched by two rules: the one that needed more context (the
+    // provider's name before it) knows better; then a fixed order, not the text's.
+    (a.matchStart ?? a.start) - (b3.matchStart ?? b3.start) || a.rule.id.localeCompare(b3.rule.id)
+  );
+  const kept = [];
+  for (const finding of ranked) {
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = low + high >> 1;
+      if (kept[middle].start < finding.end) low = middle + 1;
+      else high = middle;
+    }
+    const before = kept[low - 1];
+    if (before && overlaps([before.start, before.end], [finding.start, finding.end])) continue;
+    kept.splice(low, 0, finding);
+  }
+  return kept.sort((a, b3) => a.start - b3.start || a.rule.id.localeCompare(b3.rule.id));
+}
+function tellsAbout(informative, credentialRuleId) {
+  return informative.informs.includes(credentialRuleId) || informative.informs.includes("*");
+}
+function keepInformed(findings) {
+  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
+  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b3) => a.line - b3.line);
+  return findings.flatMap((finding) => {
+    const { informs, pairLines } = finding.rule;
+    if (informs.length === 0) return [finding];
+    const near = [];
+    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i].line <= finding.line + pairLines; i++) {
+      if (tellsAbout(finding.rule, credentials[i].rule.id)) near.push(credentials[i]);
+    }
+    if (near.length === 0) return [];
+    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
+    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0].suppressedBy})` }];
+  });
+}
+function firstAtOrAfter(sorted, line) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle].line < line) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+function pairUp(findings) {
+  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
+  const absorbed = /* @__PURE__ */ new Set();
+  for (const finding of findings) {
+    const { pairsWith, pairLines } = finding.rule;
+    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
+    const partner = findings.filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id)).filter((other) => Math.abs(other.line - finding.line) <= pairLines).sort((a, b3) => Math.abs(a.line - finding.line) - Math.abs(b3.line - finding.line))[0];
+    if (!partner) continue;
+    absorbed.add(partner);
+    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
+    finding.confidence = "high";
+  }
+  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
+}
+function markOtherSpans(findings) {
+  if (findings.length < 2) return;
+  const sorted = [...findings].sort((a, b3) => a.start - b3.start);
+  let low = 0;
+  for (const finding of sorted) {
+    const lineStart = finding.start - (finding.column - 1);
+    const lineEnd = lineStart + finding.lineText.length;
+    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
+    const to2 = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
+    while (low < sorted.length && sorted[low].start < from - MAX_SPAN_LOOKBACK) low += 1;
+    const others = [];
+    for (let i = low; i < sorted.length && sorted[i].start < to2; i++) {
+      const other = sorted[i];
+      if (other === finding || other.end <= from) continue;
+      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
+    }
+    if (others.length) finding.otherSpans = others;
+  }
+}
+var INLINE_ALLOW, MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
+var init_detect = __esm({
+  "src/engine/detect.ts"() {
+    "use strict";
+    init_checks();
+    init_entropy();
+    init_lines();
+    init_placeholders();
+    init_decode();
+    init_prefilter();
+    init_windows();
+    INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
+    MAX_SLACK = 2048;
+    overlaps = (a, b3) => a[0] < b3[1] && b3[0] < a[1];
+    NEIGHBOURHOOD = 400;
+    MAX_SPAN_LOOKBACK = 4e4;
+  }
+});
+
+// src/engine/types.ts
+var SEVERITIES, DEFAULT_SPAN;
+var init_types = __esm({
+  "src/engine/types.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low"];
+    DEFAULT_SPAN = 1024;
+  }
+});
+
+// src/package-root.ts
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+function packageRoot() {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) || !existsSync(join(dir, "rules"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("keyhound: cannot find its package directory");
+    dir = parent;
+  }
+  root = dir;
+  return dir;
+}
+function packagePath(...parts) {
+  return join(packageRoot(), ...parts);
+}
+var root;
+var init_package_root = __esm({
+  "src/package-root.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/pieces.ts
+function expandPattern(pattern2, own, where, using = []) {
+  const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
+  return joined.replace(NAME, (_3, name) => {
+    if (Object.hasOwn(own, name)) {
+      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
+      return expandPattern(own[name], own, where, [...using, name]);
+    }
+    if (Object.hasOwn(PIECES, name)) return PIECES[name];
+    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
+  });
+}
+function expandRuleFile(written, source) {
+  const { pieces = {}, rules, ...rest } = written;
+  return {
+    ...rest,
+    rules: rules.map((rule2) => ({ ...rule2, pattern: expandPattern(rule2.pattern, pieces, `${source}: rule ${rule2.id}`) }))
+  };
+}
+var PIECES, NAME;
+var init_pieces = __esm({
+  "src/rules/pieces.ts"() {
     "use strict";
     init_errors();
-    SAFE_CONFIG = [
-      "core.fsmonitor=false",
-      "core.hooksPath=/dev/null",
-      "core.pager=cat",
-      "diff.external=",
-      "core.quotePath=false",
-      "log.showSignature=false",
-      "protocol.allow=never"
-    ];
-    SAFE_DIFF_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color"];
-    GitError = class extends KeyhoundError {
-      constructor(args, code2, stderr) {
-        super(`git ${args[0]} failed: ${failureReason({ code: code2, stderr })}`);
-        this.args = args;
-        this.code = code2;
-        this.stderr = stderr;
-      }
-      args;
-      code;
-      stderr;
+    PIECES = {
+      /** Not inside a longer word: no letter, digit or _ before / after. */
+      "word-start": "(?<![A-Za-z0-9_])",
+      "word-end": "(?![A-Za-z0-9_])",
+      /** Not inside a longer token: no letter, digit, _ or - before / after. */
+      "token-start": "(?<![A-Za-z0-9_-])",
+      "token-end": "(?![A-Za-z0-9_-])",
+      /** Not inside a dotted name either (a host, a module path). */
+      "dotted-start": "(?<![A-Za-z0-9_.-])",
+      /** The same for case-insensitive rules, written in lower case. */
+      "lower-start": "(?<![a-z0-9])",
+      "lower-end": "(?![a-z0-9])",
+      "lower-token-end": "(?![a-z0-9_-])",
+      /** At the start / end of a line. */
+      "line-start": "(?<![^\\n])",
+      "line-end": "(?![^\\r\\n])",
+      /** No more base64 after it. */
+      "base64-end": "(?![A-Za-z0-9+/=])"
     };
-    NETWORK_PROTOCOLS = ["file", "git", "http", "https", "ssh"].flatMap((name) => ["-c", `protocol.${name}.allow=always`]);
+    NAME = /\{\{([a-z0-9-]+)\}\}/g;
+  }
+});
+
+// src/verify/spec.ts
+function fixedOrigin(url) {
+  const match = /^https:\/\/([a-z0-9.-]+(?::\d{1,5})?)(?=[/?]|$)/i.exec(url);
+  return match && !match[1].includes("{{") ? `https://${match[1].toLowerCase()}` : void 0;
+}
+function checkVerifySpec(spec, where) {
+  if (spec.signer) {
+    if (!SIGNERS.includes(spec.signer)) throw new KeyhoundError(`${where}: verify.signer: unknown signer ${spec.signer}`);
+    return;
+  }
+  if (!spec.url) throw new KeyhoundError(`${where}: verify: needs a url (or a signer)`);
+  if (!fixedOrigin(spec.url)) throw new KeyhoundError(`${where}: verify.url: must be https:// with a fixed host (placeholders only in the path or query)`);
+  if (!spec.live) throw new KeyhoundError(`${where}: verify: needs a live condition`);
+}
+function verifyOrigin(spec) {
+  if (spec.signer === "aws-sts") return "https://sts.amazonaws.com";
+  return fixedOrigin(spec.url ?? "");
+}
+var SIGNERS;
+var init_spec = __esm({
+  "src/verify/spec.ts"() {
+    "use strict";
+    init_errors();
+    SIGNERS = ["aws-sts"];
   }
 });
 
@@ -11930,7 +8250,7 @@ var require_public_api = __commonJS({
 });
 
 // node_modules/yaml/dist/index.js
-var require_dist3 = __commonJS({
+var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
@@ -11982,14 +8302,14 @@ var require_dist3 = __commonJS({
 });
 
 // src/config/yaml-file.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync } from "node:fs";
 async function loadYaml() {
-  const module = await Promise.resolve().then(() => __toESM(require_dist3(), 1));
+  const module = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   return "parseDocument" in module ? module : module.default;
 }
 function readTextFile(file, what) {
   try {
-    return readFileSync2(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     const code2 = error.code ?? "error";
     throw new KeyhoundError(`cannot read ${what} ${file} (${code2})`);
@@ -12079,1661 +8399,12 @@ var init_yaml_file = __esm({
   }
 });
 
-// src/scan/ci-events.ts
-function isCommitId(value) {
-  return value !== void 0 && COMMIT_ID.test(value) && !/^0+$/.test(value);
-}
-function detectCiSystem(env2) {
-  if (env2.GITHUB_ACTIONS === "true") return "github";
-  if (env2.GITLAB_CI === "true") return "gitlab";
-  if (env2.BITBUCKET_BUILD_NUMBER) return "bitbucket";
-  if (env2.CIRCLECI === "true") return "circleci";
-  if (env2.TF_BUILD?.toLowerCase() === "true") return "azure";
-  if (env2.JENKINS_URL) return "jenkins";
-  return "none";
-}
-function readCiEvent(system, env2, payload = {}, base) {
-  if (base) return { kind: "base", base, label: "--base" };
-  if (env2.KEYHOUND_BASE) return { kind: "base", base: env2.KEYHOUND_BASE, label: "KEYHOUND_BASE" };
-  return READERS[system](env2, payload);
-}
-function pullRequest(label, target, targetCommit) {
-  return {
-    kind: "pull-request",
-    ...target ? { target } : {},
-    ...isCommitId(targetCommit) ? { targetCommit } : {},
-    label: target ? `${label} into ${target}` : label
-  };
-}
-function push(label, before, branch, defaultBranch, forced = false) {
-  if (!isCommitId(before)) return newBranch(label, branch, defaultBranch);
-  return { kind: "push", before, forced, ...branch ? { branch } : {}, ...defaultBranch ? { defaultBranch } : {}, label: branch ? `${label} to ${branch}` : label };
-}
-function newBranch(label, branch, defaultBranch) {
-  return { kind: "new-branch", ...branch ? { branch } : {}, ...defaultBranch ? { defaultBranch } : {}, label: branch ? `${label} on ${branch}` : label };
-}
-function stripPrefix(value, prefix) {
-  return value?.startsWith(prefix) ? value.slice(prefix.length) : void 0;
-}
-var COMMIT_ID, FULL_HISTORY_FIX, READERS;
-var init_ci_events = __esm({
-  "src/scan/ci-events.ts"() {
-    "use strict";
-    COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
-    FULL_HISTORY_FIX = {
-      github: "fetch the whole history: `fetch-depth: 0` on actions/checkout",
-      gitlab: "fetch the whole history: `GIT_DEPTH: 0` in the job's variables",
-      bitbucket: "fetch the whole history: `clone: depth: full` in bitbucket-pipelines.yml",
-      circleci: "fetch the whole history: `git fetch --unshallow` before keyhound ci",
-      azure: "fetch the whole history: `fetchDepth: 0` on the checkout step",
-      jenkins: "fetch the whole history: turn off shallow clone in the Git plugin's clone options",
-      none: "fetch the whole history: `git fetch --unshallow`"
-    };
-    READERS = {
-      github(env2, payload) {
-        const name = env2.GITHUB_EVENT_NAME ?? "push";
-        const label = `GitHub ${name}`;
-        const target = env2.GITHUB_BASE_REF || payload.pull_request?.base?.ref || stripPrefix(payload.merge_group?.base_ref, "refs/heads/");
-        const targetCommit = payload.pull_request?.base?.sha ?? payload.merge_group?.base_sha;
-        if (target || targetCommit) return pullRequest(label, target, targetCommit);
-        const ref = env2.GITHUB_REF ?? payload.ref;
-        const tag = stripPrefix(ref, "refs/tags/");
-        if (tag && (name === "push" || name === "release")) return { kind: "tag", label: `${label} of tag ${tag}` };
-        if (name !== "push") return { kind: "history", label };
-        return push(label, payload.before, stripPrefix(ref, "refs/heads/"), payload.repository?.default_branch, payload.forced === true);
-      },
-      gitlab(env2) {
-        const source = env2.CI_PIPELINE_SOURCE ?? "push";
-        const label = `GitLab ${source} pipeline`;
-        if (source === "merge_request_event" || env2.CI_MERGE_REQUEST_IID) {
-          return pullRequest(label, env2.CI_MERGE_REQUEST_TARGET_BRANCH_NAME, env2.CI_MERGE_REQUEST_DIFF_BASE_SHA);
-        }
-        if (source === "external_pull_request_event") {
-          return pullRequest(label, env2.CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME, env2.CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA);
-        }
-        if (env2.CI_COMMIT_TAG) return { kind: "tag", label: `${label} for tag ${env2.CI_COMMIT_TAG}` };
-        const before = env2.CI_COMMIT_BEFORE_SHA;
-        if (source !== "push" && !isCommitId(before)) return { kind: "history", label };
-        return push(label, before, env2.CI_COMMIT_BRANCH ?? env2.CI_COMMIT_REF_NAME, env2.CI_DEFAULT_BRANCH);
-      },
-      bitbucket(env2) {
-        if (env2.BITBUCKET_PR_DESTINATION_BRANCH) return pullRequest("Bitbucket pull request", env2.BITBUCKET_PR_DESTINATION_BRANCH);
-        if (env2.BITBUCKET_TAG) return { kind: "tag", label: `Bitbucket tag ${env2.BITBUCKET_TAG}` };
-        return newBranch("Bitbucket branch pipeline", env2.BITBUCKET_BRANCH);
-      },
-      circleci(env2) {
-        if (env2.CIRCLE_TAG) return { kind: "tag", label: `CircleCI tag ${env2.CIRCLE_TAG}` };
-        return newBranch("CircleCI branch build", env2.CIRCLE_BRANCH);
-      },
-      azure(env2) {
-        const reason = env2.BUILD_REASON ?? "IndividualCI";
-        const label = `Azure Pipelines ${reason} build`;
-        if (reason === "PullRequest" || env2.SYSTEM_PULLREQUEST_TARGETBRANCH) {
-          const target = env2.SYSTEM_PULLREQUEST_TARGETBRANCH;
-          return pullRequest(label, stripPrefix(target, "refs/heads/") ?? target);
-        }
-        const tag = stripPrefix(env2.BUILD_SOURCEBRANCH, "refs/tags/");
-        if (tag) return { kind: "tag", label: `${label} of tag ${tag}` };
-        if (reason === "Schedule" || reason === "Manual") return { kind: "history", label };
-        return newBranch(label, stripPrefix(env2.BUILD_SOURCEBRANCH, "refs/heads/"));
-      },
-      jenkins(env2) {
-        if (env2.CHANGE_TARGET) return pullRequest("Jenkins change request", env2.CHANGE_TARGET);
-        if (env2.TAG_NAME) return { kind: "tag", label: `Jenkins tag ${env2.TAG_NAME}` };
-        const branch = env2.BRANCH_NAME ?? stripPrefix(env2.GIT_BRANCH, "origin/");
-        return push("Jenkins build", env2.GIT_PREVIOUS_SUCCESSFUL_COMMIT, branch);
-      },
-      none: () => newBranch("no CI detected")
-    };
-  }
-});
-
-// src/scan/ci-range.ts
-function resolveCiEvent(event, refs) {
-  switch (event.kind) {
-    case "base":
-      if (event.base.startsWith("-")) return { error: `${event.label}: not a revision: ${event.base}` };
-      return { revisions: [`${event.base}..HEAD`], description: event.label };
-    case "history":
-      return { revisions: ["HEAD"], description: `${event.label}: the whole history of HEAD` };
-    case "pull-request":
-      return pullRequestRange(event, refs);
-    case "push":
-      return pushRange(event, refs);
-    case "new-branch":
-      return newBranchRange(event, refs);
-    case "tag":
-      return notOnBranches(branchesOf(refs), `${event.label}: the tag's commits on no remote branch`, event.label);
-  }
-}
-function commitsNamedBy(event) {
-  if (event.kind === "push") return [event.before];
-  if (event.kind === "pull-request" && event.targetCommit) return [event.targetCommit];
-  return [];
-}
-function pullRequestRange(event, refs) {
-  const { target, targetCommit, label } = event;
-  if (target && refs.remoteBranches.includes(target)) return { revisions: [`${remoteRef(target)}..HEAD`], description: `${label}: the commits not on ${target}` };
-  if (targetCommit && refs.commits.has(targetCommit)) return { revisions: [`${targetCommit}..HEAD`], description: `${label}: the commits since its target commit` };
-  if (target) return { error: `${label}: the target branch ${target} is not in this clone`, wanted: { branches: [target] } };
-  return { error: `${label}: the CI variables name no target branch` };
-}
-function pushRange(event, refs) {
-  const { before, forced, label } = event;
-  if (refs.commits.has(before)) return { revisions: [`${before}..HEAD`], description: `${label}: the commits since its previous tip` };
-  const fallback = newBranchRange(event, refs);
-  const wanted = forced ? fallback.wanted : { ...fallback.wanted, commit: before };
-  if ("error" in fallback) return { ...fallback, wanted };
-  const why = forced ? "was force-pushed away" : "is not in this clone (a force-push?)";
-  return { ...fallback, notice: `the previous tip ${before} ${why}, so this scans as for a new branch`, wanted };
-}
-function newBranchRange(event, refs) {
-  const current = event.branch ?? refs.headBranch;
-  const others = branchesOf(refs).filter((branch) => branch !== current);
-  if (others.length === 0 && event.defaultBranch && event.defaultBranch !== current) {
-    return { error: `${event.label}: the default branch ${event.defaultBranch} is not in this clone`, wanted: { branches: [event.defaultBranch] } };
-  }
-  const label = event.branch || !current ? event.label : `${event.label} on ${current}`;
-  return notOnBranches(others, `${label}: the commits on no other remote branch`, label);
-}
-function notOnBranches(branches, description, label) {
-  if (branches.length > 0) return { revisions: ["HEAD", ...branches.map((branch) => `^${remoteRef(branch)}`)], description };
-  return { revisions: ["HEAD"], description: `${label}: the whole history of HEAD (no branch in this clone to leave out)`, wanted: { allBranches: true } };
-}
-function branchesOf(refs) {
-  return refs.remoteBranches.filter((branch) => !COMMIT_ID.test(branch));
-}
-function remoteRef(branch) {
-  return `refs/remotes/origin/${branch}`;
-}
-function revisionTips(revisions) {
-  return [...new Set(revisions.flatMap((revision) => revision.replace(/^\^/, "").split("..")))];
-}
-function showRevisions(revisions) {
-  const shown = 4;
-  if (revisions.length <= shown) return revisions.join(" ");
-  return `${revisions.slice(0, shown).join(" ")} \u2026 (${revisions.length - shown} more)`;
-}
-function prePushRanges(input) {
-  const ranges = [];
-  const newBranches = [];
-  for (const line of input.split("\n")) {
-    const [, localSha, , remoteSha] = line.trim().split(/\s+/);
-    if (!localSha || !remoteSha || ZERO_SHA.test(localSha)) continue;
-    if (ZERO_SHA.test(remoteSha)) newBranches.push(localSha);
-    else ranges.push(`${remoteSha}..${localSha}`);
-  }
-  return { ranges, newBranches };
-}
-var ZERO_SHA;
-var init_ci_range = __esm({
-  "src/scan/ci-range.ts"() {
-    "use strict";
-    init_ci_events();
-    ZERO_SHA = /^0+$/;
-  }
-});
-
-// src/scan/ci-checkout.ts
-async function chooseCiRange(options) {
-  const repo = (await openRepository(options.cwd)).root;
-  const system = detectCiSystem(options.env);
-  const payload = system === "github" ? readPayload(options.env.GITHUB_EVENT_PATH) : void 0;
-  const event = readCiEvent(system, options.env, payload, options.base);
-  const named = commitsNamedBy(event);
-  const fetcher = system === "none" ? void 0 : new Fetcher(repo, system, options.onFetch ?? (() => {
-  }));
-  for (; ; ) {
-    const [branches, commits, headBranch, boundary] = await Promise.all([
-      remoteBranches(repo, "origin"),
-      presentCommits(repo, named),
-      currentBranch(repo),
-      shallowBoundary(repo)
-    ]);
-    const selection = resolveCiEvent(event, { remoteBranches: branches, commits, ...headBranch ? { headBranch } : {} });
-    if (selection.wanted && await fetcher?.fetchWanted(selection.wanted, boundary.size > 0)) continue;
-    if ("error" in selection) throw new KeyhoundError(selection.error);
-    if (boundary.size === 0) return selection;
-    const cut = await parentlessCommits(repo, selection.revisions);
-    if (cut.length === 0) return selection;
-    if (await fetcher?.deepen(selection.revisions, boundary)) continue;
-    if (cut.some((commit) => boundary.has(commit))) {
-      throw new KeyhoundError(`shallow clone: the history of ${showRevisions(selection.revisions)} is cut short; ${FULL_HISTORY_FIX[system]}`);
-    }
-    return selection;
-  }
-}
-function readPayload(path) {
-  if (!path) return void 0;
-  const text = readTextFile(path, "GitHub event payload (GITHUB_EVENT_PATH)");
-  let payload;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-  }
-  if (typeof payload !== "object" || payload === null) throw new KeyhoundError(`GitHub event payload (GITHUB_EVENT_PATH) ${path}: not a JSON object`);
-  return payload;
-}
-var FIRST_DEEPEN, Fetcher;
-var init_ci_checkout = __esm({
-  "src/scan/ci-checkout.ts"() {
-    "use strict";
-    init_errors();
-    init_git();
-    init_yaml_file();
-    init_ci_events();
-    init_ci_range();
-    FIRST_DEEPEN = 50;
-    Fetcher = class {
-      constructor(repo, system, onFetch) {
-        this.repo = repo;
-        this.system = system;
-        this.onFetch = onFetch;
-      }
-      repo;
-      system;
-      onFetch;
-      tried = /* @__PURE__ */ new Set();
-      depth = FIRST_DEEPEN;
-      lastBoundary = "";
-      /** Fetches what the selection wants and has not been tried yet; true when it fetched. */
-      async fetchWanted(wanted, shallow) {
-        if (wanted.commit && this.firstTry(`commit ${wanted.commit}`)) {
-          this.onFetch(`fetching ${wanted.commit} from origin`);
-          await fetchFromOrigin(this.repo, shallow ? ["--depth=1"] : [], [wanted.commit]).catch((error) => {
-            if (!(error instanceof GitError)) throw error;
-          });
-          return true;
-        }
-        const branches = (wanted.branches ?? []).filter((branch) => this.firstTry(`branch ${branch}`));
-        if (branches.length > 0) {
-          await this.fetchBranches(branches, shallow);
-          return true;
-        }
-        if (wanted.allBranches && this.firstTry("all branches")) {
-          await this.fetchBranches(void 0, shallow);
-          return true;
-        }
-        return false;
-      }
-      /**
-       * origin's branches (those named, or all) as remote-tracking refs. A tip the clone
-       * already has is only pointed at: fetching it with --depth=1 would mark it shallow
-       * and cut the history under it. In a shallow clone the others come alone; deepen()
-       * brings their history as far as the range needs.
-       */
-      async fetchBranches(names, shallow) {
-        const what = names ? names.join(", ") : "all branches";
-        this.onFetch(`fetching ${what} from origin`);
-        try {
-          const heads = await originBranches(this.repo, names);
-          const present = await presentCommits(this.repo, [...heads.values()]);
-          await setRemoteBranches(this.repo, "origin", new Map([...heads].filter(([, id]) => present.has(id))));
-          const missing = [...heads].filter(([, id]) => !present.has(id)).map(([name]) => `+refs/heads/${name}:refs/remotes/origin/${name}`);
-          if (missing.length > 0) await fetchFromOrigin(this.repo, shallow ? ["--depth=1"] : [], missing);
-        } catch (error) {
-          if (!(error instanceof GitError)) throw error;
-          throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); fetch it before keyhound ci, or name the base with KEYHOUND_BASE`);
-        }
-      }
-      /** Deepens the history around the range's tips; false when the last deepening changed nothing. */
-      async deepen(revisions, boundary) {
-        const key = [...boundary].sort().join(" ");
-        if (key === this.lastBoundary) return false;
-        this.lastBoundary = key;
-        const tips = (await runGit(this.repo, ["rev-parse", ...revisionTips(revisions)])).split("\n").filter(Boolean);
-        this.onFetch(`shallow clone: deepening by ${this.depth} commits`);
-        try {
-          await fetchFromOrigin(this.repo, [`--deepen=${this.depth}`], tips);
-        } catch (error) {
-          if (!(error instanceof GitError)) throw error;
-          throw new KeyhoundError(`shallow clone: the history of ${showRevisions(revisions)} is cut short and origin could not deepen it (${failureReason(error)}); ${FULL_HISTORY_FIX[this.system]}`);
-        }
-        this.depth *= 2;
-        return true;
-      }
-      firstTry(what) {
-        if (this.tried.has(what)) return false;
-        this.tried.add(what);
-        return true;
-      }
-    };
-  }
-});
-
-// src/report/redact.ts
-function redact(secret, keywords = []) {
-  const armour = ARMOUR_HEADER.exec(secret);
-  if (armour) return `${armour[0]}${MASK}`;
-  const lower = secret.toLowerCase();
-  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
-  const rest = secret.length - prefix.length;
-  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
-  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
-}
-function maskLine(lineText, own, redacted, others = [], width = 160) {
-  const from = Math.max(0, own[0] - width);
-  const to2 = Math.min(lineText.length, own[1] + width);
-  const window2 = lineText.slice(from, to2);
-  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
-  const ownInWindow = shift(own);
-  const spans = [
-    { span: ownInWindow, text: redacted },
-    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
-  ].filter(({ span }) => span[1] > span[0]).sort((a, b3) => a.span[0] - b3.span[0]);
-  let masked = "";
-  let at2 = 0;
-  let ownAt = 0;
-  for (const { span, text } of spans) {
-    if (span[0] < at2) continue;
-    masked += window2.slice(at2, span[0]);
-    if (span === ownInWindow) ownAt = masked.length;
-    masked += text;
-    at2 = span[1];
-  }
-  masked += window2.slice(at2);
-  const head = from > 0 ? "\u2026" : "";
-  const tail = to2 < lineText.length ? "\u2026" : "";
-  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
-  const start = Math.max(0, ownAt - Math.floor(width / 3));
-  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
-}
-var MASK, MAX_SHOWN, ARMOUR_HEADER;
-var init_redact = __esm({
-  "src/report/redact.ts"() {
-    "use strict";
-    MASK = "********";
-    MAX_SHOWN = 4;
-    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
-  }
-});
-
-// src/findings.ts
-import { createHash } from "node:crypto";
-function rawSecret(finding) {
-  return rawSecrets.get(finding)?.secret ?? finding.secret;
-}
-function withRawSecrets(finding) {
-  const raw = rawSecrets.get(finding);
-  if (!raw) return finding;
-  return { ...finding, secret: raw.secret, ...finding.pair && raw.pair ? { pair: { ...finding.pair, secret: raw.pair } } : {} };
-}
-function fingerprint(ruleId, secret) {
-  return createHash("sha256").update(`${ruleId}\0${secret}`).digest("hex").slice(0, 32);
-}
-function makeFinding(rule2, raw, file, startLine, commit) {
-  const redacted = redact(raw.secret, rule2.keywords);
-  const finding = {
-    ruleId: rule2.id,
-    provider: rule2.provider,
-    description: rule2.description,
-    severity: rule2.severity,
-    remediation: rule2.remediation,
-    file,
-    line: startLine + raw.line - 1,
-    column: raw.column,
-    endLine: startLine + raw.endLine - 1,
-    endColumn: raw.endColumn,
-    secret: redacted,
-    lineText: maskLine(raw.lineText, [raw.column - 1, raw.endLine === raw.line ? raw.endColumn - 1 : raw.lineText.length], redacted, raw.otherSpans),
-    fingerprint: fingerprint(rule2.id, raw.secret),
-    entropy: Math.round(raw.entropy * 100) / 100,
-    ...commit ? { commit } : {},
-    confidence: raw.confidence,
-    ...rule2.informative ? { informative: true } : {},
-    ...raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {},
-    ...raw.encoding ? { encoding: raw.encoding } : {},
-    ...raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule2.keywords), line: startLine + raw.pair.line - 1 } } : {}
-  };
-  rawSecrets.set(finding, { secret: raw.secret, ...raw.pair ? { pair: raw.pair.secret } : {} });
-  return finding;
-}
-var rawSecrets;
-var init_findings = __esm({
-  "src/findings.ts"() {
-    "use strict";
-    init_redact();
-    rawSecrets = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/git/blobs.ts
-function catFile(repo, mode) {
-  const args = ["cat-file", mode];
-  const queue = [];
-  let child;
-  let chunks = [];
-  let length = 0;
-  let needed = 0;
-  let failed;
-  const drain = () => {
-    while (queue.length && length && length >= needed) {
-      if (chunks.length > 1) chunks = [Buffer.concat(chunks, length)];
-      const buffered = chunks[0];
-      const newline = buffered.indexOf(10);
-      if (newline === -1) return;
-      const header = /^[0-9a-f]+ (\w+) (\d+)$/.exec(buffered.subarray(0, newline).toString("utf8"));
-      const size = header ? Number(header[2]) : 0;
-      const end = header && mode === "--batch" ? newline + 1 + size + 1 : newline + 1;
-      if (length < end) {
-        needed = end;
-        return;
-      }
-      const answer = header ? { type: header[1], size, ...mode === "--batch" ? { bytes: Buffer.from(buffered.subarray(newline + 1, newline + 1 + size)) } : {} } : MISSING;
-      chunks = [buffered.subarray(end)];
-      length -= end;
-      needed = 0;
-      queue.shift().resolve(answer);
-    }
-  };
-  const fail = (error) => {
-    failed = error;
-    for (const pending of queue.splice(0)) pending.reject(error);
-  };
-  const start = () => {
-    const process2 = spawnGit(repo, args, true);
-    const stderr = [];
-    process2.stdout.on("data", (chunk) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      drain();
-    });
-    process2.stderr.on("data", (chunk) => stderr.push(chunk));
-    process2.stdin.on("error", () => {
-    });
-    process2.on("error", (error) => fail(new GitError(args, -1, error.message)));
-    process2.on("close", (code2) => {
-      if (queue.length) fail(new GitError(args, code2 ?? -1, Buffer.concat(stderr).toString("utf8")));
-    });
-    return process2;
-  };
-  const ask = (name) => {
-    if (failed) return Promise.reject(failed);
-    child ??= start();
-    return new Promise((resolve14, reject) => {
-      queue.push({ resolve: resolve14, reject });
-      child.stdin.write(`${name}
-`);
-    });
-  };
-  return Object.assign(ask, { close: () => void child?.stdin.end() });
-}
-function blobReader(repo) {
-  const check = catFile(repo, "--batch-check");
-  const contents = catFile(repo, "--batch");
-  return {
-    async read(name, maxSize) {
-      if (/[\n\r]/.test(name)) return MISSING;
-      const info = await check(name);
-      if (info === MISSING || info.type !== "blob") return MISSING;
-      if (info.size > maxSize) return TOO_LARGE;
-      const blob = await contents(name);
-      return blob === MISSING || !blob.bytes ? MISSING : blob.bytes;
-    },
-    close() {
-      check.close();
-      contents.close();
-    }
-  };
-}
-var MISSING, TOO_LARGE;
-var init_blobs = __esm({
-  "src/git/blobs.ts"() {
-    "use strict";
-    init_git();
-    MISSING = /* @__PURE__ */ Symbol("missing");
-    TOO_LARGE = /* @__PURE__ */ Symbol("too-large");
-  }
-});
-
-// src/sources/diff-parser.ts
-function unquotePath(raw) {
-  if (!raw.startsWith('"')) return raw;
-  const bytes = [];
-  const escapes = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
-  for (let i = 1; i < raw.length - 1; i++) {
-    const ch = raw[i];
-    if (ch !== "\\") {
-      for (const byte of Buffer.from(ch, "utf8")) bytes.push(byte);
-      continue;
-    }
-    const next = raw[i + 1];
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(raw.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(escapes[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function sidePath(raw) {
-  const name = unquotePath(raw.replace(/\t$/, ""));
-  if (name === "/dev/null") return void 0;
-  return /^[ab]\//.test(name) ? name.slice(2) : name;
-}
-function headerPath(rest) {
-  if (rest.startsWith('"')) {
-    const split = rest.indexOf('" "');
-    return split === -1 ? void 0 : sidePath(rest.slice(split + 2));
-  }
-  const half = (rest.length - 1) / 2;
-  return Number.isInteger(half) && rest.slice(2, half) === rest.slice(half + 3) ? rest.slice(half + 3) : void 0;
-}
-var COMMIT_MARKER, COMMIT_FORMAT, NULL_BLOB, MAX_SUBJECT, HUNK_NEW_START, DiffParser;
-var init_diff_parser = __esm({
-  "src/sources/diff-parser.ts"() {
-    "use strict";
-    COMMIT_MARKER = "keyhound-commit";
-    COMMIT_FORMAT = `${COMMIT_MARKER}%H%x01%an%x01%ae%x01%aI%x01%s`;
-    NULL_BLOB = /^0+$/;
-    MAX_SUBJECT = 200;
-    HUNK_NEW_START = / \+(\d+)(?:,\d+)? @@/;
-    DiffParser = class {
-      constructor(events) {
-        this.events = events;
-      }
-      events;
-      commit;
-      file;
-      /** Set while the file is being deleted: its lines are not in any new version. */
-      deleted = false;
-      hunk;
-      /** Columns before each hunk line: one per parent. */
-      parents = 1;
-      nextLine = 0;
-      line(line) {
-        if (this.hunk) {
-          const first = line.charCodeAt(0);
-          if (first === 32 || first === 43 || first === 45 || first === 92) {
-            this.hunkLine(line);
-            return;
-          }
-          this.hunk = void 0;
-        }
-        if (line.startsWith("@@")) this.startHunk(line);
-        else if (line.startsWith("diff --git ")) this.startFile(headerPath(line.slice(11)));
-        else if (line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) this.startFile(unquotePath(line.slice(line.indexOf(" ", 7) + 1)));
-        else if (line.startsWith(COMMIT_MARKER)) this.startCommit(line);
-        else if (this.file) this.header(this.file, line);
-      }
-      /** Call once at the end of the input. */
-      end() {
-        this.endFile();
-      }
-      header(file, line) {
-        if (line.startsWith("index ")) {
-          const [sides = ""] = line.slice(6).split(" ");
-          const [parents = "", blob = ""] = sides.split("..");
-          file.parentBlobs = parents.split(",");
-          if (blob && !NULL_BLOB.test(blob)) file.blob = blob;
-        } else if (line.startsWith("+++ ")) {
-          const path = sidePath(line.slice(4));
-          if (path === void 0) this.deleted = true;
-          else file.path = path;
-        } else if (line.startsWith("--- ")) {
-          const path = sidePath(line.slice(4));
-          if (path !== void 0 && path !== file.path) file.oldPath ??= path;
-        } else if (line.startsWith("rename from ") || line.startsWith("copy from ")) {
-          file.oldPath = unquotePath(line.slice(line.indexOf(" from ") + 6));
-        } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
-          file.path = unquotePath(line.slice(line.indexOf(" to ") + 4));
-        } else if (line.startsWith("deleted file mode")) {
-          this.deleted = true;
-        } else if (line.startsWith("Binary files ")) {
-          const match = /^Binary files (.+) and (.+) differ$/.exec(line);
-          const path = match ? sidePath(match[2]) : void 0;
-          if (match && path === void 0) this.deleted = true;
-          if (path !== void 0) file.path = path;
-          file.binary = true;
-        }
-      }
-      startHunk(line) {
-        const match = HUNK_NEW_START.exec(line);
-        if (!match || !this.file || this.deleted) return;
-        this.parents = /^@+/.exec(line)[0].length - 1;
-        this.nextLine = Math.max(1, Number(match[1]));
-        this.hunk = { startLine: this.nextLine, lines: [], added: [] };
-        this.file.hunks.push(this.hunk);
-      }
-      hunkLine(line) {
-        const hunk = this.hunk;
-        if (line.charCodeAt(0) === 92) return;
-        const columns = this.parents === 1 ? line[0] : line.slice(0, this.parents);
-        if (columns.includes("-")) return;
-        hunk.lines.push(line.slice(this.parents));
-        hunk.added.push(!columns.includes(" "));
-        this.nextLine += 1;
-      }
-      startFile(path) {
-        this.endFile();
-        this.file = { path: path ?? "", parentBlobs: [], binary: false, hunks: [], ...this.commit ? { commit: this.commit } : {} };
-      }
-      endFile() {
-        const file = this.file;
-        this.file = void 0;
-        this.hunk = void 0;
-        const deleted = this.deleted;
-        this.deleted = false;
-        if (!file || deleted || file.path === "") return;
-        if (file.oldPath === file.path) delete file.oldPath;
-        this.events.file(file);
-      }
-      startCommit(line) {
-        this.endFile();
-        const [sha = "", author = "", email = "", date = "", message2 = ""] = line.slice(COMMIT_MARKER.length).split("");
-        this.commit = { sha, author, email, date, message: message2.length > MAX_SUBJECT ? `${message2.slice(0, MAX_SUBJECT)}\u2026` : message2 };
-        this.events.commit?.(this.commit);
-      }
-    };
-  }
-});
-
-// src/engine/checks.ts
-import { createHmac } from "node:crypto";
-function crc32(text) {
-  let crc = 4294967295;
-  for (let i = 0; i < text.length; i++) {
-    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
-  }
-  return (crc ^ 4294967295) >>> 0;
-}
-function base62(value, width) {
-  let out = "";
-  let rest = value;
-  while (rest > 0) {
-    out = BASE62[rest % 62] + out;
-    rest = Math.floor(rest / 62);
-  }
-  return out.padStart(width, "0");
-}
-function hasValidCrc32Suffix(token) {
-  const body = token.slice(token.indexOf("_") + 1);
-  if (body.length !== 36) return false;
-  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
-}
-function decodeBase64UrlJson(part) {
-  try {
-    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function hasValidGrafanaChecksum(token) {
-  const split = token.lastIndexOf("_");
-  const checksum = crc32(token.slice(0, split));
-  const littleEndian = [0, 8, 16, 24].map((shift) => (checksum >>> shift & 255).toString(16).padStart(2, "0")).join("");
-  return littleEndian === token.slice(split + 1).toLowerCase();
-}
-function hasSentryTokenPayload(token) {
-  const payload = token.slice("sntrys_".length, token.lastIndexOf("_"));
-  try {
-    const claims = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
-    return typeof claims === "object" && claims !== null && "org" in claims && "url" in claims;
-  } catch {
-    return false;
-  }
-}
-function isStructuredJwt(token) {
-  const [header, payload, signature] = token.split(".");
-  if (!header || !payload) return false;
-  const head = decodeBase64UrlJson(header);
-  const body = decodeBase64UrlJson(payload);
-  if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
-  const hash2 = HMAC_HASHES[String(head.alg)];
-  if (!hash2 || !signature) return true;
-  const signed = `${header}.${payload}`;
-  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
-}
-function isAwsKeyId(id) {
-  return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
-}
-function crc24(bytes) {
-  let crc = 11994318;
-  for (const byte of bytes) {
-    crc ^= byte << 16;
-    for (let bit = 0; bit < 8; bit++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
-}
-function hasValidPgpChecksum(block) {
-  const lines = armourLines(block);
-  const blank = lines.indexOf("", 1);
-  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
-  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
-  if (checksumAt === -1) return void 0;
-  const data = Buffer.from(body.slice(0, checksumAt).join(""), "base64");
-  const expected = Buffer.from(body[checksumAt].slice(1), "base64").readUIntBE(0, 3);
-  return crc24(data) === expected;
-}
-function armourLines(block) {
-  return block.replace(/\\[rn]/g, "\n").split(/\r?\n/).map((line) => line.trim());
-}
-function bodyLine(line) {
-  return line.replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, "").replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, "").trim().replace(/^[+,]$/, "");
-}
-function hasPlausiblePemBody(block) {
-  const lines = armourLines(block).map(bodyLine).filter(Boolean);
-  const inner = lines.slice(1, -1);
-  const body = inner.filter((line) => !HEADER_LINE.test(line)).join("").replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : void 0;
-  const bytes = Buffer.from(body, "base64");
-  if (lines[0].includes("OPENSSH")) return bytes.subarray(0, 15).toString("latin1") === "openssh-key-v1\0";
-  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
-  if (bytes[0] !== 48) return false;
-  const length = derLength(bytes, 1);
-  return length !== void 0 && length.end + length.value === bytes.length && (bytes[length.end] === 2 || bytes[length.end] === 48);
-}
-function derLength(bytes, at2) {
-  const first = bytes[at2];
-  if (first === void 0) return void 0;
-  if (first < 128) return { value: first, end: at2 + 1 };
-  const count2 = first & 127;
-  if (count2 === 0 || count2 > 4 || at2 + 1 + count2 > bytes.length) return void 0;
-  let value = 0;
-  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at2 + i];
-  return { value, end: at2 + 1 + count2 };
-}
-function hasValidBech32Checksum(text) {
-  const lower = text.toLowerCase();
-  const separator = lower.lastIndexOf("1");
-  if (separator < 1 || lower.length - separator < 7) return false;
-  const values = [];
-  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
-  values.push(0);
-  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
-  for (const char of lower.slice(separator + 1)) {
-    const value = BECH32.indexOf(char);
-    if (value === -1) return false;
-    values.push(value);
-  }
-  const generators = [996825010, 642813549, 513874426, 1027748829, 705979059];
-  let checksum = 1;
-  for (const value of values) {
-    const top2 = checksum >>> 25;
-    checksum = (checksum & 33554431) << 5 ^ value;
-    for (let i = 0; i < 5; i++) if (top2 >>> i & 1) checksum ^= generators[i];
-  }
-  return checksum === 1;
-}
-var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, CHECKS;
-var init_checks = __esm({
-  "src/engine/checks.ts"() {
-    "use strict";
-    CRC_TABLE = (() => {
-      const table = new Uint32Array(256);
-      for (let n = 0; n < 256; n++) {
-        let c3 = n;
-        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
-        table[n] = c3 >>> 0;
-      }
-      return table;
-    })();
-    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    DEMO_JWT_KEYS = ["secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "shhhhh", "key", "secretkey", "my-secret"];
-    HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
-    HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
-    BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    CHECKS = {
-      "github-crc32": hasValidCrc32Suffix,
-      "npm-crc32": hasValidCrc32Suffix,
-      "grafana-crc32": hasValidGrafanaChecksum,
-      "sentry-payload": hasSentryTokenPayload,
-      jwt: isStructuredJwt,
-      "aws-key-id": isAwsKeyId,
-      "pgp-crc24": hasValidPgpChecksum,
-      "pem-body": hasPlausiblePemBody,
-      bech32: hasValidBech32Checksum
-    };
-  }
-});
-
-// src/engine/entropy.ts
-function shannonEntropy(text) {
-  if (text.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  const length = text.length;
-  for (const count2 of counts.values()) {
-    const p2 = count2 / length;
-    bits -= p2 * Math.log2(p2);
-  }
-  return bits;
-}
-var init_entropy = __esm({
-  "src/engine/entropy.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/lines.ts
-var LineIndex;
-var init_lines = __esm({
-  "src/engine/lines.ts"() {
-    "use strict";
-    LineIndex = class {
-      constructor(text) {
-        this.text = text;
-      }
-      text;
-      starts;
-      /** Offsets where each line starts; built on first use, since most texts have no finding. */
-      lineStarts() {
-        if (this.starts) return this.starts;
-        const starts = [0];
-        let at2 = this.text.indexOf("\n");
-        while (at2 !== -1) {
-          starts.push(at2 + 1);
-          at2 = this.text.indexOf("\n", at2 + 1);
-        }
-        this.starts = starts;
-        return starts;
-      }
-      /** 1-based line and column of an offset. */
-      position(offset) {
-        const starts = this.lineStarts();
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-          const mid = low + high + 1 >> 1;
-          if (starts[mid] <= offset) low = mid;
-          else high = mid - 1;
-        }
-        return { line: low + 1, column: offset - starts[low] + 1 };
-      }
-      /** The text of a 1-based line, without its line break. */
-      lineText(line) {
-        const starts = this.lineStarts();
-        const start = starts[line - 1] ?? this.text.length;
-        const next = starts[line];
-        let end = next === void 0 ? this.text.length : next - 1;
-        if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
-        return this.text.slice(start, end);
-      }
-    };
-  }
-});
-
-// src/engine/placeholders.ts
-function isPlaceholder(secret, policy = "all") {
-  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
-}
-var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
-var init_placeholders = __esm({
-  "src/engine/placeholders.ts"() {
-    "use strict";
-    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
-      "AKIAIOSFODNN7EXAMPLE",
-      "AKIAI44QH8DHBEXAMPLE",
-      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-      "pk_test_TYooMQauvdEDq54NiTphI7jx",
-      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
-      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
-      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
-      "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",
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
-      "2YotnFZFEjr1zCsicMWpAA",
-      "tGzv3JOkF0XG5Qx2TlKWIA",
-      "SplxlOBeZQQYbYS6WxSbIA",
-      "7Fjfp0ZBr1KtDRbnfVdmIw",
-      "gX1fBat3bV",
-      "mF_9.B5f-4.1JqM",
-      "dpf43f3p2l4k3l03",
-      "kd94hf93k423kf44",
-      "hh5s93j4hdidpola",
-      "hdhd0244k9j7ao03",
-      "nnch734d00sl2jdk",
-      "pfkkdhi9sl3r4s00"
-    ]);
-    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
-    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
-    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
-    ELLIPSIS = /(?:\.{3}|…)$/;
-    MASK_RUN = /([xX*#.•0])\1{5,}/;
-    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
-  }
-});
-
-// src/engine/decode.ts
-function printable(text) {
-  if (text.length < 6) return false;
-  let good = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code2 = text.charCodeAt(i);
-    if (code2 >= 32 && code2 < 127 || code2 === 9 || code2 === 10 || code2 === 13) good += 1;
-  }
-  return good / text.length >= 0.95;
-}
-function decodeBase64(encoded) {
-  const standard = encoded.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  if (!/[0-9+/]/.test(standard)) return void 0;
-  if (standard.length % 4 === 1) return void 0;
-  const bytes = Buffer.from(standard, "base64");
-  if (bytes.toString("base64").replace(/=+$/, "") !== standard) return void 0;
-  const text = bytes.toString("latin1");
-  return printable(text) ? bytes.toString("utf8") : void 0;
-}
-function decodeHex(encoded) {
-  const text = Buffer.from(encoded, "hex").toString("latin1");
-  return printable(text) ? text : void 0;
-}
-function decodePercent(encoded) {
-  try {
-    const text = decodeURIComponent(encoded);
-    return text !== encoded && printable(text) ? text : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function decodeUnicodeEscapes(encoded) {
-  const text = encoded.replace(/\\u([0-9A-Fa-f]{4})/g, (_3, hex) => String.fromCharCode(parseInt(hex, 16)));
-  return text !== encoded && printable(text) ? text : void 0;
-}
-var BASE64_MARKERS, DECODERS, MAX_DECODE_DEPTH;
-var init_decode = __esm({
-  "src/engine/decode.ts"() {
-    "use strict";
-    BASE64_MARKERS = ["secret", "password", "passwd", "credential", "data:\n", "data:\r\n", "basic ", "base64", "b64", "dockerconfigjson", '"auth"', "'auth'"];
-    DECODERS = [
-      {
-        name: "base64",
-        keywords: BASE64_MARKERS,
-        span: 512,
-        pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
-        decode: decodeBase64
-      },
-      {
-        name: "hex",
-        // Hex runs are mostly hashes; decode only where the text says hex.
-        keywords: ["hex"],
-        span: 512,
-        pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
-        decode: decodeHex
-      },
-      {
-        name: "percent",
-        keywords: ["%2", "%3", "%4", "%5", "%7"],
-        span: 1024,
-        // Runs with at least two %XX escapes; text between escapes never holds a % itself.
-        // The text before the first escape is taken only from where its run starts, so a
-        // long run without escapes is not rescanned from every offset (linear, not 300× a char).
-        pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
-        decode: decodePercent
-      },
-      {
-        name: "unicode-escape",
-        keywords: ["\\u00"],
-        span: 1024,
-        // As for percent: the text before the first escape only from the start of its run.
-        pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
-        decode: decodeUnicodeEscapes
-      }
-    ];
-    MAX_DECODE_DEPTH = 2;
-  }
-});
-
-// src/engine/prefilter.ts
-function buildAutomaton(keywords) {
-  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
-  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
-  const outputs = [[]];
-  const children = [[]];
-  keywords.forEach((keyword, id) => {
-    let state = 0;
-    for (let i = 0; i < keyword.length; i++) {
-      const byte = keyword.charCodeAt(i) & 255;
-      let next = children[state].find(([b3]) => b3 === byte)?.[1];
-      if (next === void 0) {
-        next = outputs.length;
-        outputs.push([]);
-        children.push([]);
-        children[state].push([byte, next]);
-      }
-      state = next;
-    }
-    outputs[state].push(id);
-  });
-  const count2 = outputs.length;
-  const fail = new Uint32Array(count2);
-  const queue = [];
-  for (const [byte, child] of children[0]) {
-    delta[byte] = child;
-    queue.push(child);
-  }
-  for (let head = 0; head < queue.length; head++) {
-    const state = queue[head];
-    const failRow = fail[state] * 256;
-    delta.copyWithin(state * 256, failRow, failRow + 256);
-    for (const [byte, child] of children[state]) {
-      fail[child] = delta[failRow + byte];
-      delta[state * 256 + byte] = child;
-      queue.push(child);
-    }
-    const inherited = outputs[fail[state]];
-    if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
-  }
-  for (let state = 0; state < count2; state++) {
-    const row2 = state * 256;
-    delta.copyWithin(row2 + 65, row2 + 97, row2 + 123);
-  }
-  const hasOutput = new Uint8Array(count2);
-  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
-  return { delta, outputs, hasOutput };
-}
-function buildPrefilter(rules) {
-  const rulesByKeyword = /* @__PURE__ */ new Map();
-  rules.forEach((rule2, index) => {
-    for (const keyword of rule2.keywords) {
-      const list = rulesByKeyword.get(keyword);
-      if (list) {
-        if (list[list.length - 1] !== index) list.push(index);
-      } else rulesByKeyword.set(keyword, [index]);
-    }
-  });
-  const keywords = [...rulesByKeyword.keys()];
-  const rulesOf = [...rulesByKeyword.values()];
-  const lengths = keywords.map((keyword) => keyword.length);
-  const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
-  const { delta, outputs, hasOutput } = buildAutomaton(keywords);
-  function start(length) {
-    const candidates = /* @__PURE__ */ new Map();
-    for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
-    return candidates;
-  }
-  function record(candidates, state, end) {
-    for (const id of outputs[state]) {
-      const at2 = end - lengths[id] + 1;
-      for (const index of rulesOf[id]) {
-        const hits = candidates.get(index);
-        if (hits === void 0) candidates.set(index, [at2]);
-        else if (hits !== null) {
-          if (hits.length >= MAX_HITS_PER_RULE) candidates.set(index, null);
-          else hits.push(at2);
-        }
-      }
-    }
-  }
-  return {
-    scanBytes(bytes) {
-      const candidates = start(bytes.length);
-      let state = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        state = delta[state << 8 | bytes[i]];
-        if (hasOutput[state]) record(candidates, state, i);
-      }
-      return candidates;
-    },
-    scanText(text) {
-      const candidates = start(text.length);
-      let state = 0;
-      for (let i = 0; i < text.length; i++) {
-        const code2 = text.charCodeAt(i);
-        state = delta[state << 8 | (code2 < 128 ? code2 : 0)];
-        if (hasOutput[state]) record(candidates, state, i);
-      }
-      return candidates;
-    }
-  };
-}
-var MAX_HITS_PER_RULE;
-var init_prefilter = __esm({
-  "src/engine/prefilter.ts"() {
-    "use strict";
-    MAX_HITS_PER_RULE = 2e3;
-  }
-});
-
-// src/engine/windows.ts
-function regionsAround(text, offsets, span, slack = 0) {
-  const length = text.length;
-  if (offsets === null || offsets.length === 0) return [[0, length]];
-  const sorted = [...offsets].sort((a, b3) => a - b3);
-  const regions = [];
-  let covered = 0;
-  for (const offset of sorted) {
-    let start = Math.max(0, offset - span - slack);
-    let end = Math.min(length, offset + span);
-    const previous = regions[regions.length - 1];
-    if (previous && start <= previous[1]) {
-      if (end > previous[1]) {
-        const widened = widenEnd(text, end);
-        covered += widened - previous[1];
-        previous[1] = widened;
-      }
-      continue;
-    }
-    start = widenStart(text, start);
-    end = widenEnd(text, end);
-    if (previous && start <= previous[1]) {
-      covered += Math.max(0, end - previous[1]);
-      previous[1] = Math.max(previous[1], end);
-      continue;
-    }
-    regions.push([start, end]);
-    covered += end - start;
-  }
-  return covered > length / 2 ? [[0, length]] : regions;
-}
-function widenStart(text, start) {
-  const from = Math.max(0, start - MAX_LINE_WIDENING);
-  const newline = text.slice(from, start).lastIndexOf("\n");
-  return newline === -1 ? from : from + newline + 1;
-}
-function widenEnd(text, end) {
-  const to2 = Math.min(text.length, end + MAX_LINE_WIDENING);
-  const newline = text.slice(end, to2).indexOf("\n");
-  return newline === -1 ? to2 : end + newline;
-}
-var MAX_LINE_WIDENING;
-var init_windows = __esm({
-  "src/engine/windows.ts"() {
-    "use strict";
-    MAX_LINE_WIDENING = 4096;
-  }
-});
-
-// src/engine/detect.ts
-import { isAscii } from "node:buffer";
-function inlineSuppression(lineText, ruleId) {
-  if (!lineText.includes(":allow") && !lineText.includes("allowlist secret")) return void 0;
-  for (const match of lineText.matchAll(INLINE_ALLOW)) {
-    const onlyRule = match[1];
-    if (!onlyRule || onlyRule === ruleId) return `inline comment "${match[0]}"`;
-  }
-  return void 0;
-}
-function inlineAllowIds(lineText) {
-  if (!lineText.includes("keyhound:allow")) return [];
-  return [...lineText.matchAll(INLINE_ALLOW)].flatMap((match) => match[1] ? [match[1]] : []);
-}
-function createDetector(rules, allowlist) {
-  const prefilter = buildPrefilter([...rules, ...DECODERS]);
-  const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
-  function detectText(text, depth) {
-    const candidates = prefilter.scanText(text);
-    return candidates.size ? detectCandidates(text, candidates, depth) : [];
-  }
-  function detectCandidates(text, candidates, depth = 0, slack = 0) {
-    const lines = new LineIndex(text);
-    const found = [];
-    const vetoed = [];
-    const runRule = (rule2, offsets) => {
-      for (const [start, end] of regionsAround(text, offsets, rule2.span, slack)) {
-        for (const finding of matchRule(rule2, text, start, end, lines, global, vetoed)) found.push(finding);
-      }
-    };
-    const informative = [];
-    for (const [index, rawOffsets] of candidates) {
-      const rule2 = rules[index];
-      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
-      if (rule2) {
-        if (depth > 0 && rule2.keywords.length === 0) continue;
-        if (rule2.informs.length) informative.push([rule2, offsets]);
-        else runRule(rule2, offsets);
-      } else if (depth < MAX_DECODE_DEPTH) {
-        const decoder = DECODERS[index - rules.length];
-        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
-          for (const finding of decodeAndDetect(decoder, text, start, end, lines, depth)) found.push(finding);
-        }
-      }
-    }
-    for (const [rule2, offsets] of informative) {
-      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule2, finding.rule.id))) runRule(rule2, offsets);
-    }
-    const kept = keepInformed(onePerSpan(found, vetoed));
-    markOtherSpans(kept);
-    return pairUp(kept);
-  }
-  function* decodeAndDetect(decoder, text, regionStart, regionEnd, lines, depth) {
-    const region = text.slice(regionStart, regionEnd);
-    const pattern2 = new RegExp(decoder.pattern);
-    let match;
-    while ((match = pattern2.exec(region)) !== null) {
-      const decoded = decoder.decode(match[0]);
-      if (decoded === void 0) continue;
-      const inner = detectText(decoded, depth + 1);
-      if (inner.length === 0) continue;
-      const start = regionStart + match.index;
-      const end = start + match[0].length;
-      const from = lines.position(start);
-      const to2 = lines.position(end - 1);
-      const lineText = lines.lineText(from.line);
-      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
-        const suppressedBy = finding.suppressedBy ?? inlineSuppression(lineText, finding.rule.id) ?? configAllowedBy(finding.secret, lineText, global, "allowlist");
-        yield {
-          ...finding,
-          start,
-          end,
-          lineText,
-          matchStart: start,
-          line: from.line,
-          column: from.column,
-          endLine: to2.line,
-          endColumn: to2.column + 1,
-          encoding: [decoder.name, ...finding.encoding ?? []],
-          ...suppressedBy ? { suppressedBy } : {}
-        };
-      }
-    }
-  }
-  return {
-    rules,
-    detect: (text) => detectText(text, 0),
-    candidates: (text) => prefilter.scanText(text),
-    detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
-    detectBytes(bytes) {
-      const byteCandidates = prefilter.scanBytes(bytes);
-      if (byteCandidates.size === 0) return [];
-      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-      const extra = bytes.length - text.length;
-      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
-      return detectCandidates(text, byteCandidates, 0, extra);
-    }
-  };
-}
-function* matchRule(rule2, text, regionStart, regionEnd, lines, global, vetoed) {
-  const regex2 = rule2.regex;
-  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
-  regex2.lastIndex = 0;
-  let match;
-  while ((match = regex2.exec(region)) !== null) {
-    if (match[0].length === 0) regex2.lastIndex += 1;
-    const indices = match.indices?.groups?.secret;
-    const secret = match.groups?.secret;
-    if (!indices || secret === void 0 || secret.length === 0) continue;
-    const start = indices[0] + regionStart;
-    const end = indices[1] + regionStart;
-    if (isPlaceholder(secret, rule2.placeholders)) continue;
-    const entropy = shannonEntropy(secret);
-    if (entropy < rule2.entropy) continue;
-    const verdict = rule2.check ? CHECKS[rule2.check](secret) : void 0;
-    if (verdict === false) {
-      vetoed.push([start, end]);
-      continue;
-    }
-    if (allowedBy(secret, rule2.allowRegexes, rule2.stopwords, "")) continue;
-    const from = lines.position(start);
-    const lineText = lines.lineText(from.line);
-    const suppressedBy = inlineSuppression(lineText, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, lineText, rule2.configAllowlist, `rule ${rule2.id} allowlist`)) ?? configAllowedBy(secret, lineText, global, "allowlist");
-    const to2 = lines.position(end - 1);
-    yield {
-      rule: rule2,
-      secret,
-      start,
-      end,
-      lineText,
-      entropy,
-      matchStart: match.index + regionStart,
-      line: from.line,
-      column: from.column,
-      endLine: to2.line,
-      endColumn: to2.column + 1,
-      confidence: verdict ? "high" : rule2.generic ? "low" : "medium",
-      ...suppressedBy ? { suppressedBy } : {}
-    };
-  }
-}
-function allowedBy(secret, regexes, stopwords, where) {
-  const regex2 = regexes.find((candidate) => candidate.test(secret));
-  if (regex2) return `${where} regex ${regex2.source}`;
-  const lower = secret.toLowerCase();
-  const word = stopwords.find((candidate) => lower.includes(candidate));
-  return word === void 0 ? void 0 : `${where} stopword ${word}`;
-}
-function configAllowedBy(secret, lineText, allowlist, where) {
-  const byLine = allowlist.lineRegexes.find((candidate) => candidate.test(lineText));
-  return allowedBy(secret, allowlist.regexes, allowlist.stopwords, where) ?? (byLine ? `${where} line regex ${byLine.source}` : void 0);
-}
-function onePerSpan(all, vetoed = []) {
-  const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
-  if (findings.length < 2) return findings;
-  const ranked = [...findings].sort(
-    (a, b3) => Number(a.rule.generic) - Number(b3.rule.generic) || Number(Boolean(a.encoding)) - Number(Boolean(b3.encoding)) || b3.end - b3.start - (a.end - a.start) || a.start - b3.start || // The same secret matched by two rules: the one that needed more context (the
-    // provider's name before it) knows better; then a fixed order, not the text's.
-    (a.matchStart ?? a.start) - (b3.matchStart ?? b3.start) || a.rule.id.localeCompare(b3.rule.id)
-  );
-  const kept = [];
-  for (const finding of ranked) {
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = low + high >> 1;
-      if (kept[middle].start < finding.end) low = middle + 1;
-      else high = middle;
-    }
-    const before = kept[low - 1];
-    if (before && overlaps([before.start, before.end], [finding.start, finding.end])) continue;
-    kept.splice(low, 0, finding);
-  }
-  return kept.sort((a, b3) => a.start - b3.start || a.rule.id.localeCompare(b3.rule.id));
-}
-function tellsAbout(informative, credentialRuleId) {
-  return informative.informs.includes(credentialRuleId) || informative.informs.includes("*");
-}
-function keepInformed(findings) {
-  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
-  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b3) => a.line - b3.line);
-  return findings.flatMap((finding) => {
-    const { informs, pairLines } = finding.rule;
-    if (informs.length === 0) return [finding];
-    const near = [];
-    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i].line <= finding.line + pairLines; i++) {
-      if (tellsAbout(finding.rule, credentials[i].rule.id)) near.push(credentials[i]);
-    }
-    if (near.length === 0) return [];
-    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
-    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0].suppressedBy})` }];
-  });
-}
-function firstAtOrAfter(sorted, line) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (sorted[middle].line < line) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-function pairUp(findings) {
-  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
-  const absorbed = /* @__PURE__ */ new Set();
-  for (const finding of findings) {
-    const { pairsWith, pairLines } = finding.rule;
-    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
-    const partner = findings.filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id)).filter((other) => Math.abs(other.line - finding.line) <= pairLines).sort((a, b3) => Math.abs(a.line - finding.line) - Math.abs(b3.line - finding.line))[0];
-    if (!partner) continue;
-    absorbed.add(partner);
-    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
-    finding.confidence = "high";
-  }
-  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
-}
-function markOtherSpans(findings) {
-  if (findings.length < 2) return;
-  const sorted = [...findings].sort((a, b3) => a.start - b3.start);
-  let low = 0;
-  for (const finding of sorted) {
-    const lineStart = finding.start - (finding.column - 1);
-    const lineEnd = lineStart + finding.lineText.length;
-    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
-    const to2 = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
-    while (low < sorted.length && sorted[low].start < from - MAX_SPAN_LOOKBACK) low += 1;
-    const others = [];
-    for (let i = low; i < sorted.length && sorted[i].start < to2; i++) {
-      const other = sorted[i];
-      if (other === finding || other.end <= from) continue;
-      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
-    }
-    if (others.length) finding.otherSpans = others;
-  }
-}
-var INLINE_ALLOW, MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
-var init_detect = __esm({
-  "src/engine/detect.ts"() {
-    "use strict";
-    init_checks();
-    init_entropy();
-    init_lines();
-    init_placeholders();
-    init_decode();
-    init_prefilter();
-    init_windows();
-    INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
-    MAX_SLACK = 2048;
-    overlaps = (a, b3) => a[0] < b3[1] && b3[0] < a[1];
-    NEIGHBOURHOOD = 400;
-    MAX_SPAN_LOOKBACK = 4e4;
-  }
-});
-
-// src/sources/read-file.ts
-import { lstatSync, readFileSync as readFileSync3 } from "node:fs";
-function isBinary(bytes) {
-  const end = Math.min(bytes.length, BINARY_PROBE);
-  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
-  return false;
-}
-function decodeText(bytes) {
-  if (bytes[0] === 255 && bytes[1] === 254) return bytes.subarray(2).toString("utf16le");
-  if (bytes[0] === 254 && bytes[1] === 255) {
-    const swapped = Buffer.from(bytes.subarray(2));
-    swapped.swap16();
-    return swapped.toString("utf16le");
-  }
-  return bytes.toString("utf8");
-}
-function hasUtf16Bom(bytes) {
-  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
-}
-function readFileBytes(absolute, shown, maxFileSize) {
-  try {
-    const stat = lstatSync(absolute);
-    if (stat.isSymbolicLink()) return { path: shown, reason: "symlink" };
-    if (!stat.isFile()) return { path: shown, reason: "not-a-file" };
-    if (stat.size > maxFileSize) return { path: shown, reason: "too-large" };
-    const bytes = readFileSync3(absolute);
-    if (bytes.length > maxFileSize) return { path: shown, reason: "too-large" };
-    const utf16 = hasUtf16Bom(bytes);
-    if (!utf16 && isBinary(bytes)) return { path: shown, reason: "binary" };
-    return { path: shown, bytes, utf16 };
-  } catch (error) {
-    const code2 = error.code;
-    if (code2 === "ENOENT") return { path: shown, reason: "vanished", warning: `${shown}: vanished before it could be read` };
-    if (code2 === "EISDIR") return { path: shown, reason: "not-a-file" };
-    return { path: shown, reason: "unreadable", warning: `${shown}: cannot read (${code2 ?? "error"})` };
-  }
-}
-function isSkip(result) {
-  return "reason" in result;
-}
-var BINARY_PROBE;
-var init_read_file = __esm({
-  "src/sources/read-file.ts"() {
-    "use strict";
-    BINARY_PROBE = 8192;
-  }
-});
-
-// src/scan/scan-file.ts
-function toFileFindings(findings) {
-  return findings.map(({ rule: rule2, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => ({
-    ruleId: rule2.id,
-    secret,
-    line,
-    column,
-    endLine,
-    endColumn,
-    lineText,
-    entropy,
-    confidence,
-    ...otherSpans ? { otherSpans: otherSpans.map(([start, end]) => [start, end]) } : {},
-    ...suppressedBy ? { suppressedBy } : {},
-    ...encoding ? { encoding } : {},
-    ...pair ? { pair: { ruleId: pair.rule.id, secret: pair.secret, line: pair.line, column: pair.column } } : {}
-  }));
-}
-function scanText(text, detector) {
-  return toFileFindings(detector.detect(text));
-}
-function scanFile(target, detector, maxFileSize) {
-  const file = readFileBytes(target.absolute, target.shown, maxFileSize);
-  if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
-  const findings = file.utf16 ? detector.detect(decodeText(file.bytes)) : detector.detectBytes(file.bytes);
-  return { target, bytes: file.bytes.length, findings: toFileFindings(findings) };
-}
-var init_scan_file = __esm({
-  "src/scan/scan-file.ts"() {
-    "use strict";
-    init_read_file();
-  }
-});
-
 // src/bundled.ts
 var BUNDLED;
 var init_bundled = __esm({
   "src/bundled.ts"() {
     "use strict";
     BUNDLED = typeof __KEYHOUND_BUNDLED__ !== "undefined" && __KEYHOUND_BUNDLED__ === true;
-  }
-});
-
-// src/package-root.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname2, join as join2 } from "node:path";
-import { fileURLToPath } from "node:url";
-function packageRoot() {
-  if (root) return root;
-  let dir = dirname2(fileURLToPath(import.meta.url));
-  while (!existsSync2(join2(dir, "package.json")) || !existsSync2(join2(dir, "rules"))) {
-    const parent = dirname2(dir);
-    if (parent === dir) throw new Error("keyhound: cannot find its package directory");
-    dir = parent;
-  }
-  root = dir;
-  return dir;
-}
-function packagePath(...parts) {
-  return join2(packageRoot(), ...parts);
-}
-var root;
-var init_package_root = __esm({
-  "src/package-root.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/pieces.ts
-function expandPattern(pattern2, own, where, using = []) {
-  const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
-  return joined.replace(NAME, (_3, name) => {
-    if (Object.hasOwn(own, name)) {
-      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
-      return expandPattern(own[name], own, where, [...using, name]);
-    }
-    if (Object.hasOwn(PIECES, name)) return PIECES[name];
-    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
-  });
-}
-function expandRuleFile(written, source) {
-  const { pieces = {}, rules, ...rest } = written;
-  return {
-    ...rest,
-    rules: rules.map((rule2) => ({ ...rule2, pattern: expandPattern(rule2.pattern, pieces, `${source}: rule ${rule2.id}`) }))
-  };
-}
-var PIECES, NAME;
-var init_pieces = __esm({
-  "src/rules/pieces.ts"() {
-    "use strict";
-    init_errors();
-    PIECES = {
-      /** Not inside a longer word: no letter, digit or _ before / after. */
-      "word-start": "(?<![A-Za-z0-9_])",
-      "word-end": "(?![A-Za-z0-9_])",
-      /** Not inside a longer token: no letter, digit, _ or - before / after. */
-      "token-start": "(?<![A-Za-z0-9_-])",
-      "token-end": "(?![A-Za-z0-9_-])",
-      /** Not inside a dotted name either (a host, a module path). */
-      "dotted-start": "(?<![A-Za-z0-9_.-])",
-      /** The same for case-insensitive rules, written in lower case. */
-      "lower-start": "(?<![a-z0-9])",
-      "lower-end": "(?![a-z0-9])",
-      "lower-token-end": "(?![a-z0-9_-])",
-      /** At the start / end of a line. */
-      "line-start": "(?<![^\\n])",
-      "line-end": "(?![^\\r\\n])",
-      /** No more base64 after it. */
-      "base64-end": "(?![A-Za-z0-9+/=])"
-    };
-    NAME = /\{\{([a-z0-9-]+)\}\}/g;
-  }
-});
-
-// src/config/rules-cache.ts
-import { createHash as createHash2, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync as readFileSync4, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { basename, dirname as dirname3, join as join3 } from "node:path";
-function cacheFile() {
-  return join3(process.env.XDG_CACHE_HOME || join3(homedir(), ".cache"), "keyhound", "builtin-rules.json");
-}
-function forScanning(file) {
-  return { ...file, rules: file.rules.map(({ examples: _e2, negatives: _n2, references: _r2, ...rule2 }) => ({ ...rule2, examples: [] })) };
-}
-async function parsedRuleFiles(paths) {
-  const texts = paths.map((path) => readFileSync4(path, "utf8"));
-  const hash2 = createHash2("sha256").update(CACHE_FORMAT);
-  paths.forEach((path, i) => hash2.update(`\0${basename(path)}\0${texts[i]}`));
-  const key = hash2.digest("hex");
-  const file = cacheFile();
-  try {
-    const cached = JSON.parse(readFileSync4(file, "utf8"));
-    if (cached.key === key && Array.isArray(cached.files)) return cached.files;
-  } catch {
-  }
-  const { parse: parse2 } = await loadYaml();
-  const files = texts.map((text) => forScanning(parse2(text)));
-  const partial = `${file}.${randomUUID()}.partial`;
-  try {
-    mkdirSync(dirname3(file), { recursive: true });
-    writeFileSync(partial, JSON.stringify({ key, files }));
-    renameSync(partial, file);
-  } catch {
-    rmSync(partial, { force: true });
-  }
-  return files;
-}
-var CACHE_FORMAT;
-var init_rules_cache = __esm({
-  "src/config/rules-cache.ts"() {
-    "use strict";
-    init_yaml_file();
-    CACHE_FORMAT = "builtin-rules-v1";
-  }
-});
-
-// src/config/builtin-rules.ts
-import { readdirSync, readFileSync as readFileSync5 } from "node:fs";
-function builtinRuleFilePaths() {
-  const dir = packagePath("rules");
-  return readdirSync(dir).filter((name) => name.endsWith(".yaml")).sort().map((name) => `${dir}/${name}`);
-}
-async function builtinRuleFiles() {
-  if (BUNDLED) {
-    const files = JSON.parse(readFileSync5(packagePath("dist", "rules.json"), "utf8"));
-    return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
-  }
-  const paths = builtinRuleFilePaths();
-  return (await parsedRuleFiles(paths)).map((file, i) => expandRuleFile(file, paths[i]));
-}
-var init_builtin_rules = __esm({
-  "src/config/builtin-rules.ts"() {
-    "use strict";
-    init_bundled();
-    init_package_root();
-    init_pieces();
-    init_rules_cache();
-  }
-});
-
-// src/engine/types.ts
-var SEVERITIES, DEFAULT_SPAN;
-var init_types = __esm({
-  "src/engine/types.ts"() {
-    "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low"];
-    DEFAULT_SPAN = 1024;
   }
 });
 
@@ -16498,11 +11169,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -17421,11 +12092,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -17746,8 +12417,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -17769,9 +12440,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -17846,15 +12517,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -17863,14 +12534,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -20643,12 +15314,12 @@ var require_ajv = __commonJS({
 });
 
 // src/config/schemas.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import { pathToFileURL } from "node:url";
 function schema(name) {
   let value = cache.get(name);
   if (!value) {
-    value = JSON.parse(readFileSync6(packagePath("schema", name), "utf8"));
+    value = JSON.parse(readFileSync2(packagePath("schema", name), "utf8"));
     cache.set(name, value);
   }
   return value;
@@ -20661,7 +15332,8 @@ async function validatorFor(name) {
     validate2 = (await import(pathToFileURL(precompiled).href))[name];
   } else {
     const { default: Ajv } = await Promise.resolve().then(() => __toESM(require_ajv(), 1));
-    validate2 = new Ajv.default({ allErrors: true }).compile(name === "rules" ? ruleSchema() : configSchema());
+    const ajv = new Ajv.default({ allErrors: true }).addSchema(ruleSchema());
+    validate2 = name === "rules" ? ajv.getSchema(ruleSchema().$id) : ajv.compile(configSchema());
   }
   validators.set(name, validate2);
   return validate2;
@@ -20680,11 +15352,15 @@ var init_schemas = __esm({
 });
 
 // src/config/rule-files.ts
-import { createHash as createHash3 } from "node:crypto";
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir as homedir2 } from "node:os";
-import { dirname as dirname4, join as join4, resolve as resolve2, sep } from "node:path";
+import { homedir } from "node:os";
+import { dirname as dirname2, join as join2, resolve, sep } from "node:path";
+function checkedVerifySpec(spec, where) {
+  checkVerifySpec(spec, where);
+  return spec;
+}
 async function parseRuleFile(text, file) {
   const validate2 = await validatorFor("rules");
   const written = await parseValidatedYaml(text, file, validate2, (data, path) => {
@@ -20725,7 +15401,8 @@ function compileRule(spec, file, source) {
     informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
     placeholders: spec.placeholders ?? (spec.informs ? "references" : "all"),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re2, i) => compileRegex(re2, "", `${where}: allowlist.regexes[${i}]`)),
-    stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase())
+    stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
+    ...spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}
   };
 }
 function compileRuleFile(spec, source) {
@@ -20803,22 +15480,22 @@ async function loadRuleFiles(paths, inline = []) {
   return files;
 }
 function isBuiltinRuleFile(source) {
-  return resolve2(source).startsWith(`${packagePath("rules")}${sep}`);
+  return resolve(source).startsWith(`${packagePath("rules")}${sep}`);
 }
 function redosCacheFile() {
-  return join4(process.env.XDG_CACHE_HOME || join4(homedir2(), ".cache"), "keyhound", "redos-safe-v1.txt");
+  return join2(process.env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "keyhound", "redos-safe-v1.txt");
 }
 function readRedosCache() {
   try {
-    return new Set(readFileSync7(redosCacheFile(), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync3(redosCacheFile(), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
 }
 function writeRedosCache(cache2) {
   try {
-    mkdirSync2(dirname4(redosCacheFile()), { recursive: true });
-    writeFileSync2(redosCacheFile(), `${[...cache2].sort().join("\n")}
+    mkdirSync(dirname2(redosCacheFile()), { recursive: true });
+    writeFileSync(redosCacheFile(), `${[...cache2].sort().join("\n")}
 `);
   } catch {
   }
@@ -20840,7 +15517,7 @@ function redosAnalyserInstalled() {
 }
 async function assertNoCatastrophicBacktracking(files) {
   const cache2 = readRedosCache();
-  const key = (spec) => createHash3("sha256").update(`${spec.caseInsensitive ? "i" : ""}/${spec.pattern}`).digest("hex").slice(0, 32);
+  const key = (spec) => createHash("sha256").update(`${spec.caseInsensitive ? "i" : ""}/${spec.pattern}`).digest("hex").slice(0, 32);
   const rules = files.filter((file) => !isBuiltinRuleFile(file.source)).flatMap((file) => file.spec.rules.map((spec) => ({ file, spec }))).filter(({ spec }) => !cache2.has(key(spec)));
   if (rules.length === 0) return;
   const analyser = await loadRecheck();
@@ -20868,6 +15545,7 @@ var init_rule_files = __esm({
     init_errors();
     init_package_root();
     init_pieces();
+    init_spec();
     init_yaml_file();
     init_schemas();
     REDOS_UNCHECKED = "their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)";
@@ -21866,8 +16544,8 @@ var init_stringify = __esm({
 });
 
 // node_modules/smol-toml/dist/index.js
-var dist_exports2 = {};
-__export(dist_exports2, {
+var dist_exports = {};
+__export(dist_exports, {
   TomlDate: () => TomlDate,
   TomlError: () => TomlError,
   default: () => dist_default,
@@ -21875,7 +16553,7 @@ __export(dist_exports2, {
   stringify: () => stringify
 });
 var dist_default;
-var init_dist4 = __esm({
+var init_dist = __esm({
   "node_modules/smol-toml/dist/index.js"() {
     init_parse();
     init_stringify();
@@ -21932,10 +16610,10 @@ function capturingGroupAt(pattern2, n) {
   return -1;
 }
 function nameSecretGroup(pattern2, secretGroup) {
-  const at2 = capturingGroupAt(pattern2, secretGroup && secretGroup > 0 ? secretGroup : 1);
-  if (at2 === -1) return `(?<secret>${pattern2})`;
-  if (pattern2.startsWith("(?<", at2)) return `${pattern2.slice(0, at2)}(?<secret>${pattern2.slice(pattern2.indexOf(">", at2) + 1)}`;
-  return `${pattern2.slice(0, at2)}(?<secret>${pattern2.slice(at2 + 1)}`;
+  const at3 = capturingGroupAt(pattern2, secretGroup && secretGroup > 0 ? secretGroup : 1);
+  if (at3 === -1) return `(?<secret>${pattern2})`;
+  if (pattern2.startsWith("(?<", at3)) return `${pattern2.slice(0, at3)}(?<secret>${pattern2.slice(pattern2.indexOf(">", at3) + 1)}`;
+  return `${pattern2.slice(0, at3)}(?<secret>${pattern2.slice(at3 + 1)}`;
 }
 function kebab(id) {
   return id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "gitleaks-rule";
@@ -21958,7 +16636,7 @@ function translateAllowlists(lists, where, warnings) {
   return Object.fromEntries(Object.entries(out).filter(([, values]) => values.length));
 }
 async function translateGitleaksConfig(text, file) {
-  const { parse: parse2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports2));
+  const { parse: parse2 } = await Promise.resolve().then(() => (init_dist(), dist_exports));
   let config;
   try {
     config = parse2(text);
@@ -22028,8 +16706,8 @@ var init_gitleaks_config = __esm({
 });
 
 // src/config/config.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { dirname as dirname5, join as join5, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync2 } from "node:fs";
+import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
 function parseSize(value, where) {
   if (typeof value === "number") return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
@@ -22046,8 +16724,8 @@ async function loadConfig(root2, explicit) {
   return config;
 }
 async function readConfig(root2, explicit) {
-  const file = explicit ? resolve3(explicit) : join5(root2, CONFIG_FILE_NAME);
-  if (!explicit && !existsSync3(file)) return void 0;
+  const file = explicit ? resolve2(explicit) : join3(root2, CONFIG_FILE_NAME);
+  if (!explicit && !existsSync2(file)) return void 0;
   const text = readTextFile(file, "config file");
   if (file.endsWith(".toml")) {
     const { translateGitleaksConfig: translateGitleaksConfig2 } = await Promise.resolve().then(() => (init_gitleaks_config(), gitleaks_config_exports));
@@ -22059,7 +16737,7 @@ async function readConfig(root2, explicit) {
   return { file, spec, warnings: [] };
 }
 function configRuleFiles(config) {
-  return (config.spec.ruleFiles ?? []).map((path) => resolve3(dirname5(config.file), path));
+  return (config.spec.ruleFiles ?? []).map((path) => resolve2(dirname3(config.file), path));
 }
 var CONFIG_FILE_NAME;
 var init_config = __esm({
@@ -22070,6 +16748,5476 @@ var init_config = __esm({
     init_schemas();
     init_yaml_file();
     CONFIG_FILE_NAME = ".keyhound.yaml";
+  }
+});
+
+// node_modules/@simple-git/args-pathspec/dist/index.mjs
+function c(...n) {
+  const e = new String(n);
+  return t.set(e, n), e;
+}
+function r(n) {
+  return n instanceof String && t.has(n);
+}
+function o(n) {
+  return t.get(n) ?? [];
+}
+var t;
+var init_dist2 = __esm({
+  "node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
+    t = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/ms/index.js
+var require_ms = __commonJS({
+  "node_modules/ms/index.js"(exports, module) {
+    var s = 1e3;
+    var m2 = s * 60;
+    var h3 = m2 * 60;
+    var d2 = h3 * 24;
+    var w2 = d2 * 7;
+    var y2 = d2 * 365.25;
+    module.exports = function(val, options) {
+      options = options || {};
+      var type = typeof val;
+      if (type === "string" && val.length > 0) {
+        return parse2(val);
+      } else if (type === "number" && isFinite(val)) {
+        return options.long ? fmtLong(val) : fmtShort(val);
+      }
+      throw new Error(
+        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
+      );
+    };
+    function parse2(str) {
+      str = String(str);
+      if (str.length > 100) {
+        return;
+      }
+      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+        str
+      );
+      if (!match) {
+        return;
+      }
+      var n = parseFloat(match[1]);
+      var type = (match[2] || "ms").toLowerCase();
+      switch (type) {
+        case "years":
+        case "year":
+        case "yrs":
+        case "yr":
+        case "y":
+          return n * y2;
+        case "weeks":
+        case "week":
+        case "w":
+          return n * w2;
+        case "days":
+        case "day":
+        case "d":
+          return n * d2;
+        case "hours":
+        case "hour":
+        case "hrs":
+        case "hr":
+        case "h":
+          return n * h3;
+        case "minutes":
+        case "minute":
+        case "mins":
+        case "min":
+        case "m":
+          return n * m2;
+        case "seconds":
+        case "second":
+        case "secs":
+        case "sec":
+        case "s":
+          return n * s;
+        case "milliseconds":
+        case "millisecond":
+        case "msecs":
+        case "msec":
+        case "ms":
+          return n;
+        default:
+          return void 0;
+      }
+    }
+    function fmtShort(ms2) {
+      var msAbs = Math.abs(ms2);
+      if (msAbs >= d2) {
+        return Math.round(ms2 / d2) + "d";
+      }
+      if (msAbs >= h3) {
+        return Math.round(ms2 / h3) + "h";
+      }
+      if (msAbs >= m2) {
+        return Math.round(ms2 / m2) + "m";
+      }
+      if (msAbs >= s) {
+        return Math.round(ms2 / s) + "s";
+      }
+      return ms2 + "ms";
+    }
+    function fmtLong(ms2) {
+      var msAbs = Math.abs(ms2);
+      if (msAbs >= d2) {
+        return plural2(ms2, msAbs, d2, "day");
+      }
+      if (msAbs >= h3) {
+        return plural2(ms2, msAbs, h3, "hour");
+      }
+      if (msAbs >= m2) {
+        return plural2(ms2, msAbs, m2, "minute");
+      }
+      if (msAbs >= s) {
+        return plural2(ms2, msAbs, s, "second");
+      }
+      return ms2 + " ms";
+    }
+    function plural2(ms2, msAbs, n, name) {
+      var isPlural = msAbs >= n * 1.5;
+      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
+    }
+  }
+});
+
+// node_modules/debug/src/common.js
+var require_common = __commonJS({
+  "node_modules/debug/src/common.js"(exports, module) {
+    function setup(env2) {
+      createDebug.debug = createDebug;
+      createDebug.default = createDebug;
+      createDebug.coerce = coerce;
+      createDebug.disable = disable;
+      createDebug.enable = enable;
+      createDebug.enabled = enabled;
+      createDebug.humanize = require_ms();
+      createDebug.destroy = destroy;
+      Object.keys(env2).forEach((key) => {
+        createDebug[key] = env2[key];
+      });
+      createDebug.names = [];
+      createDebug.skips = [];
+      createDebug.formatters = {};
+      function selectColor(namespace) {
+        let hash2 = 0;
+        for (let i = 0; i < namespace.length; i++) {
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
+          hash2 |= 0;
+        }
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+      }
+      createDebug.selectColor = selectColor;
+      function createDebug(namespace) {
+        let prevTime;
+        let enableOverride = null;
+        let namespacesCache;
+        let enabledCache;
+        function debug(...args) {
+          if (!debug.enabled) {
+            return;
+          }
+          const self = debug;
+          const curr = Number(/* @__PURE__ */ new Date());
+          const ms2 = curr - (prevTime || curr);
+          self.diff = ms2;
+          self.prev = prevTime;
+          self.curr = curr;
+          prevTime = curr;
+          args[0] = createDebug.coerce(args[0]);
+          if (typeof args[0] !== "string") {
+            args.unshift("%O");
+          }
+          let index = 0;
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
+            if (match === "%%") {
+              return "%";
+            }
+            index++;
+            const formatter = createDebug.formatters[format3];
+            if (typeof formatter === "function") {
+              const val = args[index];
+              match = formatter.call(self, val);
+              args.splice(index, 1);
+              index--;
+            }
+            return match;
+          });
+          createDebug.formatArgs.call(self, args);
+          const logFn = self.log || createDebug.log;
+          logFn.apply(self, args);
+        }
+        debug.namespace = namespace;
+        debug.useColors = createDebug.useColors();
+        debug.color = createDebug.selectColor(namespace);
+        debug.extend = extend;
+        debug.destroy = createDebug.destroy;
+        Object.defineProperty(debug, "enabled", {
+          enumerable: true,
+          configurable: false,
+          get: () => {
+            if (enableOverride !== null) {
+              return enableOverride;
+            }
+            if (namespacesCache !== createDebug.namespaces) {
+              namespacesCache = createDebug.namespaces;
+              enabledCache = createDebug.enabled(namespace);
+            }
+            return enabledCache;
+          },
+          set: (v2) => {
+            enableOverride = v2;
+          }
+        });
+        if (typeof createDebug.init === "function") {
+          createDebug.init(debug);
+        }
+        return debug;
+      }
+      function extend(namespace, delimiter) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
+        newDebug.log = this.log;
+        return newDebug;
+      }
+      function enable(namespaces) {
+        createDebug.save(namespaces);
+        createDebug.namespaces = namespaces;
+        createDebug.names = [];
+        createDebug.skips = [];
+        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
+        for (const ns2 of split) {
+          if (ns2[0] === "-") {
+            createDebug.skips.push(ns2.slice(1));
+          } else {
+            createDebug.names.push(ns2);
+          }
+        }
+      }
+      function matchesTemplate(search, template) {
+        let searchIndex = 0;
+        let templateIndex = 0;
+        let starIndex = -1;
+        let matchIndex = 0;
+        while (searchIndex < search.length) {
+          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
+            if (template[templateIndex] === "*") {
+              starIndex = templateIndex;
+              matchIndex = searchIndex;
+              templateIndex++;
+            } else {
+              searchIndex++;
+              templateIndex++;
+            }
+          } else if (starIndex !== -1) {
+            templateIndex = starIndex + 1;
+            matchIndex++;
+            searchIndex = matchIndex;
+          } else {
+            return false;
+          }
+        }
+        while (templateIndex < template.length && template[templateIndex] === "*") {
+          templateIndex++;
+        }
+        return templateIndex === template.length;
+      }
+      function disable() {
+        const namespaces = [
+          ...createDebug.names,
+          ...createDebug.skips.map((namespace) => "-" + namespace)
+        ].join(",");
+        createDebug.enable("");
+        return namespaces;
+      }
+      function enabled(name) {
+        for (const skip of createDebug.skips) {
+          if (matchesTemplate(name, skip)) {
+            return false;
+          }
+        }
+        for (const ns2 of createDebug.names) {
+          if (matchesTemplate(name, ns2)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      function coerce(val) {
+        if (val instanceof Error) {
+          return val.stack || val.message;
+        }
+        return val;
+      }
+      function destroy() {
+        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+      }
+      createDebug.enable(createDebug.load());
+      return createDebug;
+    }
+    module.exports = setup;
+  }
+});
+
+// node_modules/debug/src/browser.js
+var require_browser = __commonJS({
+  "node_modules/debug/src/browser.js"(exports, module) {
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.storage = localstorage();
+    exports.destroy = /* @__PURE__ */ (() => {
+      let warned = false;
+      return () => {
+        if (!warned) {
+          warned = true;
+          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+        }
+      };
+    })();
+    exports.colors = [
+      "#0000CC",
+      "#0000FF",
+      "#0033CC",
+      "#0033FF",
+      "#0066CC",
+      "#0066FF",
+      "#0099CC",
+      "#0099FF",
+      "#00CC00",
+      "#00CC33",
+      "#00CC66",
+      "#00CC99",
+      "#00CCCC",
+      "#00CCFF",
+      "#3300CC",
+      "#3300FF",
+      "#3333CC",
+      "#3333FF",
+      "#3366CC",
+      "#3366FF",
+      "#3399CC",
+      "#3399FF",
+      "#33CC00",
+      "#33CC33",
+      "#33CC66",
+      "#33CC99",
+      "#33CCCC",
+      "#33CCFF",
+      "#6600CC",
+      "#6600FF",
+      "#6633CC",
+      "#6633FF",
+      "#66CC00",
+      "#66CC33",
+      "#9900CC",
+      "#9900FF",
+      "#9933CC",
+      "#9933FF",
+      "#99CC00",
+      "#99CC33",
+      "#CC0000",
+      "#CC0033",
+      "#CC0066",
+      "#CC0099",
+      "#CC00CC",
+      "#CC00FF",
+      "#CC3300",
+      "#CC3333",
+      "#CC3366",
+      "#CC3399",
+      "#CC33CC",
+      "#CC33FF",
+      "#CC6600",
+      "#CC6633",
+      "#CC9900",
+      "#CC9933",
+      "#CCCC00",
+      "#CCCC33",
+      "#FF0000",
+      "#FF0033",
+      "#FF0066",
+      "#FF0099",
+      "#FF00CC",
+      "#FF00FF",
+      "#FF3300",
+      "#FF3333",
+      "#FF3366",
+      "#FF3399",
+      "#FF33CC",
+      "#FF33FF",
+      "#FF6600",
+      "#FF6633",
+      "#FF9900",
+      "#FF9933",
+      "#FFCC00",
+      "#FFCC33"
+    ];
+    function useColors() {
+      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
+        return true;
+      }
+      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
+        return false;
+      }
+      let m2;
+      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
+      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
+      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
+      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
+    }
+    function formatArgs(args) {
+      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
+      if (!this.useColors) {
+        return;
+      }
+      const c3 = "color: " + this.color;
+      args.splice(1, 0, c3, "color: inherit");
+      let index = 0;
+      let lastC = 0;
+      args[0].replace(/%[a-zA-Z%]/g, (match) => {
+        if (match === "%%") {
+          return;
+        }
+        index++;
+        if (match === "%c") {
+          lastC = index;
+        }
+      });
+      args.splice(lastC, 0, c3);
+    }
+    exports.log = console.debug || console.log || (() => {
+    });
+    function save(namespaces) {
+      try {
+        if (namespaces) {
+          exports.storage.setItem("debug", namespaces);
+        } else {
+          exports.storage.removeItem("debug");
+        }
+      } catch (error) {
+      }
+    }
+    function load() {
+      let r2;
+      try {
+        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
+      } catch (error) {
+      }
+      if (!r2 && typeof process !== "undefined" && "env" in process) {
+        r2 = process.env.DEBUG;
+      }
+      return r2;
+    }
+    function localstorage() {
+      try {
+        return localStorage;
+      } catch (error) {
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters } = module.exports;
+    formatters.j = function(v2) {
+      try {
+        return JSON.stringify(v2);
+      } catch (error) {
+        return "[UnexpectedJSONParseError]: " + error.message;
+      }
+    };
+  }
+});
+
+// node_modules/has-flag/index.js
+var require_has_flag = __commonJS({
+  "node_modules/has-flag/index.js"(exports, module) {
+    "use strict";
+    module.exports = (flag, argv = process.argv) => {
+      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+      const position = argv.indexOf(prefix + flag);
+      const terminatorPosition = argv.indexOf("--");
+      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+    };
+  }
+});
+
+// node_modules/supports-color/index.js
+var require_supports_color = __commonJS({
+  "node_modules/supports-color/index.js"(exports, module) {
+    "use strict";
+    var os2 = __require("os");
+    var tty = __require("tty");
+    var hasFlag = require_has_flag();
+    var { env: env2 } = process;
+    var forceColor;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      forceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = 1;
+    }
+    if ("FORCE_COLOR" in env2) {
+      if (env2.FORCE_COLOR === "true") {
+        forceColor = 1;
+      } else if (env2.FORCE_COLOR === "false") {
+        forceColor = 0;
+      } else {
+        forceColor = env2.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env2.FORCE_COLOR, 10), 3);
+      }
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(haveStream, streamIsTTY) {
+      if (forceColor === 0) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (haveStream && !streamIsTTY && forceColor === void 0) {
+        return 0;
+      }
+      const min = forceColor || 0;
+      if (env2.TERM === "dumb") {
+        return min;
+      }
+      if (process.platform === "win32") {
+        const osRelease = os2.release().split(".");
+        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env2) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min;
+      }
+      if ("TEAMCITY_VERSION" in env2) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if (env2.COLORTERM === "truecolor") {
+        return 3;
+      }
+      if ("TERM_PROGRAM" in env2) {
+        const version = parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env2.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version >= 3 ? 3 : 2;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env2.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env2) {
+        return 1;
+      }
+      return min;
+    }
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
+      return translateLevel(level);
+    }
+    module.exports = {
+      supportsColor: getSupportLevel,
+      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+    };
+  }
+});
+
+// node_modules/debug/src/node.js
+var require_node = __commonJS({
+  "node_modules/debug/src/node.js"(exports, module) {
+    var tty = __require("tty");
+    var util = __require("util");
+    exports.init = init;
+    exports.log = log;
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.destroy = util.deprecate(
+      () => {
+      },
+      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
+    );
+    exports.colors = [6, 2, 3, 4, 5, 1];
+    try {
+      const supportsColor = require_supports_color();
+      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
+        exports.colors = [
+          20,
+          21,
+          26,
+          27,
+          32,
+          33,
+          38,
+          39,
+          40,
+          41,
+          42,
+          43,
+          44,
+          45,
+          56,
+          57,
+          62,
+          63,
+          68,
+          69,
+          74,
+          75,
+          76,
+          77,
+          78,
+          79,
+          80,
+          81,
+          92,
+          93,
+          98,
+          99,
+          112,
+          113,
+          128,
+          129,
+          134,
+          135,
+          148,
+          149,
+          160,
+          161,
+          162,
+          163,
+          164,
+          165,
+          166,
+          167,
+          168,
+          169,
+          170,
+          171,
+          172,
+          173,
+          178,
+          179,
+          184,
+          185,
+          196,
+          197,
+          198,
+          199,
+          200,
+          201,
+          202,
+          203,
+          204,
+          205,
+          206,
+          207,
+          208,
+          209,
+          214,
+          215,
+          220,
+          221
+        ];
+      }
+    } catch (error) {
+    }
+    exports.inspectOpts = Object.keys(process.env).filter((key) => {
+      return /^debug_/i.test(key);
+    }).reduce((obj, key) => {
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
+        return k2.toUpperCase();
+      });
+      let val = process.env[key];
+      if (/^(yes|on|true|enabled)$/i.test(val)) {
+        val = true;
+      } else if (/^(no|off|false|disabled)$/i.test(val)) {
+        val = false;
+      } else if (val === "null") {
+        val = null;
+      } else {
+        val = Number(val);
+      }
+      obj[prop] = val;
+      return obj;
+    }, {});
+    function useColors() {
+      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
+    }
+    function formatArgs(args) {
+      const { namespace: name, useColors: useColors2 } = this;
+      if (useColors2) {
+        const c3 = this.color;
+        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
+        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
+        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
+        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
+      } else {
+        args[0] = getDate() + name + " " + args[0];
+      }
+    }
+    function getDate() {
+      if (exports.inspectOpts.hideDate) {
+        return "";
+      }
+      return (/* @__PURE__ */ new Date()).toISOString() + " ";
+    }
+    function log(...args) {
+      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
+    }
+    function save(namespaces) {
+      if (namespaces) {
+        process.env.DEBUG = namespaces;
+      } else {
+        delete process.env.DEBUG;
+      }
+    }
+    function load() {
+      return process.env.DEBUG;
+    }
+    function init(debug) {
+      debug.inspectOpts = {};
+      const keys = Object.keys(exports.inspectOpts);
+      for (let i = 0; i < keys.length; i++) {
+        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters } = module.exports;
+    formatters.o = function(v2) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v2, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
+    };
+    formatters.O = function(v2) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v2, this.inspectOpts);
+    };
+  }
+});
+
+// node_modules/debug/src/index.js
+var require_src = __commonJS({
+  "node_modules/debug/src/index.js"(exports, module) {
+    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
+      module.exports = require_browser();
+    } else {
+      module.exports = require_node();
+    }
+  }
+});
+
+// node_modules/@kwsites/file-exists/dist/src/index.js
+var require_src2 = __commonJS({
+  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fs_1 = __require("fs");
+    var debug_1 = __importDefault(require_src());
+    var log = debug_1.default("@kwsites/file-exists");
+    function check(path, isFile, isDirectory) {
+      log(`checking %s`, path);
+      try {
+        const stat = fs_1.statSync(path);
+        if (stat.isFile() && isFile) {
+          log(`[OK] path represents a file`);
+          return true;
+        }
+        if (stat.isDirectory() && isDirectory) {
+          log(`[OK] path represents a directory`);
+          return true;
+        }
+        log(`[FAIL] path represents something other than a file or directory`);
+        return false;
+      } catch (e) {
+        if (e.code === "ENOENT") {
+          log(`[FAIL] path is not accessible: %o`, e);
+          return false;
+        }
+        log(`[FATAL] %o`, e);
+        throw e;
+      }
+    }
+    function exists(path, type = exports.READABLE) {
+      return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    }
+    exports.exists = exists;
+    exports.FILE = 1;
+    exports.FOLDER = 2;
+    exports.READABLE = exports.FILE + exports.FOLDER;
+  }
+});
+
+// node_modules/@kwsites/file-exists/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
+    "use strict";
+    function __export2(m2) {
+      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
+    }
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __export2(require_src2());
+  }
+});
+
+// node_modules/@kwsites/promise-deferred/dist/index.js
+var require_dist3 = __commonJS({
+  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDeferred = exports.deferred = void 0;
+    function deferred() {
+      let done;
+      let fail;
+      let status = "pending";
+      const promise = new Promise((_done, _fail) => {
+        done = _done;
+        fail = _fail;
+      });
+      return {
+        promise,
+        done(result) {
+          if (status === "pending") {
+            status = "resolved";
+            done(result);
+          }
+        },
+        fail(error) {
+          if (status === "pending") {
+            status = "rejected";
+            fail(error);
+          }
+        },
+        get fulfilled() {
+          return status !== "pending";
+        },
+        get status() {
+          return status;
+        }
+      };
+    }
+    exports.deferred = deferred;
+    exports.createDeferred = deferred;
+    exports.default = deferred;
+  }
+});
+
+// node_modules/@simple-git/argv-parser/dist/index.mjs
+function* x(e, n) {
+  const t2 = n === "global";
+  for (const o2 of e)
+    o2.isGlobal === t2 && (yield o2);
+}
+function A(e, n) {
+  for (const { name: o2 } of x(e, "task")) {
+    if (P.has(o2))
+      return w(true, n);
+    if (S.has(o2))
+      return w(false, n);
+  }
+  const t2 = n.at(0)?.toLowerCase();
+  return t2 === void 0 ? null : E.has(t2) ? w(true, n.slice(1)) : F.has(t2) ? w(false, n.slice(1)) : n.length === 1 ? w(false, n) : w(true, n);
+}
+function w(e = false, n = []) {
+  const t2 = n.at(0)?.toLowerCase();
+  return t2 === void 0 ? null : {
+    isWrite: e,
+    isRead: !e,
+    key: t2,
+    value: n.at(1)
+  };
+}
+function O(e, n) {
+  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
+}
+function G(e) {
+  const n = e?.indexOf("=") || -1;
+  return !e || n < 0 ? null : {
+    key: e.slice(0, n).trim().toLowerCase(),
+    value: e.slice(n + 1)
+  };
+}
+function M(e) {
+  for (const { name: n } of x(e, "task"))
+    switch (n) {
+      case "--global":
+        return "global";
+      case "--system":
+        return "system";
+      case "--worktree":
+        return "worktree";
+      case "--local":
+        return "local";
+      case "--file":
+      case "-f":
+        return "file";
+    }
+  return "local";
+}
+function N({ name: e }) {
+  if (e === "-c" || e === "--config")
+    return "inline";
+  if (e === "--config-env")
+    return "env";
+}
+function* $(e) {
+  for (const n of e) {
+    const t2 = N(n), o2 = t2 && G(n.value);
+    o2 && (yield {
+      ...o2,
+      scope: t2
+    });
+  }
+}
+function D(e, n, t2) {
+  const o2 = {
+    read: [],
+    write: [...$(n)]
+  };
+  return e === "config" && L(
+    o2,
+    M(n),
+    A(n, t2)
+  ), o2;
+}
+function L(e, n, t2) {
+  if (t2 === null)
+    return;
+  const o2 = O(n, t2);
+  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
+}
+function B(e) {
+  const n = R[e ?? ""] ?? T;
+  return {
+    short: new Map([...C.short.entries(), ...n.short.entries()]),
+    long: n.long
+  };
+}
+function b(e, n = I) {
+  if (e.startsWith("--")) {
+    const t2 = e.indexOf("=");
+    if (t2 > 2)
+      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
+    const o2 = e.slice(2);
+    return [{ name: e, needsNext: n.long.has(o2) }];
+  }
+  if (e.length === 2) {
+    const t2 = e.charAt(1), o2 = n.short.get(t2);
+    return [{ name: e, needsNext: o2 === true }];
+  }
+  return j(e, n.short);
+}
+function j(e, n) {
+  const t2 = e.slice(1).split(""), o2 = [];
+  for (let a = 0; a < t2.length; a++) {
+    const s = t2[a], r2 = n.get(s);
+    if (r2 === void 0)
+      return [{ name: e, needsNext: false }];
+    if (r2) {
+      const i = t2.slice(a + 1).join("");
+      if (i && ![...i].every((m2) => n.has(m2)))
+        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
+    }
+    o2.push({ name: `-${s}`, needsNext: r2 });
+  }
+  return o2;
+}
+function W(e, n = []) {
+  let t2 = 0;
+  for (; t2 < e.length; ) {
+    const o2 = String(e[t2]);
+    if (!o2.startsWith("-") || o2.length < 2) break;
+    const a = b(o2);
+    let s = t2 + 1;
+    for (const r2 of a) {
+      const i = {
+        name: r2.name,
+        value: r2.value,
+        absorbedNext: false,
+        isGlobal: true
+      };
+      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
+    }
+    t2 = s;
+  }
+  return { flags: n, taskIndex: t2 };
+}
+function V(e, n, t2 = []) {
+  const o2 = B(n), a = [], s = [];
+  let r2 = 0;
+  for (; r2 < e.length; ) {
+    const i = e[r2];
+    if (r(i)) {
+      s.push(...o(i)), r2++;
+      continue;
+    }
+    const p2 = String(i);
+    if (p2 === "--") {
+      for (let d2 = r2 + 1; d2 < e.length; d2++) {
+        const g2 = e[d2];
+        r(g2) ? s.push(...o(g2)) : s.push(String(g2));
+      }
+      break;
+    }
+    if (!p2.startsWith("-") || p2.length < 2) {
+      a.push(p2), r2++;
+      continue;
+    }
+    const m2 = b(p2, o2);
+    let u2 = r2 + 1;
+    for (const d2 of m2) {
+      const g2 = {
+        name: d2.name,
+        value: d2.value,
+        absorbedNext: false,
+        isGlobal: false
+      };
+      d2.needsNext && g2.value === void 0 && u2 < e.length && !r(e[u2]) && (g2.value = String(e[u2]), g2.absorbedNext = true, u2++), t2.push(g2);
+    }
+    r2 = u2;
+  }
+  return { flags: t2, positionals: a, pathspecs: s };
+}
+function* q({
+  write: e
+}) {
+  for (const n of e)
+    for (const t2 of K) {
+      const o2 = t2(n.key);
+      o2 && (yield o2);
+    }
+}
+function f(e, n, t2 = String(e)) {
+  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
+  return function(s) {
+    if (o2.test(s))
+      return {
+        category: n,
+        message: `Configuring ${t2} is not permitted without enabling ${n}`
+      };
+  };
+}
+function l(e, n) {
+  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
+  return f(t2, n, e);
+}
+function* H(e, n) {
+  for (const t2 of n)
+    for (const o2 of X) {
+      const a = o2(e, t2);
+      a && (yield a);
+    }
+}
+function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
+  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
+  return function(m2, u2) {
+    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
+      return {
+        category: t2,
+        message: i
+      };
+  };
+}
+function k(e, n, t2) {
+  return [...H(e, n), ...q(t2)];
+}
+function Y(...e) {
+  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
+  return {
+    task: o2,
+    flags: n.map(J),
+    paths: r2,
+    config: i,
+    vulnerabilities: z(k(o2, n, i))
+  };
+}
+function z(e) {
+  return Object.defineProperty(e, "vulnerabilities", {
+    value: e
+  });
+}
+function J({ value: e, name: n }) {
+  return e !== void 0 ? { name: n, value: e } : { name: n };
+}
+function* Q(e) {
+  const n = parseInt(e.git_config_count ?? "0", 10);
+  for (let t2 = 0; t2 < n; t2++) {
+    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
+    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
+  }
+}
+function* Z(e) {
+  for (const n of Object.keys(e))
+    if (_(n)) {
+      const t2 = y[n];
+      yield {
+        category: t2,
+        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
+      };
+    }
+}
+function _(e) {
+  return Object.hasOwn(y, e);
+}
+function ee(e) {
+  const n = {};
+  for (const [t2, o2] of Object.entries(e)) {
+    const a = t2.toLowerCase().trim();
+    (_(a) || a.startsWith("git")) && (n[a] = String(o2));
+  }
+  return n;
+}
+function ne(e) {
+  const n = ee(e), t2 = {
+    read: [],
+    write: [...Q(n)]
+  }, o2 = [
+    ...Z(n),
+    ...k(null, [], t2)
+  ];
+  return {
+    config: t2,
+    vulnerabilities: o2
+  };
+}
+function oe(e, n) {
+  return [...Y(...e).vulnerabilities, ...ne(n).vulnerabilities];
+}
+var P, S, E, F, C, I, R, T, K, h, X, y;
+var init_dist3 = __esm({
+  "node_modules/@simple-git/argv-parser/dist/index.mjs"() {
+    init_dist2();
+    P = /* @__PURE__ */ new Set([
+      "--add",
+      "--edit",
+      "--remove-section",
+      "--rename-section",
+      "--replace-all",
+      "--unset",
+      "--unset-all",
+      "-e"
+    ]);
+    S = /* @__PURE__ */ new Set([
+      "--get",
+      "--get-all",
+      "--get-color",
+      "--get-colorbool",
+      "--get-regexp",
+      "--get-urlmatch",
+      "--list",
+      "-l"
+    ]);
+    E = /* @__PURE__ */ new Set([
+      "edit",
+      "remove-section",
+      "rename-section",
+      "set",
+      "unset"
+    ]);
+    F = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
+    C = {
+      short: /* @__PURE__ */ new Map([
+        ["c", true]
+        //  -c <k=v>    set config key for this invocation
+      ])
+    };
+    I = {
+      short: new Map([
+        ["C", true],
+        //  -C <path>   change working directory
+        ["P", false],
+        // -P          no pager (alias for --no-pager)
+        ["h", false],
+        // -h          help
+        ["p", false],
+        // -p          paginate
+        ["v", false],
+        // -v          version
+        ...C.short.entries()
+      ]),
+      long: /* @__PURE__ */ new Set([
+        "attr-source",
+        "config-env",
+        "exec-path",
+        "git-dir",
+        "list-cmds",
+        "namespace",
+        "super-prefix",
+        "work-tree"
+      ])
+    };
+    R = {
+      clone: {
+        short: /* @__PURE__ */ new Map([
+          ["b", true],
+          // -b <branch>
+          ["j", true],
+          // -j <n>          parallel jobs
+          ["l", false],
+          // -l local
+          ["n", false],
+          // -n no-checkout
+          ["o", true],
+          // -o <name>       remote name
+          ["q", false],
+          // -q quiet
+          ["s", false],
+          // -s shared
+          ["u", true]
+          // -u <upload-pack>
+        ]),
+        long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
+      },
+      commit: {
+        short: /* @__PURE__ */ new Map([
+          ["C", true],
+          // -C <commit>  reuse message
+          ["F", true],
+          // -F <file>    read message from file
+          ["c", true],
+          // -c <commit>  reedit message
+          ["m", true],
+          // -m <msg>
+          ["t", true]
+          // -t <template>
+        ]),
+        long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
+      },
+      config: {
+        short: /* @__PURE__ */ new Map([
+          ["e", false],
+          // -e  open editor
+          ["f", true],
+          //  -f <file>
+          ["l", false]
+          // -l  list
+        ]),
+        long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
+      },
+      fetch: {
+        short: /* @__PURE__ */ new Map(),
+        long: /* @__PURE__ */ new Set(["upload-pack"])
+      },
+      init: {
+        short: /* @__PURE__ */ new Map(),
+        long: /* @__PURE__ */ new Set(["template"])
+      },
+      pull: {
+        short: /* @__PURE__ */ new Map(),
+        long: /* @__PURE__ */ new Set(["upload-pack"])
+      },
+      push: {
+        short: /* @__PURE__ */ new Map(),
+        long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
+      },
+      rebase: {
+        short: /* @__PURE__ */ new Map([
+          ["X", true],
+          // -X <option>   strategy option
+          ["f", false],
+          // -f force-rebase
+          ["i", false],
+          // -i interactive
+          ["k", false],
+          // -k keep-base
+          ["m", false],
+          // -m merge
+          ["n", false],
+          // -n no-stat
+          ["q", false],
+          // -q quiet
+          ["r", false],
+          // -r rebase-merges
+          ["s", true],
+          // -s <strategy>
+          ["v", false],
+          // -v verbose
+          ["x", true]
+          // -x <cmd>      exec
+        ]),
+        long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
+      }
+    };
+    T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
+    K = [
+      f("alias", "allowUnsafeAlias"),
+      f("core.askPass", "allowUnsafeAskPass"),
+      f("core.editor", "allowUnsafeEditor"),
+      f("core.fsmonitor", "allowUnsafeFsMonitor"),
+      f("core.gitProxy", "allowUnsafeGitProxy"),
+      f("core.hooksPath", "allowUnsafeHooksPath"),
+      f("core.pager", "allowUnsafePager"),
+      f("core.sshCommand", "allowUnsafeSshCommand"),
+      l("credential.helper", "allowUnsafeCredentialHelper"),
+      l("diff.command", "allowUnsafeDiffExternal"),
+      f("diff.external", "allowUnsafeDiffExternal"),
+      l("difftool.cmd", "allowUnsafeDiffExternal"),
+      l("diff.textconv", "allowUnsafeDiffTextConv"),
+      l("filter.clean", "allowUnsafeFilter"),
+      l("filter.process", "allowUnsafeFilter"),
+      l("filter.smudge", "allowUnsafeFilter"),
+      l("gpg.program", "allowUnsafeGpgProgram"),
+      f("include.path", "allowUnsafeInclude"),
+      l("includeIf", "allowUnsafeInclude"),
+      f("init.templateDir", "allowUnsafeTemplateDir"),
+      l("pager.", "allowUnsafePager"),
+      l("merge.driver", "allowUnsafeMergeDriver"),
+      l("mergetool.path", "allowUnsafeMergeDriver"),
+      l("mergetool.cmd", "allowUnsafeMergeDriver"),
+      l("protocol.allow", "allowUnsafeProtocolOverride"),
+      l("remote.receivepack", "allowUnsafePack"),
+      l("remote.uploadpack", "allowUnsafePack"),
+      f("uploadpack.packObjectsHook", "allowUnsafePack"),
+      f("sequence.editor", "allowUnsafeEditor"),
+      l("submodule.update", "allowUnsafeSubmodule"),
+      l("tar.command", "allowUnsafeCommandBinaries"),
+      l("trailer.cmd", "allowUnsafeCommandBinaries"),
+      l("trailer.command", "allowUnsafeCommandBinaries"),
+      l("url.insteadOf", "allowUnsafeUrlRewrite")
+    ];
+    h = { globalOnly: true, withValue: true };
+    X = [
+      c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
+        name: "--upload-pack or --receive-pack"
+      }),
+      c2("clone", /^-\w*u/, "allowUnsafePack"),
+      c2("clone", "--u", "allowUnsafePack"),
+      c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
+      // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
+      c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
+      c2(null, "--template", "allowUnsafeTemplateDir"),
+      c2(null, "--exec-path", "allowUnsafeExec", h),
+      // `git` reads the configuration of whichever repository these name, so the
+      // directory alone is enough to deliver config the argv guards never see
+      c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
+      c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
+      c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
+    ];
+    y = {
+      editor: "allowUnsafeEditor",
+      git_askpass: "allowUnsafeAskPass",
+      git_config_global: "allowUnsafeConfigPaths",
+      git_config_system: "allowUnsafeConfigPaths",
+      git_config_count: "allowUnsafeConfigEnvCount",
+      git_config_parameters: "allowUnsafeConfigEnvCount",
+      git_config: "allowUnsafeConfigPaths",
+      git_editor: "allowUnsafeEditor",
+      git_exec_path: "allowUnsafeExec",
+      git_external_diff: "allowUnsafeDiffExternal",
+      git_pager: "allowUnsafePager",
+      git_proxy_command: "allowUnsafeGitProxy",
+      git_template_dir: "allowUnsafeTemplateDir",
+      git_sequence_editor: "allowUnsafeEditor",
+      git_ssh: "allowUnsafeSshCommand",
+      git_ssh_command: "allowUnsafeSshCommand",
+      pager: "allowUnsafePager",
+      prefix: "allowUnsafeConfigPaths",
+      ssh_askpass: "allowUnsafeAskPass",
+      visual: "allowUnsafeEditor"
+    };
+  }
+});
+
+// node_modules/simple-git/dist/index.mjs
+var dist_exports2 = {};
+__export(dist_exports2, {
+  CheckRepoActions: () => qe,
+  CleanOptions: () => zt,
+  DiffNameStatus: () => Kt,
+  GitConfigScope: () => Ht,
+  GitConstructError: () => Ae,
+  GitError: () => O2,
+  GitPluginError: () => A2,
+  GitResponseError: () => at,
+  ResetMode: () => Vt,
+  TaskConfigurationError: () => xe,
+  grepQueryBuilder: () => Sn,
+  pathspec: () => c,
+  simpleGit: () => wo
+});
+import { spawn as ve } from "node:child_process";
+import { normalize as Se } from "node:path";
+import { EventEmitter as Ce } from "node:events";
+function Ne(t2) {
+  return typeof t2 != "function" ? W2 : t2;
+}
+function $e(t2) {
+  return typeof t2 == "function" && t2 !== W2;
+}
+function Pe(t2, e) {
+  const n = t2.indexOf(e);
+  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
+}
+function Me(t2, e = 0) {
+  return Dt(t2) && t2.length > e ? t2[e] : void 0;
+}
+function N2(t2, e = 0) {
+  if (Dt(t2) && t2.length > e)
+    return t2[t2.length - 1 - e];
+}
+function Dt(t2) {
+  return Bt(t2);
+}
+function H2(t2 = "", e = true, n = `
+`) {
+  return t2.split(n).reduce((r2, s) => {
+    const o2 = e ? s.trim() : s;
+    return o2 && r2.push(o2), r2;
+  }, []);
+}
+function ut(t2, e) {
+  return H2(t2, true).map((n) => e(n));
+}
+function Lt(t2) {
+  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
+}
+function S2(t2, e) {
+  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
+}
+function De(t2, e) {
+  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
+}
+function ct(t2, e) {
+  if (Array.isArray(t2)) {
+    const n = t2.indexOf(e);
+    n >= 0 && t2.splice(n, 1);
+  } else
+    t2.delete(e);
+  return e;
+}
+function v(t2) {
+  return Array.isArray(t2) ? t2 : [t2];
+}
+function jt(t2) {
+  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
+}
+function L2(t2) {
+  return v(t2).map((e) => e instanceof String ? e : String(e));
+}
+function p(t2, e = 0) {
+  if (t2 == null)
+    return e;
+  const n = parseInt(t2, 10);
+  return Number.isNaN(n) ? e : n;
+}
+function U(t2, e) {
+  const n = [];
+  for (let r2 = 0, s = t2.length; r2 < s; r2++)
+    n.push(e, t2[r2]);
+  return n;
+}
+function F2(t2) {
+  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
+}
+function Le(t2) {
+  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
+}
+function je(t2, e) {
+  const n = {};
+  return e.forEach((r2) => {
+    t2[r2] !== void 0 && (n[r2] = t2[r2]);
+  }), n;
+}
+function wt(t2 = 0) {
+  return new Promise((e) => setTimeout(e, t2));
+}
+function bt(t2) {
+  if (t2 !== false)
+    return t2;
+}
+function d(t2, e, n) {
+  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
+}
+function st(t2, e) {
+  const n = r(t2) ? "string" : typeof t2;
+  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
+}
+function lt(t2) {
+  return !!t2 && ft(t2) === "[object Object]";
+}
+function Ie(t2) {
+  return typeof t2 == "function";
+}
+function Ue() {
+  throw new Error("LineParser:useMatches not implemented");
+}
+function Ge(...t2) {
+  const e = process.cwd(), n = Object.assign(
+    { baseDir: e, ...Fe },
+    ...t2.filter((r2) => typeof r2 == "object" && r2)
+  );
+  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
+}
+function It(t2, e = []) {
+  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
+    const s = t2[r2];
+    if (r(s))
+      n.push(s);
+    else if (st(s, ["boolean"]))
+      n.push(r2 + "=" + s);
+    else if (Array.isArray(s))
+      for (const o2 of s)
+        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
+    else
+      n.push(r2);
+    return n;
+  }, e) : e;
+}
+function h2(t2, e = 0, n = false) {
+  const r2 = [];
+  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
+    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
+  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
+}
+function ze(t2) {
+  const e = typeof N2(t2) == "function";
+  return L2(d(N2(t2, e ? 1 : 0), K2, []));
+}
+function ht(t2) {
+  const e = Ie(N2(t2));
+  return d(N2(t2, e ? 1 : 0), lt);
+}
+function u(t2, e = true) {
+  const n = Ne(N2(t2));
+  return e || $e(n) ? n : void 0;
+}
+function Tt(t2, e) {
+  return t2(e.stdOut, e.stdErr);
+}
+function E2(t2, e, n, r2 = true) {
+  return v(n).forEach((s) => {
+    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
+      const c3 = (y2 = 0) => {
+        if (!(i + y2 >= a))
+          return o2[i + y2];
+      };
+      e.some(({ parse: y2 }) => y2(c3, t2));
+    }
+  }), t2;
+}
+function We(t2) {
+  switch (t2) {
+    case "bare":
+      return Ke();
+    case "root":
+      return He();
+  }
+  return {
+    commands: ["rev-parse", "--is-inside-work-tree"],
+    format: "utf-8",
+    onError: mt,
+    parser: Ut
+  };
+}
+function He() {
+  return {
+    commands: ["rev-parse", "--git-dir"],
+    format: "utf-8",
+    onError: mt,
+    parser(e) {
+      return /^\.(git)?$/.test(e.trim());
+    }
+  };
+}
+function Ke() {
+  return {
+    commands: ["rev-parse", "--is-bare-repository"],
+    format: "utf-8",
+    onError: mt,
+    parser: Ut
+  };
+}
+function Ve(t2) {
+  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
+}
+function Ze(t2, e) {
+  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
+  return H2(e).forEach((s) => {
+    const o2 = s.replace(r2, "");
+    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
+  }), n;
+}
+function tn(t2) {
+  return {
+    commands: Ft,
+    format: "empty",
+    parser: t2
+  };
+}
+function b2(t2) {
+  return {
+    commands: Ft,
+    format: "empty",
+    parser() {
+      throw typeof t2 == "string" ? new xe(t2) : t2;
+    }
+  };
+}
+function g(t2, e = false) {
+  return {
+    commands: t2,
+    format: "utf-8",
+    parser(n) {
+      return e ? String(n).trim() : n;
+    }
+  };
+}
+function Gt(t2) {
+  return {
+    commands: t2,
+    format: "buffer",
+    parser(e) {
+      return e;
+    }
+  };
+}
+function en(t2) {
+  return t2.format === "buffer";
+}
+function kt(t2) {
+  return t2.format === "empty" || !t2.commands.length;
+}
+function on(t2, e) {
+  const { cleanMode: n, options: r2, valid: s } = cn(t2);
+  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
+}
+function an(t2, e) {
+  return {
+    commands: ["clean", `-${t2}`, ...e],
+    format: "utf-8",
+    parser(r2) {
+      return Ze(t2 === "n", r2);
+    }
+  };
+}
+function un(t2) {
+  return Array.isArray(t2) && t2.every((e) => qt.has(e));
+}
+function cn(t2) {
+  let e, n = [], r2 = { cleanMode: false, options: true };
+  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
+    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
+  }), {
+    cleanMode: e,
+    options: n,
+    valid: r2
+  };
+}
+function fn(t2) {
+  return t2 === "f" || t2 === "n";
+}
+function ln(t2) {
+  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
+}
+function hn(t2) {
+  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
+}
+function pn(t2) {
+  const e = new mn();
+  for (const n of Wt(t2))
+    e.addValue(n.file, String(n.key), n.value);
+  return e;
+}
+function dn(t2, e) {
+  let n = null;
+  const r2 = [], s = /* @__PURE__ */ new Map();
+  for (const o2 of Wt(t2, e))
+    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
+  return {
+    key: e,
+    paths: Array.from(s.keys()),
+    scopes: s,
+    value: n,
+    values: r2
+  };
+}
+function gn(t2) {
+  return t2.replace(/^(file):/, "");
+}
+function* Wt(t2, e = null) {
+  const n = t2.split("\0");
+  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
+    const o2 = gn(n[r2++]);
+    let i = n[r2++], a = e;
+    if (i.includes(`
+`)) {
+      const c3 = Pe(i, `
+`);
+      a = c3[0], i = c3[1];
+    }
+    yield { file: o2, key: a, value: i };
+  }
+}
+function Y2(t2, e) {
+  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
+}
+function yn(t2, e, n, r2) {
+  const s = ["config", `--${r2}`];
+  return n && s.push("--add"), s.push(t2, e), {
+    commands: s,
+    format: "utf-8",
+    parser(o2) {
+      return o2;
+    }
+  };
+}
+function wn(t2, e) {
+  const n = ["config", "--null", "--show-origin", "--get-all", t2];
+  return e && n.splice(1, 0, `--${e}`), {
+    commands: n,
+    format: "utf-8",
+    parser(r2) {
+      return dn(r2, t2);
+    }
+  };
+}
+function bn(t2) {
+  const e = ["config", "--list", "--show-origin", "--null"];
+  return t2 && e.push(`--${t2}`), {
+    commands: e,
+    format: "utf-8",
+    parser(n) {
+      return pn(n);
+    }
+  };
+}
+function Tn() {
+  return {
+    addConfig(t2, e, ...n) {
+      return this._runTask(
+        yn(
+          t2,
+          e,
+          n[0] === true,
+          Y2(
+            n[1],
+            "local"
+            /* local */
+          )
+        ),
+        u(arguments)
+      );
+    },
+    getConfig(t2, e) {
+      return this._runTask(
+        wn(t2, Y2(e, void 0)),
+        u(arguments)
+      );
+    },
+    listConfig(...t2) {
+      return this._runTask(
+        bn(Y2(t2[0], void 0)),
+        u(arguments)
+      );
+    }
+  };
+}
+function _n(t2) {
+  return kn.has(t2);
+}
+function Sn(...t2) {
+  return new En().param(...t2);
+}
+function Rn(t2) {
+  const e = /* @__PURE__ */ new Set(), n = {};
+  return ut(t2, (r2) => {
+    const [s, o2, i] = r2.split(I2);
+    e.add(s), (n[s] = n[s] || []).push({
+      line: p(o2),
+      path: s,
+      preview: i
+    });
+  }), {
+    paths: e,
+    results: n
+  };
+}
+function On() {
+  return {
+    grep(t2) {
+      const e = u(arguments), n = h2(arguments);
+      for (const s of vn)
+        if (n.includes(s))
+          return this._runTask(
+            b2(`git.grep: use of "${s}" is not supported.`),
+            e
+          );
+      typeof t2 == "string" && (t2 = Sn().param(t2));
+      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
+      return this._runTask(
+        {
+          commands: r2,
+          format: "utf-8",
+          parser(s) {
+            return Rn(s);
+          }
+        },
+        e
+      );
+    }
+  };
+}
+function An(t2, e) {
+  const n = ["reset"];
+  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
+}
+function xn(t2) {
+  if (Xt(t2))
+    return t2;
+  switch (typeof t2) {
+    case "string":
+    case "undefined":
+      return "soft";
+  }
+}
+function Xt(t2) {
+  return typeof t2 == "string" && Cn.includes(t2);
+}
+function Nn() {
+  return (0, import_debug.default)("simple-git");
+}
+function vt(t2, e, n) {
+  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
+    t2(r2, ...s), n(r2, ...s);
+  } : t2 : (r2, ...s) => {
+    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
+  };
+}
+function $n(t2, e, { namespace: n }) {
+  if (typeof t2 == "string")
+    return t2;
+  const r2 = e && e.namespace || "";
+  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
+}
+function $2(t2, e, n, r2 = Nn()) {
+  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
+  return y2(n);
+  function c3(w2, T2) {
+    return S2(
+      o2,
+      $2(t2, a.replace(/^[^:]+/, w2), T2, r2)
+    );
+  }
+  function y2(w2) {
+    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
+    return Object.assign(i ? k2 : C2, {
+      label: t2,
+      sibling: c3,
+      info: C2,
+      step: y2
+    });
+  }
+}
+function Mn(t2, e) {
+  return (n) => {
+    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
+  };
+}
+function Et(t2, e, n, r2) {
+  return (s) => {
+    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
+  };
+}
+function Ln(t2, e, n = W2) {
+  const r2 = (o2) => {
+    n(null, o2);
+  }, s = (o2) => {
+    o2?.task === t2 && n(o2, void 0);
+  };
+  e.then(r2, s);
+}
+function St(t2, e) {
+  return tn((n) => {
+    if (!Lt(t2))
+      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
+    return (e || n).cwd = t2;
+  });
+}
+function Q2(t2) {
+  const e = ["checkout", ...t2];
+  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
+}
+function jn() {
+  return {
+    checkout() {
+      return this._runTask(
+        Q2(h2(arguments, 1)),
+        u(arguments)
+      );
+    },
+    checkoutBranch(t2, e) {
+      return this._runTask(
+        Q2(["-b", t2, e, ...h2(arguments)]),
+        u(arguments)
+      );
+    },
+    checkoutLocalBranch(t2) {
+      return this._runTask(
+        Q2(["-b", t2, ...h2(arguments)]),
+        u(arguments)
+      );
+    }
+  };
+}
+function Rt(t2, e, n, ...r2) {
+  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
+}
+function In() {
+  return {
+    clone(t2, ...e) {
+      return this._runTask(
+        Rt("clone", Yt, d(t2, m), ...e),
+        u(arguments)
+      );
+    },
+    mirror(t2, ...e) {
+      return this._runTask(
+        Rt("mirror", Bn, d(t2, m), ...e),
+        u(arguments)
+      );
+    }
+  };
+}
+function Fn(t2) {
+  return E2({
+    author: null,
+    branch: "",
+    commit: "",
+    root: false,
+    summary: {
+      changes: 0,
+      insertions: 0,
+      deletions: 0
+    }
+  }, Un, t2);
+}
+function Gn(t2, e, n) {
+  return {
+    commands: [
+      "-c",
+      "core.abbrev=40",
+      "commit",
+      ...U(t2, "-m"),
+      ...e,
+      ...n
+    ],
+    format: "utf-8",
+    parser: Fn
+  };
+}
+function zn() {
+  return {
+    commit(e, ...n) {
+      const r2 = u(arguments), s = t2(e) || Gn(
+        v(e),
+        v(d(n[0], G2, [])),
+        [
+          ...L2(d(n[1], K2, [])),
+          ...h2(arguments, 0, true)
+        ]
+      );
+      return this._runTask(s, r2);
+    }
+  };
+  function t2(e) {
+    return !G2(e) && b2(
+      "git.commit: requires the commit message to be supplied as a string/string[]"
+    );
+  }
+}
+function qn() {
+  return {
+    count: 0,
+    garbage: 0,
+    inPack: 0,
+    packs: 0,
+    prunePackable: 0,
+    size: 0,
+    sizeGarbage: 0,
+    sizePack: 0
+  };
+}
+function Hn() {
+  return {
+    countObjects() {
+      return this._runTask({
+        commands: ["count-objects", "--verbose"],
+        format: "utf-8",
+        parser(t2) {
+          return E2(qn(), [Wn], t2);
+        }
+      });
+    }
+  };
+}
+function Kn() {
+  return {
+    firstCommit() {
+      return this._runTask(
+        g(["rev-list", "--max-parents=0", "HEAD"], true),
+        u(arguments)
+      );
+    }
+  };
+}
+function Vn(t2, e) {
+  const n = ["hash-object", t2];
+  return e && n.push("-w"), g(n, true);
+}
+function Qn(t2, e, n) {
+  const r2 = String(n).trim();
+  let s;
+  if (s = Xn.exec(r2))
+    return new J2(t2, e, false, s[1]);
+  if (s = Yn.exec(r2))
+    return new J2(t2, e, true, s[1]);
+  let o2 = "";
+  const i = r2.split(" ");
+  for (; i.length; )
+    if (i.shift() === "in") {
+      o2 = i.join(" ");
+      break;
+    }
+  return new J2(t2, e, /^re/i.test(r2), o2);
+}
+function Jn(t2) {
+  return t2.includes(Qt);
+}
+function Zn(t2 = false, e, n) {
+  const r2 = ["init", ...n];
+  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
+    commands: r2,
+    format: "utf-8",
+    parser(s) {
+      return Qn(r2.includes("--bare"), e, s);
+    }
+  };
+}
+function tr(t2) {
+  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
+    format: "utf-8",
+    parser(e) {
+      return Object.fromEntries(
+        ut(e, (n) => {
+          const r2 = n.indexOf(":");
+          return [
+            jt(n.substring(0, r2).toLowerCase()),
+            n.substring(r2 + 2).trim()
+          ];
+        })
+      );
+    },
+    commands: ["interpret-trailers", "--parse"],
+    input: t2
+  };
+}
+function er() {
+  return {
+    interpretTrailers(t2) {
+      return this._runTask(
+        tr(d(t2, Be)),
+        u(arguments)
+      );
+    }
+  };
+}
+function pt(t2) {
+  for (let e = 0; e < t2.length; e++) {
+    const n = Jt.exec(t2[e]);
+    if (n)
+      return `--${n[1]}`;
+  }
+  return "";
+}
+function nr(t2) {
+  return Jt.test(t2);
+}
+function Zt(t2 = R2.NONE) {
+  const e = ar[t2];
+  return (n) => E2(new rr(), e, n, false);
+}
+function cr(t2, e) {
+  return e.reduce(
+    (n, r2, s) => (n[r2] = t2[s] || "", n),
+    /* @__PURE__ */ Object.create({ diff: null })
+  );
+}
+function re(t2 = ne2, e = ur, n = R2.NONE) {
+  const r2 = Zt(n);
+  return function(s) {
+    const o2 = H2(
+      s.trim(),
+      false,
+      te
+    ).map(function(i) {
+      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
+      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
+    });
+    return {
+      all: o2,
+      latest: o2.length && o2[0] || null,
+      total: o2.length
+    };
+  };
+}
+function fr(t2) {
+  let e = pt(t2);
+  const n = ["diff"];
+  return e === R2.NONE && (e = R2.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
+    commands: n,
+    format: "utf-8",
+    parser: Zt(e)
+  };
+}
+function dt(t2) {
+  const e = t2.filter(nr);
+  if (e.length > 1)
+    return b2(
+      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
+    );
+  if (e.length && t2.includes("-z"))
+    return b2(
+      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
+    );
+}
+function lr(t2, e) {
+  const n = [], r2 = [];
+  return Object.keys(t2).forEach((s) => {
+    n.push(s), r2.push(String(t2[s]));
+  }), [n, r2.join(e)];
+}
+function hr(t2) {
+  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
+}
+function oe2(t2 = {}, e = []) {
+  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
+    hash: "%H",
+    date: t2.strictDate === false ? "%ai" : "%aI",
+    message: "%s",
+    refs: "%D",
+    body: t2.multiLine ? "%B" : "%b",
+    author_name: t2.mailMap !== false ? "%aN" : "%an",
+    author_email: t2.mailMap !== false ? "%aE" : "%ae"
+  }, [s, o2] = lr(r2, n), i = [], a = [
+    `--pretty=format:${te}${o2}${ee2}`,
+    ...e
+  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
+  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
+    const y2 = t2.symmetric !== false ? "..." : "..";
+    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
+  }
+  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
+    fields: s,
+    splitter: n,
+    commands: [...a, ...i]
+  };
+}
+function mr(t2, e, n) {
+  const r2 = re(t2, e, pt(n));
+  return {
+    commands: ["log", ...n],
+    format: "utf-8",
+    parser: r2
+  };
+}
+function pr() {
+  return {
+    log(...n) {
+      const r2 = u(arguments), s = oe2(
+        ht(arguments),
+        L2(d(arguments[0], K2, []))
+      ), o2 = e(...n) || dt(s.commands) || t2(s);
+      return this._runTask(o2, r2);
+    }
+  };
+  function t2(n) {
+    return mr(n.splitter, n.fields, n.commands);
+  }
+  function e(n, r2) {
+    return m(n) && m(r2) && b2(
+      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
+    );
+  }
+}
+function tt(t2) {
+  return t2.objects = t2.objects || {
+    compressing: 0,
+    counting: 0,
+    enumerating: 0,
+    packReused: 0,
+    reused: { count: 0, delta: 0 },
+    total: { count: 0, delta: 0 }
+  };
+}
+function Ct(t2) {
+  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
+  return {
+    count: p(e && e[1] || "0"),
+    delta: p(n && n[1] || "0")
+  };
+}
+function ae(t2, e) {
+  return E2({ remoteMessages: new br() }, wr, e);
+}
+function Rr(t2, e) {
+  const n = E2(new gr(), Er, [t2, e]);
+  return n.message && n;
+}
+function At(t2) {
+  return t2.length ? {
+    commands: ["merge", ...t2],
+    format: "utf-8",
+    parser(e, n) {
+      const r2 = Cr(e, n);
+      if (r2.failed)
+        throw new at(r2);
+      return r2;
+    }
+  } : b2("Git.merge requires at least one option");
+}
+function xr(t2, e, n) {
+  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
+  return {
+    deleted: r2,
+    tag: s,
+    branch: !s,
+    new: !o2,
+    alreadyUpdated: o2,
+    local: t2,
+    remote: e
+  };
+}
+function Mr(t2 = {}, e) {
+  return S2(e, "--tags"), ce(t2, e);
+}
+function ce(t2 = {}, e) {
+  const n = ["push", ...e];
+  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S2(n, "--verbose"), S2(n, "--porcelain"), {
+    commands: n,
+    format: "utf-8",
+    parser: $r
+  };
+}
+function Dr() {
+  return {
+    showBuffer() {
+      const t2 = ["show", ...h2(arguments, 1)];
+      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
+        Gt(t2),
+        u(arguments)
+      );
+    },
+    show() {
+      const t2 = ["show", ...h2(arguments, 1)];
+      return this._runTask(
+        g(t2),
+        u(arguments)
+      );
+    }
+  };
+}
+function xt(t2) {
+  const [e, n] = t2.split(I2);
+  return {
+    from: n || e,
+    to: e
+  };
+}
+function _2(t2, e, n) {
+  return [`${t2}${e}`, n];
+}
+function et(t2, ...e) {
+  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
+}
+function Fr(t2, e) {
+  const n = e.trim();
+  switch (" ") {
+    case n.charAt(2):
+      return r2(n.charAt(0), n.charAt(1), n.slice(3));
+    case n.charAt(1):
+      return r2(" ", n.charAt(0), n.slice(2));
+    default:
+      return;
+  }
+  function r2(s, o2, i) {
+    const a = `${s}${o2}`, c3 = Ir.get(a);
+    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
+  }
+}
+function zr(t2) {
+  return {
+    format: "utf-8",
+    commands: [
+      "status",
+      "--porcelain",
+      "-b",
+      "-u",
+      "--null",
+      ...t2.filter((n) => !Gr.includes(n))
+    ],
+    parser(n) {
+      return Ur(n);
+    }
+  };
+}
+function q2(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
+  return Object.defineProperty(
+    {
+      major: t2,
+      minor: e,
+      patch: n,
+      agent: r2,
+      installed: s
+    },
+    "toString",
+    {
+      value() {
+        return `${this.major}.${this.minor}.${this.patch}`;
+      },
+      configurable: false,
+      enumerable: false
+    }
+  );
+}
+function qr() {
+  return q2(0, 0, 0, "", false);
+}
+function Wr() {
+  return {
+    version() {
+      return this._runTask({
+        commands: ["--version"],
+        format: "utf-8",
+        parser: Kr,
+        onError(t2, e, n, r2) {
+          if (t2.exitCode === V2.NOT_FOUND)
+            return n(Buffer.from(fe));
+          r2(e);
+        }
+      });
+    }
+  };
+}
+function Kr(t2) {
+  return t2 === fe ? qr() : E2(q2(0, 0, 0, t2), Hr, t2);
+}
+function Yr(t2, e) {
+  return g(["apply", ...e, ...t2]);
+}
+function Nt(t2) {
+  return t2 ? t2.charAt(0) : "";
+}
+function me(t2, e = false) {
+  return E2(
+    new Qr(),
+    e ? [Zr] : Jr,
+    t2
+  );
+}
+function es(t2, e) {
+  return {
+    branch: t2,
+    hash: e,
+    success: true
+  };
+}
+function ns(t2) {
+  return {
+    branch: t2,
+    hash: null,
+    success: false
+  };
+}
+function de(t2, e) {
+  return e === V2.ERROR && pe.test(t2);
+}
+function os(t2) {
+  const e = ["-d", "-D", "--delete"];
+  return t2.some((n) => e.includes(n));
+}
+function is(t2) {
+  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
+  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
+    format: "utf-8",
+    commands: r2,
+    parser(s, o2) {
+      return e ? gt(s, o2).all[0] : me(s, n);
+    }
+  };
+}
+function as() {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v"],
+    parser(t2) {
+      return me(t2);
+    }
+  };
+}
+function us(t2, e = false) {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
+    parser(n, r2) {
+      return gt(n, r2);
+    },
+    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
+      if (!de(String(s), n))
+        return i(s);
+      o2(r2);
+    }
+  };
+}
+function cs(t2, e = false) {
+  const n = {
+    format: "utf-8",
+    commands: ["branch", "-v", e ? "-D" : "-d", t2],
+    parser(r2, s) {
+      return gt(r2, s).branches[t2];
+    },
+    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
+      if (!de(String(i), r2))
+        return c3(i);
+      throw new at(
+        n.parser(F2(o2), F2(s)),
+        String(i)
+      );
+    }
+  };
+  return n;
+}
+function fs(t2) {
+  return {
+    commands: ["check-ignore", ...t2],
+    format: "utf-8",
+    parser: ls
+  };
+}
+function ls(t2) {
+  return t2.split(/\n/g).map(hs).filter(Boolean);
+}
+function hs(t2) {
+  const e = t2.trim().replace(/^["']|["']$/g, "");
+  return e && Se(e);
+}
+function ps(t2, e) {
+  return E2({
+    raw: t2,
+    remote: null,
+    branches: [],
+    tags: [],
+    updated: [],
+    deleted: []
+  }, ms, [t2, e]);
+}
+function ds(t2) {
+  return /^--upload-pack(=|$)/.test(t2);
+}
+function gs(t2, e, n) {
+  const r2 = ["fetch", ...n];
+  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
+    commands: r2,
+    format: "utf-8",
+    parser: ps
+  };
+}
+function ws(t2) {
+  return E2({ moves: [] }, ys, t2);
+}
+function bs(t2, e) {
+  return {
+    commands: ["mv", "-v", ...v(t2), e],
+    format: "utf-8",
+    parser: ws
+  };
+}
+function Ts(t2, e, n) {
+  const r2 = ["pull", ...n];
+  return t2 && e && r2.splice(1, 0, t2, e), {
+    commands: r2,
+    format: "utf-8",
+    parser(s, o2) {
+      return ue(s, o2);
+    },
+    onError(s, o2, i, a) {
+      const c3 = Rr(
+        F2(s.stdOut),
+        F2(s.stdErr)
+      );
+      if (c3)
+        return a(new at(c3));
+      a(o2);
+    }
+  };
+}
+function ks(t2) {
+  const e = {};
+  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
+}
+function _s(t2) {
+  const e = {};
+  return ge(t2, ([n, r2, s]) => {
+    Object.hasOwn(e, n) || (e[n] = {
+      name: n,
+      refs: { fetch: "", push: "" }
+    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
+  }), Object.values(e);
+}
+function ge(t2, e) {
+  ut(t2, (n) => e(n.split(/\s+/)));
+}
+function vs(t2, e, n) {
+  return g(["remote", "add", ...n, t2, e]);
+}
+function Es(t2) {
+  const e = ["remote"];
+  return t2 && e.push("-v"), {
+    commands: e,
+    format: "utf-8",
+    parser: t2 ? _s : ks
+  };
+}
+function Ss(t2) {
+  const e = [...t2];
+  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
+}
+function Rs(t2) {
+  const e = [...t2];
+  return e[0] !== "remote" && e.unshift("remote"), g(e);
+}
+function Os(t2) {
+  return g(["remote", "remove", t2]);
+}
+function Cs(t2 = {}, e) {
+  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
+    n.splitter,
+    n.fields,
+    pt(r2)
+  );
+  return dt(r2) || {
+    commands: r2,
+    format: "utf-8",
+    parser: s
+  };
+}
+function As(t2, e) {
+  return X2(["add", t2, e]);
+}
+function xs(t2) {
+  return X2(["init", ...t2]);
+}
+function X2(t2) {
+  const e = [...t2];
+  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
+}
+function Ns(t2) {
+  return X2(["update", ...t2]);
+}
+function Ms(t2, e) {
+  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
+  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
+}
+function ye(t2, e) {
+  return t2 === e ? 0 : t2 > e ? 1 : -1;
+}
+function Ds(t2) {
+  return t2.trim();
+}
+function B2(t2) {
+  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
+}
+function Ls(t2 = []) {
+  const e = t2.some((n) => /^--sort=/.test(n));
+  return {
+    format: "utf-8",
+    commands: ["tag", "-l", ...t2],
+    parser(n) {
+      return Ps(n, e);
+    }
+  };
+}
+function js(t2) {
+  return {
+    format: "utf-8",
+    commands: ["tag", t2],
+    parser() {
+      return { name: t2 };
+    }
+  };
+}
+function Bs(t2, e) {
+  return {
+    format: "utf-8",
+    commands: ["tag", "-a", "-m", e, t2],
+    parser() {
+      return { name: t2 };
+    }
+  };
+}
+function f2(t2, e) {
+  this._plugins = e, this._executor = new Dn(
+    t2.baseDir,
+    new Xr(t2.maxConcurrentProcesses),
+    e
+  ), this._trimmed = t2.trimmed;
+}
+function Is(t2) {
+  return t2 ? [{
+    type: "spawn.before",
+    action(r2, s) {
+      t2.aborted && s.kill(new A2(void 0, "abort", "Abort already signaled"));
+    }
+  }, {
+    type: "spawn.after",
+    action(r2, s) {
+      function o2() {
+        s.kill(new A2(void 0, "abort", "Abort signal received"));
+      }
+      t2.addEventListener("abort", o2), s.spawned.on("close", () => t2.removeEventListener("abort", o2));
+    }
+  }] : void 0;
+}
+function Fs(t2, e = false) {
+  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
+  return {
+    type: "spawn.options",
+    action(r2, s) {
+      const o2 = { ...r2.env ?? process.env }, i = new Set(
+        Object.keys(s.env).map((a) => a.toLowerCase().trim())
+      );
+      for (const a of Object.keys(o2)) {
+        const c3 = a.toLowerCase().trim();
+        if (!(!Gs(c3) || n.has(c3))) {
+          if (i.has(c3))
+            throw new A2(
+              void 0,
+              "allowEnvironment",
+              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
+            );
+          Us("removing ambient guarded environment variable %s", a), delete o2[a];
+        }
+      }
+      return {
+        ...r2,
+        env: {
+          ...o2,
+          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
+        }
+      };
+    }
+  };
+}
+function Gs(t2) {
+  const e = t2.toLowerCase().trim();
+  return e.startsWith("git_") || _(e);
+}
+function zs(t2 = {}) {
+  return {
+    type: "spawn.args",
+    action(e, { env: n }) {
+      for (const r2 of oe(e, n))
+        if (t2[r2.category] !== true)
+          throw new A2(void 0, "unsafe", r2.message);
+      return e;
+    }
+  };
+}
+function qs(t2) {
+  const e = U(t2, "-c");
+  return {
+    type: "spawn.args",
+    action(n) {
+      return [...e, ...n];
+    }
+  };
+}
+function Ws({
+  onClose: t2 = true,
+  onExit: e = 50
+} = {}) {
+  function n() {
+    let s = -1;
+    const o2 = {
+      close: (0, import_promise_deferred.deferred)(),
+      closeTimeout: (0, import_promise_deferred.deferred)(),
+      exit: (0, import_promise_deferred.deferred)(),
+      exitTimeout: (0, import_promise_deferred.deferred)()
+    }, i = Promise.race([
+      t2 === false ? $t : o2.closeTimeout.promise,
+      e === false ? $t : o2.exitTimeout.promise
+    ]);
+    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
+      close(a) {
+        s = a, o2.close.done();
+      },
+      exit(a) {
+        s = a, o2.exit.done();
+      },
+      get exitCode() {
+        return s;
+      },
+      result: i
+    };
+  }
+  function r2(s, o2, i) {
+    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
+  }
+  return {
+    type: "spawn.after",
+    async action(s, { spawned: o2, close: i }) {
+      const a = n();
+      let c3 = true, y2 = () => {
+        c3 = false;
+      };
+      o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
+      try {
+        await a.result, c3 && await wt(50), i(a.exitCode);
+      } catch (w2) {
+        i(a.exitCode, w2);
+      }
+    }
+  };
+}
+function Vs(t2) {
+  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
+}
+function Pt(t2, e) {
+  if (t2.length < 1 || t2.length > 2)
+    throw new A2(void 0, "binary", Hs);
+  if (t2.some(Vs))
+    if (e)
+      we("permitted unsafe binary %o", t2);
+    else
+      throw new A2(void 0, "binary", Ks);
+  const [r2, s] = t2;
+  return {
+    binary: r2,
+    prefix: s
+  };
+}
+function Xs(t2, e = ["git"], n = false) {
+  let r2 = Pt(v(e), n);
+  t2.on("binary", (s) => {
+    r2 = Pt(v(s), n), we.info("reconfiguring %o", r2);
+  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s) => r2.prefix ? [r2.prefix, ...s] : s);
+}
+function Ys(t2) {
+  if (!t2)
+    return "UNKNOWN";
+  for (const [e, { text: n }] of Object.entries(be))
+    if (t2.startsWith(`fatal: ${n}`))
+      return e;
+  return "UNKNOWN";
+}
+function Js(t2) {
+  return !!(t2.exitCode && t2.stdErr.length);
+}
+function Zs(t2) {
+  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
+}
+function to(t2 = false, e = Js, n = Zs) {
+  return (r2, s) => !t2 && r2 || !e(s) ? r2 : n(s);
+}
+function eo(t2, e) {
+  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O2(void 0, e);
+}
+function Mt(t2) {
+  return {
+    type: "task.error",
+    action(e, n) {
+      const r2 = t2(e.error, {
+        stdErr: n.stdErr,
+        stdOut: n.stdOut,
+        exitCode: n.exitCode
+      });
+      return Buffer.isBuffer(r2) ? {
+        error: eo(n.exitCode, r2.toString("utf-8"))
+      } : {
+        error: r2
+      };
+    }
+  };
+}
+function no(t2) {
+  return {
+    type: "spawn.after",
+    action(e, { commands: n, input: r2, spawned: { stdin: s } }) {
+      if (!s)
+        return;
+      const o2 = t2?.([...n]) ?? r2;
+      if (!o2)
+        return nt("generated zero length content, not writing to stdin");
+      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
+        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
+      }), s.end(o2);
+    }
+  };
+}
+function so(t2) {
+  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
+  return [{
+    type: "spawn.args",
+    action(o2, i) {
+      return n.includes(i.method) ? De(o2, e) : o2;
+    }
+  }, {
+    type: "spawn.after",
+    action(o2, i) {
+      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
+        const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
+        c3 && t2({
+          method: i.method,
+          stage: oo(c3[1]),
+          progress: p(c3[2]),
+          processed: p(c3[3]),
+          total: p(c3[4])
+        });
+      });
+    }
+  }];
+}
+function oo(t2) {
+  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
+}
+function io(t2) {
+  const e = je(t2, ["uid", "gid"]);
+  return {
+    type: "spawn.options",
+    action(n) {
+      return { ...e, ...n };
+    }
+  };
+}
+function ao() {
+  return {
+    type: "spawn.args",
+    action(t2) {
+      const e = [];
+      let n;
+      function r2(s) {
+        (n = n || []).push(...s);
+      }
+      for (let s = 0; s < t2.length; s++) {
+        const o2 = t2[s];
+        if (r(o2)) {
+          r2(o(o2));
+          continue;
+        }
+        if (o2 === "--") {
+          r2(
+            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
+          );
+          break;
+        }
+        e.push(o2);
+      }
+      return n ? [...e, "--", ...n.map(String)] : e;
+    }
+  };
+}
+function uo({
+  block: t2,
+  stdErr: e = true,
+  stdOut: n = true
+}) {
+  if (t2 > 0)
+    return {
+      type: "spawn.after",
+      action(r2, s) {
+        let o2;
+        function i() {
+          o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
+        }
+        function a() {
+          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
+        }
+        function c3() {
+          a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
+        }
+        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
+      }
+    };
+}
+var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, qe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
+var init_dist4 = __esm({
+  "node_modules/simple-git/dist/index.mjs"() {
+    init_dist2();
+    init_dist2();
+    import_file_exists = __toESM(require_dist2(), 1);
+    import_debug = __toESM(require_src(), 1);
+    import_promise_deferred = __toESM(require_dist3(), 1);
+    init_dist3();
+    O2 = class extends Error {
+      constructor(e, n) {
+        super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
+      }
+    };
+    Ae = class extends O2 {
+      constructor(e, n) {
+        super(void 0, n), this.config = e;
+      }
+    };
+    A2 = class extends O2 {
+      constructor(e, n, r2) {
+        super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
+      }
+    };
+    at = class extends O2 {
+      constructor(e, n) {
+        super(void 0, n || String(e)), this.git = e;
+      }
+    };
+    xe = class extends O2 {
+      constructor(e) {
+        super(void 0, e);
+      }
+    };
+    I2 = "\0";
+    W2 = () => {
+    };
+    ft = Object.prototype.toString.call.bind(Object.prototype.toString);
+    K2 = (t2) => Array.isArray(t2);
+    m = (t2) => typeof t2 == "string" || r(t2);
+    Be = (t2) => m(t2) || Buffer.isBuffer(t2);
+    G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
+    Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
+    V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
+    z2 = class _z {
+      constructor(e, n) {
+        this.stdOut = e, this.stdErr = n;
+      }
+      asStrings() {
+        return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
+      }
+    };
+    l2 = class {
+      constructor(e, n) {
+        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
+      }
+      resetMatches() {
+        this.matches.length = 0;
+      }
+      prepareMatches() {
+        return this.matches;
+      }
+      addMatch(e, n, r2) {
+        const s = r2 && e.exec(r2);
+        return s && this.pushMatch(n, s), !!s;
+      }
+      pushMatch(e, n) {
+        this.matches.push(...n.slice(1));
+      }
+    };
+    x2 = class extends l2 {
+      addMatch(e, n, r2) {
+        return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
+      }
+      pushMatch(e, n) {
+        (e > 0 || n.length > 1) && super.pushMatch(e, n);
+      }
+    };
+    Fe = {
+      binary: "git",
+      maxConcurrentProcesses: 5,
+      config: [],
+      trimmed: false
+    };
+    qe = /* @__PURE__ */ ((t2) => (t2.BARE = "bare", t2.IN_TREE = "tree", t2.IS_REPO_ROOT = "root", t2))(qe || {});
+    mt = ({ exitCode: t2 }, e, n, r2) => {
+      if (t2 === V2.UNCLEAN && Ve(e))
+        return n(Buffer.from("false"));
+      r2(e);
+    };
+    Ut = (t2) => t2.trim() === "true";
+    Xe = class {
+      constructor(e) {
+        this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
+      }
+    };
+    Ye = /^[a-z]+\s*/i;
+    Qe = /^[a-z]+\s+[a-z]+\s*/i;
+    Je = /\/$/;
+    Ft = [];
+    nn = "Git clean interactive mode is not supported";
+    rn = 'Git clean mode parameter ("n" or "f") is required';
+    sn = "Git clean unknown option found in: ";
+    zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
+    qt = /* @__PURE__ */ new Set([
+      "i",
+      ...L2(Object.values(zt))
+    ]);
+    mn = class {
+      constructor() {
+        this.files = [], this.values = /* @__PURE__ */ Object.create(null);
+      }
+      get all() {
+        return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
+      }
+      addFile(e) {
+        if (!(e in this.values)) {
+          const n = N2(this.files);
+          this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
+        }
+        return this.values[e];
+      }
+      addValue(e, n, r2) {
+        const s = this.addFile(e);
+        Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
+      }
+    };
+    Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
+    Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
+    kn = new Set(Object.values(Kt));
+    vn = ["-h"];
+    j2 = /* @__PURE__ */ Symbol("grepQuery");
+    En = class {
+      constructor() {
+        this[_t] = [];
+      }
+      *[(_t = j2, Symbol.iterator)]() {
+        for (const e of this[j2])
+          yield e;
+      }
+      and(...e) {
+        return e.length && this[j2].push("--and", "(", ...U(e, "-e"), ")"), this;
+      }
+      param(...e) {
+        return this[j2].push(...U(e, "-e")), this;
+      }
+    };
+    Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
+    Cn = L2(Object.values(Vt));
+    import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
+    import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
+    M2 = class M3 {
+      constructor(e = "GitExecutor") {
+        this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
+      }
+      withProgress(e) {
+        return this._queue.get(e);
+      }
+      createProgress(e) {
+        const n = M3.getName(e.commands[0]), r2 = $2(this.logLabel, n);
+        return {
+          task: e,
+          logger: r2,
+          name: n
+        };
+      }
+      push(e) {
+        const n = this.createProgress(e);
+        return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
+      }
+      fatal(e) {
+        for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
+          n === e.task ? (r2.info("Failed %o", e), r2(
+            "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
+          )) : r2.info(
+            "A fatal exception occurred in a previous task, the queue has been purged: %o",
+            e.message
+          ), this.complete(n);
+        if (this._queue.size !== 0)
+          throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
+      }
+      complete(e) {
+        this.withProgress(e) && this._queue.delete(e);
+      }
+      attempt(e) {
+        const n = this.withProgress(e);
+        if (!n)
+          throw new O2(void 0, "TasksPendingQueue: attempt called for an unknown task");
+        return n.logger("Starting task"), n;
+      }
+      static getName(e = "empty") {
+        return `task:${e}:${++M3.counter}`;
+      }
+    };
+    M2.counter = 0;
+    ot = M2;
+    Pn = class {
+      constructor(e, n, r2) {
+        this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
+      }
+      get cwd() {
+        return this._cwd || this._executor.cwd;
+      }
+      set cwd(e) {
+        this._cwd = e;
+      }
+      get env() {
+        return this._executor.env;
+      }
+      get outputHandler() {
+        return this._executor.outputHandler;
+      }
+      chain() {
+        return this;
+      }
+      push(e) {
+        return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
+      }
+      async attemptTask(e) {
+        const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
+        try {
+          const { logger: s } = this._queue.attempt(e);
+          return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
+        } catch (s) {
+          throw this.onFatalException(e, s);
+        } finally {
+          r2(), n();
+        }
+      }
+      onFatalException(e, n) {
+        const r2 = n instanceof O2 ? Object.assign(n, { task: e }) : new O2(e, n && String(n));
+        return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
+      }
+      async attemptRemoteTask(e, n) {
+        const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
+          "spawn.args",
+          [...e.commands],
+          this.taskContext(e, e.commands)
+        ), o2 = await this.gitResponse(
+          e,
+          r2,
+          s,
+          this.outputHandler,
+          n.step("SPAWN")
+        ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
+        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
+      }
+      async attemptEmptyTask(e, n) {
+        return n("empty task bypassing child process to call to task's parser"), e.parser(this);
+      }
+      handleTaskData(e, n, r2, s) {
+        const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
+        return new Promise((y2, w2) => {
+          s("Preparing to handle process response exitCode=%d stdOut=", o2);
+          const { error: T2 } = this._plugins.exec(
+            "task.error",
+            { error: i },
+            {
+              ...this.taskContext(e, n),
+              ...r2
+            }
+          );
+          if (T2 && e.onError)
+            return s.info("exitCode=%s handling with custom error handler"), e.onError(
+              r2,
+              T2,
+              (k2) => {
+                s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k2)), y2(
+                  new z2(
+                    Array.isArray(k2) ? Buffer.concat(k2) : k2,
+                    Buffer.concat(c3)
+                  )
+                );
+              },
+              w2
+            );
+          if (T2)
+            return s.info(
+              "handling as error: exitCode=%s stdErr=%s rejection=%o",
+              o2,
+              c3.length,
+              i
+            ), w2(T2);
+          s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
+        });
+      }
+      async gitResponse(e, n, r2, s, o2) {
+        const i = o2.sibling("output"), a = this._plugins.exec(
+          "spawn.options",
+          {
+            cwd: this.cwd,
+            env: this.env,
+            windowsHide: true
+          },
+          this.taskContext(e, e.commands)
+        );
+        return new Promise((c3) => {
+          const y2 = [], w2 = [];
+          o2.info("%s %o", n, r2), o2("%O", a);
+          let T2 = this._beforeSpawn(e, r2);
+          if (T2)
+            return c3({
+              stdOut: y2,
+              stdErr: w2,
+              exitCode: 9901,
+              rejection: T2
+            });
+          this._plugins.exec("spawn.before", void 0, {
+            ...this.taskContext(e, r2),
+            kill(C2) {
+              T2 = C2 || T2;
+            }
+          });
+          const k2 = ve(n, r2, a);
+          k2.stdout.on(
+            "data",
+            Et(y2, "stdOut", o2, i.step("stdOut"))
+          ), k2.stderr.on(
+            "data",
+            Et(w2, "stdErr", o2, i.step("stdErr"))
+          ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
+            ...this.taskContext(e, r2),
+            spawned: k2,
+            close(C2, Te) {
+              c3({
+                stdOut: y2,
+                stdErr: w2,
+                exitCode: C2,
+                rejection: T2 || Te
+              });
+            },
+            kill(C2) {
+              k2.killed || (T2 = C2, k2.kill("SIGINT"));
+            }
+          });
+        });
+      }
+      _beforeSpawn(e, n) {
+        let r2;
+        return this._plugins.exec("spawn.before", void 0, {
+          ...this.taskContext(e, n),
+          kill(s) {
+            r2 = s || r2;
+          }
+        }), r2;
+      }
+      taskContext(e, n) {
+        return {
+          method: String(Me(e.commands) || ""),
+          commands: n,
+          env: { ...this.env },
+          input: kt(e) ? void 0 : e.input
+        };
+      }
+    };
+    Dn = class {
+      constructor(e, n, r2) {
+        this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
+      }
+      chain() {
+        return new Pn(this, this._scheduler, this._plugins);
+      }
+      push(e) {
+        return this._chain.push(e);
+      }
+    };
+    Yt = (t2, e, n) => {
+      const r2 = ["clone", ...n];
+      return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
+    };
+    Bn = (t2, e, n) => (S2(n, "--mirror"), Yt(t2, e, n));
+    Un = [
+      new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
+        t2.branch = e, t2.commit = r2, t2.root = !!n;
+      }),
+      new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
+        const n = e.split("<"), r2 = n.pop();
+        !r2 || !r2.includes("@") || (t2.author = {
+          email: r2.substr(0, r2.length - 1),
+          name: n.join("<").trim()
+        });
+      }),
+      new l2(
+        /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
+        (t2, [e, n, r2]) => {
+          t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
+        }
+      ),
+      new l2(
+        /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
+        (t2, [e, n, r2]) => {
+          t2.summary.changes = parseInt(e, 10) || 0;
+          const s = parseInt(n, 10) || 0;
+          r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
+        }
+      )
+    ];
+    Wn = new l2(
+      /([a-z-]+): (\d+)$/,
+      (t2, [e, n]) => {
+        const r2 = jt(e);
+        Object.hasOwn(t2, r2) && (t2[r2] = p(n));
+      }
+    );
+    J2 = class {
+      constructor(e, n, r2, s) {
+        this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
+      }
+    };
+    Xn = /^Init.+ repository in (.+)$/;
+    Yn = /^Rein.+ in (.+)$/;
+    Qt = "--bare";
+    R2 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R2 || {});
+    Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
+    rr = class {
+      constructor() {
+        this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
+      }
+    };
+    Ot = [
+      new l2(
+        /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
+        (t2, [e, n, r2 = ""]) => {
+          t2.files.push({
+            file: e.trim(),
+            changes: p(n),
+            insertions: r2.replace(/[^+]/g, "").length,
+            deletions: r2.replace(/[^-]/g, "").length,
+            binary: false
+          });
+        }
+      ),
+      new l2(
+        /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
+        (t2, [e, n, r2]) => {
+          t2.files.push({
+            file: e.trim(),
+            before: p(n),
+            after: p(r2),
+            binary: true
+          });
+        }
+      ),
+      new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
+        t2.files.push({
+          file: e.trim(),
+          before: 0,
+          after: 0,
+          binary: true
+        });
+      }),
+      new l2(
+        /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
+        (t2, [e, n]) => {
+          const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
+          t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
+        }
+      )
+    ];
+    sr = [
+      new l2(
+        /(\d+)\t(\d+)\t(.+)$/,
+        (t2, [e, n, r2]) => {
+          const s = p(e), o2 = p(n);
+          t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
+            file: r2,
+            changes: s + o2,
+            insertions: s,
+            deletions: o2,
+            binary: false
+          });
+        }
+      ),
+      new l2(/-\t-\t(.+)$/, (t2, [e]) => {
+        t2.changed++, t2.files.push({
+          file: e,
+          after: 0,
+          before: 0,
+          binary: true
+        });
+      })
+    ];
+    or = [
+      new l2(/(.+)$/, (t2, [e]) => {
+        t2.changed++, t2.files.push({
+          file: e,
+          changes: 0,
+          insertions: 0,
+          deletions: 0,
+          binary: false
+        });
+      })
+    ];
+    ir = [
+      new l2(
+        /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
+        (t2, [e, n, r2, s, o2]) => {
+          t2.changed++, t2.files.push({
+            file: o2 ?? r2,
+            changes: 0,
+            insertions: 0,
+            deletions: 0,
+            binary: false,
+            status: bt(_n(e) && e),
+            from: bt(!!o2 && r2 !== o2 && r2),
+            similarity: p(n)
+          });
+        }
+      )
+    ];
+    ar = {
+      [R2.NONE]: Ot,
+      [R2.STAT]: Ot,
+      [R2.NUM_STAT]: sr,
+      [R2.NAME_STATUS]: ir,
+      [R2.NAME_ONLY]: or
+    };
+    te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
+    ee2 = " \xF2\xF2";
+    ne2 = " \xF2 ";
+    ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
+    se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
+    Z2 = class {
+      constructor(e, n = null, r2) {
+        this.reason = e, this.file = n, this.meta = r2;
+      }
+      toString() {
+        return `${this.file}:${this.reason}`;
+      }
+    };
+    dr = class {
+      constructor() {
+        this.conflicts = [], this.merges = [], this.result = "success";
+      }
+      get failed() {
+        return this.conflicts.length > 0;
+      }
+      get reason() {
+        return this.result;
+      }
+      toString() {
+        return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
+      }
+    };
+    ie = class {
+      constructor() {
+        this.remoteMessages = {
+          all: []
+        }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
+          changes: 0,
+          deletions: 0,
+          insertions: 0
+        };
+      }
+    };
+    gr = class {
+      constructor() {
+        this.remote = "", this.hash = {
+          local: "",
+          remote: ""
+        }, this.branch = {
+          local: "",
+          remote: ""
+        }, this.message = "";
+      }
+      toString() {
+        return this.message;
+      }
+    };
+    yr = [
+      new x2(
+        /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
+        (t2, [e, n]) => {
+          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
+          Object.assign(s, { [r2]: p(n) });
+        }
+      ),
+      new x2(
+        /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
+        (t2, [e, n]) => {
+          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
+          Object.assign(s, { [r2]: p(n) });
+        }
+      ),
+      new x2(
+        /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
+        (t2, [e, n, r2]) => {
+          const s = tt(t2.remoteMessages);
+          s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
+        }
+      )
+    ];
+    wr = [
+      new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
+      ...yr,
+      new x2(
+        [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
+        (t2, [e]) => {
+          t2.remoteMessages.pullRequestUrl = e;
+        }
+      ),
+      new x2(
+        [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
+        (t2, [e, n, r2]) => {
+          t2.remoteMessages.vulnerabilities = {
+            count: p(e),
+            summary: n,
+            url: r2
+          };
+        }
+      )
+    ];
+    br = class {
+      constructor() {
+        this.all = [];
+      }
+    };
+    Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
+    kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
+    _r = /^(create|delete) mode \d+ (.+)/;
+    vr = [
+      new l2(Tr, (t2, [e, n, r2]) => {
+        t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
+      }),
+      new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
+      new l2(_r, (t2, [e, n]) => {
+        S2(t2.files, n), S2(e === "create" ? t2.created : t2.deleted, n);
+      })
+    ];
+    Er = [
+      new l2(/^from\s(.+)$/i, (t2, [e]) => {
+        t2.remote = e;
+      }),
+      new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
+        t2.message = e;
+      }),
+      new l2(
+        /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
+        (t2, [e, n, r2, s]) => {
+          t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
+        }
+      )
+    ];
+    Sr = (t2, e) => E2(new ie(), vr, [t2, e]);
+    ue = (t2, e) => Object.assign(
+      new ie(),
+      Sr(t2, e),
+      ae(t2, e)
+    );
+    Or = [
+      new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
+        t2.merges.push(e);
+      }),
+      new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
+        t2.conflicts.push(new Z2(e, n));
+      }),
+      new l2(
+        /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
+        (t2, [e, n, r2]) => {
+          t2.conflicts.push(new Z2(e, n, { deleteRef: r2 }));
+        }
+      ),
+      new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
+        t2.conflicts.push(new Z2(e, null));
+      }),
+      new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
+        t2.result = e;
+      })
+    ];
+    Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
+    Ar = (t2) => E2(new dr(), Or, t2);
+    Nr = [
+      new l2(/^Pushing to (.+)$/, (t2, [e]) => {
+        t2.repo = e;
+      }),
+      new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
+        t2.ref = {
+          ...t2.ref || {},
+          local: e
+        };
+      }),
+      new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
+        t2.pushed.push(xr(e, n, r2));
+      }),
+      new l2(
+        /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
+        (t2, [e, n, r2]) => {
+          t2.branch = {
+            ...t2.branch || {},
+            local: e,
+            remote: n,
+            remoteName: r2
+          };
+        }
+      ),
+      new l2(
+        /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
+        (t2, [e, n, r2, s]) => {
+          t2.update = {
+            head: {
+              local: e,
+              remote: n
+            },
+            hash: {
+              from: r2,
+              to: s
+            }
+          };
+        }
+      )
+    ];
+    $r = (t2, e) => {
+      const n = Pr(t2, e), r2 = ae(t2, e);
+      return {
+        ...n,
+        ...r2
+      };
+    };
+    Pr = (t2, e) => E2({ pushed: [] }, Nr, [t2, e]);
+    Lr = /^(.+)\0(.+)$/;
+    jr = class {
+      constructor(e, n, r2) {
+        if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
+          const s = Lr.exec(e) || [null, e, e];
+          this.from = s[2] || "", this.path = s[1] || "";
+        }
+      }
+    };
+    Br = class {
+      constructor() {
+        this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
+      }
+    };
+    Ir = new Map([
+      _2(
+        " ",
+        "A",
+        (t2, e) => t2.created.push(e)
+      ),
+      _2(
+        " ",
+        "D",
+        (t2, e) => t2.deleted.push(e)
+      ),
+      _2(
+        " ",
+        "M",
+        (t2, e) => t2.modified.push(e)
+      ),
+      _2("A", " ", (t2, e) => {
+        t2.created.push(e), t2.staged.push(e);
+      }),
+      _2("A", "M", (t2, e) => {
+        t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
+      }),
+      _2("D", " ", (t2, e) => {
+        t2.deleted.push(e), t2.staged.push(e);
+      }),
+      _2("M", " ", (t2, e) => {
+        t2.modified.push(e), t2.staged.push(e);
+      }),
+      _2("M", "M", (t2, e) => {
+        t2.modified.push(e), t2.staged.push(e);
+      }),
+      _2("R", " ", (t2, e) => {
+        t2.renamed.push(xt(e));
+      }),
+      _2("R", "M", (t2, e) => {
+        const n = xt(e);
+        t2.renamed.push(n), t2.modified.push(n.to);
+      }),
+      _2("!", "!", (t2, e) => {
+        (t2.ignored = t2.ignored || []).push(e);
+      }),
+      _2(
+        "?",
+        "?",
+        (t2, e) => t2.not_added.push(e)
+      ),
+      ...et(
+        "A",
+        "A",
+        "U"
+        /* UNMERGED */
+      ),
+      ...et(
+        "D",
+        "D",
+        "U"
+        /* UNMERGED */
+      ),
+      ...et(
+        "U",
+        "A",
+        "D",
+        "U"
+        /* UNMERGED */
+      ),
+      [
+        "##",
+        (t2, e) => {
+          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
+          let a = n.exec(e);
+          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
+        }
+      ]
+    ]);
+    Ur = function(t2) {
+      const e = t2.split(I2), n = new Br();
+      for (let r2 = 0, s = e.length; r2 < s; ) {
+        let o2 = e[r2++].trim();
+        o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
+      }
+      return n;
+    };
+    Gr = ["--null", "-z"];
+    fe = "installed=false";
+    Hr = [
+      new l2(
+        /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
+        (t2, [e, n, r2, s = ""]) => {
+          Object.assign(
+            t2,
+            q2(p(e), p(n), p(r2), s)
+          );
+        }
+      ),
+      new l2(
+        /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
+        (t2, [e, n, r2, s = ""]) => {
+          Object.assign(t2, q2(p(e), p(n), r2, s));
+        }
+      )
+    ];
+    le = class {
+      constructor(e) {
+        this._executor = e;
+      }
+      _runTask(e, n) {
+        const r2 = this._executor.chain(), s = r2.push(e);
+        return n && Ln(e, s, n), Object.create(this, {
+          then: { value: s.then.bind(s) },
+          catch: { value: s.catch.bind(s) },
+          _executor: { value: r2 }
+        });
+      }
+      add(e) {
+        return this._runTask(
+          g(["add", ...v(e)]),
+          u(arguments)
+        );
+      }
+      cwd(e) {
+        const n = u(arguments);
+        return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
+          St(
+            e.path,
+            e.root && this._executor || void 0
+          ),
+          n
+        ) : this._runTask(
+          b2("Git.cwd: workingDirectory must be supplied as a string"),
+          n
+        );
+      }
+      hashObject(e, n) {
+        return this._runTask(
+          Vn(e, n === true),
+          u(arguments)
+        );
+      }
+      init(e) {
+        return this._runTask(
+          Zn(e === true, this._executor.cwd, h2(arguments)),
+          u(arguments)
+        );
+      }
+      merge() {
+        return this._runTask(
+          At(h2(arguments)),
+          u(arguments)
+        );
+      }
+      mergeFromTo(e, n) {
+        return m(e) && m(n) ? this._runTask(
+          At([e, n, ...h2(arguments)]),
+          u(arguments, false)
+        ) : this._runTask(
+          b2(
+            "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
+          )
+        );
+      }
+      outputHandler(e) {
+        return this._executor.outputHandler = e, this;
+      }
+      push() {
+        const e = ce(
+          {
+            remote: d(arguments[0], m),
+            branch: d(arguments[1], m)
+          },
+          h2(arguments)
+        );
+        return this._runTask(e, u(arguments));
+      }
+      stash() {
+        return this._runTask(
+          g(["stash", ...h2(arguments)]),
+          u(arguments)
+        );
+      }
+      status() {
+        return this._runTask(
+          zr(h2(arguments)),
+          u(arguments)
+        );
+      }
+    };
+    Object.assign(
+      le.prototype,
+      jn(),
+      In(),
+      zn(),
+      Tn(),
+      Hn(),
+      Kn(),
+      On(),
+      er(),
+      pr(),
+      Dr(),
+      Wr()
+    );
+    Vr = /* @__PURE__ */ (() => {
+      let t2 = 0;
+      return () => {
+        t2++;
+        const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
+        return {
+          promise: e,
+          done: n,
+          id: t2
+        };
+      };
+    })();
+    Xr = class {
+      constructor(e = 2) {
+        this.concurrency = e, this.logger = $2("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
+      }
+      schedule() {
+        if (!this.pending.length || this.running.length >= this.concurrency) {
+          this.logger(
+            "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
+            this.pending.length,
+            this.running.length,
+            this.concurrency
+          );
+          return;
+        }
+        const e = S2(this.running, this.pending.shift());
+        this.logger("Attempting id=%s", e.id), e.done(() => {
+          this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
+        });
+      }
+      next() {
+        const { promise: e, id: n } = S2(this.pending, Vr());
+        return this.logger("Scheduling id=%s", n), this.schedule(), e;
+      }
+    };
+    he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
+    Qr = class {
+      constructor() {
+        this.all = [], this.branches = {}, this.current = "", this.detached = false;
+      }
+      push(e, n, r2, s, o2) {
+        e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
+          current: e === "*",
+          linkedWorkTree: e === "+",
+          name: r2,
+          commit: s,
+          label: o2
+        };
+      }
+    };
+    Jr = [
+      new l2(
+        /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
+        (t2, [e, n, r2, s]) => {
+          t2.push(Nt(e), true, n, r2, s);
+        }
+      ),
+      new l2(
+        /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
+        (t2, [e, n, r2, s]) => {
+          t2.push(Nt(e), false, n, r2, s);
+        }
+      )
+    ];
+    Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
+      t2.push(he.CURRENT, false, e, "", "");
+    });
+    ts = class {
+      constructor() {
+        this.all = [], this.branches = {}, this.errors = [];
+      }
+      get success() {
+        return !this.errors.length;
+      }
+    };
+    rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
+    pe = /^error[^']+'([^']+)'/m;
+    ss = [
+      new l2(rs, (t2, [e, n]) => {
+        const r2 = es(e, n);
+        t2.all.push(r2), t2.branches[e] = r2;
+      }),
+      new l2(pe, (t2, [e]) => {
+        const n = ns(e);
+        t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
+      })
+    ];
+    gt = (t2, e) => E2(new ts(), ss, [t2, e]);
+    ms = [
+      new l2(/From (.+)$/, (t2, [e]) => {
+        t2.remote = e;
+      }),
+      new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
+        t2.branches.push({
+          name: e,
+          tracking: n
+        });
+      }),
+      new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
+        t2.tags.push({
+          name: e,
+          tracking: n
+        });
+      }),
+      new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
+        t2.deleted.push({
+          tracking: e
+        });
+      }),
+      new l2(
+        /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
+        (t2, [e, n, r2, s]) => {
+          t2.updated.push({
+            name: r2,
+            tracking: s,
+            to: n,
+            from: e
+          });
+        }
+      )
+    ];
+    ys = [
+      new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
+        t2.moves.push({ from: e, to: n });
+      })
+    ];
+    $s = class {
+      constructor(e, n) {
+        this.all = e, this.latest = n;
+      }
+    };
+    Ps = function(t2, e = false) {
+      const n = t2.split(`
+`).map(Ds).filter(Boolean);
+      e || n.sort(function(s, o2) {
+        const i = s.split("."), a = o2.split(".");
+        if (i.length === 1 || a.length === 1)
+          return Ms(B2(i[0]), B2(a[0]));
+        for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
+          const w2 = ye(B2(i[c3]), B2(a[c3]));
+          if (w2)
+            return w2;
+        }
+        return 0;
+      });
+      const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
+      return new $s(n, r2);
+    };
+    (f2.prototype = Object.create(le.prototype)).constructor = f2;
+    f2.prototype.customBinary = function(t2) {
+      return this._plugins.reconfigure("binary", t2), this;
+    };
+    f2.prototype.env = function(t2, e) {
+      return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
+    };
+    f2.prototype.stashList = function(t2) {
+      return this._runTask(
+        Cs(
+          ht(arguments) || {},
+          K2(t2) && t2 || []
+        ),
+        u(arguments)
+      );
+    };
+    f2.prototype.mv = function(t2, e) {
+      return this._runTask(bs(t2, e), u(arguments));
+    };
+    f2.prototype.checkoutLatestTag = function(t2) {
+      var e = this;
+      return this.pull(function() {
+        e.tags(function(n, r2) {
+          e.checkout(r2.latest, t2);
+        });
+      });
+    };
+    f2.prototype.pull = function(t2, e, n, r2) {
+      return this._runTask(
+        Ts(
+          d(t2, m),
+          d(e, m),
+          h2(arguments)
+        ),
+        u(arguments)
+      );
+    };
+    f2.prototype.fetch = function(t2, e) {
+      return this._runTask(
+        gs(
+          d(t2, m),
+          d(e, m),
+          h2(arguments)
+        ),
+        u(arguments)
+      );
+    };
+    f2.prototype.tags = function(t2, e) {
+      return this._runTask(
+        Ls(h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.rebase = function() {
+      return this._runTask(
+        g(["rebase", ...h2(arguments)]),
+        u(arguments)
+      );
+    };
+    f2.prototype.reset = function(t2) {
+      return this._runTask(
+        An(xn(t2), h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.revert = function(t2) {
+      const e = u(arguments);
+      return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
+        g(["revert", ...h2(arguments, 0, true), t2]),
+        e
+      );
+    };
+    f2.prototype.addTag = function(t2) {
+      const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
+      return this._runTask(e, u(arguments));
+    };
+    f2.prototype.addAnnotatedTag = function(t2, e) {
+      return this._runTask(
+        Bs(t2, e),
+        u(arguments)
+      );
+    };
+    f2.prototype.deleteLocalBranch = function(t2, e, n) {
+      return this._runTask(
+        cs(t2, typeof e == "boolean" ? e : false),
+        u(arguments)
+      );
+    };
+    f2.prototype.deleteLocalBranches = function(t2, e, n) {
+      return this._runTask(
+        us(t2, typeof e == "boolean" ? e : false),
+        u(arguments)
+      );
+    };
+    f2.prototype.branch = function(t2, e) {
+      return this._runTask(
+        is(h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.branchLocal = function(t2) {
+      return this._runTask(as(), u(arguments));
+    };
+    f2.prototype.raw = function(t2) {
+      const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
+      for (let s = 0; s < n.length && e; s++)
+        if (!st(n[s])) {
+          n.splice(s, n.length - s);
+          break;
+        }
+      n.push(...h2(arguments, 0, true));
+      var r2 = u(arguments);
+      return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
+        b2("Raw: must supply one or more command to execute"),
+        r2
+      );
+    };
+    f2.prototype.submoduleAdd = function(t2, e, n) {
+      return this._runTask(As(t2, e), u(arguments));
+    };
+    f2.prototype.submoduleUpdate = function(t2, e) {
+      return this._runTask(
+        Ns(h2(arguments, true)),
+        u(arguments)
+      );
+    };
+    f2.prototype.submoduleInit = function(t2, e) {
+      return this._runTask(
+        xs(h2(arguments, true)),
+        u(arguments)
+      );
+    };
+    f2.prototype.subModule = function(t2, e) {
+      return this._runTask(
+        X2(h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.listRemote = function() {
+      return this._runTask(
+        Ss(h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.addRemote = function(t2, e, n) {
+      return this._runTask(
+        vs(t2, e, h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.removeRemote = function(t2, e) {
+      return this._runTask(Os(t2), u(arguments));
+    };
+    f2.prototype.getRemotes = function(t2, e) {
+      return this._runTask(Es(t2 === true), u(arguments));
+    };
+    f2.prototype.remote = function(t2, e) {
+      return this._runTask(
+        Rs(h2(arguments)),
+        u(arguments)
+      );
+    };
+    f2.prototype.tag = function(t2, e) {
+      const n = h2(arguments);
+      return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
+    };
+    f2.prototype.updateServerInfo = function(t2) {
+      return this._runTask(
+        g(["update-server-info"]),
+        u(arguments)
+      );
+    };
+    f2.prototype.pushTags = function(t2, e) {
+      const n = Mr(
+        { remote: d(t2, m) },
+        h2(arguments)
+      );
+      return this._runTask(n, u(arguments));
+    };
+    f2.prototype.rm = function(t2) {
+      return this._runTask(
+        g(["rm", "-f", ...v(t2)]),
+        u(arguments)
+      );
+    };
+    f2.prototype.rmKeepLocal = function(t2) {
+      return this._runTask(
+        g(["rm", "--cached", ...v(t2)]),
+        u(arguments)
+      );
+    };
+    f2.prototype.catFile = function(t2, e) {
+      return this._catFile("utf-8", arguments);
+    };
+    f2.prototype.binaryCatFile = function() {
+      return this._catFile("buffer", arguments);
+    };
+    f2.prototype._catFile = function(t2, e) {
+      var n = u(e), r2 = ["cat-file"], s = e[0];
+      if (typeof s == "string")
+        return this._runTask(
+          b2("Git.catFile: options must be supplied as an array of strings"),
+          n
+        );
+      Array.isArray(s) && r2.push.apply(r2, s);
+      const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
+      return this._runTask(o2, n);
+    };
+    f2.prototype.diff = function(t2, e) {
+      const n = m(t2) ? b2(
+        "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
+      ) : g(["diff", ...h2(arguments)]);
+      return this._runTask(n, u(arguments));
+    };
+    f2.prototype.diffSummary = function() {
+      return this._runTask(
+        fr(h2(arguments, 1)),
+        u(arguments)
+      );
+    };
+    f2.prototype.applyPatch = function(t2) {
+      const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
+        "git.applyPatch requires one or more string patches as the first argument"
+      );
+      return this._runTask(e, u(arguments));
+    };
+    f2.prototype.revparse = function() {
+      const t2 = ["rev-parse", ...h2(arguments, true)];
+      return this._runTask(
+        g(t2, true),
+        u(arguments)
+      );
+    };
+    f2.prototype.clean = function(t2, e, n) {
+      const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
+      return this._runTask(
+        on(s, o2),
+        u(arguments)
+      );
+    };
+    f2.prototype.exec = function(t2) {
+      const e = {
+        commands: [],
+        format: "utf-8",
+        parser() {
+          typeof t2 == "function" && t2();
+        }
+      };
+      return this._runTask(e);
+    };
+    f2.prototype.checkIgnore = function(t2, e) {
+      return this._runTask(
+        fs(v(d(t2, G2, []))),
+        u(arguments)
+      );
+    };
+    f2.prototype.checkIsRepo = function(t2, e) {
+      return this._runTask(
+        We(d(t2, m)),
+        u(arguments)
+      );
+    };
+    Us = $2("", "plugin:allowEnvironment");
+    $t = (0, import_promise_deferred.deferred)().promise;
+    we = $2("", "plugin:binary");
+    Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
+    Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
+    be = {
+      DISALLOWED_ABBREVIATED: {
+        text: "disallowed abbreviated or ambiguous option",
+        solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
+      },
+      UNKNOWN: {
+        text: "~ unknown ~",
+        solution: void 0
+      }
+    };
+    Qs = class extends O2 {
+      constructor(e = "") {
+        const n = Ys(e);
+        super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
+      }
+    };
+    nt = $2("", "plugin:input");
+    ro = class {
+      constructor() {
+        this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
+      }
+      on(e, n) {
+        this.events.on(e, n);
+      }
+      reconfigure(e, n) {
+        this.events.emit(e, n);
+      }
+      append(e, n) {
+        const r2 = S2(this.plugins, { type: e, action: n });
+        return () => this.plugins.delete(r2);
+      }
+      add(e) {
+        const n = [];
+        return v(e).forEach(
+          (r2) => {
+            r2 && this.plugins.add(S2(n, r2));
+          }
+        ), () => {
+          n.forEach((r2) => {
+            this.plugins.delete(r2);
+          });
+        };
+      }
+      exec(e, n, r2) {
+        let s = n;
+        const o2 = Object.freeze(Object.create(r2));
+        for (const i of this.plugins)
+          i.type === e && (s = i.action(s, o2));
+        return s;
+      }
+    };
+    wo = (t2, e) => {
+      const n = new ro(), r2 = Ge(
+        t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
+        e
+      );
+      if (!Lt(r2.baseDir))
+        throw new Ae(
+          r2,
+          "Cannot use simple-git on a directory that does not exist"
+        );
+      return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
+        Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
+      ), new f2(r2, n);
+    };
+  }
+});
+
+// src/git/git.ts
+import { spawn } from "node:child_process";
+import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname4, join as join4, resolve as resolve3 } from "node:path";
+async function simpleGitFor(dir, config = SAFE_CONFIG) {
+  const { simpleGit } = await Promise.resolve().then(() => (init_dist4(), dist_exports2));
+  return simpleGit({
+    baseDir: dir,
+    config,
+    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePack: false }
+  });
+}
+async function workTreeRoot(dir) {
+  if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
+    for (let at3 = resolve3(dir); ; at3 = dirname4(at3)) {
+      if (existsSync3(join4(at3, ".git"))) return at3;
+      if (dirname4(at3) === at3 || process.env.GIT_CEILING_DIRECTORIES?.split(":").includes(dirname4(at3))) return void 0;
+    }
+  }
+  try {
+    const top2 = await runGit(dir, ["rev-parse", "--show-toplevel"]);
+    return top2.trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function isIgnoredByGit(dir) {
+  try {
+    await runGit(dir, ["check-ignore", "-q", "."]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function splitNul(output) {
+  return output.split("\0").filter((path) => path.length > 0);
+}
+async function listWorkTreeFiles(dir) {
+  const [present, deleted] = await Promise.all([
+    runGit(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]),
+    runGit(dir, ["ls-files", "-z", "--deleted"])
+  ]);
+  const gone = new Set(splitNul(deleted));
+  return splitNul(present).filter((path) => !gone.has(path));
+}
+function gitEnv() {
+  const env2 = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", GIT_PAGER: "cat" };
+  delete env2.GIT_EXTERNAL_DIFF;
+  return env2;
+}
+function spawnGit(dir, args, withInput = false) {
+  return spawn("git", [...SAFE_CONFIG.flatMap((setting) => ["-c", setting]), ...args], {
+    cwd: dir,
+    stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"],
+    env: gitEnv()
+  });
+}
+function streamGitLines(dir, args, onLine, input) {
+  return new Promise((resolve14, reject) => {
+    const child = spawnGit(dir, args, input !== void 0);
+    if (typeof input === "string") child.stdin?.end(input);
+    else if (input) input.pipe(child.stdin);
+    child.stdin?.on("error", () => {
+    });
+    let rest = "";
+    const err = [];
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      const text = rest + chunk;
+      let start = 0;
+      let newline = text.indexOf("\n");
+      while (newline !== -1) {
+        onLine(text.slice(start, newline));
+        start = newline + 1;
+        newline = text.indexOf("\n", start);
+      }
+      rest = text.slice(start);
+    });
+    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
+    child.on("close", (code2) => {
+      if (rest) onLine(rest);
+      resolve14({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+    });
+  });
+}
+async function isGitDate(dir, value) {
+  const result = await streamGitLines(dir, ["-c", `keyhound.date=${value}`, "config", "--type=expiry-date", "keyhound.date"], () => {
+  });
+  return result.code === 0;
+}
+function failureReason(result) {
+  return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
+}
+function runGit(dir, args, input) {
+  return new Promise((resolve14, reject) => {
+    const child = spawnGit(dir, args, input !== void 0);
+    if (input !== void 0) child.stdin?.end(input);
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (chunk) => out.push(chunk));
+    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
+    child.on("close", (code2) => {
+      if (code2 === 0) resolve14(Buffer.concat(out).toString("utf8"));
+      else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
+    });
+  });
+}
+async function openRepository(dir) {
+  let answer;
+  try {
+    answer = await runGit(dir, ["rev-parse", "--is-bare-repository", "--absolute-git-dir"]);
+  } catch (error) {
+    if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {
+      throw new KeyhoundError(`not a git repository: ${dir} (use \`keyhound scan\` for a plain directory)`, { cause: error });
+    }
+    throw error;
+  }
+  const [bare, gitDir = dir] = answer.trim().split("\n");
+  if (bare === "true") return { root: gitDir, bare: true };
+  return { root: (await runGit(dir, ["rev-parse", "--show-toplevel"])).trim(), bare: false };
+}
+async function hasCommits(repo) {
+  try {
+    await runGit(repo, ["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
+    return true;
+  } catch (error) {
+    if (!(error instanceof GitError) || error.code !== 1) throw error;
+  }
+  return (await runGit(repo, ["for-each-ref", "--count=1", "--format=%(objectname)"])).trim() !== "";
+}
+async function shallowBoundary(repo) {
+  const file = resolve3(repo, (await runGit(repo, ["rev-parse", "--git-path", "shallow"])).trim());
+  try {
+    return new Set(readFileSync4(file, "utf8").split("\n").filter((line) => line.length > 0));
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+async function remoteBranches(repo, remote) {
+  const prefix = `refs/remotes/${remote}/`;
+  const output = await runGit(repo, ["for-each-ref", "--format=%(refname)", prefix]);
+  return output.split("\n").filter((ref) => ref.startsWith(prefix) && ref !== `${prefix}HEAD`).map((ref) => ref.slice(prefix.length));
+}
+async function currentBranch(repo) {
+  let branch;
+  const result = await streamGitLines(repo, ["symbolic-ref", "-q", "--short", "HEAD"], (line) => void (branch ??= line || void 0));
+  return result.code === 0 ? branch : void 0;
+}
+async function presentCommits(repo, ids) {
+  if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const present = /* @__PURE__ */ new Set();
+  let index = 0;
+  await streamGitLines(repo, ["cat-file", "--batch-check=%(objecttype)"], (line) => {
+    const id = ids[index++];
+    if (id !== void 0 && line === "commit") present.add(id);
+  }, ids.map((id) => `${id}^{commit}
+`).join(""));
+  return present;
+}
+async function parentlessCommits(repo, revisions) {
+  const parentless = [];
+  const args = ["rev-list", "--parents", ...revisions, "--"];
+  const result = await streamGitLines(repo, args, (line) => {
+    if (line && !line.includes(" ")) parentless.push(line);
+  });
+  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
+  return parentless;
+}
+async function askOrigin(repo, args) {
+  const lines = [];
+  const result = await streamGitLines(repo, [...NETWORK_PROTOCOLS, ...args], (line) => lines.push(line));
+  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
+  return lines;
+}
+async function fetchFromOrigin(repo, options, what) {
+  await askOrigin(repo, ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head", ...options, "origin", ...what]);
+}
+async function originBranches(repo, names) {
+  const lines = await askOrigin(repo, ["ls-remote", "--heads", "origin", ...(names ?? []).map((name) => `refs/heads/${name}`)]);
+  const heads = /* @__PURE__ */ new Map();
+  for (const line of lines) {
+    const [id, ref] = line.split("	");
+    const name = ref?.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : void 0;
+    if (id && name && (!names || names.includes(name))) heads.set(name, id);
+  }
+  return heads;
+}
+async function setRemoteBranches(repo, remote, heads) {
+  if (heads.size === 0) return;
+  await runGit(repo, ["update-ref", "--stdin"], [...heads].map(([name, id]) => `update refs/remotes/${remote}/${name} ${id}
+`).join(""));
+}
+async function annotatedTags(repo) {
+  const listing = await runGit(repo, ["for-each-ref", "--format=%(objecttype)%00%(objectname)%00%(refname:short)", "refs/tags"]);
+  return listing.split("\n").flatMap((line) => {
+    const [type, id, name] = line.split("\0");
+    return type === "tag" && id && name ? [{ name, id }] : [];
+  });
+}
+async function notesCommits(repo) {
+  const listing = await runGit(repo, ["rev-list", "--glob=refs/notes", "--"]);
+  return new Set(listing.split("\n").filter(Boolean));
+}
+async function danglingObjects(repo) {
+  const found = { commits: [], blobs: [], tags: [] };
+  const listing = await runGit(repo, ["fsck", "--dangling", "--no-reflogs", "--no-progress"]);
+  for (const line of listing.split("\n")) {
+    const [, type, id] = /^dangling (commit|blob|tag) ([0-9a-f]+)$/.exec(line) ?? [];
+    if (type === "commit") found.commits.push(id);
+    else if (type === "blob") found.blobs.push(id);
+    else if (type === "tag") found.tags.push(id);
+  }
+  return found;
+}
+var SAFE_CONFIG, SAFE_DIFF_OPTIONS, GitError, NETWORK_PROTOCOLS;
+var init_git = __esm({
+  "src/git/git.ts"() {
+    "use strict";
+    init_errors();
+    SAFE_CONFIG = [
+      "core.fsmonitor=false",
+      "core.hooksPath=/dev/null",
+      "core.pager=cat",
+      "diff.external=",
+      "core.quotePath=false",
+      "log.showSignature=false",
+      "protocol.allow=never"
+    ];
+    SAFE_DIFF_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color"];
+    GitError = class extends KeyhoundError {
+      constructor(args, code2, stderr) {
+        super(`git ${args[0]} failed: ${failureReason({ code: code2, stderr })}`);
+        this.args = args;
+        this.code = code2;
+        this.stderr = stderr;
+      }
+      args;
+      code;
+      stderr;
+    };
+    NETWORK_PROTOCOLS = ["file", "git", "http", "https", "ssh"].flatMap((name) => ["-c", `protocol.${name}.allow=always`]);
+  }
+});
+
+// src/scan/ci-events.ts
+function isCommitId(value) {
+  return value !== void 0 && COMMIT_ID.test(value) && !/^0+$/.test(value);
+}
+function detectCiSystem(env2) {
+  if (env2.GITHUB_ACTIONS === "true") return "github";
+  if (env2.GITLAB_CI === "true") return "gitlab";
+  if (env2.BITBUCKET_BUILD_NUMBER) return "bitbucket";
+  if (env2.CIRCLECI === "true") return "circleci";
+  if (env2.TF_BUILD?.toLowerCase() === "true") return "azure";
+  if (env2.JENKINS_URL) return "jenkins";
+  return "none";
+}
+function readCiEvent(system, env2, payload = {}, base) {
+  if (base) return { kind: "base", base, label: "--base" };
+  if (env2.KEYHOUND_BASE) return { kind: "base", base: env2.KEYHOUND_BASE, label: "KEYHOUND_BASE" };
+  return READERS[system](env2, payload);
+}
+function pullRequest(label, target, targetCommit) {
+  return {
+    kind: "pull-request",
+    ...target ? { target } : {},
+    ...isCommitId(targetCommit) ? { targetCommit } : {},
+    label: target ? `${label} into ${target}` : label
+  };
+}
+function push(label, before, branch, defaultBranch, forced = false) {
+  if (!isCommitId(before)) return newBranch(label, branch, defaultBranch);
+  return { kind: "push", before, forced, ...branch ? { branch } : {}, ...defaultBranch ? { defaultBranch } : {}, label: branch ? `${label} to ${branch}` : label };
+}
+function newBranch(label, branch, defaultBranch) {
+  return { kind: "new-branch", ...branch ? { branch } : {}, ...defaultBranch ? { defaultBranch } : {}, label: branch ? `${label} on ${branch}` : label };
+}
+function stripPrefix(value, prefix) {
+  return value?.startsWith(prefix) ? value.slice(prefix.length) : void 0;
+}
+var COMMIT_ID, FULL_HISTORY_FIX, READERS;
+var init_ci_events = __esm({
+  "src/scan/ci-events.ts"() {
+    "use strict";
+    COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+    FULL_HISTORY_FIX = {
+      github: "fetch the whole history: `fetch-depth: 0` on actions/checkout",
+      gitlab: "fetch the whole history: `GIT_DEPTH: 0` in the job's variables",
+      bitbucket: "fetch the whole history: `clone: depth: full` in bitbucket-pipelines.yml",
+      circleci: "fetch the whole history: `git fetch --unshallow` before keyhound ci",
+      azure: "fetch the whole history: `fetchDepth: 0` on the checkout step",
+      jenkins: "fetch the whole history: turn off shallow clone in the Git plugin's clone options",
+      none: "fetch the whole history: `git fetch --unshallow`"
+    };
+    READERS = {
+      github(env2, payload) {
+        const name = env2.GITHUB_EVENT_NAME ?? "push";
+        const label = `GitHub ${name}`;
+        const target = env2.GITHUB_BASE_REF || payload.pull_request?.base?.ref || stripPrefix(payload.merge_group?.base_ref, "refs/heads/");
+        const targetCommit = payload.pull_request?.base?.sha ?? payload.merge_group?.base_sha;
+        if (target || targetCommit) return pullRequest(label, target, targetCommit);
+        const ref = env2.GITHUB_REF ?? payload.ref;
+        const tag = stripPrefix(ref, "refs/tags/");
+        if (tag && (name === "push" || name === "release")) return { kind: "tag", label: `${label} of tag ${tag}` };
+        if (name !== "push") return { kind: "history", label };
+        return push(label, payload.before, stripPrefix(ref, "refs/heads/"), payload.repository?.default_branch, payload.forced === true);
+      },
+      gitlab(env2) {
+        const source = env2.CI_PIPELINE_SOURCE ?? "push";
+        const label = `GitLab ${source} pipeline`;
+        if (source === "merge_request_event" || env2.CI_MERGE_REQUEST_IID) {
+          return pullRequest(label, env2.CI_MERGE_REQUEST_TARGET_BRANCH_NAME, env2.CI_MERGE_REQUEST_DIFF_BASE_SHA);
+        }
+        if (source === "external_pull_request_event") {
+          return pullRequest(label, env2.CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME, env2.CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA);
+        }
+        if (env2.CI_COMMIT_TAG) return { kind: "tag", label: `${label} for tag ${env2.CI_COMMIT_TAG}` };
+        const before = env2.CI_COMMIT_BEFORE_SHA;
+        if (source !== "push" && !isCommitId(before)) return { kind: "history", label };
+        return push(label, before, env2.CI_COMMIT_BRANCH ?? env2.CI_COMMIT_REF_NAME, env2.CI_DEFAULT_BRANCH);
+      },
+      bitbucket(env2) {
+        if (env2.BITBUCKET_PR_DESTINATION_BRANCH) return pullRequest("Bitbucket pull request", env2.BITBUCKET_PR_DESTINATION_BRANCH);
+        if (env2.BITBUCKET_TAG) return { kind: "tag", label: `Bitbucket tag ${env2.BITBUCKET_TAG}` };
+        return newBranch("Bitbucket branch pipeline", env2.BITBUCKET_BRANCH);
+      },
+      circleci(env2) {
+        if (env2.CIRCLE_TAG) return { kind: "tag", label: `CircleCI tag ${env2.CIRCLE_TAG}` };
+        return newBranch("CircleCI branch build", env2.CIRCLE_BRANCH);
+      },
+      azure(env2) {
+        const reason = env2.BUILD_REASON ?? "IndividualCI";
+        const label = `Azure Pipelines ${reason} build`;
+        if (reason === "PullRequest" || env2.SYSTEM_PULLREQUEST_TARGETBRANCH) {
+          const target = env2.SYSTEM_PULLREQUEST_TARGETBRANCH;
+          return pullRequest(label, stripPrefix(target, "refs/heads/") ?? target);
+        }
+        const tag = stripPrefix(env2.BUILD_SOURCEBRANCH, "refs/tags/");
+        if (tag) return { kind: "tag", label: `${label} of tag ${tag}` };
+        if (reason === "Schedule" || reason === "Manual") return { kind: "history", label };
+        return newBranch(label, stripPrefix(env2.BUILD_SOURCEBRANCH, "refs/heads/"));
+      },
+      jenkins(env2) {
+        if (env2.CHANGE_TARGET) return pullRequest("Jenkins change request", env2.CHANGE_TARGET);
+        if (env2.TAG_NAME) return { kind: "tag", label: `Jenkins tag ${env2.TAG_NAME}` };
+        const branch = env2.BRANCH_NAME ?? stripPrefix(env2.GIT_BRANCH, "origin/");
+        return push("Jenkins build", env2.GIT_PREVIOUS_SUCCESSFUL_COMMIT, branch);
+      },
+      none: () => newBranch("no CI detected")
+    };
+  }
+});
+
+// src/scan/ci-range.ts
+function resolveCiEvent(event, refs) {
+  switch (event.kind) {
+    case "base":
+      if (event.base.startsWith("-")) return { error: `${event.label}: not a revision: ${event.base}` };
+      return { revisions: [`${event.base}..HEAD`], description: event.label };
+    case "history":
+      return { revisions: ["HEAD"], description: `${event.label}: the whole history of HEAD` };
+    case "pull-request":
+      return pullRequestRange(event, refs);
+    case "push":
+      return pushRange(event, refs);
+    case "new-branch":
+      return newBranchRange(event, refs);
+    case "tag":
+      return notOnBranches(branchesOf(refs), `${event.label}: the tag's commits on no remote branch`, event.label);
+  }
+}
+function commitsNamedBy(event) {
+  if (event.kind === "push") return [event.before];
+  if (event.kind === "pull-request" && event.targetCommit) return [event.targetCommit];
+  return [];
+}
+function pullRequestRange(event, refs) {
+  const { target, targetCommit, label } = event;
+  if (target && refs.remoteBranches.includes(target)) return { revisions: [`${remoteRef(target)}..HEAD`], description: `${label}: the commits not on ${target}` };
+  if (targetCommit && refs.commits.has(targetCommit)) return { revisions: [`${targetCommit}..HEAD`], description: `${label}: the commits since its target commit` };
+  if (target) return { error: `${label}: the target branch ${target} is not in this clone`, wanted: { branches: [target] } };
+  return { error: `${label}: the CI variables name no target branch` };
+}
+function pushRange(event, refs) {
+  const { before, forced, label } = event;
+  if (refs.commits.has(before)) return { revisions: [`${before}..HEAD`], description: `${label}: the commits since its previous tip` };
+  const fallback = newBranchRange(event, refs);
+  const wanted = forced ? fallback.wanted : { ...fallback.wanted, commit: before };
+  if ("error" in fallback) return { ...fallback, wanted };
+  const why = forced ? "was force-pushed away" : "is not in this clone (a force-push?)";
+  return { ...fallback, notice: `the previous tip ${before} ${why}, so this scans as for a new branch`, wanted };
+}
+function newBranchRange(event, refs) {
+  const current = event.branch ?? refs.headBranch;
+  const others = branchesOf(refs).filter((branch) => branch !== current);
+  if (others.length === 0 && event.defaultBranch && event.defaultBranch !== current) {
+    return { error: `${event.label}: the default branch ${event.defaultBranch} is not in this clone`, wanted: { branches: [event.defaultBranch] } };
+  }
+  const label = event.branch || !current ? event.label : `${event.label} on ${current}`;
+  return notOnBranches(others, `${label}: the commits on no other remote branch`, label);
+}
+function notOnBranches(branches, description, label) {
+  if (branches.length > 0) return { revisions: ["HEAD", ...branches.map((branch) => `^${remoteRef(branch)}`)], description };
+  return { revisions: ["HEAD"], description: `${label}: the whole history of HEAD (no branch in this clone to leave out)`, wanted: { allBranches: true } };
+}
+function branchesOf(refs) {
+  return refs.remoteBranches.filter((branch) => !COMMIT_ID.test(branch));
+}
+function remoteRef(branch) {
+  return `refs/remotes/origin/${branch}`;
+}
+function revisionTips(revisions) {
+  return [...new Set(revisions.flatMap((revision) => revision.replace(/^\^/, "").split("..")))];
+}
+function showRevisions(revisions) {
+  const shown = 4;
+  if (revisions.length <= shown) return revisions.join(" ");
+  return `${revisions.slice(0, shown).join(" ")} \u2026 (${revisions.length - shown} more)`;
+}
+function prePushRanges(input) {
+  const ranges = [];
+  const newBranches = [];
+  for (const line of input.split("\n")) {
+    const [, localSha, , remoteSha] = line.trim().split(/\s+/);
+    if (!localSha || !remoteSha || ZERO_SHA.test(localSha)) continue;
+    if (ZERO_SHA.test(remoteSha)) newBranches.push(localSha);
+    else ranges.push(`${remoteSha}..${localSha}`);
+  }
+  return { ranges, newBranches };
+}
+var ZERO_SHA;
+var init_ci_range = __esm({
+  "src/scan/ci-range.ts"() {
+    "use strict";
+    init_ci_events();
+    ZERO_SHA = /^0+$/;
+  }
+});
+
+// src/scan/ci-checkout.ts
+async function chooseCiRange(options) {
+  const repo = (await openRepository(options.cwd)).root;
+  const system = detectCiSystem(options.env);
+  const payload = system === "github" ? readPayload(options.env.GITHUB_EVENT_PATH) : void 0;
+  const event = readCiEvent(system, options.env, payload, options.base);
+  const named = commitsNamedBy(event);
+  const fetcher = system === "none" ? void 0 : new Fetcher(repo, system, options.onFetch ?? (() => {
+  }));
+  for (; ; ) {
+    const [branches, commits, headBranch, boundary] = await Promise.all([
+      remoteBranches(repo, "origin"),
+      presentCommits(repo, named),
+      currentBranch(repo),
+      shallowBoundary(repo)
+    ]);
+    const selection = resolveCiEvent(event, { remoteBranches: branches, commits, ...headBranch ? { headBranch } : {} });
+    if (selection.wanted && await fetcher?.fetchWanted(selection.wanted, boundary.size > 0)) continue;
+    if ("error" in selection) throw new KeyhoundError(selection.error);
+    if (boundary.size === 0) return selection;
+    const cut = await parentlessCommits(repo, selection.revisions);
+    if (cut.length === 0) return selection;
+    if (await fetcher?.deepen(selection.revisions, boundary)) continue;
+    if (cut.some((commit) => boundary.has(commit))) {
+      throw new KeyhoundError(`shallow clone: the history of ${showRevisions(selection.revisions)} is cut short; ${FULL_HISTORY_FIX[system]}`);
+    }
+    return selection;
+  }
+}
+function readPayload(path) {
+  if (!path) return void 0;
+  const text = readTextFile(path, "GitHub event payload (GITHUB_EVENT_PATH)");
+  let payload;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+  }
+  if (typeof payload !== "object" || payload === null) throw new KeyhoundError(`GitHub event payload (GITHUB_EVENT_PATH) ${path}: not a JSON object`);
+  return payload;
+}
+var FIRST_DEEPEN, Fetcher;
+var init_ci_checkout = __esm({
+  "src/scan/ci-checkout.ts"() {
+    "use strict";
+    init_errors();
+    init_git();
+    init_yaml_file();
+    init_ci_events();
+    init_ci_range();
+    FIRST_DEEPEN = 50;
+    Fetcher = class {
+      constructor(repo, system, onFetch) {
+        this.repo = repo;
+        this.system = system;
+        this.onFetch = onFetch;
+      }
+      repo;
+      system;
+      onFetch;
+      tried = /* @__PURE__ */ new Set();
+      depth = FIRST_DEEPEN;
+      lastBoundary = "";
+      /** Fetches what the selection wants and has not been tried yet; true when it fetched. */
+      async fetchWanted(wanted, shallow) {
+        if (wanted.commit && this.firstTry(`commit ${wanted.commit}`)) {
+          this.onFetch(`fetching ${wanted.commit} from origin`);
+          await fetchFromOrigin(this.repo, shallow ? ["--depth=1"] : [], [wanted.commit]).catch((error) => {
+            if (!(error instanceof GitError)) throw error;
+          });
+          return true;
+        }
+        const branches = (wanted.branches ?? []).filter((branch) => this.firstTry(`branch ${branch}`));
+        if (branches.length > 0) {
+          await this.fetchBranches(branches, shallow);
+          return true;
+        }
+        if (wanted.allBranches && this.firstTry("all branches")) {
+          await this.fetchBranches(void 0, shallow);
+          return true;
+        }
+        return false;
+      }
+      /**
+       * origin's branches (those named, or all) as remote-tracking refs. A tip the clone
+       * already has is only pointed at: fetching it with --depth=1 would mark it shallow
+       * and cut the history under it. In a shallow clone the others come alone; deepen()
+       * brings their history as far as the range needs.
+       */
+      async fetchBranches(names, shallow) {
+        const what = names ? names.join(", ") : "all branches";
+        this.onFetch(`fetching ${what} from origin`);
+        try {
+          const heads = await originBranches(this.repo, names);
+          const present = await presentCommits(this.repo, [...heads.values()]);
+          await setRemoteBranches(this.repo, "origin", new Map([...heads].filter(([, id]) => present.has(id))));
+          const missing = [...heads].filter(([, id]) => !present.has(id)).map(([name]) => `+refs/heads/${name}:refs/remotes/origin/${name}`);
+          if (missing.length > 0) await fetchFromOrigin(this.repo, shallow ? ["--depth=1"] : [], missing);
+        } catch (error) {
+          if (!(error instanceof GitError)) throw error;
+          throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); fetch it before keyhound ci, or name the base with KEYHOUND_BASE`);
+        }
+      }
+      /** Deepens the history around the range's tips; false when the last deepening changed nothing. */
+      async deepen(revisions, boundary) {
+        const key = [...boundary].sort().join(" ");
+        if (key === this.lastBoundary) return false;
+        this.lastBoundary = key;
+        const tips = (await runGit(this.repo, ["rev-parse", ...revisionTips(revisions)])).split("\n").filter(Boolean);
+        this.onFetch(`shallow clone: deepening by ${this.depth} commits`);
+        try {
+          await fetchFromOrigin(this.repo, [`--deepen=${this.depth}`], tips);
+        } catch (error) {
+          if (!(error instanceof GitError)) throw error;
+          throw new KeyhoundError(`shallow clone: the history of ${showRevisions(revisions)} is cut short and origin could not deepen it (${failureReason(error)}); ${FULL_HISTORY_FIX[this.system]}`);
+        }
+        this.depth *= 2;
+        return true;
+      }
+      firstTry(what) {
+        if (this.tried.has(what)) return false;
+        this.tried.add(what);
+        return true;
+      }
+    };
+  }
+});
+
+// src/report/redact.ts
+function redact(secret, keywords = []) {
+  const armour = ARMOUR_HEADER.exec(secret);
+  if (armour) return `${armour[0]}${MASK}`;
+  const lower = secret.toLowerCase();
+  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
+  const rest = secret.length - prefix.length;
+  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
+  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
+}
+function maskLine(lineText, own, redacted, others = [], width = 160) {
+  const from = Math.max(0, own[0] - width);
+  const to2 = Math.min(lineText.length, own[1] + width);
+  const window2 = lineText.slice(from, to2);
+  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
+  const ownInWindow = shift(own);
+  const spans = [
+    { span: ownInWindow, text: redacted },
+    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
+  ].filter(({ span }) => span[1] > span[0]).sort((a, b3) => a.span[0] - b3.span[0]);
+  let masked = "";
+  let at3 = 0;
+  let ownAt = 0;
+  for (const { span, text } of spans) {
+    if (span[0] < at3) continue;
+    masked += window2.slice(at3, span[0]);
+    if (span === ownInWindow) ownAt = masked.length;
+    masked += text;
+    at3 = span[1];
+  }
+  masked += window2.slice(at3);
+  const head = from > 0 ? "\u2026" : "";
+  const tail = to2 < lineText.length ? "\u2026" : "";
+  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
+  const start = Math.max(0, ownAt - Math.floor(width / 3));
+  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
+}
+var MASK, MAX_SHOWN, ARMOUR_HEADER;
+var init_redact = __esm({
+  "src/report/redact.ts"() {
+    "use strict";
+    MASK = "********";
+    MAX_SHOWN = 4;
+    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
+  }
+});
+
+// src/findings.ts
+import { createHash as createHash2 } from "node:crypto";
+function rawSecret(finding) {
+  return rawSecrets.get(finding)?.secret ?? finding.secret;
+}
+function withRawSecrets(finding) {
+  const raw = rawSecrets.get(finding);
+  if (!raw) return finding;
+  return { ...finding, secret: raw.secret, ...finding.pair && raw.pair ? { pair: { ...finding.pair, secret: raw.pair } } : {} };
+}
+function fingerprint(ruleId, secret) {
+  return createHash2("sha256").update(`${ruleId}\0${secret}`).digest("hex").slice(0, 32);
+}
+function makeFinding(rule2, raw, file, startLine, commit) {
+  const redacted = redact(raw.secret, rule2.keywords);
+  const finding = {
+    ruleId: rule2.id,
+    provider: rule2.provider,
+    description: rule2.description,
+    severity: rule2.severity,
+    remediation: rule2.remediation,
+    file,
+    line: startLine + raw.line - 1,
+    column: raw.column,
+    endLine: startLine + raw.endLine - 1,
+    endColumn: raw.endColumn,
+    secret: redacted,
+    lineText: maskLine(raw.lineText, [raw.column - 1, raw.endLine === raw.line ? raw.endColumn - 1 : raw.lineText.length], redacted, raw.otherSpans),
+    fingerprint: fingerprint(rule2.id, raw.secret),
+    entropy: Math.round(raw.entropy * 100) / 100,
+    ...commit ? { commit } : {},
+    confidence: raw.confidence,
+    ...rule2.informative ? { informative: true } : {},
+    ...raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {},
+    ...raw.encoding ? { encoding: raw.encoding } : {},
+    ...raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule2.keywords), line: startLine + raw.pair.line - 1 } } : {}
+  };
+  rawSecrets.set(finding, { secret: raw.secret, ...raw.pair ? { pair: raw.pair.secret } : {} });
+  return finding;
+}
+var rawSecrets;
+var init_findings = __esm({
+  "src/findings.ts"() {
+    "use strict";
+    init_redact();
+    rawSecrets = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/git/blobs.ts
+function catFile(repo, mode) {
+  const args = ["cat-file", mode];
+  const queue = [];
+  let head = 0;
+  const waiting = () => queue.length - head;
+  const next = () => {
+    const pending = queue[head];
+    queue[head++] = void 0;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    return pending;
+  };
+  let child;
+  let chunks = [];
+  let length = 0;
+  let needed = 0;
+  let failed;
+  const drain = () => {
+    while (waiting() && length && length >= needed) {
+      if (chunks.length > 1) chunks = [Buffer.concat(chunks, length)];
+      const buffered = chunks[0];
+      const newline = buffered.indexOf(10);
+      if (newline === -1) return;
+      const header = /^[0-9a-f]+ (\w+) (\d+)$/.exec(buffered.subarray(0, newline).toString("utf8"));
+      const size = header ? Number(header[2]) : 0;
+      const end = header && mode === "--batch" ? newline + 1 + size + 1 : newline + 1;
+      if (length < end) {
+        needed = end;
+        return;
+      }
+      const answer = header ? { type: header[1], size, ...mode === "--batch" ? { bytes: Buffer.from(buffered.subarray(newline + 1, newline + 1 + size)) } : {} } : MISSING;
+      chunks = [buffered.subarray(end)];
+      length -= end;
+      needed = 0;
+      next().resolve(answer);
+    }
+  };
+  const fail = (error) => {
+    failed = error;
+    while (waiting()) next().reject(error);
+  };
+  const start = () => {
+    const process2 = spawnGit(repo, args, true);
+    const stderr = [];
+    process2.stdout.on("data", (chunk) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      drain();
+    });
+    process2.stderr.on("data", (chunk) => stderr.push(chunk));
+    process2.stdin.on("error", () => {
+    });
+    process2.on("error", (error) => fail(new GitError(args, -1, error.message)));
+    process2.on("close", (code2) => {
+      if (waiting()) fail(new GitError(args, code2 ?? -1, Buffer.concat(stderr).toString("utf8")));
+    });
+    return process2;
+  };
+  const ask = (name) => {
+    if (failed) return Promise.reject(failed);
+    child ??= start();
+    return new Promise((resolve14, reject) => {
+      queue.push({ resolve: resolve14, reject });
+      child.stdin.write(`${name}
+`);
+    });
+  };
+  return Object.assign(ask, { close: () => void child?.stdin.end() });
+}
+function blobReader(repo) {
+  const check = catFile(repo, "--batch-check");
+  const contents = catFile(repo, "--batch");
+  return {
+    async read(name, maxSize, type = "blob") {
+      if (/[\n\r]/.test(name)) return MISSING;
+      const info = await check(name);
+      if (info === MISSING || info.type !== type) return MISSING;
+      if (info.size > maxSize) return TOO_LARGE;
+      const blob = await contents(name);
+      return blob === MISSING || !blob.bytes ? MISSING : blob.bytes;
+    },
+    close() {
+      check.close();
+      contents.close();
+    }
+  };
+}
+var MISSING, TOO_LARGE;
+var init_blobs = __esm({
+  "src/git/blobs.ts"() {
+    "use strict";
+    init_git();
+    MISSING = /* @__PURE__ */ Symbol("missing");
+    TOO_LARGE = /* @__PURE__ */ Symbol("too-large");
+  }
+});
+
+// src/sources/read-file.ts
+import { lstatSync, readFileSync as readFileSync5 } from "node:fs";
+function isBinary(bytes) {
+  const end = Math.min(bytes.length, BINARY_PROBE);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+function decodeText(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 254 && bytes[1] === 255) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString("utf16le");
+  }
+  return bytes.toString("utf8");
+}
+function hasUtf16Bom(bytes) {
+  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
+}
+function readFileBytes(absolute, shown, maxFileSize) {
+  try {
+    const stat = lstatSync(absolute);
+    if (stat.isSymbolicLink()) return { path: shown, reason: "symlink" };
+    if (!stat.isFile()) return { path: shown, reason: "not-a-file" };
+    if (stat.size > maxFileSize) return { path: shown, reason: "too-large" };
+    const bytes = readFileSync5(absolute);
+    if (bytes.length > maxFileSize) return { path: shown, reason: "too-large" };
+    const utf16 = hasUtf16Bom(bytes);
+    if (!utf16 && isBinary(bytes)) return { path: shown, reason: "binary" };
+    return { path: shown, bytes, utf16 };
+  } catch (error) {
+    const code2 = error.code;
+    if (code2 === "ENOENT") return { path: shown, reason: "vanished", warning: `${shown}: vanished before it could be read` };
+    if (code2 === "EISDIR") return { path: shown, reason: "not-a-file" };
+    return { path: shown, reason: "unreadable", warning: `${shown}: cannot read (${code2 ?? "error"})` };
+  }
+}
+function isSkip(result) {
+  return "reason" in result;
+}
+var BINARY_PROBE;
+var init_read_file = __esm({
+  "src/sources/read-file.ts"() {
+    "use strict";
+    BINARY_PROBE = 8192;
+  }
+});
+
+// src/sources/types.ts
+var LABELS;
+var init_types2 = __esm({
+  "src/sources/types.ts"() {
+    "use strict";
+    LABELS = {
+      stdin: "<stdin>",
+      commitMessage: "<commit message>",
+      tag: (name) => `<tag ${name}>`,
+      notes: (commit) => `<notes of ${commit.slice(0, 12)}>`,
+      blob: (id) => `<blob ${id.slice(0, 12)}>`
+    };
+  }
+});
+
+// src/sources/git-objects.ts
+function parseTag(id, object) {
+  const blank = object.indexOf("\n\n");
+  const headers = blank === -1 ? object : object.slice(0, blank);
+  const message2 = blank === -1 ? "" : object.slice(blank + 2);
+  const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
+  return {
+    message: message2,
+    commit: {
+      sha: id,
+      author: tagger?.[1] ?? "",
+      email: tagger?.[2] ?? "",
+      date: tagger ? new Date(Number(tagger[3]) * 1e3).toISOString() : "",
+      message: message2.split("\n")[0] ?? ""
+    }
+  };
+}
+async function* objectsOutsideCommits(repo, blobs, maxSize, options) {
+  const tags = [...options.tags ? await annotatedTags(repo) : [], ...options.danglingTags.map((id) => ({ name: id.slice(0, 12), id }))];
+  for (const tag of tags) {
+    const object = await blobs.read(tag.id, maxSize, "tag");
+    if (object === TOO_LARGE) yield "too-large";
+    if (typeof object === "symbol") continue;
+    const { message: message2, commit } = parseTag(tag.id, object.toString("utf8"));
+    yield { text: message2, label: LABELS.tag(tag.name), commit };
+  }
+  for (const id of options.danglingBlobs) {
+    const bytes = await blobs.read(id, maxSize);
+    if (bytes === MISSING) continue;
+    if (bytes === TOO_LARGE) yield "too-large";
+    else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield "binary";
+    else yield { text: decodeText(bytes), label: LABELS.blob(id) };
+  }
+}
+var init_git_objects = __esm({
+  "src/sources/git-objects.ts"() {
+    "use strict";
+    init_blobs();
+    init_git();
+    init_read_file();
+    init_types2();
+  }
+});
+
+// src/sources/diff-parser.ts
+function unquotePath(raw) {
+  if (!raw.startsWith('"')) return raw;
+  const bytes = [];
+  const escapes = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 1; i < raw.length - 1; i++) {
+    const ch = raw[i];
+    if (ch !== "\\") {
+      for (const byte of Buffer.from(ch, "utf8")) bytes.push(byte);
+      continue;
+    }
+    const next = raw[i + 1];
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(raw.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(escapes[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function sidePath(raw) {
+  const name = unquotePath(raw.replace(/\t$/, ""));
+  if (name === "/dev/null") return void 0;
+  return /^[ab]\//.test(name) ? name.slice(2) : name;
+}
+function headerPath(rest) {
+  if (rest.startsWith('"')) {
+    const split = rest.indexOf('" "');
+    return split === -1 ? void 0 : sidePath(rest.slice(split + 2));
+  }
+  const half = (rest.length - 1) / 2;
+  return Number.isInteger(half) && rest.slice(2, half) === rest.slice(half + 3) ? rest.slice(half + 3) : void 0;
+}
+var COMMIT_MARKER, COMMIT_FORMAT, NULL_BLOB, MAX_SUBJECT, HUNK_NEW_START, DiffParser;
+var init_diff_parser = __esm({
+  "src/sources/diff-parser.ts"() {
+    "use strict";
+    COMMIT_MARKER = "keyhound-commit";
+    COMMIT_FORMAT = `${COMMIT_MARKER}%H%x01%an%x01%ae%x01%aI%x01%s%n%w(0,1,1)%B`;
+    NULL_BLOB = /^0+$/;
+    MAX_SUBJECT = 200;
+    HUNK_NEW_START = / \+(\d+)(?:,\d+)? @@/;
+    DiffParser = class {
+      constructor(events) {
+        this.events = events;
+      }
+      events;
+      commit;
+      file;
+      /** Set while the file is being deleted: its lines are not in any new version. */
+      deleted = false;
+      hunk;
+      /** The message lines of the commit just started, while they come (null once they have ended). */
+      messageLines = null;
+      /** Columns before each hunk line: one per parent. */
+      parents = 1;
+      nextLine = 0;
+      /** Whether the hunk line just read is in the new version (a "No newline" marker is about it). */
+      lastInNewVersion = false;
+      line(line) {
+        if (this.messageLines) {
+          if (line.charCodeAt(0) === 32) {
+            this.messageLines.push(line.slice(1));
+            return;
+          }
+          this.endMessage();
+        }
+        if (this.hunk) {
+          const first = line.charCodeAt(0);
+          if (first === 32 || first === 43 || first === 45 || first === 92) {
+            this.hunkLine(line);
+            return;
+          }
+          this.hunk = void 0;
+        }
+        if (line.startsWith("@@")) this.startHunk(line);
+        else if (line.startsWith("diff --git ")) this.startFile(headerPath(line.slice(11)));
+        else if (line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) this.startFile(unquotePath(line.slice(line.indexOf(" ", 7) + 1)));
+        else if (line.startsWith(COMMIT_MARKER)) this.startCommit(line);
+        else if (this.file) this.header(this.file, line);
+      }
+      /** Call once at the end of the input. */
+      end() {
+        this.endMessage();
+        this.endFile();
+      }
+      endMessage() {
+        const lines = this.messageLines;
+        this.messageLines = null;
+        if (!lines || !this.commit) return;
+        while (lines.length && lines[lines.length - 1] === "") lines.pop();
+        if (lines.length) this.events.message?.(this.commit, lines.join("\n"));
+      }
+      header(file, line) {
+        if (line.startsWith("index ")) {
+          const [sides = ""] = line.slice(6).split(" ");
+          const [parents = "", blob = ""] = sides.split("..");
+          file.parentBlobs = parents.split(",");
+          if (blob && !NULL_BLOB.test(blob)) file.blob = blob;
+        } else if (line.startsWith("+++ ")) {
+          const path = sidePath(line.slice(4));
+          if (path === void 0) this.deleted = true;
+          else file.path = path;
+        } else if (line.startsWith("--- ")) {
+          const path = sidePath(line.slice(4));
+          if (path !== void 0 && path !== file.path) file.oldPath ??= path;
+        } else if (line.startsWith("rename from ") || line.startsWith("copy from ")) {
+          file.oldPath = unquotePath(line.slice(line.indexOf(" from ") + 6));
+        } else if (line.startsWith("rename to ") || line.startsWith("copy to ")) {
+          file.path = unquotePath(line.slice(line.indexOf(" to ") + 4));
+        } else if (line.startsWith("deleted file mode")) {
+          this.deleted = true;
+        } else if (line.startsWith("Binary files ")) {
+          const match = /^Binary files (.+) and (.+) differ$/.exec(line);
+          const path = match ? sidePath(match[2]) : void 0;
+          if (match && path === void 0) this.deleted = true;
+          if (path !== void 0) file.path = path;
+          file.binary = true;
+        }
+      }
+      startHunk(line) {
+        const match = HUNK_NEW_START.exec(line);
+        if (!match || !this.file || this.deleted) return;
+        this.parents = /^@+/.exec(line)[0].length - 1;
+        this.nextLine = Math.max(1, Number(match[1]));
+        this.hunk = { startLine: this.nextLine, lines: [], added: [] };
+        this.file.hunks.push(this.hunk);
+      }
+      hunkLine(line) {
+        const hunk = this.hunk;
+        if (line.charCodeAt(0) === 92) {
+          if (this.lastInNewVersion) hunk.noNewlineAtEnd = true;
+          return;
+        }
+        const columns = this.parents === 1 ? line[0] : line.slice(0, this.parents);
+        this.lastInNewVersion = !columns.includes("-");
+        if (!this.lastInNewVersion) return;
+        hunk.lines.push(line.slice(this.parents));
+        hunk.added.push(!columns.includes(" "));
+        this.nextLine += 1;
+      }
+      startFile(path) {
+        this.endFile();
+        this.file = { path: path ?? "", parentBlobs: [], binary: false, hunks: [], ...this.commit ? { commit: this.commit } : {} };
+      }
+      endFile() {
+        const file = this.file;
+        this.file = void 0;
+        this.hunk = void 0;
+        const deleted = this.deleted;
+        this.deleted = false;
+        if (!file || deleted || file.path === "") return;
+        if (file.oldPath === file.path) delete file.oldPath;
+        this.events.file(file);
+      }
+      startCommit(line) {
+        this.endMessage();
+        this.endFile();
+        const [sha = "", author = "", email = "", date = "", message2 = ""] = line.slice(COMMIT_MARKER.length).split("");
+        this.commit = { sha, author, email, date, message: message2.length > MAX_SUBJECT ? `${message2.slice(0, MAX_SUBJECT)}\u2026` : message2 };
+        this.events.commit?.(this.commit);
+        this.messageLines = [];
+      }
+    };
+  }
+});
+
+// src/scan/scan-file.ts
+function toFileFindings(findings) {
+  return findings.map(({ rule: rule2, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => ({
+    ruleId: rule2.id,
+    secret,
+    line,
+    column,
+    endLine,
+    endColumn,
+    lineText,
+    entropy,
+    confidence,
+    ...otherSpans ? { otherSpans: otherSpans.map(([start, end]) => [start, end]) } : {},
+    ...suppressedBy ? { suppressedBy } : {},
+    ...encoding ? { encoding } : {},
+    ...pair ? { pair: { ruleId: pair.rule.id, secret: pair.secret, line: pair.line, column: pair.column } } : {}
+  }));
+}
+function scanFile(target, detector, maxFileSize) {
+  const file = readFileBytes(target.absolute, target.shown, maxFileSize);
+  if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
+  const findings = file.utf16 ? detector.detect(decodeText(file.bytes)) : detector.detectBytes(file.bytes);
+  return { target, bytes: file.bytes.length, findings: toFileFindings(findings) };
+}
+var init_scan_file = __esm({
+  "src/scan/scan-file.ts"() {
+    "use strict";
+    init_read_file();
+  }
+});
+
+// src/config/rules-cache.ts
+import { createHash as createHash3, randomUUID } from "node:crypto";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { basename, dirname as dirname5, join as join5 } from "node:path";
+function cacheFile() {
+  return join5(process.env.XDG_CACHE_HOME || join5(homedir2(), ".cache"), "keyhound", "builtin-rules.json");
+}
+function forScanning(file) {
+  return { ...file, rules: file.rules.map(({ examples: _e2, negatives: _n2, references: _r2, ...rule2 }) => ({ ...rule2, examples: [] })) };
+}
+async function parsedRuleFiles(paths) {
+  const texts = paths.map((path) => readFileSync6(path, "utf8"));
+  const hash2 = createHash3("sha256").update(CACHE_FORMAT);
+  paths.forEach((path, i) => hash2.update(`\0${basename(path)}\0${texts[i]}`));
+  const key = hash2.digest("hex");
+  const file = cacheFile();
+  try {
+    const cached = JSON.parse(readFileSync6(file, "utf8"));
+    if (cached.key === key && Array.isArray(cached.files)) return cached.files;
+  } catch {
+  }
+  const { parse: parse2 } = await loadYaml();
+  const files = texts.map((text) => forScanning(parse2(text)));
+  const partial = `${file}.${randomUUID()}.partial`;
+  try {
+    mkdirSync2(dirname5(file), { recursive: true });
+    writeFileSync2(partial, JSON.stringify({ key, files }));
+    renameSync(partial, file);
+  } catch {
+    rmSync(partial, { force: true });
+  }
+  return files;
+}
+var CACHE_FORMAT;
+var init_rules_cache = __esm({
+  "src/config/rules-cache.ts"() {
+    "use strict";
+    init_yaml_file();
+    CACHE_FORMAT = "builtin-rules-v1";
+  }
+});
+
+// src/config/builtin-rules.ts
+import { readdirSync, readFileSync as readFileSync7 } from "node:fs";
+function builtinRuleFilePaths() {
+  const dir = packagePath("rules");
+  return readdirSync(dir).filter((name) => name.endsWith(".yaml")).sort().map((name) => `${dir}/${name}`);
+}
+async function builtinRuleFiles() {
+  if (BUNDLED) {
+    const files = JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
+    return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
+  }
+  const paths = builtinRuleFilePaths();
+  return (await parsedRuleFiles(paths)).map((file, i) => expandRuleFile(file, paths[i]));
+}
+var init_builtin_rules = __esm({
+  "src/config/builtin-rules.ts"() {
+    "use strict";
+    init_bundled();
+    init_package_root();
+    init_pieces();
+    init_rules_cache();
   }
 });
 
@@ -23927,9 +24075,9 @@ function loadBaseline(file) {
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
-  const sha256 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
+  const sha2562 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
   const sha1 = new Set(baseline.entries.flatMap((entry) => entry.secretSha1 ? [entry.secretSha1] : []));
-  return (finding) => fingerprints.has(finding.fingerprint) || sha256.size > 0 && sha256.has(hash("sha256", rawSecret(finding))) || sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)));
+  return (finding) => fingerprints.has(finding.fingerprint) || sha2562.size > 0 && sha2562.has(hash("sha256", rawSecret(finding))) || sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)));
 }
 var BASELINE_VERSION, DEFAULT_BASELINE_FILE, hash, entryKey;
 var init_baseline = __esm({
@@ -24065,8 +24213,8 @@ function shortSha(sha) {
   return sha.slice(0, 12);
 }
 function whereIs(finding) {
-  const at2 = `${finding.file}:${finding.line}:${finding.column}`;
-  return finding.commit ? `${shortSha(finding.commit.sha)}:${at2}` : at2;
+  const at3 = `${finding.file}:${finding.line}:${finding.column}`;
+  return finding.commit ? `${shortSha(finding.commit.sha)}:${at3}` : at3;
 }
 function suppressionKind(suppressedBy) {
   return suppressedBy.startsWith("inline comment") ? "inSource" : "external";
@@ -24679,7 +24827,7 @@ function inlineRules(config) {
   const rules = config.spec.rules ?? [];
   if (rules.length === 0) return [];
   const remediation = config.spec.remediation ?? "Rotate the credential with whoever issued it, then remove it from the code and its history.";
-  return [compileRuleFile({ provider: "custom", remediation, rules }, config.file)];
+  return [compileRuleFile(expandRuleFile({ provider: "custom", remediation, rules }, config.file), config.file)];
 }
 async function pathAllowlist(spec) {
   const hasPaths = (entries) => Boolean(entries?.paths?.length || entries?.pathRegexes?.length);
@@ -24718,6 +24866,7 @@ var init_setup = __esm({
     init_rule_files();
     init_errors();
     init_git();
+    init_pieces();
     init_path_filter();
     init_test_paths();
     init_suppress();
@@ -24788,18 +24937,22 @@ var init_diff_scan = __esm({
       firstLook(diff) {
         const { detector, byId } = this.setup.ruleset;
         const findings = [];
+        const newFile = diff.hunks.length === 1 && diff.parentBlobs.every((blob) => NULL_BLOB.test(blob)) && !diff.hunks[0].added.includes(false);
         for (const hunk of diff.hunks) {
           if (!hunk.added.includes(true)) continue;
-          if (hunk.lines.some((line, i) => hunk.added[i] && KEY_BLOCK_BODY.test(line))) return { findings, wholeFile: true };
-          const text = hunk.lines.join("\n");
+          if (!newFile && hunk.lines.some((line, i) => hunk.added[i] && KEY_BLOCK_BODY.test(line))) return { findings, wholeFile: true };
+          const text = newFile && !hunk.noNewlineAtEnd ? `${hunk.lines.join("\n")}
+` : hunk.lines.join("\n");
           this.stats.bytes += Buffer.byteLength(text);
           const candidates = detector.candidates(text);
           if (candidates.size === 0) continue;
-          for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
+          if (!newFile) {
+            for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
+          }
           const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
           for (const raw of toFileFindings(touching)) findings.push(makeFinding(byId.get(raw.ruleId), raw, diff.path, hunk.startLine, diff.commit));
         }
-        return { findings, wholeFile: findings.length > 0 };
+        return { findings, wholeFile: findings.length > 0 && !newFile };
       }
       /** The new version's blob: by id when git named it, else by path at the commit (or in the index). */
       blobName(diff) {
@@ -24863,8 +25016,9 @@ function finishScan(all, setup, stats, started, toRoot) {
     setup.onWarning?.(warning);
   }
   stats.durationMs = Math.round(performance.now() - started);
-  if (!setup.reportSuppressed) return { findings, stats };
-  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores() };
+  const ruleFor = (ruleId) => setup.ruleset.byId.get(ruleId);
+  if (!setup.reportSuppressed) return { findings, stats, ruleFor };
+  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };
 }
 var init_result = __esm({
   "src/scan/result.ts"() {
@@ -24874,13 +25028,40 @@ var init_result = __esm({
   }
 });
 
+// src/scan/text-scan.ts
+function findingsInText(setup, stats, text, label, commit) {
+  if (text.length > setup.maxFileSize) {
+    countSkip(stats, "too-large");
+    return [];
+  }
+  stats.bytes += Buffer.byteLength(text);
+  const { detector, byId } = setup.ruleset;
+  return toFileFindings(detector.detect(text)).map((raw) => makeFinding(byId.get(raw.ruleId), raw, label, 1, commit));
+}
+async function scanText(text, label, options = {}) {
+  const started = performance.now();
+  const setup = await prepareScan(options);
+  const stats = emptyStats(setup.ruleCount);
+  stats.files = 1;
+  return finishScan(findingsInText(setup, stats, text, label), setup, stats, started, (file) => file);
+}
+var init_text_scan = __esm({
+  "src/scan/text-scan.ts"() {
+    "use strict";
+    init_findings();
+    init_result();
+    init_scan_file();
+    init_setup();
+  }
+});
+
 // src/scan/history.ts
 import { availableParallelism } from "node:os";
 import { PassThrough } from "node:stream";
 function assertRevision(value, option) {
   if (value.startsWith("-") || value.includes("\n")) throw new KeyhoundError(`${option}: not a revision: ${value}`);
 }
-function revListArguments(options) {
+function revListArguments(options, unreachableCommits = []) {
   for (const range of options.ranges ?? []) assertRevision(range, "--range");
   if (options.branch) assertRevision(options.branch, "--branch");
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ["HEAD"] : ["--all"];
@@ -24889,6 +25070,7 @@ function revListArguments(options) {
     ...options.since ? [`--since=${options.since}`] : [],
     ...options.maxCommits !== void 0 ? [`--max-count=${options.maxCommits}`] : [],
     ...revisions,
+    ...unreachableCommits,
     ...options.excludeRemotes ? ["--not", "--remotes"] : [],
     "--"
   ];
@@ -24908,7 +25090,12 @@ async function scanHistory(options = {}) {
     stats.warnings.push(message2);
     options.onWarning?.(message2);
   };
-  const [boundary, anyCommit] = await Promise.all([shallowBoundary(repo), hasCommits(repo)]);
+  const [boundary, anyCommit, notes, dangling] = await Promise.all([
+    shallowBoundary(repo),
+    hasCommits(repo),
+    notesCommits(repo),
+    options.unreachable ? danglingObjects(repo) : void 0
+  ]);
   let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
     warn("the repository has no commits yet");
@@ -24941,11 +25128,16 @@ async function scanHistory(options = {}) {
         stats.commits += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
+      message: (commit, text) => {
+        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record(finding, offset + seen);
+      },
       file: (diff) => {
         const position = offset + seen;
+        const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, "")) : void 0;
+        const keep = (finding) => record(label ? Object.assign(finding, { file: label }) : finding, position);
         const found = scanner.scan(diff);
-        if (Array.isArray(found)) for (const finding of found) record(finding, position);
-        else pending.push(found.then((later) => later.forEach((finding) => record(finding, position)), (error) => void (failure ??= error)));
+        if (Array.isArray(found)) found.forEach(keep);
+        else pending.push(found.then((later) => later.forEach(keep), (error) => void (failure ??= error)));
       }
     });
     const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), input);
@@ -24955,7 +25147,7 @@ async function scanHistory(options = {}) {
       warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${failureReason(result)}`);
     }
   };
-  const revList = revListArguments(options);
+  const revList = revListArguments(options, dangling?.commits);
   let total;
   try {
     total = Number((await runGit(repo, [revList[0], "--count", ...revList.slice(1)])).trim());
@@ -24983,10 +25175,16 @@ async function scanHistory(options = {}) {
     for (const walker of walkers) walker.input.end();
     await Promise.all(walkers.map((walker) => walker.done));
     if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+    if (failure !== void 0) throw failure;
+    const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
+    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
+    for await (const text of outside) {
+      if (typeof text === "string") countSkip(stats, text);
+      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record(finding, -1);
+    }
   } finally {
     blobs.close();
   }
-  if (failure !== void 0) throw failure;
   if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count3, paths }) => {
@@ -25024,8 +25222,11 @@ var init_history = __esm({
     init_findings();
     init_blobs();
     init_git();
+    init_git_objects();
     init_diff_parser();
+    init_types2();
     init_diff_scan();
+    init_text_scan();
     init_result();
     init_setup();
     LOG_ARGUMENTS = [
@@ -25548,8 +25749,8 @@ function attrs(values) {
   return Object.entries(values).map(([name, value]) => ` ${name}="${xmlAttr(String(value))}"`).join("");
 }
 function caseName(finding) {
-  const at2 = `${finding.ruleId} at ${finding.file}:${finding.line}:${finding.column}`;
-  return finding.commit ? `${at2} in commit ${shortSha(finding.commit.sha)}` : at2;
+  const at3 = `${finding.ruleId} at ${finding.file}:${finding.line}:${finding.column}`;
+  return finding.commit ? `${at3} in commit ${shortSha(finding.commit.sha)}` : at3;
 }
 function failureBody(finding, showSecrets) {
   const lines = [
@@ -25798,6 +25999,10 @@ function reportArgs(values) {
     quiet: values.quiet ?? false,
     reportSuppressed: values["report-suppressed"] ?? false,
     include: values.include ?? [],
+    verify: values.verify ?? false,
+    dryRun: values["dry-run"] ?? false,
+    onlyVerified: values["only-verified"] ?? false,
+    failOnVerified: values["fail-on-verified"] ?? false,
     exclude: values.exclude ?? [],
     ...values.baseline ? { baseline: values.baseline } : {},
     ...values["ignore-file"] ? { ignoreFile: values["ignore-file"] } : {},
@@ -25838,7 +26043,11 @@ var init_options = __esm({
       baseline: { type: "string", describe: "report only findings not in this baseline (keyhound baseline create)", requiresArg: true },
       "ignore-file": { type: "string", describe: "fingerprints to ignore (default: .keyhoundignore at the repository root)", requiresArg: true },
       "report-suppressed": { type: "boolean", default: false, describe: "also list suppressed findings and what suppressed each, and stale ignore entries" },
-      "fail-on": { type: "string", choices: SEVERITIES, default: "low", describe: "exit 1 only for findings of this severity or worse", requiresArg: true }
+      "fail-on": { type: "string", choices: SEVERITIES, default: "low", describe: "exit 1 only for findings of this severity or worse", requiresArg: true },
+      verify: { type: "boolean", default: false, describe: "ask each finding's provider whether the credential still works (sends it to the provider's own host)" },
+      "dry-run": { type: "boolean", default: false, describe: "with --verify: list the requests instead of sending them" },
+      "only-verified": { type: "boolean", default: false, describe: "with --verify: report only credentials the provider says are live" },
+      "fail-on-verified": { type: "boolean", default: false, describe: "with --verify: exit 1 only for credentials the provider says are live" }
     };
   }
 });
@@ -25929,6 +26138,314 @@ var init_write_report = __esm({
   }
 });
 
+// src/verify/cache.ts
+var cache_exports = {};
+__export(cache_exports, {
+  VERIFY_TTL_MS: () => VERIFY_TTL_MS,
+  defaultVerifyCacheFile: () => defaultVerifyCacheFile,
+  fileVerifyCache: () => fileVerifyCache
+});
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { homedir as homedir3 } from "node:os";
+import { dirname as dirname6, join as join7 } from "node:path";
+function defaultVerifyCacheFile(env2 = process.env) {
+  return join7(env2.XDG_CACHE_HOME || join7(homedir3(), ".cache"), "keyhound", "verify-v1.json");
+}
+function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
+  let entries = {};
+  try {
+    const parsed = JSON.parse(readFileSync9(file, "utf8"));
+    if (parsed && typeof parsed === "object") entries = parsed;
+  } catch {
+  }
+  const key = (finding) => `${finding.ruleId}:${finding.fingerprint}`;
+  let changed = false;
+  return {
+    get(finding) {
+      const entry = entries[key(finding)];
+      if (!entry || typeof entry.checkedAt !== "string") return void 0;
+      return now() - Date.parse(entry.checkedAt) < ttlMs ? entry : void 0;
+    },
+    set(finding, verification) {
+      entries[key(finding)] = verification;
+      changed = true;
+    },
+    async save() {
+      if (!changed) return;
+      const fresh = Object.fromEntries(Object.entries(entries).filter(([, entry]) => now() - Date.parse(entry.checkedAt) < ttlMs));
+      try {
+        mkdirSync3(dirname6(file), { recursive: true });
+        writeFileSync4(`${file}.partial`, `${JSON.stringify(fresh)}
+`, { mode: 384 });
+        renameSync3(`${file}.partial`, file);
+      } catch {
+      }
+    }
+  };
+}
+var VERIFY_TTL_MS;
+var init_cache = __esm({
+  "src/verify/cache.ts"() {
+    "use strict";
+    VERIFY_TTL_MS = 24 * 60 * 60 * 1e3;
+  }
+});
+
+// src/verify/request.ts
+import { createHash as createHash6, createHmac as createHmac2 } from "node:crypto";
+function fill(template, credential, encode = (value) => value) {
+  return template.replace(/\{\{(secret|pair)\}\}/g, (_3, name) => encode(credential[name] ?? ""));
+}
+function buildRequest(spec, credential, now = /* @__PURE__ */ new Date()) {
+  if (spec.signer === "aws-sts") return awsStsRequest(credential, now);
+  const headers = { "user-agent": "keyhound-verify", accept: "application/json" };
+  for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = fill(value, credential);
+  if (spec.auth?.bearer) headers.authorization = `Bearer ${fill(spec.auth.bearer, credential)}`;
+  if (spec.auth?.basic) {
+    const [user, password] = spec.auth.basic.map((part) => fill(part, credential));
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+  }
+  const request = { method: spec.method ?? "GET", url: fill(spec.url, credential, encodeURIComponent), headers };
+  if (spec.body !== void 0) request.body = fill(spec.body, credential);
+  return request;
+}
+function matches(condition, answer, json) {
+  if (!condition) return false;
+  const statuses = condition.status === void 0 ? void 0 : [condition.status].flat();
+  if (statuses && !statuses.includes(answer.status)) return false;
+  for (const [path, expected] of Object.entries(condition.json ?? {})) {
+    const value = at2(json, path);
+    if (![expected].flat().includes(value)) return false;
+  }
+  return true;
+}
+function at2(json, path) {
+  let value = json;
+  for (const key of path.split(".")) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function readAnswer(spec, answer) {
+  let json;
+  try {
+    json = JSON.parse(answer.body);
+  } catch {
+    json = void 0;
+  }
+  const live = spec.signer === "aws-sts" ? answer.status === 200 : matches(spec.live, answer, json);
+  if (live) {
+    const identity2 = identityOf(spec, answer, json);
+    return { status: "live", ...identity2 ? { identity: identity2 } : {} };
+  }
+  const revoked = spec.signer === "aws-sts" ? answer.status === 403 : matches(spec.revoked, answer, json);
+  return { status: revoked ? "revoked" : "unknown" };
+}
+function identityOf(spec, answer, json) {
+  const fields = spec.signer === "aws-sts" ? awsIdentity(answer.body) : Object.fromEntries((spec.identity ?? []).map((path) => [path, at2(json, path)]));
+  const identity2 = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") identity2[name] = String(value).slice(0, MAX_IDENTITY);
+  }
+  return Object.keys(identity2).length ? identity2 : void 0;
+}
+function awsStsRequest(credential, now) {
+  const keyId = credential.pair ?? "";
+  const secret = credential.secret;
+  const body = "Action=GetCallerIdentity&Version=2011-06-15";
+  const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, "");
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/us-east-1/sts/aws4_request`;
+  const headers = {
+    "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+    host: "sts.amazonaws.com",
+    "x-amz-date": amzDate
+  };
+  const signed = Object.keys(headers).sort();
+  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha256(body)].join("\n");
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
+  const signature = signatureV4(secret, day, "us-east-1", "sts", toSign);
+  return {
+    method: "POST",
+    url: "https://sts.amazonaws.com/",
+    headers: {
+      ...headers,
+      accept: "application/json",
+      "user-agent": "keyhound-verify",
+      authorization: `AWS4-HMAC-SHA256 Credential=${keyId}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}`
+    },
+    body
+  };
+}
+function signatureV4(secret, day, region, service, stringToSign) {
+  const key = [region, service, "aws4_request"].reduce((k2, part) => hmac(k2, part), hmac(`AWS4${secret}`, day));
+  return hmac(key, stringToSign).toString("hex");
+}
+function awsIdentity(body) {
+  const field = (name) => new RegExp(`<${name}>([^<]{1,200})</${name}>`).exec(body)?.[1];
+  const identity2 = {};
+  for (const name of ["Arn", "Account", "UserId"]) {
+    const value = field(name);
+    if (value) identity2[name] = value;
+  }
+  return identity2;
+}
+var MAX_IDENTITY, sha256, hmac;
+var init_request = __esm({
+  "src/verify/request.ts"() {
+    "use strict";
+    MAX_IDENTITY = 120;
+    sha256 = (text) => createHash6("sha256").update(text).digest("hex");
+    hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
+  }
+});
+
+// src/verify/transport.ts
+import { request as httpsRequest } from "node:https";
+function httpsTransport(options = {}) {
+  return (request, timeoutMs) => new Promise((resolve14, reject) => {
+    const url = new URL(request.url);
+    if (url.protocol !== "https:") {
+      reject(new Error(`refused a request that is not https: ${url.protocol}`));
+      return;
+    }
+    const req = httpsRequest(
+      {
+        method: request.method,
+        host: url.hostname,
+        port: options.port ?? (url.port || 443),
+        path: `${url.pathname}${url.search}`,
+        headers: {
+          ...request.headers,
+          host: url.host,
+          ...request.body !== void 0 ? { "content-length": String(Buffer.byteLength(request.body)) } : {}
+        },
+        servername: url.hostname,
+        rejectUnauthorized: true,
+        // No keep-alive agent: one request, then the socket closes.
+        agent: false,
+        timeout: timeoutMs,
+        ...options.ca ? { ca: options.ca } : {},
+        ...options.lookup ? { lookup: options.lookup } : {}
+      },
+      (response) => {
+        const chunks = [];
+        let size = 0;
+        response.on("data", (chunk) => {
+          if (size >= MAX_ANSWER) return;
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        response.on("end", () => resolve14({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
+        response.on("error", reject);
+      }
+    );
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(request.body);
+  });
+}
+var MAX_ANSWER;
+var init_transport = __esm({
+  "src/verify/transport.ts"() {
+    "use strict";
+    MAX_ANSWER = 64 * 1024;
+  }
+});
+
+// src/verify/verify.ts
+var verify_exports = {};
+__export(verify_exports, {
+  describeRequest: () => describeRequest,
+  verifyFindings: () => verifyFindings
+});
+function describeRequest(spec) {
+  if (spec.signer === "aws-sts") return "POST https://sts.amazonaws.com/ (GetCallerIdentity, signed with the key; the secret is not sent)";
+  return `${spec.method ?? "GET"} ${spec.url}`;
+}
+function safeIdentity(identity2) {
+  if (!identity2) return void 0;
+  return Object.fromEntries(Object.entries(identity2).map(([name, value]) => [name, looksSecret(value) ? redact(value) : value]));
+}
+async function verifyFindings(findings, ruleFor, options = {}) {
+  const settings = { ...DEFAULTS, ...options };
+  const transport = options.transport ?? httpsTransport();
+  const now = options.now ?? (() => /* @__PURE__ */ new Date());
+  const started = Date.now();
+  const nextSlot = /* @__PURE__ */ new Map();
+  let sent = 0;
+  const jobs = findings.flatMap((finding) => {
+    const spec = ruleFor(finding.ruleId)?.verify;
+    return spec ? [{ finding, spec }] : [];
+  });
+  const ask = async (finding, spec) => {
+    const cached = options.cache?.get(finding);
+    if (cached) return cached;
+    const origin = verifyOrigin(spec);
+    const credential = { secret: rawSecret(finding), ...withRawSecrets(finding).pair ? { pair: withRawSecrets(finding).pair.secret } : {} };
+    for (let attempt = 0; ; attempt++) {
+      if (Date.now() - started > settings.budgetMs) return { status: "unknown", checkedAt: now().toISOString(), reason: "the verification budget ran out" };
+      const slot = Math.max(Date.now(), nextSlot.get(origin) ?? 0);
+      nextSlot.set(origin, slot + settings.hostIntervalMs);
+      if (slot > Date.now()) await sleep(slot - Date.now());
+      sent += 1;
+      options.onRequest?.(describeRequest(spec));
+      try {
+        const answer = await transport(buildRequest(spec, credential, now()), settings.timeoutMs);
+        if (answer.status === 429 && attempt < RETRIES_AFTER_429) {
+          nextSlot.set(origin, Date.now() + Math.min(MAX_RETRY_PAUSE_MS, settings.retryPauseMs * 2 ** attempt));
+          continue;
+        }
+        const verdict = answer.status === 429 ? { status: "unknown" } : readAnswer(spec, answer);
+        const identity2 = safeIdentity(verdict.identity);
+        const result = {
+          status: verdict.status,
+          checkedAt: now().toISOString(),
+          ...identity2 ? { identity: identity2 } : {},
+          ...verdict.status === "unknown" ? { reason: answer.status === 429 ? "rate limited" : `unexpected answer (HTTP ${answer.status})` } : {}
+        };
+        if (result.status === "live" || result.status === "revoked") options.cache?.set(finding, result);
+        return result;
+      } catch (error) {
+        return { status: "unknown", checkedAt: now().toISOString(), reason: error.message.slice(0, 200) };
+      }
+    }
+  };
+  if (options.dryRun) {
+    for (const { spec } of jobs) options.onRequest?.(describeRequest(spec));
+    return jobs.length;
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const { finding, spec } = jobs[next++];
+      finding.verification = await ask(finding, spec);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+  await options.cache?.save();
+  return sent;
+}
+var DEFAULTS, RETRIES_AFTER_429, MAX_RETRY_PAUSE_MS, sleep, looksSecret;
+var init_verify = __esm({
+  "src/verify/verify.ts"() {
+    "use strict";
+    init_entropy();
+    init_findings();
+    init_redact();
+    init_cache();
+    init_request();
+    init_spec();
+    init_transport();
+    DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
+    RETRIES_AFTER_429 = 3;
+    MAX_RETRY_PAUSE_MS = 1e4;
+    sleep = (ms2) => new Promise((resolve14) => setTimeout(resolve14, ms2));
+    looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
+  }
+});
+
 // src/cli/report-options.ts
 function withReportOptions(y2) {
   return y2.options(REPORT_OPTIONS);
@@ -25957,12 +26474,31 @@ async function scanAndReport(args, io2, command2, run) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const progress = progressDisplay(io2.stderr, io2.stderrIsTTY && !args.quiet);
   let result;
+  if ((args.dryRun || args.onlyVerified || args.failOnVerified) && !args.verify) {
+    throw new KeyhoundError(`--${args.dryRun ? "dry-run" : args.onlyVerified ? "only-verified" : "fail-on-verified"}: needs --verify`);
+  }
   try {
     result = await run({ ...setupOptions(args, io2), onProgress: (state) => progress.update(state) });
   } finally {
     progress.done();
   }
+  if (args.verify) result = await verified(result, args, io2);
   return report({ ...result, meta: await reportMeta(args.format, io2.cwd, io2.env, `keyhound ${command2}`, startedAt) }, args, io2);
+}
+async function verified(result, args, io2) {
+  const { defaultVerifyCacheFile: defaultVerifyCacheFile2, fileVerifyCache: fileVerifyCache2 } = await Promise.resolve().then(() => (init_cache(), cache_exports));
+  const { verifyFindings: verifyFindings2 } = await Promise.resolve().then(() => (init_verify(), verify_exports));
+  const asked = await verifyFindings2(result.findings, result.ruleFor ?? (() => void 0), {
+    dryRun: args.dryRun,
+    cache: fileVerifyCache2(defaultVerifyCacheFile2(io2.env)),
+    onRequest: (request) => {
+      if (args.dryRun) io2.stderr(`keyhound verify (dry run, nothing sent): ${request}
+`);
+    }
+  });
+  if (!args.quiet && !args.dryRun) io2.stderr(`keyhound verify: asked ${asked === 1 ? "one provider" : `providers ${asked} times`} (cached answers are not asked again)
+`);
+  return args.onlyVerified ? { ...result, findings: result.findings.filter((finding) => finding.verification?.status === "live") } : result;
 }
 function report(result, args, io2) {
   const color = useColor(args.color, args.output ? false : io2.stdoutIsTTY, io2.env);
@@ -25970,7 +26506,8 @@ function report(result, args, io2) {
   io2.onReport?.(result);
   if ((args.format !== "text" || args.output) && !args.quiet) io2.stderr(`${summaryLine(result.findings, result.stats)}
 `);
-  return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+  const failing = args.failOnVerified ? result.findings.filter((finding) => finding.verification?.status === "live") : result.findings;
+  return failsOn(failing, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
 function failsOn(findings, threshold) {
   const worst = SEVERITIES.indexOf(threshold);
@@ -25979,6 +26516,7 @@ function failsOn(findings, threshold) {
 var init_report_options = __esm({
   "src/cli/report-options.ts"() {
     "use strict";
+    init_errors();
     init_report();
     init_types();
     init_summary();
@@ -25993,6 +26531,9 @@ var init_report_options = __esm({
 // src/cli/commands/git-modes.ts
 import { resolve as resolve5 } from "node:path";
 async function runStaged(args, io2) {
+  if (args.verify && !(await loadConfig(await workTreeRoot(io2.cwd) ?? io2.cwd, args.config))?.spec.verify?.staged) {
+    throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
+  }
   const code2 = await scanAndReport(args, io2, "staged", scanStaged);
   if (code2 === EXIT_LEAKS && !args.quiet && io2.env.GIT_INDEX_FILE !== void 0) io2.stderr(BLOCKED_HELP);
   return code2;
@@ -26003,6 +26544,7 @@ async function historyOptions(args, cwd) {
   }
   return {
     allRefs: args.allRefs,
+    ...args.unreachable ? { unreachable: true } : {},
     ...args.range?.length ? { ranges: args.range } : {},
     ...args.branch ? { branch: args.branch } : {},
     ...args.since !== void 0 ? { since: args.since } : {},
@@ -26039,16 +26581,30 @@ async function runPrePush(args, io2) {
   if (code2 === EXIT_LEAKS && !args.quiet) io2.stderr("\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n");
   return code2;
 }
-var BLOCKED_HELP;
+async function runCommitMsg(args, io2) {
+  const text = readTextFile(resolve5(io2.cwd, args.file), "commit message");
+  const scissors = SCISSORS.exec(text);
+  const message2 = scissors ? text.slice(0, scissors.index) : text;
+  const code2 = await scanAndReport(args, io2, "commit-msg", (options) => scanText(message2, LABELS.commitMessage, options));
+  if (code2 === EXIT_LEAKS && !args.quiet) {
+    io2.stderr("\nCommit blocked: the commit message holds a secret. Write the message again without it (git keeps it in .git/COMMIT_EDITMSG), and rotate the key.\nTo bypass this check (not recommended): git commit --no-verify\n");
+  }
+  return code2;
+}
+var BLOCKED_HELP, SCISSORS;
 var init_git_modes = __esm({
   "src/cli/commands/git-modes.ts"() {
     "use strict";
+    init_config();
+    init_yaml_file();
     init_errors();
     init_git();
     init_ci_checkout();
     init_ci_range();
     init_history();
     init_staged();
+    init_text_scan();
+    init_types2();
     init_exit_codes();
     init_report_options();
     BLOCKED_HELP = `
@@ -26058,6 +26614,7 @@ Commit blocked: keyhound found secrets in the staged changes.
   3. A false positive? Add \`keyhound:allow\` in a comment on that line.
 To bypass this check (not recommended): git commit --no-verify
 `;
+    SCISSORS = /^# -+ >8 -+$/m;
   }
 });
 
@@ -26706,11 +27263,11 @@ function assembleStyles() {
     },
     hexToRgb: {
       value(hex) {
-        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
-        if (!matches) {
+        const matches2 = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches2) {
           return [0, 0, 0];
         }
-        let [colorString] = matches;
+        let [colorString] = matches2;
         if (colorString.length === 3) {
           colorString = [...colorString].map((character) => character + character).join("");
         }
@@ -27031,18 +27588,18 @@ var init_cliui = __esm({
 });
 
 // node_modules/escalade/sync/index.mjs
-import { dirname as dirname6, resolve as resolve6 } from "path";
+import { dirname as dirname7, resolve as resolve6 } from "path";
 import { readdirSync as readdirSync2, statSync } from "fs";
 function sync_default(start, callback) {
   let dir = resolve6(".", start);
   let tmp, stats = statSync(dir);
   if (!stats.isDirectory()) {
-    dir = dirname6(dir);
+    dir = dirname7(dir);
   }
   while (true) {
     tmp = callback(dir, readdirSync2(dir));
     if (tmp) return resolve6(dir, tmp);
-    dir = dirname6(tmp = dir);
+    dir = dirname7(tmp = dir);
     if (tmp === dir) break;
   }
 }
@@ -28008,7 +28565,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve7 } from "path";
-import { readFileSync as readFileSync9 } from "fs";
+import { readFileSync as readFileSync10 } from "fs";
 import { createRequire as createRequire2 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -28037,7 +28594,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path);
         } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync9(path, "utf8"));
+          return JSON.parse(readFileSync10(path, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -28208,7 +28765,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync10, statSync as statSync2, writeFile } from "fs";
+import { readFileSync as readFileSync11, statSync as statSync2, writeFile } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve8 } from "path";
 var node_default;
@@ -28216,7 +28773,7 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync10,
+        readFileSync: readFileSync11,
         writeFile
       },
       format: format2,
@@ -28438,9 +28995,9 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename2, dirname as dirname7, extname, relative as relative3, resolve as resolve9, join as join7 } from "path";
+import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve9, join as join8 } from "path";
 import { createRequire as createRequire3 } from "node:module";
-import { readFileSync as readFileSync11, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync12, readdirSync as readdirSync3 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -28471,11 +29028,11 @@ var init_esm = __esm({
       Parser: lib_default,
       path: {
         basename: basename2,
-        dirname: dirname7,
+        dirname: dirname8,
         extname,
         relative: relative3,
         resolve: resolve9,
-        join: join7
+        join: join8
       },
       process: {
         argv: () => process.argv,
@@ -28488,7 +29045,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync11,
+      readFileSync: readFileSync12,
       readdirSync: readdirSync3,
       require: require3,
       getCallerFile: () => {
@@ -31940,8 +32497,8 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync, constants, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync3, openSync, readFileSync as readFileSync12, realpathSync, renameSync as renameSync3, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname8, isAbsolute, join as join8, relative as relative4, resolve as resolve10, sep as sep3 } from "node:path";
+import { closeSync, constants, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync, readFileSync as readFileSync13, realpathSync, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { basename as basename3, dirname as dirname9, isAbsolute, join as join9, relative as relative4, resolve as resolve10, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative4(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
@@ -31956,21 +32513,21 @@ async function hookPlace(cwd, hook) {
   }
   const here = realpathSync(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve10(here, path.trim()));
-  const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative4(here, file) || file, husky });
-  if (basename3(hooksDir) === "_" && existsSync5(join8(hooksDir, "h"))) return at2(join8(dirname8(hooksDir), hook), true);
-  if (hooksDir === join8(gitDir, "hooks") && existsSync5(join8(root2, ".husky"))) {
+  const at3 = (file, husky) => ({ root: root2, gitDir, file, shown: relative4(here, file) || file, husky });
+  if (basename3(hooksDir) === "_" && existsSync5(join9(hooksDir, "h"))) return at3(join9(dirname9(hooksDir), hook), true);
+  if (hooksDir === join9(gitDir, "hooks") && existsSync5(join9(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
     );
   }
-  return at2(join8(hooksDir, hook), false);
+  return at3(join9(hooksDir, hook), false);
 }
 function checkNoLink(place) {
   const { shown } = place;
-  const dir = dirname8(place.file);
+  const dir = dirname9(place.file);
   if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
     let existing = dir;
-    while (!existsSync5(existing)) existing = dirname8(existing);
+    while (!existsSync5(existing)) existing = dirname9(existing);
     const real = realpathSync(existing);
     if (!isInside(realpathSync(place.root), real)) {
       throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real}); keyhound does not write there`);
@@ -31982,12 +32539,12 @@ function checkNoLink(place) {
 }
 function regularFileText(file) {
   const stat = lstatSync2(file, { throwIfNoEntry: false });
-  return stat?.isFile() ? readFileSync12(file, "utf8") : void 0;
+  return stat?.isFile() ? readFileSync13(file, "utf8") : void 0;
 }
 function rewrite(file, text) {
   const fd = openSync(file, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
   try {
-    writeFileSync4(fd, text);
+    writeFileSync5(fd, text);
   } finally {
     closeSync(fd);
   }
@@ -32033,14 +32590,14 @@ async function installHook(cwd, hook) {
   const place = await hookPlace(cwd, hook);
   const { file, shown } = place;
   checkNoLink(place);
-  const warning = existsSync5(join8(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
+  const warning = existsSync5(join9(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message2) => ({ file, message: message2, ...warning ? { warning } : {} });
-  mkdirSync3(dirname8(file), { recursive: true });
+  mkdirSync4(dirname9(file), { recursive: true });
   if (place.husky) {
     const before = regularFileText(file);
     const after = withBlock(before ?? "", keyhoundBlock(hook));
     if (after === before) return done(`already installed in ${shown}`);
-    if (before === void 0) writeFileSync4(file, after, { flag: "wx" });
+    if (before === void 0) writeFileSync5(file, after, { flag: "wx" });
     else rewrite(file, after);
     return done(`added keyhound to ${shown} (husky)`);
   }
@@ -32053,10 +32610,10 @@ async function installHook(cwd, hook) {
   }
   let chained = "";
   if (lstatSync2(file, { throwIfNoEntry: false })) {
-    renameSync3(file, `${file}${PREVIOUS_SUFFIX}`);
+    renameSync4(file, `${file}${PREVIOUS_SUFFIX}`);
     chained = ` (the existing hook now runs after it, from ${shown}${PREVIOUS_SUFFIX})`;
   }
-  writeFileSync4(file, script, { flag: "wx", mode: 493 });
+  writeFileSync5(file, script, { flag: "wx", mode: 493 });
   return done(`installed ${hook} hook in ${shown}${chained}`);
 }
 async function uninstallHook(cwd, hook) {
@@ -32076,7 +32633,7 @@ async function uninstallHook(cwd, hook) {
   rmSync3(file);
   const previous = `${file}${PREVIOUS_SUFFIX}`;
   if (lstatSync2(previous, { throwIfNoEntry: false })) {
-    renameSync3(previous, file);
+    renameSync4(previous, file);
     return { file, message: `removed keyhound's hook; restored the previous ${shown}` };
   }
   return { file, message: `removed keyhound's hook ${shown}` };
@@ -32094,7 +32651,9 @@ var init_install = __esm({
     LOCAL_BIN = "node_modules/.bin/keyhound";
     HOOKS = {
       "pre-commit": { subcommand: "staged", blocks: "commit" },
-      "pre-push": { subcommand: "pre-push", blocks: "push" }
+      "pre-push": { subcommand: "pre-push", blocks: "push" },
+      // git passes commit-msg the file holding the message.
+      "commit-msg": { subcommand: 'commit-msg "$1"', blocks: "commit" }
     };
   }
 });
@@ -32196,18 +32755,18 @@ var walk_exports = {};
 __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
-import { readdirSync as readdirSync4, readFileSync as readFileSync13 } from "node:fs";
-import { join as join9, posix } from "node:path";
+import { readdirSync as readdirSync4, readFileSync as readFileSync14 } from "node:fs";
+import { join as join10, posix } from "node:path";
 async function walkDirectory(dir) {
   const found = [];
   const visit = (relative6, matchers) => {
     let entries;
     try {
-      entries = readdirSync4(join9(dir, relative6), { withFileTypes: true });
+      entries = readdirSync4(join10(dir, relative6), { withFileTypes: true });
     } catch {
       return;
     }
-    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative6, rules: (0, import_ignore.default)().add(readGitignore(join9(dir, relative6, ".gitignore"))) }] : matchers;
+    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative6, rules: (0, import_ignore.default)().add(readGitignore(join10(dir, relative6, ".gitignore"))) }] : matchers;
     for (const entry of entries) {
       const path = relative6 ? `${relative6}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
@@ -32222,7 +32781,7 @@ async function walkDirectory(dir) {
 }
 function readGitignore(file) {
   try {
-    return readFileSync13(file, "utf8");
+    return readFileSync14(file, "utf8");
   } catch {
     return "";
   }
@@ -32241,7 +32800,7 @@ var init_walk = __esm({
 
 // src/sources/worktree.ts
 import { statSync as statSync3 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join10, posix as posix2, resolve as resolve11, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join11, posix as posix2, resolve as resolve11, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -32265,7 +32824,7 @@ async function listTargets(paths, cwd) {
     }
     const useGit = await workTreeRoot(absolute) !== void 0 && !await isIgnoredByGit(absolute);
     const files = useGit ? await listWorkTreeFiles(absolute) : await (await Promise.resolve().then(() => (init_walk(), walk_exports))).walkDirectory(absolute);
-    for (const file of files) targets.push({ absolute: join10(absolute, file), shown: shownPath(arg, file) });
+    for (const file of files) targets.push({ absolute: join11(absolute, file), shown: shownPath(arg, file) });
   }
   return dedupe(targets);
 }
@@ -32406,8 +32965,7 @@ async function scan(options = {}) {
   }
   if (options.stdin !== void 0) {
     stats.files += 1;
-    stats.bytes += Buffer.byteLength(options.stdin);
-    for (const raw of scanText(options.stdin, ruleset.detector)) findings.push(makeFinding(ruleset.byId.get(raw.ruleId), raw, "<stdin>", 1));
+    findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
   }
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
 }
@@ -32419,7 +32977,9 @@ var init_scan = __esm({
     init_findings();
     init_worktree();
     init_pool();
+    init_types2();
     init_scan_file();
+    init_text_scan();
     init_result();
     init_setup();
     init_suppress();
@@ -32606,13 +33166,14 @@ async function main(argv, io2 = processIo()) {
   }).command(
     "history [repo]",
     "scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced",
-    (y2) => withReportOptions(y2).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }),
+    (y2) => withReportOptions(y2).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }),
     async (a) => {
       exitCode = await runHistory(
         {
           ...reportArgs(a),
           ...a.repo ? { repo: a.repo } : {},
           allRefs: a["all-refs"],
+          unreachable: a.unreachable,
           ...a.range ? { range: a.range } : {},
           ...a.branch ? { branch: a.branch } : {},
           ...a.since !== void 0 ? { since: a.since } : {},
@@ -32630,10 +33191,18 @@ async function main(argv, io2 = processIo()) {
     }
   ).command("pre-push", "scan the commits being pushed (reads the pre-push hook input on stdin)", (y2) => withReportOptions(y2), async (a) => {
     exitCode = await runPrePush(reportArgs(a), io2);
-  }).command("hook <command>", "install or uninstall the git hook (husky-aware)", (y2) => {
-    const prePush = (z3) => z3.option("pre-push", { type: "boolean", default: false, describe: "a pre-push hook instead of pre-commit" });
+  }).command(
+    "commit-msg <file>",
+    "scan a commit message before git records it (for a commit-msg hook; git passes the message file)",
+    (y2) => withReportOptions(y2).positional("file", { type: "string", demandOption: true, describe: "the file holding the message" }),
+    async (a) => {
+      exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io2);
+    }
+  ).command("hook <command>", "install or uninstall the git hook (husky-aware)", (y2) => {
+    const which = (z3) => z3.option("pre-push", { type: "boolean", default: false, describe: "a pre-push hook instead of pre-commit" }).option("commit-msg", { type: "boolean", default: false, describe: "a commit-msg hook (secrets in commit messages) instead of pre-commit" });
     const hook = async (action, a) => {
-      const name = a["pre-push"] ? "pre-push" : "pre-commit";
+      if (a["pre-push"] && a["commit-msg"]) throw new KeyhoundError("--pre-push and --commit-msg: one hook at a time");
+      const name = a["pre-push"] ? "pre-push" : a["commit-msg"] ? "commit-msg" : "pre-commit";
       const result = action === "install" ? await installHook(io2.cwd, name) : await uninstallHook(io2.cwd, name);
       io2.stdout(`keyhound: ${result.message}
 `);
@@ -32641,7 +33210,7 @@ async function main(argv, io2 = processIo()) {
 `);
       exitCode = EXIT_CLEAN;
     };
-    return y2.command("install", "install the hook (pre-commit, or pre-push with --pre-push)", prePush, (a) => hook("install", a)).command("uninstall", "remove the hook, restoring the one it replaced", prePush, (a) => hook("uninstall", a)).demandCommand(1, "name a hook command: install or uninstall");
+    return y2.command("install", "install the hook (pre-commit; pre-push or commit-msg with --pre-push, --commit-msg)", which, (a) => hook("install", a)).command("uninstall", "remove the hook, restoring the one it replaced", which, (a) => hook("uninstall", a)).demandCommand(1, "name a hook command: install or uninstall");
   }).command(
     "baseline <command>",
     "record known findings, or import another scanner's baseline",
@@ -32752,9 +33321,9 @@ keyhound: interrupted (${signal}); no report written
 }
 
 // src/action/action.ts
-import { mkdirSync as mkdirSync4 } from "node:fs";
+import { mkdirSync as mkdirSync5 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname9, join as join11, resolve as resolve13 } from "node:path";
+import { dirname as dirname10, join as join12, resolve as resolve13 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -32810,9 +33379,9 @@ async function runAction(io2 = processIo()) {
 }
 async function runStep(io2) {
   const { env: env2 } = io2;
-  const sarif = resolve13(io2.cwd, actionInput(env2, "sarif") || join11(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve13(io2.cwd, actionInput(env2, "sarif") || join12(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
-    mkdirSync4(dirname9(sarif), { recursive: true });
+    mkdirSync5(dirname10(sarif), { recursive: true });
   } catch (error) {
     throw new KeyhoundError(`sarif: cannot create the directory of ${sarif} (${error.code ?? "error"})`);
   }
