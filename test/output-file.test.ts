@@ -4,7 +4,7 @@
  * into a regular file).
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, chmodSync, lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { createReadStream, chmodSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from './helpers/cli.js';
