@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Encoding } from './engine/decode.js';
 import type { Confidence, Rule, Severity } from './engine/types.js';
-import { maskLine, redact, type LineSpan } from './report/redact.js';
+import { maskLine, maskSecretLike, redact, type LineSpan } from './report/redact.js';
 import type { CommitInfo } from './sources/types.js';
 
 export interface Finding {
@@ -102,7 +102,8 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     lineText: maskLine(raw.lineText, [raw.column - 1, raw.endLine === raw.line ? raw.endColumn - 1 : raw.lineText.length], redacted, raw.otherSpans),
     fingerprint: fingerprint(rule.id, raw.secret),
     entropy: Math.round(raw.entropy * 100) / 100,
-    ...(commit ? { commit } : {}),
+    // A commit subject or author name can hold a key too (`rotate sk_live_…`).
+    ...(commit ? { commit: { ...commit, author: maskSecretLike(commit.author), message: maskSecretLike(commit.message) } } : {}),
     confidence: raw.confidence,
     ...(rule.informs.length ? { informative: true as const } : {}),
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
