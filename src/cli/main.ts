@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { isKeyhoundError, KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
 import { packagePath } from '../package-root.js';
+import { inert } from '../report/inert.js';
 import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
@@ -167,8 +168,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
     return exitCode;
   } catch (error) {
-    if (isKeyhoundError(error)) io.stderr(`keyhound: ${error.message}\n`);
-    else io.stderr(`keyhound: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    // Messages name files from the scanned repository: inert, so no name drives the terminal or the CI log.
+    if (isKeyhoundError(error)) io.stderr(`keyhound: ${inert(error.message)}\n`);
+    else io.stderr(`keyhound: internal error: ${inert((error as Error)?.message ?? String(error))}\n`);
     return EXIT_ERROR;
   }
 }

@@ -4,6 +4,7 @@ import { parseSize } from '../config/config.js';
 import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
+import { inert } from '../report/inert.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
 import type { SetupOptions } from '../scan/setup.js';
@@ -75,7 +76,7 @@ export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
     ...(args.ignoreFile ? { ignoreFile: args.ignoreFile } : {}),
     reportSuppressed: args.reportSuppressed,
     onWarning: (message: string) => {
-      if (!args.quiet) io.stderr(`warning: ${message}\n`);
+      if (!args.quiet) io.stderr(`warning: ${inert(message)}\n`);
     },
   };
 }

@@ -8,6 +8,7 @@ import { parseSize } from '../config/config.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { isKeyhoundError } from '../errors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/index.js';
+import { inert } from '../report/inert.js';
 import { runStaged } from './commands/git-modes.js';
 import { EXIT_ERROR } from './exit-codes.js';
 import { processIo, type Io } from './io.js';
@@ -60,7 +61,7 @@ export async function runStagedFast(args: ReportArgs, io: Io = processIo()): Pro
   try {
     return await runStaged(args, io);
   } catch (error) {
-    io.stderr(`keyhound: ${isKeyhoundError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`}\n`);
+    io.stderr(`keyhound: ${inert(isKeyhoundError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`)}\n`);
     return EXIT_ERROR;
   }
 }

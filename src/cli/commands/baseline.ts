@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_BASELINE_FILE, entryFor, formatBaseline, loadBaseline, type BaselineEntry } from '../../config/baseline.js';
 import { detectFormat, parseForeign, resolveLocations, type ForeignFormat } from '../../config/baseline-import.js';
 import { readTextFile } from '../../config/yaml-file.js';
+import { inert } from '../../report/inert.js';
 import { scanHistory } from '../../scan/history.js';
 import { scan } from '../../scan/scan.js';
 import { prepareScan } from '../../scan/setup.js';
@@ -45,7 +46,7 @@ export async function runBaselineImport(args: BaselineImportArgs, io: Io): Promi
     const format = args.from ?? detectFormat(file, text);
     const parsed = parseForeign(text, file, format);
     const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector);
-    for (const warning of [...parsed.warnings, ...resolved.warnings]) io.stderr(`warning: ${warning}\n`);
+    for (const warning of [...parsed.warnings, ...resolved.warnings]) io.stderr(`warning: ${inert(warning)}\n`);
     entries.push(...parsed.entries, ...resolved.entries);
     io.stdout(`keyhound: ${file} (${format}): ${parsed.entries.length + resolved.entries.length} entries\n`);
   }
