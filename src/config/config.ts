@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
+import { compileRegex } from './rule-files.js';
 import { validatorFor } from './schemas.js';
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 
@@ -40,7 +41,8 @@ export interface LoadedConfig {
 export function parseSize(value: number | string, where: string): number {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size: ${value} (use bytes or a unit: 512KB, 10MB)`);
+  // The value is not quoted: a key pasted in the wrong place would be printed.
+  if (!match) throw new KeyhoundError(`${where}: not a size (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
@@ -53,12 +55,25 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
   const text = readTextFile(file, 'config file');
   if (file.endsWith('.toml')) {
     const { translateGitleaksConfig } = await import('./gitleaks-config.js');
-    return { file, ...(await translateGitleaksConfig(text, explicit ?? file)) };
+    const translation = await translateGitleaksConfig(text, explicit ?? file);
+    checkAllowlistRegexes(translation.spec, explicit ?? file);
+    return { file, ...translation };
   }
   const validate = await validatorFor('config');
   const spec = ((await parseValidatedYaml(text, explicit ?? file, validate)) ?? {}) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
+  checkAllowlistRegexes(spec, explicit ?? file);
   return { file, spec, warnings: [] };
+}
+
+/** Compiles every allowlist regex once, so that a broken one is reported with the file it is in. */
+function checkAllowlistRegexes(spec: ConfigSpec, file: string): void {
+  const allowlists = { allowlist: spec.allowlist, ...Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [`ruleAllowlists.${id}`, entries])) };
+  for (const [where, entries] of Object.entries(allowlists)) {
+    for (const field of ['regexes', 'lines', 'pathRegexes'] as const) {
+      entries?.[field]?.forEach((source, i) => compileRegex(source, '', `${file}: ${where}.${field}[${i}]`));
+    }
+  }
 }
 
 /** Rule file paths in a config are relative to the config file. */

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyhoundError } from '../errors.js';
+import { maskSecretLike } from '../report/redact.js';
 import { readTextFile } from './yaml-file.js';
 
 export const IGNORE_FILE_NAME = '.keyhoundignore';
@@ -30,8 +31,10 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const match = ENTRY.exec(line);
-    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment): ${line.slice(0, 60)}`);
-    entries.push({ fingerprint: match[1]!, line: index + 1, ...(match[2] ? { comment: match[2] } : {}) });
+    // Not quoted: a line that is not a fingerprint may well be the key itself, pasted.
+    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
+    // Comments are shown in reports (stale entries, what suppressed a finding): masked like a shown line.
+    entries.push({ fingerprint: match[1]!, line: index + 1, ...(match[2] ? { comment: maskSecretLike(match[2]) } : {}) });
   });
   return { file, entries };
 }

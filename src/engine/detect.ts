@@ -174,7 +174,7 @@ function* matchRule(
     const lineText = lines.lineText(from.line);
     const suppressedBy =
       inlineSuppression(lineText, rule.id) ??
-      (rule.configAllowlist && configAllowedBy(secret, lineText, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
+      (rule.configAllowlist && configAllowedBy(secret, lineText, rule.configAllowlist, `ruleAllowlists.${rule.id}`)) ??
       configAllowedBy(secret, lineText, global, 'allowlist');
     const to = lines.position(end - 1);
     yield {
@@ -186,19 +186,23 @@ function* matchRule(
   }
 }
 
-/** Allowlist regexes and stopwords are checked against the secret; the result says which entry matched. */
+/**
+ * Allowlist regexes and stopwords are checked against the secret; the result names the
+ * entry that matched by its place in the config (`allowlist.stopwords[2]`), never by
+ * its text: a stopword is a piece of the secret, and a regex is often the key itself.
+ */
 export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords: readonly string[], where: string): string | undefined {
-  const regex = regexes.find((candidate) => candidate.test(secret));
-  if (regex) return `${where} regex ${regex.source}`;
+  const regex = regexes.findIndex((candidate) => candidate.test(secret));
+  if (regex !== -1) return `${where}.regexes[${regex}]`;
   const lower = secret.toLowerCase();
-  const word = stopwords.find((candidate) => lower.includes(candidate));
-  return word === undefined ? undefined : `${where} stopword ${word}`;
+  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
+  return word === -1 ? undefined : `${where}.stopwords[${word}]`;
 }
 
-/** A config allowlist: regexes and stopwords on the secret, line regexes on its line. */
+/** A config allowlist: regexes and stopwords on the secret, line regexes (`lines`) on its line. */
 function configAllowedBy(secret: string, lineText: string, allowlist: GlobalAllowlist, where: string): string | undefined {
-  const byLine = allowlist.lineRegexes.find((candidate) => candidate.test(lineText));
-  return allowedBy(secret, allowlist.regexes, allowlist.stopwords, where) ?? (byLine ? `${where} line regex ${byLine.source}` : undefined);
+  const byLine = allowlist.lineRegexes.findIndex((candidate) => candidate.test(lineText));
+  return allowedBy(secret, allowlist.regexes, allowlist.stopwords, where) ?? (byLine === -1 ? undefined : `${where}.lines[${byLine}]`);
 }
 
 const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];
