@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { parseSize } from '../config/config.js';
 import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import type { Finding } from '../findings.js';
+import { prepareFingerprints, type Finding } from '../findings.js';
 import { inert } from '../report/inert.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
@@ -97,6 +97,8 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   let result: ScanResult;
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
+    // Every format but text shows fingerprints: the slow ones are computed on every core first.
+    if (args.format !== 'text') await prepareFingerprints([...result.findings, ...(result.suppressed ?? [])]);
   } finally {
     progress.done();
   }

@@ -1,6 +1,6 @@
 /** What every scan returns, and the last step they share: suppressions, order, stats. */
 import type { IgnoreEntry } from '../config/ignore-file.js';
-import type { Finding } from '../findings.js';
+import { useSalt, type Finding } from '../findings.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
 
@@ -17,9 +17,18 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
-/** Applies the suppressions, sorts, and fills in the final stats. */
-export function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): ScanResult {
+/**
+ * Gives the findings the salt of the repository's files, applies the suppressions,
+ * sorts, and fills in the final stats.
+ */
+export async function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): Promise<ScanResult> {
+  useSalt(all, setup.suppressor.salt);
+  await setup.suppressor.prepare(all);
   const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
+  for (const notice of setup.suppressor.notices()) {
+    stats.warnings.push(notice);
+    setup.onWarning?.(notice);
+  }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
   stats.findings = findings.length;

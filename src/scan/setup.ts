@@ -45,6 +45,7 @@ export interface ScanSetup {
   pathAllowedBy: (pathFromRoot: string, ruleId?: string) => string | undefined;
   suppressor: Suppressor;
   reportSuppressed: boolean;
+  onWarning?: (message: string) => void;
 }
 
 export interface ScanStats {
@@ -105,8 +106,9 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
     isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
-    suppressor: createSuppressor(root, options, pathAllowedBy, spec.reportLowInTests),
+    suppressor: createSuppressor(root, cwd, options, pathAllowedBy, spec.reportLowInTests),
     reportSuppressed: options.reportSuppressed ?? false,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   };
 }
 

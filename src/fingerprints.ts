@@ -1,0 +1,103 @@
+/**
+ * Fingerprints name a secret in files teams commit (.keyhoundignore, baselines) and
+ * upload (SARIF, GitLab reports), so they must not give the secret away. A fast hash is
+ * safe for a secret nobody can guess (a generated token); for one people chose or could
+ * guess (a password, a short value), a fast hash falls to a dictionary in seconds, so
+ * those get scrypt, salted: every guess costs an attacker milliseconds and 8 MiB.
+ *
+ * Both forms are 32 hex digits. A fingerprint is stable across machines and runs: it
+ * depends on the rule id, the secret and, for a guessable secret, the salt the
+ * repository's files declare (the ignore file's `# keyhound-salt:` line, a baseline's
+ * `salt`), else DEFAULT_SALT.
+ */
+import { createHash, randomBytes, scrypt, scryptSync } from 'node:crypto';
+
+/** The salt when a repository declares none. */
+export const DEFAULT_SALT = 'keyhound';
+
+/**
+ * scrypt's cost, chosen by measurement on this 2-core machine (bench/fingerprints.mjs):
+ * 15 to 21 ms and 8 MiB a hash. An attacker's core tries 46 to 67 guesses a second
+ * (SHA-256: 7.2 million, OpenSSL), so a 3-million-word dictionary takes 12 to 18 hours
+ * instead of 0.4 s. 1,000 guessable findings cost 15 CPU-seconds, on the thread pool,
+ * and only in formats that show fingerprints (N = 2^14 doubled both; 2^12 halved both).
+ */
+const SCRYPT = { N: 2 ** 13, r: 8, p: 1, maxmem: 32 * 1024 * 1024 } as const;
+const LENGTH = 16;
+
+/** Estimated bits a secret would take to guess, below which it gets scrypt. */
+export const GUESSABLE_BELOW_BITS = 100;
+/** A dictionary of about 65,000 words: what one run of characters counts as, at most. */
+const WORD_BITS = 16;
+/** Runs: a word (Capitalised or not), upper-case letters, digits, separators, other symbols. */
+const RUNS = /[A-Z]?[a-z]+|[A-Z]+|[0-9]+|[ _.-]+|[^A-Za-z0-9 _.-]+/g;
+const BITS_PER_CHARACTER = { letter: Math.log2(26), digit: Math.log2(10), separator: 1, other: Math.log2(33) };
+/** Digits and symbols standing for letters inside a word (P4ssw0rd): read as letters. */
+const LEET = /(?<=[A-Za-z])[013457@$](?=[A-Za-z])/g;
+
+/**
+ * A deliberately low estimate of the bits a secret would take to guess. Each run (a
+ * word, a number, separators, symbols) counts per character but never more than one
+ * dictionary word, however long: people's passwords are words and numbers
+ * ("Summer2024!": 34 bits, "correct horse battery staple": 67, "P4ssw0rd!Summ3r#2O24xYz":
+ * 71), while in a random key the kinds of character alternate every few characters (32
+ * random letters and digits: 100 or more in 99 cases of 100, 24: in 58).
+ */
+export function guessBits(secret: string): number {
+  let bits = 0;
+  // Hex is never leetspeak: its digits stay digits.
+  const text = /^[0-9a-f]+$/i.test(secret) ? secret : secret.replace(LEET, 'a');
+  for (const run of text.match(RUNS) ?? []) {
+    const kind = /[A-Za-z]/.test(run) ? 'letter' : /[0-9]/.test(run) ? 'digit' : /[ _.-]/.test(run) ? 'separator' : 'other';
+    bits += Math.min(WORD_BITS, run.length * BITS_PER_CHARACTER[kind]);
+  }
+  return bits;
+}
+
+/**
+ * True when a secret could be guessed. `keywords`: the rule's; a fixed prefix the secret
+ * starts with (`sk_live_`) is known to everyone, so it does not count.
+ */
+export function isGuessable(secret: string, keywords: readonly string[] = []): boolean {
+  const lower = secret.toLowerCase();
+  const prefix = Math.max(0, ...keywords.filter((keyword) => lower.startsWith(keyword)).map((keyword) => keyword.length));
+  return guessBits(secret.slice(prefix)) < GUESSABLE_BELOW_BITS;
+}
+
+/** SHA-256 of the rule id and the secret: keyhound's only fingerprint before scrypt, and still the one for unguessable secrets. */
+export function fastHash(ruleId: string, secret: string): string {
+  return createHash('sha256').update(`${ruleId}\0${secret}`).digest('hex');
+}
+
+function scryptInput(ruleId: string, secret: string): string {
+  return `${ruleId}\0${secret}`;
+}
+
+function scryptSalt(salt: string): string {
+  return `keyhound fingerprint\0${salt}`;
+}
+
+/** The slow fingerprint of a guessable secret. */
+export function slowFingerprint(ruleId: string, secret: string, salt: string): string {
+  return scryptSync(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT).toString('hex');
+}
+
+/** The same on the thread pool, so that many are computed on every core. */
+export function slowFingerprintAsync(ruleId: string, secret: string, salt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => (error ? reject(error) : resolve(key.toString('hex'))));
+  });
+}
+
+/** A fingerprint for a rule id and a raw secret, as findings carry it. */
+export function fingerprint(ruleId: string, secret: string, salt: string, keywords: readonly string[] = []): string {
+  return isGuessable(secret, keywords) ? slowFingerprint(ruleId, secret, salt) : fastHash(ruleId, secret).slice(0, 32);
+}
+
+/** A new salt for a file that declares one: 16 random bytes in hex. */
+export function newSalt(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** A salt as files declare it: 16 to 64 hex digits. */
+export const SALT_PATTERN = /^[0-9a-f]{16,64}$/;
