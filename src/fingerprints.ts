@@ -26,7 +26,7 @@ const SCRYPT = { N: 2 ** 13, r: 8, p: 1, maxmem: 32 * 1024 * 1024 } as const;
 const LENGTH = 16;
 
 /** Estimated bits a secret would take to guess, below which it gets scrypt. */
-export const GUESSABLE_BELOW_BITS = 100;
+const GUESSABLE_BELOW_BITS = 100;
 /** A dictionary of about 65,000 words: what one run of characters counts as, at most. */
 const WORD_BITS = 16;
 /** Runs: a word (Capitalised or not), upper-case letters, digits, separators, other symbols. */

@@ -36,7 +36,7 @@ export function compileRegex(source: string, flags: string, where: string): RegE
  * What is wrong with a regex, without the regex: V8 quotes it (`Invalid regular
  * expression: /…/: Unterminated group`), and an allowlist regex is often a key itself.
  */
-export function regexErrorReason(message: string): string {
+function regexErrorReason(message: string): string {
   return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message)?.[1] ?? 'not a valid JavaScript regular expression';
 }
 

@@ -91,7 +91,10 @@ export function maskLine(lineText: string, own: LineSpan, redacted: string, othe
     .map((span) => ({ span, text: MASK }));
   const replacements = [...findings, ...likely].sort((a, b) => a.span[0] - b.span[0]);
   const masked = render(window, replacements);
-  const ownAt = ownInWindow[0] + replacements.filter(({ span }) => span[1] <= ownInWindow[0]).reduce((moved, { span, text }) => moved + text.length - (span[1] - span[0]), 0);
+  // Where the finding's redaction starts in the masked text: moved by every replacement before it.
+  const ownAt = replacements
+    .filter(({ span }) => span[1] <= ownInWindow[0])
+    .reduce((at, { span, text }) => at + text.length - (span[1] - span[0]), ownInWindow[0]);
   const head = from > 0 ? '…' : '';
   const tail = to < lineText.length ? '…' : '';
   if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();

@@ -45,7 +45,7 @@ const ENTROPY_FLOOR = 2;
  * the price of never showing a key made of letters and digits. One pass over the run,
  * counting characters in an array: it runs for every run on every shown line.
  */
-export function looksRandom(token: string): boolean {
+function looksRandom(token: string): boolean {
   const counts = new Uint16Array(128);
   let lower = 0;
   let upper = 0;
