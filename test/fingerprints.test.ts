@@ -40,7 +40,7 @@ function dictionary(): string[] {
 
 describe('which secrets count as guessable', () => {
   it('passwords people choose do; random keys (40 letters and digits, 64 hex digits) do not', () => {
-    for (const password of [PASSWORD, 'hunter2', 'correct horse battery staple', 'CorrectHorseBatteryStaple', 'P4ssw0rd!Summ3r#2O24xYz', 'MyCompanyProductionDatabasePassword2024!']) {
+    for (const password of [PASSWORD, 'hunter2', 'Tr0ub4dor&3', 'correct horse battery staple', 'CorrectHorseBatteryStaple', 'Welcome2024!Welcome2024!', 'Dana.Developer-1987-06-21']) {
       expect(isGuessable(password), `${password}: ${guessBits(password)}`).toBe(true);
     }
     const random = randomSource(9);
