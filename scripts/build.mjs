@@ -21,8 +21,8 @@ const specs = files.map((name) => {
     console.error(`rules/${name}: ${validate.errors.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
     process.exit(1);
   }
-  // Examples are for the test suite and `rules check`; the scanner does not need them.
-  return { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, ...rule }) => ({ ...rule, examples: [] })) };
+  // Examples and references are for people, the test suite and `rules check`; the scanner does not need them.
+  return { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule }) => ({ ...rule, examples: [] })) };
 });
 writeFileSync('dist/rules.json', JSON.stringify(specs));
 
@@ -49,6 +49,8 @@ await build({
   external: ['recheck'],
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // Only the bundle reads built artefacts (src/bundled.ts).
+  define: { __KEYHOUND_BUNDLED__: 'true' },
   // CommonJS dependencies inside an ESM bundle need a require().
   banner: { js: "import { createRequire as __keyhoundRequire } from 'node:module'; const require = __keyhoundRequire(import.meta.url);" },
   logLevel: 'warning',

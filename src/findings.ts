@@ -50,6 +50,11 @@ export interface HistoryOccurrences {
   paths: string[];
   /** Whether some file at HEAD still contains it. */
   presentAtHead: boolean;
+  /**
+   * Set in a shallow clone when the secret is already there at the shallow boundary:
+   * `commit` is that boundary commit, and the secret came in at or before it.
+   */
+  truncated?: true;
 }
 
 /** What a finding keeps out of its own object, so that no serialisation can reach it: the raw secrets, and what its fingerprints need. */
@@ -181,7 +186,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     // A commit subject or author name can hold a key too (`rotate sk_live_…`).
     ...(commit ? { commit: { ...commit, author: maskSecretLike(commit.author), message: maskSecretLike(commit.message) } } : {}),
     confidence: raw.confidence,
-    ...(rule.informs.length ? { informative: true as const } : {}),
+    ...(rule.informative ? { informative: true as const } : {}),
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),

@@ -15,8 +15,7 @@ import { DECODERS } from '../src/engine/decode.js';
 import type { RawFinding } from '../src/engine/types.js';
 import { isKeyhoundError } from '../src/errors.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
-import { COMMIT_MARKER, DiffParser } from '../src/sources/diff-parser.js';
-import type { Fragment } from '../src/sources/types.js';
+import { COMMIT_MARKER, DiffParser, type FileDiff } from '../src/sources/diff-parser.js';
 import { tempDir } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 
@@ -25,12 +24,41 @@ const RUNS = Number(process.env.KEYHOUND_FUZZ_RUNS ?? 300);
 
 // --- the diff parser -------------------------------------------------------------------
 
-function parse(lines: readonly string[]): Fragment[] {
-  const fragments: Fragment[] = [];
-  const parser = new DiffParser({ fragment: (fragment) => fragments.push(fragment), binary: () => {}, commit: () => {} });
+function parseFiles(lines: readonly string[]): FileDiff[] {
+  const files: FileDiff[] = [];
+  const parser = new DiffParser({ file: (diff) => files.push(diff), commit: () => {} });
   for (const line of lines) parser.line(line);
   parser.end();
-  return fragments;
+  return files;
+}
+
+/** Each run of consecutive added lines, as `text` with the new-file number of its first line. */
+interface AddedRun {
+  path: string;
+  text: string;
+  startLine: number;
+  commit?: FileDiff['commit'];
+}
+
+function parse(lines: readonly string[]): AddedRun[] {
+  const runs: AddedRun[] = [];
+  for (const file of parseFiles(lines)) {
+    for (const hunk of file.hunks) {
+      let run: string[] = [];
+      let start = 0;
+      const flush = (): void => {
+        if (run.length) runs.push({ path: file.path, text: run.join('\n'), startLine: start, ...(file.commit ? { commit: file.commit } : {}) });
+        run = [];
+      };
+      hunk.lines.forEach((line, i) => {
+        if (!hunk.added[i]) return flush();
+        if (run.length === 0) start = hunk.startLine + i;
+        run.push(line);
+      });
+      flush();
+    }
+  }
+  return runs;
 }
 
 /** One line of content: anything but a line break. */
@@ -187,19 +215,23 @@ describe('fuzz: diff parser', () => {
     );
   });
 
-  it('round trip through git diff --no-index -U0 itself', () => {
+  it('round trip through git diff --no-index itself, with and without context: every line is the new file\'s line at its number', () => {
     const dir = tempDir('keyhound-fuzz-diff-');
     const printable = fc.stringMatching(/^[ -~]{0,20}$/);
     fc.assert(
-      fc.property(fc.array(printable, { maxLength: 12 }), fc.array(printable, { maxLength: 12 }), (old, next) => {
+      fc.property(fc.array(printable, { maxLength: 12 }), fc.array(printable, { maxLength: 12 }), fc.constantFrom(0, 1, 3, 10), (old, next, context) => {
         writeFileSync(join(dir, 'old.txt'), old.map((line) => `${line}\n`).join(''));
         writeFileSync(join(dir, 'new.txt'), next.map((line) => `${line}\n`).join(''));
-        const git = spawnSync('git', ['diff', '--no-index', '--no-color', '--no-ext-diff', '-U0', '--', 'old.txt', 'new.txt'], { cwd: dir, encoding: 'utf8' });
+        const git = spawnSync('git', ['diff', '--no-index', '--no-color', '--no-ext-diff', `-U${context}`, '--', 'old.txt', 'new.txt'], { cwd: dir, encoding: 'utf8' });
         expect(git.status === 0 || git.status === 1, git.stderr).toBe(true);
-        const fragments = parse(git.stdout.split('\n'));
-        for (const fragment of fragments) {
-          expect(fragment.path).toBe('new.txt');
-          fragment.text.split('\n').forEach((line, i) => expect(line).toBe(next[fragment.startLine - 1 + i]));
+        const patch = git.stdout.split('\n');
+        const files = parseFiles(patch);
+        // + lines after the first hunk header (before it, `+++ b/new.txt` is a header).
+        const added = patch.slice(patch.findIndex((line) => line.startsWith('@@'))).filter((line) => line.startsWith('+')).length;
+        expect(files.flatMap((file) => file.hunks.flatMap((hunk) => hunk.added.filter(Boolean))).length).toBe(added);
+        for (const file of files) {
+          expect(file.path).toBe('new.txt');
+          for (const hunk of file.hunks) hunk.lines.forEach((line, i) => expect(line).toBe(next[hunk.startLine - 1 + i]));
         }
       }),
       { numRuns: Math.ceil(RUNS / 8) },

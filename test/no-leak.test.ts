@@ -45,6 +45,7 @@ const KEYS = {
   size: fakeKeys(120).stripe, // only as a config's maxFileSize
   ruleFile: fakeKeys(121).stripe, // only in a rule file's broken pattern
   toml: fakeKeys(122).github, // only in a broken gitleaks TOML config
+  disabled: fakeKeys(123).stripe, // only in a config's disable list, pasted where a rule id goes
 };
 /** The stopword: a piece of a key, as long as a prefix a redaction never shows. */
 const STOPWORD = KEYS.stopworded.slice(10, 22).toLowerCase();
@@ -142,6 +143,7 @@ function buildRepo(repo: string): string {
     'broken/size.yaml': `maxFileSize: ${KEYS.size}\n`,
     'broken/rules.yaml': 'ruleFiles: [broken-rules.yaml]\n',
     'broken/broken-rules.yaml': `provider: acme\nremediation: Rotate it.\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme]\n    pattern: '(?<secret>${KEYS.ruleFile}('\n    examples: ['acme']\n`,
+    'broken/disable.yaml': `disable: ['${KEYS.disabled}']\n`,
     'broken/gitleaks.toml': `[[rules]]\nid = "x"\nregex = '''${KEYS.toml}('''\n[allowlist]\nregexes = [ ${KEYS.toml} ]\n`,
     '.gitignore': 'gitleaks.json\nnot-a-baseline.txt\nbroken/\nout/\n',
   });
@@ -321,6 +323,10 @@ describe('no secret leaves keyhound', () => {
     }
     // A --baseline file holding just a key: the error names the file, never quotes it.
     expect(runs.flatMap(leaks)).toEqual([]);
+    // A key in the disable list is a warning (no rule has that id), and masked there.
+    const disabled = await keyhound('scan --config broken/disable.yaml', ['scan', '--config', 'broken/disable.yaml', '--format', 'json']);
+    expect(disabled.stderr).toContain('disable: no rule has the id ******** (see keyhound rules list)');
+    expect(leaks(disabled)).toEqual([]);
     expect(runs.slice(5, 10).map((run) => run.stderr.replace(/^.*broken\//, '').trim())).toEqual([
       'ignore:2: not a fingerprint (32 hex digits, then an optional # comment)',
       'regex.yaml: allowlist.regexes[0]: invalid regex: Unterminated group',

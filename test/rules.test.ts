@@ -9,7 +9,9 @@ import { basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRuleFilePaths } from '../src/config/builtin-rules.js';
 import { assertKnownPartners, assertUniqueIds, checkExamples, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/config/rule-files.js';
+import { createDetector, type Detector } from '../src/engine/detect.js';
 import type { Rule } from '../src/engine/types.js';
+import { DIFF_CONTEXT } from '../src/scan/diff-scan.js';
 
 const paths = builtinRuleFilePaths();
 let files: LoadedRuleFile[] = [];
@@ -56,5 +58,32 @@ describe('built-in rule files', () => {
   it('find every example by exactly its rule and stay silent on every negative', () => {
     const problems = checkExamples(files, rules).map((p) => `${p.ruleId}: ${p.kind} #${p.index + 1} ${p.message}`);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('rule reach', () => {
+  /** Lines from the nearest of the rule's keywords (or the match's start) to the secret's end. */
+  function linesSpanned(detector: Detector, example: string, rule: Rule): number | undefined {
+    const finding = detector.detect(example).find((raw) => raw.rule.id === rule.id);
+    if (!finding) return undefined;
+    const lineOf = (offset: number) => example.slice(0, offset).split('\n').length;
+    const lower = example.toLowerCase();
+    const keywordLines = rule.keywords.flatMap((keyword) => {
+      const at = lower.lastIndexOf(keyword, finding.start);
+      return at === -1 ? [] : [finding.endLine - lineOf(at) + 1];
+    });
+    return Math.max(finding.endLine - lineOf(finding.matchStart ?? finding.start) + 1, Math.min(...keywordLines, Infinity) === Infinity ? 0 : Math.min(...keywordLines));
+  }
+
+  it('declares `lines` when an example reaches further than the diff context, so the diff modes read the whole file', () => {
+    const detector = createDetector(rules);
+    const short = files.flatMap((file) =>
+      file.spec.rules.flatMap((spec) => {
+        const rule = rules.find((candidate) => candidate.id === spec.id)!;
+        const reach = Math.max(0, ...spec.examples.map((example) => linesSpanned(detector, example, rule) ?? 0));
+        return reach > DIFF_CONTEXT && rule.lines < reach ? [`${rule.id}: an example spans ${reach} lines, lines: ${rule.lines}`] : [];
+      }),
+    );
+    expect(short).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@
  * starts on a short path (node's own parseArgs, no yargs); every other command, and
  * any staged invocation the short path does not understand, goes to the full CLI.
  */
+import { EXIT_ERROR } from './exit-codes.js';
+import { failureText } from './failure.js';
 import type { Io } from './io.js';
 
 export async function main(argv: string[], io?: Io): Promise<number> {
@@ -13,6 +15,20 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const full = await import('./main.js');
   return full.main(argv, io);
+}
+
+/**
+ * The process around `main`, for the bin: Ctrl-C and SIGTERM stop at once, and an
+ * error nothing caught (a failed write to stdout, a bug) is one line and exit 2 like
+ * any other failure; never Node's stack trace and exit 1, which would read as "leaks".
+ */
+export async function runProcess(argv: string[]): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted(signal));
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(failureText(error, process.env));
+    process.exit(EXIT_ERROR);
+  });
+  process.exitCode = await main(argv);
 }
 
 /**

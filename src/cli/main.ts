@@ -2,18 +2,26 @@
  * The command line: parses arguments, runs a command, returns the exit code.
  * Prints only through `io`; the bin just calls `main`.
  */
-import yargs from 'yargs';
-import { isKeyhoundError, KeyhoundError } from '../errors.js';
+import yargs, { type Argv } from 'yargs';
+import { KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
-import { packagePath } from '../package-root.js';
-import { inert } from '../report/inert.js';
 import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
+import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
 import { reportArgs, withReportOptions } from './report-options.js';
+import { usageError } from './usage-errors.js';
+
+/** yargs' coerce for a count option: a whole number, not NaN from `--max-commits abc`. */
+function count(option: string): (value: number) => number {
+  return (value) => {
+    if (Number.isInteger(value) && value >= 0) return value;
+    throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
+  };
+}
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exitCode = EXIT_ERROR;
@@ -29,7 +37,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         withReportOptions(y)
           .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .), or - for stdin' })
           .option('stdin', { type: 'boolean', default: false, describe: 'scan standard input (also: a path of -)' })
-          .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0: none)', hidden: true }),
+          .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0: none)', hidden: true, requiresArg: true, coerce: count('--workers') }),
       async (a) => {
         exitCode = await runScan(
           { ...reportArgs(a), paths: (a.paths ?? []) as string[], stdin: a.stdin, ...(a.workers !== undefined ? { workers: a.workers } : {}) },
@@ -41,23 +49,25 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       exitCode = await runStaged(reportArgs(a), io);
     })
     .command(
-      'history',
+      'history [repo]',
       'scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced',
       (y) =>
         withReportOptions(y)
-          .option('range', { type: 'string', array: true, describe: 'revision range A..B (repeatable)' })
-          .option('branch', { type: 'string', describe: 'one branch (or ref) and its ancestors' })
+          .positional('repo', { type: 'string', describe: 'the repository to audit: a clone, a bare repository or a mirror (default: the current one)' })
+          .option('range', { type: 'string', array: true, describe: 'revision range A..B (repeatable)', requiresArg: true })
+          .option('branch', { type: 'string', describe: 'one branch (or ref) and its ancestors', requiresArg: true })
           .option('all-refs', { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' })
-          .option('since', { type: 'string', describe: 'only commits after this date (as git log --since)' })
-          .option('max-commits', { type: 'number', describe: 'at most this many commits' }),
+          .option('since', { type: 'string', describe: 'only commits after this date (as git log --since)', requiresArg: true })
+          .option('max-commits', { type: 'number', describe: 'at most this many commits', requiresArg: true, coerce: count('--max-commits') }),
       async (a) => {
         exitCode = await runHistory(
           {
             ...reportArgs(a),
+            ...(a.repo ? { repo: a.repo } : {}),
             allRefs: a['all-refs'],
             ...(a.range ? { range: a.range as string[] } : {}),
             ...(a.branch ? { branch: a.branch } : {}),
-            ...(a.since ? { since: a.since } : {}),
+            ...(a.since !== undefined ? { since: a.since } : {}),
             ...(a['max-commits'] !== undefined ? { maxCommits: a['max-commits'] } : {}),
           },
           io,
@@ -67,7 +77,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(
       'ci',
       'scan the commits a pull request or push adds (reads GitHub, GitLab, Bitbucket, Azure, CircleCI and Jenkins variables)',
-      (y) => withReportOptions(y).option('base', { type: 'string', describe: 'scan BASE..HEAD (default: from the CI variables, else origin/HEAD)' }),
+      (y) => withReportOptions(y).option('base', { type: 'string', describe: 'scan BASE..HEAD (default: from the CI variables, else origin/HEAD)', requiresArg: true }),
       async (a) => {
         exitCode = await runCi({ ...reportArgs(a), ...(a.base ? { base: a.base } : {}) }, io);
       },
@@ -75,18 +85,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('pre-push', 'scan the commits being pushed (reads the pre-push hook input on stdin)', (y) => withReportOptions(y), async (a) => {
       exitCode = await runPrePush(reportArgs(a), io);
     })
-    .command('hook <action>', 'install or uninstall the git hook (husky-aware)', (y) =>
-      y
-        .positional('action', { choices: ['install', 'uninstall'] as const, demandOption: true })
-        .option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' }),
-      async (a) => {
-        const hook: HookName = a['pre-push'] ? 'pre-push' : 'pre-commit';
-        const bin = packagePath('bin', 'keyhound.js');
-        const result = a.action === 'install' ? await installHook(io.cwd, hook, bin) : await uninstallHook(io.cwd, hook);
+    .command('hook <command>', 'install or uninstall the git hook (husky-aware)', (y) => {
+      const prePush = <T>(z: Argv<T>) => z.option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' });
+      const hook = async (action: 'install' | 'uninstall', a: { 'pre-push': boolean }) => {
+        const name: HookName = a['pre-push'] ? 'pre-push' : 'pre-commit';
+        const result = action === 'install' ? await installHook(io.cwd, name) : await uninstallHook(io.cwd, name);
         io.stdout(`keyhound: ${result.message}\n`);
+        if (result.warning) io.stderr(`keyhound: warning: ${result.warning}\n`);
         exitCode = EXIT_CLEAN;
-      },
-    )
+      };
+      return y
+        .command('install', 'install the hook (pre-commit, or pre-push with --pre-push)', prePush, (a) => hook('install', a))
+        .command('uninstall', 'remove the hook, restoring the one it replaced', prePush, (a) => hook('uninstall', a))
+        .demandCommand(1, 'name a hook command: install or uninstall');
+    })
     .command('baseline <command>', 'record known findings, or import another scanner\'s baseline', (y) =>
       y
         .command(
@@ -95,9 +107,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           (z) =>
             z
               .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .)' })
-              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file' })
+              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file', requiresArg: true })
               .option('history', { type: 'boolean', default: false, describe: 'record the findings of the whole history instead of the working tree' })
-              .option('config', { alias: 'c', type: 'string', describe: 'config file' }),
+              .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runBaselineCreate(
               { paths: (a.paths ?? []) as string[], output: a.output, history: a.history, ...(a.config ? { config: a.config } : {}) },
@@ -111,9 +123,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           (z) =>
             z
               .positional('files', { type: 'string', array: true, demandOption: true })
-              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file (merged into if it exists)' })
-              .option('from', { choices: ['gitleaks', 'gitleaksignore', 'detect-secrets'] as const, describe: 'format (default: detected)' })
-              .option('config', { alias: 'c', type: 'string', describe: 'config file' }),
+              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file (merged into if it exists)', requiresArg: true })
+              .option('from', { choices: ['gitleaks', 'gitleaksignore', 'detect-secrets'] as const, describe: 'format (default: detected)', requiresArg: true })
+              .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runBaselineImport(
               { files: a.files as string[], output: a.output, ...(a.from ? { from: a.from } : {}), ...(a.config ? { config: a.config } : {}) },
@@ -130,8 +142,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           'list every rule: id, provider, severity, keywords',
           (z) =>
             z
-              .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const })
-              .option('config', { alias: 'c', type: 'string', describe: 'config file' }),
+              .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, requiresArg: true })
+              .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runRulesList({ format: a.format, ...(a.config ? { config: a.config } : {}) }, io);
           },
@@ -152,8 +164,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .version()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
+    // A bad command line (yargs' own message, or its YError around a parse or coerce
+    // failure) is the user's to fix; an error thrown by a command goes on as it is.
     .fail((message, error) => {
-      throw error ?? new KeyhoundError(message);
+      if (error && error.name !== 'YError') throw error;
+      throw new KeyhoundError(usageError(message ?? error.message));
     })
     .showHelpOnFail(false);
 
@@ -168,9 +183,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
     return exitCode;
   } catch (error) {
-    // Messages name files from the scanned repository: inert, so no name drives the terminal or the CI log.
-    if (isKeyhoundError(error)) io.stderr(`keyhound: ${inert(error.message)}\n`);
-    else io.stderr(`keyhound: internal error: ${inert((error as Error)?.message ?? String(error))}\n`);
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }

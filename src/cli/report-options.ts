@@ -30,19 +30,20 @@ export interface ReportArgs {
   failOn: Severity;
 }
 
+/** Every option that takes a value requires it: `-f` alone is an error, not the default format. */
 export function withReportOptions<T>(y: Argv<T>) {
   return y
-    .option('format', { alias: 'f', choices: FORMAT_NAMES, default: 'text' as FormatName, describe: 'report format' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
+    .option('format', { alias: 'f', choices: FORMAT_NAMES, default: 'text' as FormatName, describe: 'report format', requiresArg: true })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file', requiresArg: true })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'print raw secrets (never do this in CI logs)' })
-    .option('config', { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)' })
-    .option('max-file-size', { type: 'string', describe: 'skip larger files (default 10MB)' })
+    .option('config', { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)', requiresArg: true })
+    .option('max-file-size', { type: 'string', describe: 'skip larger files (default 10MB)', requiresArg: true })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' })
-    .option('baseline', { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)' })
-    .option('ignore-file', { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)' })
+    .option('baseline', { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)', requiresArg: true })
+    .option('ignore-file', { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)', requiresArg: true })
     .option('report-suppressed', { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' })
-    .option('fail-on', { choices: SEVERITIES, default: 'low' as Severity, describe: 'exit 1 only for findings of this severity or worse' });
+    .option('fail-on', { choices: SEVERITIES, default: 'low' as Severity, describe: 'exit 1 only for findings of this severity or worse', requiresArg: true });
 }
 
 /** yargs' parsed options → ReportArgs, with sizes parsed and absent options left out. */
@@ -61,7 +62,7 @@ export function reportArgs(args: {
     ...(args['ignore-file'] ? { ignoreFile: args['ignore-file'] } : {}),
     ...(args.output ? { output: args.output } : {}),
     ...(args.config ? { config: args.config } : {}),
-    ...(args['max-file-size'] !== undefined ? { maxFileSize: parseSize(args['max-file-size'], '--max-file-size') } : {}),
+    ...(args['max-file-size'] !== undefined ? { maxFileSize: parseSize(args['max-file-size'], '--max-file-size', true) } : {}),
     ...(args.color !== undefined ? { color: args.color } : {}),
   };
 }
@@ -113,7 +114,8 @@ export function report(result: ReportInput, args: ReportArgs, io: Io): number {
   return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
 
+/** A leak at or above the threshold fails the run; informative findings (notes) never do. */
 export function failsOn(findings: readonly Finding[], threshold: Severity): boolean {
   const worst = SEVERITIES.indexOf(threshold);
-  return findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= worst);
+  return findings.some((finding) => !finding.informative && SEVERITIES.indexOf(finding.severity) <= worst);
 }

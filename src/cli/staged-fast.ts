@@ -6,11 +6,10 @@
 import { parseArgs } from 'node:util';
 import { parseSize } from '../config/config.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import { isKeyhoundError } from '../errors.js';
 import { FORMAT_NAMES, type FormatName } from '../report/index.js';
-import { inert } from '../report/inert.js';
 import { runStaged } from './commands/git-modes.js';
 import { EXIT_ERROR } from './exit-codes.js';
+import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
 import type { ReportArgs } from './report-options.js';
 
@@ -49,7 +48,7 @@ export function parseStagedArgs(argv: string[]): ReportArgs | undefined {
       ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),
       ...(values.output ? { output: values.output } : {}),
       ...(values.config ? { config: values.config } : {}),
-      ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
+      ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size', true) } : {}),
       ...(color !== undefined ? { color } : {}),
     };
   } catch {
@@ -61,7 +60,7 @@ export async function runStagedFast(args: ReportArgs, io: Io = processIo()): Pro
   try {
     return await runStaged(args, io);
   } catch (error) {
-    io.stderr(`keyhound: ${inert(isKeyhoundError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`)}\n`);
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }

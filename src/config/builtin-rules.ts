@@ -1,10 +1,13 @@
 /**
- * The built-in rules. The build precompiles rules/*.yaml into dist/rules.json (no
- * YAML parser at start-up, no examples); running from source reads the YAML directly.
+ * The built-in rules. The build precompiles rules/*.yaml into dist/rules.json (no YAML
+ * parser at start-up, no examples), which only the bundle reads; running from source
+ * reads the YAML itself.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { BUNDLED } from '../bundled.js';
 import type { RuleFileSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
+import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { loadYaml } from './yaml-file.js';
 
 export function builtinRuleFilePaths(): string[] {
@@ -13,8 +16,10 @@ export function builtinRuleFilePaths(): string[] {
 }
 
 export async function builtinRuleFiles(): Promise<RuleFileSpec[]> {
-  const compiled = packagePath('dist', 'rules.json');
-  if (existsSync(compiled)) return JSON.parse(readFileSync(compiled, 'utf8')) as RuleFileSpec[];
+  if (BUNDLED) {
+    const files = JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as WrittenRuleFile[];
+    return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
+  }
   const { parse } = await loadYaml();
-  return builtinRuleFilePaths().map((path) => parse(readFileSync(path, 'utf8')) as RuleFileSpec);
+  return builtinRuleFilePaths().map((path) => expandRuleFile(parse(readFileSync(path, 'utf8')) as WrittenRuleFile, path));
 }

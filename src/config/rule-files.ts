@@ -11,17 +11,19 @@ import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../en
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
 import { maskSecretLike } from '../report/redact.js';
+import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 import { validatorFor } from './schemas.js';
 
-/** Parses and validates the text of one rule file. */
+/** Parses and validates the text of one rule file; its patterns come back expanded (pieces.ts). */
 export async function parseRuleFile(text: string, file: string): Promise<RuleFileSpec> {
   const validate = await validatorFor('rules');
-  return (await parseValidatedYaml(text, file, validate, (data, path) => {
+  const written = (await parseValidatedYaml(text, file, validate, (data, path) => {
     if (path[0] !== 'rules' || path[1] === undefined) return '';
     const rule = (data as RuleFileSpec).rules[Number(path[1])];
     return rule?.id ? `rule ${rule.id}` : `rule #${Number(path[1]) + 1}`;
-  })) as RuleFileSpec;
+  })) as WrittenRuleFile;
+  return expandRuleFile(written, file);
 }
 
 export function compileRegex(source: string, flags: string, where: string): RegExp {
@@ -55,12 +57,14 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     regex,
     entropy: spec.entropy ?? 0,
     span: spec.span ?? DEFAULT_SPAN,
+    lines: spec.lines ?? 1,
     ...(spec.maxTextLength !== undefined ? { maxTextLength: spec.maxTextLength } : {}),
     ...(spec.check ? { check: spec.check } : {}),
     generic: spec.generic ?? false,
     pairsWith: spec.pairsWith ?? [],
     pairLines: spec.pairLines ?? 5,
     informs: spec.informs ?? [],
+    informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
     placeholders: spec.placeholders ?? (spec.informs ? 'references' : 'all'),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),

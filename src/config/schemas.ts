@@ -1,7 +1,8 @@
 /** The JSON Schemas that ship with the package, read once when first needed. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Validate } from './yaml-file.js';
+import { BUNDLED } from '../bundled.js';
 import { packagePath } from '../package-root.js';
 
 const cache = new Map<string, object>();
@@ -22,14 +23,14 @@ export type SchemaName = 'rules' | 'config';
 const validators = new Map<SchemaName, Validate>();
 
 /**
- * The validator for a shipped schema: precompiled by the build (dist/validators.js),
- * or compiled with ajv when running from source.
+ * The validator for a shipped schema: precompiled by the build (dist/validators.js) in
+ * the bundle, compiled with ajv when running from source.
  */
 export async function validatorFor(name: SchemaName): Promise<Validate> {
   let validate = validators.get(name);
   if (validate) return validate;
-  const precompiled = packagePath('dist', 'validators.js');
-  if (existsSync(precompiled)) {
+  if (BUNDLED) {
+    const precompiled = packagePath('dist', 'validators.js');
     validate = ((await import(pathToFileURL(precompiled).href)) as Record<SchemaName, Validate>)[name];
   } else {
     const { default: Ajv } = await import('ajv');

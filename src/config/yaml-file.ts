@@ -29,9 +29,13 @@ export function readTextFile(file: string, what: string): string {
   }
 }
 
+type Yaml = typeof import('yaml');
+type YamlDocument = ReturnType<Yaml['parseDocument']>;
+
 /**
  * Parses YAML text and validates it. `describe` names the object at a path (for
  * example the rule id), so that an error says which rule is wrong, not only where.
+ * An empty document (nothing, only comments, or null) is an empty mapping.
  */
 export async function parseValidatedYaml(
   text: string,
@@ -39,21 +43,23 @@ export async function parseValidatedYaml(
   validate: Validate,
   describe: (data: unknown, path: string[]) => string = () => '',
 ): Promise<unknown> {
-  const { LineCounter, parseDocument, isNode } = await loadYaml();
-  const lineCounter = new LineCounter();
+  const yaml = await loadYaml();
+  const lineCounter = new yaml.LineCounter();
+  const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
   // logLevel error: the package's warnings go to process.emitWarning (stderr) and quote the source.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const doc = yaml.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const syntaxError = doc.errors[0];
   if (syntaxError) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    const line = lineAt(unclosedAt(yaml, doc, syntaxError.pos[0]) ?? syntaxError.pos[0]);
     throw new KeyhoundError(`${file}:${line}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split('\n')[0]!, text)}`);
   }
   let data: unknown;
   try {
-    data = doc.toJS();
+    data = doc.toJS() ?? {};
   } catch (error) {
     // An alias to no anchor, or too many aliases (a "billion laughs"): thrown, not listed in doc.errors.
-    throw new KeyhoundError(`${file}: invalid YAML: ${withoutQuotedSource(String((error as Error).message).split('\n')[0]!, text)}`);
+    const alias = unresolvedAlias(yaml, doc);
+    throw new KeyhoundError(`${file}${alias === undefined ? '' : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String((error as Error).message).split('\n')[0]!, text)}`);
   }
   if (validate(data)) return data;
   const error = pickError(validate.errors ?? []);
@@ -63,15 +69,58 @@ export async function parseValidatedYaml(
     : error.keyword === 'required' ? String(error.params?.missingProperty)
     : path.at(-1) ?? '(top level)';
   if (error.keyword === 'additionalProperties') path.push(field);
-  const node = doc.getIn(path.map((part) => (/^\d+$/.test(part) ? Number(part) : part)), true);
-  const offset = isNode(node) && node.range ? node.range[0] : 0;
-  const line = lineCounter.linePos(offset).line;
+  const line = lineAt(offsetOf(yaml, doc, path));
   const where = describe(data, path);
   const message =
     error.keyword === 'additionalProperties' ? 'unknown field'
     : error.keyword === 'required' ? 'missing (required)'
     : error.message ?? 'invalid';
   throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ''} ${shownName(field)}: ${message}${allowedValues(error)}`);
+}
+
+/**
+ * Where the user looks for the value at `path`: its key, in a mapping (the value of
+ * `alowlist:` starts on the next line), or the item itself, in a list.
+ */
+function offsetOf(yaml: Yaml, doc: YamlDocument, path: string[]): number {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  const last = path.at(-1);
+  const node =
+    last === undefined ? parent
+    : yaml.isMap(parent) ? parent.items.find((pair) => String(yaml.isScalar(pair.key) ? pair.key.value : pair.key) === last)?.key
+    : yaml.isSeq(parent) ? parent.items[Number(last)]
+    : undefined;
+  return (yaml.isNode(node) && node.range ? node.range[0] : undefined) ?? (yaml.isNode(parent) && parent.range ? parent.range[0] : 0);
+}
+
+/**
+ * Where an unclosed quote or bracket opens, if a syntax error at `offset` is its
+ * missing end: the parser notices it at the end of the file, the user left it earlier.
+ */
+function unclosedAt(yaml: Yaml, doc: YamlDocument, offset: number): number | undefined {
+  let opener: number | undefined;
+  yaml.visit(doc, {
+    Node(_, node) {
+      const closable = yaml.isCollection(node) ? node.flow : yaml.isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+      if (closable && node.range?.[1] === offset && (opener === undefined || node.range[0] > opener)) opener = node.range[0];
+    },
+  });
+  return opener;
+}
+
+/** Where the first alias to no anchor is, if there is one. */
+function unresolvedAlias(yaml: Yaml, doc: YamlDocument): number | undefined {
+  let offset: number | undefined;
+  yaml.visit(doc, {
+    Alias(_, node) {
+      if (!node.resolve(doc) && node.range) {
+        offset = node.range[0];
+        return yaml.visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 /**

@@ -36,11 +36,21 @@ export function inlineSuppression(lineText: string, ruleId: string): string | un
   return undefined;
 }
 
+/** The rule ids that `keyhound:allow <id>` comments on a line name. */
+export function inlineAllowIds(lineText: string): string[] {
+  if (!lineText.includes('keyhound:allow')) return [];
+  return [...lineText.matchAll(INLINE_ALLOW)].flatMap((match) => (match[1] ? [match[1]] : []));
+}
+
 export interface Detector {
   readonly rules: readonly Rule[];
   detect(text: string): RawFinding[];
   /** Detects in UTF-8 bytes, decoding them only when a keyword occurs. */
   detectBytes(bytes: Buffer): RawFinding[];
+  /** The prefilter alone: which rules (indices into `rules`) and decoders could match, and where. */
+  candidates(text: string): Candidates;
+  /** `detect`, given the prefilter's answer for this text. */
+  detectCandidates(text: string, candidates: Candidates): RawFinding[];
 }
 
 export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
@@ -84,7 +94,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       }
     }
     for (const [rule, offsets] of informative) {
-      if (found.some((finding) => tellsAbout(rule, finding.rule.id))) runRule(rule, offsets);
+      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule, finding.rule.id))) runRule(rule, offsets);
     }
     const kept = keepInformed(onePerSpan(found, vetoed));
     markOtherSpans(kept);
@@ -122,6 +132,8 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
   return {
     rules,
     detect: (text) => detectText(text, 0),
+    candidates: (text) => prefilter.scanText(text),
+    detectCandidates: (text, candidates) => (candidates.size ? detectCandidates(text, candidates) : []),
     detectBytes(bytes) {
       const byteCandidates = prefilter.scanBytes(bytes);
       if (byteCandidates.size === 0) return [];
@@ -261,7 +273,7 @@ export function tellsAbout(informative: Pick<Rule, 'informs'>, credentialRuleId:
  */
 export function keepInformed(findings: RawFinding[]): RawFinding[] {
   if (!findings.some((finding) => finding.rule.informs.length)) return findings;
-  const credentials = findings.filter((finding) => finding.rule.informs.length === 0).sort((a, b) => a.line - b.line);
+  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b) => a.line - b.line);
   return findings.flatMap((finding) => {
     const { informs, pairLines } = finding.rule;
     if (informs.length === 0) return [finding];

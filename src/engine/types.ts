@@ -23,6 +23,8 @@ export interface RuleSpec {
   span?: number;
   /** A rule without keywords runs on every text; this keeps it to texts up to this long (tiny key files). */
   maxTextLength?: number;
+  /** How many lines a match can span, or lie from its keyword (default 1); see Rule.lines. */
+  lines?: number;
   check?: CheckName;
   /** A generic rule yields to a specific rule on the same span. */
   generic?: boolean;
@@ -32,15 +34,25 @@ export interface RuleSpec {
   pairLines?: number;
   /** Rule ids of the credentials this rule's matches tell about (a user, host or path): see Rule.informs. */
   informs?: string[];
+  /** Not a secret by design (a public key): see Rule.informative. */
+  informative?: boolean;
   placeholders?: PlaceholderPolicy;
   allowlist?: { regexes?: string[]; stopwords?: string[] };
+  /** Overrides the file's category. */
+  category?: Category;
+  /** Where the provider documents the credential's format. */
+  references?: string[];
   examples: string[];
   negatives?: string[];
 }
 
+/** What kind of service or credential a provider's rules are about (schema/rules.schema.json lists them). */
+export type Category = string;
+
 export interface RuleFileSpec {
   provider: string;
   remediation: string;
+  category?: Category;
   rules: RuleSpec[];
 }
 
@@ -56,6 +68,11 @@ export interface Rule {
   entropy: number;
   span: number;
   maxTextLength?: number;
+  /**
+   * How many lines a match can span, or lie from the keyword that gates it: past the
+   * diff context, the diff modes judge the whole file when the keyword shows in a change.
+   */
+  lines: number;
   check?: CheckName;
   generic: boolean;
   pairsWith: string[];
@@ -66,6 +83,11 @@ export interface Rule {
    * when that finding is.
    */
   informs: string[];
+  /**
+   * What the rule finds is not a secret (a public key, a credential's user or host): a
+   * note, never a leak that fails a scan. True for every rule that `informs`.
+   */
+  informative: boolean;
   placeholders: PlaceholderPolicy;
   /** The rule file's own allowlist: a match it covers is not a finding at all. */
   allowRegexes: RegExp[];

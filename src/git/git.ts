@@ -4,7 +4,7 @@
  * no pager, so scanning a hostile repository executes nothing from it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SimpleGit } from 'simple-git';
@@ -88,7 +88,7 @@ function gitEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnGit(dir: string, args: string[], withInput = false) {
+export function spawnGit(dir: string, args: string[], withInput = false) {
   return spawn('git', [...SAFE_CONFIG.flatMap((setting) => ['-c', setting]), ...args], {
     cwd: dir,
     stdio: [withInput ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -137,12 +137,33 @@ export function streamGitLines(dir: string, args: string[], onLine: (line: strin
   });
 }
 
-/** Why a git run failed, in one line: the first line of its stderr, or its exit code. */
-export function failureReason(result: StreamResult): string {
-  return result.stderr.split('\n').find((line) => line.trim()) ?? `exit code ${result.code}`;
+/**
+ * Whether git reads `value` as a date, as `git log --since` does. That never says: its
+ * approxidate turns what it cannot read ("not a date") into "now", and a scan finds 0
+ * commits. The same parser, asked for an expiry date, rejects what it did not read.
+ */
+export async function isGitDate(dir: string, value: string): Promise<boolean> {
+  const result = await streamGitLines(dir, ['-c', `keyhound.date=${value}`, 'config', '--type=expiry-date', 'keyhound.date'], () => {});
+  return result.code === 0;
 }
 
-/** Runs git with the safe settings and returns stdout; a failure becomes a KeyhoundError. */
+/** Why a git run failed, in one line: the first line of its stderr, or its exit code. */
+export function failureReason(result: StreamResult): string {
+  return result.stderr.split('\n').find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
+}
+
+/** git ran and failed (or could not run): which command, its exit code and what it said. */
+export class GitError extends KeyhoundError {
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number,
+    readonly stderr: string,
+  ) {
+    super(`git ${args[0]} failed: ${failureReason({ code, stderr })}`);
+  }
+}
+
+/** Runs git with the safe settings and returns stdout; a failure becomes a GitError. */
 export function runGit(dir: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(dir, args, input !== undefined);
@@ -154,7 +175,54 @@ export function runGit(dir: string, args: string[], input?: string): Promise<str
     child.on('error', (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new KeyhoundError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0]}`));
+      else reject(new GitError(args, code ?? -1, Buffer.concat(err).toString('utf8').trim()));
     });
   });
+}
+
+export interface Repository {
+  /** The top of the work tree, or the git directory of a bare repository (or mirror). */
+  root: string;
+  bare: boolean;
+}
+
+/**
+ * The repository at `dir`, work tree or bare. git's own refusals (dubious ownership, a
+ * broken repository) are errors with git's reason, never "no commits".
+ */
+export async function openRepository(dir: string): Promise<Repository> {
+  let answer: string;
+  try {
+    answer = await runGit(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir']);
+  } catch (error) {
+    if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {
+      throw new KeyhoundError(`not a git repository: ${dir} (use \`keyhound scan\` for a plain directory)`, { cause: error });
+    }
+    throw error;
+  }
+  const [bare, gitDir = dir] = answer.trim().split('\n');
+  if (bare === 'true') return { root: gitDir, bare: true };
+  return { root: (await runGit(dir, ['rev-parse', '--show-toplevel'])).trim(), bare: false };
+}
+
+/** Whether HEAD or any ref names a commit (an empty repository has none). */
+export async function hasCommits(repo: string): Promise<boolean> {
+  try {
+    await runGit(repo, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
+    return true;
+  } catch (error) {
+    // Exit 1 is "no such commit"; anything else is git refusing to work.
+    if (!(error instanceof GitError) || error.code !== 1) throw error;
+  }
+  return (await runGit(repo, ['for-each-ref', '--count=1', '--format=%(objectname)'])).trim() !== '';
+}
+
+/** The commits at a shallow clone's boundary (their parents are missing); empty for a full clone. */
+export async function shallowBoundary(repo: string): Promise<Set<string>> {
+  const file = resolve(repo, (await runGit(repo, ['rev-parse', '--git-path', 'shallow'])).trim());
+  try {
+    return new Set(readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0));
+  } catch {
+    return new Set();
+  }
 }

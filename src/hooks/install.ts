@@ -1,11 +1,16 @@
 /**
  * `keyhound hook install|uninstall`: a pre-commit (or pre-push) hook that runs
- * keyhound. With husky, a block in `.husky/<hook>`; otherwise a script in git's hooks
- * directory (honouring core.hooksPath) that chains to the hook that was there before.
- * Installing twice changes nothing; the hook fails closed when keyhound cannot run.
+ * keyhound, put where git will run it. With husky, a block in husky's script
+ * (`.husky/<hook>`); otherwise keyhound's own script in git's hooks directory
+ * (core.hooksPath or .git/hooks), chaining to the hook that was there before.
+ *
+ * Hooks are often committed and shared, so the hook text holds no path of this
+ * machine: it runs the project's own keyhound (node_modules/.bin) or one on PATH, and
+ * blocks with one line when there is none. Installing twice changes nothing; the hook
+ * fails closed; keyhound never writes through a symbolic link nor changes a file's mode.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KeyhoundError } from '../errors.js';
 import { simpleGitFor } from '../git/git.js';
 
@@ -15,125 +20,199 @@ const MARKER = 'keyhound-managed-hook';
 const BLOCK_START = '# >>> keyhound >>>';
 const BLOCK_END = '# <<< keyhound <<<';
 const PREVIOUS_SUFFIX = '.keyhound-previous';
+const LOCAL_BIN = 'node_modules/.bin/keyhound';
 
-/** The keyhound subcommand each hook runs. */
-const SUBCOMMAND: Record<HookName, string> = { 'pre-commit': 'staged', 'pre-push': 'pre-push' };
+/** The keyhound subcommand each hook runs, and what it blocks. */
+const HOOKS: Record<HookName, { subcommand: string; blocks: string }> = {
+  'pre-commit': { subcommand: 'staged', blocks: 'commit' },
+  'pre-push': { subcommand: 'pre-push', blocks: 'push' },
+};
 
 export interface HookPlace {
   root: string;
-  /** The file keyhound writes or edits. */
+  /** The git directory (a linked worktree's common one), where hooks live by default. */
+  gitDir: string;
+  /** The file keyhound writes or edits, and how to name it to the user. */
   file: string;
+  shown: string;
+  /** A husky script (run by husky's runner, keyhound adds a block) or a script git runs itself. */
   husky: boolean;
 }
 
-async function repoRoot(cwd: string): Promise<string> {
+/** Whether `path` is `parent` or inside it (both already resolved). */
+function isInside(parent: string, path: string): boolean {
+  const rel = relative(parent, path);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/** Where the hook goes: husky's script when git runs husky's hooks, else git's hooks directory. */
+export async function hookPlace(cwd: string, hook: HookName): Promise<HookPlace> {
+  // The user's real config: the safe settings used for scans would override core.hooksPath.
+  const git = await simpleGitFor(cwd, ['core.fsmonitor=false']);
+  let paths: string[];
   try {
-    return (await (await simpleGitFor(cwd, ['core.fsmonitor=false'])).revparse(['--show-toplevel'])).trim();
+    paths = (await git.revparse(['--show-toplevel', '--git-common-dir', '--git-path', 'hooks'])).split('\n');
   } catch {
     throw new KeyhoundError(`not a git repository: ${cwd}`);
   }
-}
-
-/** Where the hook goes: husky's directory when the repository uses husky, else git's hooks path. */
-export async function hookPlace(cwd: string, hook: HookName): Promise<HookPlace> {
-  const root = await repoRoot(cwd);
-  // Read the user's real core.hooksPath: the safe settings used for scans override it.
-  const repo = await simpleGitFor(root, ['core.fsmonitor=false']);
-  const hooksPath = (await repo.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
-  if (existsSync(join(root, '.husky')) || hooksPath.startsWith('.husky')) {
-    return { root, file: join(root, '.husky', hook), husky: true };
+  // git prints the top level resolved, the others relative to where it runs: resolve them alike.
+  const here = realpathSync(cwd);
+  const [root = '', gitDir = '', hooksDir = ''] = paths.map((path, i) => (i === 0 ? path.trim() : resolve(here, path.trim())));
+  const at = (file: string, husky: boolean): HookPlace => ({ root, gitDir, file, shown: relative(here, file) || file, husky });
+  // husky 9 points core.hooksPath at <dir>/_, whose runner `h` runs <dir>/<hook>.
+  if (basename(hooksDir) === '_' && existsSync(join(hooksDir, 'h'))) return at(join(dirname(hooksDir), hook), true);
+  if (hooksDir === join(gitDir, 'hooks') && existsSync(join(root, '.husky'))) {
+    throw new KeyhoundError(
+      `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`,
+    );
   }
-  const gitPath = (await repo.revparse(['--git-path', 'hooks'])).trim();
-  const dir = isAbsolute(gitPath) ? gitPath : join(root, gitPath);
-  return { root, file: join(dir, hook), husky: false };
+  return at(join(hooksDir, hook), false);
 }
 
-/** How the hook calls keyhound: the project's own install if it has one, else this very keyhound. */
-export function keyhoundCommand(root: string, binPath: string): string {
-  if (existsSync(join(root, 'node_modules', '.bin', 'keyhound'))) return './node_modules/.bin/keyhound';
-  return `"${process.execPath}" "${binPath}"`;
+/**
+ * Refuses a hook file that a committed symbolic link would carry elsewhere: a cloned
+ * repository must not make keyhound write outside it. (The git directory and a
+ * core.hooksPath outside the work tree are the user's own, not the repository's.)
+ */
+function checkNoLink(place: HookPlace): void {
+  const { shown } = place;
+  const dir = dirname(place.file);
+  if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
+    let existing = dir;
+    while (!existsSync(existing)) existing = dirname(existing);
+    const real = realpathSync(existing);
+    if (!isInside(realpathSync(place.root), real)) {
+      throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real}); keyhound does not write there`);
+    }
+  }
+  if (place.husky && lstatSync(place.file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new KeyhoundError(`${shown} is a symbolic link; keyhound edits only a regular file there (replace the link with the script it points to)`);
+  }
 }
 
-function gitHookScript(hook: HookName, command: string): string {
-  const run = hook === 'pre-push'
-    ? `input=$(cat)\nprintf '%s\\n' "$input" | ${command} ${SUBCOMMAND[hook]}`
-    : `${command} ${SUBCOMMAND[hook]}`;
+/** A regular file's text, or undefined when there is none (a link is not read through). */
+function regularFileText(file: string): string | undefined {
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  return stat?.isFile() ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** Replaces a file's content in place: its mode stays as it is, and a link is never followed. */
+function rewrite(file: string, text: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
+  try {
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The marked block that runs keyhound: the project's own, or one on PATH, else it blocks. */
+function keyhoundBlock(hook: HookName): string {
+  const { subcommand, blocks } = HOOKS[hook];
+  // git passes pre-push its refs on stdin; the chained hook needs them too.
+  const run = hook === 'pre-push' ? `input=$(cat)\nprintf '%s\\n' "$input" | "$keyhound" ${subcommand}` : `"$keyhound" ${subcommand}`;
+  return `${BLOCK_START}
+# Blocks ${blocks}s that add secrets (keyhound hook install). Runs the project's own keyhound.
+if [ -x ${LOCAL_BIN} ]; then keyhound=${LOCAL_BIN}
+elif command -v keyhound >/dev/null 2>&1; then keyhound=keyhound
+else
+  echo "keyhound: could not run: add keyhound as a devDependency (npm install --save-dev keyhound) and install it (npm install); this ${blocks} is blocked" >&2
+  exit 1
+fi
+${run} || {
+  status=$?
+  [ "$status" -eq 1 ] || echo "keyhound could not check this ${blocks} (exit $status), so it is blocked. Fix the error above; to bypass the check: git ${blocks} --no-verify" >&2
+  exit 1
+}
+${BLOCK_END}
+`;
+}
+
+/** keyhound's own hook script for git's hooks directory. */
+function gitHookScript(hook: HookName): string {
   const chain = hook === 'pre-push'
     ? `if [ -x "$0${PREVIOUS_SUFFIX}" ]; then printf '%s\\n' "$input" | "$0${PREVIOUS_SUFFIX}" "$@" || exit $?; fi`
     : `if [ -x "$0${PREVIOUS_SUFFIX}" ]; then exec "$0${PREVIOUS_SUFFIX}" "$@"; fi`;
   return `#!/bin/sh
-# ${MARKER}: blocks ${hook === 'pre-commit' ? 'commits' : 'pushes'} that add secrets. Installed by \`keyhound hook install\`.
-${run}
-status=$?
-if [ "$status" -eq 1 ]; then exit 1; fi
-if [ "$status" -ne 0 ]; then
-  echo "keyhound could not check this ${hook === 'pre-commit' ? 'commit' : 'push'} (exit $status), so it is blocked. Fix the error above; to bypass the check: git ${hook === 'pre-commit' ? 'commit' : 'push'} --no-verify" >&2
-  exit 1
-fi
-# The hook that was here before keyhound, if any.
+# ${MARKER}: installed by \`keyhound hook install\`.
+${keyhoundBlock(hook)}# The hook that was here before keyhound, if any.
 ${chain}
 exit 0
 `;
 }
 
-function huskyBlock(hook: HookName, command: string): string {
-  return `${BLOCK_START}\n${command} ${SUBCOMMAND[hook]}\n${BLOCK_END}\n`;
-}
-
-function withoutBlock(text: string): string {
+/** The script with keyhound's block replaced by `block` where it was ('' removes it), or `block` added at the end. */
+function withBlock(text: string, block: string): string {
   const start = text.indexOf(BLOCK_START);
-  const end = text.indexOf(BLOCK_END);
-  if (start === -1 || end === -1) return text;
-  return text.slice(0, start) + text.slice(end + BLOCK_END.length).replace(/^\n/, '');
+  const end = text.indexOf(BLOCK_END, start);
+  if (start !== -1 && end !== -1) return text.slice(0, start) + block + text.slice(end + BLOCK_END.length).replace(/^\n/, '');
+  if (!block) return text;
+  return text && !text.endsWith('\n') ? `${text}\n${block}` : text + block;
 }
 
 export interface HookResult {
   file: string;
   message: string;
+  /** Something the user should know: the hook will block until keyhound is installed in the project. */
+  warning?: string;
 }
 
-export async function installHook(cwd: string, hook: HookName, binPath: string): Promise<HookResult> {
+export async function installHook(cwd: string, hook: HookName): Promise<HookResult> {
   const place = await hookPlace(cwd, hook);
-  const command = keyhoundCommand(place.root, binPath);
-  const shown = relative(cwd, place.file) || place.file;
-  mkdirSync(dirname(place.file), { recursive: true });
+  const { file, shown } = place;
+  checkNoLink(place);
+  const warning = existsSync(join(place.root, LOCAL_BIN))
+    ? undefined
+    : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev keyhound)`;
+  const done = (message: string): HookResult => ({ file, message, ...(warning ? { warning } : {}) });
+  mkdirSync(dirname(file), { recursive: true });
+
   if (place.husky) {
-    const before = existsSync(place.file) ? readFileSync(place.file, 'utf8') : '';
-    const after = `${withoutBlock(before).replace(/\n*$/, before ? '\n' : '')}${huskyBlock(hook, command)}`;
-    if (after === before) return { file: place.file, message: `already installed in ${shown}` };
-    writeFileSync(place.file, after);
-    chmodSync(place.file, 0o755);
-    return { file: place.file, message: `added keyhound to ${shown} (husky)` };
+    const before = regularFileText(file);
+    const after = withBlock(before ?? '', keyhoundBlock(hook));
+    if (after === before) return done(`already installed in ${shown}`);
+    if (before === undefined) writeFileSync(file, after, { flag: 'wx' });
+    else rewrite(file, after);
+    return done(`added keyhound to ${shown} (husky)`);
   }
-  const existing = existsSync(place.file) ? readFileSync(place.file, 'utf8') : undefined;
+
+  const script = gitHookScript(hook);
+  const existing = regularFileText(file);
+  if (existing === script) return done(`already installed in ${shown}`);
+  if (existing?.includes(MARKER)) {
+    rewrite(file, script);
+    return done(`updated keyhound's ${hook} hook in ${shown}`);
+  }
   let chained = '';
-  if (existing !== undefined && !existing.includes(MARKER)) {
-    renameSync(place.file, `${place.file}${PREVIOUS_SUFFIX}`);
+  if (lstatSync(file, { throwIfNoEntry: false })) {
+    // Not keyhound's (a link is moved as a link, never read through): it runs after keyhound.
+    renameSync(file, `${file}${PREVIOUS_SUFFIX}`);
     chained = ` (the existing hook now runs after it, from ${shown}${PREVIOUS_SUFFIX})`;
   }
-  const script = gitHookScript(hook, command);
-  if (existing === script) return { file: place.file, message: `already installed in ${shown}` };
-  writeFileSync(place.file, script);
-  chmodSync(place.file, 0o755);
-  return { file: place.file, message: `installed ${hook} hook in ${shown}${chained}` };
+  writeFileSync(file, script, { flag: 'wx', mode: 0o755 });
+  return done(`installed ${hook} hook in ${shown}${chained}`);
 }
 
 export async function uninstallHook(cwd: string, hook: HookName): Promise<HookResult> {
   const place = await hookPlace(cwd, hook);
-  const shown = relative(cwd, place.file) || place.file;
-  if (!existsSync(place.file)) return { file: place.file, message: `no ${hook} hook in ${shown}` };
-  const text = readFileSync(place.file, 'utf8');
+  const { file, shown } = place;
+  checkNoLink(place);
+  if (!lstatSync(file, { throwIfNoEntry: false })) return { file, message: `no ${hook} hook in ${shown}` };
+  const text = regularFileText(file) ?? '';
   if (place.husky) {
-    if (!text.includes(BLOCK_START)) return { file: place.file, message: `keyhound is not in ${shown}` };
-    writeFileSync(place.file, withoutBlock(text));
-    return { file: place.file, message: `removed keyhound from ${shown}` };
+    if (!text.includes(BLOCK_START)) return { file, message: `keyhound is not in ${shown}` };
+    const rest = withBlock(text, '');
+    // A script that held only keyhound's block goes, as it came.
+    if (rest.trim()) rewrite(file, rest);
+    else rmSync(file);
+    return { file, message: `removed keyhound from ${shown}` };
   }
-  if (!text.includes(MARKER)) return { file: place.file, message: `${shown} is not keyhound's; left alone` };
-  rmSync(place.file);
-  const previous = `${place.file}${PREVIOUS_SUFFIX}`;
-  if (existsSync(previous)) {
-    renameSync(previous, place.file);
-    return { file: place.file, message: `removed keyhound's hook; restored the previous ${shown}` };
+  if (!text.includes(MARKER)) return { file, message: `${shown} is not keyhound's; left alone` };
+  rmSync(file);
+  const previous = `${file}${PREVIOUS_SUFFIX}`;
+  if (lstatSync(previous, { throwIfNoEntry: false })) {
+    renameSync(previous, file);
+    return { file, message: `removed keyhound's hook; restored the previous ${shown}` };
   }
-  return { file: place.file, message: `removed keyhound's hook ${shown}` };
+  return { file, message: `removed keyhound's hook ${shown}` };
 }

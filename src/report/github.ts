@@ -22,7 +22,7 @@ export function escapeProperty(text: string): string {
 }
 
 function annotation(finding: Finding, showSecrets: boolean): string {
-  const command = finding.severity === 'critical' || finding.severity === 'high' ? 'error' : 'warning';
+  const command = finding.informative ? 'notice' : finding.severity === 'critical' || finding.severity === 'high' ? 'error' : 'warning';
   const properties = {
     file: finding.file,
     line: finding.line,

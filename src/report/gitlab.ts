@@ -63,7 +63,7 @@ export const formatGitlab: Formatter = ({ findings, stats, meta }, { showSecrets
         `Line: ${code(shownLine(finding, showSecrets))}`,
       ].join('\n\n'),
       cve: `${finding.file}:${finding.fingerprint}:${finding.ruleId}`,
-      severity: SEVERITY[finding.severity],
+      severity: finding.informative ? 'Info' : SEVERITY[finding.severity],
       confidence: 'Unknown',
       solution: finding.remediation.slice(0, 7000),
       scanner: { id: 'keyhound', name: 'keyhound' },

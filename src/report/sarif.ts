@@ -62,7 +62,8 @@ export const formatSarif: Formatter = ({ findings, stats, suppressed, staleIgnor
   const result = (finding: Finding) => ({
     ruleId: finding.ruleId,
     ruleIndex: ruleIndex.get(finding.ruleId)!,
-    level: SARIF_LEVEL[finding.severity],
+    // A note (a public key, a credential's user or host) is not a leak.
+    level: finding.informative ? 'note' : SARIF_LEVEL[finding.severity],
     message: { text: message(finding, showSecrets) },
     locations: [
       {

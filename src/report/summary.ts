@@ -30,20 +30,32 @@ export function skippedSummary(stats: ScanStats): string {
   return parts.length ? ` · skipped: ${parts.join(', ')}` : '';
 }
 
-/** `github-pat-classic 2, aws-access-key-id 1`: the rules that fired, most findings first. */
+/** The summary names this many rules; the rest are counted. */
+const TOP_RULES = 5;
+
+/** `github-pat-classic 2, aws-access-key-id 1`: the rules that fired, most findings first (the top few, then how many more). */
 export function ruleCounts(findings: readonly Finding[]): string {
   const counts = new Map<string, number>();
   for (const finding of findings) counts.set(finding.ruleId, (counts.get(finding.ruleId) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id, count]) => `${id} ${count}`).join(', ');
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const named = ranked.slice(0, TOP_RULES).map(([id, count]) => `${id} ${count}`);
+  const more = ranked.length - TOP_RULES;
+  return more > 0 ? `${named.join(', ')} and ${plural(more, 'more rule')}` : named.join(', ');
+}
+
+/** Leaks are what must be rotated; informative findings (public keys, a credential's user or host) are notes. */
+export function leaksOf(findings: readonly Finding[]): Finding[] {
+  return findings.filter((finding) => !finding.informative);
 }
 
 export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
   const commits = stats.commits !== undefined ? `${plural(stats.commits, 'commit')}, ` : '';
   const throughput = stats.durationMs > 0 ? ` (${formatBytes(Math.round((stats.bytes * 1000) / stats.durationMs))}/s)` : '';
   const scanned = `${commits}${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
-  const head = findings.length
-    ? `${plural(findings.length, 'leak')} found (${severityCounts(findings)}; ${ruleCounts(findings)})`
-    : 'no leaks found';
+  const leaks = leaksOf(findings);
+  const notes = findings.length - leaks.length;
+  const head = leaks.length ? `${plural(leaks.length, 'leak')} found (${severityCounts(leaks)}; ${ruleCounts(leaks)})` : 'no leaks found';
+  const noted = notes ? ` · ${plural(notes, 'note')} (public keys, users, hosts: not secrets)` : '';
   const suppressed = stats.suppressed ? ` · ${stats.suppressed} suppressed` : '';
-  return `${head} in ${scanned}${suppressed}${skippedSummary(stats)}`;
+  return `${head} in ${scanned}${noted}${suppressed}${skippedSummary(stats)}`;
 }

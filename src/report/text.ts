@@ -28,6 +28,7 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
     if (finding.commit) {
       const { sha, author, email, date, message } = finding.commit;
       lines.push(`  commit  ${inert(`${shortSha(sha)} ${date} ${author} <${email}> ${message}`)}`);
+      if (finding.history?.truncated) lines.push('          history truncated: the clone is shallow, and the secret is already there at this boundary commit (it came in here or earlier)');
     }
     // An informative finding is fixed by rotating the credential it goes with: say so, not the whole fix again.
     if (finding.informative) lines.push(`  ${paint('cyan', 'note')}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);

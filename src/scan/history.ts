@@ -7,11 +7,12 @@ import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js';
-import { failureReason, runGit, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
+import { blobReader } from '../git/blobs.js';
+import { failureReason, hasCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
-import { FragmentScanner } from './fragments.js';
+import { DIFF_CONTEXT, DiffScanner } from './diff-scan.js';
 import { finishScan, type ScanResult } from './result.js';
-import { countSkip, emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
+import { emptyStats, prepareScan, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -45,61 +46,80 @@ export function revListArguments(options: HistoryOptions): string[] {
   ];
 }
 
-/** The patches of exactly the commits given on stdin, in that order. */
-export const LOG_ARGUMENTS = ['log', '-p', '-U0', '-M', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS, '--no-walk=unsorted', '--stdin'];
+/** The patches of exactly the commits given on stdin, in that order; merges as combined diffs (what they add to every parent). */
+export const LOG_ARGUMENTS = [
+  'log', '-p', `-U${DIFF_CONTEXT}`, '-M', '--cc', '--full-index', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS, '--no-walk=unsorted', '--stdin',
+];
 
 /** Below this many commits one git process is as fast as two. */
 const PARALLEL_FROM = 1000;
 
-interface Tracked {
+/** One place a secret was added: a commit (by its rev-list position) and whether a suppression covers it there. */
+interface Occurrence {
   finding: Finding;
   /** Position of the commit in rev-list order: the highest is the oldest, where the secret came in. */
   order: number;
+  suppressed: boolean;
+}
+
+interface Tracked extends Occurrence {
   commits: number;
   paths: Set<string>;
 }
 
+/**
+ * Which occurrence a secret's one row shows: an unsuppressed one before a suppressed one
+ * (a key first committed under `keyhound:allow`, then in src/, is reported at src/),
+ * then the oldest.
+ */
+function preferred(candidate: Occurrence, kept: Occurrence): boolean {
+  if (candidate.suppressed !== kept.suppressed) return !candidate.suppressed;
+  return candidate.order > kept.order;
+}
+
 export async function scanHistory(options: HistoryOptions = {}): Promise<ScanResult> {
   const started = performance.now();
-  const setup = await prepareScan(options);
-  requireRepository(setup);
+  const repository = await openRepository(options.cwd ?? process.cwd());
+  const repo = repository.root;
+  const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
   const warn = (message: string): void => {
     stats.warnings.push(message);
     options.onWarning?.(message);
   };
-  const repo = setup.root;
-  const [shallow, head, anyRef] = await Promise.all([
-    runGit(repo, ['rev-parse', '--is-shallow-repository']).catch(() => 'false'),
-    runGit(repo, ['rev-parse', '-q', '--verify', 'HEAD']).catch(() => ''),
-    runGit(repo, ['for-each-ref', '--count=1']).catch(() => ''),
-  ]);
-  if (shallow.trim() === 'true') warn('shallow clone: commits before the shallow boundary are not available and were not scanned');
-  if (!head.trim() && !anyRef.trim() && !options.ranges?.length && !options.branch) {
+  const [boundary, anyCommit] = await Promise.all([shallowBoundary(repo), hasCommits(repo)]);
+  if (boundary.size) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
+  if (!anyCommit && !options.ranges?.length && !options.branch) {
     warn('the repository has no commits yet');
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = new Map<string, Tracked>();
   /** `position`: the commit's place in rev-list order (newest first), so the highest is the oldest. */
   const record = (finding: Finding, position: number): void => {
+    // Suppression is decided where the secret stands: its path, its line, its commit.
+    const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
+    if (reason !== undefined) finding.suppressedBy = reason;
+    const occurrence: Occurrence = { finding, order: position, suppressed: reason !== undefined };
     const tracked = bySecret.get(finding.fingerprint);
     if (!tracked) {
-      bySecret.set(finding.fingerprint, { finding, order: position, commits: 1, paths: new Set([finding.file]) });
+      bySecret.set(finding.fingerprint, { ...occurrence, commits: 1, paths: new Set([finding.file]) });
       return;
     }
-    // Keep the occurrence in the oldest commit: where the secret was introduced.
-    if (position > tracked.order) Object.assign(tracked, { finding, order: position });
+    if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);
     tracked.commits += 1;
     tracked.paths.add(finding.file);
   };
 
+  const blobs = blobReader(repo);
+  let failure: unknown;
   /**
    * A git log over the commits fed to `input`, which start at `offset` in rev-list's
    * order: its n-th commit is at offset + n.
    */
   const walk = async (input: Readable, offset: number, given: () => number): Promise<void> => {
-    const scanner = new FragmentScanner(setup, stats);
+    const scanner = new DiffScanner(setup, stats, blobs, warn);
+    const pending: Array<Promise<void>> = [];
     let seen = -1;
     const parser = new DiffParser({
       commit: () => {
@@ -107,13 +127,16 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
         stats.commits! += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
-      binary: () => countSkip(stats, 'binary'),
-      fragment: (fragment) => {
-        for (const finding of scanner.scan(fragment)) record(finding, offset + seen);
+      file: (diff) => {
+        const position = offset + seen;
+        const found = scanner.scan(diff);
+        if (Array.isArray(found)) for (const finding of found) record(finding, position);
+        else pending.push(found.then((later) => later.forEach((finding) => record(finding, position)), (error: unknown) => void (failure ??= error)));
       },
     });
     const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
     parser.end();
+    await Promise.all(pending);
     if (result.code !== 0) {
       warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${failureReason(result)}`);
     }
@@ -140,21 +163,29 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     return walker;
   });
   let dispatched = 0;
-  const listing = await streamGitLines(repo, revList, (sha) => {
-    if (!sha) return;
-    const walker = walkers[Math.min(Math.floor(dispatched / share), count - 1)];
-    if (!walker) return;
-    walker.input.write(`${sha}\n`);
-    walker.given += 1;
-    dispatched += 1;
-  });
-  for (const walker of walkers) walker.input.end();
-  await Promise.all(walkers.map((walker) => walker.done));
-  if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+  try {
+    const listing = await streamGitLines(repo, revList, (sha) => {
+      if (!sha) return;
+      const walker = walkers[Math.min(Math.floor(dispatched / share), count - 1)];
+      if (!walker) return;
+      walker.input.write(`${sha}\n`);
+      walker.given += 1;
+      dispatched += 1;
+    });
+    for (const walker of walkers) walker.input.end();
+    await Promise.all(walkers.map((walker) => walker.done));
+    if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+  } finally {
+    blobs.close();
+  }
+  if (failure !== undefined) throw failure;
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {
-    const history: HistoryOccurrences = { commits: count, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)) };
+    const truncated = finding.commit !== undefined && boundary.has(finding.commit.sha);
+    const history: HistoryOccurrences = {
+      commits: count, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)), ...(truncated ? { truncated } : {}),
+    };
     finding.history = history;
     return finding;
   });

@@ -3,6 +3,7 @@ import type { IgnoreEntry } from '../config/ignore-file.js';
 import { useSalt, type Finding } from '../findings.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
+import { unknownInlineRuleIds } from './unknown-rules.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -19,7 +20,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /**
  * Gives the findings the salt of the repository's files, applies the suppressions,
- * sorts, and fills in the final stats.
+ * sorts, fills in the final stats, and warns of allow comments naming no rule.
  */
 export async function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): Promise<ScanResult> {
   useSalt(all, setup.suppressor.salt);
@@ -33,6 +34,10 @@ export async function finishScan(all: Finding[], setup: ScanSetup, stats: ScanSt
   suppressed.sort(compareFindings);
   stats.findings = findings.length;
   stats.suppressed = suppressed.length;
+  for (const warning of unknownInlineRuleIds(findings, setup.ruleIds)) {
+    stats.warnings.push(warning);
+    setup.onWarning?.(warning);
+  }
   stats.durationMs = Math.round(performance.now() - started);
   if (!setup.reportSuppressed) return { findings, stats };
   return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores() };

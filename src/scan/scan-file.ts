@@ -18,7 +18,7 @@ export interface FileResult {
 }
 
 /** Plain data (no rule object, no RegExp), so results can cross from a worker thread. */
-function toFileFindings(findings: RawFinding[]): FileFinding[] {
+export function toFileFindings(findings: RawFinding[]): FileFinding[] {
   return findings.map(({ rule, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => ({
     ruleId: rule.id, secret, line, column, endLine, endColumn, lineText, entropy, confidence,
     ...(otherSpans ? { otherSpans: otherSpans.map(([start, end]) => [start, end] as const) } : {}),

@@ -2,6 +2,7 @@
  * The working-tree scan: source → detector → filters → findings. The CLI's `scan`
  * command and the library's `scan()` are this function.
  */
+import { BUNDLED } from '../bundled.js';
 import { makeFinding, type Finding } from '../findings.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
@@ -57,7 +58,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     options.onProgress?.({ stats, findings: findings.length });
   };
 
-  const workers = options.workers ?? defaultWorkerCount();
+  // Worker threads run the built worker file, so only the bundle has them; from source
+  // (the tests) everything runs on this thread, reading nothing but source files.
+  const workers = BUNDLED ? (options.workers ?? defaultWorkerCount()) : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
   } else {

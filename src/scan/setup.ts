@@ -6,13 +6,17 @@ import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } fro
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
+import { isTestPath } from './test-paths.js';
 import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
 import { compileRuleset, type AllowlistEntries, type Ruleset, type RulesetSpec } from './ruleset.js';
+import { unknownConfigRuleIds } from './unknown-rules.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export interface SetupOptions extends SuppressionOptions {
   cwd?: string;
+  /** The repository's root when the caller knows it (a bare repository has no work tree to find). */
+  root?: string;
   /** A config file; default `.keyhound.yaml` at the repository root, if present. */
   config?: string;
   maxFileSize?: number;
@@ -38,11 +42,15 @@ export interface ScanSetup {
   readonly ruleset: Ruleset;
   /** How many rules the scan uses (known without compiling them). */
   ruleCount: number;
+  /** Every rule id the rule files define, disabled ones too. */
+  ruleIds: ReadonlySet<string>;
   maxFileSize: number;
   /** True when a path (relative to the root) is allowlisted by the config for every rule. */
   isPathAllowed: (pathFromRoot: string) => boolean;
   /** What allowlists a path (relative to the root), for every rule or for the given one. */
   pathAllowedBy: (pathFromRoot: string, ruleId?: string) => string | undefined;
+  /** Equal for two paths that the path-based suppressions (allowlists, test code) treat alike. */
+  pathSuppressionKey: (pathFromRoot: string) => string;
   suppressor: Suppressor;
   reportSuppressed: boolean;
   onWarning?: (message: string) => void;
@@ -74,7 +82,7 @@ export function countSkip(stats: ScanStats, reason: SkipReason): void {
 /** Loads config and rules: the part every command shares. */
 export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const cwd = options.cwd ?? process.cwd();
-  const repoRoot = await workTreeRoot(cwd);
+  const repoRoot = options.root ?? (await workTreeRoot(cwd));
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
@@ -87,7 +95,10 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     allowlist: allowlistEntries(spec.allowlist),
     ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)])),
   };
+  const ruleIds = new Set(rulesetSpec.files.flatMap((file) => file.rules.map((rule) => rule.id)));
+  if (config) for (const warning of unknownConfigRuleIds(relative(cwd, config.file) || config.file, spec, ruleIds)) options.onWarning?.(warning);
   const pathAllowedBy = await pathAllowlist(spec);
+  const rulesWithPathAllowlists = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length || entries.pathRegexes?.length).map(([id]) => id);
   const disabled = new Set(rulesetSpec.disabled);
   let compiled: Ruleset | undefined;
   // The config and the rule files it loads hold example keys by design: never report them.
@@ -102,8 +113,11 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
       return compiled;
     },
     ruleCount: rulesetSpec.files.reduce((count, file) => count + file.rules.filter((rule) => !disabled.has(rule.id)).length, 0),
+    ruleIds,
     maxFileSize,
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
+    pathSuppressionKey: (path) =>
+      [ownFiles.has(path), isTestPath(path), pathAllowedBy(path), ...rulesWithPathAllowlists.map((id) => pathAllowedBy(path, id))].join('\0'),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
     isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
     suppressor: createSuppressor(root, cwd, options, pathAllowedBy, spec.reportLowInTests),

@@ -1,35 +1,50 @@
 /**
  * `keyhound staged`: what the next commit will contain. Reads the index side of
  * `git diff --cached`, so after `git add -p` or an edit after `git add`, the staged
- * content is what is checked, with the staged file's line numbers.
+ * content is what is checked, with the staged file's line numbers; each added line is
+ * judged in the context of the staged file (diff-scan.ts).
  */
-import { KeyhoundError } from '../errors.js';
 import type { Finding } from '../findings.js';
-import { failureReason, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
-import { DiffParser } from '../sources/diff-parser.js';
-import { FragmentScanner } from './fragments.js';
+import { blobReader } from '../git/blobs.js';
+import { GitError, openRepository, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
+import { DiffParser, type FileDiff } from '../sources/diff-parser.js';
+import { DIFF_CONTEXT, DiffScanner } from './diff-scan.js';
 import { finishScan, type ScanResult } from './result.js';
-import { countSkip, emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
+import { emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
-export const STAGED_DIFF_ARGS = ['diff', '--cached', '-U0', '-M', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
+export const STAGED_DIFF_ARGS = ['diff', '--cached', `-U${DIFF_CONTEXT}`, '-M', '--full-index', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
 
 export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult> {
   const started = performance.now();
   // git and the set-up run side by side: the hook's start-up is what users feel.
-  const lines: string[] = [];
-  const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => lines.push(line));
+  const files: FileDiff[] = [];
+  const parser = new DiffParser({ file: (diff) => files.push(diff) });
+  const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => parser.line(line));
   const setup = await prepareScan(options);
   requireRepository(setup);
-  const stats = emptyStats(setup.ruleCount);
-  const scanner = new FragmentScanner(setup, stats);
-  const findings: Finding[] = [];
-  const parser = new DiffParser({
-    fragment: (fragment) => findings.push(...scanner.scan(fragment)),
-    binary: () => countSkip(stats, 'binary'),
-  });
   const result = await diff;
-  for (const line of lines) parser.line(line);
   parser.end();
-  if (result.code !== 0) throw new KeyhoundError(`git diff --cached failed: ${failureReason(result)}`);
+  if (result.code !== 0) {
+    // git refusing the repository (dubious ownership) makes `git diff` fall back to
+    // comparing files outside git, with a confusing complaint: ask git for the real reason.
+    await openRepository(setup.root);
+    throw new GitError(STAGED_DIFF_ARGS, result.code, result.stderr);
+  }
+  const stats = emptyStats(setup.ruleCount);
+  const warn = (message: string): void => {
+    stats.warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const findings: Finding[] = [];
+  // Nothing staged (a hook on an empty change): no rules to compile, no git to start.
+  if (files.length) {
+    const blobs = blobReader(setup.root);
+    try {
+      const scanner = new DiffScanner(setup, stats, blobs, warn);
+      for (const file of files) findings.push(...(await scanner.scan(file)));
+    } finally {
+      blobs.close();
+    }
+  }
   return finishScan(findings, setup, stats, started, (file) => file);
 }

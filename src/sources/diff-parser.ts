@@ -1,20 +1,46 @@
 /**
- * Parses unified diffs (`git diff -U0`, `git log -p -U0`) into fragments: each run
- * of consecutive added lines becomes one fragment, with the line number it has in
- * the new version of the file. Pure: lines in, fragments out, tested on strings.
+ * Parses the patches of `git diff` and `git log -p` (with context lines, `--full-index`,
+ * and combined diffs of merges) into one FileDiff per changed file: its hunks as lines
+ * of the new version, each marked added or not, and the blob ids git names. Pure:
+ * lines in, file diffs out, tested on strings.
  */
-import type { CommitInfo, Fragment } from './types.js';
+import type { CommitInfo } from './types.js';
 
 /** The line `git log --format=COMMIT_FORMAT` prints before each commit's patch. */
 export const COMMIT_MARKER = '\u0001keyhound-commit\u0001';
 export const COMMIT_FORMAT = `${COMMIT_MARKER}%H%x01%an%x01%ae%x01%aI%x01%s`;
 
+/** A run of the new version's lines: context and added lines, as the patch shows them. */
+export interface Hunk {
+  /** Line number, in the new version, of the first line. */
+  startLine: number;
+  lines: string[];
+  /** Per line: added relative to every parent (for a merge, in none of its parents). */
+  added: boolean[];
+}
+
+/** One file's changes in one commit (or in the index, for staged changes). */
+export interface FileDiff {
+  /** Path in the new version. */
+  path: string;
+  /** Path in the parent, when the file was renamed or copied. */
+  oldPath?: string;
+  /** The new version's blob id (with --full-index), when git printed one. */
+  blob?: string;
+  /** The parents' blob ids (one per parent; all zeros where the file did not exist). */
+  parentBlobs: string[];
+  /** git printed "Binary files … differ" instead of lines. */
+  binary: boolean;
+  hunks: Hunk[];
+  commit?: CommitInfo;
+}
+
 export interface DiffEvents {
-  fragment(fragment: Fragment): void;
-  /** A binary file changed (git prints no lines for it). */
-  binary?(path: string): void;
+  file(diff: FileDiff): void;
   commit?(commit: CommitInfo): void;
 }
+
+export const NULL_BLOB = /^0+$/;
 
 /** Undoes git's C-style quoting of unusual path names ("a\tb", "\303\251"). */
 export function unquotePath(raw: string): string {
@@ -39,104 +65,132 @@ export function unquotePath(raw: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** `+++ b/path` → `path`; `+++ /dev/null` → undefined (the file was deleted). */
-function newPath(header: string): string | undefined {
-  const raw = header.slice(4);
-  if (raw === '/dev/null') return undefined;
-  const path = unquotePath(raw.replace(/\t$/, ''));
-  return path.startsWith('b/') ? path.slice(2) : path;
+/** `a/path` or `b/path` (quoted or not) → `path`; `/dev/null` → undefined. */
+function sidePath(raw: string): string | undefined {
+  const name = unquotePath(raw.replace(/\t$/, ''));
+  if (name === '/dev/null') return undefined;
+  return /^[ab]\//.test(name) ? name.slice(2) : name;
 }
 
-/** `Binary files a/x and b/y differ` → `y` (or the old name when deleted). */
-function binaryPath(line: string): string {
-  const match = /^Binary files (.+) and (.+) differ$/.exec(line);
-  if (!match) return line;
-  const side = match[2] === '/dev/null' ? match[1]! : match[2]!;
-  const path = unquotePath(side);
-  return path.replace(/^[ab]\//, '');
+/** `diff --git a/p b/p` → `p` when both sides are the same path (the usual case). */
+function headerPath(rest: string): string | undefined {
+  if (rest.startsWith('"')) {
+    const split = rest.indexOf('" "');
+    return split === -1 ? undefined : sidePath(rest.slice(split + 2));
+  }
+  const half = (rest.length - 1) / 2;
+  return Number.isInteger(half) && rest.slice(2, half) === rest.slice(half + 3) ? rest.slice(half + 3) : undefined;
 }
 
 const MAX_SUBJECT = 200;
 
-/** `@@ -12,3 +14,5 @@`: old count, new start, new count (a missing count means 1). */
-const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** `@@ -a,b +c,d @@` (or `@@@ -a,b -c,d +e,f @@@` for a merge): the new side's start. */
+const HUNK_NEW_START = / \+(\d+)(?:,\d+)? @@/;
 
 export class DiffParser {
   private commit: CommitInfo | undefined;
-  private path: string | undefined;
-  /** Lines of the current hunk still to come, old and new side (from its @@ header). */
-  private oldLeft = 0;
-  private newLeft = 0;
+  private file: FileDiff | undefined;
+  /** Set while the file is being deleted: its lines are not in any new version. */
+  private deleted = false;
+  private hunk: Hunk | undefined;
+  /** Columns before each hunk line: one per parent. */
+  private parents = 1;
   private nextLine = 0;
-  private added: string[] = [];
-  private addedStart = 0;
 
   constructor(private readonly events: DiffEvents) {}
 
   line(line: string): void {
-    if (this.oldLeft > 0 || this.newLeft > 0) {
+    if (this.hunk) {
       const first = line.charCodeAt(0);
-      if (first === 43 /* + */) {
-        if (this.added.length === 0) this.addedStart = this.nextLine;
-        this.added.push(line.slice(1));
-        this.nextLine += 1;
-        this.newLeft -= 1;
-      } else if (first === 45 /* - */) {
-        this.flush();
-        this.oldLeft -= 1;
-      } else if (first === 92 /* \ No newline at end of file */) {
+      // ' ', '+', '-' or '\' (No newline at end of file): still in the hunk.
+      if (first === 32 || first === 43 || first === 45 || first === 92) {
+        this.hunkLine(line);
         return;
-      } else {
-        // A context line (or, defensively, anything else) counts on both sides.
-        this.flush();
-        this.nextLine += 1;
-        this.oldLeft -= 1;
-        this.newLeft -= 1;
       }
-      if (this.oldLeft <= 0 && this.newLeft <= 0) this.flush();
-      return;
+      this.hunk = undefined;
     }
-    if (line.startsWith('@@')) {
-      const match = HUNK.exec(line);
-      if (match && this.path !== undefined) {
-        this.oldLeft = match[1] === undefined ? 1 : Number(match[1]);
-        this.newLeft = match[3] === undefined ? 1 : Number(match[3]);
-        // git writes a new start of 0 only for an empty new side; line numbers start at 1.
-        this.nextLine = Math.max(1, Number(match[2]));
-      }
-    } else if (line.startsWith('diff --git ') || line.startsWith('diff --cc ') || line.startsWith('diff --combined ')) {
-      this.path = undefined;
-    } else if (line.startsWith('+++ ')) {
-      this.path = newPath(line);
-    } else if (line.startsWith('Binary files ')) {
-      this.events.binary?.(binaryPath(line));
-    } else if (line.startsWith(COMMIT_MARKER)) {
-      const [sha = '', author = '', email = '', date = '', message = ''] = line.slice(COMMIT_MARKER.length).split('\u0001');
-      // A subject can be megabytes long; reports need its start.
-      this.commit = { sha, author, email, date, message: message.length > MAX_SUBJECT ? `${message.slice(0, MAX_SUBJECT)}…` : message };
-      this.path = undefined;
-      this.events.commit?.(this.commit);
-    }
+    if (line.startsWith('@@')) this.startHunk(line);
+    else if (line.startsWith('diff --git ')) this.startFile(headerPath(line.slice(11)));
+    else if (line.startsWith('diff --cc ') || line.startsWith('diff --combined ')) this.startFile(unquotePath(line.slice(line.indexOf(' ', 7) + 1)));
+    else if (line.startsWith(COMMIT_MARKER)) this.startCommit(line);
+    else if (this.file) this.header(this.file, line);
   }
 
   /** Call once at the end of the input. */
   end(): void {
-    this.flush();
-    this.oldLeft = 0;
-    this.newLeft = 0;
+    this.endFile();
   }
 
-  private flush(): void {
-    if (this.added.length === 0 || this.path === undefined) {
-      this.added = [];
-      return;
+  private header(file: FileDiff, line: string): void {
+    if (line.startsWith('index ')) {
+      const [sides = ''] = line.slice(6).split(' ');
+      const [parents = '', blob = ''] = sides.split('..');
+      file.parentBlobs = parents.split(',');
+      if (blob && !NULL_BLOB.test(blob)) file.blob = blob;
+    } else if (line.startsWith('+++ ')) {
+      const path = sidePath(line.slice(4));
+      if (path === undefined) this.deleted = true;
+      else file.path = path;
+    } else if (line.startsWith('--- ')) {
+      const path = sidePath(line.slice(4));
+      if (path !== undefined && path !== file.path) file.oldPath ??= path;
+    } else if (line.startsWith('rename from ') || line.startsWith('copy from ')) {
+      file.oldPath = unquotePath(line.slice(line.indexOf(' from ') + 6));
+    } else if (line.startsWith('rename to ') || line.startsWith('copy to ')) {
+      file.path = unquotePath(line.slice(line.indexOf(' to ') + 4));
+    } else if (line.startsWith('deleted file mode')) {
+      this.deleted = true;
+    } else if (line.startsWith('Binary files ')) {
+      const match = /^Binary files (.+) and (.+) differ$/.exec(line);
+      const path = match ? sidePath(match[2]!) : undefined;
+      if (match && path === undefined) this.deleted = true;
+      if (path !== undefined) file.path = path;
+      file.binary = true;
     }
-    this.events.fragment({
-      path: this.path,
-      text: this.added.join('\n'),
-      startLine: this.addedStart,
-      ...(this.commit ? { commit: this.commit } : {}),
-    });
-    this.added = [];
+  }
+
+  private startHunk(line: string): void {
+    const match = HUNK_NEW_START.exec(line);
+    if (!match || !this.file || this.deleted) return;
+    this.parents = /^@+/.exec(line)![0].length - 1;
+    // git writes a new start of 0 only for an empty new side; line numbers start at 1.
+    this.nextLine = Math.max(1, Number(match[1]));
+    this.hunk = { startLine: this.nextLine, lines: [], added: [] };
+    this.file.hunks.push(this.hunk);
+  }
+
+  private hunkLine(line: string): void {
+    const hunk = this.hunk!;
+    if (line.charCodeAt(0) === 92 /* \ No newline at end of file */) return;
+    const columns = this.parents === 1 ? line[0]! : line.slice(0, this.parents);
+    // A '-' in any parent's column: a line of that parent that the new version drops.
+    if (columns.includes('-')) return;
+    hunk.lines.push(line.slice(this.parents));
+    hunk.added.push(!columns.includes(' '));
+    this.nextLine += 1;
+  }
+
+  private startFile(path: string | undefined): void {
+    this.endFile();
+    this.file = { path: path ?? '', parentBlobs: [], binary: false, hunks: [], ...(this.commit ? { commit: this.commit } : {}) };
+  }
+
+  private endFile(): void {
+    const file = this.file;
+    this.file = undefined;
+    this.hunk = undefined;
+    const deleted = this.deleted;
+    this.deleted = false;
+    if (!file || deleted || file.path === '') return;
+    if (file.oldPath === file.path) delete file.oldPath;
+    this.events.file(file);
+  }
+
+  private startCommit(line: string): void {
+    this.endFile();
+    const [sha = '', author = '', email = '', date = '', message = ''] = line.slice(COMMIT_MARKER.length).split('\u0001');
+    // A subject can be megabytes long; reports need its start.
+    this.commit = { sha, author, email, date, message: message.length > MAX_SUBJECT ? `${message.slice(0, MAX_SUBJECT)}…` : message };
+    this.events.commit?.(this.commit);
   }
 }

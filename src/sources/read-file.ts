@@ -22,7 +22,7 @@ export function decodeText(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-function hasUtf16Bom(bytes: Uint8Array): boolean {
+export function hasUtf16Bom(bytes: Uint8Array): boolean {
   return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 

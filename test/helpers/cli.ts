@@ -59,3 +59,18 @@ export function gitIn(cwd: string, args: string[]): string {
 export function initRepo(root: string): void {
   gitIn(root, ['init', '-q', '-b', 'main']);
 }
+
+/** A new repository (branch main) holding these files, not yet committed. */
+export function repoWith(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  initRepo(dir);
+  writeTree(dir, files);
+  return dir;
+}
+
+/** Commits everything (hooks off) and returns the commit id. */
+export function commitAll(dir: string, message: string): string {
+  gitIn(dir, ['add', '-A']);
+  gitIn(dir, ['commit', '-q', '--no-verify', '-m', message]);
+  return gitIn(dir, ['rev-parse', 'HEAD']).trim();
+}

@@ -1,5 +1,8 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KeyhoundError } from '../../errors.js';
+import { isGitDate } from '../../git/git.js';
 import { ciRange, prePushRanges } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
@@ -19,11 +22,14 @@ To bypass this check (not recommended): git commit --no-verify
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
   const code = await scanAndReport(args, io, 'staged', scanStaged);
-  if (code === EXIT_LEAKS && !args.quiet) io.stderr(BLOCKED_HELP);
+  // git sets GIT_INDEX_FILE for a pre-commit hook: only then is a commit being blocked.
+  if (code === EXIT_LEAKS && !args.quiet && io.env.GIT_INDEX_FILE !== undefined) io.stderr(BLOCKED_HELP);
   return code;
 }
 
 export interface HistoryArgs extends ReportArgs {
+  /** The repository to audit (default: the one at the current directory). */
+  repo?: string;
   range?: string[];
   branch?: string;
   allRefs: boolean;
@@ -31,18 +37,24 @@ export interface HistoryArgs extends ReportArgs {
   maxCommits?: number;
 }
 
-function historyOptions(args: HistoryArgs): Omit<HistoryOptions, 'cwd'> {
+/** The history options from the command line, checked before any scanning starts. */
+async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<HistoryOptions, 'cwd'>> {
+  if (args.since !== undefined && !(await isGitDate(cwd, args.since))) {
+    throw new KeyhoundError(`--since: not a date: ${args.since} (for example 2024-01-31, "2 weeks ago", yesterday)`);
+  }
   return {
     allRefs: args.allRefs,
     ...(args.range?.length ? { ranges: args.range } : {}),
     ...(args.branch ? { branch: args.branch } : {}),
-    ...(args.since ? { since: args.since } : {}),
+    ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
   };
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
-  return scanAndReport(args, io, 'history', (options) => scanHistory({ ...options, ...historyOptions(args) }));
+  const cwd = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
+  const history = await historyOptions(args, cwd);
+  return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...history }));
 }
 
 function readEvent(path: string): { before?: string; after?: string } | undefined {
