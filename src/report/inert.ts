@@ -11,7 +11,7 @@
  * line breaks, DEL, C1 controls (U+009B is a one-character CSI), and the bidirectional
  * controls that show text in another order than it is (Trojan Source).
  */
-const DRIVING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export const DRIVING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Line breaks, including the two Unicode ones some viewers break lines at. */
 const LINE_BREAKS = /[\n\r\u2028\u2029]/g;
 /** GitHub's old workflow-command syntax, read anywhere in a line of the log. */
