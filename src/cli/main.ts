@@ -12,7 +12,8 @@ import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
-import { reportArgs, withReportOptions } from './report-options.js';
+import { reportArgs } from './options.js';
+import { withReportOptions } from './report-options.js';
 import { usageError } from './usage-errors.js';
 
 /** yargs' coerce for a count option: a whole number, not NaN from `--max-commits abc`. */
@@ -76,8 +77,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .command(
       'ci',
-      'scan the commits a pull request or push adds (reads GitHub, GitLab, Bitbucket, Azure, CircleCI and Jenkins variables)',
-      (y) => withReportOptions(y).option('base', { type: 'string', describe: 'scan BASE..HEAD (default: from the CI variables, else origin/HEAD)', requiresArg: true }),
+      'scan the commits a CI event is about: a pull request, push or tag, or the whole history on a schedule (GitHub, GitLab, Bitbucket, Azure, CircleCI, Jenkins)',
+      (y) => withReportOptions(y).option('base', { type: 'string', describe: 'scan BASE..HEAD (default: chosen from the CI variables and event)', requiresArg: true }),
       async (a) => {
         exitCode = await runCi({ ...reportArgs(a), ...(a.base ? { base: a.base } : {}) }, io);
       },

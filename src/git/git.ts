@@ -226,3 +226,83 @@ export async function shallowBoundary(repo: string): Promise<Set<string>> {
     return new Set();
   }
 }
+
+/** Branch names under refs/remotes/<remote>/ (its HEAD left out). */
+export async function remoteBranches(repo: string, remote: string): Promise<string[]> {
+  const prefix = `refs/remotes/${remote}/`;
+  const output = await runGit(repo, ['for-each-ref', '--format=%(refname)', prefix]);
+  return output.split('\n').filter((ref) => ref.startsWith(prefix) && ref !== `${prefix}HEAD`).map((ref) => ref.slice(prefix.length));
+}
+
+/** The branch HEAD is on, or undefined when HEAD is detached. */
+export async function currentBranch(repo: string): Promise<string | undefined> {
+  let branch: string | undefined;
+  const result = await streamGitLines(repo, ['symbolic-ref', '-q', '--short', 'HEAD'], (line) => void (branch ??= line || undefined));
+  return result.code === 0 ? branch : undefined;
+}
+
+/** Which of these commit ids name a commit this repository has. */
+export async function presentCommits(repo: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const present = new Set<string>();
+  let index = 0;
+  // cat-file answers each line of its input in order: "<id> commit <size>", or "<id> missing".
+  await streamGitLines(repo, ['cat-file', '--batch-check=%(objecttype)'], (line) => {
+    const id = ids[index++];
+    if (id !== undefined && line === 'commit') present.add(id);
+  }, ids.map((id) => `${id}^{commit}\n`).join(''));
+  return present;
+}
+
+/**
+ * The commits of a range that have no parent here: roots, or (in a shallow clone)
+ * commits whose parents were not fetched.
+ */
+export async function parentlessCommits(repo: string, revisions: readonly string[]): Promise<string[]> {
+  const parentless: string[] = [];
+  const args = ['rev-list', '--parents', ...revisions, '--'];
+  const result = await streamGitLines(repo, args, (line) => {
+    if (line && !line.includes(' ')) parentless.push(line);
+  });
+  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
+  return parentless;
+}
+
+/**
+ * `protocol.allow=never` keeps every other git command off the network; the ones
+ * keyhound runs on purpose to ask origin may use the usual transports (never ext:: or
+ * fd::, which run programs).
+ */
+const NETWORK_PROTOCOLS = ['file', 'git', 'http', 'https', 'ssh'].flatMap((name) => ['-c', `protocol.${name}.allow=always`]);
+
+/** Runs a git command that may reach origin; its output lines, or a GitError. */
+async function askOrigin(repo: string, args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const result = await streamGitLines(repo, [...NETWORK_PROTOCOLS, ...args], (line) => lines.push(line));
+  if (result.code !== 0) throw new GitError(args, result.code, result.stderr);
+  return lines;
+}
+
+/** Fetches refspecs or commit ids from origin; `options`: --depth, --deepen. */
+export async function fetchFromOrigin(repo: string, options: readonly string[], what: readonly string[]): Promise<void> {
+  await askOrigin(repo, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', ...options, 'origin', ...what]);
+}
+
+/** origin's branches (name → commit id): those named, or all. */
+export async function originBranches(repo: string, names?: readonly string[]): Promise<Map<string, string>> {
+  const lines = await askOrigin(repo, ['ls-remote', '--heads', 'origin', ...(names ?? []).map((name) => `refs/heads/${name}`)]);
+  const heads = new Map<string, string>();
+  for (const line of lines) {
+    const [id, ref] = line.split('\t');
+    const name = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+    // ls-remote matches the end of a name: refs/heads/x/main answers for main too.
+    if (id && name && (!names || names.includes(name))) heads.set(name, id);
+  }
+  return heads;
+}
+
+/** Points refs/remotes/<remote>/<name> at each commit (commits this repository has). */
+export async function setRemoteBranches(repo: string, remote: string, heads: ReadonlyMap<string, string>): Promise<void> {
+  if (heads.size === 0) return;
+  await runGit(repo, ['update-ref', '--stdin'], [...heads].map(([name, id]) => `update refs/remotes/${remote}/${name} ${id}\n`).join(''));
+}

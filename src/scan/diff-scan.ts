@@ -73,6 +73,10 @@ export class DiffScanner {
 
   /** Findings of one changed file: at once when the patch settles it, else once git has given the whole file. */
   scan(diff: FileDiff): Finding[] | Promise<Finding[]> {
+    if (this.setup.excluded(diff.path)) {
+      countSkip(this.stats, 'excluded');
+      return [];
+    }
     if (this.setup.isPathAllowed(diff.path)) {
       countSkip(this.stats, 'allowlisted');
       return [];

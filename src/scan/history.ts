@@ -89,7 +89,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     options.onWarning?.(message);
   };
   const [boundary, anyCommit] = await Promise.all([shallowBoundary(repo), hasCommits(repo)]);
-  if (boundary.size) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
+  /** Whether a scanned commit sits at a shallow clone's boundary (a range deepened enough has none). */
+  let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
     warn('the repository has no commits yet');
     return finishScan([], setup, stats, started, (file) => file);
@@ -122,7 +123,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const pending: Array<Promise<void>> = [];
     let seen = -1;
     const parser = new DiffParser({
-      commit: () => {
+      commit: (commit) => {
+        if (boundary.has(commit.sha)) reachedBoundary = true;
         seen += 1;
         stats.commits! += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
@@ -179,6 +181,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     blobs.close();
   }
   if (failure !== undefined) throw failure;
+  if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {

@@ -2,6 +2,7 @@
  * The working-tree scan: source → detector → filters → findings. The CLI's `scan`
  * command and the library's `scan()` are this function.
  */
+import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
 import { makeFinding, type Finding } from '../findings.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
@@ -38,6 +39,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const targets: ScanTarget[] = paths.length ? await listTargets(paths, cwd) : [];
   // Checked as files are handed out, so that the workers start scanning at once.
   const notAllowlisted = (target: ScanTarget): boolean => {
+    if (setup.excluded(relative(setup.root, target.absolute).split(sep).join('/'))) {
+      countSkip(stats, 'excluded');
+      return false;
+    }
     if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
     countSkip(stats, 'allowlisted');
     return false;

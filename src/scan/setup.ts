@@ -6,6 +6,7 @@ import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } fro
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
+import { pathFilter } from './path-filter.js';
 import { isTestPath } from './test-paths.js';
 import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
 import { compileRuleset, type AllowlistEntries, type Ruleset, type RulesetSpec } from './ruleset.js';
@@ -17,6 +18,9 @@ export interface SetupOptions extends SuppressionOptions {
   cwd?: string;
   /** The repository's root when the caller knows it (a bare repository has no work tree to find). */
   root?: string;
+  /** Globs of the paths to scan (--include) and not to scan (--exclude); see path-filter.ts. */
+  include?: readonly string[];
+  exclude?: readonly string[];
   /** A config file; default `.keyhound.yaml` at the repository root, if present. */
   config?: string;
   maxFileSize?: number;
@@ -45,6 +49,8 @@ export interface ScanSetup {
   /** Every rule id the rule files define, disabled ones too. */
   ruleIds: ReadonlySet<string>;
   maxFileSize: number;
+  /** True when --include / --exclude leave this path (relative to the root) out of the scan. */
+  excluded: (pathFromRoot: string) => boolean;
   /** True when a path (relative to the root) is allowlisted by the config for every rule. */
   isPathAllowed: (pathFromRoot: string) => boolean;
   /** What allowlists a path (relative to the root), for every rule or for the given one. */
@@ -98,6 +104,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const ruleIds = new Set(rulesetSpec.files.flatMap((file) => file.rules.map((rule) => rule.id)));
   if (config) for (const warning of unknownConfigRuleIds(relative(cwd, config.file) || config.file, spec, ruleIds)) options.onWarning?.(warning);
   const pathAllowedBy = await pathAllowlist(spec);
+  const scanned = await pathFilter(options.include ?? [], options.exclude ?? []);
   const rulesWithPathAllowlists = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length || entries.pathRegexes?.length).map(([id]) => id);
   const disabled = new Set(rulesetSpec.disabled);
   let compiled: Ruleset | undefined;
@@ -115,6 +122,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ruleCount: rulesetSpec.files.reduce((count, file) => count + file.rules.filter((rule) => !disabled.has(rule.id)).length, 0),
     ruleIds,
     maxFileSize,
+    excluded: (path) => scanned !== undefined && !scanned(path),
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
     pathSuppressionKey: (path) =>
       [ownFiles.has(path), isTestPath(path), pathAllowedBy(path), ...rulesWithPathAllowlists.map((id) => pathAllowedBy(path, id))].join('\0'),

@@ -18,7 +18,7 @@ export interface Fragment {
 }
 
 /** Why a file was not scanned; counted in the stats, never silent. */
-export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'not-a-file' | 'unreadable' | 'vanished' | 'allowlisted';
+export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'not-a-file' | 'unreadable' | 'vanished' | 'allowlisted' | 'excluded';
 
 export interface Skip {
   path: string;

@@ -1,15 +1,16 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KeyhoundError } from '../../errors.js';
 import { isGitDate } from '../../git/git.js';
-import { ciRange, prePushRanges } from '../../scan/ci-range.js';
+import { chooseCiRange } from '../../scan/ci-checkout.js';
+import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
 import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
 import { EXIT_LEAKS } from '../exit-codes.js';
-import { report, scanAndReport, type ReportArgs } from '../report-options.js';
+import type { ReportArgs } from '../options.js';
+import { report, scanAndReport } from '../report-options.js';
 
 /** What a blocked commit prints under the findings: how to get unstuck. */
 export const BLOCKED_HELP = `
@@ -57,18 +58,14 @@ export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
   return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...history }));
 }
 
-function readEvent(path: string): { before?: string; after?: string } | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as { before?: string; after?: string };
-  } catch {
-    return undefined;
-  }
-}
-
 export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promise<number> {
-  const range = ciRange(io.env, readEvent, args.base);
-  if (!args.quiet) io.stderr(`keyhound ci: scanning ${range.ranges.join(' ')} (${range.source})\n`);
-  return scanAndReport(args, io, 'ci', (options) => scanHistory({ ...options, ranges: range.ranges }));
+  const say = (message: string): void => {
+    if (!args.quiet) io.stderr(`keyhound ci: ${message}\n`);
+  };
+  const range = await chooseCiRange({ cwd: io.cwd, env: io.env, ...(args.base ? { base: args.base } : {}), onFetch: say });
+  if (range.notice) say(range.notice);
+  say(`scanning ${showRevisions(range.revisions)} (${range.description})`);
+  return scanAndReport(args, io, 'ci', (options) => scanHistory({ ...options, ranges: range.revisions }));
 }
 
 export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {

@@ -1,7 +1,8 @@
 /** `keyhound scan [paths..]`: the working tree, explicit files, or `-` for stdin. */
 import { scan } from '../../scan/scan.js';
 import type { Io } from '../io.js';
-import { scanAndReport, type ReportArgs } from '../report-options.js';
+import type { ReportArgs } from '../options.js';
+import { scanAndReport } from '../report-options.js';
 
 export interface ScanArgs extends ReportArgs {
   paths: string[];

@@ -1,0 +1,99 @@
+/**
+ * The options every scanning command shares, written down once. yargs builds the full
+ * CLI from this table, and the pre-commit hook's fast path (staged-fast.ts) builds its
+ * node:util parser from it too, so the two cannot drift apart.
+ */
+import type { Options } from 'yargs';
+import { parseSize } from '../config/config.js';
+import { SEVERITIES, type Severity } from '../engine/types.js';
+import { FORMAT_NAMES, type FormatName } from '../report/index.js';
+
+/** Every option that takes a value requires it: `-f` alone is an error, not the default format. */
+export const REPORT_OPTIONS = {
+  format: { alias: 'f', type: 'string', choices: FORMAT_NAMES, default: 'text', describe: 'report format', requiresArg: true },
+  output: { alias: 'o', type: 'string', describe: 'write the report to this file', requiresArg: true },
+  'show-secrets': { type: 'boolean', default: false, describe: 'print raw secrets (never do this in CI logs)' },
+  config: { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)', requiresArg: true },
+  'max-file-size': { type: 'string', describe: 'skip larger files (default 10MB)', requiresArg: true },
+  include: { type: 'string', array: true, describe: 'scan only paths matching this glob (repeatable; relative to the repository root)', requiresArg: true },
+  exclude: { type: 'string', array: true, describe: 'do not scan paths matching this glob (repeatable)', requiresArg: true },
+  color: { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' },
+  baseline: { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)', requiresArg: true },
+  'ignore-file': { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)', requiresArg: true },
+  'report-suppressed': { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' },
+  'fail-on': { type: 'string', choices: SEVERITIES, default: 'low', describe: 'exit 1 only for findings of this severity or worse', requiresArg: true },
+} as const satisfies Record<string, Options>;
+
+export type ReportOptionName = keyof typeof REPORT_OPTIONS;
+
+/** The options as either parser hands them over (yargs has checked the choices already). */
+export interface ParsedReportOptions {
+  format?: string;
+  output?: string | undefined;
+  'show-secrets'?: boolean;
+  config?: string | undefined;
+  'max-file-size'?: string | undefined;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+  color?: boolean | undefined;
+  quiet?: boolean;
+  baseline?: string | undefined;
+  'ignore-file'?: string | undefined;
+  'report-suppressed'?: boolean;
+  'fail-on'?: string;
+}
+
+export interface ReportArgs {
+  format: FormatName;
+  output?: string;
+  showSecrets: boolean;
+  config?: string;
+  maxFileSize?: number;
+  include: string[];
+  exclude: string[];
+  color?: boolean;
+  quiet: boolean;
+  baseline?: string;
+  ignoreFile?: string;
+  reportSuppressed: boolean;
+  /** The least severity that fails the run (exit 1); findings below it are reported but pass. */
+  failOn: Severity;
+}
+
+/** Whether the values are among the table's choices (the fast path hands anything else to yargs, which explains it). */
+export function withinChoices(values: ParsedReportOptions): boolean {
+  return FORMAT_NAMES.includes((values.format ?? 'text') as FormatName) && SEVERITIES.includes((values['fail-on'] ?? 'low') as Severity);
+}
+
+/** Parsed options → ReportArgs, with sizes parsed and absent options left out. */
+export function reportArgs(values: ParsedReportOptions): ReportArgs {
+  return {
+    format: (values.format ?? 'text') as FormatName,
+    failOn: (values['fail-on'] ?? 'low') as Severity,
+    showSecrets: values['show-secrets'] ?? false,
+    quiet: values.quiet ?? false,
+    reportSuppressed: values['report-suppressed'] ?? false,
+    include: values.include ?? [],
+    exclude: values.exclude ?? [],
+    ...(values.baseline ? { baseline: values.baseline } : {}),
+    ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),
+    ...(values.output ? { output: values.output } : {}),
+    ...(values.config ? { config: values.config } : {}),
+    ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size', true) } : {}),
+    ...(values.color !== undefined ? { color: values.color } : {}),
+  };
+}
+
+/** The table as node:util parseArgs options (plus `--no-color`, which yargs understands by itself). */
+export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { 'no-color': { type: 'boolean' } };
+  for (const [name, option] of Object.entries(REPORT_OPTIONS) as Array<[string, Options]>) {
+    options[name] = {
+      type: option.type === 'boolean' ? 'boolean' : 'string',
+      ...(typeof option.alias === 'string' ? { short: option.alias } : {}),
+      ...(option.array ? { multiple: true } : {}),
+    };
+  }
+  return options;
+}

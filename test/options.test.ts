@@ -1,0 +1,79 @@
+/**
+ * One option table: the hook's fast path (node:util) and the full CLI (yargs) read the
+ * same arguments the same way. Path filters: --include / --exclude on every command.
+ */
+import yargs from 'yargs';
+import { describe, expect, it } from 'vitest';
+import { reportArgs } from '../src/cli/options.js';
+import { withReportOptions } from '../src/cli/report-options.js';
+import { parseStagedArgs } from '../src/cli/staged-fast.js';
+import { pathFilter } from '../src/scan/path-filter.js';
+import { commitAll, gitIn, repoWith, writeTree } from './helpers/cli.js';
+import { fakeKeys } from './helpers/keys.js';
+import { run } from './helpers/run.js';
+
+const keys = fakeKeys(31);
+
+/** What the full CLI's `staged` command makes of the arguments. */
+async function viaYargs(argv: string[]) {
+  const parsed = await withReportOptions(yargs(argv)).strict().exitProcess(false).fail((message, error) => {
+    throw error ?? new Error(message);
+  }).parseAsync();
+  return reportArgs(parsed);
+}
+
+describe('the staged fast path and yargs', () => {
+  it.each([
+    [[]],
+    [['-f', 'json']],
+    [['--format=sarif', '-o', 'out.sarif']],
+    [['-q', '--show-secrets', '--no-color']],
+    [['--color']],
+    [['--max-file-size', '512KB', '--fail-on', 'high']],
+    [['--config', 'x.yaml', '--baseline', 'b.json', '--ignore-file', 'i.txt', '--report-suppressed']],
+    [['--include', 'src/**', '--include', '*.env', '--exclude', 'vendor']],
+    [['-c', 'x.yaml', '-f', 'github']],
+  ])('parse %j the same way', async (argv) => {
+    expect(parseStagedArgs(argv)).toEqual(await viaYargs(argv));
+  });
+
+  it.each([[['-f', 'xml']], [['--fail-on', 'urgent']], [['--bogus']], [['extra']], [['--help']]])('leave %j to yargs, which explains it', (argv) => {
+    expect(parseStagedArgs(argv)).toBeUndefined();
+  });
+});
+
+describe('--include and --exclude', () => {
+  it.each([
+    ['a glob without a slash matches at any depth', ['*.env'], [], ['app.env', 'deploy/prod.env'], ['app.js', 'env/app.js']],
+    ['a directory covers what is under it', [], ['vendor', 'build/'], ['src/a.js'], ['vendor/x.js', 'lib/vendor/y.js', 'build/out.js']],
+    ['** crosses directories, * does not', ['src/**/*.ts'], [], ['src/a.ts', 'src/x/y/b.ts'], ['src/a.js', 'lib/a.ts']],
+    ['exclude wins over include', ['src/'], ['src/generated/'], ['src/a.js'], ['src/generated/a.js', 'README.md']],
+    ['dot files are paths like any other', [], ['.github'], ['a.env'], ['.github/workflows/ci.yml']],
+  ])('%s', async (_, include, exclude, scanned, left) => {
+    const filter = (await pathFilter(include, exclude))!;
+    for (const path of scanned) expect(filter(path), path).toBe(true);
+    for (const path of left) expect(filter(path), path).toBe(false);
+  });
+
+  it('needs no matcher without globs', async () => {
+    expect(await pathFilter([], [])).toBeUndefined();
+  });
+
+  it('apply to scan, staged, ci and history, counting what they leave out', async () => {
+    const dir = repoWith({ 'README.md': 'hi\n' });
+    const base = commitAll(dir, 'base');
+    writeTree(dir, { 'src/app.env': `STRIPE_KEY=${keys.stripe}\n`, 'vendor/lib.env': `GITHUB_TOKEN=${keys.github}\n` });
+    const ruleIds = async (args: string[]) => {
+      const result = await run([...args, '--format', 'json', '--exclude', 'vendor'], { cwd: dir, env: { GITHUB_ACTIONS: '', GITLAB_CI: '' } });
+      const report = JSON.parse(result.stdout) as { findings: Array<{ ruleId: string }>; stats: { skipped: Record<string, number> } };
+      expect(report.stats.skipped.excluded).toBe(1);
+      return report.findings.map((finding) => finding.ruleId);
+    };
+    expect(await ruleIds(['scan', '.'])).toEqual(['stripe-live-secret-key']);
+    gitIn(dir, ['add', '-A']);
+    expect(await ruleIds(['staged'])).toEqual(['stripe-live-secret-key']);
+    commitAll(dir, 'keys');
+    expect(await ruleIds(['ci', '--base', base])).toEqual(['stripe-live-secret-key']);
+    expect(await ruleIds(['history'])).toEqual(['stripe-live-secret-key']);
+  });
+});
