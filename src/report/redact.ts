@@ -25,7 +25,7 @@ export function redact(secret: string, keywords: readonly string[] = []): string
 export type LineSpan = readonly [start: number, end: number];
 
 /** How far beyond the shown part of a line values are looked at: a name before it, a key cut by its edge. */
-const CONTEXT = 128;
+const CONTEXT = 64;
 
 /** Text with every value that could be a secret (secret-like.ts) masked whole: commit messages, comments. */
 export function maskSecretLike(text: string): string {

@@ -39,28 +39,35 @@ const TOKEN = /[A-Za-z0-9+/_-]{16,}=*/g;
  */
 const ENTROPY_FLOOR = 2;
 
+/** Scratch counts for looksRandom, by character code (a token's characters are ASCII); left all zero after each use. */
+const COUNTS = new Uint16Array(128);
+
 /**
  * True for a run that could be a generated key: it mixes two of lower case, upper case
  * and digits, and is not repetitive. Long camelCase names pass too, and get masked:
- * the price of never showing a key made of letters and digits. One pass over the run,
+ * the price of never showing a key made of letters and digits. Two passes over the run,
  * counting characters in an array: it runs for every run on every shown line.
  */
 function looksRandom(token: string): boolean {
-  const counts = new Uint16Array(128);
   let lower = 0;
   let upper = 0;
   let digit = 0;
   for (let i = 0; i < token.length; i++) {
     const code = token.charCodeAt(i);
-    counts[code] = (counts[code] ?? 0) + 1;
+    COUNTS[code] = (COUNTS[code] ?? 0) + 1;
     if (code >= 97 && code <= 122) lower = 1;
     else if (code >= 65 && code <= 90) upper = 1;
     else if (code >= 48 && code <= 57) digit = 1;
   }
-  if (lower + upper + digit < 2) return false;
   let bits = 0;
-  for (const count of counts) if (count) bits -= (count / token.length) * Math.log2(count / token.length);
-  return bits >= ENTROPY_FLOOR;
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    const count = COUNTS[code]!;
+    if (count === 0) continue; // counted already
+    bits -= (count / token.length) * Math.log2(count / token.length);
+    COUNTS[code] = 0;
+  }
+  return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
 }
 
 /** Where the secret-looking values of `text` are, as sorted, disjoint [start, end) spans. */
