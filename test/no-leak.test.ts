@@ -281,7 +281,7 @@ describe('no secret leaves keyhound', () => {
     for (const run of listed) expect(run.stdout, run.label).toMatch(/allowlist\.regexes\[0\][\s\S]*allowlist\.stopwords\[0\]|allowlist\.stopwords\[0\][\s\S]*allowlist\.regexes\[0\]/);
     const history = runs.find((run) => run.label.startsWith('history --format text'))!;
     expect(history.stdout + Object.values(history.written).join('')).toMatch(/rotate \*{8} \\x1b\]52/);
-  });
+  }, 120_000); // some 40 real processes, three at a time: over 30 s on a loaded 2-core machine
 
   it('in baseline create, baseline import (of a gitleaks report holding the raw key) and rules list', async () => {
     const runs = await runAll([
