@@ -37,7 +37,7 @@ export async function runBaselineCreate(args: BaselineCreateArgs, io: Io): Promi
   const salt = baselineSalt(output);
   const result = args.history ? await scanHistory(options) : await scan({ ...options, paths: args.paths });
   await prepareFingerprints(result.findings, salt);
-  writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io);
+  await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io);
   io.stdout(`keyhound: wrote ${result.findings.length} findings to ${args.output}\n`);
   return EXIT_CLEAN;
 }
@@ -67,7 +67,7 @@ export async function runBaselineImport(args: BaselineImportArgs, io: Io): Promi
     io.stdout(`keyhound: ${file} (${format}): ${parsed.entries.length + resolved.entries.length} entries\n`);
   }
   const text = formatBaseline(entries, salt);
-  writeReport(text, output, io);
+  await writeReport(text, output, io);
   const count = (JSON.parse(text) as { entries: unknown[] }).entries.length;
   io.stdout(`keyhound: ${args.output} now holds ${count} entries (${count - Math.min(before, count)} new)\n`);
   return EXIT_CLEAN;
