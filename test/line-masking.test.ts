@@ -12,7 +12,7 @@ import { FORMAT_NAMES, FORMATTERS } from '../src/report/index.js';
 import { maskLine, maskSecretLike } from '../src/report/redact.js';
 import { secretLikeSpans } from '../src/report/secret-like.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
-import { scanText } from '../src/scan/scan-file.js';
+import { toFileFindings } from '../src/scan/scan-file.js';
 import { tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
@@ -21,7 +21,7 @@ const ruleset = compileRuleset({ files: await builtinRuleFiles(), disabled: [], 
 
 /** Every format's report of one line of text, as a scan of a file holding it gives it. */
 function reports(line: string): { ruleIds: string[]; outputs: Record<string, string> } {
-  const findings = scanText(`${line}\n`, ruleset.detector).map((raw) => makeFinding(ruleset.byId.get(raw.ruleId)!, raw, 'app.cfg', 1));
+  const findings = toFileFindings(ruleset.detector.detect(`${line}\n`)).map((raw) => makeFinding(ruleset.byId.get(raw.ruleId)!, raw, 'app.cfg', 1));
   const stats = { files: 1, bytes: line.length, rules: ruleset.rules.length, findings: findings.length, durationMs: 1, skipped: {}, warnings: [] };
   const outputs: Record<string, string> = {};
   for (const name of FORMAT_NAMES) outputs[name] = FORMATTERS[name]({ findings, stats }, { showSecrets: false, color: name === 'text' });

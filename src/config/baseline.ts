@@ -80,7 +80,7 @@ export function parseBaseline(text: string, file: string): Baseline {
 
 /** `shown`: the file's name as the user gave it, for messages. */
 export function loadBaseline(file: string, shown = file): Baseline {
-  return parseBaseline(readTextFile(file, 'baseline'), shown);
+  return parseBaseline(readTextFile(file, 'baseline', shown), shown);
 }
 
 /**

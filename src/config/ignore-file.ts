@@ -56,5 +56,5 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
 export function loadIgnoreFile(root: string, explicit?: string, cwd = process.cwd()): IgnoreFile | undefined {
   const file = explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
-  return parseIgnoreFile(readTextFile(file, 'ignore file'), explicit ?? IGNORE_FILE_NAME);
+  return parseIgnoreFile(readTextFile(file, 'ignore file', explicit), explicit ?? IGNORE_FILE_NAME);
 }
