@@ -3,7 +3,7 @@
  * upload (SARIF, GitLab reports), so they must not give the secret away. A fast hash is
  * safe for a secret nobody can guess (a generated token); for one people chose or could
  * guess (a password, a short value), a fast hash falls to a dictionary in seconds, so
- * those get scrypt, salted: every guess costs an attacker milliseconds and 8 MiB.
+ * those get scrypt, salted: every guess costs an attacker milliseconds and 2 MiB.
  *
  * Both forms are 32 hex digits. A fingerprint is stable across machines and runs: it
  * depends on the rule id, the secret and, for a guessable secret, the salt the
@@ -17,12 +17,13 @@ export const DEFAULT_SALT = 'keyhound';
 
 /**
  * scrypt's cost, chosen by measurement on this 2-core machine (bench/fingerprints.mjs):
- * 15 to 21 ms and 8 MiB a hash. An attacker's core tries 46 to 67 guesses a second
- * (SHA-256: 7.2 million, OpenSSL), so a 3-million-word dictionary takes 12 to 18 hours
- * instead of 0.4 s. 1,000 guessable findings cost 15 CPU-seconds, on the thread pool,
- * and only in formats that show fingerprints (N = 2^14 doubled both; 2^12 halved both).
+ * 3.3 ms and 2 MiB a hash. An attacker's core tries 150 to 300 guesses a second against
+ * 7 million SHA-256 (OpenSSL), so a 3-million-word dictionary takes 3 to 6 hours instead
+ * of 0.4 s. 1,000 guessable findings cost 4 CPU-seconds, on the thread pool, and only in
+ * formats that show fingerprints. N = 2^13 (4x both) made a minified bundle of 16,000
+ * random 20-character values, 7% of them counted guessable, cost a minute in json.
  */
-const SCRYPT = { N: 2 ** 13, r: 8, p: 1, maxmem: 32 * 1024 * 1024 } as const;
+const SCRYPT = { N: 2 ** 11, r: 8, p: 1, maxmem: 32 * 1024 * 1024 } as const;
 const LENGTH = 16;
 
 /**
