@@ -302,9 +302,9 @@ describe('regressions of the middle layer', () => {
     const token = fakeKeys(51).github;
     const plain = withAllowlist.detector.detect(`token ${token} # ALLOWME`);
     const encoded = withAllowlist.detector.detect(`data:\n  TOKEN: ${Buffer.from(`token: ${token}`).toString('base64')} # ALLOWME\n`);
-    expect(plain.map((finding) => [finding.rule.id, finding.suppressedBy])).toEqual([['github-pat-classic', 'rule github-pat-classic allowlist line regex ALLOWME']]);
+    expect(plain.map((finding) => [finding.rule.id, finding.suppressedBy])).toEqual([['github-pat-classic', 'ruleAllowlists.github-pat-classic.lines[0]']]);
     expect(encoded.map((finding) => [finding.rule.id, finding.encoding, finding.suppressedBy])).toEqual([
-      ['github-pat-classic', ['base64'], 'rule github-pat-classic allowlist line regex ALLOWME'],
+      ['github-pat-classic', ['base64'], 'ruleAllowlists.github-pat-classic.lines[0]'],
     ]);
   });
 

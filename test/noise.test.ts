@@ -240,11 +240,11 @@ describe('--config with a gitleaks TOML config', () => {
     expect(result.stderr).toMatch(/have no examples/);
   });
 
-  it('names the file of invalid TOML (exit 2)', () => {
+  it('names the file and line of invalid TOML (exit 2)', () => {
     const dir = tempDir();
     writeTree(dir, { 'bad.toml': '[[rules]\nid = 1\n' });
     const result = run(dir, ['--config', 'bad.toml']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad\.toml: invalid TOML/);
+    expect(result.stderr).toMatch(/bad\.toml:1: invalid TOML/);
   });
 });

@@ -96,7 +96,7 @@ export function reportArgs(values: ParsedReportOptions): ReportArgs {
     ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),
     ...(values.output ? { output: values.output } : {}),
     ...(values.config ? { config: values.config } : {}),
-    ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
+    ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size', true) } : {}),
     ...(values.color !== undefined ? { color: values.color } : {}),
   };
 }

@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import { KeyhoundError } from '../errors.js';
 import { FORMATTERS } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import type { Finding } from '../findings.js';
+import { prepareFingerprints, type Finding } from '../findings.js';
+import { inert } from '../report/inert.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
 import type { SetupOptions } from '../scan/setup.js';
@@ -32,7 +33,7 @@ export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
     exclude: args.exclude,
     reportSuppressed: args.reportSuppressed,
     onWarning: (message: string) => {
-      if (!args.quiet) io.stderr(`warning: ${message}\n`);
+      if (!args.quiet) io.stderr(`warning: ${inert(message)}\n`);
     },
   };
 }
@@ -56,6 +57,8 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   }
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
+    // Every format but text shows fingerprints, and --verify's cache is keyed by them: the slow ones are computed on every core first.
+    if (args.format !== 'text' || args.verify) await prepareFingerprints([...result.findings, ...(result.suppressed ?? [])]);
   } finally {
     progress.done();
   }

@@ -39,11 +39,14 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-/** `10MB`, `512KB`, `1048576` → bytes. */
-export function parseSize(value: number | string, where: string): number {
+/**
+ * `10MB`, `512KB`, `1048576` → bytes. A bad value is repeated in the message only when it
+ * is the user's own argument (`typed`): a config's could be a key pasted in the wrong place.
+ */
+export function parseSize(value: number | string, where: string, typed = false): number {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size: ${value} (use bytes or a unit: 512KB, 10MB)`);
+  if (!match) throw new KeyhoundError(`${where}: not a size${typed ? `: ${value}` : ''} (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);

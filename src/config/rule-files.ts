@@ -11,6 +11,7 @@ import { createDetector, tellsAbout, type Detector } from '../engine/detect.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
+import { maskSecretLike } from '../report/redact.js';
 import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { checkVerifySpec, type VerifySpec } from '../verify/spec.js';
 
@@ -36,8 +37,16 @@ export function compileRegex(source: string, flags: string, where: string): RegE
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${(error as Error).message}`);
+    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason((error as Error).message)}`);
   }
+}
+
+/**
+ * What is wrong with a regex, without the regex: V8 quotes it (`Invalid regular
+ * expression: /…/: Unterminated group`), and an allowlist regex is often a key itself.
+ */
+function regexErrorReason(message: string): string {
+  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message)?.[1] ?? 'not a valid JavaScript regular expression';
 }
 
 /** Turns one rule of a rule file into a detector rule; bad regexes name the file and rule. */
@@ -294,8 +303,9 @@ export async function assertLinearTime(regexes: readonly RegexToScreen[]): Promi
       writeRedosCache(cache);
       continue;
     }
-    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => regex.source.slice(spot.start, spot.end));
-    const attack = result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern;
+    // Parts of the pattern and an input built from it: masked like a shown line, in case the pattern holds a literal key.
+    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => maskSecretLike(regex.source.slice(spot.start, spot.end)));
+    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
     throw new KeyhoundError(
       `${regex.where} can backtrack catastrophically (${result.complexity.summary}` +
         `${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(' and ')}` : ''}; slow on ${attack}): ` +

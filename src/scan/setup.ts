@@ -93,7 +93,12 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
-  if (config) await assertLinearTime(configRegexes(config));
+  if (config) {
+    const regexes = configRegexes(config);
+    // Compiled here first, so that a broken one is named with its file (and never quoted).
+    for (const regex of regexes) compileRegex(regex.source, regex.flags, regex.where);
+    await assertLinearTime(regexes);
+  }
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
   const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
@@ -130,7 +135,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
       [ownFiles.has(path), isTestPath(path), pathAllowedBy(path), ...rulesWithPathAllowlists.map((id) => pathAllowedBy(path, id))].join('\0'),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
     isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
-    suppressor: createSuppressor(root, options, pathAllowedBy, spec.reportLowInTests),
+    suppressor: createSuppressor(root, cwd, options, pathAllowedBy, spec.reportLowInTests),
     reportSuppressed: options.reportSuppressed ?? false,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   };
