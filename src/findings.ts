@@ -4,6 +4,7 @@ import type { Encoding } from './engine/decode.js';
 import type { Confidence, Rule, Severity } from './engine/types.js';
 import { maskLine, redact, type LineSpan } from './report/redact.js';
 import type { CommitInfo } from './sources/types.js';
+import type { Verification } from './verify/verify.js';
 
 export interface Finding {
   ruleId: string;
@@ -35,6 +36,8 @@ export interface Finding {
   informative?: true;
   /** Found inside encoded text (outermost encoding first); the location is the encoded span. */
   encoding?: Encoding[];
+  /** With --verify: what the provider said when asked whether the credential works. */
+  verification?: Verification;
   /** The other half of a paired credential (an AWS key id next to its secret key), redacted. */
   pair?: { ruleId: string; secret: string; line: number; column: number };
 }
@@ -80,7 +83,9 @@ export interface Located {
   endLine: number;
   endColumn: number;
   lineText: string;
-  /** Other secrets on the same line (as [start, end) in it), masked in the report's line. */
+  /** Where lineText starts in its line, when it is only the part of a long line around the secret. */
+  lineOffset?: number;
+  /** Other secrets on the same line (as [start, end) in lineText), masked in the report's line. */
   otherSpans?: LineSpan[];
   entropy: number;
   suppressedBy?: string;
@@ -92,6 +97,7 @@ export interface Located {
 
 export function makeFinding(rule: Rule, raw: Located, file: string, startLine: number, commit?: CommitInfo): Finding {
   const redacted = redact(raw.secret, rule.keywords);
+  const lineOffset = raw.lineOffset ?? 0;
   const finding: Finding = {
     ruleId: rule.id,
     provider: rule.provider,
@@ -104,7 +110,7 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     endLine: startLine + raw.endLine - 1,
     endColumn: raw.endColumn,
     secret: redacted,
-    lineText: maskLine(raw.lineText, [raw.column - 1, raw.endLine === raw.line ? raw.endColumn - 1 : raw.lineText.length], redacted, raw.otherSpans),
+    lineText: maskLine(raw.lineText, [raw.column - 1 - lineOffset, raw.endLine === raw.line ? raw.endColumn - 1 - lineOffset : raw.lineText.length], redacted, raw.otherSpans),
     fingerprint: fingerprint(rule.id, raw.secret),
     entropy: Math.round(raw.entropy * 100) / 100,
     ...(commit ? { commit } : {}),

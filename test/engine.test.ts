@@ -290,3 +290,25 @@ describe('PGP armour checksum', () => {
     expect(builtin.detector.detect(block(`=${crc.toString('base64')}\n`))[0]).toMatchObject({ rule: { id: 'pgp-private-key-block' }, confidence: 'high' });
   });
 });
+
+describe('regressions of the middle layer', () => {
+  it('applies a rule\'s config allowlist to a key found inside encoded text, as to a plain one', () => {
+    const withAllowlist = compileRuleset({
+      files: builtin.spec.files, disabled: [], allowlist: { regexes: [], lines: [], stopwords: [] },
+      ruleAllowlists: { 'github-pat-classic': { regexes: [], lines: ['ALLOWME'], stopwords: [] } },
+    });
+    const token = fakeKeys(51).github;
+    const plain = withAllowlist.detector.detect(`token ${token} # ALLOWME`);
+    const encoded = withAllowlist.detector.detect(`data:\n  TOKEN: ${Buffer.from(`token: ${token}`).toString('base64')} # ALLOWME\n`);
+    expect(plain.map((finding) => [finding.rule.id, finding.suppressedBy])).toEqual([['github-pat-classic', 'rule github-pat-classic allowlist line regex ALLOWME']]);
+    expect(encoded.map((finding) => [finding.rule.id, finding.encoding, finding.suppressedBy])).toEqual([
+      ['github-pat-classic', ['base64'], 'rule github-pat-classic allowlist line regex ALLOWME'],
+    ]);
+  });
+
+  it('reads the rules from rules/*.yaml when run from source, never a build in dist/', async () => {
+    // dist/rules.json drops the examples; the YAML has them.
+    const files = await builtinRuleFiles();
+    expect(files.every((file) => file.rules.every((rule) => rule.examples.length > 0))).toBe(true);
+  });
+});

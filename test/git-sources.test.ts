@@ -282,3 +282,64 @@ describe('notes are not leaks', () => {
     expect(asHook.stderr).toMatch(/Commit blocked/);
   });
 });
+
+describe('commit messages', () => {
+  it('reports a key in a commit message at its commit, with line and column in the message', async () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    const base = commitAll(dir, 'first');
+    writeTree(dir, { 'a.txt': 'b\n' });
+    const leaky = commitAll(dir, `Fix the deploy\n\nUsed the token ${keys.github} to test.`);
+    const history = (await report(['history'], dir)).findings;
+    expect(history.map((finding) => [finding.ruleId, finding.file, finding.line, finding.column, finding.commit?.sha])).toEqual([
+      ['github-pat-classic', '<commit message>', 3, 16, leaky],
+    ]);
+    expect((await report(['ci', '--base', base], dir)).findings.map(where)).toEqual(['github-pat-classic <commit message>:3']);
+    const push = await report(['pre-push'], dir, `refs/heads/main ${leaky} refs/heads/main ${base}\n`);
+    expect(push.findings.map(where)).toEqual(['github-pat-classic <commit message>:3']);
+  });
+
+  it('reads a message whose lines look like patch headers as a message', async () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    commitAll(dir, `subject\n\ndiff --git a/x b/x\n+++ b/x\n@@ -1 +1 @@\n+${keys.stripe}\n`);
+    const history = (await report(['history'], dir)).findings;
+    expect(history.map(where)).toEqual(['stripe-live-secret-key <commit message>:6']);
+  });
+});
+
+describe('tags, notes and what no ref reaches', () => {
+  it('reports a key in an annotated tag\'s message as <tag NAME>, and in a note as the note of its commit', async () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    const first = commitAll(dir, 'first');
+    gitIn(dir, ['tag', '-a', 'v1.0', '-m', `Release 1.0\n\ndeploy token ${keys.github}`]);
+    gitIn(dir, ['notes', 'add', '-m', `reviewed with key ${keys.stripe}`, first]);
+    const history = (await report(['history'], dir)).findings;
+    expect(history.map((finding) => [finding.ruleId, finding.file, finding.line]).sort()).toEqual([
+      ['github-pat-classic', '<tag v1.0>', 3],
+      ['stripe-live-secret-key', `<notes of ${first.slice(0, 12)}>`, 1],
+    ]);
+    const tag = history.find((finding) => finding.file === '<tag v1.0>')!;
+    expect(tag.commit).toMatchObject({ sha: gitIn(dir, ['rev-parse', 'v1.0']).trim(), message: 'Release 1.0' });
+  });
+
+  it('finds, with --unreachable, what an amend and a reset left behind', async () => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    commitAll(dir, 'first');
+    // A commit amended away: its key stays in the clone, reachable from no ref.
+    writeTree(dir, { 'config.env': `GITHUB_TOKEN=${keys.github}\n` });
+    const amended = commitAll(dir, 'with a key');
+    writeTree(dir, { 'config.env': 'GITHUB_TOKEN=\n' });
+    gitIn(dir, ['add', '-A']);
+    gitIn(dir, ['commit', '-q', '--amend', '--no-verify', '-m', 'without the key']);
+    // A blob staged, then reset: no commit ever had it.
+    writeTree(dir, { 'staged.env': `STRIPE_KEY=${keys.stripe}\n` });
+    gitIn(dir, ['add', 'staged.env']);
+    const blob = gitIn(dir, ['rev-parse', ':staged.env']).trim();
+    gitIn(dir, ['reset', '-q']);
+    expect((await report(['history'], dir)).findings).toEqual([]);
+    const findings = (await report(['history', '--unreachable'], dir)).findings;
+    expect(findings.map((finding) => [finding.ruleId, finding.file, finding.commit?.sha]).sort()).toEqual([
+      ['github-pat-classic', 'config.env', amended],
+      ['stripe-live-secret-key', `<blob ${blob.slice(0, 12)}>`, undefined],
+    ]);
+  });
+});

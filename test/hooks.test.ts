@@ -200,6 +200,48 @@ describe('keyhound hook install --pre-push', () => {
   });
 });
 
+describe('keyhound hook install --commit-msg', () => {
+  /** A commit whose message holds a key: the hook must block it; a clean message passes. */
+  function expectMessageBlocked(dir: string, env: NodeJS.ProcessEnv = {}): string {
+    writeFileSync(join(dir, 'notes.txt'), `notes ${++cleanCommits}\n`);
+    gitIn(dir, ['add', 'notes.txt']);
+    const before = gitIn(dir, ['rev-list', '--all']);
+    const blocked = userCommit(dir, `Deploy\n\nwith token ${keys.github}`, env);
+    const output = blocked.stdout + blocked.stderr;
+    expect(blocked.status, output).not.toBe(0);
+    expect(gitIn(dir, ['rev-list', '--all'])).toBe(before);
+    expect(output).not.toContain(keys.github);
+    expect(userCommit(dir, 'Deploy without secrets', env).status).toBe(0);
+    return output;
+  }
+
+  it('blocks a commit whose message holds a key (plain git)', async () => {
+    const dir = project();
+    addKeyhound(dir);
+    expect((await run(['hook', 'install', '--commit-msg'], { cwd: dir })).stdout).toMatch(/installed commit-msg hook in \.git\/hooks\/commit-msg/);
+    expect(expectMessageBlocked(dir)).toMatch(/github-pat-classic/);
+  });
+
+  it('blocks a commit whose message holds a key (husky)', async () => {
+    const dir = project();
+    addKeyhound(dir);
+    setUpHusky(dir);
+    expect((await run(['hook', 'install', '--commit-msg'], { cwd: dir })).stdout).toMatch(/added keyhound to \.husky\/commit-msg/);
+    expect(expectMessageBlocked(dir)).toMatch(/<commit message>/);
+  });
+
+  it('leaves the diff of a verbose commit (below the scissors line) to the pre-commit hook', async () => {
+    const dir = project();
+    const file = join(dir, 'COMMIT_EDITMSG');
+    writeFileSync(file, `Clean message\n# ------------------------ >8 ------------------------\n+TOKEN=${keys.github}\n`);
+    expect((await run(['commit-msg', file], { cwd: dir })).code).toBe(0);
+    writeFileSync(file, `Message with ${keys.github}\n`);
+    const leaky = await run(['commit-msg', file, '--format', 'json'], { cwd: dir });
+    expect(leaky.code).toBe(1);
+    expect(JSON.parse(leaky.stdout).findings).toMatchObject([{ ruleId: 'github-pat-classic', file: '<commit message>', line: 1, column: 14 }]);
+  });
+});
+
 describe('a committed hook, on a teammate\'s machine', () => {
   // Installed in one clone and committed; run from a clone at another path, which has
   // no node_modules yet (then its own keyhound), as each teammate's does.
@@ -326,6 +368,17 @@ describe('the pre-commit framework (Debian\'s pre-commit)', () => {
     expect(tryRepo.output).toMatch(/keyhound \(secrets in staged changes\)\.+Failed/);
     expect(tryRepo.output).toMatch(/github-pat-classic/);
     expect(tryRepo.output).not.toContain(keys.github);
+
+    const commitMsgConfig = `repos:\n  - repo: ${repo.path}\n    rev: ${repo.rev}\n    hooks:\n      - id: keyhound-commit-msg\n`;
+    writeFileSync(join(dir, '.pre-commit-config.yaml'), commitMsgConfig);
+    gitIn(dir, ['rm', '-q', '--cached', 'settings.py']);
+    const installMsg = preCommit(dir, ['install', '--hook-type', 'commit-msg'], env);
+    expect(installMsg.code, installMsg.output).toBe(0);
+    gitIn(dir, ['add', '.pre-commit-config.yaml']);
+    const before = gitIn(dir, ['rev-list', '--all']);
+    const blocked = userCommit(dir, `config with ${keys.github}`, env);
+    expect(blocked.status, blocked.stdout + blocked.stderr).not.toBe(0);
+    expect(gitIn(dir, ['rev-list', '--all'])).toBe(before);
   }, PRE_COMMIT_TIMEOUT);
 
   it('runs the README\'s repo: local / language: system form with the project\'s own keyhound', () => {

@@ -1,11 +1,13 @@
 /** Crafted files and hostile repositories: every one is skipped with a count, warned about by name, or scanned; the scan completes. */
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileBytes } from '../src/sources/read-file.js';
 import { fakeKeys } from './helpers/keys.js';
+import { run } from './helpers/run.js';
 import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { packageCopy } from './helpers/package-copy.js';
 
 const keys = fakeKeys(31);
 
@@ -25,6 +27,21 @@ describe('crafted files', () => {
     const { report } = scanJson(dir);
     expect(report.stats.skipped).toEqual({ 'too-large': 1 });
     expect(report.findings).toHaveLength(1);
+  });
+
+  it('skips and counts a file beyond the longest string V8 can hold, even under a larger --max-file-size', async () => {
+    const dir = tempDir();
+    // 640 MB, sparse: text for the binary probe, then NUL bytes (never read: the size decides).
+    writeTree(dir, { 'big.txt': 'token = abc\n'.repeat(1000), 'ok.txt': `${keys.github}\n` });
+    const fd = openSync(join(dir, 'big.txt'), 'r+');
+    ftruncateSync(fd, 640 * 1024 * 1024);
+    closeSync(fd);
+    const result = await run(['scan', '--format', 'json', '--max-file-size', '1GB'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ 'too-large': 1 });
+    expect(report.stats.warnings).toEqual(["big.txt: 640 MB, more than one file's text can be (512 MB); skipped"]);
   });
 
   it('scans a single 50 MB line full of keywords, finding the key at its end', () => {
@@ -81,28 +98,121 @@ describe('crafted files', () => {
     expect(report.stats.skipped).toEqual({ symlink: 3, 'not-a-file': 1 });
   });
 
+  it('counts and warns about a directory too deep to list (a path over the system limit), and scans the rest', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'ok.txt': `${keys.github}\n` });
+    // 30 names of 200 characters: past 4096 bytes, which no path may exceed. Made by cd-ing in, as only relative paths reach that deep.
+    const name = 'd'.repeat(200);
+    const made = spawnSync('sh', ['-c', `mkdir deep && cd deep && for i in $(seq 30); do mkdir ${name} && cd ${name}; done; echo k > key.txt`], { cwd: dir });
+    expect(made.status, String(made.stderr)).toBe(0);
+    const result = await run(['scan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ unreadable: 1 });
+    expect(report.stats.warnings).toHaveLength(1);
+    expect(report.stats.warnings[0]).toMatch(new RegExp(`^deep/(${name}/)+: cannot list this directory \\(ENAMETOOLONG\\); its files were not scanned$`));
+  });
+
+  it('counts and warns about a directory it may not read (run as nobody when root), and scans the rest', () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    writeTree(dir, { 'locked/key.txt': `${keys.stripe}\n`, 'ok.txt': `${keys.github}\n` });
+    chmodSync(join(dir, 'ok.txt'), 0o644);
+    chmodSync(join(dir, 'locked'), 0o000);
+    const asRoot = process.getuid?.() === 0;
+    const bin = asRoot ? join(packageCopy(), 'bin', 'keyhound.js') : BIN;
+    const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, bin] : [process.execPath, bin];
+    const result = spawnSync(command[0]!, [...command.slice(1), 'scan', '--format', 'json'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir },
+    });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^warning: locked\/: cannot list this directory \(EACCES\); its files were not scanned$/m);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(report.stats.skipped).toEqual({ unreadable: 1 });
+  }, 120_000);
+
   it('reports a file that vanished before it was read', () => {
     const dir = tempDir();
     expect(readFileBytes(join(dir, 'gone.txt'), 'gone.txt', 1024)).toEqual({ path: 'gone.txt', reason: 'vanished', warning: 'gone.txt: vanished before it could be read' });
   });
+});
 
-  it('stops promptly on Ctrl-C, leaving no report behind', async () => {
+describe('input files that are not regular files', () => {
+  // A real process: before, these hung (a FIFO) or read without end (/dev/zero: 16.8 GB
+  // of memory); a regression must fail within the timeout, not take the runner with it.
+  const refused = (dir: string, args: string[]) => keyhound(['scan', 'a.txt', ...args], { cwd: dir, timeoutMs: 30_000 });
+
+  it('refuses a config, ignore file or baseline that is a FIFO or a symlink to /dev/zero, naming it', () => {
     const dir = tempDir();
-    const files: Record<string, string> = {};
-    const body = 'token = abc\n'.repeat(20_000);
-    for (let i = 0; i < 600; i++) files[`f${i}.txt`] = body;
-    writeTree(dir, files);
-    const child = spawn(process.execPath, [BIN, 'scan', '--workers', '0', '--format', 'json', '--output', 'report.json'], { cwd: dir });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const sent = Date.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(130);
-    expect(Date.now() - sent).toBeLessThan(2000);
-    expect(stderr).toMatch(/interrupted/);
-    expect(readdirSync(dir).filter((name) => name.startsWith('report'))).toEqual([]);
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    spawnSync('mkfifo', [join(dir, 'fifo')]);
+    symlinkSync('/dev/zero', join(dir, 'zero'));
+    for (const [option, what] of [['--config', 'config file'], ['--ignore-file', 'ignore file'], ['--baseline', 'baseline']] as const) {
+      for (const file of ['fifo', 'zero']) {
+        const result = refused(dir, [option, file]);
+        expect(result.code, `${option} ${file}: ${result.stderr}`).toBe(2);
+        expect(result.stderr).toMatch(new RegExp(`^keyhound: cannot read ${what} \\S*${file} \\(not a regular file\\)\n$`));
+      }
+    }
+  });
+
+  it('refuses the repository\'s own .keyhound.yaml when it is a symlink to /dev/zero', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    symlinkSync('/dev/zero', join(dir, '.keyhound.yaml'));
+    const result = refused(dir, []);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`keyhound: cannot read config file ${join(dir, '.keyhound.yaml')} (not a regular file)\n`);
+  });
+
+  it('refuses a baseline over 64 MB without reading it, and reads one behind a symlink', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n', 'base.json': '{"version": 1, "entries": []}\n' });
+    const fd = openSync(join(dir, 'huge.json'), 'w');
+    ftruncateSync(fd, 65 * 1024 * 1024);
+    closeSync(fd);
+    symlinkSync('base.json', join(dir, 'link.json'));
+    const huge = refused(dir, ['--baseline', 'huge.json']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('keyhound: cannot read baseline huge.json (larger than 64 MB)\n');
+    expect(refused(dir, ['--baseline', 'link.json']).code).toBe(0);
+  });
+});
+
+describe('config files that once crashed every scan', () => {
+  it('takes a custom rule with the id `constructor`, with its own allowlist', async () => {
+    const dir = tempDir();
+    const rule = "rules:\n  - id: constructor\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n    pattern: '(?<secret>acme_[a-z]{10})!'\n    examples: ['key = acme_qwzmxnvbty!']\n";
+    writeTree(dir, { '.keyhound.yaml': rule, 'a.txt': 'key = acme_qwzmxnvbty!\n' });
+    const found = await run(['scan', 'a.txt', '--format', 'json'], { cwd: dir });
+    expect(found.code, found.stderr).toBe(1);
+    expect((JSON.parse(found.stdout) as Report).findings.map((f) => f.ruleId)).toEqual(['constructor']);
+    writeTree(dir, { '.keyhound.yaml': `${rule}ruleAllowlists:\n  constructor:\n    regexes: ['^acme_qwz']\n` });
+    const allowed = await run(['scan', 'a.txt'], { cwd: dir });
+    expect(allowed.code, allowed.stderr).toBe(0);
+  });
+
+  it('names the file and field of a gitleaks TOML value of the wrong type (exit 2, never the value)', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'hello\n' });
+    const cases: Array<[string, string]> = [
+      ['[[rules]]\nid = "x"\nregex = 5\n', 'rules[0].regex: must be a string'],
+      ['[[rules]]\nid = "x"\nregex = "x(y)"\nkeywords = "xy"\n', 'rules[0].keywords: must be an array of strings'],
+      ['[[rules]]\nid = "x"\nregex = "x(y)"\nsecretGroup = 1.5\n', 'rules[0].secretGroup: must be an integer'],
+      ['rules = 5\n', 'rules: must be an array of tables ([[rules]])'],
+      ['[allowlist]\npaths = "vendor"\n', 'allowlist.paths: must be an array of strings'],
+      ['[[allowlists]]\nregexes = ["ok", 3]\n', 'allowlists[0].regexes: must be an array of strings'],
+      ['[extend]\nuseDefault = "yes"\n', 'extend.useDefault: must be a boolean'],
+    ];
+    for (const [toml, message] of cases) {
+      writeTree(dir, { 'gitleaks.toml': toml });
+      const config = join(dir, 'gitleaks.toml');
+      const result = await run(['scan', 'a.txt', '--config', config], { cwd: dir });
+      expect(result.code, toml).toBe(2);
+      expect(result.stderr).toBe(`keyhound: ${config}: ${message}\n`);
+    }
   });
 });
 

@@ -26,6 +26,7 @@ import { createDetector } from '../src/engine/detect.js';
 import { keyhound, tempDir, writeTree } from './helpers/cli.js';
 import { nearMissShapes } from './helpers/near-miss.js';
 import { packageCopy } from './helpers/package-copy.js';
+import { run } from './helpers/run.js';
 
 const RECORD_FILE = join(import.meta.dirname, 'redos-safe.json');
 /** recheck's own limit for one pattern; past it the verdict is `unknown`. */
@@ -283,5 +284,47 @@ describe('ReDoS: a custom rule whose pattern backtracks catastrophically is reje
     const ok = run(['scan', 'a.txt', '--format', 'json'], dir);
     expect(ok.code, ok.stderr).toBe(1);
     expect(ok.stdout).toMatch(/"ruleId": "acme-key"/);
+  });
+});
+
+describe('ReDoS: allowlist regexes and path globs are screened like rule patterns', () => {
+  // Before, `(a+)+$` as a path regex took 95 s on a 32-character file name.
+  const NESTED = '(a+)+$';
+  const scanWith = async (config: string, extra: Record<string, string> = {}) => {
+    const dir = tempDir();
+    writeTree(dir, { '.keyhound.yaml': config, [`${'a'.repeat(32)}!`]: 'hello\n', ...extra });
+    return run(['scan', '.'], { cwd: dir });
+  };
+
+  it('rejects a catastrophic path, secret or line regex of the config, global or per rule, naming the file and field (exit 2)', async () => {
+    const cases: Array<[string, string]> = [
+      [`allowlist:\n  pathRegexes: ['${NESTED}']\n`, 'allowlist.pathRegexes[0]'],
+      [`allowlist:\n  regexes: ['^ok$', '${NESTED}']\n`, 'allowlist.regexes[1]'],
+      [`allowlist:\n  lines: ['${NESTED}']\n`, 'allowlist.lines[0]'],
+      [`ruleAllowlists:\n  github-pat-classic:\n    pathRegexes: ['${NESTED}']\n`, 'ruleAllowlists.github-pat-classic.pathRegexes[0]'],
+    ];
+    for (const [config, field] of cases) {
+      const result = await scanWith(config);
+      expect(result.code, `${field}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^keyhound: \\S+\\.keyhound\\.yaml: ${field.replace(/[.[\]]/g, '\\$&')} can backtrack catastrophically \\(exponential`));
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('rejects a catastrophic allowlist regex of a custom rule file', async () => {
+    const rules =
+      'provider: acme\nremediation: rotate it in the console\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme_]\n' +
+      `    pattern: '(?<secret>acme_[a-z]{10})!'\n    allowlist:\n      regexes: ['${NESTED}']\n    examples: ['key = acme_qwzmxnvbty!']\n`;
+    const result = await scanWith('ruleFiles: [acme.yaml]\n', { 'acme.yaml': rules });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^keyhound: \S+acme\.yaml: rule acme-key: allowlist\.regexes\[0\] can backtrack catastrophically/);
+  });
+
+  it('rejects a path glob with more than two * in one name, and takes one with two', async () => {
+    const bad = await scanWith("allowlist:\n  paths: ['docs/**', '*a*a*a*b']\n");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^keyhound: \S+\.keyhound\.yaml: allowlist\.paths\[1\]: more than 2 \* in one name/);
+    const ok = await scanWith("allowlist:\n  paths: ['**/*.min.*', 'x/**/*a*b']\n  pathRegexes: ['^vendor/[a-z]+/']\n");
+    expect(ok.code, ok.stderr).toBe(0);
   });
 });

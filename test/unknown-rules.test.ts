@@ -1,6 +1,6 @@
 /** Rule ids that name no rule, in the config and in `keyhound:allow <id>` comments. */
 import { describe, expect, it } from 'vitest';
-import { inlineAllowIds } from '../src/engine/detect.js';
+import { inlineAllowIds } from '../src/engine/line-suppressions.js';
 import { unknownConfigRuleIds, unknownInlineRuleIds } from '../src/scan/unknown-rules.js';
 
 const KNOWN = new Set(['stripe-live-secret-key', 'jwt', 'github-pat-classic']);

@@ -18,24 +18,15 @@ export async function main(argv: string[], io?: Io): Promise<number> {
 }
 
 /**
- * The process around `main`, for the bin: Ctrl-C and SIGTERM stop at once, and an
- * error nothing caught (a failed write to stdout, a bug) is one line and exit 2 like
- * any other failure; never Node's stack trace and exit 1, which would read as "leaks".
+ * The process around `main`, for the bin: an error nothing caught (a failed write to
+ * stdout, a bug) is one line and exit 2 like any other failure; never Node's stack trace
+ * and exit 1, which would read as "leaks". No handler for SIGINT and SIGTERM: they end
+ * the process at once, however busy (src/cli/write-report.ts says why).
  */
 export async function runProcess(argv: string[]): Promise<void> {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted(signal));
   process.on('uncaughtException', (error) => {
     process.stderr.write(failureText(error, process.env));
     process.exit(EXIT_ERROR);
   });
   process.exitCode = await main(argv);
-}
-
-/**
- * Ctrl-C (or SIGTERM) at any point: stop at once with the conventional exit code.
- * Reports are written whole or not at all (writeReport), so nothing partial is left.
- */
-export function interrupted(signal: 'SIGINT' | 'SIGTERM'): never {
-  process.stderr.write(`\nkeyhound: interrupted (${signal}); no report written\n`);
-  process.exit(signal === 'SIGINT' ? 130 : 143);
 }

@@ -15,7 +15,7 @@ export function processIo(): Io {
   return {
     stdout: writerTo(process.stdout, 'standard output'),
     stderr: writerTo(process.stderr, 'standard error'),
-    // Streamed, not readFileSync(0): a blocking read would hold off Ctrl-C until EOF.
+    // Streamed (not readFileSync(0), which fails on some pipes and terminals with EAGAIN).
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -5,7 +5,7 @@
 import yargs, { type Argv } from 'yargs';
 import { KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
-import { runCi, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
+import { runCi, runCommitMsg, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
@@ -58,6 +58,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option('range', { type: 'string', array: true, describe: 'revision range A..B (repeatable)', requiresArg: true })
           .option('branch', { type: 'string', describe: 'one branch (or ref) and its ancestors', requiresArg: true })
           .option('all-refs', { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' })
+          .option('unreachable', { type: 'boolean', default: false, describe: 'also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes' })
           .option('since', { type: 'string', describe: 'only commits after this date (as git log --since)', requiresArg: true })
           .option('max-commits', { type: 'number', describe: 'at most this many commits', requiresArg: true, coerce: count('--max-commits') }),
       async (a) => {
@@ -66,6 +67,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             ...reportArgs(a),
             ...(a.repo ? { repo: a.repo } : {}),
             allRefs: a['all-refs'],
+            unreachable: a.unreachable,
             ...(a.range ? { range: a.range as string[] } : {}),
             ...(a.branch ? { branch: a.branch } : {}),
             ...(a.since !== undefined ? { since: a.since } : {}),
@@ -86,18 +88,30 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('pre-push', 'scan the commits being pushed (reads the pre-push hook input on stdin)', (y) => withReportOptions(y), async (a) => {
       exitCode = await runPrePush(reportArgs(a), io);
     })
+    .command(
+      'commit-msg <file>',
+      'scan a commit message before git records it (for a commit-msg hook; git passes the message file)',
+      (y) => withReportOptions(y).positional('file', { type: 'string', demandOption: true, describe: 'the file holding the message' }),
+      async (a) => {
+        exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io);
+      },
+    )
     .command('hook <command>', 'install or uninstall the git hook (husky-aware)', (y) => {
-      const prePush = <T>(z: Argv<T>) => z.option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' });
-      const hook = async (action: 'install' | 'uninstall', a: { 'pre-push': boolean }) => {
-        const name: HookName = a['pre-push'] ? 'pre-push' : 'pre-commit';
+      const which = <T>(z: Argv<T>) =>
+        z
+          .option('pre-push', { type: 'boolean', default: false, describe: 'a pre-push hook instead of pre-commit' })
+          .option('commit-msg', { type: 'boolean', default: false, describe: 'a commit-msg hook (secrets in commit messages) instead of pre-commit' });
+      const hook = async (action: 'install' | 'uninstall', a: { 'pre-push': boolean; 'commit-msg': boolean }) => {
+        if (a['pre-push'] && a['commit-msg']) throw new KeyhoundError('--pre-push and --commit-msg: one hook at a time');
+        const name: HookName = a['pre-push'] ? 'pre-push' : a['commit-msg'] ? 'commit-msg' : 'pre-commit';
         const result = action === 'install' ? await installHook(io.cwd, name) : await uninstallHook(io.cwd, name);
         io.stdout(`keyhound: ${result.message}\n`);
         if (result.warning) io.stderr(`keyhound: warning: ${result.warning}\n`);
         exitCode = EXIT_CLEAN;
       };
       return y
-        .command('install', 'install the hook (pre-commit, or pre-push with --pre-push)', prePush, (a) => hook('install', a))
-        .command('uninstall', 'remove the hook, restoring the one it replaced', prePush, (a) => hook('uninstall', a))
+        .command('install', 'install the hook (pre-commit; pre-push or commit-msg with --pre-push, --commit-msg)', which, (a) => hook('install', a))
+        .command('uninstall', 'remove the hook, restoring the one it replaced', which, (a) => hook('uninstall', a))
         .demandCommand(1, 'name a hook command: install or uninstall');
     })
     .command('baseline <command>', 'record known findings, or import another scanner\'s baseline', (y) =>

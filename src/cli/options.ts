@@ -23,6 +23,10 @@ export const REPORT_OPTIONS = {
   'ignore-file': { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)', requiresArg: true },
   'report-suppressed': { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' },
   'fail-on': { type: 'string', choices: SEVERITIES, default: 'low', describe: 'exit 1 only for findings of this severity or worse', requiresArg: true },
+  verify: { type: 'boolean', default: false, describe: "ask each finding's provider whether the credential still works (sends it to the provider's own host)" },
+  'dry-run': { type: 'boolean', default: false, describe: 'with --verify: list the requests instead of sending them' },
+  'only-verified': { type: 'boolean', default: false, describe: 'with --verify: report only credentials the provider says are live' },
+  'fail-on-verified': { type: 'boolean', default: false, describe: 'with --verify: exit 1 only for credentials the provider says are live' },
 } as const satisfies Record<string, Options>;
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
@@ -42,6 +46,10 @@ export interface ParsedReportOptions {
   'ignore-file'?: string | undefined;
   'report-suppressed'?: boolean;
   'fail-on'?: string;
+  verify?: boolean;
+  'dry-run'?: boolean;
+  'only-verified'?: boolean;
+  'fail-on-verified'?: boolean;
 }
 
 export interface ReportArgs {
@@ -59,6 +67,10 @@ export interface ReportArgs {
   reportSuppressed: boolean;
   /** The least severity that fails the run (exit 1); findings below it are reported but pass. */
   failOn: Severity;
+  verify: boolean;
+  dryRun: boolean;
+  onlyVerified: boolean;
+  failOnVerified: boolean;
 }
 
 /** Whether the values are among the table's choices (the fast path hands anything else to yargs, which explains it). */
@@ -75,6 +87,10 @@ export function reportArgs(values: ParsedReportOptions): ReportArgs {
     quiet: values.quiet ?? false,
     reportSuppressed: values['report-suppressed'] ?? false,
     include: values.include ?? [],
+    verify: values.verify ?? false,
+    dryRun: values['dry-run'] ?? false,
+    onlyVerified: values['only-verified'] ?? false,
+    failOnVerified: values['fail-on-verified'] ?? false,
     exclude: values.exclude ?? [],
     ...(values.baseline ? { baseline: values.baseline } : {}),
     ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),

@@ -1,5 +1,6 @@
 /** The options every scanning command shares, and writing its report. */
 import type { Argv } from 'yargs';
+import { KeyhoundError } from '../errors.js';
 import { FORMATTERS } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
@@ -50,20 +51,40 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   const startedAt = new Date().toISOString();
   const progress = progressDisplay(io.stderr, io.stderrIsTTY && !args.quiet);
   let result: ScanResult;
+  if ((args.dryRun || args.onlyVerified || args.failOnVerified) && !args.verify) {
+    throw new KeyhoundError(`--${args.dryRun ? 'dry-run' : args.onlyVerified ? 'only-verified' : 'fail-on-verified'}: needs --verify`);
+  }
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
   } finally {
     progress.done();
   }
-  return report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
+  if (args.verify) result = await verified(result, args, io);
+  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
 }
 
-export function report(result: ReportInput, args: ReportArgs, io: Io): number {
+/** --verify: each finding's provider asked (or, with --dry-run, the requests listed); --only-verified keeps the live ones. */
+async function verified(result: ScanResult, args: ReportArgs, io: Io): Promise<ScanResult> {
+  const { defaultVerifyCacheFile, fileVerifyCache } = await import('../verify/cache.js');
+  const { verifyFindings } = await import('../verify/verify.js');
+  const asked = await verifyFindings(result.findings, result.ruleFor ?? (() => undefined), {
+    dryRun: args.dryRun,
+    cache: fileVerifyCache(defaultVerifyCacheFile(io.env)),
+    onRequest: (request) => {
+      if (args.dryRun) io.stderr(`keyhound verify (dry run, nothing sent): ${request}\n`);
+    },
+  });
+  if (!args.quiet && !args.dryRun) io.stderr(`keyhound verify: asked ${asked === 1 ? 'one provider' : `providers ${asked} times`} (cached answers are not asked again)\n`);
+  return args.onlyVerified ? { ...result, findings: result.findings.filter((finding) => finding.verification?.status === 'live') } : result;
+}
+
+export async function report(result: ReportInput, args: ReportArgs, io: Io): Promise<number> {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
-  writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
-  return failsOn(result.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+  const failing = args.failOnVerified ? result.findings.filter((finding) => finding.verification?.status === 'live') : result.findings;
+  return failsOn(failing, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
 
 /** A leak at or above the threshold fails the run; informative findings (notes) never do. */

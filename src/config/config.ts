@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
+import type { RegexToScreen } from './rule-files.js';
 import { validatorFor } from './schemas.js';
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 
@@ -27,6 +28,8 @@ export interface ConfigSpec {
   reportLowInTests?: boolean;
   allowlist?: AllowlistSpec;
   ruleAllowlists?: Record<string, AllowlistSpec>;
+  /** `staged: true` lets the pre-commit hook verify (it stays offline otherwise). */
+  verify?: { staged?: boolean };
 }
 
 export interface LoadedConfig {
@@ -58,10 +61,47 @@ export async function loadConfig(root: string, explicit?: string): Promise<Loade
   const validate = await validatorFor('config');
   const spec = (await parseValidatedYaml(text, explicit ?? file, validate)) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
+  assertBoundedGlobs(spec, explicit ?? file);
   return { file, spec, warnings: [] };
+}
+
+/**
+ * A path glob becomes a regex in which each `*` of a name can take any part of it: with
+ * three in one name, a 250-character name takes 1.3 s to match (four: minutes), and
+ * every path of the scan is matched.
+ */
+const MAX_WILDCARDS_IN_A_NAME = 2;
+
+/** The most `*` in one name of a glob (`**` on its own is a name of its own; an escaped `\*` is no wildcard). */
+function wildcardsInAName(glob: string): number {
+  return Math.max(...glob.split('/').map((name) => (name === '**' ? 0 : (name.replace(/\\./g, '').match(/\*/g) ?? []).length)));
+}
+
+function assertBoundedGlobs(spec: ConfigSpec, file: string): void {
+  const lists = [['allowlist', spec.allowlist] as const, ...Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [`ruleAllowlists.${id}`, entries] as const)];
+  for (const [where, entries] of lists) {
+    const at = (entries?.paths ?? []).findIndex((glob) => wildcardsInAName(glob) > MAX_WILDCARDS_IN_A_NAME);
+    if (at === -1) continue;
+    throw new KeyhoundError(
+      `${file}: ${where}.paths[${at}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time ` +
+        "that grows as a power of the name's length (use pathRegexes, with bounded repetition)",
+    );
+  }
 }
 
 /** Rule file paths in a config are relative to the config file. */
 export function configRuleFiles(config: LoadedConfig): string[] {
   return (config.spec.ruleFiles ?? []).map((path) => resolve(dirname(config.file), path));
+}
+
+/** The config's allowlist regexes (on paths, secrets and lines; global and per rule), named by file and field. */
+export function configRegexes(config: LoadedConfig): RegexToScreen[] {
+  const regexes = (entries: AllowlistSpec | undefined, where: string): RegexToScreen[] =>
+    (['pathRegexes', 'regexes', 'lines'] as const).flatMap((field) =>
+      (entries?.[field] ?? []).map((source, i) => ({ where: `${config.file}: ${where}.${field}[${i}]`, source, flags: '' })),
+    );
+  return [
+    ...regexes(config.spec.allowlist, 'allowlist'),
+    ...Object.entries(config.spec.ruleAllowlists ?? {}).flatMap(([id, entries]) => regexes(entries, `ruleAllowlists.${id}`)),
+  ];
 }

@@ -82,7 +82,7 @@ export function translateRegex(source: string, where: string, warnings: string[]
     .replace(/\(\?P</g, '(?<')
     .replace(/\\z/g, '$')
     .replace(/\\A/g, '^')
-    .replace(/\[:(\w+):\]/g, (whole, name: string) => POSIX_CLASSES[name] ?? whole);
+    .replace(/\[:(\w+):\]/g, (whole, name: string) => (Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name]! : whole));
   if (/\\Q|\\E|\\C|\\pN|\\p\{/.test(pattern)) warnings.push(`${where}: \\Q…\\E, \\C and Unicode classes are not translated; check the pattern`);
   return { pattern, caseInsensitive };
 }
@@ -140,6 +140,53 @@ function translateAllowlists(lists: GitleaksAllowlist[], where: string, warnings
   return Object.fromEntries(Object.entries(out).filter(([, values]) => values.length)) as AllowlistSpec;
 }
 
+/** What a gitleaks config's fields hold (fields keyhound does not read are not checked). */
+type Shape = 'string' | 'integer' | 'number' | 'boolean' | 'strings' | Table | [Table];
+interface Table {
+  [field: string]: Shape;
+}
+
+const ALLOWLIST_SHAPE: Table = {
+  description: 'string', condition: 'string', paths: 'strings', regexes: 'strings', regexTarget: 'string', stopwords: 'strings', commits: 'strings',
+};
+const CONFIG_SHAPE: Table = {
+  title: 'string',
+  extend: { useDefault: 'boolean', path: 'string', url: 'string', disabledRules: 'strings' },
+  rules: [{
+    id: 'string', description: 'string', regex: 'string', secretGroup: 'integer', entropy: 'number', keywords: 'strings', path: 'string', tags: 'strings',
+    allowlist: ALLOWLIST_SHAPE, allowlists: [ALLOWLIST_SHAPE],
+  }],
+  allowlist: ALLOWLIST_SHAPE,
+  allowlists: [ALLOWLIST_SHAPE],
+};
+
+const isTable = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/** The first field holding a value of the wrong type, as `rules[2].regex: must be a string` (never the value: it may be a key). */
+function wrongType(value: unknown, shape: Shape, path: string): string | undefined {
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) return `${path}: must be an array of tables ([[${path}]])`;
+    for (const [i, item] of value.entries()) {
+      const wrong = wrongType(item, shape[0], `${path}[${i}]`);
+      if (wrong) return wrong;
+    }
+    return undefined;
+  }
+  if (typeof shape === 'object') {
+    if (!isTable(value)) return `${path}: must be a table`;
+    for (const [field, inner] of Object.entries(shape)) {
+      const wrong = Object.hasOwn(value, field) ? wrongType(value[field], inner, path ? `${path}.${field}` : field) : undefined;
+      if (wrong) return wrong;
+    }
+    return undefined;
+  }
+  const ok =
+    shape === 'strings' ? Array.isArray(value) && value.every((item) => typeof item === 'string')
+    : shape === 'integer' ? Number.isInteger(value)
+    : typeof value === shape;
+  return ok ? undefined : `${path}: must be ${shape === 'strings' ? 'an array of strings' : shape === 'integer' ? 'an integer' : `a ${shape}`}`;
+}
+
 export async function translateGitleaksConfig(text: string, file: string): Promise<Translation> {
   const { parse } = await import('smol-toml');
   let config: GitleaksConfig;
@@ -148,6 +195,8 @@ export async function translateGitleaksConfig(text: string, file: string): Promi
   } catch (error) {
     throw new KeyhoundError(`${file}: invalid TOML: ${(error as Error).message.split('\n')[0]}`);
   }
+  const wrong = wrongType(config, CONFIG_SHAPE, '');
+  if (wrong) throw new KeyhoundError(`${file}: ${wrong}`);
   const warnings: string[] = [];
   const spec: ConfigSpec = {};
   if (config.extend) {

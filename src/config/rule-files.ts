@@ -3,7 +3,7 @@
  * check that every example is found by its rule and every negative is silent.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createDetector, tellsAbout, type Detector } from '../engine/detect.js';
@@ -11,6 +11,12 @@ import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../en
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
 import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
+import { checkVerifySpec, type VerifySpec } from '../verify/spec.js';
+
+function checkedVerifySpec(spec: VerifySpec, where: string): VerifySpec {
+  checkVerifySpec(spec, where);
+  return spec;
+}
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 import { validatorFor } from './schemas.js';
 
@@ -59,6 +65,7 @@ export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string):
     placeholders: spec.placeholders ?? (spec.informs ? 'references' : 'all'),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, '', `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
+    ...(spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}),
   };
 }
 
@@ -188,7 +195,7 @@ function redosCacheFile(): string {
 
 function readRedosCache(): Set<string> {
   try {
-    return new Set(readFileSync(redosCacheFile(), 'utf8').split('\n').filter(Boolean));
+    return new Set(readTextFile(redosCacheFile(), 'cache').split('\n').filter(Boolean));
   } catch {
     return new Set();
   }
@@ -222,35 +229,60 @@ function loadRecheck(): Promise<Recheck | undefined> {
 /** How long recheck may analyse one pattern; a pattern it cannot decide in time passes. */
 export const REDOS_CHECK_TIMEOUT_MS = 5000;
 
+/** A regex from a user's file, and how to name it in an error (`file: rule x: pattern`). */
+export interface RegexToScreen {
+  where: string;
+  source: string;
+  flags: string;
+}
+
 /**
- * Rejects a rule whose pattern can backtrack catastrophically (super-linear time on a
- * crafted line), naming the file, the rule, the hot part of the pattern and an attack.
- * Built-in rules are checked by the test suite (test/redos.test.ts) instead.
+ * The patterns of user rule files, and their allowlist regexes. Built-in rules are
+ * checked by the test suite (test/redos.test.ts) instead.
  */
+function ruleRegexes(files: readonly LoadedRuleFile[]): RegexToScreen[] {
+  return files
+    .filter((file) => !isBuiltinRuleFile(file.source))
+    .flatMap((file) =>
+      file.spec.rules.flatMap((spec) => [
+        { where: `${file.source}: rule ${spec.id}: pattern`, source: spec.pattern, flags: spec.caseInsensitive ? 'i' : '' },
+        ...(spec.allowlist?.regexes ?? []).map((source, i) => ({ where: `${file.source}: rule ${spec.id}: allowlist.regexes[${i}]`, source, flags: '' })),
+      ]),
+    );
+}
+
+/** Rejects a rule file whose patterns can backtrack catastrophically. */
 export async function assertNoCatastrophicBacktracking(files: readonly LoadedRuleFile[]): Promise<void> {
+  await assertLinearTime(ruleRegexes(files));
+}
+
+/**
+ * Rejects a regex that can backtrack catastrophically (super-linear time on a crafted
+ * line or path), naming where it is, the hot part of the pattern and an attack. A rule
+ * pattern runs on every line a repository holds, an allowlist regex on every finding's
+ * line or every path: `(a+)+$` against a 32-character name took 95 s.
+ */
+export async function assertLinearTime(regexes: readonly RegexToScreen[]): Promise<void> {
   const cache = readRedosCache();
-  const key = (spec: RuleSpec) => createHash('sha256').update(`${spec.caseInsensitive ? 'i' : ''}/${spec.pattern}`).digest('hex').slice(0, 32);
+  const key = ({ source, flags }: RegexToScreen) => createHash('sha256').update(`${flags}/${source}`).digest('hex').slice(0, 32);
   // Patterns already found safe (or undecidable in time) are not analysed again: the
   // analysis takes up to seconds a pattern, and custom rules load at every hook run.
-  const rules = files
-    .filter((file) => !isBuiltinRuleFile(file.source))
-    .flatMap((file) => file.spec.rules.map((spec) => ({ file, spec })))
-    .filter(({ spec }) => !cache.has(key(spec)));
-  if (rules.length === 0) return;
+  const unknown = regexes.filter((regex) => !cache.has(key(regex)));
+  if (unknown.length === 0) return;
   const analyser = await loadRecheck();
   if (!analyser) return;
-  for (const { file, spec } of rules) {
+  for (const regex of unknown) {
     // recheck knows no `d` flag (match indices), which does not change matching anyway.
-    const result = await analyser.check(spec.pattern, spec.caseInsensitive ? 'i' : '', { timeout: REDOS_CHECK_TIMEOUT_MS });
+    const result = await analyser.check(regex.source, regex.flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
     if (result.status !== 'vulnerable') {
-      cache.add(key(spec));
+      cache.add(key(regex));
       writeRedosCache(cache);
       continue;
     }
-    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => spec.pattern.slice(spot.start, spot.end));
+    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => regex.source.slice(spot.start, spot.end));
     const attack = result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern;
     throw new KeyhoundError(
-      `${file.source}: rule ${spec.id}: pattern can backtrack catastrophically (${result.complexity.summary}` +
+      `${regex.where} can backtrack catastrophically (${result.complexity.summary}` +
         `${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(' and ')}` : ''}; slow on ${attack}): ` +
         'bound the repetition, or make the parts that repeat unable to match the same text',
     );

@@ -34,7 +34,9 @@ export async function validatorFor(name: SchemaName): Promise<Validate> {
     validate = ((await import(pathToFileURL(precompiled).href)) as Record<SchemaName, Validate>)[name];
   } else {
     const { default: Ajv } = await import('ajv');
-    validate = new Ajv.default({ allErrors: true }).compile(name === 'rules' ? ruleSchema() : configSchema()) as Validate;
+    // The config's own rules are the rule files' rules: its schema refers to theirs.
+    const ajv = new Ajv.default({ allErrors: true }).addSchema(ruleSchema());
+    validate = (name === 'rules' ? ajv.getSchema((ruleSchema() as { $id: string }).$id) : ajv.compile(configSchema())) as Validate;
   }
   validators.set(name, validate);
   return validate;

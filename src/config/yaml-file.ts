@@ -1,5 +1,5 @@
 /** Reads a YAML document and validates it against a JSON Schema, with errors that name file, line and field. */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { KeyhoundError } from '../errors.js';
 
 export interface SchemaError {
@@ -20,12 +20,32 @@ export async function loadYaml(): Promise<typeof import('yaml')> {
 
 export type Validate = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
+/** A config, rule, ignore or baseline file larger than this is refused (a baseline of 100,000 findings is about 10 MB). */
+export const MAX_TEXT_FILE_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Reads a file the user names as input (a config, rule, ignore or baseline file): a
+ * regular file only (a symlink to one is fine), of at most MAX_TEXT_FILE_SIZE. A FIFO
+ * would block the read forever and a device such as /dev/zero never ends.
+ */
 export function readTextFile(file: string, what: string): string {
+  const refuse = (reason: string): KeyhoundError => new KeyhoundError(`cannot read ${what} ${file} (${reason})`);
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    // Non-blocking: opening a FIFO must not wait for a writer (it is refused below).
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new KeyhoundError(`cannot read ${what} ${file} (${code})`);
+    throw refuse((error as NodeJS.ErrnoException).code ?? 'error');
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw refuse('not a regular file');
+    if (stat.size > MAX_TEXT_FILE_SIZE) throw refuse(`larger than ${MAX_TEXT_FILE_SIZE / 1024 / 1024} MB`);
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    throw error instanceof KeyhoundError ? error : refuse((error as NodeJS.ErrnoException).code ?? 'error');
+  } finally {
+    closeSync(fd);
   }
 }
 

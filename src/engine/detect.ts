@@ -14,33 +14,12 @@ import { isAscii } from 'node:buffer';
 import { CHECKS } from './checks.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
+import { LineSuppressions } from './line-suppressions.js';
 import { isPlaceholder } from './placeholders.js';
 import { DECODERS, MAX_DECODE_DEPTH, type Decoder } from './decode.js';
 import { buildPrefilter, type Candidates, type Prefilter } from './prefilter.js';
 import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
 import { regionsAround } from './windows.js';
-
-/**
- * Comments that suppress a finding on their line, ours and those of the tools people
- * move from. `keyhound:allow RULE-ID` suppresses only that rule's findings.
- */
-const INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
-
-/** Why a finding on this line is suppressed by a comment, if it is. */
-export function inlineSuppression(lineText: string, ruleId: string): string | undefined {
-  if (!lineText.includes(':allow') && !lineText.includes('allowlist secret')) return undefined;
-  for (const match of lineText.matchAll(INLINE_ALLOW)) {
-    const onlyRule = match[1];
-    if (!onlyRule || onlyRule === ruleId) return `inline comment "${match[0]}"`;
-  }
-  return undefined;
-}
-
-/** The rule ids that `keyhound:allow <id>` comments on a line name. */
-export function inlineAllowIds(lineText: string): string[] {
-  if (!lineText.includes('keyhound:allow')) return [];
-  return [...lineText.matchAll(INLINE_ALLOW)].flatMap((match) => (match[1] ? [match[1]] : []));
-}
 
 export interface Detector {
   readonly rules: readonly Rule[];
@@ -69,11 +48,12 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
    */
   function detectCandidates(text: string, candidates: Candidates, depth = 0, slack = 0): RawFinding[] {
     const lines = new LineIndex(text);
+    const suppressions = new LineSuppressions(text, lines);
     const found: RawFinding[] = [];
     const vetoed: Span[] = [];
     const runRule = (rule: Rule, offsets: number[] | null): void => {
       for (const [start, end] of regionsAround(text, offsets, rule.span, slack)) {
-        for (const finding of matchRule(rule, text, start, end, lines, global, vetoed)) found.push(finding);
+        for (const finding of matchRule(rule, text, start, end, lines, suppressions, global, vetoed)) found.push(finding);
       }
     };
     // Informative rules run last, and only when a credential they tell about was found.
@@ -89,7 +69,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       } else if (depth < MAX_DECODE_DEPTH) {
         const decoder = DECODERS[index - rules.length]!;
         for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
-          for (const finding of decodeAndDetect(decoder, text, start, end, lines, depth)) found.push(finding);
+          for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
         }
       }
     }
@@ -102,7 +82,9 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
   }
 
   /** Findings inside the decoded form of each encoded run, placed at the run in `text`. */
-  function* decodeAndDetect(decoder: Decoder, text: string, regionStart: number, regionEnd: number, lines: LineIndex, depth: number): Generator<RawFinding> {
+  function* decodeAndDetect(
+    decoder: Decoder, text: string, regionStart: number, regionEnd: number, lines: LineIndex, suppressions: LineSuppressions, depth: number,
+  ): Generator<RawFinding> {
     const region = text.slice(regionStart, regionEnd);
     // A copy: decoding recurses, and the inner scan must not move this loop's lastIndex.
     const pattern = new RegExp(decoder.pattern);
@@ -118,7 +100,8 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
       const to = lines.position(end - 1);
       const lineText = lines.lineText(from.line);
       for (const { otherSpans: _inDecodedText, ...finding } of inner) {
-        const suppressedBy = finding.suppressedBy ?? inlineSuppression(lineText, finding.rule.id) ?? configAllowedBy(finding.secret, lineText, global, 'allowlist');
+        // Judged again where the encoded text stands: the comments and line regexes there count.
+        const suppressedBy = finding.suppressedBy ?? suppressedAt(finding.rule, finding.secret, from.line, suppressions, global);
         yield {
           ...finding, start, end, lineText, matchStart: start,
           line: from.line, column: from.column, endLine: to.line, endColumn: to.column + 1,
@@ -160,7 +143,7 @@ const MAX_SLACK = 2048;
  * generic rule cannot report the same span again.
  */
 function* matchRule(
-  rule: Rule, text: string, regionStart: number, regionEnd: number, lines: LineIndex, global: GlobalAllowlist, vetoed: Span[],
+  rule: Rule, text: string, regionStart: number, regionEnd: number, lines: LineIndex, suppressions: LineSuppressions, global: GlobalAllowlist, vetoed: Span[],
 ): Generator<RawFinding> {
   const regex = rule.regex;
   const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
@@ -184,10 +167,7 @@ function* matchRule(
     if (allowedBy(secret, rule.allowRegexes, rule.stopwords, '')) continue;
     const from = lines.position(start);
     const lineText = lines.lineText(from.line);
-    const suppressedBy =
-      inlineSuppression(lineText, rule.id) ??
-      (rule.configAllowlist && configAllowedBy(secret, lineText, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
-      configAllowedBy(secret, lineText, global, 'allowlist');
+    const suppressedBy = suppressedAt(rule, secret, from.line, suppressions, global);
     const to = lines.position(end - 1);
     yield {
       rule, secret, start, end, lineText, entropy, matchStart: match.index + regionStart,
@@ -207,10 +187,25 @@ export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords:
   return word === undefined ? undefined : `${where} stopword ${word}`;
 }
 
-/** A config allowlist: regexes and stopwords on the secret, line regexes on its line. */
-function configAllowedBy(secret: string, lineText: string, allowlist: GlobalAllowlist, where: string): string | undefined {
-  const byLine = allowlist.lineRegexes.find((candidate) => candidate.test(lineText));
-  return allowedBy(secret, allowlist.regexes, allowlist.stopwords, where) ?? (byLine ? `${where} line regex ${byLine.source}` : undefined);
+/**
+ * The one place a finding in a text is suppressed: a comment on its line, the config's
+ * allowlist for its rule, the config's global allowlist. (Paths, the ignore file and the
+ * baseline are decided outside the text: scan/suppress.ts.)
+ */
+function suppressedAt(rule: Rule, secret: string, line: number, suppressions: LineSuppressions, global: GlobalAllowlist): string | undefined {
+  return (
+    suppressions.comment(line, rule.id) ??
+    (rule.configAllowlist && configAllowedBy(secret, line, suppressions, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
+    configAllowedBy(secret, line, suppressions, global, 'allowlist')
+  );
+}
+
+/** A config allowlist: regexes and stopwords on the secret, line regexes on its (1-based) line. */
+function configAllowedBy(secret: string, line: number, suppressions: LineSuppressions, allowlist: GlobalAllowlist, where: string): string | undefined {
+  const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
+  if (bySecret) return bySecret;
+  const byLine = suppressions.lineRegex(line, allowlist);
+  return byLine && `${where} line regex ${byLine.source}`;
 }
 
 const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];

@@ -1,4 +1,5 @@
 /** Types shared by the detector, the rule loader and the reports. */
+import type { VerifySpec } from '../verify/spec.js';
 import type { Encoding } from './decode.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -42,6 +43,8 @@ export interface RuleSpec {
   category?: Category;
   /** Where the provider documents the credential's format. */
   references?: string[];
+  /** How to ask the provider whether the credential still works (src/verify/spec.ts). */
+  verify?: VerifySpec;
   examples: string[];
   negatives?: string[];
 }
@@ -89,6 +92,8 @@ export interface Rule {
    */
   informative: boolean;
   placeholders: PlaceholderPolicy;
+  /** How to ask the provider whether the credential still works; checked at load (--verify). */
+  verify?: VerifySpec;
   /** The rule file's own allowlist: a match it covers is not a finding at all. */
   allowRegexes: RegExp[];
   stopwords: string[];

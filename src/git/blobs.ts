@@ -1,5 +1,5 @@
 /**
- * Reads blobs by name from long-running `git cat-file` processes, started on the first
+ * Reads blobs (and tag objects) by name from long-running `git cat-file` processes, started on the first
  * request: the diff modes need a file's whole new version only now and then (a finding
  * to judge in context, a file git calls binary), and one process serves them all. The
  * size is asked first (`--batch-check`), so a blob over the size limit is never read.
@@ -13,7 +13,7 @@ export const TOO_LARGE = Symbol('too-large');
 
 export interface BlobReader {
   /** The blob's bytes; `name` is an object id or `<rev>:<path>` (`:<path>` for the index). */
-  read(name: string, maxSize: number): Promise<Buffer | typeof MISSING | typeof TOO_LARGE>;
+  read(name: string, maxSize: number, type?: 'blob' | 'tag'): Promise<Buffer | typeof MISSING | typeof TOO_LARGE>;
   /** Ends the git processes. */
   close(): void;
 }
@@ -32,7 +32,20 @@ type Ask = ((name: string) => Promise<Answer | typeof MISSING>) & { close(): voi
  */
 function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
   const args = ['cat-file', mode];
+  // Answers come in the order of the questions. A plain array's shift() copies the rest,
+  // and thousands of reads can be waiting: the front is an index instead.
   const queue: Array<{ resolve(answer: Answer | typeof MISSING): void; reject(error: Error): void }> = [];
+  let head = 0;
+  const waiting = (): number => queue.length - head;
+  const next = () => {
+    const pending = queue[head]!;
+    queue[head++] = undefined!;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    return pending;
+  };
   let child: ReturnType<typeof spawnGit> | undefined;
   let chunks: Buffer[] = [];
   let length = 0;
@@ -41,7 +54,7 @@ function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
   let failed: Error | undefined;
 
   const drain = (): void => {
-    while (queue.length && length && length >= needed) {
+    while (waiting() && length && length >= needed) {
       if (chunks.length > 1) chunks = [Buffer.concat(chunks, length)];
       const buffered = chunks[0]!;
       const newline = buffered.indexOf(10);
@@ -60,13 +73,13 @@ function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
       chunks = [buffered.subarray(end)];
       length -= end;
       needed = 0;
-      queue.shift()!.resolve(answer);
+      next().resolve(answer);
     }
   };
 
   const fail = (error: Error): void => {
     failed = error;
-    for (const pending of queue.splice(0)) pending.reject(error);
+    while (waiting()) next().reject(error);
   };
 
   const start = (): ReturnType<typeof spawnGit> => {
@@ -81,7 +94,7 @@ function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
     process.stdin!.on('error', () => {});
     process.on('error', (error) => fail(new GitError(args, -1, error.message)));
     process.on('close', (code) => {
-      if (queue.length) fail(new GitError(args, code ?? -1, Buffer.concat(stderr).toString('utf8')));
+      if (waiting()) fail(new GitError(args, code ?? -1, Buffer.concat(stderr).toString('utf8')));
     });
     return process;
   };
@@ -101,11 +114,11 @@ export function blobReader(repo: string): BlobReader {
   const check = catFile(repo, '--batch-check');
   const contents = catFile(repo, '--batch');
   return {
-    async read(name, maxSize) {
+    async read(name, maxSize, type = 'blob') {
       // cat-file reads one name per line: a name with a line break cannot be asked for.
       if (/[\n\r]/.test(name)) return MISSING;
       const info = await check(name);
-      if (info === MISSING || info.type !== 'blob') return MISSING;
+      if (info === MISSING || info.type !== type) return MISSING;
       if (info.size > maxSize) return TOO_LARGE;
       const blob = await contents(name);
       return blob === MISSING || !blob.bytes ? MISSING : blob.bytes;

@@ -306,3 +306,36 @@ export async function setRemoteBranches(repo: string, remote: string, heads: Rea
   if (heads.size === 0) return;
   await runGit(repo, ['update-ref', '--stdin'], [...heads].map(([name, id]) => `update refs/remotes/${remote}/${name} ${id}\n`).join(''));
 }
+
+/** An annotated tag: its name and tag object id (lightweight tags have no message). */
+export interface AnnotatedTag {
+  name: string;
+  id: string;
+}
+
+export async function annotatedTags(repo: string): Promise<AnnotatedTag[]> {
+  const listing = await runGit(repo, ['for-each-ref', '--format=%(objecttype)%00%(objectname)%00%(refname:short)', 'refs/tags']);
+  return listing.split('\n').flatMap((line) => {
+    const [type, id, name] = line.split('\0');
+    return type === 'tag' && id && name ? [{ name, id }] : [];
+  });
+}
+
+/** The commits of the notes histories (refs/notes/*): the files they add are notes on other commits. */
+export async function notesCommits(repo: string): Promise<Set<string>> {
+  const listing = await runGit(repo, ['rev-list', '--glob=refs/notes', '--']);
+  return new Set(listing.split('\n').filter(Boolean));
+}
+
+/** Objects nothing reaches, reflogs included (rebased, amended, reset, force-pushed away): the tips only. */
+export async function danglingObjects(repo: string): Promise<{ commits: string[]; blobs: string[]; tags: string[] }> {
+  const found = { commits: [] as string[], blobs: [] as string[], tags: [] as string[] };
+  const listing = await runGit(repo, ['fsck', '--dangling', '--no-reflogs', '--no-progress']);
+  for (const line of listing.split('\n')) {
+    const [, type, id] = /^dangling (commit|blob|tag) ([0-9a-f]+)$/.exec(line) ?? [];
+    if (type === 'commit') found.commits.push(id!);
+    else if (type === 'blob') found.blobs.push(id!);
+    else if (type === 'tag') found.tags.push(id!);
+  }
+  return found;
+}

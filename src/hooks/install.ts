@@ -14,7 +14,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { KeyhoundError } from '../errors.js';
 import { simpleGitFor } from '../git/git.js';
 
-export type HookName = 'pre-commit' | 'pre-push';
+export type HookName = 'pre-commit' | 'pre-push' | 'commit-msg';
 
 const MARKER = 'keyhound-managed-hook';
 const BLOCK_START = '# >>> keyhound >>>';
@@ -26,6 +26,8 @@ const LOCAL_BIN = 'node_modules/.bin/keyhound';
 const HOOKS: Record<HookName, { subcommand: string; blocks: string }> = {
   'pre-commit': { subcommand: 'staged', blocks: 'commit' },
   'pre-push': { subcommand: 'pre-push', blocks: 'push' },
+  // git passes commit-msg the file holding the message.
+  'commit-msg': { subcommand: 'commit-msg "$1"', blocks: 'commit' },
 };
 
 export interface HookPlace {

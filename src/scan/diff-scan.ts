@@ -94,19 +94,23 @@ export class DiffScanner {
   private firstLook(diff: FileDiff): FirstLook {
     const { detector, byId } = this.setup.ruleset;
     const findings: Finding[] = [];
+    // A new file's one hunk is the whole new version, and there is no version before it:
+    // what the detector finds there is what scan finds, with nothing more to read.
+    const newFile = diff.hunks.length === 1 && diff.parentBlobs.every((blob) => NULL_BLOB.test(blob)) && !diff.hunks[0]!.added.includes(false);
     for (const hunk of diff.hunks) {
       if (!hunk.added.includes(true)) continue;
-      if (hunk.lines.some((line, i) => hunk.added[i] && KEY_BLOCK_BODY.test(line))) return { findings, wholeFile: true };
-      const text = hunk.lines.join('\n');
+      if (!newFile && hunk.lines.some((line, i) => hunk.added[i] && KEY_BLOCK_BODY.test(line))) return { findings, wholeFile: true };
+      // A new file's hunk is its whole text, down to the final line break.
+      const text = newFile && !hunk.noNewlineAtEnd ? `${hunk.lines.join('\n')}\n` : hunk.lines.join('\n');
       this.stats.bytes += Buffer.byteLength(text);
       const candidates = detector.candidates(text);
       if (candidates.size === 0) continue;
-      for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
+      if (!newFile) for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
       const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
       for (const raw of toFileFindings(touching)) findings.push(makeFinding(byId.get(raw.ruleId)!, raw, diff.path, hunk.startLine, diff.commit));
     }
     // A finding is judged again on the whole file, as scan sees it (pairs, informative neighbours, spans).
-    return { findings, wholeFile: findings.length > 0 };
+    return { findings, wholeFile: findings.length > 0 && !newFile };
   }
 
   /** The new version's blob: by id when git named it, else by path at the commit (or in the index). */

@@ -8,11 +8,14 @@ import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js';
 import { blobReader } from '../git/blobs.js';
-import { failureReason, hasCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
+import { danglingObjects, failureReason, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
+import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
+import { LABELS } from '../sources/types.js';
 import { DIFF_CONTEXT, DiffScanner } from './diff-scan.js';
+import { findingsInText } from './text-scan.js';
 import { finishScan, type ScanResult } from './result.js';
-import { emptyStats, prepareScan, type SetupOptions } from './setup.js';
+import { countSkip, emptyStats, prepareScan, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -26,6 +29,8 @@ export interface HistoryOptions extends SetupOptions {
   maxCommits?: number;
   /** Leave out commits any remote already has (pre-push of a new branch). */
   excludeRemotes?: boolean;
+  /** Also what no ref reaches: dangling commits and blobs left by rebases, amends, resets, force-pushes. */
+  unreachable?: boolean;
 }
 
 /** Refuses anything git would read as an option: a ref never starts with a dash. */
@@ -34,7 +39,7 @@ function assertRevision(value: string, option: string): void {
 }
 
 /** `git rev-list` arguments for the commits to scan (revisions checked first). */
-export function revListArguments(options: HistoryOptions): string[] {
+export function revListArguments(options: HistoryOptions, unreachableCommits: readonly string[] = []): string[] {
   for (const range of options.ranges ?? []) assertRevision(range, '--range');
   if (options.branch) assertRevision(options.branch, '--branch');
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ['HEAD'] : ['--all'];
@@ -42,7 +47,7 @@ export function revListArguments(options: HistoryOptions): string[] {
     'rev-list',
     ...(options.since ? [`--since=${options.since}`] : []),
     ...(options.maxCommits !== undefined ? [`--max-count=${options.maxCommits}`] : []),
-    ...revisions, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
+    ...revisions, ...unreachableCommits, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
   ];
 }
 
@@ -88,8 +93,11 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     stats.warnings.push(message);
     options.onWarning?.(message);
   };
-  const [boundary, anyCommit] = await Promise.all([shallowBoundary(repo), hasCommits(repo)]);
-  if (boundary.size) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
+  const [boundary, anyCommit, notes, dangling] = await Promise.all([
+    shallowBoundary(repo), hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
+  ]);
+  /** Whether a scanned commit sits at a shallow clone's boundary (a range deepened enough has none). */
+  let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
     warn('the repository has no commits yet');
     return finishScan([], setup, stats, started, (file) => file);
@@ -122,16 +130,23 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const pending: Array<Promise<void>> = [];
     let seen = -1;
     const parser = new DiffParser({
-      commit: () => {
+      commit: (commit) => {
+        if (boundary.has(commit.sha)) reachedBoundary = true;
         seen += 1;
         stats.commits! += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
+      message: (commit, text) => {
+        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record(finding, offset + seen);
+      },
       file: (diff) => {
         const position = offset + seen;
+        // A file in a notes history is the note on the commit its path names.
+        const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, '')) : undefined;
+        const keep = (finding: Finding): void => record(label ? Object.assign(finding, { file: label }) : finding, position);
         const found = scanner.scan(diff);
-        if (Array.isArray(found)) for (const finding of found) record(finding, position);
-        else pending.push(found.then((later) => later.forEach((finding) => record(finding, position)), (error: unknown) => void (failure ??= error)));
+        if (Array.isArray(found)) found.forEach(keep);
+        else pending.push(found.then((later) => later.forEach(keep), (error: unknown) => void (failure ??= error)));
       },
     });
     const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
@@ -147,7 +162,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // take a half each, side by side (git's diffing, not the detector, is what a history
   // scan waits for, and it uses one core per process); consecutive commits share most
   // of their trees, so halves diff faster than alternate commits.
-  const revList = revListArguments(options);
+  const revList = revListArguments(options, dangling?.commits);
   let total: number;
   try {
     total = Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
@@ -175,10 +190,19 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     for (const walker of walkers) walker.input.end();
     await Promise.all(walkers.map((walker) => walker.done));
     if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+    if (failure !== undefined) throw failure;
+    // Annotated tags' messages (when every ref is scanned), and what no ref reaches; in no
+    // commit's history, so any commit that also adds the secret is where it is reported.
+    const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
+    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
+    for await (const text of outside) {
+      if (typeof text === 'string') countSkip(stats, text);
+      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record(finding, -1);
+    }
   } finally {
     blobs.close();
   }
-  if (failure !== undefined) throw failure;
+  if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
   const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {

@@ -83,7 +83,7 @@ export async function scanFilesInWorkers(
   const onMainThread = async (): Promise<void> => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      // Let the workers' results (and Ctrl-C) in between batches.
+      // Let the workers' results in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
   };

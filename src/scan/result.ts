@@ -1,5 +1,6 @@
 /** What every scan returns, and the last step they share: suppressions, order, stats. */
 import type { IgnoreEntry } from '../config/ignore-file.js';
+import type { Rule } from '../engine/types.js';
 import type { Finding } from '../findings.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
@@ -12,6 +13,8 @@ export interface ScanResult {
   suppressed?: Finding[];
   /** With reportSuppressed: ignore-file entries that matched nothing (stale). */
   staleIgnores?: IgnoreEntry[];
+  /** The rule behind a finding's ruleId (for --verify); compiles the rules only when asked. */
+  ruleFor?: (ruleId: string) => Rule | undefined;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -30,6 +33,7 @@ export function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, s
     setup.onWarning?.(warning);
   }
   stats.durationMs = Math.round(performance.now() - started);
-  if (!setup.reportSuppressed) return { findings, stats };
-  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores() };
+  const ruleFor = (ruleId: string) => setup.ruleset.byId.get(ruleId);
+  if (!setup.reportSuppressed) return { findings, stats, ruleFor };
+  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };
 }

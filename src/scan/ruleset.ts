@@ -26,8 +26,10 @@ export interface Ruleset {
 
 export function compileRuleset(spec: RulesetSpec): Ruleset {
   const disabled = new Set(spec.disabled);
+  // Own keys only: a rule may be called `constructor`.
+  const ruleAllowlist = (id: string) => (Object.hasOwn(spec.ruleAllowlists, id) ? spec.ruleAllowlists[id] : undefined);
   const rules = spec.files.flatMap((file) =>
-    file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`), spec.ruleAllowlists[rule.id])),
+    file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`), ruleAllowlist(rule.id))),
   );
   const allowlist = compileAllowlist(spec.allowlist, 'allowlist');
   return { spec, rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist) };

@@ -5,9 +5,12 @@
 import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
 import { makeFinding, type Finding } from '../findings.js';
+import type { Skip } from '../sources/types.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
-import { scanFile, scanText, type FileResult } from './scan-file.js';
+import { LABELS } from '../sources/types.js';
+import { scanFile, type FileResult } from './scan-file.js';
+import { findingsInText } from './text-scan.js';
 import { finishScan, type ScanResult } from './result.js';
 import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
 import { relativeToRoot } from './suppress.js';
@@ -36,7 +39,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const findings: Finding[] = [];
 
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];
-  const targets: ScanTarget[] = paths.length ? await listTargets(paths, cwd) : [];
+  const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   // Checked as files are handed out, so that the workers start scanning at once.
   const notAllowlisted = (target: ScanTarget): boolean => {
     if (setup.excluded(relative(setup.root, target.absolute).split(sep).join('/'))) {
@@ -48,13 +51,18 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     return false;
   };
 
+  const skip = ({ reason, warning }: Skip): void => {
+    countSkip(stats, reason);
+    if (warning) {
+      stats.warnings.push(warning);
+      options.onWarning?.(warning);
+    }
+  };
+  skipped.forEach(skip);
+
   const collect = (result: FileResult): void => {
     if (result.skip) {
-      countSkip(stats, result.skip.reason);
-      if (result.skip.warning) {
-        stats.warnings.push(result.skip.warning);
-        options.onWarning?.(result.skip.warning);
-      }
+      skip(result.skip);
       return;
     }
     stats.files += 1;
@@ -69,20 +77,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
   } else {
-    let lastYield = performance.now();
-    for (const target of targets.filter(notAllowlisted)) {
-      collect(scanFile(target, ruleset.detector, maxFileSize));
-      // Let the event loop breathe now and then, so Ctrl-C is handled promptly.
-      if (performance.now() - lastYield > 50) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-    }
+    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, maxFileSize));
   }
   if (options.stdin !== undefined) {
     stats.files += 1;
-    stats.bytes += Buffer.byteLength(options.stdin);
-    for (const raw of scanText(options.stdin, ruleset.detector)) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, '<stdin>', 1));
+    findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
   }
 
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));

@@ -1,11 +1,12 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
 import { builtinRuleFiles } from '../config/builtin-rules.js';
-import { configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
-import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
+import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
+import { assertLinearTime, compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import type { SkipReason } from '../sources/types.js';
+import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { pathFilter } from './path-filter.js';
 import { isTestPath } from './test-paths.js';
 import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
@@ -92,6 +93,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
+  if (config) await assertLinearTime(configRegexes(config));
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
   const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
@@ -143,7 +145,8 @@ function inlineRules(config: LoadedConfig): LoadedRuleFile[] {
   const rules = config.spec.rules ?? [];
   if (rules.length === 0) return [];
   const remediation = config.spec.remediation ?? 'Rotate the credential with whoever issued it, then remove it from the code and its history.';
-  return [compileRuleFile({ provider: 'custom', remediation, rules }, config.file)];
+  // Written like a rule file's rules: patterns may be fragment lists naming pieces.
+  return [compileRuleFile(expandRuleFile({ provider: 'custom', remediation, rules } as WrittenRuleFile, config.file), config.file)];
 }
 
 /**

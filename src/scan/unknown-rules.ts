@@ -3,7 +3,7 @@
  * in a `keyhound:allow <id>` comment, silently does nothing; these warnings say where.
  */
 import type { ConfigSpec } from '../config/config.js';
-import { inlineAllowIds } from '../engine/detect.js';
+import { inlineAllowIds } from '../engine/line-suppressions.js';
 import type { Finding } from '../findings.js';
 import { shortSha } from '../report/common.js';
 

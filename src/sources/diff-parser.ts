@@ -6,9 +6,14 @@
  */
 import type { CommitInfo } from './types.js';
 
-/** The line `git log --format=COMMIT_FORMAT` prints before each commit's patch. */
+/**
+ * What `git log --format=COMMIT_FORMAT` prints before each commit's patch: a marker line
+ * with the commit's id, author, date and subject, then the whole message with every line
+ * indented by one space (`%w(0,1,1)`), so that no line of a message can pass for a
+ * header or a patch line.
+ */
 export const COMMIT_MARKER = '\u0001keyhound-commit\u0001';
-export const COMMIT_FORMAT = `${COMMIT_MARKER}%H%x01%an%x01%ae%x01%aI%x01%s`;
+export const COMMIT_FORMAT = `${COMMIT_MARKER}%H%x01%an%x01%ae%x01%aI%x01%s%n%w(0,1,1)%B`;
 
 /** A run of the new version's lines: context and added lines, as the patch shows them. */
 export interface Hunk {
@@ -17,6 +22,8 @@ export interface Hunk {
   lines: string[];
   /** Per line: added relative to every parent (for a merge, in none of its parents). */
   added: boolean[];
+  /** The new version ends with the hunk's last line, which has no line break ("\ No newline at end of file"). */
+  noNewlineAtEnd?: true;
 }
 
 /** One file's changes in one commit (or in the index, for staged changes). */
@@ -38,6 +45,8 @@ export interface FileDiff {
 export interface DiffEvents {
   file(diff: FileDiff): void;
   commit?(commit: CommitInfo): void;
+  /** The commit's whole message (subject and body), once it has been read. */
+  message?(commit: CommitInfo, text: string): void;
 }
 
 export const NULL_BLOB = /^0+$/;
@@ -93,13 +102,24 @@ export class DiffParser {
   /** Set while the file is being deleted: its lines are not in any new version. */
   private deleted = false;
   private hunk: Hunk | undefined;
+  /** The message lines of the commit just started, while they come (null once they have ended). */
+  private messageLines: string[] | null = null;
   /** Columns before each hunk line: one per parent. */
   private parents = 1;
   private nextLine = 0;
+  /** Whether the hunk line just read is in the new version (a "No newline" marker is about it). */
+  private lastInNewVersion = false;
 
   constructor(private readonly events: DiffEvents) {}
 
   line(line: string): void {
+    if (this.messageLines) {
+      if (line.charCodeAt(0) === 32 /* every message line is indented */) {
+        this.messageLines.push(line.slice(1));
+        return;
+      }
+      this.endMessage();
+    }
     if (this.hunk) {
       const first = line.charCodeAt(0);
       // ' ', '+', '-' or '\' (No newline at end of file): still in the hunk.
@@ -118,7 +138,17 @@ export class DiffParser {
 
   /** Call once at the end of the input. */
   end(): void {
+    this.endMessage();
     this.endFile();
+  }
+
+  private endMessage(): void {
+    const lines = this.messageLines;
+    this.messageLines = null;
+    if (!lines || !this.commit) return;
+    // git ends the message with a line break, which the indentation turns into a last " ".
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    if (lines.length) this.events.message?.(this.commit, lines.join('\n'));
   }
 
   private header(file: FileDiff, line: string): void {
@@ -161,10 +191,14 @@ export class DiffParser {
 
   private hunkLine(line: string): void {
     const hunk = this.hunk!;
-    if (line.charCodeAt(0) === 92 /* \ No newline at end of file */) return;
+    if (line.charCodeAt(0) === 92 /* \ No newline at end of file, about the line before */) {
+      if (this.lastInNewVersion) hunk.noNewlineAtEnd = true;
+      return;
+    }
     const columns = this.parents === 1 ? line[0]! : line.slice(0, this.parents);
     // A '-' in any parent's column: a line of that parent that the new version drops.
-    if (columns.includes('-')) return;
+    this.lastInNewVersion = !columns.includes('-');
+    if (!this.lastInNewVersion) return;
     hunk.lines.push(line.slice(this.parents));
     hunk.added.push(!columns.includes(' '));
     this.nextLine += 1;
@@ -187,10 +221,12 @@ export class DiffParser {
   }
 
   private startCommit(line: string): void {
+    this.endMessage();
     this.endFile();
     const [sha = '', author = '', email = '', date = '', message = ''] = line.slice(COMMIT_MARKER.length).split('\u0001');
     // A subject can be megabytes long; reports need its start.
     this.commit = { sha, author, email, date, message: message.length > MAX_SUBJECT ? `${message.slice(0, MAX_SUBJECT)}…` : message };
     this.events.commit?.(this.commit);
+    this.messageLines = [];
   }
 }

@@ -1,5 +1,6 @@
 /** Reads one file into a fragment, or says why it was skipped. */
-import { lstatSync, readFileSync } from 'node:fs';
+import { constants as bufferLimits } from 'node:buffer';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import type { Skip } from './types.js';
 
 /** Git's own test: a NUL byte in the first 8 KiB means binary. */
@@ -35,17 +36,33 @@ export interface FileBytes {
 }
 
 /**
+ * The most bytes a file may have to be scanned, whatever --max-file-size says: V8's
+ * longest string (512 MB), which the file's text must fit in.
+ */
+export const MAX_TEXT_BYTES = bufferLimits.MAX_STRING_LENGTH;
+
+/** Opening never follows a symlink nor waits on a FIFO put in the file's place since it was listed. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
  * `absolute` is read; `shown` is the path reported. Symlinks are not followed:
  * a link is scanned where its target lives, not twice.
  */
 export function readFileBytes(absolute: string, shown: string, maxFileSize: number): FileBytes | Skip {
+  let fd: number | undefined;
   try {
-    const stat = lstatSync(absolute);
-    if (stat.isSymbolicLink()) return { path: shown, reason: 'symlink' };
+    // lstat first: a device or FIFO is skipped without being opened.
+    const listed = lstatSync(absolute);
+    if (listed.isSymbolicLink()) return { path: shown, reason: 'symlink' };
+    if (!listed.isFile()) return { path: shown, reason: 'not-a-file' };
+    fd = openSync(absolute, OPEN_FLAGS);
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return { path: shown, reason: 'not-a-file' };
-    if (stat.size > maxFileSize) return { path: shown, reason: 'too-large' };
-    const bytes = readFileSync(absolute);
-    if (bytes.length > maxFileSize) return { path: shown, reason: 'too-large' };
+    const tooLarge = sizeSkip(stat.size, shown, maxFileSize);
+    if (tooLarge) return tooLarge;
+    const bytes = readFileSync(fd);
+    const grown = sizeSkip(bytes.length, shown, maxFileSize);
+    if (grown) return grown;
     const utf16 = hasUtf16Bom(bytes);
     if (!utf16 && isBinary(bytes)) return { path: shown, reason: 'binary' };
     return { path: shown, bytes, utf16 };
@@ -53,8 +70,20 @@ export function readFileBytes(absolute: string, shown: string, maxFileSize: numb
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { path: shown, reason: 'vanished', warning: `${shown}: vanished before it could be read` };
     if (code === 'EISDIR') return { path: shown, reason: 'not-a-file' };
+    if (code === 'ELOOP') return { path: shown, reason: 'symlink' };
     return { path: shown, reason: 'unreadable', warning: `${shown}: cannot read (${code ?? 'error'})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Over --max-file-size: an ordinary skip. Over what a string can hold: a skip the user hears about, having asked for more. */
+function sizeSkip(size: number, shown: string, maxFileSize: number): Skip | undefined {
+  if (size > maxFileSize) return { path: shown, reason: 'too-large' };
+  if (size > MAX_TEXT_BYTES) {
+    return { path: shown, reason: 'too-large', warning: `${shown}: ${Math.round(size / 1024 / 1024)} MB, more than one file's text can be (${Math.round(MAX_TEXT_BYTES / 1024 / 1024)} MB); skipped` };
+  }
+  return undefined;
 }
 
 export function isSkip(result: FileBytes | Skip): result is Skip {

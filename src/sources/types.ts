@@ -8,6 +8,15 @@ export interface CommitInfo {
   message: string;
 }
 
+/** How findings in text that is not a file are labelled in reports, in place of a path. */
+export const LABELS = {
+  stdin: '<stdin>',
+  commitMessage: '<commit message>',
+  tag: (name: string) => `<tag ${name}>`,
+  notes: (commit: string) => `<notes of ${commit.slice(0, 12)}>`,
+  blob: (id: string) => `<blob ${id.slice(0, 12)}>`,
+} as const;
+
 export interface Fragment {
   /** Path as shown to the user (relative to the scan root where possible). */
   path: string;

@@ -17,18 +17,26 @@ interface Matcher {
   rules: Ignore;
 }
 
-/**
- * Every entry that is not a directory (files, symlinks, special files: the reader
- * counts what it skips), as paths relative to `dir` with forward slashes.
- */
-export async function walkDirectory(dir: string): Promise<string[]> {
-  const found: string[] = [];
+export interface Walk {
+  /**
+   * Every entry that is not a directory (files, symlinks, special files: the reader
+   * counts what it skips), as paths relative to the walked directory with forward slashes.
+   */
+  files: string[];
+  /** Directories that could not be listed (unreadable, or a path too long for the system), with the error code. */
+  unlisted: Array<{ path: string; code: string }>;
+}
+
+export async function walkDirectory(dir: string): Promise<Walk> {
+  const files: string[] = [];
+  const unlisted: Walk['unlisted'] = [];
   const visit = (relative: string, matchers: Matcher[]): void => {
     let entries;
     try {
       entries = readdirSync(join(dir, relative), { withFileTypes: true });
-    } catch {
-      return; // An unreadable directory: its files cannot be listed, let alone read.
+    } catch (error) {
+      unlisted.push({ path: relative, code: (error as NodeJS.ErrnoException).code ?? 'error' });
+      return;
     }
     const own = entries.some((entry) => entry.name === '.gitignore' && entry.isFile())
       ? [...matchers, { base: relative, rules: ignore().add(readGitignore(join(dir, relative, '.gitignore'))) }]
@@ -38,12 +46,12 @@ export async function walkDirectory(dir: string): Promise<string[]> {
       if (entry.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(entry.name) && !isIgnored(`${path}/`, own)) visit(path, own);
       } else if (!isIgnored(path, own)) {
-        found.push(path);
+        files.push(path);
       }
     }
   };
   visit('', []);
-  return found.sort();
+  return { files: files.sort(), unlisted };
 }
 
 function readGitignore(file: string): string {

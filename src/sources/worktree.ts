@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, posix, resolve, sep } from 'node:path';
 import { KeyhoundError } from '../errors.js';
 import { isIgnoredByGit, listWorkTreeFiles, workTreeRoot } from '../git/git.js';
+import type { Skip } from './types.js';
 
 export interface ScanTarget {
   /** Where to read the file. */
@@ -23,9 +24,16 @@ function shownPath(arg: string, child: string): string {
   return toPosix(posix.normalize(posix.join(toPosix(arg), child)));
 }
 
+export interface Targets {
+  targets: ScanTarget[];
+  /** Directories (outside git) whose files could not be listed, each with a warning. */
+  skipped: Skip[];
+}
+
 /** Lists the files to scan under the given paths (files or directories), relative to `cwd`. */
-export async function listTargets(paths: readonly string[], cwd: string): Promise<ScanTarget[]> {
+export async function listTargets(paths: readonly string[], cwd: string): Promise<Targets> {
   const targets: ScanTarget[] = [];
+  const skipped: Skip[] = [];
   for (const arg of paths) {
     const absolute = isAbsolute(arg) ? arg : resolve(cwd, arg);
     let isDirectory: boolean;
@@ -43,10 +51,14 @@ export async function listTargets(paths: readonly string[], cwd: string): Promis
     // git: naming it on the command line means "scan this", and git would list nothing.
     const useGit = (await workTreeRoot(absolute)) !== undefined && !(await isIgnoredByGit(absolute));
     // The walker (and its .gitignore parser) is loaded only for directories outside git.
-    const files = useGit ? await listWorkTreeFiles(absolute) : await (await import('./walk.js')).walkDirectory(absolute);
-    for (const file of files) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
+    const walk = useGit ? { files: await listWorkTreeFiles(absolute), unlisted: [] } : await (await import('./walk.js')).walkDirectory(absolute);
+    for (const file of walk.files) targets.push({ absolute: join(absolute, file), shown: shownPath(arg, file) });
+    for (const { path, code } of walk.unlisted) {
+      const shown = `${shownPath(arg, path)}/`;
+      skipped.push({ path: shown, reason: 'unreadable', warning: `${shown}: cannot list this directory (${code}); its files were not scanned` });
+    }
   }
-  return dedupe(targets);
+  return { targets: dedupe(targets), skipped };
 }
 
 /** The same file named twice (`scan . src`) is scanned once. */

@@ -12,13 +12,17 @@ export interface RunResult {
   stderr: string;
 }
 
-/** `bin`: another copy of the package's bin/keyhound.js (default: this checkout's). */
-export function keyhound(args: string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv; bin?: string }): RunResult {
+/**
+ * `bin`: another copy of the package's bin/keyhound.js (default: this checkout's).
+ * `timeoutMs`: kill it after this long (code -1), for cases that once hung.
+ */
+export function keyhound(args: string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv; bin?: string; timeoutMs?: number }): RunResult {
   const result = spawnSync(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd,
     input: options.input ?? '',
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...options.env },
+    ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

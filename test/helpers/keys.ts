@@ -38,3 +38,9 @@ export function fakeKeys(seed = 1) {
 export function fakeRsaPem(): string {
   return generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 }
+
+/** One minified line of `password="<20 random characters>";`, a generic finding every 32 characters (no line break). */
+export function passwordLine(findings: number, seed = 1): string {
+  const random = randomSource(seed);
+  return Array.from({ length: findings }, () => `password="${random(ALNUM, 20)}";`).join('');
+}

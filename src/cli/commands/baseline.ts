@@ -22,7 +22,7 @@ export interface BaselineCreateArgs {
 export async function runBaselineCreate(args: BaselineCreateArgs, io: Io): Promise<number> {
   const options = { cwd: io.cwd, ...(args.config ? { config: args.config } : {}) };
   const result = args.history ? await scanHistory(options) : await scan({ ...options, paths: args.paths });
-  writeReport(formatBaseline(result.findings.map(entryFor)), resolve(io.cwd, args.output), io);
+  await writeReport(formatBaseline(result.findings.map(entryFor)), resolve(io.cwd, args.output), io);
   io.stdout(`keyhound: wrote ${result.findings.length} findings to ${args.output}\n`);
   return EXIT_CLEAN;
 }
@@ -50,7 +50,7 @@ export async function runBaselineImport(args: BaselineImportArgs, io: Io): Promi
     io.stdout(`keyhound: ${file} (${format}): ${parsed.entries.length + resolved.entries.length} entries\n`);
   }
   const text = formatBaseline(entries);
-  writeReport(text, output, io);
+  await writeReport(text, output, io);
   const count = (JSON.parse(text) as { entries: unknown[] }).entries.length;
   io.stdout(`keyhound: ${args.output} now holds ${count} entries (${count - Math.min(before, count)} new)\n`);
   return EXIT_CLEAN;

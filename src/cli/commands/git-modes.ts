@@ -1,11 +1,15 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
 import { resolve } from 'node:path';
+import { loadConfig } from '../../config/config.js';
+import { readTextFile } from '../../config/yaml-file.js';
 import { KeyhoundError } from '../../errors.js';
-import { isGitDate } from '../../git/git.js';
+import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';
 import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
 import { scanStaged } from '../../scan/staged.js';
+import { scanText } from '../../scan/text-scan.js';
+import { LABELS } from '../../sources/types.js';
 import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
 import { EXIT_LEAKS } from '../exit-codes.js';
@@ -22,6 +26,10 @@ To bypass this check (not recommended): git commit --no-verify
 `;
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
+  // The hook stays offline unless the project's config says otherwise.
+  if (args.verify && !(await loadConfig((await workTreeRoot(io.cwd)) ?? io.cwd, args.config))?.spec.verify?.staged) {
+    throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
+  }
   const code = await scanAndReport(args, io, 'staged', scanStaged);
   // git sets GIT_INDEX_FILE for a pre-commit hook: only then is a commit being blocked.
   if (code === EXIT_LEAKS && !args.quiet && io.env.GIT_INDEX_FILE !== undefined) io.stderr(BLOCKED_HELP);
@@ -34,6 +42,8 @@ export interface HistoryArgs extends ReportArgs {
   range?: string[];
   branch?: string;
   allRefs: boolean;
+  /** Also dangling commits, blobs and tags. */
+  unreachable?: boolean;
   since?: string;
   maxCommits?: number;
 }
@@ -45,6 +55,7 @@ async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<Hist
   }
   return {
     allRefs: args.allRefs,
+    ...(args.unreachable ? { unreachable: true } : {}),
     ...(args.range?.length ? { ranges: args.range } : {}),
     ...(args.branch ? { branch: args.branch } : {}),
     ...(args.since !== undefined ? { since: args.since } : {}),
@@ -72,11 +83,26 @@ export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
   const push = prePushRanges(await io.readStdin());
   if (push.ranges.length === 0 && push.newBranches.length === 0) {
     const empty: ScanResult = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
-    return report(empty, args, io);
+    return await report(empty, args, io);
   }
   const code = await scanAndReport(args, io, 'pre-push', (options) =>
     scanHistory({ ...options, ranges: [...push.ranges, ...push.newBranches], excludeRemotes: push.newBranches.length > 0 }),
   );
   if (code === EXIT_LEAKS && !args.quiet) io.stderr('\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n');
+  return code;
+}
+
+/** git's verbose commit template: everything from this line on is the diff, not the message. */
+const SCISSORS = /^# -+ >8 -+$/m;
+
+/** `keyhound commit-msg FILE`: what a commit-msg hook runs, so no secret is recorded in a message. */
+export async function runCommitMsg(args: ReportArgs & { file: string }, io: Io): Promise<number> {
+  const text = readTextFile(resolve(io.cwd, args.file), 'commit message');
+  const scissors = SCISSORS.exec(text);
+  const message = scissors ? text.slice(0, scissors.index) : text;
+  const code = await scanAndReport(args, io, 'commit-msg', (options) => scanText(message, LABELS.commitMessage, options));
+  if (code === EXIT_LEAKS && !args.quiet) {
+    io.stderr('\nCommit blocked: the commit message holds a secret. Write the message again without it (git keeps it in .git/COMMIT_EDITMSG), and rotate the key.\nTo bypass this check (not recommended): git commit --no-verify\n');
+  }
   return code;
 }
