@@ -81,6 +81,7 @@ async function verified(result: ScanResult, args: ReportArgs, io: Io): Promise<S
 export async function report(result: ReportInput, args: ReportArgs, io: Io): Promise<number> {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
   await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  io.onReport?.(result);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
   const failing = args.failOnVerified ? result.findings.filter((finding) => finding.verification?.status === 'live') : result.findings;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
-import type { RegexToScreen } from './rule-files.js';
+import { REDOS_UNCHECKED, redosAnalyserInstalled, type RegexToScreen } from './rule-files.js';
 import { validatorFor } from './schemas.js';
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 
@@ -51,6 +51,14 @@ export function parseSize(value: number | string, where: string): number {
 
 /** The config file to use: the explicit one, else `.keyhound.yaml` in `root` if present. */
 export async function loadConfig(root: string, explicit?: string): Promise<LoadedConfig | undefined> {
+  const config = await readConfig(root, explicit);
+  if (config && (config.spec.rules?.length || config.spec.ruleFiles?.length) && !redosAnalyserInstalled()) {
+    config.warnings.push(`${config.file}: custom rules: ${REDOS_UNCHECKED}`);
+  }
+  return config;
+}
+
+async function readConfig(root: string, explicit?: string): Promise<LoadedConfig | undefined> {
   const file = explicit ? resolve(explicit) : join(root, CONFIG_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
   const text = readTextFile(file, 'config file');

@@ -3,7 +3,8 @@
  * check that every example is found by its rule and every negative is silent.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createDetector, tellsAbout, type Detector } from '../engine/detect.js';
@@ -215,8 +216,9 @@ let recheck: Promise<Recheck | undefined> | undefined;
 
 /**
  * recheck (a ReDoS analyser) loaded on first use: only custom rules need it, so a scan
- * with the built-in rules alone (the hook) never pays for it. Without it (a copy of the
- * bundle with no node_modules), the check is skipped.
+ * with the built-in rules alone (the hook) never pays for it. Without it (bundle/keyhound.mjs
+ * with no node_modules, as the GitHub Action runs it), the check is skipped, and the
+ * config's loading and `rules check` warn that it is (redosAnalyserInstalled).
  */
 function loadRecheck(): Promise<Recheck | undefined> {
   recheck ??= import('recheck').then(
@@ -225,6 +227,19 @@ function loadRecheck(): Promise<Recheck | undefined> {
   );
   return recheck;
 }
+
+/** Whether recheck is installed where keyhound runs, without loading it. */
+export function redosAnalyserInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('recheck');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Said where custom rules load but recheck is not installed: they still run, unchecked. */
+export const REDOS_UNCHECKED = 'their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)';
 
 /** How long recheck may analyse one pattern; a pattern it cannot decide in time passes. */
 export const REDOS_CHECK_TIMEOUT_MS = 5000;

@@ -1,7 +1,7 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
 import { prepareScan } from '../../scan/setup.js';
 import {
-  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, type LoadedRuleFile,
+  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, REDOS_UNCHECKED, redosAnalyserInstalled, type LoadedRuleFile,
 } from '../../config/rule-files.js';
 import { readTextFile } from '../../config/yaml-file.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from '../exit-codes.js';
@@ -35,6 +35,7 @@ export async function runRulesCheck(args: { files: string[] }, io: Io): Promise<
     files.push(compileRuleFile(await parseRuleFile(readTextFile(path, 'rule file'), path), path));
   }
   await assertWellFormed(files);
+  if (!redosAnalyserInstalled()) io.stderr(`warning: ${REDOS_UNCHECKED}\n`);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
   for (const problem of problems) io.stderr(`${describeProblem(problem)}\n`);
   for (const file of files) {
