@@ -97,7 +97,7 @@ describe('structural checks', () => {
 });
 
 describe('placeholders', () => {
-  it.each(['AKIAIOSFODNN7EXAMPLE', 'sk_live_xxxxxxxxxxxxxxxxxxxx', '${API_KEY}', '{{ token }}', '<token>', 'process.env.TOKEN', 'changeme', 'your_api_key_here'])(
+  it.each(['AKIAIOSFODNN7EXAMPLE', '6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe', 'sk_live_xxxxxxxxxxxxxxxxxxxx', '${API_KEY}', '{{ token }}', '<token>', 'process.env.TOKEN', 'changeme', 'your_api_key_here'])(
     'rejects %s',
     (value) => expect(isPlaceholder(value)).toBe(true),
   );
