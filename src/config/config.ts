@@ -24,7 +24,7 @@ export interface ConfigSpec {
   remediation?: string;
   disable?: string[];
   maxFileSize?: number | string;
-  /** Also report, in test and sample code, findings of generic rules and of low severity (suppressed by default). */
+  /** Also report, in test and sample code, findings of generic rules and notes (suppressed by default). */
   reportLowInTests?: boolean;
   allowlist?: AllowlistSpec;
   ruleAllowlists?: Record<string, AllowlistSpec>;

@@ -17,8 +17,12 @@ export interface SuppressionOptions {
   ignoreFile?: string;
 }
 
-/** In test and sample code, findings of generic rules (low confidence) and of low severity are suppressed unless the config asks for them. */
-const LOW_IN_TESTS = 'low confidence or severity in test or sample code (reportLowInTests: true in the config reports it)';
+/**
+ * In test and sample code, findings of generic rules (low confidence) and notes (public
+ * keys) are suppressed unless the config asks for them. A provider's credential, a
+ * test-mode key included, is reported there as anywhere: its format says what it is.
+ */
+const LOW_IN_TESTS = 'low confidence or a note in test or sample code (reportLowInTests: true in the config reports it)';
 
 export interface Suppressor {
   /** The salt of the scan's fingerprints: the one the ignore file declares, else DEFAULT_SALT. */
@@ -79,7 +83,7 @@ export function createSuppressor(
       if (known === 'reversible') reversibleInBaseline.add(finding);
       if (known) return `baseline ${options.baseline}`;
       // After the user's own decisions, so that an ignore entry for such a finding is not stale.
-      if (!reportLowInTests && (finding.confidence === 'low' || finding.severity === 'low') && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
+      if (!reportLowInTests && (finding.confidence === 'low' || finding.informative) && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return undefined;
     },
     staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
