@@ -5,7 +5,7 @@
  * a store that holds only certificates (a trust store) is not a credential.
  *
  * Rules are regexes over text, so a recognised store becomes one synthesised line that
- * the rules of rules/key-stores.yaml match (keyStoreLine): the rule file stays the whole
+ * the rules of rules/key-store.yaml match (keyStoreLine): the rule file stays the whole
  * truth about the finding (severity, remediation, examples), and config, allowlists and
  * baselines apply as to any rule. The line's "secret" is the file's SHA-256, never its
  * bytes: the fingerprint follows the content wherever it is copied or renamed.
