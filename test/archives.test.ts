@@ -180,6 +180,8 @@ describe('keyhound scan on archives', () => {
     ]);
     expect(report.stats).toMatchObject({ archives: 3, files: 4 });
     expect(JSON.stringify(report)).not.toContain(keys.github);
+    const text = await run(['scan', '.'], { cwd: dir });
+    expect(text.stdout).toMatch(/✖ 3 leaks found .* in 4 files \(3 archives opened\), /);
   });
 
   it('opens archives nested to the depth limit, and counts the deeper ones', async () => {
