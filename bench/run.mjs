@@ -22,6 +22,7 @@
 //   - bench/noise.mjs:   findings (false alarms) in 380 MB of Debian source packages;
 //   - bench/long-line.mjs: one minified line full of findings, 1 MB up to 10 MB (linear time);
 //   - bench/fingerprints.mjs: guesses a second against a fingerprint, and what fingerprints cost a scan.
+//   - bench/archives.mjs: this corpus with and without --no-archives, and one package as files, .tar.gz and .zip.
 // Shared helpers are in bench/lib.mjs; every benchmark adds its own keys to bench/.results.json.
 //
 // Run with `npm run bench` (builds first).
@@ -30,6 +31,7 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main as fingerprintsBenchmark } from './fingerprints.mjs';
+import { main as archivesBenchmark } from './archives.mjs';
 import { main as historyBenchmark } from './history.mjs';
 import { main as longLineBenchmark } from './long-line.mjs';
 import { main as hookBenchmark } from './hook.mjs';
@@ -251,3 +253,4 @@ await memoryBenchmark();
 await noiseBenchmark();
 await longLineBenchmark();
 await fingerprintsBenchmark();
+await archivesBenchmark();

@@ -27,6 +27,8 @@ export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
     cwd: io.cwd,
     ...(args.config ? { config: args.config } : {}),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
+    ...(args.archives !== undefined ? { archives: args.archives } : {}),
+    archiveLimits: args.archiveLimits,
     ...(args.baseline ? { baseline: args.baseline } : {}),
     ...(args.ignoreFile ? { ignoreFile: args.ignoreFile } : {}),
     include: args.include,
