@@ -73,6 +73,37 @@ var init_errors = __esm({
   }
 });
 
+// src/report/inert.ts
+function visible(char) {
+  if (char === "\n") return "\\n";
+  if (char === "\r") return "\\r";
+  const code2 = char.charCodeAt(0);
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+}
+function inertInCommand(text) {
+  return text.replace(DRIVING, visible).replace(OLD_COMMAND, "##\\[");
+}
+function inertKeepingLines(text) {
+  return inertInCommand(text).replace(COMMAND_AT_LINE_START, "$1\\::");
+}
+function inert(text) {
+  return inertKeepingLines(text.replace(LINE_BREAKS, visible));
+}
+function inertJson(json2) {
+  const escape3 = (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return json2.replace(DRIVING, escape3).replace(/[\u2028\u2029]/g, escape3).replace(OLD_COMMAND, "##\\u005b");
+}
+var DRIVING, LINE_BREAKS, OLD_COMMAND, COMMAND_AT_LINE_START;
+var init_inert = __esm({
+  "src/report/inert.ts"() {
+    "use strict";
+    DRIVING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+    LINE_BREAKS = /[\n\r\u2028\u2029]/g;
+    OLD_COMMAND = /##\[/g;
+    COMMAND_AT_LINE_START = /^([ \t]*)::/gm;
+  }
+});
+
 // src/cli/failure.ts
 function debugEnabled(env2) {
   return Boolean(env2.KEYHOUND_DEBUG) && env2.KEYHOUND_DEBUG !== "0";
@@ -85,13 +116,62 @@ function failureText(error, env2) {
   const message2 = isKeyhoundError(error) ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}${debug ? "" : " (KEYHOUND_DEBUG=1 shows where)"}`;
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}
 ` : "";
-  return `keyhound: ${oneLine(message2)}
+  return `keyhound: ${inert(oneLine(message2))}
 ${stack}`;
 }
 var init_failure = __esm({
   "src/cli/failure.ts"() {
     "use strict";
     init_errors();
+    init_inert();
+  }
+});
+
+// src/engine/placeholders.ts
+function isPlaceholder(secret, policy = "all") {
+  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
+}
+var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
+var init_placeholders = __esm({
+  "src/engine/placeholders.ts"() {
+    "use strict";
+    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
+      "AKIAIOSFODNN7EXAMPLE",
+      "AKIAI44QH8DHBEXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+      "pk_test_TYooMQauvdEDq54NiTphI7jx",
+      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+      "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",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      // Google reCAPTCHA's test site key and secret key: every verification with them passes
+      // (developers.google.com/recaptcha/docs/faq, automated tests)
+      "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+      "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
+      "2YotnFZFEjr1zCsicMWpAA",
+      "tGzv3JOkF0XG5Qx2TlKWIA",
+      "SplxlOBeZQQYbYS6WxSbIA",
+      "7Fjfp0ZBr1KtDRbnfVdmIw",
+      "gX1fBat3bV",
+      "mF_9.B5f-4.1JqM",
+      "dpf43f3p2l4k3l03",
+      "kd94hf93k423kf44",
+      "hh5s93j4hdidpola",
+      "hdhd0244k9j7ao03",
+      "nnch734d00sl2jdk",
+      "pfkkdhi9sl3r4s00"
+    ]);
+    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
+    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
+    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+    ELLIPSIS = /(?:\.{3}|…)$/;
+    MASK_RUN = /([xX*#.•0])\1{5,}/;
+    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
   }
 });
 
@@ -225,10 +305,24 @@ function hasValidBech32Checksum(text) {
   }
   return checksum === 1;
 }
-var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, CHECKS;
+function hasBasicCredentials(encoded) {
+  const body = encoded.replace(/=+$/, "");
+  if (body.length % 4 === 1) return false;
+  const bytes = Buffer.from(body, "base64");
+  if (bytes.toString("base64").replace(/=+$/, "") !== body) return false;
+  const text = bytes.toString("utf8");
+  const colon = text.indexOf(":");
+  if (colon === -1 || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return false;
+  const user = text.slice(0, colon);
+  const password = text.slice(colon + 1);
+  if (password.length === 0 || password === user || SAMPLE_BASIC_PASSWORD.test(password) || isPlaceholder(password)) return false;
+  return void 0;
+}
+var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, SAMPLE_BASIC_PASSWORD, CHECKS;
 var init_checks = __esm({
   "src/engine/checks.ts"() {
     "use strict";
+    init_placeholders();
     CRC_TABLE = (() => {
       const table = new Uint32Array(256);
       for (let n = 0; n < 256; n++) {
@@ -243,6 +337,7 @@ var init_checks = __esm({
     HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
     HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
     BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    SAMPLE_BASIC_PASSWORD = /^(?:open sesame|pass(?:word|wd)?|secret|test(?:ing)?|foo|bar|baz|admin|guest|demo|user|pwd|changeit)\d{0,4}$/i;
     CHECKS = {
       "github-crc32": hasValidCrc32Suffix,
       "npm-crc32": hasValidCrc32Suffix,
@@ -252,7 +347,8 @@ var init_checks = __esm({
       "aws-key-id": isAwsKeyId,
       "pgp-crc24": hasValidPgpChecksum,
       "pem-body": hasPlausiblePemBody,
-      bech32: hasValidBech32Checksum
+      bech32: hasValidBech32Checksum,
+      "basic-credentials": hasBasicCredentials
     };
   }
 });
@@ -375,50 +471,6 @@ var init_line_suppressions = __esm({
         return found ?? void 0;
       }
     };
-  }
-});
-
-// src/engine/placeholders.ts
-function isPlaceholder(secret, policy = "all") {
-  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
-}
-var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
-var init_placeholders = __esm({
-  "src/engine/placeholders.ts"() {
-    "use strict";
-    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
-      "AKIAIOSFODNN7EXAMPLE",
-      "AKIAI44QH8DHBEXAMPLE",
-      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-      "pk_test_TYooMQauvdEDq54NiTphI7jx",
-      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
-      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
-      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
-      "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",
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
-      "2YotnFZFEjr1zCsicMWpAA",
-      "tGzv3JOkF0XG5Qx2TlKWIA",
-      "SplxlOBeZQQYbYS6WxSbIA",
-      "7Fjfp0ZBr1KtDRbnfVdmIw",
-      "gX1fBat3bV",
-      "mF_9.B5f-4.1JqM",
-      "dpf43f3p2l4k3l03",
-      "kd94hf93k423kf44",
-      "hh5s93j4hdidpola",
-      "hdhd0244k9j7ao03",
-      "nnch734d00sl2jdk",
-      "pfkkdhi9sl3r4s00"
-    ]);
-    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
-    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
-    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
-    ELLIPSIS = /(?:\.{3}|…)$/;
-    MASK_RUN = /([xX*#.•0])\1{5,}/;
-    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
   }
 });
 
@@ -569,7 +621,7 @@ function buildPrefilter(rules) {
     for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
     return candidates;
   }
-  function record(candidates, state, end) {
+  function record2(candidates, state, end) {
     for (const id of outputs[state]) {
       const at3 = end - lengths[id] + 1;
       for (const index of rulesOf[id]) {
@@ -588,7 +640,7 @@ function buildPrefilter(rules) {
       let state = 0;
       for (let i = 0; i < bytes.length; i++) {
         state = delta[state << 8 | bytes[i]];
-        if (hasOutput[state]) record(candidates, state, i);
+        if (hasOutput[state]) record2(candidates, state, i);
       }
       return candidates;
     },
@@ -598,7 +650,7 @@ function buildPrefilter(rules) {
       for (let i = 0; i < text.length; i++) {
         const code2 = text.charCodeAt(i);
         state = delta[state << 8 | (code2 < 128 ? code2 : 0)];
-        if (hasOutput[state]) record(candidates, state, i);
+        if (hasOutput[state]) record2(candidates, state, i);
       }
       return candidates;
     }
@@ -792,20 +844,20 @@ function* matchRule(rule2, text, regionStart, regionEnd, lines, suppressions, gl
   }
 }
 function allowedBy(secret, regexes, stopwords, where) {
-  const regex2 = regexes.find((candidate) => candidate.test(secret));
-  if (regex2) return `${where} regex ${regex2.source}`;
+  const regex2 = regexes.findIndex((candidate) => candidate.test(secret));
+  if (regex2 !== -1) return `${where}.regexes[${regex2}]`;
   const lower = secret.toLowerCase();
-  const word = stopwords.find((candidate) => lower.includes(candidate));
-  return word === void 0 ? void 0 : `${where} stopword ${word}`;
+  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
+  return word === -1 ? void 0 : `${where}.stopwords[${word}]`;
 }
 function suppressedAt(rule2, secret, line, suppressions, global) {
-  return suppressions.comment(line, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, line, suppressions, rule2.configAllowlist, `rule ${rule2.id} allowlist`)) ?? configAllowedBy(secret, line, suppressions, global, "allowlist");
+  return suppressions.comment(line, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, line, suppressions, rule2.configAllowlist, `ruleAllowlists.${rule2.id}`)) ?? configAllowedBy(secret, line, suppressions, global, "allowlist");
 }
 function configAllowedBy(secret, line, suppressions, allowlist, where) {
   const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
   if (bySecret) return bySecret;
   const byLine = suppressions.lineRegex(line, allowlist);
-  return byLine && `${where} line regex ${byLine.source}`;
+  return byLine && `${where}.lines[${allowlist.lineRegexes.indexOf(byLine)}]`;
 }
 function onePerSpan(all, vetoed = []) {
   const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
@@ -942,6 +994,150 @@ var root;
 var init_package_root = __esm({
   "src/package-root.ts"() {
     "use strict";
+  }
+});
+
+// src/report/secret-like.ts
+function looksRandom(token) {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code2 = token.charCodeAt(i);
+    COUNTS[code2] = (COUNTS[code2] ?? 0) + 1;
+    if (code2 >= 97 && code2 <= 122) lower = 1;
+    else if (code2 >= 65 && code2 <= 90) upper = 1;
+    else if (code2 >= 48 && code2 <= 57) digit = 1;
+  }
+  let bits = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code2 = token.charCodeAt(i);
+    const count2 = COUNTS[code2];
+    if (count2 === 0) continue;
+    bits -= count2 / token.length * Math.log2(count2 / token.length);
+    COUNTS[code2] = 0;
+  }
+  return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
+}
+function secretLikeSpans(text) {
+  const spans = [];
+  for (const pattern2 of CONTEXTS) {
+    for (const match of text.matchAll(pattern2)) {
+      const group = VALUE_GROUPS.find((name) => match.groups?.[name] !== void 0);
+      const at3 = group && match.indices?.groups?.[group];
+      const value = group && match.groups[group].trimEnd();
+      if (at3 && value) spans.push([at3[0], at3[0] + value.length]);
+    }
+  }
+  for (const match of text.matchAll(TOKEN)) {
+    if (looksRandom(match[0])) spans.push([match.index, match.index + match[0].length]);
+  }
+  return merge(spans);
+}
+function merge(spans) {
+  spans.sort((a, b3) => a[0] - b3[0]);
+  const merged = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
+var SECRET_NAME, VALUE, VALUE_GROUPS, CONTEXTS, TOKEN, ENTROPY_FLOOR, COUNTS;
+var init_secret_like = __esm({
+  "src/report/secret-like.ts"() {
+    "use strict";
+    SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:pass(?:w(?:or)?d|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session[_-]?id|signature|salt)[A-Za-z0-9_.-]*`;
+    VALUE = String.raw`(?:"(?<dq>(?:[^"\\\n]|\\.)*)"|'(?<sq>(?:[^'\\\n]|\\.)*)'|\x60(?<bq>[^\x60\n]*)\x60|(?<bare>[^\s"'\x60,;)}\]]+))`;
+    VALUE_GROUPS = ["dq", "sq", "bq", "bare"];
+    CONTEXTS = [
+      // password = "…", "apiKey": "…", DB_PASS=…, token := …, secret => …, auth: … (Authorization has its own, below)
+      new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?!(?:proxy-)?authorization\b)${SECRET_NAME}["']?[ \t]*(?::=|=>|={1,3}|:)[ \t]*${VALUE}`, "dgi"),
+      // --password …, --token=…, -auth-key …
+      new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
+      // scheme://user:password@host
+      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
+      // curl -u user:password, --user=user:password, quoted or not
+      /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
+      // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
+      /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
+      // a key block on one line (in a string with \n escapes): everything between its armour lines
+      /-----BEGIN [A-Z0-9 ]{1,40}-----(?<bare>.+?)(?=-----END |$)/dg
+    ];
+    TOKEN = /[A-Za-z0-9+/_-]{16,}=*/g;
+    ENTROPY_FLOOR = 2;
+    COUNTS = new Uint16Array(128);
+  }
+});
+
+// src/report/redact.ts
+function redact(secret, keywords = []) {
+  const armour = ARMOUR_HEADER.exec(secret);
+  if (armour) return `${armour[0]}${MASK}`;
+  const lower = secret.toLowerCase();
+  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
+  const rest = secret.length - prefix.length;
+  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
+  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
+}
+function maskSecretLike(text) {
+  return render(text, secretLikeSpans(text).map((span) => ({ span, text: MASK })));
+}
+function render(text, replacements) {
+  let out = "";
+  let at3 = 0;
+  for (const { span, text: replacement } of replacements) {
+    out += text.slice(at3, span[0]) + replacement;
+    at3 = span[1];
+  }
+  return out + text.slice(at3);
+}
+function uncovered(span, taken) {
+  const parts = [];
+  let start = span[0];
+  for (const [from, to2] of taken) {
+    if (to2 <= start || from >= span[1]) continue;
+    if (from > start) parts.push([start, from]);
+    start = Math.max(start, to2);
+  }
+  if (start < span[1]) parts.push([start, span[1]]);
+  return parts;
+}
+function maskLine(lineText, own, redacted, others = [], width = 160) {
+  const from = Math.max(0, own[0] - width);
+  const to2 = Math.min(lineText.length, own[1] + width);
+  const window2 = lineText.slice(from, to2);
+  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
+  const ownInWindow = shift(own);
+  const findings = [];
+  for (const candidate of [
+    { span: ownInWindow, text: redacted },
+    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
+  ]) {
+    if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
+  }
+  const taken = findings.map(({ span }) => span).sort((a, b3) => a[0] - b3[0]);
+  const contextFrom = Math.max(0, from - CONTEXT);
+  const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to2 + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to2).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
+  const replacements = [...findings, ...likely].sort((a, b3) => a.span[0] - b3.span[0]);
+  const masked = render(window2, replacements);
+  const ownAt = replacements.filter(({ span }) => span[1] <= ownInWindow[0]).reduce((at3, { span, text }) => at3 + text.length - (span[1] - span[0]), ownInWindow[0]);
+  const head = from > 0 ? "\u2026" : "";
+  const tail = to2 < lineText.length ? "\u2026" : "";
+  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
+  const start = Math.max(0, ownAt - Math.floor(width / 3));
+  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
+}
+var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT;
+var init_redact = __esm({
+  "src/report/redact.ts"() {
+    "use strict";
+    init_secret_like();
+    MASK = "********";
+    MAX_SHOWN = 4;
+    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
+    CONTEXT = 64;
   }
 });
 
@@ -2146,27 +2342,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json[i + 1]) {
+          switch (json2[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
-                const code2 = json.substr(i + 2, 4);
+                str += json2.slice(start, i);
+                const code2 = json2.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
                     str += "\\0";
@@ -2196,23 +2392,23 @@ var require_stringifyString = __commonJS({
                     if (code2.substr(0, 2) === "00")
                       str += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                str += json2.slice(start, i) + "\n\n";
+                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
                   str += "\n";
                   i += 2;
                 }
                 str += indent;
-                if (json[i + 2] === " ")
+                if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
                 start = i + 1;
@@ -2222,7 +2418,7 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
+      str = start ? str + json2.slice(start) : json2;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -2684,7 +2880,7 @@ var require_merge = __commonJS({
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge = {
+    var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -2694,7 +2890,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -2733,7 +2929,7 @@ var require_merge = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge;
+    exports.merge = merge2;
   }
 });
 
@@ -2742,15 +2938,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
-    var merge = require_merge();
+    var merge2 = require_merge();
     var stringify2 = require_stringify();
     var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
       if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
-      else if (merge.isMergeKey(ctx, key))
-        merge.addMergeToJSMap(ctx, map, value);
+      else if (merge2.isMergeKey(ctx, key))
+        merge2.addMergeToJSMap(ctx, map, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
@@ -4141,7 +4337,7 @@ var require_schema3 = __commonJS({
     var bool = require_bool2();
     var float = require_float2();
     var int = require_int2();
-    var merge = require_merge();
+    var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var set = require_set();
@@ -4161,7 +4357,7 @@ var require_schema3 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge.merge,
+      merge2.merge,
       omap.omap,
       pairs.pairs,
       set.set,
@@ -4187,7 +4383,7 @@ var require_tags = __commonJS({
     var schema2 = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
-    var merge = require_merge();
+    var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
@@ -4212,7 +4408,7 @@ var require_tags = __commonJS({
       intOct: int.intOct,
       intTime: timestamp.intTime,
       map: map.map,
-      merge: merge.merge,
+      merge: merge2.merge,
       null: _null.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
@@ -4222,7 +4418,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge.merge,
+      "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set.set,
@@ -4231,7 +4427,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge.merge) ? schemaTags.concat(merge.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -4249,7 +4445,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge.merge);
+        tags = tags.concat(merge2.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -4278,11 +4474,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b3) => a.key < b3.key ? -1 : a.key > b3.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge);
+        this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity2.MAP, { value: map.map });
         Object.defineProperty(this, identity2.SCALAR, { value: string.string });
@@ -4644,11 +4840,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -6559,8 +6755,8 @@ var require_cst_visit = __commonJS({
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field, index] of path) {
-        const tok = item?.[field];
+      for (const [field2, index] of path) {
+        const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index];
         } else
@@ -6570,8 +6766,8 @@ var require_cst_visit = __commonJS({
     };
     visit.parentCollection = (cst, path) => {
       const parent = visit.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
-      const coll = parent?.[field];
+      const field2 = path[path.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -6580,11 +6776,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field of ["key", "value"]) {
-        const token = item[field];
+      for (const field2 of ["key", "value"]) {
+        const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6594,7 +6790,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item, path);
         }
       }
@@ -8355,8 +8551,8 @@ async function loadYaml() {
   const module = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   return "parseDocument" in module ? module : module.default;
 }
-function readTextFile(file, what) {
-  const refuse = (reason) => new KeyhoundError(`cannot read ${what} ${file} (${reason})`);
+function readTextFile(file, what, shown = file) {
+  const refuse = (reason) => new KeyhoundError(`cannot read ${what} ${shown} (${reason})`);
   let fd;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -8394,12 +8590,12 @@ async function parseValidatedYaml(text, file, validate2, describe = () => "") {
   if (validate2(data)) return data;
   const error = pickError(validate2.errors ?? []);
   const path = error.instancePath.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const field = error.keyword === "additionalProperties" ? String(error.params?.additionalProperty) : error.keyword === "required" ? String(error.params?.missingProperty) : path.at(-1) ?? "(top level)";
-  if (error.keyword === "additionalProperties") path.push(field);
+  const field2 = error.keyword === "additionalProperties" ? String(error.params?.additionalProperty) : error.keyword === "required" ? String(error.params?.missingProperty) : path.at(-1) ?? "(top level)";
+  if (error.keyword === "additionalProperties") path.push(field2);
   const line = lineAt(offsetOf(yaml, doc, path));
   const where = describe(data, path);
   const message2 = error.keyword === "additionalProperties" ? "unknown field" : error.keyword === "required" ? "missing (required)" : error.message ?? "invalid";
-  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ""} ${shownName(field)}: ${message2}${allowedValues(error)}`);
+  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ""} ${shownName(field2)}: ${message2}${allowedValues(error)}`);
 }
 function offsetOf(yaml, doc, path) {
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
@@ -11420,7 +11616,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve15.call(this, root2, ref);
+      let _sch = resolve16.call(this, root2, ref);
       if (_sch === void 0) {
         const schema2 = (_a2 = root2.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -11447,7 +11643,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve15(root2, ref) {
+    function resolve16(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -12311,7 +12507,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -12702,7 +12898,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -15435,8 +15631,11 @@ function compileRegex(source, flags, where) {
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${error.message}`);
+    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
   }
+}
+function regexErrorReason(message2) {
+  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
 }
 function compileRule(spec, file, source) {
   const where = `${source}: rule ${spec.id}`;
@@ -15601,8 +15800,8 @@ async function assertLinearTime(regexes) {
       writeRedosCache(cache2);
       continue;
     }
-    const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => regex2.source.slice(spot.start, spot.end));
-    const attack = result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern;
+    const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => maskSecretLike(regex2.source.slice(spot.start, spot.end)));
+    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
     throw new KeyhoundError(
       `${regex2.where} can backtrack catastrophically (${result.complexity.summary}${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(" and ")}` : ""}; slow on ${attack}): bound the repetition, or make the parts that repeat unable to match the same text`
     );
@@ -15616,6 +15815,7 @@ var init_rule_files = __esm({
     init_types();
     init_errors();
     init_package_root();
+    init_redact();
     init_pieces();
     init_spec();
     init_yaml_file();
@@ -16718,8 +16918,8 @@ function wrongType(value, shape, path) {
   }
   if (typeof shape === "object") {
     if (!isTable(value)) return `${path}: must be a table`;
-    for (const [field, inner] of Object.entries(shape)) {
-      const wrong = Object.hasOwn(value, field) ? wrongType(value[field], inner, path ? `${path}.${field}` : field) : void 0;
+    for (const [field2, inner] of Object.entries(shape)) {
+      const wrong = Object.hasOwn(value, field2) ? wrongType(value[field2], inner, path ? `${path}.${field2}` : field2) : void 0;
       if (wrong) return wrong;
     }
     return void 0;
@@ -16733,7 +16933,8 @@ async function translateGitleaksConfig(text, file) {
   try {
     config = parse2(text);
   } catch (error) {
-    throw new KeyhoundError(`${file}: invalid TOML: ${error.message.split("\n")[0]}`);
+    const { message: message2, line } = error;
+    throw new KeyhoundError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`);
   }
   const wrong = wrongType(config, CONFIG_SHAPE, "");
   if (wrong) throw new KeyhoundError(`${file}: ${wrong}`);
@@ -16784,6 +16985,7 @@ var init_gitleaks_config = __esm({
   "src/config/gitleaks-config.ts"() {
     "use strict";
     init_errors();
+    init_yaml_file();
     POSIX_CLASSES = {
       alnum: "A-Za-z0-9",
       alpha: "A-Za-z",
@@ -16830,10 +17032,10 @@ var init_gitleaks_config = __esm({
 // src/config/config.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
-function parseSize(value, where) {
+function parseSize(value, where, typed = false) {
   if (typeof value === "number") return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size: ${value} (use bytes or a unit: 512KB, 10MB)`);
+  if (!match) throw new KeyhoundError(`${where}: not a size${typed ? `: ${value}` : ""} (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? "b").toLowerCase()[0];
   const factor = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
@@ -16877,7 +17079,7 @@ function configRuleFiles(config) {
 }
 function configRegexes(config) {
   const regexes = (entries, where) => ["pathRegexes", "regexes", "lines"].flatMap(
-    (field) => (entries?.[field] ?? []).map((source, i) => ({ where: `${config.file}: ${where}.${field}[${i}]`, source, flags: "" }))
+    (field2) => (entries?.[field2] ?? []).map((source, i) => ({ where: `${config.file}: ${where}.${field2}[${i}]`, source, flags: "" }))
   );
   return [
     ...regexes(config.spec.allowlist, "allowlist"),
@@ -21287,7 +21489,7 @@ function spawnGit(dir, args, withInput = false) {
   });
 }
 function streamGitLines(dir, args, onLine, input) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
     else if (input) input.pipe(child.stdin);
@@ -21311,7 +21513,7 @@ function streamGitLines(dir, args, onLine, input) {
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
       if (rest) onLine(rest);
-      resolve15({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+      resolve16({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
     });
   });
 }
@@ -21324,7 +21526,7 @@ function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 function runGit(dir, args, input) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
@@ -21333,7 +21535,7 @@ function runGit(dir, args, input) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve15(Buffer.concat(out).toString("utf8"));
+      if (code2 === 0) resolve16(Buffer.concat(out).toString("utf8"));
       else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
     });
   });
@@ -21797,65 +21999,115 @@ var init_ci_checkout = __esm({
   }
 });
 
-// src/report/redact.ts
-function redact(secret, keywords = []) {
-  const armour = ARMOUR_HEADER.exec(secret);
-  if (armour) return `${armour[0]}${MASK}`;
-  const lower = secret.toLowerCase();
-  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
-  const rest = secret.length - prefix.length;
-  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
-  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
-}
-function maskLine(lineText, own, redacted, others = [], width = 160) {
-  const from = Math.max(0, own[0] - width);
-  const to2 = Math.min(lineText.length, own[1] + width);
-  const window2 = lineText.slice(from, to2);
-  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
-  const ownInWindow = shift(own);
-  const spans = [
-    { span: ownInWindow, text: redacted },
-    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
-  ].filter(({ span }) => span[1] > span[0]).sort((a, b3) => a.span[0] - b3.span[0]);
-  let masked = "";
-  let at3 = 0;
-  let ownAt = 0;
-  for (const { span, text } of spans) {
-    if (span[0] < at3) continue;
-    masked += window2.slice(at3, span[0]);
-    if (span === ownInWindow) ownAt = masked.length;
-    masked += text;
-    at3 = span[1];
+// src/fingerprints.ts
+import { createHash as createHash2, randomBytes, scrypt, scryptSync } from "node:crypto";
+function guessBits(secret) {
+  const text = /^[0-9a-f]+$/i.test(secret) ? secret : secret.replace(LEET, "a");
+  const seen = /* @__PURE__ */ new Set();
+  let bits = 0;
+  for (const run of text.match(RUNS) ?? []) {
+    const kind = /[A-Za-z]/.test(run) ? "letter" : /[0-9]/.test(run) ? "digit" : /[ _.-]/.test(run) ? "separator" : "other";
+    const repeated = run.length > 2 && seen.has(run.toLowerCase());
+    seen.add(run.toLowerCase());
+    bits += RUN_BITS + (repeated ? 0 : Math.min(WORD_BITS, run.length * BITS_PER_CHARACTER[kind]));
   }
-  masked += window2.slice(at3);
-  const head = from > 0 ? "\u2026" : "";
-  const tail = to2 < lineText.length ? "\u2026" : "";
-  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
-  const start = Math.max(0, ownAt - Math.floor(width / 3));
-  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
+  return bits;
 }
-var MASK, MAX_SHOWN, ARMOUR_HEADER;
-var init_redact = __esm({
-  "src/report/redact.ts"() {
+function isGuessable(secret, keywords = []) {
+  const lower = secret.toLowerCase();
+  const prefix = Math.max(0, ...keywords.filter((keyword) => lower.startsWith(keyword)).map((keyword) => keyword.length));
+  return guessBits(secret.slice(prefix)) < GUESSABLE_BELOW_BITS;
+}
+function fastHash(ruleId, secret) {
+  return createHash2("sha256").update(`${ruleId}\0${secret}`).digest("hex");
+}
+function scryptInput(ruleId, secret) {
+  return `${ruleId}\0${secret}`;
+}
+function scryptSalt(salt) {
+  return `keyhound fingerprint\0${salt}`;
+}
+function slowFingerprint(ruleId, secret, salt) {
+  return scryptSync(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT).toString("hex");
+}
+function slowFingerprintAsync(ruleId, secret, salt) {
+  return new Promise((resolve16, reject) => {
+    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve16(key.toString("hex")));
+  });
+}
+function fingerprint(ruleId, secret, salt, keywords = []) {
+  return isGuessable(secret, keywords) ? slowFingerprint(ruleId, secret, salt) : fastHash(ruleId, secret).slice(0, 32);
+}
+function newSalt() {
+  return randomBytes(16).toString("hex");
+}
+var DEFAULT_SALT, SCRYPT, LENGTH, GUESSABLE_BELOW_BITS, WORD_BITS, RUN_BITS, RUNS, BITS_PER_CHARACTER, LEET, SALT_PATTERN;
+var init_fingerprints = __esm({
+  "src/fingerprints.ts"() {
     "use strict";
-    MASK = "********";
-    MAX_SHOWN = 4;
-    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
+    DEFAULT_SALT = "keyhound";
+    SCRYPT = { N: 2 ** 11, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
+    LENGTH = 16;
+    GUESSABLE_BELOW_BITS = 72;
+    WORD_BITS = 11;
+    RUN_BITS = 2;
+    RUNS = /[A-Z]?[a-z]+|[A-Z]+|[0-9]+|[ _.-]+|[^A-Za-z0-9 _.-]+/g;
+    BITS_PER_CHARACTER = { letter: Math.log2(26), digit: Math.log2(10), separator: 1, other: Math.log2(33) };
+    LEET = /(?<=[A-Za-z])[013457@$](?=[A-Za-z])/g;
+    SALT_PATTERN = /^[0-9a-f]{16,64}$/;
   }
 });
 
 // src/findings.ts
-import { createHash as createHash2 } from "node:crypto";
 function rawSecret(finding) {
-  return rawSecrets.get(finding)?.secret ?? finding.secret;
+  return hidden.get(finding)?.secret ?? finding.secret;
 }
 function withRawSecrets(finding) {
-  const raw = rawSecrets.get(finding);
+  const raw = hidden.get(finding);
   if (!raw) return finding;
-  return { ...finding, secret: raw.secret, ...finding.pair && raw.pair ? { pair: { ...finding.pair, secret: raw.pair } } : {} };
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(finding));
+  copy.secret = raw.secret;
+  if (finding.pair && raw.pair) copy.pair = { ...finding.pair, secret: raw.pair };
+  return copy;
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(`${ruleId}\0${secret}`).digest("hex").slice(0, 32);
+function hiddenOf(finding) {
+  const state = hidden.get(finding);
+  if (!state) throw new Error(`not a finding made by makeFinding: ${finding.ruleId}`);
+  return state;
+}
+function secretIdentity(finding) {
+  const state = hiddenOf(finding);
+  state.fast ??= fastHash(finding.ruleId, state.secret);
+  return state.fast;
+}
+function hasGuessableSecret(finding) {
+  return hiddenOf(finding).guessable;
+}
+function legacyFingerprint(finding) {
+  return secretIdentity(finding).slice(0, 32);
+}
+function fingerprintWith(finding, salt) {
+  const state = hiddenOf(finding);
+  if (!state.guessable) return legacyFingerprint(finding);
+  let value = state.slow.get(salt);
+  if (!value) {
+    value = slowFingerprint(finding.ruleId, state.secret, salt);
+    state.slow.set(salt, value);
+  }
+  return value;
+}
+function useSalt(findings, salt) {
+  for (const finding of findings) hiddenOf(finding).salt = salt;
+}
+async function prepareFingerprints(findings, salt) {
+  const pending = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const state = hidden.get(finding);
+    const using = salt ?? state?.salt;
+    if (!state?.guessable || using === void 0 || state.slow.has(using) || pending.has(state)) continue;
+    pending.set(state, slowFingerprintAsync(finding.ruleId, state.secret, using).then((value) => void state.slow.set(using, value)));
+  }
+  await Promise.all(pending.values());
 }
 function makeFinding(rule2, raw, file, startLine, commit) {
   const redacted = redact(raw.secret, rule2.keywords);
@@ -21873,24 +22125,34 @@ function makeFinding(rule2, raw, file, startLine, commit) {
     endColumn: raw.endColumn,
     secret: redacted,
     lineText: maskLine(raw.lineText, [raw.column - 1 - lineOffset, raw.endLine === raw.line ? raw.endColumn - 1 - lineOffset : raw.lineText.length], redacted, raw.otherSpans),
-    fingerprint: fingerprint(rule2.id, raw.secret),
+    get fingerprint() {
+      return fingerprintWith(finding, hiddenOf(finding).salt);
+    },
     entropy: Math.round(raw.entropy * 100) / 100,
-    ...commit ? { commit } : {},
+    // A commit subject or author name can hold a key too (`rotate sk_live_…`).
+    ...commit ? { commit: { ...commit, author: maskSecretLike(commit.author), message: maskSecretLike(commit.message) } } : {},
     confidence: raw.confidence,
     ...rule2.informative ? { informative: true } : {},
     ...raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {},
     ...raw.encoding ? { encoding: raw.encoding } : {},
     ...raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule2.keywords), line: startLine + raw.pair.line - 1 } } : {}
   };
-  rawSecrets.set(finding, { secret: raw.secret, ...raw.pair ? { pair: raw.pair.secret } : {} });
+  hidden.set(finding, {
+    secret: raw.secret,
+    ...raw.pair ? { pair: raw.pair.secret } : {},
+    guessable: isGuessable(raw.secret, rule2.keywords),
+    salt: DEFAULT_SALT,
+    slow: /* @__PURE__ */ new Map()
+  });
   return finding;
 }
-var rawSecrets;
+var hidden;
 var init_findings = __esm({
   "src/findings.ts"() {
     "use strict";
+    init_fingerprints();
     init_redact();
-    rawSecrets = /* @__PURE__ */ new WeakMap();
+    hidden = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -21958,8 +22220,8 @@ function catFile(repo, mode) {
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
-    return new Promise((resolve15, reject) => {
-      queue.push({ resolve: resolve15, reject });
+    return new Promise((resolve16, reject) => {
+      queue.push({ resolve: resolve16, reject });
       child.stdin.write(`${name}
 `);
     });
@@ -21994,9 +22256,243 @@ var init_blobs = __esm({
   }
 });
 
+// src/sources/archives.ts
+import { gunzipSync, inflateRawSync } from "node:zlib";
+function archiveFormat(bytes) {
+  for (const [format3, magic] of MAGIC) if (magic.every((byte, i) => bytes[i] === byte)) return format3 === "bzip2" && !isBzip2(bytes) ? void 0 : format3;
+  return isTarHeader(bytes, 0) ? "tar" : void 0;
+}
+function isBzip2(bytes) {
+  const level = bytes[3] ?? 0;
+  return level >= 49 && level <= 57 && Buffer.from(bytes.subarray(4, 10)).toString("latin1") === "1AY&SY";
+}
+function isReadFormat(format3) {
+  return format3 === "zip" || format3 === "tar" || format3 === "gzip";
+}
+function isItemSkipped(item) {
+  return "reason" in item;
+}
+function* archiveItems(bytes, format3, budget, name) {
+  if (format3 === "zip") yield* zipItems(bytes, budget);
+  else if (format3 === "tar") yield* tarItems(bytes, budget);
+  else yield* gzipItems(bytes, budget, name);
+}
+function* gzipItems(bytes, budget, name) {
+  const inner = (gzipName(bytes) ?? name.replace(/\.(t?gz|gzip)$/i, (ext) => ext.toLowerCase() === ".tgz" ? ".tar" : "")).replace(/^.*[/\\]/, "");
+  const ratioCap = Math.max(RATIO_FLOOR, budget.maxRatio * bytes.length);
+  const cap = Math.min(ratioCap, budget.remaining());
+  let output;
+  try {
+    output = gunzipSync(bytes, { maxOutputLength: Math.max(1, cap) });
+  } catch (error) {
+    if (error instanceof RangeError) yield { name: inner, reason: cap === ratioCap ? "archive-ratio" : budget.charge(cap + 1) ?? "archive-too-large" };
+    else yield { name: inner, reason: "unreadable", warning: `not valid gzip (${error.code ?? "error"})` };
+    return;
+  }
+  const over = budget.charge(output.length);
+  if (over) return void (yield { name: inner, reason: over });
+  if (isTarHeader(output, 0)) yield* tarItems(output, { maxRatio: budget.maxRatio, remaining: () => budget.remaining(), charge: () => void 0 });
+  else yield { name: inner, bytes: output };
+}
+function gzipName(bytes) {
+  const flags = bytes[3] ?? 0;
+  if (!(flags & 8)) return void 0;
+  let at3 = 10;
+  if (flags & 4) at3 += 2 + bytes.readUInt16LE(at3);
+  const end = bytes.indexOf(0, at3);
+  return end > at3 ? bytes.subarray(at3, end).toString("latin1") : void 0;
+}
+function octal(field2) {
+  if ((field2[0] ?? 0) & 128) return Number.MAX_SAFE_INTEGER;
+  const text = field2.toString("latin1").replace(/\0.*$/s, "").trim();
+  return text === "" ? 0 : Number.parseInt(text, 8);
+}
+function isTarHeader(bytes, at3) {
+  if (bytes.length < at3 + BLOCK) return false;
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset + at3, BLOCK);
+  if (header.toString("latin1", 257, 262) !== "ustar") return false;
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
+  return sum === octal(header.subarray(148, 156));
+}
+function field(header, from, to2) {
+  const bytes = header.subarray(from, to2);
+  const end = bytes.indexOf(0);
+  return bytes.subarray(0, end === -1 ? bytes.length : end).toString("utf8");
+}
+function paxRecords(data) {
+  const records = /* @__PURE__ */ new Map();
+  let at3 = 0;
+  while (at3 < data.length) {
+    const space = data.indexOf(32, at3);
+    const length = Number.parseInt(data.toString("latin1", at3, space), 10);
+    if (space === -1 || !(length > 0)) break;
+    const record2 = data.toString("utf8", space + 1, at3 + length - 1);
+    const equals = record2.indexOf("=");
+    if (equals > 0) records.set(record2.slice(0, equals), record2.slice(equals + 1));
+    at3 += length;
+  }
+  return records;
+}
+function* tarItems(bytes, budget) {
+  let at3 = 0;
+  let longName;
+  let pax = /* @__PURE__ */ new Map();
+  while (at3 + BLOCK <= bytes.length) {
+    const header = bytes.subarray(at3, at3 + BLOCK);
+    if (header.every((byte) => byte === 0)) return;
+    if (!isTarHeader(bytes, at3)) {
+      yield { name: longName ?? field(header, 0, 100), reason: "unreadable", warning: "a tar header is damaged; the rest of the archive was not read" };
+      return;
+    }
+    const type = String.fromCharCode(header[156]) || "0";
+    const size = Number(pax.get("size") ?? octal(header.subarray(124, 136)));
+    const start = at3 + BLOCK;
+    at3 = start + Math.ceil(size / BLOCK) * BLOCK;
+    const prefix = field(header, 345, 500);
+    const name = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
+    if (start + size > bytes.length) {
+      yield { name, reason: "unreadable", warning: "the archive ends inside this entry (truncated)" };
+      return;
+    }
+    const data = bytes.subarray(start, start + size);
+    if (type === "L") {
+      longName = data.toString("utf8").replace(/\0.*$/s, "");
+      continue;
+    }
+    if (type === "x") {
+      pax = paxRecords(data);
+      continue;
+    }
+    longName = void 0;
+    pax = /* @__PURE__ */ new Map();
+    if (type === "g" || type === "K" || type === "5") continue;
+    const skip = TAR_SKIPS[type];
+    if (skip) {
+      yield { name, reason: skip };
+      continue;
+    }
+    const over = budget.charge(size);
+    yield over ? { name, reason: over } : { name, bytes: data };
+  }
+}
+function zipDirectory(bytes) {
+  const from = Math.max(0, bytes.length - 22 - MAX_COMMENT);
+  for (let at3 = bytes.length - 22; at3 >= from; at3--) {
+    if (bytes.readUInt32LE(at3) !== ZIP_END) continue;
+    const count2 = bytes.readUInt16LE(at3 + 10);
+    const offset = bytes.readUInt32LE(at3 + 16);
+    if (count2 !== 65535 && offset !== 4294967295) return { offset, count: count2 };
+    const locator = at3 - 20;
+    if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR) return void 0;
+    const end = Number(bytes.readBigUInt64LE(locator + 8));
+    if (end + 56 > bytes.length || bytes.readUInt32LE(end) !== ZIP64_END) return void 0;
+    return { count: Number(bytes.readBigUInt64LE(end + 32)), offset: Number(bytes.readBigUInt64LE(end + 48)) };
+  }
+  return void 0;
+}
+function zip64Values(extra, entry) {
+  for (let at3 = 0; at3 + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(at3);
+    const length = extra.readUInt16LE(at3 + 2);
+    if (id === 1) {
+      let value = at3 + 4;
+      const next = () => value + 8 <= at3 + 4 + length ? Number(extra.readBigUInt64LE((value += 8) - 8)) : void 0;
+      if (entry.size === 4294967295) entry.size = next() ?? entry.size;
+      if (entry.compressedSize === 4294967295) entry.compressedSize = next() ?? entry.compressedSize;
+      if (entry.localOffset === 4294967295) entry.localOffset = next() ?? entry.localOffset;
+      return;
+    }
+    at3 += 4 + length;
+  }
+}
+function* centralEntries(bytes, offset, count2) {
+  let at3 = offset;
+  for (let i = 0; i < count2; i++) {
+    if (at3 + 46 > bytes.length || bytes.readUInt32LE(at3) !== CENTRAL) return void (yield void 0);
+    const flags = bytes.readUInt16LE(at3 + 8);
+    const nameLength = bytes.readUInt16LE(at3 + 28);
+    const extraLength = bytes.readUInt16LE(at3 + 30);
+    const commentLength = bytes.readUInt16LE(at3 + 32);
+    const unixMode = bytes.readUInt32LE(at3 + 38) >>> 16;
+    const entry = {
+      name: bytes.toString(flags & 2048 ? "utf8" : "latin1", at3 + 46, at3 + 46 + nameLength),
+      method: bytes.readUInt16LE(at3 + 10),
+      encrypted: (flags & 1) !== 0,
+      symlink: (unixMode & 61440) === 40960,
+      compressedSize: bytes.readUInt32LE(at3 + 20),
+      size: bytes.readUInt32LE(at3 + 24),
+      localOffset: bytes.readUInt32LE(at3 + 42)
+    };
+    zip64Values(bytes.subarray(at3 + 46 + nameLength, at3 + 46 + nameLength + extraLength), entry);
+    at3 += 46 + nameLength + extraLength + commentLength;
+    yield entry;
+  }
+}
+function* zipItems(bytes, budget) {
+  const directory = zipDirectory(bytes);
+  if (!directory) return void (yield { name: "", reason: "unreadable", warning: "not a readable zip (no central directory)" });
+  for (const entry of centralEntries(bytes, directory.offset, directory.count)) {
+    if (!entry) return void (yield { name: "", reason: "unreadable", warning: "the zip directory is damaged; the rest of the archive was not read" });
+    if (entry.name.endsWith("/")) continue;
+    yield zipItem(bytes, entry, budget);
+  }
+}
+function zipItem(bytes, entry, budget) {
+  const { name, size, compressedSize } = entry;
+  if (entry.symlink) return { name, reason: "symlink" };
+  if (entry.encrypted || entry.method !== STORED && entry.method !== DEFLATED) return { name, reason: "archive-unsupported" };
+  if (size > RATIO_FLOOR && size > budget.maxRatio * compressedSize) return { name, reason: "archive-ratio" };
+  const local = entry.localOffset;
+  if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== LOCAL) return { name, reason: "unreadable", warning: "its local header is missing" };
+  const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+  if (start + compressedSize > bytes.length) return { name, reason: "unreadable", warning: "the archive ends inside this entry (truncated)" };
+  const over = budget.charge(size);
+  if (over) return { name, reason: over };
+  const data = bytes.subarray(start, start + compressedSize);
+  if (entry.method === STORED) return { name, bytes: data };
+  try {
+    const inflated = inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
+    return inflated.length === size ? { name, bytes: inflated } : { name, reason: "unreadable", warning: "inflates to a size other than its header says" };
+  } catch (error) {
+    const why = error instanceof RangeError ? "inflates to more than its header says" : `not valid deflate data (${error.code ?? "error"})`;
+    return { name, reason: "unreadable", warning: why };
+  }
+}
+var MAGIC, FORMAT_PROBE, RATIO_FLOOR, BLOCK, TAR_SKIPS, ZIP_END, ZIP64_LOCATOR, ZIP64_END, CENTRAL, LOCAL, STORED, DEFLATED, MAX_COMMENT;
+var init_archives = __esm({
+  "src/sources/archives.ts"() {
+    "use strict";
+    MAGIC = [
+      ["zip", [80, 75, 3, 4]],
+      ["zip", [80, 75, 5, 6]],
+      // an empty zip: only the end record
+      ["gzip", [31, 139, 8]],
+      ["bzip2", [66, 90, 104]],
+      // "BZh", then the block size and the block magic
+      ["xz", [253, 55, 122, 88, 90, 0]],
+      ["zstd", [40, 181, 47, 253]],
+      ["7z", [55, 122, 188, 175, 39, 28]],
+      ["rar", [82, 97, 114, 33, 26, 7]]
+    ];
+    FORMAT_PROBE = 512;
+    RATIO_FLOOR = 1024 * 1024;
+    BLOCK = 512;
+    TAR_SKIPS = { "1": "symlink", "2": "symlink", "3": "not-a-file", "4": "not-a-file", "6": "not-a-file" };
+    ZIP_END = 101010256;
+    ZIP64_LOCATOR = 117853008;
+    ZIP64_END = 101075792;
+    CENTRAL = 33639248;
+    LOCAL = 67324752;
+    STORED = 0;
+    DEFLATED = 8;
+    MAX_COMMENT = 65535;
+  }
+});
+
 // src/sources/read-file.ts
 import { constants as bufferLimits } from "node:buffer";
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync as readFileSync5 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync as readFileSync5, readSync } from "node:fs";
 function isBinary(bytes) {
   const end = Math.min(bytes.length, BINARY_PROBE);
   for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
@@ -22014,7 +22510,7 @@ function decodeText(bytes) {
 function hasUtf16Bom(bytes) {
   return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
 }
-function readFileBytes(absolute, shown, maxFileSize) {
+function readFileBytes(absolute, shown, maxFileSize, maxArchiveSize = 0) {
   let fd;
   try {
     const listed = lstatSync(absolute);
@@ -22023,14 +22519,14 @@ function readFileBytes(absolute, shown, maxFileSize) {
     fd = openSync2(absolute, OPEN_FLAGS);
     const stat = fstatSync2(fd);
     if (!stat.isFile()) return { path: shown, reason: "not-a-file" };
-    const tooLarge = sizeSkip(stat.size, shown, maxFileSize);
+    const limit = stat.size > maxFileSize && stat.size <= maxArchiveSize && isArchiveFile(fd) ? maxArchiveSize : maxFileSize;
+    const tooLarge = sizeSkip(stat.size, shown, limit);
     if (tooLarge) return tooLarge;
     const bytes = readFileSync5(fd);
-    const grown = sizeSkip(bytes.length, shown, maxFileSize);
+    const grown = sizeSkip(bytes.length, shown, limit);
     if (grown) return grown;
     const utf16 = hasUtf16Bom(bytes);
-    if (!utf16 && isBinary(bytes)) return { path: shown, reason: "binary" };
-    return { path: shown, bytes, utf16 };
+    return { path: shown, bytes, utf16, binary: !utf16 && isBinary(bytes) };
   } catch (error) {
     const code2 = error.code;
     if (code2 === "ENOENT") return { path: shown, reason: "vanished", warning: `${shown}: vanished before it could be read` };
@@ -22040,6 +22536,10 @@ function readFileBytes(absolute, shown, maxFileSize) {
   } finally {
     if (fd !== void 0) closeSync2(fd);
   }
+}
+function isArchiveFile(fd) {
+  const head = Buffer.alloc(FORMAT_PROBE);
+  return archiveFormat(head.subarray(0, readSync(fd, head, 0, FORMAT_PROBE, 0))) !== void 0;
 }
 function sizeSkip(size, shown, maxFileSize) {
   if (size > maxFileSize) return { path: shown, reason: "too-large" };
@@ -22055,6 +22555,7 @@ var BINARY_PROBE, MAX_TEXT_BYTES, OPEN_FLAGS;
 var init_read_file = __esm({
   "src/sources/read-file.ts"() {
     "use strict";
+    init_archives();
     BINARY_PROBE = 8192;
     MAX_TEXT_BYTES = bufferLimits.MAX_STRING_LENGTH;
     OPEN_FLAGS = constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0);
@@ -22289,6 +22790,249 @@ var init_diff_parser = __esm({
   }
 });
 
+// src/sources/byte-budget.ts
+function scanBudget(bytes) {
+  const memory = new SharedArrayBuffer(8);
+  new BigInt64Array(memory)[0] = BigInt(bytes);
+  return memory;
+}
+function takeFrom(memory, bytes) {
+  const left2 = new BigInt64Array(memory);
+  const amount = BigInt(bytes);
+  if (Atomics.sub(left2, 0, amount) >= amount) return true;
+  Atomics.add(left2, 0, amount);
+  return false;
+}
+function remainingIn(memory) {
+  return Math.max(0, Number(Atomics.load(new BigInt64Array(memory), 0)));
+}
+function archiveBudget(scan2, maxArchiveSize, maxRatio) {
+  let left2 = maxArchiveSize;
+  return {
+    maxRatio,
+    remaining: () => Math.min(left2, remainingIn(scan2)),
+    charge(bytes) {
+      if (bytes > left2) return "archive-too-large";
+      if (!takeFrom(scan2, bytes)) return "archive-budget";
+      left2 -= bytes;
+      return void 0;
+    }
+  };
+}
+var init_byte_budget = __esm({
+  "src/sources/byte-budget.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/image.ts
+import { createHash as createHash3 } from "node:crypto";
+function shortDigest(digest) {
+  const [algorithm, hex] = digest.includes(":") ? digest.split(":", 2) : ["sha256", digest];
+  return `${algorithm}:${hex.slice(0, 12)}`;
+}
+function entryKey(name) {
+  return name.replace(/^(?:\.\/)+/, "");
+}
+function json(bytes) {
+  if (!bytes) return void 0;
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function record(value) {
+  return typeof value === "object" && value !== null ? value : {};
+}
+function dockerManifests(entries) {
+  const manifest = json(entries.get("manifest.json"));
+  if (!Array.isArray(manifest)) return void 0;
+  return manifest.map((image) => {
+    const { Config, Layers } = record(image);
+    return { config: typeof Config === "string" ? Config : "", layers: strings(Layers).map((path) => ({ path })) };
+  });
+}
+function ociManifests(entries) {
+  if (!entries.has("oci-layout")) return void 0;
+  const manifests = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (index) => {
+    for (const descriptor of Array.isArray(record(index).manifests) ? record(index).manifests : []) {
+      const digest = record(descriptor).digest;
+      if (typeof digest !== "string" || seen.has(digest)) continue;
+      seen.add(digest);
+      const manifest = record(json(entries.get(blobPath(digest))));
+      if (Array.isArray(manifest.manifests)) visit(manifest);
+      const config = record(manifest.config).digest;
+      if (typeof config !== "string") continue;
+      const layers = (Array.isArray(manifest.layers) ? manifest.layers : []).map((layer) => String(record(layer).digest));
+      manifests.push({ config: blobPath(config), configDigest: config, layers: layers.map((layer) => ({ path: blobPath(layer), digest: layer })) });
+    }
+  };
+  visit(json(entries.get("index.json")));
+  return manifests;
+}
+function imageLayout(entries) {
+  const manifests = dockerManifests(entries) ?? ociManifests(entries);
+  if (!manifests) return void 0;
+  const configs = /* @__PURE__ */ new Map();
+  const layers = /* @__PURE__ */ new Map();
+  const missing = /* @__PURE__ */ new Set();
+  for (const manifest of manifests) {
+    const configBytes = entries.get(manifest.config);
+    if (!configBytes) {
+      missing.add(manifest.config);
+      continue;
+    }
+    const config = record(json(configBytes));
+    const configDigest = manifest.configDigest ?? digestOfPath(manifest.config) ?? sha256(configBytes);
+    configs.set(configDigest, {
+      digest: configDigest,
+      env: [...strings(record(config.config).Env)],
+      history: (Array.isArray(config.history) ? config.history : []).map((step) => record(step).created_by).filter((command2) => typeof command2 === "string")
+    });
+    const diffIds = strings(record(config.rootfs).diff_ids);
+    manifest.layers.forEach((layer, i) => {
+      const bytes = entries.get(layer.path);
+      if (!bytes) return void missing.add(layer.path);
+      const digest = layer.digest ?? digestOfPath(layer.path) ?? diffIds[i] ?? sha256(bytes);
+      if (!layers.has(digest)) layers.set(digest, { digest, bytes });
+    });
+  }
+  return { configs: [...configs.values()], layers: [...layers.values()], missing: [...missing] };
+}
+function digestOfPath(path) {
+  const match = /^blobs\/([a-z0-9]+)\/([a-f0-9]{32,})$/.exec(path);
+  return match ? `${match[1]}:${match[2]}` : void 0;
+}
+var strings, blobPath, sha256;
+var init_image = __esm({
+  "src/sources/image.ts"() {
+    "use strict";
+    strings = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+    blobPath = (digest) => `blobs/${digest.replace(":", "/")}`;
+    sha256 = (bytes) => `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
+  }
+});
+
+// src/sources/key-stores.ts
+import { createHash as createHash4, createPrivateKey } from "node:crypto";
+function keyStoreLine(kind, bytes) {
+  return `sha256:${createHash4("sha256").update(bytes).digest("hex")} (keyhound: ${kind} recognised by content)`;
+}
+function recogniseKeyStore(bytes) {
+  if (isKeePass(bytes)) return "keepass";
+  const java = javaKeyStore(bytes);
+  if (java) return java;
+  if (isGnupgSecretKey(bytes)) return "gnupg-secret-key";
+  if (bytes[0] !== 48) return void 0;
+  if (isPkcs12WithKeys(bytes)) return "pkcs12";
+  if (isDerPrivateKey(bytes)) return "der-private-key";
+  return void 0;
+}
+function isKeePass(bytes) {
+  return bytes.length >= 12 && bytes.readUInt32LE(0) === 2594363651 && [3041655653, 3041655654, 3041655655].includes(bytes.readUInt32LE(4));
+}
+function javaKeyStore(bytes) {
+  if (bytes.length < 12) return void 0;
+  const magic = bytes.readUInt32BE(0);
+  if (magic !== JKS_MAGIC && magic !== JCEKS_MAGIC) return void 0;
+  const version = bytes.readUInt32BE(4);
+  if (version !== 1 && version !== 2) return void 0;
+  const kind = magic === JKS_MAGIC ? "jks" : "jceks";
+  const count2 = bytes.readUInt32BE(8);
+  let at3 = 12;
+  const skip = (length) => (at3 += length) <= bytes.length;
+  const u16 = () => at3 + 2 <= bytes.length ? bytes.readUInt16BE((at3 += 2) - 2) : Number.MAX_SAFE_INTEGER;
+  const u32 = () => at3 + 4 <= bytes.length ? bytes.readUInt32BE((at3 += 4) - 4) : Number.MAX_SAFE_INTEGER;
+  const certificate = () => (version === 2 ? skip(u16()) : true) && skip(u32());
+  for (let i = 0; i < count2 && at3 < bytes.length; i++) {
+    const tag = u32();
+    if (tag === PRIVATE_KEY_ENTRY || tag === SECRET_KEY_ENTRY && kind === "jceks") return kind;
+    if (tag !== TRUSTED_CERT_ENTRY || !skip(u16()) || !skip(8) || !certificate()) return void 0;
+  }
+  return void 0;
+}
+function isGnupgSecretKey(bytes) {
+  const head = bytes.toString("latin1", 0, 32);
+  if (head.startsWith("(11:private-key(") || head.startsWith("(21:protected-private-key(")) return true;
+  const first = bytes[0] ?? 0;
+  let body;
+  let length;
+  if ((first & 192) === 192) {
+    if ((first & 63) !== SECRET_KEY_TAG) return false;
+    const octet = bytes[1] ?? 255;
+    if (octet < 192) [body, length] = [2, octet];
+    else if (octet < 224) [body, length] = [3, (octet - 192 << 8) + (bytes[2] ?? 0) + 192];
+    else if (octet === 255 && bytes.length >= 6) [body, length] = [6, bytes.readUInt32BE(2)];
+    else return false;
+  } else if ((first & 192) === 128) {
+    if ((first >> 2 & 15) !== SECRET_KEY_TAG || (first & 3) === 3) return false;
+    const size = 1 << (first & 3);
+    if (bytes.length < 1 + size) return false;
+    [body, length] = [1 + size, bytes.readUIntBE(1, size)];
+  } else return false;
+  const version = bytes[body];
+  if (body + length > bytes.length || version === void 0 || version < 3 || version > 6) return false;
+  return OPENPGP_ALGORITHMS.has(bytes[body + (version === 3 ? 7 : 5)] ?? 0);
+}
+function tlv(bytes, at3) {
+  const tag = bytes[at3];
+  const first = bytes[at3 + 1];
+  if (tag === void 0 || first === void 0) return void 0;
+  if (first === 128) return { tag, start: at3 + 2, end: void 0 };
+  if (first < 128) return { tag, start: at3 + 2, end: at3 + 2 + first };
+  const count2 = first & 127;
+  if (count2 > 4 || at3 + 2 + count2 > bytes.length) return void 0;
+  const start = at3 + 2 + count2;
+  return { tag, start, end: start + bytes.readUIntBE(at3 + 2, count2) };
+}
+function isPkcs12WithKeys(bytes) {
+  const pfx = tlv(bytes, 0);
+  if (!pfx || pfx.tag !== SEQUENCE || pfx.end !== void 0 && pfx.end !== bytes.length) return false;
+  const version = tlv(bytes, pfx.start);
+  if (!version || version.tag !== INTEGER || version.end !== version.start + 1 || bytes[version.start] !== 3) return false;
+  const authSafe = tlv(bytes, version.end);
+  const type = authSafe && tlv(bytes, authSafe.start);
+  if (!authSafe || authSafe.tag !== SEQUENCE || !type || type.tag !== OID || type.end === void 0) return false;
+  const oid = bytes.subarray(type.start, type.end);
+  if (!oid.equals(PKCS7_DATA) && !oid.equals(PKCS7_SIGNED)) return false;
+  return KEY_BAGS.some((bag) => bytes.includes(bag));
+}
+function isDerPrivateKey(bytes) {
+  const outer = tlv(bytes, 0);
+  if (!outer || outer.end !== bytes.length) return false;
+  for (const type of ["pkcs8", "pkcs1", "sec1"]) {
+    try {
+      createPrivateKey({ key: bytes, format: "der", type });
+      return true;
+    } catch (error) {
+      if (error.code === "ERR_MISSING_PASSPHRASE") return true;
+    }
+  }
+  return false;
+}
+var JKS_MAGIC, JCEKS_MAGIC, PRIVATE_KEY_ENTRY, TRUSTED_CERT_ENTRY, SECRET_KEY_ENTRY, OPENPGP_ALGORITHMS, SECRET_KEY_TAG, SEQUENCE, INTEGER, OID, PKCS7_DATA, PKCS7_SIGNED, KEY_BAGS;
+var init_key_stores = __esm({
+  "src/sources/key-stores.ts"() {
+    "use strict";
+    JKS_MAGIC = 4277010157;
+    JCEKS_MAGIC = 3469659854;
+    PRIVATE_KEY_ENTRY = 1;
+    TRUSTED_CERT_ENTRY = 2;
+    SECRET_KEY_ENTRY = 3;
+    OPENPGP_ALGORITHMS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
+    SECRET_KEY_TAG = 5;
+    SEQUENCE = 48;
+    INTEGER = 2;
+    OID = 6;
+    PKCS7_DATA = Buffer.from("2a864886f70d010701", "hex");
+    PKCS7_SIGNED = Buffer.from("2a864886f70d010702", "hex");
+    KEY_BAGS = [1, 2, 5].map((last) => Buffer.from(`060b2a864886f70d010c0a010${last}`, "hex"));
+  }
+});
+
 // src/scan/scan-file.ts
 function toFileFindings(findings) {
   return findings.map(({ rule: rule2, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => {
@@ -22314,9 +23058,14 @@ function toFileFindings(findings) {
     };
   });
 }
-function scanFile(target, detector, maxFileSize) {
-  const file = readFileBytes(target.absolute, target.shown, maxFileSize);
+function scanFile(target, detector, limits) {
+  const file = readFileBytes(target.absolute, target.shown, limits.maxFileSize, limits.archives?.maxSize);
   if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
+  if (file.binary || archiveFormat(file.bytes)) {
+    const contents = scanContents(file.bytes, target.shown, detector, limits);
+    return contents ? { target, bytes: 0, findings: [], contents } : { target, bytes: 0, skip: { path: target.shown, reason: "binary" }, findings: [] };
+  }
+  if (file.bytes.length > limits.maxFileSize) return { target, bytes: 0, skip: { path: target.shown, reason: "too-large" }, findings: [] };
   const findings = file.utf16 ? detector.detect(decodeText(file.bytes)) : detector.detectBytes(file.bytes);
   return { target, bytes: file.bytes.length, findings: toFileFindings(findings) };
 }
@@ -22324,13 +23073,15 @@ var LINE_CONTEXT;
 var init_scan_file = __esm({
   "src/scan/scan-file.ts"() {
     "use strict";
+    init_archives();
     init_read_file();
+    init_scan_contents();
     LINE_CONTEXT = 200;
   }
 });
 
 // src/config/rules-cache.ts
-import { createHash as createHash3, randomUUID } from "node:crypto";
+import { createHash as createHash5, randomUUID } from "node:crypto";
 import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { basename, dirname as dirname5, join as join5 } from "node:path";
@@ -22342,7 +23093,7 @@ function forScanning(file) {
 }
 async function parsedRuleFiles(paths) {
   const texts = paths.map((path) => readFileSync6(path, "utf8"));
-  const hash2 = createHash3("sha256").update(CACHE_FORMAT);
+  const hash2 = createHash5("sha256").update(CACHE_FORMAT);
   paths.forEach((path, i) => hash2.update(`\0${basename(path)}\0${texts[i]}`));
   const key = hash2.digest("hex");
   const file = cacheFile();
@@ -24215,21 +24966,21 @@ var init_test_paths = __esm({
 });
 
 // src/config/baseline.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function secretSha256(secret) {
   return hash("sha256", secret);
 }
-function entryFor(finding) {
-  return { ruleId: finding.ruleId, fingerprint: finding.fingerprint };
+function entryFor(finding, salt) {
+  return { ruleId: finding.ruleId, fingerprint: fingerprintWith(finding, salt) };
 }
-function formatBaseline(entries) {
-  const unique = new Map(entries.map((entry) => [entryKey(entry), entry]));
+function formatBaseline(entries, salt) {
+  const unique = new Map(entries.map((entry) => [entryKey2(entry), entry]));
   const sorted = [...unique.entries()].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0).map(([, entry]) => {
     const ordered = {};
     for (const key of ["ruleId", "fingerprint", "secretSha256", "secretSha1", "source"]) if (entry[key]) ordered[key] = entry[key];
     return ordered;
   });
-  return `${JSON.stringify({ version: BASELINE_VERSION, entries: sorted }, null, 2)}
+  return `${JSON.stringify({ version: BASELINE_VERSION, salt, entries: sorted }, null, 2)}
 `;
 }
 function parseBaseline(text, file) {
@@ -24243,83 +24994,132 @@ function parseBaseline(text, file) {
   if (typeof baseline !== "object" || baseline === null || baseline.version !== BASELINE_VERSION || !Array.isArray(baseline.entries)) {
     throw new KeyhoundError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
   }
-  return { version: BASELINE_VERSION, entries: baseline.entries };
+  if (baseline.salt !== void 0 && (typeof baseline.salt !== "string" || !SALT_PATTERN.test(baseline.salt))) {
+    throw new KeyhoundError(`${file}: salt is not 16 to 64 lower-case hex digits`);
+  }
+  return { version: BASELINE_VERSION, ...baseline.salt ? { salt: baseline.salt } : {}, entries: baseline.entries };
 }
-function loadBaseline(file) {
-  return parseBaseline(readTextFile(file, "baseline"), file);
+function loadBaseline(file, shown = file) {
+  return parseBaseline(readTextFile(file, "baseline", shown), shown);
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
-  const sha2562 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
+  const sha2563 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
   const sha1 = new Set(baseline.entries.flatMap((entry) => entry.secretSha1 ? [entry.secretSha1] : []));
-  return (finding) => fingerprints.has(finding.fingerprint) || sha2562.size > 0 && sha2562.has(hash("sha256", rawSecret(finding))) || sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)));
+  const { salt } = baseline;
+  return {
+    prepare: async (findings) => {
+      if (salt && fingerprints.size) await prepareFingerprints(findings.filter(hasGuessableSecret), salt);
+    },
+    match(finding) {
+      const guessable = hasGuessableSecret(finding);
+      if (salt && fingerprints.has(fingerprintWith(finding, salt))) return "current";
+      if (fingerprints.has(legacyFingerprint(finding))) return guessable ? "reversible" : "current";
+      if (sha2563.size > 0 && sha2563.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
+      if (sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)))) return "current";
+      return void 0;
+    }
+  };
 }
-var BASELINE_VERSION, DEFAULT_BASELINE_FILE, hash, entryKey;
+var BASELINE_VERSION, DEFAULT_BASELINE_FILE, hash, entryKey2;
 var init_baseline = __esm({
   "src/config/baseline.ts"() {
     "use strict";
     init_errors();
+    init_fingerprints();
     init_findings();
     init_yaml_file();
     BASELINE_VERSION = 1;
     DEFAULT_BASELINE_FILE = ".keyhound-baseline.json";
-    hash = (algorithm, text) => createHash4(algorithm).update(text).digest("hex");
-    entryKey = (entry) => [entry.fingerprint, entry.secretSha256, entry.secretSha1, entry.ruleId, entry.source].map((part) => part ?? "").join("|");
+    hash = (algorithm, text) => createHash6(algorithm).update(text).digest("hex");
+    entryKey2 = (entry) => [entry.fingerprint, entry.secretSha256, entry.secretSha1, entry.ruleId, entry.source].map((part) => part ?? "").join("|");
   }
 });
 
 // src/config/ignore-file.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join6, resolve as resolve4 } from "node:path";
 function parseIgnoreFile(text, file) {
   const entries = [];
+  let salt;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
+    const declared = SALT_LINE.exec(line)?.[1];
+    if (declared !== void 0) {
+      if (!SALT_PATTERN.test(declared)) throw new KeyhoundError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
+      salt = declared;
+      return;
+    }
     if (line === "" || line.startsWith("#")) return;
     const match = ENTRY.exec(line);
-    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment): ${line.slice(0, 60)}`);
-    entries.push({ fingerprint: match[1], line: index + 1, ...match[2] ? { comment: match[2] } : {} });
+    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
+    entries.push({ fingerprint: match[1], line: index + 1, ...match[2] ? { comment: maskSecretLike(match[2]) } : {} });
   });
-  return { file, entries };
+  return { file, entries, ...salt ? { salt } : {} };
 }
-function loadIgnoreFile(root2, explicit) {
-  const file = explicit ?? join6(root2, IGNORE_FILE_NAME);
+function loadIgnoreFile(root2, explicit, cwd = process.cwd()) {
+  const file = explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
   if (!explicit && !existsSync4(file)) return void 0;
-  return parseIgnoreFile(readTextFile(file, "ignore file"), explicit ?? IGNORE_FILE_NAME);
+  return parseIgnoreFile(readTextFile(file, "ignore file", explicit), explicit ?? IGNORE_FILE_NAME);
 }
-var IGNORE_FILE_NAME, ENTRY;
+var IGNORE_FILE_NAME, ENTRY, SALT_LINE;
 var init_ignore_file = __esm({
   "src/config/ignore-file.ts"() {
     "use strict";
     init_errors();
+    init_fingerprints();
+    init_redact();
     init_yaml_file();
     IGNORE_FILE_NAME = ".keyhoundignore";
     ENTRY = /^([0-9a-f]{32})(?:\s+#\s?(.*))?$/;
+    SALT_LINE = /^#\s*keyhound-salt:\s*(\S*)\s*$/;
   }
 });
 
 // src/scan/suppress.ts
-import { relative, resolve as resolve4 } from "node:path";
-function createSuppressor(root2, options, pathAllowedBy, reportLowInTests = false) {
-  const ignoreFile = loadIgnoreFile(root2, options.ignoreFile);
+import { relative, resolve as resolve5 } from "node:path";
+function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests = false) {
+  const ignoreFile = loadIgnoreFile(root2, options.ignoreFile, cwd);
   const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
   const used = /* @__PURE__ */ new Set();
-  const inBaseline = options.baseline ? baselineMatcher(loadBaseline(options.baseline)) : void 0;
+  const baseline = options.baseline ? baselineMatcher(loadBaseline(resolve5(cwd, options.baseline), options.baseline)) : void 0;
+  const reversibleIgnores = /* @__PURE__ */ new Map();
+  const reversibleInBaseline = /* @__PURE__ */ new Set();
+  const ignoreEntry = (finding) => {
+    if (ignored.size === 0) return void 0;
+    const entry = ignored.get(finding.fingerprint);
+    if (entry || !hasGuessableSecret(finding)) return entry;
+    const old = ignored.get(legacyFingerprint(finding));
+    if (old) reversibleIgnores.set(old, finding.fingerprint);
+    return old;
+  };
   return {
     ...ignoreFile ? { ignoreFile } : {},
+    salt: ignoreFile?.salt ?? DEFAULT_SALT,
+    async prepare(findings) {
+      const guessable = findings.filter((finding) => !finding.suppressedBy && hasGuessableSecret(finding));
+      if (ignored.size) await prepareFingerprints(guessable);
+      await baseline?.prepare(guessable);
+    },
     reasonFor(finding, pathFromRoot) {
       const byPath = pathAllowedBy(pathFromRoot, finding.ruleId);
       if (byPath) return byPath;
-      const entry = ignored.get(finding.fingerprint);
+      const entry = ignoreEntry(finding);
       if (entry) {
         used.add(entry.fingerprint);
         return `${ignoreFile.file}:${entry.line}${entry.comment ? ` (${entry.comment})` : ""}`;
       }
-      if (inBaseline?.(finding)) return `baseline ${options.baseline}`;
-      if (!reportLowInTests && (finding.confidence === "low" || finding.severity === "low") && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
+      const known = baseline?.match(finding);
+      if (known === "reversible") reversibleInBaseline.add(finding);
+      if (known) return `baseline ${options.baseline}`;
+      if (!reportLowInTests && (finding.confidence === "low" || finding.informative) && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return void 0;
     },
-    staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint))
+    staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
+    notices: () => [
+      ...[...reversibleIgnores].map(([entry, replacement]) => `${ignoreFile.file}:${entry.line}: this fingerprint of a guessable secret can be reversed (written by an older keyhound): replace it with ${replacement}`),
+      ...reversibleInBaseline.size ? [`${options.baseline}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`] : []
+    ]
   };
 }
 function partition(all, suppressor, toRoot) {
@@ -24333,7 +25133,7 @@ function partition(all, suppressor, toRoot) {
   return { findings, suppressed };
 }
 function relativeToRoot(root2, cwd) {
-  return (file) => file === "<stdin>" ? file : relative(root2, resolve4(cwd, file));
+  return (file) => file === "<stdin>" ? file : relative(root2, resolve5(cwd, file));
 }
 var LOW_IN_TESTS;
 var init_suppress = __esm({
@@ -24341,8 +25141,10 @@ var init_suppress = __esm({
     "use strict";
     init_baseline();
     init_ignore_file();
+    init_findings();
+    init_fingerprints();
     init_test_paths();
-    LOW_IN_TESTS = "low confidence or severity in test or sample code (reportLowInTests: true in the config reports it)";
+    LOW_IN_TESTS = "low confidence or a note in test or sample code (reportLowInTests: true in the config reports it)";
   }
 });
 
@@ -24465,7 +25267,7 @@ var init_common = __esm({
 
 // src/scan/unknown-rules.ts
 function unknownConfigRuleIds(file, spec, known) {
-  const unknown = (field, ids) => ids.filter((id) => !known.has(id)).map((id) => `${file}: ${field}: no rule has the id ${id} (see keyhound rules list)`);
+  const unknown = (field2, ids) => ids.filter((id) => !known.has(id)).map((id) => `${file}: ${field2}: no rule has the id ${maskSecretLike(id)} (see keyhound rules list)`);
   return [...unknown("disable", spec.disable ?? []), ...unknown("ruleAllowlists", Object.keys(spec.ruleAllowlists ?? {}))];
 }
 function unknownInlineRuleIds(findings, known) {
@@ -24483,6 +25285,7 @@ var init_unknown_rules = __esm({
     "use strict";
     init_line_suppressions();
     init_common();
+    init_redact();
   }
 });
 
@@ -24957,7 +25760,11 @@ async function prepareScan(options) {
   const root2 = repoRoot ?? cwd;
   const config = await loadConfig(root2, options.config);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
-  if (config) await assertLinearTime(configRegexes(config));
+  if (config) {
+    const regexes = configRegexes(config);
+    for (const regex2 of regexes) compileRegex(regex2.source, regex2.flags, regex2.where);
+    await assertLinearTime(regexes);
+  }
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
   const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
@@ -24987,15 +25794,21 @@ async function prepareScan(options) {
     ruleCount: rulesetSpec.files.reduce((count2, file) => count2 + file.rules.filter((rule2) => !disabled.has(rule2.id)).length, 0),
     ruleIds,
     maxFileSize,
+    contentLimits: contentLimits(maxFileSize, options),
     excluded: (path) => scanned !== void 0 && !scanned(path),
     pathAllowedBy: (path, ruleId) => ownFiles.has(path) ? "keyhound configuration (its rules hold example keys)" : pathAllowedBy(path, ruleId),
     pathSuppressionKey: (path) => [ownFiles.has(path), isTestPath(path), pathAllowedBy(path), ...rulesWithPathAllowlists.map((id) => pathAllowedBy(path, id))].join("\0"),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
     isPathAllowed: (path) => ownFiles.has(path) || !options.reportSuppressed && pathAllowedBy(path) !== void 0,
-    suppressor: createSuppressor(root2, options, pathAllowedBy, spec.reportLowInTests),
+    suppressor: createSuppressor(root2, cwd, options, pathAllowedBy, spec.reportLowInTests),
     reportSuppressed: options.reportSuppressed ?? false,
     ...options.onWarning ? { onWarning: options.onWarning } : {}
   };
+}
+function contentLimits(maxFileSize, options) {
+  if (options.archives === false) return { maxFileSize };
+  const { maxSize, maxTotal, maxRatio, maxDepth } = { ...DEFAULT_ARCHIVE_LIMITS, ...options.archiveLimits };
+  return { maxFileSize, archives: { maxSize, maxRatio, maxDepth, scanBudget: scanBudget(maxTotal) } };
 }
 function allowlistEntries(spec) {
   return { regexes: spec?.regexes ?? [], lines: spec?.lines ?? [], stopwords: spec?.stopwords ?? [] };
@@ -25034,7 +25847,7 @@ function requireRepository(setup) {
 function isAbsolutePathAllowed(setup, absolute) {
   return setup.isPathAllowed(relative2(setup.root, absolute));
 }
-var DEFAULT_MAX_FILE_SIZE;
+var DEFAULT_MAX_FILE_SIZE, DEFAULT_ARCHIVE_LIMITS;
 var init_setup = __esm({
   "src/scan/setup.ts"() {
     "use strict";
@@ -25043,6 +25856,7 @@ var init_setup = __esm({
     init_rule_files();
     init_errors();
     init_git();
+    init_byte_budget();
     init_pieces();
     init_path_filter();
     init_test_paths();
@@ -25050,6 +25864,114 @@ var init_setup = __esm({
     init_ruleset();
     init_unknown_rules();
     DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+    DEFAULT_ARCHIVE_LIMITS = { maxSize: 100 * 1024 * 1024, maxTotal: 1024 * 1024 * 1024, maxRatio: 100, maxDepth: 3 };
+  }
+});
+
+// src/scan/scan-contents.ts
+function scanContents(bytes, shown, detector, limits) {
+  if (!archiveFormat(bytes) && !recogniseKeyStore(bytes)) return void 0;
+  const walk = new ContentsWalk(detector, limits);
+  walk.file(bytes, shown, 0, void 0);
+  return walk.contents;
+}
+function addContents(stats, contents, warn) {
+  stats.files += contents.files;
+  stats.bytes += contents.bytes;
+  if (contents.archives) stats.archives = (stats.archives ?? 0) + contents.archives;
+  for (const { reason, warning } of contents.skipped) {
+    countSkip(stats, reason);
+    if (warning) warn(warning);
+  }
+  contents.warnings.forEach(warn);
+  return contents.findings;
+}
+function printableName(name) {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function escapesArchive(name) {
+  return /(?:^|[\\/])\.\.(?:[\\/]|$)/.test(name) || /^(?:[\\/]|[A-Za-z]:)/.test(name);
+}
+var ContentsWalk;
+var init_scan_contents = __esm({
+  "src/scan/scan-contents.ts"() {
+    "use strict";
+    init_archives();
+    init_byte_budget();
+    init_image();
+    init_key_stores();
+    init_read_file();
+    init_scan_file();
+    init_setup();
+    ContentsWalk = class {
+      constructor(detector, limits) {
+        this.detector = detector;
+        this.limits = limits;
+      }
+      detector;
+      limits;
+      contents = { findings: [], skipped: [], warnings: [], files: 0, bytes: 0, archives: 0 };
+      /** One file: an archive to open, a key store, text to scan, or a binary to count. */
+      file(bytes, path, depth, budget) {
+        const format3 = archiveFormat(bytes);
+        if (format3) return this.archive(bytes, format3, path, depth, budget);
+        if (!hasUtf16Bom(bytes) && isBinary(bytes)) {
+          const kind = recogniseKeyStore(bytes);
+          if (!kind) return this.skip(path, "binary");
+          return this.found(this.detector.detect(keyStoreLine(kind, bytes)), path, 0);
+        }
+        if (bytes.length > this.limits.maxFileSize) return this.skip(path, "too-large");
+        this.found(hasUtf16Bom(bytes) ? this.detector.detect(decodeText(bytes)) : this.detector.detectBytes(bytes), path, bytes.length);
+      }
+      found(findings, path, bytes) {
+        this.contents.files += 1;
+        this.contents.bytes += bytes;
+        for (const finding of toFileFindings(findings)) this.contents.findings.push({ ...finding, file: path });
+      }
+      skip(path, reason, warning) {
+        this.contents.skipped.push({ path, reason, ...warning ? { warning: `${path}: ${warning}` } : {} });
+      }
+      archive(bytes, format3, path, depth, budget) {
+        const archives = this.limits.archives;
+        if (!archives) return this.skip(path, "archive");
+        if (!isReadFormat(format3)) return this.skip(path, "archive-unsupported");
+        if (depth >= archives.maxDepth) return this.skip(path, "archive-depth");
+        const charged = budget ?? archiveBudget(archives.scanBudget, archives.maxSize, archives.maxRatio);
+        this.contents.archives += 1;
+        const items = [...archiveItems(bytes, format3, charged, path)];
+        if (!this.image(items, path, depth, charged)) this.entries(items, path, depth, charged);
+      }
+      entries(items, path, depth, budget) {
+        for (const item of items) {
+          const inner = `${path}!${printableName(entryKey(item.name))}`;
+          if (escapesArchive(item.name)) {
+            this.contents.warnings.push(`${inner}: the entry's name leads out of the archive (path traversal); read in memory only, as keyhound extracts nothing`);
+          }
+          if (isItemSkipped(item)) this.skip(inner, item.reason, item.warning);
+          else this.file(item.bytes, inner, depth + 1, budget);
+        }
+      }
+      /** A docker save or OCI layout tarball: its configs and layers instead of its raw entries. False for any other archive. */
+      image(items, path, depth, budget) {
+        const entries = new Map(items.flatMap((item) => isItemSkipped(item) ? [] : [[entryKey(item.name), item.bytes]]));
+        const layout = entries.has("manifest.json") || entries.has("oci-layout") ? imageLayout(entries) : void 0;
+        if (!layout) return false;
+        for (const config of layout.configs) {
+          for (const [part, lines] of [["Env", config.env], ["history", config.history]]) {
+            const text = lines.join("\n");
+            if (text) this.found(this.detector.detect(text), `${path}:${shortDigest(config.digest)}!<config ${part}>`, Buffer.byteLength(text));
+          }
+        }
+        for (const missing of layout.missing) this.skip(`${path}!${printableName(missing)}`, "unreadable", "the image manifest names it, but the tarball does not hold it");
+        for (const layer of layout.layers) {
+          const at3 = `${path}:${shortDigest(layer.digest)}`;
+          const format3 = archiveFormat(layer.bytes);
+          if (format3) this.archive(layer.bytes, format3, at3, depth + 1, budget);
+          else this.skip(at3, "unreadable", "an image layer that is not a tar");
+        }
+        return true;
+      }
+    };
   }
 });
 
@@ -25066,7 +25988,7 @@ function touchingAdded(findings, isAdded) {
   const besideOne = (finding) => credentials.some((credential) => tellsAbout(finding.rule, credential.rule.id) && Math.abs(credential.line - finding.line) <= finding.rule.pairLines);
   return findings.filter((finding) => finding.rule.informative ? touches(finding) || besideOne(finding) : credentials.includes(finding));
 }
-var DIFF_CONTEXT, KEY_BLOCK_BODY, identity, DiffScanner;
+var DIFF_CONTEXT, KEY_BLOCK_BODY, identity, ARCHIVE_NAME, DiffScanner;
 var init_diff_scan = __esm({
   "src/scan/diff-scan.ts"() {
     "use strict";
@@ -25074,12 +25996,15 @@ var init_diff_scan = __esm({
     init_findings();
     init_blobs();
     init_diff_parser();
+    init_archives();
     init_read_file();
+    init_scan_contents();
     init_scan_file();
     init_setup();
     DIFF_CONTEXT = 10;
     KEY_BLOCK_BODY = /^\s*[A-Za-z0-9+/]{40,}={0,2}\s*$/;
-    identity = (finding) => `${finding.rule.id}\0${finding.secret}`;
+    identity = (finding) => `${"rule" in finding ? finding.rule.id : finding.ruleId}\0${finding.secret}`;
+    ARCHIVE_NAME = /\.(?:zip|jar|war|ear|apk|aar|ipa|whl|nupkg|vsix|xpi|tar|tgz|gz)$/i;
     DiffScanner = class {
       constructor(setup, stats, blobs, warn) {
         this.setup = setup;
@@ -25136,14 +26061,19 @@ var init_diff_scan = __esm({
         return diff.blob ?? `${diff.commit?.sha ?? ""}:${diff.path}`;
       }
       /**
-       * A version's text; undefined when it is binary by keyhound's own test or too large
-       * (counted in the stats when `count`), MISSING when git does not have it.
+       * A version's text, or a binary version's bytes (a key store, an archive); undefined when
+       * it is an ordinary binary or too large (counted in the stats when `count`), MISSING when
+       * git does not have it. A blob over the file size limit is read (up to the archive
+       * budget) only when its name says archive: git gives sizes, not first bytes.
        */
-      async readText(name, count2) {
-        const bytes = await this.blobs.read(name, this.setup.maxFileSize);
+      async readVersion(name, path, count2) {
+        const { maxFileSize, contentLimits: contentLimits2 } = this.setup;
+        const limit = contentLimits2.archives && ARCHIVE_NAME.test(path) ? Math.max(maxFileSize, contentLimits2.archives.maxSize) : maxFileSize;
+        const bytes = await this.blobs.read(name, limit);
         if (bytes === MISSING) return MISSING;
         if (bytes === TOO_LARGE) return void (count2 && countSkip(this.stats, "too-large"));
-        if (!hasUtf16Bom(bytes) && isBinary(bytes)) return void (count2 && countSkip(this.stats, "binary"));
+        if (!hasUtf16Bom(bytes) && isBinary(bytes) || archiveFormat(bytes)) return { binary: bytes };
+        if (bytes.length > maxFileSize) return void (count2 && countSkip(this.stats, "too-large"));
         if (count2) this.stats.bytes += bytes.length;
         return decodeText(bytes);
       }
@@ -25153,23 +26083,35 @@ var init_diff_scan = __esm({
        * file (a partial clone).
        */
       async judgeWholeFile(diff, parents, fallback) {
-        const text = await this.readText(this.blobName(diff), true);
-        if (text === MISSING) {
+        const version = await this.readVersion(this.blobName(diff), diff.path, true);
+        if (version === MISSING) {
           if (fallback.length || diff.binary) this.warn(`${this.where(diff)}: git could not give the whole file; ${diff.binary ? "not scanned" : "judged on the patch alone"}`);
           return fallback;
         }
-        if (text === void 0) return [];
+        if (version === void 0) return [];
         const { detector, byId } = this.setup.ruleset;
         const known = /* @__PURE__ */ new Set();
         for (const parent of parents) {
           if (NULL_BLOB.test(parent)) continue;
-          const before = await this.readText(parent, false);
-          if (typeof before === "string") {
-            for (const finding of detector.detect(before)) if (!finding.suppressedBy) known.add(identity(finding));
-          }
+          const before = await this.readVersion(parent, diff.path, false);
+          const found = typeof before === "string" ? detector.detect(before) : typeof before === "object" ? this.contents(before.binary, diff.path)?.findings : void 0;
+          for (const finding of found ?? []) if (!finding.suppressedBy) known.add(identity(finding));
         }
-        const fresh = detector.detect(text).filter((finding) => !known.has(identity(finding)));
-        return toFileFindings(fresh).map((raw) => makeFinding(byId.get(raw.ruleId), raw, diff.path, 1, diff.commit));
+        let fresh;
+        if (typeof version === "string") fresh = toFileFindings(detector.detect(version));
+        else {
+          const contents = this.contents(version.binary, diff.path);
+          if (!contents) {
+            countSkip(this.stats, "binary");
+            return [];
+          }
+          fresh = addContents(this.stats, contents, this.warn);
+        }
+        return fresh.filter((finding) => !known.has(identity(finding))).map((raw) => makeFinding(byId.get(raw.ruleId), raw, raw.file ?? diff.path, 1, diff.commit));
+      }
+      /** A binary version's key store or archive contents (scan-contents.ts). */
+      contents(bytes, path) {
+        return scanContents(bytes, path, this.setup.ruleset.detector, this.setup.contentLimits);
       }
       where(diff) {
         return diff.commit ? `${diff.commit.sha.slice(0, 12)}:${diff.path}` : diff.path;
@@ -25182,8 +26124,14 @@ var init_diff_scan = __esm({
 function compareFindings(a, b3) {
   return a.file < b3.file ? -1 : a.file > b3.file ? 1 : a.line - b3.line || a.column - b3.column || a.ruleId.localeCompare(b3.ruleId);
 }
-function finishScan(all, setup, stats, started, toRoot) {
+async function finishScan(all, setup, stats, started, toRoot) {
+  useSalt(all, setup.suppressor.salt);
+  await setup.suppressor.prepare(all);
   const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
+  for (const notice of setup.suppressor.notices()) {
+    stats.warnings.push(notice);
+    setup.onWarning?.(notice);
+  }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
   stats.findings = findings.length;
@@ -25200,6 +26148,7 @@ function finishScan(all, setup, stats, started, toRoot) {
 var init_result = __esm({
   "src/scan/result.ts"() {
     "use strict";
+    init_findings();
     init_suppress();
     init_unknown_rules();
   }
@@ -25279,7 +26228,7 @@ async function scanHistory(options = {}) {
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = /* @__PURE__ */ new Map();
-  const record = (finding, position) => {
+  const record2 = (finding, position) => {
     const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
     if (reason !== void 0) finding.suppressedBy = reason;
     const occurrence = { finding, order: position, suppressed: reason !== void 0 };
@@ -25306,12 +26255,12 @@ async function scanHistory(options = {}) {
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record(finding, offset + seen);
+        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record2(finding, offset + seen);
       },
       file: (diff) => {
         const position = offset + seen;
         const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, "")) : void 0;
-        const keep = (finding) => record(label ? Object.assign(finding, { file: label }) : finding, position);
+        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, position);
         const found = scanner.scan(diff);
         if (Array.isArray(found)) found.forEach(keep);
         else pending.push(found.then((later) => later.forEach(keep), (error) => void (failure ??= error)));
@@ -25357,7 +26306,7 @@ async function scanHistory(options = {}) {
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
     for await (const text of outside) {
       if (typeof text === "string") countSkip(stats, text);
-      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record(finding, -1);
+      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record2(finding, -1);
     }
   } finally {
     blobs.close();
@@ -25428,7 +26377,7 @@ async function scanStaged(options = {}) {
   const files = [];
   const parser2 = new DiffParser({ file: (diff2) => files.push(diff2) });
   const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => parser2.line(line));
-  const setup = await prepareScan(options);
+  const setup = await prepareScan({ ...options, archives: options.archives ?? false });
   requireRepository(setup);
   const result = await diff;
   parser2.end();
@@ -25470,7 +26419,8 @@ var init_staged = __esm({
 // src/report/csv.ts
 function csvField(value) {
   if (typeof value === "number") return String(value);
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = inertKeepingLines(value);
+  const guarded = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 function row(finding, showSecrets) {
@@ -25496,6 +26446,7 @@ var init_csv = __esm({
   "src/report/csv.ts"() {
     "use strict";
     init_common();
+    init_inert();
     CSV_COLUMNS = [
       "ruleId",
       "provider",
@@ -25559,7 +26510,8 @@ function leaksOf(findings) {
 function summaryLine(findings, stats) {
   const commits = stats.commits !== void 0 ? `${plural(stats.commits, "commit")}, ` : "";
   const throughput = stats.durationMs > 0 ? ` (${formatBytes(Math.round(stats.bytes * 1e3 / stats.durationMs))}/s)` : "";
-  const scanned = `${commits}${plural(stats.files, "file")}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
+  const archives = stats.archives ? ` (${plural(stats.archives, "archive")} opened)` : "";
+  const scanned = `${commits}${plural(stats.files, "file")}${archives}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
   const leaks = leaksOf(findings);
   const notes = findings.length - leaks.length;
   const head = leaks.length ? `${plural(leaks.length, "leak")} found (${severityCounts(leaks)}; ${ruleCounts(leaks)})` : "no leaks found";
@@ -25596,21 +26548,22 @@ function annotation(finding, showSecrets) {
   const commit = finding.commit ? ` Added in commit ${shortSha(finding.commit.sha)} by ${finding.commit.author} (${finding.commit.date}).` : "";
   const message2 = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}
 How to fix: ${finding.remediation}`;
-  const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(String(value))}`).join(",");
-  return `::${command2} ${props}::${escapeData(message2)}`;
+  const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(inertInCommand(String(value)))}`).join(",");
+  return `::${command2} ${props}::${escapeData(inertInCommand(message2))}`;
 }
 var formatGithub;
 var init_github = __esm({
   "src/report/github.ts"() {
     "use strict";
     init_common();
+    init_inert();
     init_summary();
     formatGithub = ({ findings, stats, suppressed }, { showSecrets }) => {
       const lines = findings.map((finding) => annotation(finding, showSecrets));
       for (const finding of suppressed ?? []) {
-        lines.push(`keyhound: suppressed ${escapeData(`${finding.file}:${finding.line}:${finding.column} ${finding.ruleId} by ${finding.suppressedBy ?? ""}`)}`);
+        lines.push(`keyhound: suppressed ${inert(`${finding.file}:${finding.line}:${finding.column} ${finding.ruleId} by ${finding.suppressedBy ?? ""}`)}`);
       }
-      for (const warning of stats.warnings) lines.push(`keyhound: warning: ${escapeData(warning)}`);
+      for (const warning of stats.warnings) lines.push(`keyhound: warning: ${inert(warning)}`);
       lines.push(`keyhound: ${findings.length ? "\u2716" : "\u2714"} ${summaryLine(findings, stats)}`);
       return `${lines.join("\n")}
 `;
@@ -25619,9 +26572,9 @@ var init_github = __esm({
 });
 
 // src/report/gitlab.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function findingId(finding, sha) {
-  const hex = createHash5("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
+  const hex = createHash7("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
   const variant = (parseInt(hex[16], 16) & 3 | 8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -25640,6 +26593,7 @@ var init_gitlab = __esm({
   "src/report/gitlab.ts"() {
     "use strict";
     init_common();
+    init_inert();
     GITLAB_SCHEMA_VERSION = "15.2.1";
     GITLAB_SCHEMA = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/secret-detection-report-format.json`;
     NO_COMMIT = "0000000";
@@ -25701,7 +26655,7 @@ var init_gitlab = __esm({
         },
         vulnerabilities: findings.map(vulnerability)
       };
-      return `${JSON.stringify(report2, null, 2)}
+      return `${inertJson(JSON.stringify(report2, null, 2))}
 `;
     };
   }
@@ -25711,14 +26665,14 @@ var init_gitlab = __esm({
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c3) => ENTITIES[c3]);
 }
-function render(value) {
+function render2(value) {
   if (value instanceof Markup) return value.text;
-  if (Array.isArray(value)) return value.map(render).join("");
+  if (Array.isArray(value)) return value.map(render2).join("");
   if (value === void 0 || value === null || value === false) return "";
-  return escapeHtml(String(value));
+  return escapeHtml(inertKeepingLines(String(value)));
 }
-function html(strings, ...values) {
-  return new Markup(strings.reduce((out, part, i) => out + part + (i < values.length ? render(values[i]) : ""), ""));
+function html(strings2, ...values) {
+  return new Markup(strings2.reduce((out, part, i) => out + part + (i < values.length ? render2(values[i]) : ""), ""));
 }
 function providerGroups(findings) {
   const groups = /* @__PURE__ */ new Map();
@@ -25767,6 +26721,7 @@ var init_html = __esm({
     "use strict";
     init_types();
     init_common();
+    init_inert();
     init_summary();
     ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
     Markup = class {
@@ -25896,10 +26851,11 @@ var init_json = __esm({
   "src/report/json.ts"() {
     "use strict";
     init_findings();
+    init_inert();
     JSON_REPORT_VERSION = 1;
     formatJson = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
       const shown = (list) => showSecrets ? list.map(withRawSecrets) : list;
-      return `${JSON.stringify(
+      return `${inertJson(JSON.stringify(
         {
           version: JSON_REPORT_VERSION,
           findings: shown(findings),
@@ -25909,7 +26865,7 @@ var init_json = __esm({
         },
         null,
         2
-      )}
+      ))}
 `;
     };
   }
@@ -25917,7 +26873,7 @@ var init_json = __esm({
 
 // src/report/junit.ts
 function xmlText(text) {
-  return text.replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
+  return text.replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;").replace(DRIVING, reference).replace(/[\u2028\u2029]/g, reference).replace(/##\[/g, "##&#91;").replace(/^([ \t]*):/gm, "$1&#58;");
 }
 function xmlAttr(text) {
   return xmlText(text).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
@@ -25953,13 +26909,15 @@ function testcase(finding, showSecrets) {
 ${failure}
     </testcase>`;
 }
-var NOT_XML, formatJunit;
+var NOT_XML, reference, formatJunit;
 var init_junit = __esm({
   "src/report/junit.ts"() {
     "use strict";
     init_common();
+    init_inert();
     init_summary();
     NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+    reference = (char) => `&#${char.charCodeAt(0)};`;
     formatJunit = ({ findings, stats, suppressed, meta }, { showSecrets }) => {
       const skipped = suppressed ?? [];
       const cases = findings.length ? findings.map((finding) => testcase(finding, showSecrets)) : [`    <testcase${attrs({ classname: "keyhound", name: "no secrets found", time: "0" })}/>`];
@@ -26030,6 +26988,7 @@ var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
     init_common();
+    init_inert();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     SARIF_LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
     SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
@@ -26085,7 +27044,7 @@ var init_sarif = __esm({
           }
         ]
       };
-      return `${JSON.stringify(log, null, 2)}
+      return `${inertJson(JSON.stringify(log, null, 2))}
 `;
     };
   }
@@ -26098,6 +27057,7 @@ var init_text = __esm({
     "use strict";
     init_findings();
     init_common();
+    init_inert();
     init_summary();
     STYLES = { bold: [1, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] };
     formatText = ({ findings, stats, suppressed, staleIgnores }, { showSecrets, color }) => {
@@ -26105,29 +27065,30 @@ var init_text = __esm({
       const blocks = findings.map((finding) => {
         const severity = finding.severity === "critical" || finding.severity === "high" ? paint("red", finding.severity) : paint("yellow", finding.severity);
         const shown = showSecrets ? withRawSecrets(finding) : finding;
+        const line = showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText;
         const lines = [
-          `${paint("bold", whereIs(finding))}  ${finding.ruleId}  ${finding.description} (${finding.provider}, ${severity})`,
-          `  secret  ${shown.secret}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}`,
-          `  line    ${showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText}`
+          `${paint("bold", inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity})`,
+          `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}`,
+          `  line    ${inert(line)}`
         ];
-        if (shown.pair) lines.push(`  pair    ${shown.pair.ruleId} ${shown.pair.secret} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
+        if (shown.pair) lines.push(`  pair    ${inert(shown.pair.ruleId)} ${inert(shown.pair.secret)} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
         if (finding.commit) {
           const { sha, author, email, date, message: message2 } = finding.commit;
-          lines.push(`  commit  ${shortSha(sha)} ${date} ${author} <${email}> ${message2}`);
+          lines.push(`  commit  ${inert(`${shortSha(sha)} ${date} ${author} <${email}> ${message2}`)}`);
           if (finding.history?.truncated) lines.push("          history truncated: the clone is shallow, and the secret is already there at this boundary commit (it came in here or earlier)");
         }
         if (finding.informative) lines.push(`  ${paint("cyan", "note")}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);
-        else lines.push(`  ${paint("cyan", "fix")}     ${finding.remediation}`);
+        else lines.push(`  ${paint("cyan", "fix")}     ${inert(finding.remediation)}`);
         return lines.join("\n");
       });
       if (suppressed?.length) {
         blocks.push(
-          [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) => `  ${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)].join("\n")
+          [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) => `  ${inert(`${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)}`)].join("\n")
         );
       }
       if (staleIgnores?.length) {
         blocks.push(
-          [`Stale ignore entries (${staleIgnores.length}), matching nothing in this scan:`, ...staleIgnores.map((entry) => `  line ${entry.line}  ${entry.fingerprint}${entry.comment ? `  # ${entry.comment}` : ""}`)].join("\n")
+          [`Stale ignore entries (${staleIgnores.length}), matching nothing in this scan:`, ...staleIgnores.map((entry) => `  line ${entry.line}  ${entry.fingerprint}${entry.comment ? `  # ${inert(entry.comment)}` : ""}`)].join("\n")
         );
       }
       const summary = summaryLine(findings, stats);
@@ -26185,12 +27146,35 @@ function reportArgs(values) {
     ...values["ignore-file"] ? { ignoreFile: values["ignore-file"] } : {},
     ...values.output ? { output: values.output } : {},
     ...values.config ? { config: values.config } : {},
-    ...values["max-file-size"] !== void 0 ? { maxFileSize: parseSize(values["max-file-size"], "--max-file-size") } : {},
+    ...values["max-file-size"] !== void 0 ? { maxFileSize: parseSize(values["max-file-size"], "--max-file-size", true) } : {},
+    ...values.archives !== void 0 ? { archives: values.archives } : {},
+    archiveLimits: archiveLimits(values),
     ...values.color !== void 0 ? { color: values.color } : {}
   };
 }
+function archiveLimits(values) {
+  const count2 = (option) => {
+    const value = values[option];
+    if (value === void 0) return void 0;
+    if (/^\d+$/.test(value.trim()) && Number(value) >= 1) return Number(value);
+    throw new KeyhoundError(`--${option}: not a whole number (1 or more): ${value}`);
+  };
+  const [maxSize, maxTotal] = ["max-archive-size", "max-archive-total"].map((option) => {
+    const value = values[option];
+    return value === void 0 ? void 0 : parseSize(value, `--${option}`, true);
+  });
+  const [maxRatio, maxDepth] = [count2("max-archive-ratio"), count2("max-archive-depth")];
+  return {
+    ...maxSize !== void 0 ? { maxSize } : {},
+    ...maxTotal !== void 0 ? { maxTotal } : {},
+    ...maxRatio !== void 0 ? { maxRatio } : {},
+    ...maxDepth !== void 0 ? { maxDepth } : {}
+  };
+}
 function parseArgsOptions() {
-  const options = { "no-color": { type: "boolean" } };
+  const options = Object.fromEntries(
+    NEGATABLE.map((name) => [`no-${name}`, { type: "boolean" }])
+  );
   for (const [name, option] of Object.entries(REPORT_OPTIONS)) {
     options[name] = {
       type: option.type === "boolean" ? "boolean" : "string",
@@ -26200,11 +27184,12 @@ function parseArgsOptions() {
   }
   return options;
 }
-var REPORT_OPTIONS;
+var REPORT_OPTIONS, NEGATABLE;
 var init_options = __esm({
   "src/cli/options.ts"() {
     "use strict";
     init_config();
+    init_errors();
     init_types();
     init_report();
     REPORT_OPTIONS = {
@@ -26213,6 +27198,11 @@ var init_options = __esm({
       "show-secrets": { type: "boolean", default: false, describe: "print raw secrets (never do this in CI logs)" },
       config: { alias: "c", type: "string", describe: "config file (default: .keyhound.yaml at the repository root)", requiresArg: true },
       "max-file-size": { type: "string", describe: "skip larger files (default 10MB)", requiresArg: true },
+      archives: { type: "boolean", describe: "open archives (zip, jar, tar, gzip\u2026) and container image tarballs (default: on; off in staged and pre-push)" },
+      "max-archive-size": { type: "string", describe: "uncompressed bytes one archive may expand to, nested ones included (default 100MB)", requiresArg: true },
+      "max-archive-total": { type: "string", describe: "uncompressed bytes all archives of a scan may expand to (default 1GB)", requiresArg: true },
+      "max-archive-ratio": { type: "string", describe: "skip archive entries compressed more than this many times, past 1MB (default 100)", requiresArg: true },
+      "max-archive-depth": { type: "string", describe: "open archives nested this deep (default 3)", requiresArg: true },
       include: { type: "string", array: true, describe: "scan only paths matching this glob (repeatable; relative to the repository root)", requiresArg: true },
       exclude: { type: "string", array: true, describe: "do not scan paths matching this glob (repeatable)", requiresArg: true },
       color: { type: "boolean", describe: "force colour on or off (default: on a terminal, unless NO_COLOR)" },
@@ -26226,6 +27216,7 @@ var init_options = __esm({
       "only-verified": { type: "boolean", default: false, describe: "with --verify: report only credentials the provider says are live" },
       "fail-on-verified": { type: "boolean", default: false, describe: "with --verify: exit 1 only for credentials the provider says are live" }
     };
+    NEGATABLE = ["color", "archives"];
   }
 });
 
@@ -26295,13 +27286,13 @@ var init_report_meta = __esm({
 // src/cli/write-report.ts
 import { realpathSync, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 async function writeReport(text, output, io2) {
   if (!output) {
     io2.stdout(text);
     return;
   }
-  const path = resolve5(io2.cwd, output);
+  const path = resolve6(io2.cwd, output);
   const existing = statOrUndefined(path);
   try {
     if (existing && !existing.isFile()) await writeFile(path, text);
@@ -26335,7 +27326,7 @@ async function withSignalsHeld(work) {
   try {
     work();
   } finally {
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve15) => setImmediate(resolve15));
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve16) => setImmediate(resolve16));
     for (const signal of HELD_SIGNALS) process.off(signal, hold);
     if (held[0]) process.kill(process.pid, held[0]);
   }
@@ -26403,7 +27394,7 @@ var init_cache = __esm({
 });
 
 // src/verify/request.ts
-import { createHash as createHash6, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash8, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_3, name) => encode(credential[name] ?? ""));
 }
@@ -26420,18 +27411,18 @@ function buildRequest(spec, credential, now = /* @__PURE__ */ new Date()) {
   if (spec.body !== void 0) request.body = fill(spec.body, credential);
   return request;
 }
-function matches(condition, answer, json) {
+function matches(condition, answer, json2) {
   if (!condition) return false;
   const statuses = condition.status === void 0 ? void 0 : [condition.status].flat();
   if (statuses && !statuses.includes(answer.status)) return false;
   for (const [path, expected] of Object.entries(condition.json ?? {})) {
-    const value = at2(json, path);
+    const value = at2(json2, path);
     if (![expected].flat().includes(value)) return false;
   }
   return true;
 }
-function at2(json, path) {
-  let value = json;
+function at2(json2, path) {
+  let value = json2;
   for (const key of path.split(".")) {
     if (value === null || typeof value !== "object") return void 0;
     value = value[key];
@@ -26439,22 +27430,22 @@ function at2(json, path) {
   return value;
 }
 function readAnswer(spec, answer) {
-  let json;
+  let json2;
   try {
-    json = JSON.parse(answer.body);
+    json2 = JSON.parse(answer.body);
   } catch {
-    json = void 0;
+    json2 = void 0;
   }
-  const live = spec.signer === "aws-sts" ? answer.status === 200 : matches(spec.live, answer, json);
+  const live = spec.signer === "aws-sts" ? answer.status === 200 : matches(spec.live, answer, json2);
   if (live) {
-    const identity2 = identityOf(spec, answer, json);
+    const identity2 = identityOf(spec, answer, json2);
     return { status: "live", ...identity2 ? { identity: identity2 } : {} };
   }
-  const revoked = spec.signer === "aws-sts" ? answer.status === 403 : matches(spec.revoked, answer, json);
+  const revoked = spec.signer === "aws-sts" ? answer.status === 403 : matches(spec.revoked, answer, json2);
   return { status: revoked ? "revoked" : "unknown" };
 }
-function identityOf(spec, answer, json) {
-  const fields = spec.signer === "aws-sts" ? awsIdentity(answer.body) : Object.fromEntries((spec.identity ?? []).map((path) => [path, at2(json, path)]));
+function identityOf(spec, answer, json2) {
+  const fields = spec.signer === "aws-sts" ? awsIdentity(answer.body) : Object.fromEntries((spec.identity ?? []).map((path) => [path, at2(json2, path)]));
   const identity2 = {};
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") identity2[name] = String(value).slice(0, MAX_IDENTITY);
@@ -26474,8 +27465,8 @@ function awsStsRequest(credential, now) {
     "x-amz-date": amzDate
   };
   const signed = Object.keys(headers).sort();
-  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha256(body)].join("\n");
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
+  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha2562(body)].join("\n");
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha2562(canonical)].join("\n");
   const signature = signatureV4(secret, day, "us-east-1", "sts", toSign);
   return {
     method: "POST",
@@ -26494,20 +27485,20 @@ function signatureV4(secret, day, region, service, stringToSign) {
   return hmac(key, stringToSign).toString("hex");
 }
 function awsIdentity(body) {
-  const field = (name) => new RegExp(`<${name}>([^<]{1,200})</${name}>`).exec(body)?.[1];
+  const field2 = (name) => new RegExp(`<${name}>([^<]{1,200})</${name}>`).exec(body)?.[1];
   const identity2 = {};
   for (const name of ["Arn", "Account", "UserId"]) {
-    const value = field(name);
+    const value = field2(name);
     if (value) identity2[name] = value;
   }
   return identity2;
 }
-var MAX_IDENTITY, sha256, hmac;
+var MAX_IDENTITY, sha2562, hmac;
 var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
     MAX_IDENTITY = 120;
-    sha256 = (text) => createHash6("sha256").update(text).digest("hex");
+    sha2562 = (text) => createHash8("sha256").update(text).digest("hex");
     hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
   }
 });
@@ -26515,7 +27506,7 @@ var init_request = __esm({
 // src/verify/transport.ts
 import { request as httpsRequest } from "node:https";
 function httpsTransport(options = {}) {
-  return (request, timeoutMs) => new Promise((resolve15, reject) => {
+  return (request, timeoutMs) => new Promise((resolve16, reject) => {
     const url = new URL(request.url);
     if (url.protocol !== "https:") {
       reject(new Error(`refused a request that is not https: ${url.protocol}`));
@@ -26548,7 +27539,7 @@ function httpsTransport(options = {}) {
           chunks.push(chunk);
           size += chunk.length;
         });
-        response.on("end", () => resolve15({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
+        response.on("end", () => resolve16({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
         response.on("error", reject);
       }
     );
@@ -26652,7 +27643,7 @@ var init_verify = __esm({
     DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
     RETRIES_AFTER_429 = 3;
     MAX_RETRY_PAUSE_MS = 1e4;
-    sleep = (ms2) => new Promise((resolve15) => setTimeout(resolve15, ms2));
+    sleep = (ms2) => new Promise((resolve16) => setTimeout(resolve16, ms2));
     looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
   }
 });
@@ -26666,13 +27657,15 @@ function setupOptions(args, io2) {
     cwd: io2.cwd,
     ...args.config ? { config: args.config } : {},
     ...args.maxFileSize !== void 0 ? { maxFileSize: args.maxFileSize } : {},
+    ...args.archives !== void 0 ? { archives: args.archives } : {},
+    archiveLimits: args.archiveLimits,
     ...args.baseline ? { baseline: args.baseline } : {},
     ...args.ignoreFile ? { ignoreFile: args.ignoreFile } : {},
     include: args.include,
     exclude: args.exclude,
     reportSuppressed: args.reportSuppressed,
     onWarning: (message2) => {
-      if (!args.quiet) io2.stderr(`warning: ${message2}
+      if (!args.quiet) io2.stderr(`warning: ${inert(message2)}
 `);
     }
   };
@@ -26690,6 +27683,7 @@ async function scanAndReport(args, io2, command2, run) {
   }
   try {
     result = await run({ ...setupOptions(args, io2), onProgress: (state) => progress.update(state) });
+    if (args.format !== "text" || args.verify) await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
   } finally {
     progress.done();
   }
@@ -26730,6 +27724,8 @@ var init_report_options = __esm({
     init_errors();
     init_report();
     init_types();
+    init_findings();
+    init_inert();
     init_summary();
     init_options();
     init_progress();
@@ -26740,7 +27736,7 @@ var init_report_options = __esm({
 });
 
 // src/cli/commands/git-modes.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 async function runStaged(args, io2) {
   if (args.verify && !(await loadConfig(await workTreeRoot(io2.cwd) ?? io2.cwd, args.config))?.spec.verify?.staged) {
     throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
@@ -26763,7 +27759,7 @@ async function historyOptions(args, cwd) {
   };
 }
 async function runHistory(args, io2) {
-  const cwd = args.repo ? resolve6(io2.cwd, args.repo) : io2.cwd;
+  const cwd = args.repo ? resolve7(io2.cwd, args.repo) : io2.cwd;
   const history = await historyOptions(args, cwd);
   return scanAndReport(args, { ...io2, cwd }, "history", (options) => scanHistory({ ...options, ...history }));
 }
@@ -26787,13 +27783,16 @@ async function runPrePush(args, io2) {
     args,
     io2,
     "pre-push",
-    (options) => scanHistory({ ...options, ranges: [...push2.ranges, ...push2.newBranches], excludeRemotes: push2.newBranches.length > 0 })
+    (options) => (
+      // A hook, like staged: archives only when asked for.
+      scanHistory({ ...options, archives: options.archives ?? false, ranges: [...push2.ranges, ...push2.newBranches], excludeRemotes: push2.newBranches.length > 0 })
+    )
   );
   if (code2 === EXIT_LEAKS && !args.quiet) io2.stderr("\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n");
   return code2;
 }
 async function runCommitMsg(args, io2) {
-  const text = readTextFile(resolve6(io2.cwd, args.file), "commit message");
+  const text = readTextFile(resolve7(io2.cwd, args.file), "commit message");
   const scissors = SCISSORS.exec(text);
   const message2 = scissors ? text.slice(0, scissors.index) : text;
   const code2 = await scanAndReport(args, io2, "commit-msg", (options) => scanText(message2, LABELS.commitMessage, options));
@@ -26879,7 +27878,11 @@ function parseStagedArgs(argv) {
     const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
     const parsed = values;
     if (positionals.length || !withinChoices(parsed)) return void 0;
-    return reportArgs({ ...parsed, ...parsed["no-color"] ? { color: false } : {} });
+    for (const name of NEGATABLE) {
+      if (parsed[`no-${name}`]) parsed[name] = false;
+      delete parsed[`no-${name}`];
+    }
+    return reportArgs(parsed);
   } catch {
     return void 0;
   }
@@ -27645,14 +28648,14 @@ var init_wrap_ansi = __esm({
       const characters = [...word];
       let isInsideEscape = false;
       let isInsideLinkEscape = false;
-      let visible = stringWidth2(stripAnsi(rows.at(-1)));
+      let visible2 = stringWidth2(stripAnsi(rows.at(-1)));
       for (const [index, character] of characters.entries()) {
         const characterLength = stringWidth2(character);
-        if (visible + characterLength <= columns) {
+        if (visible2 + characterLength <= columns) {
           rows[rows.length - 1] += character;
         } else {
           rows.push(character);
-          visible = 0;
+          visible2 = 0;
         }
         if (ESCAPES.has(character)) {
           isInsideEscape = true;
@@ -27670,13 +28673,13 @@ var init_wrap_ansi = __esm({
           }
           continue;
         }
-        visible += characterLength;
-        if (visible === columns && index < characters.length - 1) {
+        visible2 += characterLength;
+        if (visible2 === columns && index < characters.length - 1) {
           rows.push("");
-          visible = 0;
+          visible2 = 0;
         }
       }
-      if (!visible && rows.at(-1).length > 0 && rows.length > 1) {
+      if (!visible2 && rows.at(-1).length > 0 && rows.length > 1) {
         rows[rows.length - 2] += rows.pop();
       }
     };
@@ -27799,17 +28802,17 @@ var init_cliui = __esm({
 });
 
 // node_modules/escalade/sync/index.mjs
-import { dirname as dirname7, resolve as resolve7 } from "path";
+import { dirname as dirname7, resolve as resolve8 } from "path";
 import { readdirSync as readdirSync2, statSync as statSync2 } from "fs";
 function sync_default(start, callback) {
-  let dir = resolve7(".", start);
+  let dir = resolve8(".", start);
   let tmp, stats = statSync2(dir);
   if (!stats.isDirectory()) {
     dir = dirname7(dir);
   }
   while (true) {
     tmp = callback(dir, readdirSync2(dir));
-    if (tmp) return resolve7(dir, tmp);
+    if (tmp) return resolve8(dir, tmp);
     dir = dirname7(tmp = dir);
     if (tmp === dir) break;
   }
@@ -28775,7 +29778,7 @@ var init_yargs_parser = __esm({
 
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
-import { normalize, resolve as resolve8 } from "path";
+import { normalize, resolve as resolve9 } from "path";
 import { readFileSync as readFileSync10 } from "fs";
 import { createRequire as createRequire2 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
@@ -28800,7 +29803,7 @@ var init_lib2 = __esm({
       },
       format,
       normalize,
-      resolve: resolve8,
+      resolve: resolve9,
       require: (path) => {
         if (typeof require2 !== "undefined") {
           return require2(path);
@@ -28978,7 +29981,7 @@ var init_string_width3 = __esm({
 // node_modules/y18n/build/lib/platform-shims/node.js
 import { readFileSync as readFileSync11, statSync as statSync3, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
-import { resolve as resolve9 } from "path";
+import { resolve as resolve10 } from "path";
 var node_default;
 var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
@@ -28988,7 +29991,7 @@ var init_node = __esm({
         writeFile: writeFile2
       },
       format: format2,
-      resolve: resolve9,
+      resolve: resolve10,
       exists: (file) => {
         try {
           return statSync3(file).isFile();
@@ -29206,7 +30209,7 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve10, join as join8 } from "path";
+import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
 import { createRequire as createRequire3 } from "node:module";
 import { readFileSync as readFileSync12, readdirSync as readdirSync3 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
@@ -29242,7 +30245,7 @@ var init_esm = __esm({
         dirname: dirname8,
         extname,
         relative: relative3,
-        resolve: resolve10,
+        resolve: resolve11,
         join: join8
       },
       process: {
@@ -29265,7 +30268,7 @@ var init_esm = __esm({
       },
       stringWidth: stringWidth3,
       y18n: y18n_default({
-        directory: resolve10(__dirname, "../../../locales"),
+        directory: resolve11(__dirname, "../../../locales"),
         updateFiles: false
       })
     };
@@ -31650,12 +32653,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve15(completions);
+                resolve16(completions);
             });
           });
         } else {
@@ -32709,7 +33712,7 @@ var init_yargs = __esm({
 
 // src/hooks/install.ts
 import { closeSync as closeSync3, constants as constants3, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname9, isAbsolute, join as join9, relative as relative4, resolve as resolve11, sep as sep3 } from "node:path";
+import { basename as basename3, dirname as dirname9, isAbsolute, join as join9, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative4(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
@@ -32723,7 +33726,7 @@ async function hookPlace(cwd, hook) {
     throw new KeyhoundError(`not a git repository: ${cwd}`);
   }
   const here = realpathSync2(cwd);
-  const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve11(here, path.trim()));
+  const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
   const at3 = (file, husky) => ({ root: root2, gitDir, file, shown: relative4(here, file) || file, husky });
   if (basename3(hooksDir) === "_" && existsSync5(join9(hooksDir, "h"))) return at3(join9(dirname9(hooksDir), hook), true);
   if (hooksDir === join9(gitDir, "hooks") && existsSync5(join9(root2, ".husky"))) {
@@ -32896,7 +33899,7 @@ function parseForeign(text, file, format3) {
   } else if (format3 === "gitleaks") {
     const data = parseJson(text, file);
     for (const finding of data) {
-      if (finding.Secret && !REDACTED.test(finding.Secret)) {
+      if (finding.Secret && !REDACTED.test(finding.Secret) && !isGuessable(finding.Secret)) {
         result.entries.push({ secretSha256: secretSha256(finding.Secret), source: "gitleaks" });
       } else if (finding.File && finding.StartLine) {
         result.locations.push({ file: finding.File, line: finding.StartLine, ...finding.Commit ? { commit: finding.Commit } : {}, source: format3 });
@@ -32933,7 +33936,7 @@ async function contentAt(root2, location) {
     return void 0;
   }
 }
-async function resolveLocations(root2, locations, detector) {
+async function resolveLocations(root2, locations, detector, salt) {
   const result = { entries: [], locations: [], warnings: [] };
   for (const location of locations) {
     const text = await contentAt(root2, location);
@@ -32944,7 +33947,7 @@ async function resolveLocations(root2, locations, detector) {
     }
     const found = detector.detect(text).filter((finding) => finding.line <= location.line && location.line <= finding.endLine);
     if (found.length === 0) result.warnings.push(`${where} (${location.source}): keyhound finds nothing there, skipped`);
-    for (const finding of found) result.entries.push({ ruleId: finding.rule.id, fingerprint: fingerprint(finding.rule.id, finding.secret) });
+    for (const finding of found) result.entries.push({ ruleId: finding.rule.id, fingerprint: fingerprint(finding.rule.id, finding.secret, salt, finding.rule.keywords) });
   }
   return result;
 }
@@ -32954,7 +33957,7 @@ var init_baseline_import = __esm({
     "use strict";
     init_errors();
     init_git();
-    init_findings();
+    init_fingerprints();
     init_baseline();
     init_yaml_file();
     REDACTED = /^REDACTED$|\*{4,}/;
@@ -33013,7 +34016,7 @@ var init_walk = __esm({
 
 // src/sources/worktree.ts
 import { statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join11, posix as posix2, resolve as resolve12, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join11, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -33024,7 +34027,7 @@ async function listTargets(paths, cwd) {
   const targets = [];
   const skipped = [];
   for (const arg of paths) {
-    const absolute = isAbsolute2(arg) ? arg : resolve12(cwd, arg);
+    const absolute = isAbsolute2(arg) ? arg : resolve13(cwd, arg);
     let isDirectory;
     try {
       isDirectory = statSync4(absolute).isDirectory();
@@ -33068,7 +34071,7 @@ import { Worker } from "node:worker_threads";
 function defaultWorkerCount() {
   return Math.max(1, Math.min(availableParallelism2() - 1, 8));
 }
-async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerCount, onResult, scanHere) {
+async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount, onResult, scanHere) {
   let next = 0;
   let failed = false;
   const take = () => {
@@ -33079,7 +34082,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerC
     }
     return batch;
   };
-  const inWorkers = new Promise((resolve15, reject) => {
+  const inWorkers = new Promise((resolve16, reject) => {
     let running = 0;
     const workers = [];
     const finished = /* @__PURE__ */ new Set();
@@ -33095,14 +34098,14 @@ async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerC
         finished.add(worker);
         void worker.terminate();
         running -= 1;
-        if (running === 0 && !failed) resolve15();
+        if (running === 0 && !failed) resolve16();
         return;
       }
       worker.postMessage(batch);
     };
     const count2 = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
     for (let i = 0; i < count2; i++) {
-      const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset, maxFileSize } });
+      const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset, limits } });
       workers.push(worker);
       running += 1;
       worker.on("message", (results) => {
@@ -33119,7 +34122,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, maxFileSize, workerC
   const onMainThread = async () => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      await new Promise((resolve15) => setImmediate(resolve15));
+      await new Promise((resolve16) => setImmediate(resolve16));
     }
   };
   await Promise.all([inWorkers, onMainThread()]);
@@ -33140,7 +34143,7 @@ async function scan(options = {}) {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const setup = await prepareScan(options);
-  const { ruleset, maxFileSize } = setup;
+  const { ruleset, contentLimits: contentLimits2 } = setup;
   const stats = emptyStats(setup.ruleCount);
   const findings = [];
   const paths = options.paths?.length ? options.paths : options.stdin === void 0 ? ["."] : [];
@@ -33154,12 +34157,13 @@ async function scan(options = {}) {
     countSkip(stats, "allowlisted");
     return false;
   };
+  const warn = (warning) => {
+    stats.warnings.push(warning);
+    options.onWarning?.(warning);
+  };
   const skip = ({ reason, warning }) => {
     countSkip(stats, reason);
-    if (warning) {
-      stats.warnings.push(warning);
-      options.onWarning?.(warning);
-    }
+    if (warning) warn(warning);
   };
   skipped.forEach(skip);
   const collect = (result) => {
@@ -33167,16 +34171,19 @@ async function scan(options = {}) {
       skip(result.skip);
       return;
     }
-    stats.files += 1;
-    stats.bytes += result.bytes;
-    for (const raw of result.findings) findings.push(makeFinding(ruleset.byId.get(raw.ruleId), raw, result.target.shown, 1));
+    const found = result.contents ? addContents(stats, result.contents, warn) : result.findings;
+    if (!result.contents) {
+      stats.files += 1;
+      stats.bytes += result.bytes;
+    }
+    for (const raw of found) findings.push(makeFinding(ruleset.byId.get(raw.ruleId), raw, raw.file ?? result.target.shown, 1));
     options.onProgress?.({ stats, findings: findings.length });
   };
   const workers = BUNDLED ? options.workers ?? defaultWorkerCount() : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
+    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, contentLimits2, workers, collect, (target) => scanFile(target, ruleset.detector, contentLimits2));
   } else {
-    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, maxFileSize));
+    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits2));
   }
   if (options.stdin !== void 0) {
     stats.files += 1;
@@ -33196,6 +34203,7 @@ var init_scan = __esm({
     init_scan_file();
     init_text_scan();
     init_result();
+    init_scan_contents();
     init_setup();
     init_suppress();
     init_setup();
@@ -33206,32 +34214,44 @@ var init_scan = __esm({
 
 // src/cli/commands/baseline.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve14 } from "node:path";
+function baselineSalt(output) {
+  try {
+    return loadBaseline(output).salt ?? newSalt();
+  } catch {
+    return newSalt();
+  }
+}
 async function runBaselineCreate(args, io2) {
   const options = { cwd: io2.cwd, ...args.config ? { config: args.config } : {} };
+  const output = resolve14(io2.cwd, args.output);
+  const salt = baselineSalt(output);
   const result = args.history ? await scanHistory(options) : await scan({ ...options, paths: args.paths });
-  await writeReport(formatBaseline(result.findings.map(entryFor)), resolve13(io2.cwd, args.output), io2);
+  await prepareFingerprints(result.findings, salt);
+  await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io2);
   io2.stdout(`keyhound: wrote ${result.findings.length} findings to ${args.output}
 `);
   return EXIT_CLEAN;
 }
 async function runBaselineImport(args, io2) {
   const setup = await prepareScan({ cwd: io2.cwd, ...args.config ? { config: args.config } : {} });
-  const output = resolve13(io2.cwd, args.output);
-  const entries = existsSync6(output) ? loadBaseline(output).entries : [];
+  const output = resolve14(io2.cwd, args.output);
+  const existing = existsSync6(output) ? loadBaseline(output) : void 0;
+  const salt = existing?.salt ?? newSalt();
+  const entries = existing?.entries ?? [];
   const before = entries.length;
   for (const file of args.files) {
-    const text2 = readTextFile(resolve13(io2.cwd, file), "file to import");
+    const text2 = readTextFile(resolve14(io2.cwd, file), "file to import");
     const format3 = args.from ?? detectFormat(file, text2);
     const parsed = parseForeign(text2, file, format3);
-    const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector);
-    for (const warning of [...parsed.warnings, ...resolved.warnings]) io2.stderr(`warning: ${warning}
+    const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector, salt);
+    for (const warning of [...parsed.warnings, ...resolved.warnings]) io2.stderr(`warning: ${inert(warning)}
 `);
     entries.push(...parsed.entries, ...resolved.entries);
     io2.stdout(`keyhound: ${file} (${format3}): ${parsed.entries.length + resolved.entries.length} entries
 `);
   }
-  const text = formatBaseline(entries);
+  const text = formatBaseline(entries, salt);
   await writeReport(text, output, io2);
   const count2 = JSON.parse(text).entries.length;
   io2.stdout(`keyhound: ${args.output} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
@@ -33244,6 +34264,9 @@ var init_baseline2 = __esm({
     init_baseline();
     init_baseline_import();
     init_yaml_file();
+    init_findings();
+    init_fingerprints();
+    init_inert();
     init_history();
     init_scan();
     init_setup();
@@ -33266,7 +34289,7 @@ async function runRulesList(args, io2) {
   const line = (id, provider, severity, keywords) => `${id.padEnd(idWidth)}  ${provider.padEnd(providerWidth)}  ${severity.padEnd(8)}  ${keywords}
 `;
   io2.stdout(line("ID", "PROVIDER", "SEVERITY", "KEYWORDS"));
-  for (const row2 of rows) io2.stdout(line(row2.id, row2.provider, row2.severity, row2.keywords.join(", ")));
+  for (const row2 of rows) io2.stdout(line(row2.id, row2.provider, row2.severity, inert(row2.keywords.join(", "))));
   io2.stdout(`${rows.length} rules from ${new Set(rows.map((row2) => row2.provider)).size} providers
 `);
   return EXIT_CLEAN;
@@ -33280,12 +34303,12 @@ async function runRulesCheck(args, io2) {
   if (!redosAnalyserInstalled()) io2.stderr(`warning: ${REDOS_UNCHECKED}
 `);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  for (const problem of problems) io2.stderr(`${describeProblem(problem)}
+  for (const problem of problems) io2.stderr(`${inert(describeProblem(problem))}
 `);
   for (const file of files) {
     const failed = problems.some((problem) => problem.source === file.source);
     const examples = file.spec.rules.reduce((n, rule2) => n + rule2.examples.length + (rule2.negatives?.length ?? 0), 0);
-    io2.stdout(`${failed ? "FAIL" : "ok"}  ${file.source}: ${file.rules.length} rules, ${examples} examples and negatives
+    io2.stdout(`${failed ? "FAIL" : "ok"}  ${inert(file.source)}: ${file.rules.length} rules, ${examples} examples and negatives
 `);
   }
   return problems.length ? EXIT_LEAKS : EXIT_CLEAN;
@@ -33296,6 +34319,7 @@ var init_rules = __esm({
     init_setup();
     init_rule_files();
     init_yaml_file();
+    init_inert();
     init_exit_codes();
   }
 });
@@ -33531,7 +34555,7 @@ async function runProcess(argv) {
 // src/action/action.ts
 import { mkdirSync as mkdirSync5 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname10, join as join12, resolve as resolve14 } from "node:path";
+import { dirname as dirname10, join as join12, resolve as resolve15 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -33587,7 +34611,7 @@ async function runAction(io2 = processIo()) {
 }
 async function runStep(io2) {
   const { env: env2 } = io2;
-  const sarif = resolve14(io2.cwd, actionInput(env2, "sarif") || join12(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve15(io2.cwd, actionInput(env2, "sarif") || join12(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
     mkdirSync5(dirname10(sarif), { recursive: true });
   } catch (error) {
