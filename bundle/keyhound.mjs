@@ -1117,6 +1117,13 @@ function maskLine(lineText, own, redacted, others = [], width = 160) {
   ]) {
     if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
   }
+  const secrets = [lineText.slice(own[0], own[1]), ...others.filter((span) => span[1] > from && span[0] < to2).map((span) => lineText.slice(span[0], span[1]))];
+  for (const secret of new Set(secrets.filter((text) => text.length >= MIN_COPY))) {
+    for (let at3 = window2.indexOf(secret); at3 !== -1; at3 = window2.indexOf(secret, at3 + 1)) {
+      const span = [at3, at3 + secret.length];
+      if (!findings.some((placed) => placed.span[0] < span[1] && span[0] < placed.span[1])) findings.push({ span, text: MASK });
+    }
+  }
   const taken = findings.map(({ span }) => span).sort((a, b3) => a[0] - b3[0]);
   const contextFrom = Math.max(0, from - CONTEXT);
   const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to2 + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to2).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
@@ -1129,7 +1136,7 @@ function maskLine(lineText, own, redacted, others = [], width = 160) {
   const start = Math.max(0, ownAt - Math.floor(width / 3));
   return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
 }
-var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT;
+var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT, MIN_COPY;
 var init_redact = __esm({
   "src/report/redact.ts"() {
     "use strict";
@@ -1138,6 +1145,7 @@ var init_redact = __esm({
     MAX_SHOWN = 4;
     ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
     CONTEXT = 64;
+    MIN_COPY = 4;
   }
 });
 
