@@ -27811,13 +27811,12 @@ async function runHistory(args, io2) {
   return scanAndReport(args.repo ? withPathsFrom(io2.cwd, args) : args, { ...io2, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
 }
 function withPathsFrom(cwd, args) {
-  const absolute = (path) => path === void 0 ? void 0 : resolve7(cwd, path);
   return {
     ...args,
-    ...args.config ? { config: absolute(args.config) } : {},
-    ...args.baseline ? { baseline: absolute(args.baseline) } : {},
-    ...args.ignoreFile ? { ignoreFile: absolute(args.ignoreFile) } : {},
-    ...args.output ? { output: absolute(args.output) } : {}
+    ...args.config ? { config: resolve7(cwd, args.config) } : {},
+    ...args.baseline ? { baseline: resolve7(cwd, args.baseline) } : {},
+    ...args.ignoreFile ? { ignoreFile: resolve7(cwd, args.ignoreFile) } : {},
+    ...args.output ? { output: resolve7(cwd, args.output) } : {}
   };
 }
 async function runCi(args, io2) {

@@ -143,7 +143,7 @@ function archiveLimits(values: ParsedReportOptions): ArchiveOptions {
 /** Options with no default, which yargs also takes as `--no-<name>` (false). */
 export const NEGATABLE = ['color', 'archives', 'baseline'] as const;
 
-/** The table as node:util parseArgs options (plus `--no-color` and `--no-archives`, which yargs understands by itself). */
+/** The table as node:util parseArgs options (plus `--no-color`, `--no-archives` and `--no-baseline`, which yargs understands by itself). */
 export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = Object.fromEntries(
     NEGATABLE.map((name) => [`no-${name}`, { type: 'boolean' as const }]),

@@ -73,13 +73,12 @@ export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
 
 /** The options that name files, made absolute against `cwd`. */
 function withPathsFrom<T extends ReportArgs>(cwd: string, args: T): T {
-  const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(cwd, path));
   return {
     ...args,
-    ...(args.config ? { config: absolute(args.config) } : {}),
-    ...(args.baseline ? { baseline: absolute(args.baseline) } : {}),
-    ...(args.ignoreFile ? { ignoreFile: absolute(args.ignoreFile) } : {}),
-    ...(args.output ? { output: absolute(args.output) } : {}),
+    ...(args.config ? { config: resolve(cwd, args.config) } : {}),
+    ...(args.baseline ? { baseline: resolve(cwd, args.baseline) } : {}),
+    ...(args.ignoreFile ? { ignoreFile: resolve(cwd, args.ignoreFile) } : {}),
+    ...(args.output ? { output: resolve(cwd, args.output) } : {}),
   };
 }
 
