@@ -1058,7 +1058,7 @@ var init_secret_like = __esm({
       new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
       // scheme://user:password@host
       /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
-      // curl -u user:password, --user=user:password, quoted or not
+      // curl -u <user>:<password>, --user=<user>:<password>, quoted or not
       /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
       // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
       /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
@@ -11624,7 +11624,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root2, ref);
+      let _sch = resolve18.call(this, root2, ref);
       if (_sch === void 0) {
         const schema2 = (_a2 = root2.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -11651,7 +11651,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root2, ref) {
+    function resolve18(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -12515,7 +12515,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve18(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -12551,50 +12551,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative6 = parse2(serialize(relative6, options), options);
+        relative8 = parse2(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative6.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -12602,7 +12602,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -12906,7 +12906,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve16,
+      resolve: resolve18,
       resolveComponent,
       equal,
       serialize,
@@ -17048,15 +17048,15 @@ function parseSize(value, where, typed = false) {
   const factor = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
 }
-async function loadConfig(root2, explicit) {
-  const config = await readConfig(root2, explicit);
+async function loadConfig(root2, explicit, cwd) {
+  const config = await readConfig(root2, explicit, cwd);
   if (config && (config.spec.rules?.length || config.spec.ruleFiles?.length) && !redosAnalyserInstalled()) {
     config.warnings.push(`${config.file}: custom rules: ${REDOS_UNCHECKED}`);
   }
   return config;
 }
-async function readConfig(root2, explicit) {
-  const file = explicit ? resolve2(explicit) : join3(root2, CONFIG_FILE_NAME);
+async function readConfig(root2, explicit, cwd) {
+  const file = explicit ? resolve2(cwd, explicit) : join3(root2, CONFIG_FILE_NAME);
   if (!explicit && !existsSync2(file)) return void 0;
   const text = readTextFile(file, "config file");
   if (file.endsWith(".toml")) {
@@ -21497,7 +21497,7 @@ function spawnGit(dir, args, withInput = false) {
   });
 }
 function streamGitLines(dir, args, onLine, input) {
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve18, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
     else if (input) input.pipe(child.stdin);
@@ -21521,7 +21521,7 @@ function streamGitLines(dir, args, onLine, input) {
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
       if (rest) onLine(rest);
-      resolve16({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+      resolve18({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
     });
   });
 }
@@ -21534,7 +21534,7 @@ function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 function runGit(dir, args, input) {
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve18, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
@@ -21543,7 +21543,7 @@ function runGit(dir, args, input) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve16(Buffer.concat(out).toString("utf8"));
+      if (code2 === 0) resolve18(Buffer.concat(out).toString("utf8"));
       else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
     });
   });
@@ -22039,8 +22039,8 @@ function slowFingerprint(ruleId, secret, salt) {
   return scryptSync(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT).toString("hex");
 }
 function slowFingerprintAsync(ruleId, secret, salt) {
-  return new Promise((resolve16, reject) => {
-    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve16(key.toString("hex")));
+  return new Promise((resolve18, reject) => {
+    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve18(key.toString("hex")));
   });
 }
 function fingerprint(ruleId, secret, salt, keywords = []) {
@@ -22228,8 +22228,8 @@ function catFile(repo, mode) {
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
-    return new Promise((resolve16, reject) => {
-      queue.push({ resolve: resolve16, reject });
+    return new Promise((resolve18, reject) => {
+      queue.push({ resolve: resolve18, reject });
       child.stdin.write(`${name}
 `);
     });
@@ -25065,7 +25065,7 @@ function parseIgnoreFile(text, file) {
   });
   return { file, entries, ...salt ? { salt } : {} };
 }
-function loadIgnoreFile(root2, explicit, cwd = process.cwd()) {
+function loadIgnoreFile(root2, explicit, cwd) {
   const file = explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
   if (!explicit && !existsSync4(file)) return void 0;
   return parseIgnoreFile(readTextFile(file, "ignore file", explicit), explicit ?? IGNORE_FILE_NAME);
@@ -25085,12 +25085,14 @@ var init_ignore_file = __esm({
 });
 
 // src/scan/suppress.ts
-import { relative, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join7, relative, resolve as resolve5 } from "node:path";
 function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests = false) {
   const ignoreFile = loadIgnoreFile(root2, options.ignoreFile, cwd);
   const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
   const used = /* @__PURE__ */ new Set();
-  const baseline = options.baseline ? baselineMatcher(loadBaseline(resolve5(cwd, options.baseline), options.baseline)) : void 0;
+  const baselineFile = chooseBaseline(root2, cwd, options.baseline);
+  const baseline = baselineFile ? baselineMatcher(loadBaseline(baselineFile.path, baselineFile.name)) : void 0;
   const reversibleIgnores = /* @__PURE__ */ new Map();
   const reversibleInBaseline = /* @__PURE__ */ new Set();
   const ignoreEntry = (finding) => {
@@ -25119,16 +25121,22 @@ function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests =
       }
       const known = baseline?.match(finding);
       if (known === "reversible") reversibleInBaseline.add(finding);
-      if (known) return `baseline ${options.baseline}`;
+      if (known) return `baseline ${baselineFile.name}`;
       if (!reportLowInTests && (finding.confidence === "low" || finding.informative) && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return void 0;
     },
     staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
     notices: () => [
       ...[...reversibleIgnores].map(([entry, replacement]) => `${ignoreFile.file}:${entry.line}: this fingerprint of a guessable secret can be reversed (written by an older keyhound): replace it with ${replacement}`),
-      ...reversibleInBaseline.size ? [`${options.baseline}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`] : []
+      ...reversibleInBaseline.size ? [`${baselineFile.name}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`] : []
     ]
   };
+}
+function chooseBaseline(root2, cwd, option) {
+  if (option === false) return void 0;
+  if (option !== void 0) return { path: resolve5(cwd, option), name: option };
+  const path = join7(root2, DEFAULT_BASELINE_FILE);
+  return existsSync5(path) ? { path, name: DEFAULT_BASELINE_FILE } : void 0;
 }
 function partition(all, suppressor, toRoot) {
   const findings = [];
@@ -25771,7 +25779,7 @@ async function prepareScan(options) {
   const cwd = options.cwd ?? process.cwd();
   const repoRoot = options.root ?? await workTreeRoot(cwd);
   const root2 = repoRoot ?? cwd;
-  const config = await loadConfig(root2, options.config);
+  const config = await loadConfig(root2, options.config, cwd);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   if (config) {
     const regexes = configRegexes(config);
@@ -26724,7 +26732,7 @@ ${finding.verification ? html`<dt>Provider says</dt><dd>${verificationText(findi
 ${finding.pair ? html`<dt>Paired with</dt><dd><code>${finding.pair.ruleId}</code> <code>${finding.pair.secret}</code> at line ${finding.pair.line}, column ${finding.pair.column}: rotate both</dd>
 ` : ""}${commit ? html`<dt>Commit</dt><dd>${link(links?.commit(commit.sha), html`<code>${shortSha(commit.sha)}</code>`)} · ${commit.author} &lt;${commit.email}&gt; · ${commit.date}<br>${commit.message}</dd>
 ` : ""}${history ? html`<dt>History</dt><dd>added in ${plural(history.commits, "commit")} to ${history.paths.join(", ")}; ${history.presentAtHead ? "still in the current tree" : "no longer in the current tree (it stays valid until it is revoked)"}</dd>
-` : ""}<dt>How to fix</dt><dd>${finding.remediation}</dd>
+` : ""}${finding.informative ? html`<dt>Note</dt><dd>Not a secret: whose or where a credential reported nearby is. Rotating that credential is the fix.</dd>` : html`<dt>How to fix</dt><dd>${finding.remediation}</dd>`}
 <dt>Fingerprint</dt><dd><code>${finding.fingerprint}</code></dd>
 </dl>
 </article>
@@ -26770,6 +26778,7 @@ pre { background: var(--code); margin: 0; padding: 6px 9px; border-radius: 6px; 
 .verdict { font-size: 18px; font-weight: 600; margin: 18px 0 6px; }
 .verdict.leaks { color: var(--critical); }
 .verdict.clean { color: var(--ok); }
+.verdict .muted { font-weight: normal; }
 .danger { border: 2px solid var(--critical); color: var(--critical); border-radius: 8px; padding: 10px 14px; font-weight: 600; margin: 16px 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; margin: 14px 0; }
 .card { background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: 10px 14px; }
@@ -26780,8 +26789,9 @@ pre { background: var(--code); margin: 0; padding: 6px 9px; border-radius: 6px; 
 .critical { --sev: var(--critical); } .high { --sev: var(--high); } .medium { --sev: var(--medium); } .low { --sev: var(--low); }
 .card.sev.none .value { color: var(--muted); }
 .notes p, .notes ul { margin: 4px 0; }
-nav.toc { margin: 14px 0 0; }
-nav.toc a { margin-right: 14px; white-space: nowrap; }
+nav.toc { margin: 14px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav.toc a { white-space: nowrap; }
+.scanned { margin: 10px 0 0; }
 article.finding { background: var(--card); border: 1px solid var(--border); border-left: 5px solid var(--sev); border-radius: 8px;
   padding: 12px 16px 14px; margin: 12px 0; break-inside: avoid; }
 article.finding > h3 { font-size: 16px; margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
@@ -26801,21 +26811,29 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
       const repository = cleanUrl(meta?.repositoryUrl);
       const started = startedText(meta?.startedAt);
       const groups = providerGroups(findings);
-      const count2 = (severity) => findings.filter((finding) => finding.severity === severity).length;
+      const leaks = leaksOf(findings);
+      const notes = findings.length - leaks.length;
+      const count2 = (severity) => leaks.filter((finding) => finding.severity === severity).length;
       const skipped = Object.entries(stats.skipped).map(([reason, n]) => `${n} ${reason}`);
-      const title = findings.length ? `${plural(findings.length, "leak")} found` : "no leaks found";
+      const title = leaks.length ? `${plural(leaks.length, "leak")} found` : "no leaks found";
       const run = [
         html`keyhound ${version}`,
         meta?.command && html`<code>${meta.command}</code>`,
-        started && html`started ${started}`,
-        repository && link(repository, repository)
+        started && html`started ${started}`
       ].filter((part) => part instanceof Markup);
+      const scanned = [
+        (repository || meta?.repositoryPath) && html`<dt>Repository</dt><dd>${repository ? link(repository, repository) : meta?.repositoryPath}</dd>`,
+        meta?.branch && html`<dt>Branch</dt><dd><code>${meta.branch}</code></dd>`,
+        meta?.revision && html`<dt>Commit</dt><dd>${link(links?.commit(meta.revision), html`<code>${meta.revision}</code>`)}</dd>`
+      ].filter((part) => part instanceof Markup);
+      const notesText = notes ? html` <span class="muted">${plural(notes, "note")} (public keys, users, hosts): not secrets.</span>` : "";
       const body = html`<main>
 <header>
 <h1>keyhound secret scan</h1>
 <p class="run">${run.map((part, i) => i ? [html` · `, part] : part)}</p>
+${scanned.length ? html`<dl class="scanned">${scanned}</dl>` : ""}
 ${showSecrets ? html`<p class="danger">This report shows raw secrets (--show-secrets). Do not share it, and delete it when you are done.</p>
-` : ""}${findings.length ? html`<p class="verdict leaks">✖ ${plural(findings.length, "leak")} found (${severityCounts(findings)}): revoke and rotate every credential below.</p>` : html`<p class="verdict clean">✔ No leaks found.</p>`}
+` : ""}${leaks.length ? html`<p class="verdict leaks">✖ ${plural(leaks.length, "leak")} found (${severityCounts(leaks)}): revoke and rotate each of these credentials.${notesText}</p>` : html`<p class="verdict clean">✔ No leaks found.${notesText}</p>`}
 <div class="cards">
 ${card(stats.files, "files scanned")}${stats.commits !== void 0 ? card(stats.commits, "commits read") : ""}${card(formatBytes(stats.bytes), "scanned")}${card(formatSeconds(stats.durationMs), "duration")}${card(stats.rules, "rules")}${card(stats.suppressed ?? 0, "suppressed")}
 </div>
@@ -27078,6 +27096,24 @@ var init_sarif = __esm({
 });
 
 // src/report/text.ts
+function howToFix(findings, paint) {
+  const rulesByFix = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    if (finding.informative) continue;
+    const rules = rulesByFix.get(finding.remediation) ?? /* @__PURE__ */ new Set();
+    rulesByFix.set(finding.remediation, rules.add(finding.ruleId));
+  }
+  const lines = rulesByFix.size ? [paint("cyan", "How to fix (rotate first: a leaked key works until it is revoked):")] : [];
+  for (const [fix, rules] of rulesByFix) lines.push(`  ${inert([...rules].join(", "))}`, `    ${inert(fix)}`);
+  if (findings.some((finding) => finding.informative)) {
+    lines.push(`${paint("cyan", "Notes")} are not secrets: whose or where a credential reported nearby is; rotating that credential is the fix.`);
+  }
+  lines.push(
+    "A false alarm? Add `keyhound:allow` in a comment on its line; where no comment fits (JSON),",
+    '  keyhound ignore FINGERPRINT --reason "why"   (records it in .keyhoundignore)'
+  );
+  return lines.join("\n");
+}
 var STYLES, formatText;
 var init_text = __esm({
   "src/report/text.ts"() {
@@ -27093,9 +27129,10 @@ var init_text = __esm({
         const severity = finding.severity === "critical" || finding.severity === "high" ? paint("red", finding.severity) : paint("yellow", finding.severity);
         const shown = showSecrets ? withRawSecrets(finding) : finding;
         const line = showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText;
+        const kind = finding.informative ? `, ${paint("cyan", "note")}` : "";
         const lines = [
-          `${paint("bold", inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity})`,
-          `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}`,
+          `${paint("bold", inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity}${kind})`,
+          `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}  fingerprint ${finding.fingerprint}`,
           `  line    ${inert(line)}`
         ];
         if (finding.verification) lines.push(`  ${paint("bold", "verify")}  ${inert(verificationText(finding.verification))}`);
@@ -27105,10 +27142,9 @@ var init_text = __esm({
           lines.push(`  commit  ${inert(`${shortSha(sha)} ${date} ${author} <${email}> ${message2}`)}`);
           if (finding.history?.truncated) lines.push("          history truncated: the clone is shallow, and the secret is already there at this boundary commit (it came in here or earlier)");
         }
-        if (finding.informative) lines.push(`  ${paint("cyan", "note")}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);
-        else lines.push(`  ${paint("cyan", "fix")}     ${inert(finding.remediation)}`);
         return lines.join("\n");
       });
+      if (findings.length) blocks.push(howToFix(findings, paint));
       if (suppressed?.length) {
         blocks.push(
           [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) => `  ${inert(`${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)}`)].join("\n")
@@ -27170,7 +27206,7 @@ function reportArgs(values) {
     onlyVerified: values["only-verified"] ?? false,
     failOnVerified: values["fail-on-verified"] ?? false,
     exclude: values.exclude ?? [],
-    ...values.baseline ? { baseline: values.baseline } : {},
+    ...values.baseline !== void 0 ? { baseline: values.baseline } : {},
     ...values["ignore-file"] ? { ignoreFile: values["ignore-file"] } : {},
     ...values.output ? { output: values.output } : {},
     ...values.config ? { config: values.config } : {},
@@ -27235,7 +27271,7 @@ var init_options = __esm({
       exclude: { type: "string", array: true, describe: "do not scan paths matching this glob (repeatable)", requiresArg: true },
       color: { type: "boolean", describe: "force colour on or off (default: on a terminal, unless NO_COLOR)" },
       quiet: { alias: "q", type: "boolean", default: false, describe: "no warnings on stderr" },
-      baseline: { type: "string", describe: "report only findings not in this baseline (keyhound baseline create)", requiresArg: true },
+      baseline: { type: "string", describe: "report only findings not in this baseline (default: .keyhound-baseline.json at the repository root, if present; --no-baseline: none)", requiresArg: true },
       "ignore-file": { type: "string", describe: "fingerprints to ignore (default: .keyhoundignore at the repository root)", requiresArg: true },
       "report-suppressed": { type: "boolean", default: false, describe: "also list suppressed findings and what suppressed each, and stale ignore entries" },
       "fail-on": { type: "string", choices: SEVERITIES, default: "low", describe: "exit 1 only for findings of this severity or worse", requiresArg: true },
@@ -27244,7 +27280,7 @@ var init_options = __esm({
       "only-verified": { type: "boolean", default: false, describe: "with --verify: report only credentials the provider says are live" },
       "fail-on-verified": { type: "boolean", default: false, describe: "with --verify: exit 1 only for credentials the provider says are live" }
     };
-    NEGATABLE = ["color", "archives"];
+    NEGATABLE = ["color", "archives", "baseline"];
   }
 });
 
@@ -27295,12 +27331,23 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
   const meta = { command: command2, startedAt };
   if (!USES_GIT_FACTS.has(format3)) return meta;
   const fromEnv = env2.GITHUB_SERVER_URL && env2.GITHUB_REPOSITORY ? `${env2.GITHUB_SERVER_URL}/${env2.GITHUB_REPOSITORY}` : env2.CI_PROJECT_URL;
-  const [revision, remote] = await Promise.all([
-    runGit(cwd, ["rev-parse", "--verify", "-q", "HEAD"]).catch(() => ""),
-    fromEnv ? Promise.resolve(fromEnv) : runGit(cwd, ["remote", "get-url", "origin"]).catch(() => "")
+  const ciBranch = env2.GITHUB_HEAD_REF || env2.GITHUB_REF_NAME || env2.CI_COMMIT_REF_NAME;
+  const [revision, remote, branch, root2] = await Promise.all([
+    gitFact(cwd, ["rev-parse", "--verify", "-q", "HEAD"]),
+    fromEnv ? Promise.resolve(fromEnv) : gitFact(cwd, ["remote", "get-url", "origin"]),
+    ciBranch ? Promise.resolve(ciBranch) : gitFact(cwd, ["symbolic-ref", "--short", "-q", "HEAD"]),
+    gitFact(cwd, ["rev-parse", "--show-toplevel"])
   ]);
-  const repositoryUrl = remote.trim() ? httpsRepositoryUrl(remote.trim()) : void 0;
-  return { ...meta, ...revision.trim() ? { revision: revision.trim() } : {}, ...repositoryUrl ? { repositoryUrl } : {} };
+  const repositoryUrl = remote ? httpsRepositoryUrl(remote) : void 0;
+  return {
+    ...meta,
+    ...revision ? { revision } : {},
+    ...repositoryUrl ? { repositoryUrl } : root2 ? { repositoryPath: root2 } : {},
+    ...branch ? { branch } : {}
+  };
+}
+async function gitFact(cwd, args) {
+  return (await runGit(cwd, args).catch(() => "")).trim();
 }
 var USES_GIT_FACTS;
 var init_report_meta = __esm({
@@ -27354,7 +27401,7 @@ async function withSignalsHeld(work) {
   try {
     work();
   } finally {
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve16) => setImmediate(resolve16));
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve18) => setImmediate(resolve18));
     for (const signal of HELD_SIGNALS) process.off(signal, hold);
     if (held[0]) process.kill(process.pid, held[0]);
   }
@@ -27377,9 +27424,9 @@ __export(cache_exports, {
 });
 import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
-import { dirname as dirname6, join as join7 } from "node:path";
+import { dirname as dirname6, join as join8 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
-  return join7(env2.XDG_CACHE_HOME || join7(homedir3(), ".cache"), "keyhound", "verify-v1.json");
+  return join8(env2.XDG_CACHE_HOME || join8(homedir3(), ".cache"), "keyhound", "verify-v1.json");
 }
 function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
   let entries = {};
@@ -27534,7 +27581,7 @@ var init_request = __esm({
 // src/verify/transport.ts
 import { request as httpsRequest } from "node:https";
 function httpsTransport(options = {}) {
-  return (request, timeoutMs) => new Promise((resolve16, reject) => {
+  return (request, timeoutMs) => new Promise((resolve18, reject) => {
     const url = new URL(request.url);
     if (url.protocol !== "https:") {
       reject(new Error(`refused a request that is not https: ${url.protocol}`));
@@ -27567,7 +27614,7 @@ function httpsTransport(options = {}) {
           chunks.push(chunk);
           size += chunk.length;
         });
-        response.on("end", () => resolve16({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
+        response.on("end", () => resolve18({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
         response.on("error", reject);
       }
     );
@@ -27671,7 +27718,7 @@ var init_verify = __esm({
     DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
     RETRIES_AFTER_429 = 3;
     MAX_RETRY_PAUSE_MS = 1e4;
-    sleep = (ms2) => new Promise((resolve16) => setTimeout(resolve16, ms2));
+    sleep = (ms2) => new Promise((resolve18) => setTimeout(resolve18, ms2));
     looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
   }
 });
@@ -27687,7 +27734,7 @@ function setupOptions(args, io2) {
     ...args.maxFileSize !== void 0 ? { maxFileSize: args.maxFileSize } : {},
     ...args.archives !== void 0 ? { archives: args.archives } : {},
     archiveLimits: args.archiveLimits,
-    ...args.baseline ? { baseline: args.baseline } : {},
+    ...args.baseline !== void 0 ? { baseline: args.baseline } : {},
     ...args.ignoreFile ? { ignoreFile: args.ignoreFile } : {},
     include: args.include,
     exclude: args.exclude,
@@ -27711,7 +27758,7 @@ async function scanAndReport(args, io2, command2, run) {
   }
   try {
     result = await run({ ...setupOptions(args, io2), onProgress: (state) => progress.update(state) });
-    if (args.format !== "text" || args.verify) await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
+    await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
   } finally {
     progress.done();
   }
@@ -27766,7 +27813,7 @@ var init_report_options = __esm({
 // src/cli/commands/git-modes.ts
 import { resolve as resolve7 } from "node:path";
 async function runStaged(args, io2) {
-  if (args.verify && !(await loadConfig(await workTreeRoot(io2.cwd) ?? io2.cwd, args.config))?.spec.verify?.staged) {
+  if (args.verify && !(await loadConfig(await workTreeRoot(io2.cwd) ?? io2.cwd, args.config, io2.cwd))?.spec.verify?.staged) {
     throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
   }
   const code2 = await scanAndReport(args, io2, "staged", scanStaged);
@@ -27787,9 +27834,18 @@ async function historyOptions(args, cwd) {
   };
 }
 async function runHistory(args, io2) {
-  const cwd = args.repo ? resolve7(io2.cwd, args.repo) : io2.cwd;
-  const history = await historyOptions(args, cwd);
-  return scanAndReport(args, { ...io2, cwd }, "history", (options) => scanHistory({ ...options, ...history }));
+  const repo = args.repo ? resolve7(io2.cwd, args.repo) : io2.cwd;
+  const history = await historyOptions(args, repo);
+  return scanAndReport(args.repo ? withPathsFrom(io2.cwd, args) : args, { ...io2, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
+}
+function withPathsFrom(cwd, args) {
+  return {
+    ...args,
+    ...args.config ? { config: resolve7(cwd, args.config) } : {},
+    ...args.baseline ? { baseline: resolve7(cwd, args.baseline) } : {},
+    ...args.ignoreFile ? { ignoreFile: resolve7(cwd, args.ignoreFile) } : {},
+    ...args.output ? { output: resolve7(cwd, args.output) } : {}
+  };
 }
 async function runCi(args, io2) {
   const say = (message2) => {
@@ -27849,7 +27905,8 @@ var init_git_modes = __esm({
 Commit blocked: keyhound found secrets in the staged changes.
   1. Remove the secret from the file and \`git add\` it again (load it from the environment or a secret store instead).
   2. Rotate the key: it may already be copied elsewhere, and a leaked key stays valid until it is revoked.
-  3. A false positive? Add \`keyhound:allow\` in a comment on that line.
+  3. A false positive? Add \`keyhound:allow\` in a comment on that line, or, where no comment fits (JSON),
+     keyhound ignore FINGERPRINT --reason "why" (the report shows each finding's fingerprint).
 To bypass this check (not recommended): git commit --no-verify
 `;
     SCISSORS = /^# -+ >8 -+$/m;
@@ -30237,7 +30294,7 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
+import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve11, join as join9 } from "path";
 import { createRequire as createRequire3 } from "node:module";
 import { readFileSync as readFileSync12, readdirSync as readdirSync3 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
@@ -30274,7 +30331,7 @@ var init_esm = __esm({
         extname,
         relative: relative3,
         resolve: resolve11,
-        join: join8
+        join: join9
       },
       process: {
         argv: () => process.argv,
@@ -32681,12 +32738,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve18, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve16(completions);
+                resolve18(completions);
             });
           });
         } else {
@@ -33739,8 +33796,8 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname9, isAbsolute, join as join9, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { basename as basename3, dirname as dirname9, isAbsolute, join as join10, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative4(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
@@ -33756,20 +33813,20 @@ async function hookPlace(cwd, hook) {
   const here = realpathSync2(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
   const at3 = (file, husky) => ({ root: root2, gitDir, file, shown: relative4(here, file) || file, husky });
-  if (basename3(hooksDir) === "_" && existsSync5(join9(hooksDir, "h"))) return at3(join9(dirname9(hooksDir), hook), true);
-  if (hooksDir === join9(gitDir, "hooks") && existsSync5(join9(root2, ".husky"))) {
+  if (basename3(hooksDir) === "_" && existsSync6(join10(hooksDir, "h"))) return at3(join10(dirname9(hooksDir), hook), true);
+  if (hooksDir === join10(gitDir, "hooks") && existsSync6(join10(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
     );
   }
-  return at3(join9(hooksDir, hook), false);
+  return at3(join10(hooksDir, hook), false);
 }
 function checkNoLink(place) {
   const { shown } = place;
   const dir = dirname9(place.file);
   if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
     let existing = dir;
-    while (!existsSync5(existing)) existing = dirname9(existing);
+    while (!existsSync6(existing)) existing = dirname9(existing);
     const real = realpathSync2(existing);
     if (!isInside(realpathSync2(place.root), real)) {
       throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real}); keyhound does not write there`);
@@ -33832,7 +33889,7 @@ async function installHook(cwd, hook) {
   const place = await hookPlace(cwd, hook);
   const { file, shown } = place;
   checkNoLink(place);
-  const warning = existsSync5(join9(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
+  const warning = existsSync6(join10(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message2) => ({ file, message: message2, ...warning ? { warning } : {} });
   mkdirSync4(dirname9(file), { recursive: true });
   if (place.husky) {
@@ -33998,21 +34055,21 @@ __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
 import { readdirSync as readdirSync4, readFileSync as readFileSync14 } from "node:fs";
-import { join as join10, posix } from "node:path";
+import { join as join11, posix } from "node:path";
 async function walkDirectory(dir) {
   const files = [];
   const unlisted = [];
-  const visit = (relative6, matchers) => {
+  const visit = (relative8, matchers) => {
     let entries;
     try {
-      entries = readdirSync4(join10(dir, relative6), { withFileTypes: true });
+      entries = readdirSync4(join11(dir, relative8), { withFileTypes: true });
     } catch (error) {
-      unlisted.push({ path: relative6, code: error.code ?? "error" });
+      unlisted.push({ path: relative8, code: error.code ?? "error" });
       return;
     }
-    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative6, rules: (0, import_ignore.default)().add(readGitignore(join10(dir, relative6, ".gitignore"))) }] : matchers;
+    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative8, rules: (0, import_ignore.default)().add(readGitignore(join11(dir, relative8, ".gitignore"))) }] : matchers;
     for (const entry of entries) {
-      const path = relative6 ? `${relative6}/${entry.name}` : entry.name;
+      const path = relative8 ? `${relative8}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(entry.name) && !isIgnored(`${path}/`, own)) visit(path, own);
       } else if (!isIgnored(path, own)) {
@@ -34044,7 +34101,7 @@ var init_walk = __esm({
 
 // src/sources/worktree.ts
 import { statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join11, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join12, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -34069,7 +34126,7 @@ async function listTargets(paths, cwd) {
     }
     const useGit = await workTreeRoot(absolute) !== void 0 && !await isIgnoredByGit(absolute);
     const walk = useGit ? { files: await listWorkTreeFiles(absolute), unlisted: [] } : await (await Promise.resolve().then(() => (init_walk(), walk_exports))).walkDirectory(absolute);
-    for (const file of walk.files) targets.push({ absolute: join11(absolute, file), shown: shownPath(arg, file) });
+    for (const file of walk.files) targets.push({ absolute: join12(absolute, file), shown: shownPath(arg, file) });
     for (const { path, code: code2 } of walk.unlisted) {
       const shown = `${shownPath(arg, path)}/`;
       skipped.push({ path: shown, reason: "unreadable", warning: `${shown}: cannot list this directory (${code2}); its files were not scanned` });
@@ -34110,7 +34167,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
     }
     return batch;
   };
-  const inWorkers = new Promise((resolve16, reject) => {
+  const inWorkers = new Promise((resolve18, reject) => {
     let running = 0;
     const workers = [];
     const finished = /* @__PURE__ */ new Set();
@@ -34126,7 +34183,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
         finished.add(worker);
         void worker.terminate();
         running -= 1;
-        if (running === 0 && !failed) resolve16();
+        if (running === 0 && !failed) resolve18();
         return;
       }
       worker.postMessage(batch);
@@ -34150,7 +34207,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
   const onMainThread = async () => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      await new Promise((resolve16) => setImmediate(resolve16));
+      await new Promise((resolve18) => setImmediate(resolve18));
     }
   };
   await Promise.all([inWorkers, onMainThread()]);
@@ -34241,8 +34298,8 @@ var init_scan = __esm({
 });
 
 // src/cli/commands/baseline.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { resolve as resolve14 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join13, relative as relative6, resolve as resolve14 } from "node:path";
 function baselineSalt(output) {
   try {
     return loadBaseline(output).salt ?? newSalt();
@@ -34250,21 +34307,26 @@ function baselineSalt(output) {
     return newSalt();
   }
 }
+async function baselinePath(output, io2) {
+  const path = output !== void 0 ? resolve14(io2.cwd, output) : join13(await workTreeRoot(io2.cwd) ?? io2.cwd, DEFAULT_BASELINE_FILE);
+  return { path, shown: output ?? (relative6(io2.cwd, path) || DEFAULT_BASELINE_FILE) };
+}
 async function runBaselineCreate(args, io2) {
-  const options = { cwd: io2.cwd, ...args.config ? { config: args.config } : {} };
-  const output = resolve14(io2.cwd, args.output);
+  const options = { cwd: io2.cwd, baseline: false, ...args.config ? { config: args.config } : {} };
+  const { path: output, shown } = await baselinePath(args.output, io2);
   const salt = baselineSalt(output);
-  const result = args.history ? await scanHistory(options) : await scan({ ...options, paths: args.paths });
+  const paths = args.paths.length ? args.paths : [await workTreeRoot(io2.cwd) ?? io2.cwd];
+  const result = args.history ? await scanHistory(options) : await scan({ ...options, paths });
   await prepareFingerprints(result.findings, salt);
   await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io2);
-  io2.stdout(`keyhound: wrote ${result.findings.length} findings to ${args.output}
+  io2.stdout(`keyhound: wrote ${result.findings.length} findings to ${shown}
 `);
   return EXIT_CLEAN;
 }
 async function runBaselineImport(args, io2) {
-  const setup = await prepareScan({ cwd: io2.cwd, ...args.config ? { config: args.config } : {} });
-  const output = resolve14(io2.cwd, args.output);
-  const existing = existsSync6(output) ? loadBaseline(output) : void 0;
+  const setup = await prepareScan({ cwd: io2.cwd, baseline: false, ...args.config ? { config: args.config } : {} });
+  const { path: output, shown } = await baselinePath(args.output, io2);
+  const existing = existsSync7(output) ? loadBaseline(output) : void 0;
   const salt = existing?.salt ?? newSalt();
   const entries = existing?.entries ?? [];
   const before = entries.length;
@@ -34282,13 +34344,14 @@ async function runBaselineImport(args, io2) {
   const text = formatBaseline(entries, salt);
   await writeReport(text, output, io2);
   const count2 = JSON.parse(text).entries.length;
-  io2.stdout(`keyhound: ${args.output} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
+  io2.stdout(`keyhound: ${shown} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
 `);
   return EXIT_CLEAN;
 }
 var init_baseline2 = __esm({
   "src/cli/commands/baseline.ts"() {
     "use strict";
+    init_git();
     init_baseline();
     init_baseline_import();
     init_yaml_file();
@@ -34303,7 +34366,46 @@ var init_baseline2 = __esm({
   }
 });
 
+// src/cli/commands/ignore.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { join as join14, relative as relative7, resolve as resolve15 } from "node:path";
+async function runIgnore(args, io2) {
+  if (!FINGERPRINT.test(args.fingerprint)) throw new KeyhoundError("ignore: not a fingerprint (32 lower-case hex digits, as the report shows them)");
+  const reason = args.reason.trim();
+  if (!reason || /[\r\n]/.test(reason)) throw new KeyhoundError("--reason: say why in one line of text");
+  const file = args.ignoreFile !== void 0 ? resolve15(io2.cwd, args.ignoreFile) : join14(await workTreeRoot(io2.cwd) ?? io2.cwd, IGNORE_FILE_NAME);
+  const shown = args.ignoreFile ?? (relative7(io2.cwd, file) || IGNORE_FILE_NAME);
+  const text = existsSync8(file) ? readTextFile(file, "ignore file", shown) : "";
+  const known = parseIgnoreFile(text, shown).entries.find((entry) => entry.fingerprint === args.fingerprint);
+  if (known) {
+    io2.stdout(`keyhound: ${shown}:${known.line} already ignores ${args.fingerprint}
+`);
+    return EXIT_CLEAN;
+  }
+  const separator = text === "" || text.endsWith("\n") ? "" : "\n";
+  await writeReport(`${text}${separator}${args.fingerprint}  # ${reason}
+`, file, io2);
+  io2.stdout(`keyhound: ${shown}: ignoring ${args.fingerprint} (${inert(reason)})
+`);
+  return EXIT_CLEAN;
+}
+var FINGERPRINT;
+var init_ignore = __esm({
+  "src/cli/commands/ignore.ts"() {
+    "use strict";
+    init_ignore_file();
+    init_yaml_file();
+    init_errors();
+    init_git();
+    init_inert();
+    init_exit_codes();
+    init_write_report();
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+  }
+});
+
 // src/cli/commands/rules.ts
+import { resolve as resolve16 } from "node:path";
 async function runRulesList(args, io2) {
   const { ruleset } = await prepareScan({ cwd: io2.cwd, ...args.config ? { config: args.config } : {} });
   const rows = ruleset.rules.map((rule2) => ({ id: rule2.id, provider: rule2.provider, severity: rule2.severity, keywords: rule2.keywords }));
@@ -34325,7 +34427,7 @@ async function runRulesList(args, io2) {
 async function runRulesCheck(args, io2) {
   const files = [];
   for (const path of args.files) {
-    files.push(compileRuleFile(await parseRuleFile(readTextFile(path, "rule file"), path), path));
+    files.push(compileRuleFile(await parseRuleFile(readTextFile(resolve16(io2.cwd, path), "rule file"), path), path));
   }
   await assertWellFormed(files);
   if (!redosAnalyserInstalled()) io2.stderr(`warning: ${REDOS_UNCHECKED}
@@ -34483,25 +34585,32 @@ async function main(argv, io2 = processIo()) {
     "record known findings, or import another scanner's baseline",
     (y2) => y2.command(
       "create [paths..]",
-      "write the current findings (hashes only) to a baseline file; later scans with --baseline report only new ones",
-      (z3) => z3.positional("paths", { type: "string", array: true, describe: "files or directories (default .)" }).option("output", { alias: "o", type: "string", default: DEFAULT_BASELINE_FILE, describe: "baseline file", requiresArg: true }).option("history", { type: "boolean", default: false, describe: "record the findings of the whole history instead of the working tree" }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      "write the current findings (hashes only) to a baseline file; later scans report only new ones (they read .keyhound-baseline.json at the repository root by themselves)",
+      (z3) => z3.positional("paths", { type: "string", array: true, describe: "files or directories (default: the whole repository)" }).option("output", { alias: "o", type: "string", describe: `baseline file (default: ${DEFAULT_BASELINE_FILE} at the repository root, which scans use without --baseline)`, requiresArg: true }).option("history", { type: "boolean", default: false, describe: "record the findings of the whole history instead of the working tree" }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
         exitCode = await runBaselineCreate(
-          { paths: a.paths ?? [], output: a.output, history: a.history, ...a.config ? { config: a.config } : {} },
+          { paths: a.paths ?? [], history: a.history, ...a.output ? { output: a.output } : {}, ...a.config ? { config: a.config } : {} },
           io2
         );
       }
     ).command(
       "import <files..>",
       "merge a gitleaks JSON report, a .gitleaksignore or a detect-secrets .secrets.baseline into a keyhound baseline",
-      (z3) => z3.positional("files", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", default: DEFAULT_BASELINE_FILE, describe: "baseline file (merged into if it exists)", requiresArg: true }).option("from", { choices: ["gitleaks", "gitleaksignore", "detect-secrets"], describe: "format (default: detected)", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      (z3) => z3.positional("files", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", describe: `baseline file, merged into if it exists (default: ${DEFAULT_BASELINE_FILE} at the repository root)`, requiresArg: true }).option("from", { choices: ["gitleaks", "gitleaksignore", "detect-secrets"], describe: "format (default: detected)", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
         exitCode = await runBaselineImport(
-          { files: a.files, output: a.output, ...a.from ? { from: a.from } : {}, ...a.config ? { config: a.config } : {} },
+          { files: a.files, ...a.output ? { output: a.output } : {}, ...a.from ? { from: a.from } : {}, ...a.config ? { config: a.config } : {} },
           io2
         );
       }
     ).demandCommand(1, "name a baseline command: create or import")
+  ).command(
+    "ignore <fingerprint>",
+    "record a false alarm in .keyhoundignore by the fingerprint the report shows (for a line that cannot hold a keyhound:allow comment, such as JSON)",
+    (y2) => y2.positional("fingerprint", { type: "string", demandOption: true, describe: "the finding's fingerprint (32 hex digits)" }).option("reason", { type: "string", demandOption: 'say why it is not a leak: --reason "\u2026"', describe: "why it is not a leak (written beside it)", requiresArg: true }).option("ignore-file", { type: "string", describe: "the ignore file (default: .keyhoundignore at the repository root)", requiresArg: true }),
+    async (a) => {
+      exitCode = await runIgnore({ fingerprint: a.fingerprint, reason: a.reason, ...a["ignore-file"] ? { ignoreFile: a["ignore-file"] } : {} }, io2);
+    }
   ).command(
     "rules <command>",
     "list the rules, or check rule files",
@@ -34548,6 +34657,7 @@ var init_main = __esm({
     init_install();
     init_git_modes();
     init_baseline2();
+    init_ignore();
     init_rules();
     init_scan2();
     init_exit_codes();
@@ -34583,7 +34693,7 @@ async function runProcess(argv) {
 // src/action/action.ts
 import { mkdirSync as mkdirSync5 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname10, join as join12, resolve as resolve15 } from "node:path";
+import { dirname as dirname10, join as join15, resolve as resolve17 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -34639,7 +34749,7 @@ async function runAction(io2 = processIo()) {
 }
 async function runStep(io2) {
   const { env: env2 } = io2;
-  const sarif = resolve15(io2.cwd, actionInput(env2, "sarif") || join12(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve17(io2.cwd, actionInput(env2, "sarif") || join15(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
     mkdirSync5(dirname10(sarif), { recursive: true });
   } catch (error) {

@@ -17,7 +17,7 @@ const STACK_LINE = /\n\s+at /;
 function repoWithManyLeaks(): string {
   const dir = tempDir();
   initRepo(dir);
-  const lines = Array.from({ length: 4000 }, (_, i) => `STRIPE_KEY_${i}=${fakeKeys(i + 1).stripe}`);
+  const lines = Array.from({ length: 6000 }, (_, i) => `STRIPE_KEY_${i}=${fakeKeys(i + 1).stripe}`);
   writeTree(dir, { 'keys.env': `${lines.join('\n')}\n` });
   gitIn(dir, ['add', 'keys.env']);
   return dir;

@@ -7,6 +7,7 @@ import { KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
 import { runCi, runCommitMsg, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
+import { runIgnore } from './commands/ignore.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
@@ -119,16 +120,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       y
         .command(
           'create [paths..]',
-          'write the current findings (hashes only) to a baseline file; later scans with --baseline report only new ones',
+          'write the current findings (hashes only) to a baseline file; later scans report only new ones (they read .keyhound-baseline.json at the repository root by themselves)',
           (z) =>
             z
-              .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .)' })
-              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file', requiresArg: true })
+              .positional('paths', { type: 'string', array: true, describe: 'files or directories (default: the whole repository)' })
+              .option('output', { alias: 'o', type: 'string', describe: `baseline file (default: ${DEFAULT_BASELINE_FILE} at the repository root, which scans use without --baseline)`, requiresArg: true })
               .option('history', { type: 'boolean', default: false, describe: 'record the findings of the whole history instead of the working tree' })
               .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runBaselineCreate(
-              { paths: (a.paths ?? []) as string[], output: a.output, history: a.history, ...(a.config ? { config: a.config } : {}) },
+              { paths: (a.paths ?? []) as string[], history: a.history, ...(a.output ? { output: a.output } : {}), ...(a.config ? { config: a.config } : {}) },
               io,
             );
           },
@@ -139,17 +140,29 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           (z) =>
             z
               .positional('files', { type: 'string', array: true, demandOption: true })
-              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file (merged into if it exists)', requiresArg: true })
+              .option('output', { alias: 'o', type: 'string', describe: `baseline file, merged into if it exists (default: ${DEFAULT_BASELINE_FILE} at the repository root)`, requiresArg: true })
               .option('from', { choices: ['gitleaks', 'gitleaksignore', 'detect-secrets'] as const, describe: 'format (default: detected)', requiresArg: true })
               .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runBaselineImport(
-              { files: a.files as string[], output: a.output, ...(a.from ? { from: a.from } : {}), ...(a.config ? { config: a.config } : {}) },
+              { files: a.files as string[], ...(a.output ? { output: a.output } : {}), ...(a.from ? { from: a.from } : {}), ...(a.config ? { config: a.config } : {}) },
               io,
             );
           },
         )
         .demandCommand(1, 'name a baseline command: create or import'),
+    )
+    .command(
+      'ignore <fingerprint>',
+      'record a false alarm in .keyhoundignore by the fingerprint the report shows (for a line that cannot hold a keyhound:allow comment, such as JSON)',
+      (y) =>
+        y
+          .positional('fingerprint', { type: 'string', demandOption: true, describe: 'the finding\'s fingerprint (32 hex digits)' })
+          .option('reason', { type: 'string', demandOption: 'say why it is not a leak: --reason "…"', describe: 'why it is not a leak (written beside it)', requiresArg: true })
+          .option('ignore-file', { type: 'string', describe: 'the ignore file (default: .keyhoundignore at the repository root)', requiresArg: true }),
+      async (a) => {
+        exitCode = await runIgnore({ fingerprint: a.fingerprint, reason: a.reason, ...(a['ignore-file'] ? { ignoreFile: a['ignore-file'] } : {}) }, io);
+      },
     )
     .command('rules <command>', 'list the rules, or check rule files', (y) =>
       y

@@ -1,6 +1,6 @@
 /**
  * What the reports know about the run beyond the scan result: when it started, the
- * commit the tree is at, and the repository's https address for commit links.
+ * repository, branch and commit scanned, and the repository's https address for links.
  */
 import { runGit } from '../git/git.js';
 import type { FormatName } from '../report/index.js';
@@ -26,10 +26,24 @@ export async function reportMeta(format: FormatName, cwd: string, env: NodeJS.Pr
   const meta: ReportMeta = { command, startedAt };
   if (!USES_GIT_FACTS.has(format)) return meta;
   const fromEnv = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : env.CI_PROJECT_URL;
-  const [revision, remote] = await Promise.all([
-    runGit(cwd, ['rev-parse', '--verify', '-q', 'HEAD']).catch(() => ''),
-    fromEnv ? Promise.resolve(fromEnv) : runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => ''),
+  // A CI checkout is often a detached HEAD: the CI names the branch (a pull request's own first).
+  const ciBranch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME;
+  const [revision, remote, branch, root] = await Promise.all([
+    gitFact(cwd, ['rev-parse', '--verify', '-q', 'HEAD']),
+    fromEnv ? Promise.resolve(fromEnv) : gitFact(cwd, ['remote', 'get-url', 'origin']),
+    ciBranch ? Promise.resolve(ciBranch) : gitFact(cwd, ['symbolic-ref', '--short', '-q', 'HEAD']),
+    gitFact(cwd, ['rev-parse', '--show-toplevel']),
   ]);
-  const repositoryUrl = remote.trim() ? httpsRepositoryUrl(remote.trim()) : undefined;
-  return { ...meta, ...(revision.trim() ? { revision: revision.trim() } : {}), ...(repositoryUrl ? { repositoryUrl } : {}) };
+  const repositoryUrl = remote ? httpsRepositoryUrl(remote) : undefined;
+  return {
+    ...meta,
+    ...(revision ? { revision } : {}),
+    ...(repositoryUrl ? { repositoryUrl } : root ? { repositoryPath: root } : {}),
+    ...(branch ? { branch } : {}),
+  };
+}
+
+/** What git answers, trimmed; empty where it cannot (not a repository, no remote, a detached HEAD). */
+async function gitFact(cwd: string, args: string[]): Promise<string> {
+  return (await runGit(cwd, args).catch(() => '')).trim();
 }

@@ -17,6 +17,10 @@ export interface ReportMeta {
   repositoryUrl?: string;
   /** The commit the scanned working tree is at (HEAD): gitlab's `location.commit.sha`, sarif's revision. */
   revision?: string;
+  /** The branch checked out (or the CI's branch), for the html header; absent on a detached HEAD. */
+  branch?: string;
+  /** Where the scanned repository is on this machine (its root), when it has no https address. */
+  repositoryPath?: string;
   /** When the scan started, ISO 8601: gitlab's start and end times, sarif's invocation, the html header. */
   startedAt?: string;
 }

@@ -110,7 +110,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const cwd = options.cwd ?? process.cwd();
   const repoRoot = options.root ?? (await workTreeRoot(cwd));
   const root = repoRoot ?? cwd;
-  const config = await loadConfig(root, options.config);
+  const config = await loadConfig(root, options.config, cwd);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   if (config) {
     const regexes = configRegexes(config);
