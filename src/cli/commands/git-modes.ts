@@ -7,6 +7,7 @@ import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';
 import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
+import type { Shard } from '../../scan/shard.js';
 import { scanStaged } from '../../scan/staged.js';
 import { scanText } from '../../scan/text-scan.js';
 import { LABELS } from '../../sources/types.js';
@@ -46,6 +47,9 @@ export interface HistoryArgs extends ReportArgs {
   unreachable?: boolean;
   since?: string;
   maxCommits?: number;
+  shard?: Shard;
+  /** The cache's directory; false: no cache (default: `.git/keyhound/`). */
+  cache?: string | false;
 }
 
 /** The history options from the command line, checked before any scanning starts. */
@@ -60,12 +64,15 @@ async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<Hist
     ...(args.branch ? { branch: args.branch } : {}),
     ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
+    ...(args.shard ? { shard: args.shard } : {}),
+    ...(args.cache === false ? {} : { cache: args.cache ?? true }),
   };
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
   const cwd = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
-  const history = await historyOptions(args, cwd);
+  // --cache is relative to where the command runs, like --output.
+  const history = await historyOptions({ ...args, ...(typeof args.cache === 'string' ? { cache: resolve(io.cwd, args.cache) } : {}) }, cwd);
   return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...history }));
 }
 
