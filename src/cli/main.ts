@@ -13,7 +13,10 @@ import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import { keyhoundVersion } from '../report/common.js';
 import { processIo, type Io } from './io.js';
-import { reportArgs } from './options.js';
+import { REPORT_OPTIONS, reportArgs } from './options.js';
+import { runMerge } from './commands/merge.js';
+import type { FormatName } from '../report/index.js';
+import type { Severity } from '../engine/types.js';
 import { withReportOptions } from './report-options.js';
 import { usageError } from './usage-errors.js';
 import { parseShard } from '../scan/shard.js';
@@ -107,6 +110,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       (y) => withReportOptions(y).positional('file', { type: 'string', demandOption: true, describe: 'the file holding the message' }),
       async (a) => {
         exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io);
+      },
+    )
+    .command(
+      'merge <reports..>',
+      'combine json reports of --shard runs, or of many repositories, into one: one row per secret, a section per repository',
+      (y) =>
+        y
+          .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'json reports (--format json)' })
+          .options({ format: REPORT_OPTIONS.format, output: REPORT_OPTIONS.output, 'fail-on': REPORT_OPTIONS['fail-on'], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
+      async (a) => {
+        exitCode = await runMerge(
+          { reports: a.reports as string[], format: a.format as FormatName, failOn: a['fail-on'] as Severity, quiet: a.quiet, ...(a.output ? { output: a.output } : {}), ...(a.color !== undefined ? { color: a.color } : {}) },
+          io,
+        );
       },
     )
     .command('hook <command>', 'install or uninstall the git hook (husky-aware)', (y) => {

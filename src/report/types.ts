@@ -15,6 +15,11 @@ export interface ReportMeta {
    * GitLab the html report links each history finding's commit and file.
    */
   repositoryUrl?: string;
+  /**
+   * Which repository the report is about: its https address, else its directory's name.
+   * In the json report, so that `keyhound merge` can tell repositories apart.
+   */
+  repository?: string;
   /** The commit the scanned working tree is at (HEAD): gitlab's `location.commit.sha`, sarif's revision. */
   revision?: string;
   /** When the scan started, ISO 8601: gitlab's start and end times, sarif's invocation, the html header. */
