@@ -118,7 +118,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       (y) =>
         y
           .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'json reports (--format json)' })
-          .options({ format: REPORT_OPTIONS.format, output: REPORT_OPTIONS.output, 'fail-on': REPORT_OPTIONS['fail-on'], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
+          .options({ format: { ...REPORT_OPTIONS.format, default: 'json' as const }, output: REPORT_OPTIONS.output, 'fail-on': REPORT_OPTIONS['fail-on'], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
       async (a) => {
         exitCode = await runMerge(
           { reports: a.reports as string[], format: a.format as FormatName, failOn: a['fail-on'] as Severity, quiet: a.quiet, ...(a.output ? { output: a.output } : {}), ...(a.color !== undefined ? { color: a.color } : {}) },

@@ -53,6 +53,10 @@ export function revListArguments(options: HistoryOptions, unreachableCommits: re
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ['HEAD'] : ['--all'];
   return [
     'rev-list',
+    // Children before parents, whatever the dates say: by date alone, commits made in the
+    // same second (or with a skewed clock) can come before their parents, and the
+    // highest position would then not be the introduction.
+    '--topo-order',
     ...(options.since ? [`--since=${options.since}`] : []),
     ...(options.maxCommits !== undefined ? [`--max-count=${options.maxCommits}`] : []),
     ...revisions, ...unreachableCommits, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
@@ -160,9 +164,11 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
         for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record(finding, position);
       },
       file: (diff) => {
+        // Taken now: a finding that needs the whole file is kept after later commits began.
+        const at = position;
         // A file in a notes history is the note on the commit its path names.
         const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, '')) : undefined;
-        const keep = (finding: Finding): void => record(label ? Object.assign(finding, { file: label }) : finding, position);
+        const keep = (finding: Finding): void => record(label ? Object.assign(finding, { file: label }) : finding, at);
         const found = scanner.scan(diff);
         if (Array.isArray(found)) found.forEach(keep);
         else pending.push(found.then((later) => later.forEach(keep), (error: unknown) => void (failure ??= error)));
