@@ -159,6 +159,43 @@ describe('keyhound merge', () => {
     expect(text.stdout).not.toContain(keys.stripe);
   });
 
+  it('SARIF: the shards merged hold the results of one run; two repositories are two runs', async () => {
+    interface Sarif {
+      runs: Array<{ results: Array<{ ruleId: string; ruleIndex: number; partialFingerprints: Record<string, string> }>; tool: { driver: { rules: Array<{ id: string }> } } }>;
+    }
+    const { dir } = historyRepo();
+    const out = tempDir();
+    const sarifOf = (text: string) => JSON.parse(text) as Sarif;
+    const byFingerprint = (log: Sarif) =>
+      log.runs[0]!.results.map((result) => JSON.stringify({ ...result, ruleIndex: log.runs[0]!.tool.driver.rules[result.ruleIndex]!.id })).sort();
+    const single = sarifOf((await run(['history', '--format', 'sarif', '--quiet'], { cwd: dir })).stdout);
+    const files = [];
+    for (const k of [1, 2, 3]) {
+      const file = join(out, `shard-${k}.sarif`);
+      await run(['history', '--shard', `${k}/3`, '--format', 'sarif', '-o', file, '--quiet'], { cwd: dir });
+      files.push(file);
+    }
+    const merged = await run(['merge', ...files, '-f', 'sarif'], { cwd: dir });
+    expect(merged.code).toBe(1);
+    expect(merged.stderr).toContain('merged 3 SARIF reports: 3 results in 1 run');
+    const log = sarifOf(merged.stdout);
+    expect(log.runs).toHaveLength(1);
+    expect(byFingerprint(log)).toEqual(byFingerprint(single));
+    expect((await run(['merge', files[0]!, files[1]!], { cwd: dir })).stderr).toMatch(/shard 3\/3 missing/);
+
+    const api = repoWith({ 'app.env': `STRIPE_KEY=${keys.stripe}\n` });
+    commitAll(api, 'api');
+    gitIn(api, ['remote', 'add', 'origin', 'https://github.com/acme/api.git']);
+    await run(['history', '--format', 'sarif', '-o', join(out, 'api.sarif'), '--quiet'], { cwd: api });
+    await run(['history', '--format', 'sarif', '-o', join(out, 'whole.sarif'), '--quiet'], { cwd: dir });
+    const two = sarifOf((await run(['merge', join(out, 'api.sarif'), join(out, 'whole.sarif')], { cwd: dir })).stdout);
+    expect(two.runs.map((one) => one.results.length).sort()).toEqual([1, 3]);
+    await run(['history', '--format', 'json', '-o', join(out, 'api.json'), '--quiet'], { cwd: api });
+    const mixed = await run(['merge', join(out, 'api.sarif'), join(out, 'api.json')], { cwd: dir });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('json and SARIF reports cannot be merged together');
+  });
+
   it('refuses a set of shards with one missing, or twice, and a file that is not a json report, naming it (exit 2)', async () => {
     const { dir } = historyRepo();
     const files = await shardRuns(dir, ['history'], 3, dir);

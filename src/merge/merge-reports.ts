@@ -11,7 +11,7 @@
  */
 import type { IgnoreEntry } from '../config/ignore-file.js';
 import { KeyhoundError } from '../errors.js';
-import type { Finding } from '../findings.js';
+import type { Finding, HistoryOccurrences } from '../findings.js';
 import { compareFindings } from '../scan/result.js';
 import type { ScanStats } from '../scan/setup.js';
 
@@ -72,7 +72,7 @@ export function mergeReports(reports: readonly JsonReport[], names: readonly str
   let anySuppressed = false;
   let staleIgnores: IgnoreEntry[] | undefined;
   for (const [repository, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const shards = checkShards(repository, members);
+    const shards = checkShards(repository, members.map(({ report, name }) => ({ shard: report.stats.shard, name })));
     const own = deduplicate(members.flatMap(({ report }) => report.findings));
     const ownSuppressed = deduplicate(members.flatMap(({ report }) => report.suppressed ?? []));
     anySuppressed ||= members.some(({ report }) => report.suppressed);
@@ -96,19 +96,18 @@ export function mergeReports(reports: readonly JsonReport[], names: readonly str
   };
 }
 
-/** Shards of one repository: all of 1..N, each once, or an error saying which is missing or twice. */
-function checkShards(repository: string, members: ReadonlyArray<{ report: JsonReport; name: string }>): string[] | undefined {
-  const sharded = members.filter(({ report }) => report.stats.shard !== undefined);
+/** Shards of one repository (`shard`: each report's `stats.shard`): all of 1..N, each once, or an error saying which is missing or twice. */
+export function checkShards(repository: string, members: ReadonlyArray<{ shard: string | undefined; name: string }>): string[] | undefined {
+  const sharded = members.filter(({ shard }) => shard !== undefined);
   if (sharded.length === 0) return undefined;
-  const counts = new Set(sharded.map(({ report }) => report.stats.shard!.split('/')[1]));
-  const whole = members.find(({ report }) => report.stats.shard === undefined);
+  const counts = new Set(sharded.map(({ shard }) => shard!.split('/')[1]));
+  const whole = members.find(({ shard }) => shard === undefined);
   if (whole || counts.size > 1) {
     throw new KeyhoundError(`${repository}: ${whole ? `${whole.name} is a whole run, the others shards` : 'shards of different splits (K/N with different N)'}: merge the reports of one split`);
   }
   const count = Number([...counts][0]);
   const seen = new Map<string, string>();
-  for (const { report, name } of sharded) {
-    const shard = report.stats.shard!;
+  for (const { shard = '', name } of sharded) {
     if (seen.has(shard)) throw new KeyhoundError(`${repository}: shard ${shard} twice (${seen.get(shard)} and ${name})`);
     seen.set(shard, name);
   }
@@ -133,16 +132,22 @@ function deduplicate(all: readonly Finding[]): Finding[] {
 }
 
 function joinHistory(a: Finding, b: Finding): Finding {
-  const [earliest, later] = (b.history!.position ?? -1) > (a.history!.position ?? -1) ? [b, a] : [a, b];
-  return {
-    ...earliest,
-    history: {
-      ...earliest.history!,
-      commits: earliest.history!.commits + later.history!.commits,
-      paths: [...new Set([...earliest.history!.paths, ...later.history!.paths])].sort(),
-      presentAtHead: earliest.history!.presentAtHead || later.history!.presentAtHead,
+  const [earliest, joined] = joinOccurrences(a.history!, b.history!);
+  return { ...(earliest === a.history ? a : b), history: joined } as Finding;
+}
+
+/** Two shards' occurrences of one secret: which is the earliest introduction, and both added up. */
+export function joinOccurrences(a: HistoryOccurrences, b: HistoryOccurrences): [HistoryOccurrences, HistoryOccurrences] {
+  const [earliest, later] = (b.position ?? -1) > (a.position ?? -1) ? [b, a] : [a, b];
+  return [
+    earliest,
+    {
+      ...earliest,
+      commits: earliest.commits + later.commits,
+      paths: [...new Set([...earliest.paths, ...later.paths])].sort(),
+      presentAtHead: earliest.presentAtHead || later.presentAtHead,
     },
-  } as Finding;
+  ];
 }
 
 function common(a: readonly IgnoreEntry[], b: readonly IgnoreEntry[]): IgnoreEntry[] {
@@ -153,7 +158,7 @@ function common(a: readonly IgnoreEntry[], b: readonly IgnoreEntry[]): IgnoreEnt
  * Stats of parts run side by side: counts added up, the longest duration, each warning
  * once. `other-shard` skips are left out: together the shards scanned those files.
  */
-function addStats(parts: readonly ScanStats[], findings: number, suppressed: number): ScanStats {
+export function addStats(parts: readonly ScanStats[], findings: number, suppressed: number): ScanStats {
   const sum = (pick: (stats: ScanStats) => number | undefined): number | undefined =>
     parts.some((stats) => pick(stats) !== undefined) ? parts.reduce((total, stats) => total + (pick(stats) ?? 0), 0) : undefined;
   const skipped: ScanStats['skipped'] = {};
