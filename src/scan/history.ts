@@ -141,8 +141,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const blobs = blobReader(repo);
   let failure: unknown;
   /**
-   * A git log over the commits fed to `input`, which start at `offset` in rev-list's
-   * order: its n-th commit is at offset + n.
+   * A git log over the commits fed to `input`; `positions[n]` is its n-th commit's place
+   * in rev-list's order (pushed before the commit is written to `input`).
    */
   const walk = async (input: Readable, positions: readonly number[]): Promise<void> => {
     const scanner = new DiffScanner(setup, stats, blobs, (message) => {
