@@ -34603,7 +34603,7 @@ function mergeReports(reports, names) {
   let anySuppressed = false;
   let staleIgnores;
   for (const [repository, members] of [...groups].sort(([a], [b3]) => a.localeCompare(b3))) {
-    const shards = checkShards(repository, members);
+    const shards = checkShards(repository, members.map(({ report: report2, name }) => ({ shard: report2.stats.shard, name })));
     const own = deduplicate(members.flatMap(({ report: report2 }) => report2.findings));
     const ownSuppressed = deduplicate(members.flatMap(({ report: report2 }) => report2.suppressed ?? []));
     anySuppressed ||= members.some(({ report: report2 }) => report2.suppressed);
@@ -34631,17 +34631,16 @@ function mergeReports(reports, names) {
   };
 }
 function checkShards(repository, members) {
-  const sharded = members.filter(({ report: report2 }) => report2.stats.shard !== void 0);
+  const sharded = members.filter(({ shard }) => shard !== void 0);
   if (sharded.length === 0) return void 0;
-  const counts = new Set(sharded.map(({ report: report2 }) => report2.stats.shard.split("/")[1]));
-  const whole = members.find(({ report: report2 }) => report2.stats.shard === void 0);
+  const counts = new Set(sharded.map(({ shard }) => shard.split("/")[1]));
+  const whole = members.find(({ shard }) => shard === void 0);
   if (whole || counts.size > 1) {
     throw new KeyhoundError(`${repository}: ${whole ? `${whole.name} is a whole run, the others shards` : "shards of different splits (K/N with different N)"}: merge the reports of one split`);
   }
   const count2 = Number([...counts][0]);
   const seen = /* @__PURE__ */ new Map();
-  for (const { report: report2, name } of sharded) {
-    const shard = report2.stats.shard;
+  for (const { shard = "", name } of sharded) {
     if (seen.has(shard)) throw new KeyhoundError(`${repository}: shard ${shard} twice (${seen.get(shard)} and ${name})`);
     seen.set(shard, name);
   }
@@ -34660,16 +34659,20 @@ function deduplicate(all) {
   return [...rows.values()].sort(compareFindings);
 }
 function joinHistory(a, b3) {
-  const [earliest, later] = (b3.history.position ?? -1) > (a.history.position ?? -1) ? [b3, a] : [a, b3];
-  return {
-    ...earliest,
-    history: {
-      ...earliest.history,
-      commits: earliest.history.commits + later.history.commits,
-      paths: [.../* @__PURE__ */ new Set([...earliest.history.paths, ...later.history.paths])].sort(),
-      presentAtHead: earliest.history.presentAtHead || later.history.presentAtHead
+  const [earliest, joined] = joinOccurrences(a.history, b3.history);
+  return { ...earliest === a.history ? a : b3, history: joined };
+}
+function joinOccurrences(a, b3) {
+  const [earliest, later] = (b3.position ?? -1) > (a.position ?? -1) ? [b3, a] : [a, b3];
+  return [
+    earliest,
+    {
+      ...earliest,
+      commits: earliest.commits + later.commits,
+      paths: [.../* @__PURE__ */ new Set([...earliest.paths, ...later.paths])].sort(),
+      presentAtHead: earliest.presentAtHead || later.presentAtHead
     }
-  };
+  ];
 }
 function common(a, b3) {
   return a.filter((entry) => b3.some((other) => other.fingerprint === entry.fingerprint && other.line === entry.line));
@@ -34705,16 +34708,116 @@ var init_merge_reports = __esm({
   }
 });
 
+// src/merge/merge-sarif.ts
+function isSarif(value) {
+  const log = value;
+  return typeof log === "object" && log !== null && log.version === "2.1.0" && Array.isArray(log.runs);
+}
+function asSarifLog(log, name) {
+  for (const run of log.runs) {
+    if (run?.tool?.driver?.name !== "keyhound" || !Array.isArray(run.results) || typeof run.properties?.stats !== "object") {
+      throw new KeyhoundError(`${name}: not a SARIF report of keyhound's (write one with --format sarif)`);
+    }
+  }
+  return log;
+}
+function mergeSarif(logs, names) {
+  const groups = /* @__PURE__ */ new Map();
+  logs.forEach((log, index) => {
+    for (const run of log.runs) {
+      const key = run.versionControlProvenance?.[0]?.repositoryUri ?? UNNAMED;
+      groups.set(key, [...groups.get(key) ?? [], { run, name: names[index] ?? `report ${index + 1}` }]);
+    }
+  });
+  const runs = [...groups].sort(([a], [b3]) => a.localeCompare(b3)).map(([repository, members]) => {
+    checkShards(repository, members.map(({ run, name }) => ({ shard: run.properties.stats.shard, name })));
+    return mergeRuns(members.map(({ run }) => run));
+  });
+  return { $schema: logs[0]?.$schema ?? "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs };
+}
+function mergeRuns(runs) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const run of runs) for (const rule2 of run.tool.driver.rules ?? []) if (!rules.has(rule2.id)) rules.set(rule2.id, rule2);
+  const ids = [...rules.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const rows = /* @__PURE__ */ new Map();
+  for (const result of runs.flatMap((run) => run.results)) {
+    const history = result.properties?.history;
+    const where = result.locations?.[0]?.physicalLocation;
+    const key = `${result.ruleId}\0${result.partialFingerprints?.["keyhound/v1"] ?? ""}${history ? "" : `\0${where?.artifactLocation?.uri}\0${where?.region?.startLine}\0${where?.region?.startColumn}`}`;
+    const kept = rows.get(key);
+    if (!kept) rows.set(key, result);
+    else if (kept.properties?.history && history) {
+      const [earliest, joined] = joinOccurrences(kept.properties.history, history);
+      const chosen = earliest === history ? result : kept;
+      rows.set(key, { ...chosen, properties: { ...chosen.properties, history: joined } });
+    }
+  }
+  const results = [...rows.values()].map((result) => ({ ...result, ruleIndex: index.get(result.ruleId) }));
+  const stats = addStats(runs.map((run) => run.properties.stats), results.filter((result) => !("suppressions" in result)).length, results.filter((result) => "suppressions" in result).length);
+  const [first] = runs;
+  const notifications = [...new Map(runs.flatMap((run) => run.invocations?.[0]?.toolExecutionNotifications ?? []).map((note) => [JSON.stringify(note), note])).values()];
+  return {
+    ...first,
+    tool: { driver: { ...first.tool.driver, rules: ids.map((id) => rules.get(id)) } },
+    invocations: [
+      {
+        ...first.invocations?.[0],
+        executionSuccessful: runs.every((run) => run.invocations?.[0]?.executionSuccessful !== false),
+        ...notifications.length ? { toolExecutionNotifications: notifications } : {}
+      }
+    ],
+    results,
+    properties: { ...first.properties, stats }
+  };
+}
+function sarifFailsOn(log, threshold) {
+  const worst = SEVERITIES.indexOf(threshold);
+  const severityOf = new Map(Object.entries(SECURITY_SEVERITY).map(([severity, score]) => [score, severity]));
+  return log.runs.some(
+    (run) => run.results.some((result) => {
+      const rule2 = run.tool.driver.rules?.[result.ruleIndex ?? -1];
+      if ("suppressions" in result || !rule2) return false;
+      if (result.level === "note" && rule2.defaultConfiguration?.level !== "note") return false;
+      const severity = severityOf.get(rule2.properties?.["security-severity"] ?? "") ?? "low";
+      return SEVERITIES.indexOf(severity) <= worst;
+    })
+  );
+}
+var init_merge_sarif = __esm({
+  "src/merge/merge-sarif.ts"() {
+    "use strict";
+    init_types();
+    init_errors();
+    init_sarif();
+    init_merge_reports();
+  }
+});
+
 // src/cli/commands/merge.ts
 import { resolve as resolve15 } from "node:path";
 async function runMerge(args, io2) {
-  const reports = args.reports.map((file) => asJsonReport(parseJson2(readTextFile(resolve15(io2.cwd, file), "report", file), file), file));
+  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve15(io2.cwd, file), "report", file), file));
+  const sarif = parsed.filter(isSarif);
+  if (sarif.length > 0) return mergeSarifReports(sarif, args, io2, parsed.length);
+  const reports = parsed.map((report2, i) => asJsonReport(report2, args.reports[i]));
   const merged = mergeReports(reports, args.reports);
   const text = args.format === "json" ? mergedJson(merged) : FORMATTERS[args.format](merged, { showSecrets: false, color: useColor(args.color, args.output ? false : io2.stdoutIsTTY, io2.env) });
   await writeReport(text, args.output, io2);
   if ((args.format !== "text" || args.output) && !args.quiet) io2.stderr(`${summaryLine(merged.findings, merged.stats)}
 `);
   return failsOn(merged.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+}
+async function mergeSarifReports(logs, args, io2, given) {
+  if (logs.length !== given) throw new KeyhoundError("merge: json and SARIF reports cannot be merged together");
+  if (args.format !== "json" && args.format !== "sarif") throw new KeyhoundError(`--format ${args.format}: SARIF reports merge into SARIF (--format sarif)`);
+  const merged = mergeSarif(logs.map((log, i) => asSarifLog(log, args.reports[i])), args.reports);
+  await writeReport(`${inertJson(JSON.stringify(merged, null, 2))}
+`, args.output, io2);
+  const results = merged.runs.reduce((count2, run) => count2 + run.results.length, 0);
+  if (!args.quiet) io2.stderr(`merged ${logs.length} SARIF reports: ${results} results in ${merged.runs.length} run${merged.runs.length === 1 ? "" : "s"}
+`);
+  return sarifFailsOn(merged, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
 function parseJson2(text, file) {
   try {
@@ -34734,6 +34837,7 @@ var init_merge = __esm({
     init_yaml_file();
     init_errors();
     init_merge_reports();
+    init_merge_sarif();
     init_report();
     init_inert();
     init_json();
