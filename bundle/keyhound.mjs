@@ -8453,7 +8453,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -8494,7 +8494,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify2;
@@ -11624,7 +11624,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve18.call(this, root2, ref);
+      let _sch = resolve19.call(this, root2, ref);
       if (_sch === void 0) {
         const schema2 = (_a2 = root2.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -11651,7 +11651,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve18(root2, ref) {
+    function resolve19(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -12511,11 +12511,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse3(serialize(uri, options), options);
       }
       return uri;
     }
-    function resolve18(baseURI, relativeURI, options) {
+    function resolve19(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -12551,50 +12551,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative8, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative8 = parse2(serialize(relative8, options), options);
+        base = parse3(serialize(base, options), options);
+        relative9 = parse3(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative8.scheme) {
-        target.scheme = relative8.scheme;
-        target.userinfo = relative8.userinfo;
-        target.host = relative8.host;
-        target.port = relative8.port;
-        target.path = removeDotSegments(relative8.path || "");
-        target.query = relative8.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
-          target.userinfo = relative8.userinfo;
-          target.host = relative8.host;
-          target.port = relative8.port;
-          target.path = removeDotSegments(relative8.path || "");
-          target.query = relative8.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative8.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative8.query !== void 0) {
-              target.query = relative8.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative8.path[0] === "/") {
-              target.path = removeDotSegments(relative8.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative8.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative8.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative8.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -12602,7 +12602,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative8.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -12873,7 +12873,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse3(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -12906,11 +12906,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve18,
+      resolve: resolve19,
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse: parse3
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -16936,10 +16936,10 @@ function wrongType(value, shape, path) {
   return ok ? void 0 : `${path}: must be ${shape === "strings" ? "an array of strings" : shape === "integer" ? "an integer" : `a ${shape}`}`;
 }
 async function translateGitleaksConfig(text, file) {
-  const { parse: parse2 } = await Promise.resolve().then(() => (init_dist(), dist_exports));
+  const { parse: parse3 } = await Promise.resolve().then(() => (init_dist(), dist_exports));
   let config;
   try {
-    config = parse2(text);
+    config = parse3(text);
   } catch (error) {
     const { message: message2, line } = error;
     throw new KeyhoundError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`);
@@ -17138,7 +17138,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse2(val);
+        return parse3(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -17146,7 +17146,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse2(str) {
+    function parse3(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -17423,7 +17423,7 @@ var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -17559,7 +17559,7 @@ var require_browser = __commonJS({
       } catch (error) {
       }
     }
-    function load() {
+    function load2() {
       let r2;
       try {
         r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -17712,7 +17712,7 @@ var require_node = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -17854,7 +17854,7 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load() {
+    function load2() {
       return process.env.DEBUG;
     }
     function init(debug) {
@@ -21497,7 +21497,7 @@ function spawnGit(dir, args, withInput = false) {
   });
 }
 function streamGitLines(dir, args, onLine, input) {
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve19, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
     else if (input) input.pipe(child.stdin);
@@ -21521,7 +21521,7 @@ function streamGitLines(dir, args, onLine, input) {
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
       if (rest) onLine(rest);
-      resolve18({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+      resolve19({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
     });
   });
 }
@@ -21534,7 +21534,7 @@ function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 function runGit(dir, args, input) {
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve19, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
@@ -21543,7 +21543,7 @@ function runGit(dir, args, input) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve18(Buffer.concat(out).toString("utf8"));
+      if (code2 === 0) resolve19(Buffer.concat(out).toString("utf8"));
       else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
     });
   });
@@ -22039,8 +22039,8 @@ function slowFingerprint(ruleId, secret, salt) {
   return scryptSync(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT).toString("hex");
 }
 function slowFingerprintAsync(ruleId, secret, salt) {
-  return new Promise((resolve18, reject) => {
-    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve18(key.toString("hex")));
+  return new Promise((resolve19, reject) => {
+    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve19(key.toString("hex")));
   });
 }
 function fingerprint(ruleId, secret, salt, keywords = []) {
@@ -22228,8 +22228,8 @@ function catFile(repo, mode) {
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
-    return new Promise((resolve18, reject) => {
-      queue.push({ resolve: resolve18, reject });
+    return new Promise((resolve19, reject) => {
+      queue.push({ resolve: resolve19, reject });
       child.stdin.write(`${name}
 `);
     });
@@ -23110,8 +23110,8 @@ async function parsedRuleFiles(paths) {
     if (cached.key === key && Array.isArray(cached.files)) return cached.files;
   } catch {
   }
-  const { parse: parse2 } = await loadYaml();
-  const files = texts.map((text) => forScanning(parse2(text)));
+  const { parse: parse3 } = await loadYaml();
+  const files = texts.map((text) => forScanning(parse3(text)));
   const partial = `${file}.${randomUUID()}.partial`;
   try {
     mkdirSync2(dirname5(file), { recursive: true });
@@ -24012,7 +24012,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -24182,7 +24182,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -24705,7 +24705,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -24770,7 +24770,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -24779,7 +24779,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var utils = require_utils2();
     var constants4 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -24867,7 +24867,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern2, options) => {
       if (Array.isArray(pattern2)) return pattern2.map((p2) => picomatch.parse(p2, options));
-      return parse2(pattern2, { ...options, fastpaths: false });
+      return parse3(pattern2, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan2(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -24893,10 +24893,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -25012,7 +25012,7 @@ function loadBaseline(file, shown = file) {
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
-  const sha2563 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
+  const sha2564 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
   const sha1 = new Set(baseline.entries.flatMap((entry) => entry.secretSha1 ? [entry.secretSha1] : []));
   const { salt } = baseline;
   return {
@@ -25023,7 +25023,7 @@ function baselineMatcher(baseline) {
       const guessable = hasGuessableSecret(finding);
       if (salt && fingerprints.has(fingerprintWith(finding, salt))) return "current";
       if (fingerprints.has(legacyFingerprint(finding))) return guessable ? "reversible" : "current";
-      if (sha2563.size > 0 && sha2563.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
+      if (sha2564.size > 0 && sha2564.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
       if (sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)))) return "current";
       return void 0;
     }
@@ -26202,8 +26202,130 @@ var init_text_scan = __esm({
   }
 });
 
+// src/scan/history-cache.ts
+import { createHash as createHash7, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join8 } from "node:path";
+function historyCacheKey(parts) {
+  return sha2562(JSON.stringify({ version: VERSION, ...parts }));
+}
+function openCommitCache(dir, key, warn) {
+  const file = join8(dir, CACHE_FILE);
+  const loaded = load(file, key, warn);
+  return {
+    file,
+    known: (sha) => loaded.has(sha),
+    remember(clean) {
+      if (clean.length === 0) return;
+      const all = /* @__PURE__ */ new Set([...load(file, key, () => void 0), ...loaded, ...clean]);
+      try {
+        mkdirSync3(dir, { recursive: true });
+        writeWhole(file, serialise(key, [...all].sort()));
+      } catch (error) {
+        warn(`cannot write the history cache ${file} (${error.code ?? "error"}): the next run reads every commit again`);
+      }
+    }
+  };
+}
+function sha2562(text) {
+  return createHash7("sha256").update(text).digest("hex");
+}
+function serialise(key, commits) {
+  const list = commits.join("\n");
+  const cache2 = { format: FORMAT, version: VERSION, key, commits: list, sha256: sha2562(list) };
+  return `${JSON.stringify(cache2)}
+`;
+}
+function load(file, key, warn) {
+  let text;
+  try {
+    text = readFileSync9(file, "utf8");
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+  const cache2 = parse2(text);
+  if (!cache2) {
+    warn(`the history cache ${file} is corrupt: not trusted, every commit is read again and the cache rebuilt`);
+    return /* @__PURE__ */ new Set();
+  }
+  if (cache2.key !== key || cache2.version !== VERSION) return /* @__PURE__ */ new Set();
+  return new Set(cache2.commits === "" ? [] : cache2.commits.split("\n"));
+}
+function parse2(text) {
+  try {
+    const cache2 = JSON.parse(text);
+    if (cache2?.format !== FORMAT || typeof cache2.version !== "number" || typeof cache2.key !== "string") return void 0;
+    if (typeof cache2.commits !== "string" || cache2.sha256 !== sha2562(cache2.commits)) return void 0;
+    if (cache2.commits !== "" && !cache2.commits.split("\n").every((id) => COMMIT_ID2.test(id))) return void 0;
+    return cache2;
+  } catch {
+    return void 0;
+  }
+}
+function writeWhole(file, text) {
+  const temporary = `${file}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+  try {
+    writeFileSync3(temporary, text, { flag: "wx", mode: 384 });
+    renameSync2(temporary, file);
+  } finally {
+    rmSync2(temporary, { force: true });
+  }
+  removeStaleTemporaries(file);
+}
+function removeStaleTemporaries(file) {
+  const dir = join8(file, "..");
+  const prefix = `${CACHE_FILE}.tmp-`;
+  for (const name of readdirSync2(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const path = join8(dir, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_TEMPORARY_MS) rmSync2(path, { force: true });
+    } catch {
+    }
+  }
+}
+async function defaultCacheDir(repo) {
+  return join8((await runGit(repo, ["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim(), "keyhound");
+}
+var CACHE_FILE, FORMAT, VERSION, COMMIT_ID2, STALE_TEMPORARY_MS;
+var init_history_cache = __esm({
+  "src/scan/history-cache.ts"() {
+    "use strict";
+    init_git();
+    CACHE_FILE = "history.json";
+    FORMAT = "keyhound-history-cache";
+    VERSION = 1;
+    COMMIT_ID2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+    STALE_TEMPORARY_MS = 10 * 60 * 1e3;
+  }
+});
+
+// src/scan/shard.ts
+import { createHash as createHash8 } from "node:crypto";
+function parseShard(value) {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const [index, count2] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || count2 < 1 || index < 1 || index > count2) throw new KeyhoundError(`--shard: not K/N with 1 <= K <= N: ${value}`);
+  return { index, count: count2 };
+}
+function shardName(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+function inShard(key, shard) {
+  if (!shard || shard.count === 1) return true;
+  const bucket = createHash8("sha256").update(key).digest().readUInt32BE(0) % shard.count;
+  return bucket === shard.index - 1;
+}
+var init_shard = __esm({
+  "src/scan/shard.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
 // src/scan/history.ts
 import { availableParallelism } from "node:os";
+import { relative as relative3 } from "node:path";
 import { PassThrough } from "node:stream";
 function assertRevision(value, option) {
   if (value.startsWith("-") || value.includes("\n")) throw new KeyhoundError(`${option}: not a revision: ${value}`);
@@ -26214,6 +26336,10 @@ function revListArguments(options, unreachableCommits = []) {
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ["HEAD"] : ["--all"];
   return [
     "rev-list",
+    // Children before parents, whatever the dates say: by date alone, commits made in the
+    // same second (or with a skewed clock) can come before their parents, and the
+    // highest position would then not be the introduction.
+    "--topo-order",
     ...options.since ? [`--since=${options.since}`] : [],
     ...options.maxCommits !== void 0 ? [`--max-count=${options.maxCommits}`] : [],
     ...revisions,
@@ -26249,7 +26375,12 @@ async function scanHistory(options = {}) {
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = /* @__PURE__ */ new Map();
+  const cache2 = options.cache === void 0 ? void 0 : await commitCache(repo, options.cache, setup, options, warn);
+  const scanned = [];
+  const withFindings = /* @__PURE__ */ new Set();
+  let readCleanly = true;
   const record2 = (finding, position) => {
+    if (finding.commit) withFindings.add(finding.commit.sha);
     const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
     if (reason !== void 0) finding.suppressedBy = reason;
     const occurrence = { finding, order: position, suppressed: reason !== void 0 };
@@ -26265,24 +26396,29 @@ async function scanHistory(options = {}) {
   };
   const blobs = blobReader(repo);
   let failure;
-  const walk = async (input, offset, given) => {
-    const scanner = new DiffScanner(setup, stats, blobs, warn);
+  const walk = async (input, positions) => {
+    const scanner = new DiffScanner(setup, stats, blobs, (message2) => {
+      readCleanly = false;
+      warn(message2);
+    });
     const pending = [];
     let seen = -1;
+    let position = -1;
     const parser2 = new DiffParser({
       commit: (commit) => {
-        if (boundary.has(commit.sha)) reachedBoundary = true;
         seen += 1;
+        position = positions[seen] ?? position;
+        if (cache2) scanned.push(commit.sha);
         stats.commits += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record2(finding, offset + seen);
+        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record2(finding, position);
       },
       file: (diff) => {
-        const position = offset + seen;
+        const at3 = position;
         const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, "")) : void 0;
-        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, position);
+        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, at3);
         const found = scanner.scan(diff);
         if (Array.isArray(found)) found.forEach(keep);
         else pending.push(found.then((later) => later.forEach(keep), (error) => void (failure ??= error)));
@@ -26292,7 +26428,8 @@ async function scanHistory(options = {}) {
     parser2.end();
     await Promise.all(pending);
     if (result.code !== 0) {
-      warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${failureReason(result)}`);
+      readCleanly = false;
+      warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
     }
   };
   const revList = revListArguments(options, dangling?.commits);
@@ -26302,30 +26439,53 @@ async function scanHistory(options = {}) {
   } catch (error) {
     throw new KeyhoundError(`git log failed: ${error.message.replace(/^git rev-list failed: /, "")}`);
   }
-  const count2 = total === 0 ? 0 : total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  const count2 = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count2));
-  const walkers = Array.from({ length: count2 }, (_3, index) => {
-    const walker = { input: new PassThrough(), given: 0, done: Promise.resolve() };
-    walker.done = walk(walker.input, index * share, () => walker.given);
+  const walkers = [];
+  const walkerFor = (index) => {
+    let walker = walkers[index];
+    if (!walker) {
+      const started2 = { input: new PassThrough(), positions: [] };
+      walker = { ...started2, done: walk(started2.input, started2.positions) };
+      walkers[index] = walker;
+    }
     return walker;
-  });
-  let dispatched = 0;
+  };
+  if (options.shard) stats.shard = shardName(options.shard);
+  if (cache2) stats.cachedCommits = 0;
+  let listed = 0;
   try {
     const listing = await streamGitLines(repo, revList, (sha) => {
       if (!sha) return;
-      const walker = walkers[Math.min(Math.floor(dispatched / share), count2 - 1)];
-      if (!walker) return;
+      const position = listed++;
+      if (!inShard(sha, options.shard)) return;
+      if (boundary.has(sha)) reachedBoundary = true;
+      if (cache2?.known(sha)) {
+        stats.commits += 1;
+        stats.cachedCommits += 1;
+        return;
+      }
+      const walker = walkerFor(Math.min(Math.floor(position / share), count2 - 1));
+      walker.positions.push(position);
       walker.input.write(`${sha}
 `);
-      walker.given += 1;
-      dispatched += 1;
     });
-    for (const walker of walkers) walker.input.end();
-    await Promise.all(walkers.map((walker) => walker.done));
-    if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+    const started2 = walkers.filter((walker) => walker !== void 0);
+    for (const walker of started2) walker.input.end();
+    await Promise.all(started2.map((walker) => walker.done));
+    if (listing.code !== 0) {
+      readCleanly = false;
+      warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
+    }
     if (failure !== void 0) throw failure;
+    if (cache2 && readCleanly) cache2.remember(scanned.filter((sha) => !withFindings.has(sha)));
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
-    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
+    const firstShard = (options.shard?.index ?? 1) === 1;
+    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
+      tags: everyRef && firstShard,
+      danglingTags: firstShard ? dangling?.tags ?? [] : [],
+      danglingBlobs: firstShard ? dangling?.blobs ?? [] : []
+    });
     for await (const text of outside) {
       if (typeof text === "string") countSkip(stats, text);
       else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record2(finding, -1);
@@ -26335,13 +26495,14 @@ async function scanHistory(options = {}) {
   }
   if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
-  const findings = [...bySecret.values()].map(({ finding, commits: count3, paths }) => {
+  const findings = [...bySecret.values()].map(({ finding, commits: count3, paths, order }) => {
     const truncated = finding.commit !== void 0 && boundary.has(finding.commit.sha);
     const history = {
       commits: count3,
       paths: [...paths].sort(),
       presentAtHead: presentAtHead(rawSecret(finding)),
-      ...truncated ? { truncated } : {}
+      ...truncated ? { truncated } : {},
+      position: order
     };
     finding.history = history;
     return finding;
@@ -26362,6 +26523,20 @@ async function secretsAtHead(repo, secrets) {
   }
   return (secret) => found.has(searchableLine(secret));
 }
+async function commitCache(repo, where, setup, options, warn) {
+  const key = historyCacheKey({
+    keyhound: keyhoundVersion(void 0),
+    rules: setup.ruleset.spec,
+    config: setup.config ? { file: relative3(setup.root, setup.config.file), spec: setup.config.spec } : null,
+    maxFileSize: setup.maxFileSize,
+    archives: options.archives === false ? false : { ...DEFAULT_ARCHIVE_LIMITS, ...options.archiveLimits },
+    include: options.include ?? [],
+    exclude: options.exclude ?? [],
+    reportSuppressed: setup.reportSuppressed,
+    log: LOG_ARGUMENTS
+  });
+  return openCommitCache(where === true ? await defaultCacheDir(repo) : where, key, warn);
+}
 var LOG_ARGUMENTS, PARALLEL_FROM;
 var init_history = __esm({
   "src/scan/history.ts"() {
@@ -26375,8 +26550,11 @@ var init_history = __esm({
     init_types2();
     init_diff_scan();
     init_text_scan();
+    init_history_cache();
+    init_shard();
     init_result();
     init_setup();
+    init_common();
     LOG_ARGUMENTS = [
       "log",
       "-p",
@@ -26597,9 +26775,9 @@ var init_github = __esm({
 });
 
 // src/report/gitlab.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function findingId(finding, sha) {
-  const hex = createHash7("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
+  const hex = createHash9("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
   const variant = (parseInt(hex[16], 16) & 3 | 8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -26890,11 +27068,13 @@ var init_json = __esm({
     init_findings();
     init_inert();
     JSON_REPORT_VERSION = 1;
-    formatJson = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
+    formatJson = ({ findings, stats, suppressed, staleIgnores, meta }, { showSecrets }) => {
       const shown = (list) => showSecrets ? list.map(withRawSecrets) : list;
       return `${inertJson(JSON.stringify(
         {
           version: JSON_REPORT_VERSION,
+          ...meta?.repository ? { repository: meta.repository } : {},
+          ...meta?.revision ? { revision: meta.revision } : {},
           findings: shown(findings),
           stats,
           ...suppressed ? { suppressed: shown(suppressed) } : {},
@@ -26905,6 +27085,21 @@ var init_json = __esm({
       ))}
 `;
     };
+  }
+});
+
+// src/report/jsonl.ts
+function findingLine(finding, showSecrets) {
+  return inertJson(JSON.stringify(showSecrets ? withRawSecrets(finding) : finding));
+}
+var formatJsonl;
+var init_jsonl = __esm({
+  "src/report/jsonl.ts"() {
+    "use strict";
+    init_findings();
+    init_inert();
+    formatJsonl = ({ findings, suppressed }, { showSecrets }) => [...findings, ...suppressed ?? []].map((finding) => `${findingLine(finding, showSecrets)}
+`).join("");
   }
 });
 
@@ -27172,12 +27367,14 @@ var init_report = __esm({
     init_gitlab();
     init_html();
     init_json();
+    init_jsonl();
     init_junit();
     init_sarif();
     init_text();
     FORMATTERS = {
       text: formatText,
       json: formatJson,
+      jsonl: formatJsonl,
       sarif: formatSarif,
       junit: formatJunit,
       csv: formatCsv,
@@ -27316,6 +27513,7 @@ var init_progress = __esm({
 });
 
 // src/cli/report-meta.ts
+import { basename as basename2 } from "node:path";
 function httpsRepositoryUrl(remote) {
   const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?\/?$/.exec(remote);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
@@ -27332,17 +27530,21 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
   if (!USES_GIT_FACTS.has(format3)) return meta;
   const fromEnv = env2.GITHUB_SERVER_URL && env2.GITHUB_REPOSITORY ? `${env2.GITHUB_SERVER_URL}/${env2.GITHUB_REPOSITORY}` : env2.CI_PROJECT_URL;
   const ciBranch = env2.GITHUB_HEAD_REF || env2.GITHUB_REF_NAME || env2.CI_COMMIT_REF_NAME;
-  const [revision, remote, branch, root2] = await Promise.all([
+  const [revision, remote, branch, root2, gitDir] = await Promise.all([
     gitFact(cwd, ["rev-parse", "--verify", "-q", "HEAD"]),
     fromEnv ? Promise.resolve(fromEnv) : gitFact(cwd, ["remote", "get-url", "origin"]),
     ciBranch ? Promise.resolve(ciBranch) : gitFact(cwd, ["symbolic-ref", "--short", "-q", "HEAD"]),
-    gitFact(cwd, ["rev-parse", "--show-toplevel"])
+    gitFact(cwd, ["rev-parse", "--show-toplevel"]),
+    gitFact(cwd, ["rev-parse", "--absolute-git-dir"])
   ]);
   const repositoryUrl = remote ? httpsRepositoryUrl(remote) : void 0;
+  const directory = root2 || gitDir;
+  const repository = repositoryUrl ?? (directory ? basename2(directory).replace(/\.git$/, "") : void 0);
   return {
     ...meta,
     ...revision ? { revision } : {},
     ...repositoryUrl ? { repositoryUrl } : root2 ? { repositoryPath: root2 } : {},
+    ...repository ? { repository } : {},
     ...branch ? { branch } : {}
   };
 }
@@ -27354,12 +27556,12 @@ var init_report_meta = __esm({
   "src/cli/report-meta.ts"() {
     "use strict";
     init_git();
-    USES_GIT_FACTS = /* @__PURE__ */ new Set(["html", "gitlab", "sarif"]);
+    USES_GIT_FACTS = /* @__PURE__ */ new Set(["html", "gitlab", "sarif", "json"]);
   }
 });
 
 // src/cli/write-report.ts
-import { realpathSync, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { realpathSync, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
 async function writeReport(text, output, io2) {
@@ -27378,7 +27580,7 @@ async function writeReport(text, output, io2) {
 }
 function statOrUndefined(path) {
   try {
-    return statSync(path);
+    return statSync2(path);
   } catch {
     return void 0;
   }
@@ -27386,11 +27588,11 @@ function statOrUndefined(path) {
 function replaceWhole(file, text, mode) {
   const partial = `${file}.keyhound-partial-${process.pid}`;
   try {
-    rmSync2(partial, { force: true });
-    writeFileSync3(partial, text, { flag: "wx", ...mode === void 0 ? {} : { mode: mode & 4095 } });
-    renameSync2(partial, file);
+    rmSync3(partial, { force: true });
+    writeFileSync4(partial, text, { flag: "wx", ...mode === void 0 ? {} : { mode: mode & 4095 } });
+    renameSync3(partial, file);
   } catch (error) {
-    rmSync2(partial, { force: true });
+    rmSync3(partial, { force: true });
     throw error;
   }
 }
@@ -27401,7 +27603,7 @@ async function withSignalsHeld(work) {
   try {
     work();
   } finally {
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve18) => setImmediate(resolve18));
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve19) => setImmediate(resolve19));
     for (const signal of HELD_SIGNALS) process.off(signal, hold);
     if (held[0]) process.kill(process.pid, held[0]);
   }
@@ -27422,16 +27624,16 @@ __export(cache_exports, {
   defaultVerifyCacheFile: () => defaultVerifyCacheFile,
   fileVerifyCache: () => fileVerifyCache
 });
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync10, renameSync as renameSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
-import { dirname as dirname6, join as join8 } from "node:path";
+import { dirname as dirname6, join as join9 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
-  return join8(env2.XDG_CACHE_HOME || join8(homedir3(), ".cache"), "keyhound", "verify-v1.json");
+  return join9(env2.XDG_CACHE_HOME || join9(homedir3(), ".cache"), "keyhound", "verify-v1.json");
 }
 function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
   let entries = {};
   try {
-    const parsed = JSON.parse(readFileSync9(file, "utf8"));
+    const parsed = JSON.parse(readFileSync10(file, "utf8"));
     if (parsed && typeof parsed === "object") entries = parsed;
   } catch {
   }
@@ -27451,10 +27653,10 @@ function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
       if (!changed) return;
       const fresh = Object.fromEntries(Object.entries(entries).filter(([, entry]) => now() - Date.parse(entry.checkedAt) < ttlMs));
       try {
-        mkdirSync3(dirname6(file), { recursive: true });
-        writeFileSync4(`${file}.partial`, `${JSON.stringify(fresh)}
+        mkdirSync4(dirname6(file), { recursive: true });
+        writeFileSync5(`${file}.partial`, `${JSON.stringify(fresh)}
 `, { mode: 384 });
-        renameSync3(`${file}.partial`, file);
+        renameSync4(`${file}.partial`, file);
       } catch {
       }
     }
@@ -27469,7 +27671,7 @@ var init_cache = __esm({
 });
 
 // src/verify/request.ts
-import { createHash as createHash8, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash10, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_3, name) => encode(credential[name] ?? ""));
 }
@@ -27540,8 +27742,8 @@ function awsStsRequest(credential, now) {
     "x-amz-date": amzDate
   };
   const signed = Object.keys(headers).sort();
-  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha2562(body)].join("\n");
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha2562(canonical)].join("\n");
+  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha2563(body)].join("\n");
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha2563(canonical)].join("\n");
   const signature = signatureV4(secret, day, "us-east-1", "sts", toSign);
   return {
     method: "POST",
@@ -27568,12 +27770,12 @@ function awsIdentity(body) {
   }
   return identity2;
 }
-var MAX_IDENTITY, sha2562, hmac;
+var MAX_IDENTITY, sha2563, hmac;
 var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
     MAX_IDENTITY = 120;
-    sha2562 = (text) => createHash8("sha256").update(text).digest("hex");
+    sha2563 = (text) => createHash10("sha256").update(text).digest("hex");
     hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
   }
 });
@@ -27581,7 +27783,7 @@ var init_request = __esm({
 // src/verify/transport.ts
 import { request as httpsRequest } from "node:https";
 function httpsTransport(options = {}) {
-  return (request, timeoutMs) => new Promise((resolve18, reject) => {
+  return (request, timeoutMs) => new Promise((resolve19, reject) => {
     const url = new URL(request.url);
     if (url.protocol !== "https:") {
       reject(new Error(`refused a request that is not https: ${url.protocol}`));
@@ -27614,7 +27816,7 @@ function httpsTransport(options = {}) {
           chunks.push(chunk);
           size += chunk.length;
         });
-        response.on("end", () => resolve18({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
+        response.on("end", () => resolve19({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
         response.on("error", reject);
       }
     );
@@ -27718,7 +27920,7 @@ var init_verify = __esm({
     DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
     RETRIES_AFTER_429 = 3;
     MAX_RETRY_PAUSE_MS = 1e4;
-    sleep = (ms2) => new Promise((resolve18) => setTimeout(resolve18, ms2));
+    sleep = (ms2) => new Promise((resolve19) => setTimeout(resolve19, ms2));
     looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
   }
 });
@@ -27830,12 +28032,14 @@ async function historyOptions(args, cwd) {
     ...args.range?.length ? { ranges: args.range } : {},
     ...args.branch ? { branch: args.branch } : {},
     ...args.since !== void 0 ? { since: args.since } : {},
-    ...args.maxCommits !== void 0 ? { maxCommits: args.maxCommits } : {}
+    ...args.maxCommits !== void 0 ? { maxCommits: args.maxCommits } : {},
+    ...args.shard ? { shard: args.shard } : {},
+    ...args.cache === false ? {} : { cache: args.cache ?? true }
   };
 }
 async function runHistory(args, io2) {
   const repo = args.repo ? resolve7(io2.cwd, args.repo) : io2.cwd;
-  const history = await historyOptions(args, repo);
+  const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve7(io2.cwd, args.cache) } : {} }, repo);
   return scanAndReport(args.repo ? withPathsFrom(io2.cwd, args) : args, { ...io2, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
 }
 function withPathsFrom(cwd, args) {
@@ -28888,15 +29092,15 @@ var init_cliui = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname7, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync2, statSync as statSync2 } from "fs";
+import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
-  let tmp, stats = statSync2(dir);
+  let tmp, stats = statSync3(dir);
   if (!stats.isDirectory()) {
     dir = dirname7(dir);
   }
   while (true) {
-    tmp = callback(dir, readdirSync2(dir));
+    tmp = callback(dir, readdirSync3(dir));
     if (tmp) return resolve8(dir, tmp);
     dir = dirname7(tmp = dir);
     if (tmp === dir) break;
@@ -29864,7 +30068,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync10 } from "fs";
+import { readFileSync as readFileSync11 } from "fs";
 import { createRequire as createRequire2 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -29893,7 +30097,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path);
         } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync10(path, "utf8"));
+          return JSON.parse(readFileSync11(path, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -30064,7 +30268,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync11, statSync as statSync3, writeFile as writeFile2 } from "fs";
+import { readFileSync as readFileSync12, statSync as statSync4, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -30072,14 +30276,14 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync11,
+        readFileSync: readFileSync12,
         writeFile: writeFile2
       },
       format: format2,
       resolve: resolve10,
       exists: (file) => {
         try {
-          return statSync3(file).isFile();
+          return statSync4(file).isFile();
         } catch (err) {
           return false;
         }
@@ -30294,9 +30498,9 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve11, join as join9 } from "path";
+import { basename as basename3, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
 import { createRequire as createRequire3 } from "node:module";
-import { readFileSync as readFileSync12, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync13, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -30326,12 +30530,12 @@ var init_esm = __esm({
       mainFilename: mainFilename || process.cwd(),
       Parser: lib_default,
       path: {
-        basename: basename2,
+        basename: basename3,
         dirname: dirname8,
         extname,
-        relative: relative3,
+        relative: relative4,
         resolve: resolve11,
-        join: join9
+        join: join10
       },
       process: {
         argv: () => process.argv,
@@ -30344,8 +30548,8 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync12,
-      readdirSync: readdirSync3,
+      readFileSync: readFileSync13,
+      readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
         const callerFile = (0, import_get_caller_file.default)(3);
@@ -32738,12 +32942,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve19, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve18(completions);
+                resolve19(completions);
             });
           });
         } else {
@@ -32775,9 +32979,9 @@ var init_yargs_factory = __esm({
         __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
         if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
           if (!this.parsed) {
-            const parse2 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
-            if (isPromise(parse2)) {
-              return parse2.then(() => {
+            const parse3 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
+            if (isPromise(parse3)) {
+              return parse3.then(() => {
                 return __classPrivateFieldGet(this, _YargsInstance_usage, "f").help();
               });
             }
@@ -33121,9 +33325,9 @@ var init_yargs_factory = __esm({
         __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
         if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
           if (!this.parsed) {
-            const parse2 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
-            if (isPromise(parse2)) {
-              parse2.then(() => {
+            const parse3 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
+            if (isPromise(parse3)) {
+              parse3.then(() => {
                 __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level);
               });
               return this;
@@ -33796,10 +34000,10 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname9, isAbsolute, join as join10, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync3, readFileSync as readFileSync14, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { basename as basename4, dirname as dirname9, isAbsolute, join as join11, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
-  const rel = relative4(parent, path);
+  const rel = relative5(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
 }
 async function hookPlace(cwd, hook) {
@@ -33812,14 +34016,14 @@ async function hookPlace(cwd, hook) {
   }
   const here = realpathSync2(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
-  const at3 = (file, husky) => ({ root: root2, gitDir, file, shown: relative4(here, file) || file, husky });
-  if (basename3(hooksDir) === "_" && existsSync6(join10(hooksDir, "h"))) return at3(join10(dirname9(hooksDir), hook), true);
-  if (hooksDir === join10(gitDir, "hooks") && existsSync6(join10(root2, ".husky"))) {
+  const at3 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
+  if (basename4(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at3(join11(dirname9(hooksDir), hook), true);
+  if (hooksDir === join11(gitDir, "hooks") && existsSync6(join11(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
     );
   }
-  return at3(join10(hooksDir, hook), false);
+  return at3(join11(hooksDir, hook), false);
 }
 function checkNoLink(place) {
   const { shown } = place;
@@ -33838,12 +34042,12 @@ function checkNoLink(place) {
 }
 function regularFileText(file) {
   const stat = lstatSync2(file, { throwIfNoEntry: false });
-  return stat?.isFile() ? readFileSync13(file, "utf8") : void 0;
+  return stat?.isFile() ? readFileSync14(file, "utf8") : void 0;
 }
 function rewrite(file, text) {
   const fd = openSync3(file, constants3.O_WRONLY | constants3.O_TRUNC | constants3.O_NOFOLLOW);
   try {
-    writeFileSync5(fd, text);
+    writeFileSync6(fd, text);
   } finally {
     closeSync3(fd);
   }
@@ -33889,14 +34093,14 @@ async function installHook(cwd, hook) {
   const place = await hookPlace(cwd, hook);
   const { file, shown } = place;
   checkNoLink(place);
-  const warning = existsSync6(join10(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
+  const warning = existsSync6(join11(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message2) => ({ file, message: message2, ...warning ? { warning } : {} });
-  mkdirSync4(dirname9(file), { recursive: true });
+  mkdirSync5(dirname9(file), { recursive: true });
   if (place.husky) {
     const before = regularFileText(file);
     const after = withBlock(before ?? "", keyhoundBlock(hook));
     if (after === before) return done(`already installed in ${shown}`);
-    if (before === void 0) writeFileSync5(file, after, { flag: "wx" });
+    if (before === void 0) writeFileSync6(file, after, { flag: "wx" });
     else rewrite(file, after);
     return done(`added keyhound to ${shown} (husky)`);
   }
@@ -33909,10 +34113,10 @@ async function installHook(cwd, hook) {
   }
   let chained = "";
   if (lstatSync2(file, { throwIfNoEntry: false })) {
-    renameSync4(file, `${file}${PREVIOUS_SUFFIX}`);
+    renameSync5(file, `${file}${PREVIOUS_SUFFIX}`);
     chained = ` (the existing hook now runs after it, from ${shown}${PREVIOUS_SUFFIX})`;
   }
-  writeFileSync5(file, script, { flag: "wx", mode: 493 });
+  writeFileSync6(file, script, { flag: "wx", mode: 493 });
   return done(`installed ${hook} hook in ${shown}${chained}`);
 }
 async function uninstallHook(cwd, hook) {
@@ -33925,14 +34129,14 @@ async function uninstallHook(cwd, hook) {
     if (!text.includes(BLOCK_START)) return { file, message: `keyhound is not in ${shown}` };
     const rest = withBlock(text, "");
     if (rest.trim()) rewrite(file, rest);
-    else rmSync3(file);
+    else rmSync4(file);
     return { file, message: `removed keyhound from ${shown}` };
   }
   if (!text.includes(MARKER)) return { file, message: `${shown} is not keyhound's; left alone` };
-  rmSync3(file);
+  rmSync4(file);
   const previous = `${file}${PREVIOUS_SUFFIX}`;
   if (lstatSync2(previous, { throwIfNoEntry: false })) {
-    renameSync4(previous, file);
+    renameSync5(previous, file);
     return { file, message: `removed keyhound's hook; restored the previous ${shown}` };
   }
   return { file, message: `removed keyhound's hook ${shown}` };
@@ -33958,9 +34162,9 @@ var init_install = __esm({
 });
 
 // src/config/baseline-import.ts
-import { basename as basename4 } from "node:path";
+import { basename as basename5 } from "node:path";
 function detectFormat(file, text) {
-  const name = basename4(file);
+  const name = basename5(file);
   if (name === ".gitleaksignore") return "gitleaksignore";
   try {
     const data = JSON.parse(text);
@@ -34054,22 +34258,22 @@ var walk_exports = {};
 __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
-import { readdirSync as readdirSync4, readFileSync as readFileSync14 } from "node:fs";
-import { join as join11, posix } from "node:path";
+import { readdirSync as readdirSync5, readFileSync as readFileSync15 } from "node:fs";
+import { join as join12, posix } from "node:path";
 async function walkDirectory(dir) {
   const files = [];
   const unlisted = [];
-  const visit = (relative8, matchers) => {
+  const visit = (relative9, matchers) => {
     let entries;
     try {
-      entries = readdirSync4(join11(dir, relative8), { withFileTypes: true });
+      entries = readdirSync5(join12(dir, relative9), { withFileTypes: true });
     } catch (error) {
-      unlisted.push({ path: relative8, code: error.code ?? "error" });
+      unlisted.push({ path: relative9, code: error.code ?? "error" });
       return;
     }
-    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative8, rules: (0, import_ignore.default)().add(readGitignore(join11(dir, relative8, ".gitignore"))) }] : matchers;
+    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative9, rules: (0, import_ignore.default)().add(readGitignore(join12(dir, relative9, ".gitignore"))) }] : matchers;
     for (const entry of entries) {
-      const path = relative8 ? `${relative8}/${entry.name}` : entry.name;
+      const path = relative9 ? `${relative9}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(entry.name) && !isIgnored(`${path}/`, own)) visit(path, own);
       } else if (!isIgnored(path, own)) {
@@ -34082,7 +34286,7 @@ async function walkDirectory(dir) {
 }
 function readGitignore(file) {
   try {
-    return readFileSync14(file, "utf8");
+    return readFileSync15(file, "utf8");
   } catch {
     return "";
   }
@@ -34100,8 +34304,8 @@ var init_walk = __esm({
 });
 
 // src/sources/worktree.ts
-import { statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join12, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
+import { statSync as statSync5 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join13, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -34115,7 +34319,7 @@ async function listTargets(paths, cwd) {
     const absolute = isAbsolute2(arg) ? arg : resolve13(cwd, arg);
     let isDirectory;
     try {
-      isDirectory = statSync4(absolute).isDirectory();
+      isDirectory = statSync5(absolute).isDirectory();
     } catch (error) {
       const code2 = error.code;
       throw new KeyhoundError(code2 === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg} (${code2})`);
@@ -34126,7 +34330,7 @@ async function listTargets(paths, cwd) {
     }
     const useGit = await workTreeRoot(absolute) !== void 0 && !await isIgnoredByGit(absolute);
     const walk = useGit ? { files: await listWorkTreeFiles(absolute), unlisted: [] } : await (await Promise.resolve().then(() => (init_walk(), walk_exports))).walkDirectory(absolute);
-    for (const file of walk.files) targets.push({ absolute: join12(absolute, file), shown: shownPath(arg, file) });
+    for (const file of walk.files) targets.push({ absolute: join13(absolute, file), shown: shownPath(arg, file) });
     for (const { path, code: code2 } of walk.unlisted) {
       const shown = `${shownPath(arg, path)}/`;
       skipped.push({ path: shown, reason: "unreadable", warning: `${shown}: cannot list this directory (${code2}); its files were not scanned` });
@@ -34167,7 +34371,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
     }
     return batch;
   };
-  const inWorkers = new Promise((resolve18, reject) => {
+  const inWorkers = new Promise((resolve19, reject) => {
     let running = 0;
     const workers = [];
     const finished = /* @__PURE__ */ new Set();
@@ -34183,7 +34387,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
         finished.add(worker);
         void worker.terminate();
         running -= 1;
-        if (running === 0 && !failed) resolve18();
+        if (running === 0 && !failed) resolve19();
         return;
       }
       worker.postMessage(batch);
@@ -34207,7 +34411,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
   const onMainThread = async () => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      await new Promise((resolve18) => setImmediate(resolve18));
+      await new Promise((resolve19) => setImmediate(resolve19));
     }
   };
   await Promise.all([inWorkers, onMainThread()]);
@@ -34223,7 +34427,7 @@ var init_pool = __esm({
 });
 
 // src/scan/scan.ts
-import { relative as relative5, sep as sep5 } from "node:path";
+import { relative as relative6, sep as sep5 } from "node:path";
 async function scan(options = {}) {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
@@ -34234,8 +34438,13 @@ async function scan(options = {}) {
   const paths = options.paths?.length ? options.paths : options.stdin === void 0 ? ["."] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   const notAllowlisted = (target) => {
-    if (setup.excluded(relative5(setup.root, target.absolute).split(sep5).join("/"))) {
+    const fromRoot = relative6(setup.root, target.absolute).split(sep5).join("/");
+    if (setup.excluded(fromRoot)) {
       countSkip(stats, "excluded");
+      return false;
+    }
+    if (!inShard(fromRoot, options.shard)) {
+      countSkip(stats, "other-shard");
       return false;
     }
     if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
@@ -34270,7 +34479,8 @@ async function scan(options = {}) {
   } else {
     for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits2));
   }
-  if (options.stdin !== void 0) {
+  if (options.shard) stats.shard = shardName(options.shard);
+  if (options.stdin !== void 0 && inShard(LABELS.stdin, options.shard)) {
     stats.files += 1;
     findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
   }
@@ -34290,6 +34500,7 @@ var init_scan = __esm({
     init_result();
     init_scan_contents();
     init_setup();
+    init_shard();
     init_suppress();
     init_setup();
     init_result();
@@ -34299,7 +34510,7 @@ var init_scan = __esm({
 
 // src/cli/commands/baseline.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { join as join13, relative as relative6, resolve as resolve14 } from "node:path";
+import { join as join14, relative as relative7, resolve as resolve14 } from "node:path";
 function baselineSalt(output) {
   try {
     return loadBaseline(output).salt ?? newSalt();
@@ -34308,8 +34519,8 @@ function baselineSalt(output) {
   }
 }
 async function baselinePath(output, io2) {
-  const path = output !== void 0 ? resolve14(io2.cwd, output) : join13(await workTreeRoot(io2.cwd) ?? io2.cwd, DEFAULT_BASELINE_FILE);
-  return { path, shown: output ?? (relative6(io2.cwd, path) || DEFAULT_BASELINE_FILE) };
+  const path = output !== void 0 ? resolve14(io2.cwd, output) : join14(await workTreeRoot(io2.cwd) ?? io2.cwd, DEFAULT_BASELINE_FILE);
+  return { path, shown: output ?? (relative7(io2.cwd, path) || DEFAULT_BASELINE_FILE) };
 }
 async function runBaselineCreate(args, io2) {
   const options = { cwd: io2.cwd, baseline: false, ...args.config ? { config: args.config } : {} };
@@ -34368,13 +34579,13 @@ var init_baseline2 = __esm({
 
 // src/cli/commands/ignore.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join14, relative as relative7, resolve as resolve15 } from "node:path";
+import { join as join15, relative as relative8, resolve as resolve15 } from "node:path";
 async function runIgnore(args, io2) {
   if (!FINGERPRINT.test(args.fingerprint)) throw new KeyhoundError("ignore: not a fingerprint (32 lower-case hex digits, as the report shows them)");
   const reason = args.reason.trim();
   if (!reason || /[\r\n]/.test(reason)) throw new KeyhoundError("--reason: say why in one line of text");
-  const file = args.ignoreFile !== void 0 ? resolve15(io2.cwd, args.ignoreFile) : join14(await workTreeRoot(io2.cwd) ?? io2.cwd, IGNORE_FILE_NAME);
-  const shown = args.ignoreFile ?? (relative7(io2.cwd, file) || IGNORE_FILE_NAME);
+  const file = args.ignoreFile !== void 0 ? resolve15(io2.cwd, args.ignoreFile) : join15(await workTreeRoot(io2.cwd) ?? io2.cwd, IGNORE_FILE_NAME);
+  const shown = args.ignoreFile ?? (relative8(io2.cwd, file) || IGNORE_FILE_NAME);
   const text = existsSync8(file) ? readTextFile(file, "ignore file", shown) : "";
   const known = parseIgnoreFile(text, shown).entries.find((entry) => entry.fingerprint === args.fingerprint);
   if (known) {
@@ -34465,7 +34676,8 @@ async function runScan(args, io2) {
       ...options,
       paths: args.paths,
       ...stdin !== void 0 ? { stdin } : {},
-      ...args.workers !== void 0 ? { workers: args.workers } : {}
+      ...args.workers !== void 0 ? { workers: args.workers } : {},
+      ...args.shard ? { shard: args.shard } : {}
     })
   );
 }
@@ -34474,6 +34686,273 @@ var init_scan2 = __esm({
     "use strict";
     init_scan();
     init_report_options();
+  }
+});
+
+// src/merge/merge-reports.ts
+function asJsonReport(value, name) {
+  const report2 = value;
+  if (typeof report2 !== "object" || report2 === null || !Array.isArray(report2.findings) || typeof report2.stats !== "object" || report2.stats === null) {
+    throw new KeyhoundError(`${name}: not a keyhound json report (write one with --format json)`);
+  }
+  if (report2.version !== 1) throw new KeyhoundError(`${name}: json report version ${String(report2.version)}, this keyhound reads version 1`);
+  return report2;
+}
+function mergeReports(reports, names) {
+  const groups = /* @__PURE__ */ new Map();
+  reports.forEach((report2, index) => {
+    const key = report2.repository ?? UNNAMED;
+    groups.set(key, [...groups.get(key) ?? [], { report: report2, name: names[index] ?? `report ${index + 1}` }]);
+  });
+  const tagged = groups.size > 1;
+  const sections = [];
+  const findings = [];
+  const suppressed = [];
+  let anySuppressed = false;
+  let staleIgnores;
+  for (const [repository, members] of [...groups].sort(([a], [b3]) => a.localeCompare(b3))) {
+    const shards = checkShards(repository, members.map(({ report: report2, name }) => ({ shard: report2.stats.shard, name })));
+    const own = deduplicate(members.flatMap(({ report: report2 }) => report2.findings));
+    const ownSuppressed = deduplicate(members.flatMap(({ report: report2 }) => report2.suppressed ?? []));
+    anySuppressed ||= members.some(({ report: report2 }) => report2.suppressed);
+    const tag = (finding) => tagged ? { ...finding, repository } : finding;
+    findings.push(...own.map(tag));
+    suppressed.push(...ownSuppressed.map(tag));
+    const stats = addStats(members.map(({ report: report2 }) => report2.stats), own.length, ownSuppressed.length);
+    const revisions = [...new Set(members.map(({ report: report2 }) => report2.revision).filter((revision) => revision !== void 0))];
+    sections.push({
+      repository,
+      ...revisions.length === 1 ? { revision: revisions[0] } : {},
+      ...shards ? { shards } : {},
+      reports: members.length,
+      findings: own.length,
+      stats
+    });
+    for (const { report: report2 } of members) if (report2.staleIgnores) staleIgnores = staleIgnores ? common(staleIgnores, report2.staleIgnores) : report2.staleIgnores;
+  }
+  return {
+    findings,
+    stats: addStats(sections.map((section) => section.stats), findings.length, suppressed.length),
+    ...anySuppressed ? { suppressed } : {},
+    ...staleIgnores ? { staleIgnores } : {},
+    repositories: sections
+  };
+}
+function checkShards(repository, members) {
+  const sharded = members.filter(({ shard }) => shard !== void 0);
+  if (sharded.length === 0) return void 0;
+  const counts = new Set(sharded.map(({ shard }) => shard.split("/")[1]));
+  const whole = members.find(({ shard }) => shard === void 0);
+  if (whole || counts.size > 1) {
+    throw new KeyhoundError(`${repository}: ${whole ? `${whole.name} is a whole run, the others shards` : "shards of different splits (K/N with different N)"}: merge the reports of one split`);
+  }
+  const count2 = Number([...counts][0]);
+  const seen = /* @__PURE__ */ new Map();
+  for (const { shard = "", name } of sharded) {
+    if (seen.has(shard)) throw new KeyhoundError(`${repository}: shard ${shard} twice (${seen.get(shard)} and ${name})`);
+    seen.set(shard, name);
+  }
+  const missing = Array.from({ length: count2 }, (_3, i) => `${i + 1}/${count2}`).filter((shard) => !seen.has(shard));
+  if (missing.length) throw new KeyhoundError(`${repository}: shard ${missing.join(", ")} missing (a merge of shards must have every one)`);
+  return [...seen.keys()].sort((a, b3) => Number(a.split("/")[0]) - Number(b3.split("/")[0]));
+}
+function deduplicate(all) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const finding of all) {
+    const key = finding.history ? `${finding.ruleId}\0${finding.fingerprint}` : `${finding.fingerprint}\0${finding.file}\0${finding.line}\0${finding.column}`;
+    const kept = rows.get(key);
+    if (!kept) rows.set(key, finding);
+    else if (kept.history && finding.history) rows.set(key, joinHistory(kept, finding));
+  }
+  return [...rows.values()].sort(compareFindings);
+}
+function joinHistory(a, b3) {
+  const [earliest, joined] = joinOccurrences(a.history, b3.history);
+  return { ...earliest === a.history ? a : b3, history: joined };
+}
+function joinOccurrences(a, b3) {
+  const [earliest, later] = (b3.position ?? -1) > (a.position ?? -1) ? [b3, a] : [a, b3];
+  return [
+    earliest,
+    {
+      ...earliest,
+      commits: earliest.commits + later.commits,
+      paths: [.../* @__PURE__ */ new Set([...earliest.paths, ...later.paths])].sort(),
+      presentAtHead: earliest.presentAtHead || later.presentAtHead
+    }
+  ];
+}
+function common(a, b3) {
+  return a.filter((entry) => b3.some((other) => other.fingerprint === entry.fingerprint && other.line === entry.line));
+}
+function addStats(parts, findings, suppressed) {
+  const sum = (pick) => parts.some((stats) => pick(stats) !== void 0) ? parts.reduce((total, stats) => total + (pick(stats) ?? 0), 0) : void 0;
+  const skipped = {};
+  for (const stats of parts) {
+    for (const [reason, count2] of Object.entries(stats.skipped)) {
+      if (reason !== "other-shard") skipped[reason] = (skipped[reason] ?? 0) + count2;
+    }
+  }
+  const optional = { commits: sum((s) => s.commits), cachedCommits: sum((s) => s.cachedCommits), archives: sum((s) => s.archives) };
+  return {
+    files: sum((s) => s.files) ?? 0,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== void 0)),
+    bytes: sum((s) => s.bytes) ?? 0,
+    rules: Math.max(0, ...parts.map((s) => s.rules)),
+    findings,
+    suppressed,
+    durationMs: Math.max(0, ...parts.map((s) => s.durationMs)),
+    skipped,
+    warnings: [...new Set(parts.flatMap((s) => s.warnings))]
+  };
+}
+var UNNAMED;
+var init_merge_reports = __esm({
+  "src/merge/merge-reports.ts"() {
+    "use strict";
+    init_errors();
+    init_result();
+    UNNAMED = "(unnamed)";
+  }
+});
+
+// src/merge/merge-sarif.ts
+function isSarif(value) {
+  const log = value;
+  return typeof log === "object" && log !== null && log.version === "2.1.0" && Array.isArray(log.runs);
+}
+function asSarifLog(log, name) {
+  for (const run of log.runs) {
+    if (run?.tool?.driver?.name !== "keyhound" || !Array.isArray(run.results) || typeof run.properties?.stats !== "object") {
+      throw new KeyhoundError(`${name}: not a SARIF report of keyhound's (write one with --format sarif)`);
+    }
+  }
+  return log;
+}
+function mergeSarif(logs, names) {
+  const groups = /* @__PURE__ */ new Map();
+  logs.forEach((log, index) => {
+    for (const run of log.runs) {
+      const key = run.versionControlProvenance?.[0]?.repositoryUri ?? UNNAMED;
+      groups.set(key, [...groups.get(key) ?? [], { run, name: names[index] ?? `report ${index + 1}` }]);
+    }
+  });
+  const runs = [...groups].sort(([a], [b3]) => a.localeCompare(b3)).map(([repository, members]) => {
+    checkShards(repository, members.map(({ run, name }) => ({ shard: run.properties.stats.shard, name })));
+    return mergeRuns(members.map(({ run }) => run));
+  });
+  return { $schema: logs[0]?.$schema ?? "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs };
+}
+function mergeRuns(runs) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const run of runs) for (const rule2 of run.tool.driver.rules ?? []) if (!rules.has(rule2.id)) rules.set(rule2.id, rule2);
+  const ids = [...rules.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const rows = /* @__PURE__ */ new Map();
+  for (const result of runs.flatMap((run) => run.results)) {
+    const history = result.properties?.history;
+    const where = result.locations?.[0]?.physicalLocation;
+    const key = `${result.ruleId}\0${result.partialFingerprints?.["keyhound/v1"] ?? ""}${history ? "" : `\0${where?.artifactLocation?.uri}\0${where?.region?.startLine}\0${where?.region?.startColumn}`}`;
+    const kept = rows.get(key);
+    if (!kept) rows.set(key, result);
+    else if (kept.properties?.history && history) {
+      const [earliest, joined] = joinOccurrences(kept.properties.history, history);
+      const chosen = earliest === history ? result : kept;
+      rows.set(key, { ...chosen, properties: { ...chosen.properties, history: joined } });
+    }
+  }
+  const results = [...rows.values()].map((result) => ({ ...result, ruleIndex: index.get(result.ruleId) }));
+  const stats = addStats(runs.map((run) => run.properties.stats), results.filter((result) => !("suppressions" in result)).length, results.filter((result) => "suppressions" in result).length);
+  const [first] = runs;
+  const notifications = [...new Map(runs.flatMap((run) => run.invocations?.[0]?.toolExecutionNotifications ?? []).map((note) => [JSON.stringify(note), note])).values()];
+  return {
+    ...first,
+    tool: { driver: { ...first.tool.driver, rules: ids.map((id) => rules.get(id)) } },
+    invocations: [
+      {
+        ...first.invocations?.[0],
+        executionSuccessful: runs.every((run) => run.invocations?.[0]?.executionSuccessful !== false),
+        ...notifications.length ? { toolExecutionNotifications: notifications } : {}
+      }
+    ],
+    results,
+    properties: { ...first.properties, stats }
+  };
+}
+function sarifFailsOn(log, threshold) {
+  const worst = SEVERITIES.indexOf(threshold);
+  const severityOf = new Map(Object.entries(SECURITY_SEVERITY).map(([severity, score]) => [score, severity]));
+  return log.runs.some(
+    (run) => run.results.some((result) => {
+      const rule2 = run.tool.driver.rules?.[result.ruleIndex ?? -1];
+      if ("suppressions" in result || !rule2) return false;
+      if (result.level === "note" && rule2.defaultConfiguration?.level !== "note") return false;
+      const severity = severityOf.get(rule2.properties?.["security-severity"] ?? "") ?? "low";
+      return SEVERITIES.indexOf(severity) <= worst;
+    })
+  );
+}
+var init_merge_sarif = __esm({
+  "src/merge/merge-sarif.ts"() {
+    "use strict";
+    init_types();
+    init_errors();
+    init_sarif();
+    init_merge_reports();
+  }
+});
+
+// src/cli/commands/merge.ts
+import { resolve as resolve17 } from "node:path";
+async function runMerge(args, io2) {
+  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve17(io2.cwd, file), "report", file), file));
+  const sarif = parsed.filter(isSarif);
+  if (sarif.length > 0) return mergeSarifReports(sarif, args, io2, parsed.length);
+  const reports = parsed.map((report2, i) => asJsonReport(report2, args.reports[i]));
+  const merged = mergeReports(reports, args.reports);
+  const text = args.format === "json" ? mergedJson(merged) : FORMATTERS[args.format](merged, { showSecrets: false, color: useColor(args.color, args.output ? false : io2.stdoutIsTTY, io2.env) });
+  await writeReport(text, args.output, io2);
+  if ((args.format !== "text" || args.output) && !args.quiet) io2.stderr(`${summaryLine(merged.findings, merged.stats)}
+`);
+  return failsOn(merged.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+}
+async function mergeSarifReports(logs, args, io2, given) {
+  if (logs.length !== given) throw new KeyhoundError("merge: json and SARIF reports cannot be merged together");
+  if (args.format !== "json" && args.format !== "sarif") throw new KeyhoundError(`--format ${args.format}: SARIF reports merge into SARIF (--format sarif)`);
+  const merged = mergeSarif(logs.map((log, i) => asSarifLog(log, args.reports[i])), args.reports);
+  await writeReport(`${inertJson(JSON.stringify(merged, null, 2))}
+`, args.output, io2);
+  const results = merged.runs.reduce((count2, run) => count2 + run.results.length, 0);
+  if (!args.quiet) io2.stderr(`merged ${logs.length} SARIF reports: ${results} results in ${merged.runs.length} run${merged.runs.length === 1 ? "" : "s"}
+`);
+  return sarifFailsOn(merged, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+}
+function parseJson2(text, file) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KeyhoundError(`${file}: not JSON (write reports with --format json)`);
+  }
+}
+function mergedJson({ findings, stats, suppressed, staleIgnores, repositories }) {
+  const report2 = { version: JSON_REPORT_VERSION, findings, stats, ...suppressed ? { suppressed } : {}, ...staleIgnores ? { staleIgnores } : {}, repositories };
+  return `${inertJson(JSON.stringify(report2, null, 2))}
+`;
+}
+var init_merge = __esm({
+  "src/cli/commands/merge.ts"() {
+    "use strict";
+    init_yaml_file();
+    init_errors();
+    init_merge_reports();
+    init_merge_sarif();
+    init_report();
+    init_inert();
+    init_json();
+    init_summary();
+    init_exit_codes();
+    init_report_options();
+    init_write_report();
   }
 });
 
@@ -34523,10 +35002,16 @@ async function main(argv, io2 = processIo()) {
   const cli = yargs_default(args).scriptName("keyhound").usage("$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.").command(
     "scan [paths..]",
     "scan files and directories (in git: tracked and untracked-not-ignored files); - reads stdin",
-    (y2) => withReportOptions(y2).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
+    (y2) => withReportOptions(y2).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
     async (a) => {
       exitCode = await runScan(
-        { ...reportArgs(a), paths: a.paths ?? [], stdin: a.stdin, ...a.workers !== void 0 ? { workers: a.workers } : {} },
+        {
+          ...reportArgs(a),
+          paths: a.paths ?? [],
+          stdin: a.stdin,
+          ...a.workers !== void 0 ? { workers: a.workers } : {},
+          ...a.shard ? { shard: a.shard } : {}
+        },
         io2
       );
     }
@@ -34535,7 +35020,7 @@ async function main(argv, io2 = processIo()) {
   }).command(
     "history [repo]",
     "scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced",
-    (y2) => withReportOptions(y2).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }),
+    (y2) => withReportOptions(y2).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }).option("shard", SHARD_OPTION).option("cache", { type: "string", describe: "directory of the history cache (default: .git/keyhound/); --no-cache reads every commit", requiresArg: true }),
     async (a) => {
       exitCode = await runHistory(
         {
@@ -34546,7 +35031,9 @@ async function main(argv, io2 = processIo()) {
           ...a.range ? { range: a.range } : {},
           ...a.branch ? { branch: a.branch } : {},
           ...a.since !== void 0 ? { since: a.since } : {},
-          ...a["max-commits"] !== void 0 ? { maxCommits: a["max-commits"] } : {}
+          ...a["max-commits"] !== void 0 ? { maxCommits: a["max-commits"] } : {},
+          ...a.shard ? { shard: a.shard } : {},
+          ...a.cache !== void 0 ? { cache: a.cache } : {}
         },
         io2
       );
@@ -34566,6 +35053,16 @@ async function main(argv, io2 = processIo()) {
     (y2) => withReportOptions(y2).positional("file", { type: "string", demandOption: true, describe: "the file holding the message" }),
     async (a) => {
       exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io2);
+    }
+  ).command(
+    "merge <reports..>",
+    "combine json reports of --shard runs, or of many repositories, into one: one row per secret, a section per repository",
+    (y2) => y2.positional("reports", { type: "string", array: true, demandOption: true, describe: "json reports (--format json)" }).options({ format: { ...REPORT_OPTIONS.format, default: "json" }, output: REPORT_OPTIONS.output, "fail-on": REPORT_OPTIONS["fail-on"], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
+    async (a) => {
+      exitCode = await runMerge(
+        { reports: a.reports, format: a.format, failOn: a["fail-on"], quiet: a.quiet, ...a.output ? { output: a.output } : {}, ...a.color !== void 0 ? { color: a.color } : {} },
+        io2
+      );
     }
   ).command("hook <command>", "install or uninstall the git hook (husky-aware)", (y2) => {
     const which = (z3) => z3.option("pre-push", { type: "boolean", default: false, describe: "a pre-push hook instead of pre-commit" }).option("commit-msg", { type: "boolean", default: false, describe: "a commit-msg hook (secrets in commit messages) instead of pre-commit" });
@@ -34649,6 +35146,7 @@ async function main(argv, io2 = processIo()) {
     return EXIT_ERROR;
   }
 }
+var SHARD_OPTION;
 var init_main = __esm({
   "src/cli/main.ts"() {
     "use strict";
@@ -34665,8 +35163,11 @@ var init_main = __esm({
     init_common();
     init_io();
     init_options();
+    init_merge();
     init_report_options();
     init_usage_errors();
+    init_shard();
+    SHARD_OPTION = { type: "string", describe: "scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports", requiresArg: true, coerce: parseShard };
   }
 });
 
@@ -34691,9 +35192,9 @@ async function runProcess(argv) {
 }
 
 // src/action/action.ts
-import { mkdirSync as mkdirSync5 } from "node:fs";
+import { mkdirSync as mkdirSync6 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname10, join as join15, resolve as resolve17 } from "node:path";
+import { dirname as dirname10, join as join16, resolve as resolve18 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -34749,9 +35250,9 @@ async function runAction(io2 = processIo()) {
 }
 async function runStep(io2) {
   const { env: env2 } = io2;
-  const sarif = resolve17(io2.cwd, actionInput(env2, "sarif") || join15(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve18(io2.cwd, actionInput(env2, "sarif") || join16(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
-    mkdirSync5(dirname10(sarif), { recursive: true });
+    mkdirSync6(dirname10(sarif), { recursive: true });
   } catch (error) {
     throw new KeyhoundError(`sarif: cannot create the directory of ${sarif} (${error.code ?? "error"})`);
   }

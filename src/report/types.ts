@@ -15,6 +15,11 @@ export interface ReportMeta {
    * GitLab the html report links each history finding's commit and file.
    */
   repositoryUrl?: string;
+  /**
+   * Which repository the report is about: its https address, else its directory's name.
+   * In the json report, so that `keyhound merge` can tell repositories apart.
+   */
+  repository?: string;
   /** The commit the scanned working tree is at (HEAD): gitlab's `location.commit.sha`, sarif's revision. */
   revision?: string;
   /** The branch checked out (or the CI's branch), for the html header; absent on a detached HEAD. */

@@ -87,6 +87,10 @@ export interface ScanStats {
   files: number;
   /** Commits read, in history modes. */
   commits?: number;
+  /** History with a cache: of `commits`, those the cache knew to hold nothing, so not read again. */
+  cachedCommits?: number;
+  /** With --shard: which share of the work this was (`K/N`). */
+  shard?: string;
   /** Archives (and container images) opened; their files are counted in `files`. */
   archives?: number;
   bytes: number;

@@ -7,6 +7,7 @@ import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';
 import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
+import type { Shard } from '../../scan/shard.js';
 import { scanStaged } from '../../scan/staged.js';
 import { scanText } from '../../scan/text-scan.js';
 import { LABELS } from '../../sources/types.js';
@@ -47,6 +48,9 @@ export interface HistoryArgs extends ReportArgs {
   unreachable?: boolean;
   since?: string;
   maxCommits?: number;
+  shard?: Shard;
+  /** The cache's directory; false: no cache (default: `.git/keyhound/`). */
+  cache?: string | false;
 }
 
 /** The history options from the command line, checked before any scanning starts. */
@@ -61,12 +65,15 @@ async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<Hist
     ...(args.branch ? { branch: args.branch } : {}),
     ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
+    ...(args.shard ? { shard: args.shard } : {}),
+    ...(args.cache === false ? {} : { cache: args.cache ?? true }),
   };
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
   const repo = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
-  const history = await historyOptions(args, repo);
+  // --cache is relative to where the command runs, like --output.
+  const history = await historyOptions({ ...args, ...(typeof args.cache === 'string' ? { cache: resolve(io.cwd, args.cache) } : {}) }, repo);
   // The scan runs in the audited repository; the files the options name are where the command was typed.
   return scanAndReport(args.repo ? withPathsFrom(io.cwd, args) : args, { ...io, cwd: repo }, 'history', (options) => scanHistory({ ...options, ...history }));
 }
