@@ -113,7 +113,7 @@ export function waitForBuild() {
     if (existsSync(join(ROOT, 'dist', 'cli.js')) && existsSync(join(ROOT, 'dist', 'worker.js'))) return;
     sleep(1000);
   }
-  throw new Error('dist/ is missing: run npm run build');
+  throw new Error('dist/ is missing: run npm run compile');
 }
 
 // ---------------------------------------------------------------- measuring
@@ -128,7 +128,7 @@ export function timedRun(tool, scratch) {
     try {
       return timedRunOnce(tool, scratch);
     } catch (error) {
-      // A concurrent `npm run build` can remove dist/ under a running scan: wait for it and retry.
+      // A concurrent `npm run compile` can remove dist/ under a running scan: wait for it and retry.
       if (attempt === 3 || !String(error.message).includes('Cannot find module')) throw error;
       waitForBuild();
     }

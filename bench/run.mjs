@@ -20,7 +20,9 @@
 //   - bench/hook.mjs:    `keyhound staged` (the pre-commit hook) in a 10,000-file repository;
 //   - bench/memory.mjs:  Node's peak memory over a synthetic 50,000-commit history;
 //   - bench/noise.mjs:   findings (false alarms) in 380 MB of Debian source packages;
-//   - bench/long-line.mjs: one minified line full of findings, 1 MB up to 10 MB (linear time).
+//   - bench/long-line.mjs: one minified line full of findings, 1 MB up to 10 MB (linear time);
+//   - bench/fingerprints.mjs: guesses a second against a fingerprint, and what fingerprints cost a scan.
+//   - bench/archives.mjs: this corpus with and without --no-archives, and one package as files, .tar.gz and .zip.
 // Shared helpers are in bench/lib.mjs; every benchmark adds its own keys to bench/.results.json.
 //
 // Run with `npm run bench` (builds first).
@@ -28,6 +30,8 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { main as fingerprintsBenchmark } from './fingerprints.mjs';
+import { main as archivesBenchmark } from './archives.mjs';
 import { main as historyBenchmark } from './history.mjs';
 import { main as longLineBenchmark } from './long-line.mjs';
 import { main as hookBenchmark } from './hook.mjs';
@@ -248,3 +252,5 @@ await hookBenchmark();
 await memoryBenchmark();
 await noiseBenchmark();
 await longLineBenchmark();
+await fingerprintsBenchmark();
+await archivesBenchmark();

@@ -1,8 +1,8 @@
 /** A finding as every report and the library API see it: located, redacted, fingerprinted. */
-import { createHash } from 'node:crypto';
 import type { Encoding } from './engine/decode.js';
 import type { Confidence, Rule, Severity } from './engine/types.js';
-import { maskLine, redact, type LineSpan } from './report/redact.js';
+import { DEFAULT_SALT, fastHash, isGuessable, slowFingerprint, slowFingerprintAsync } from './fingerprints.js';
+import { maskLine, maskSecretLike, redact, type LineSpan } from './report/redact.js';
 import type { CommitInfo } from './sources/types.js';
 import type { Verification } from './verify/verify.js';
 
@@ -21,8 +21,11 @@ export interface Finding {
   secret: string;
   /** The line the secret is on, with the secret redacted. */
   lineText: string;
-  /** Hash of the rule id and the raw secret: stable when the line moves. */
-  fingerprint: string;
+  /**
+   * Hash of the rule id and the raw secret (fingerprints.ts): stable when the line moves;
+   * scrypt, salted, for a guessable secret. Computed when first read, then kept.
+   */
+  readonly fingerprint: string;
   entropy: number;
   /** For history scans: the commit that introduced the secret. */
   commit?: CommitInfo;
@@ -57,23 +60,94 @@ export interface HistoryOccurrences {
   truncated?: true;
 }
 
-/** The raw secrets, kept out of the finding objects so that no serialisation can reach them. */
-const rawSecrets = new WeakMap<Finding, { secret: string; pair?: string }>();
+/** What a finding keeps out of its own object, so that no serialisation can reach it: the raw secrets, and what its fingerprints need. */
+interface Hidden {
+  secret: string;
+  pair?: string;
+  guessable: boolean;
+  /** The salt the scanned repository's files declare (DEFAULT_SALT until the scan says). */
+  salt: string;
+  /** SHA-256 of the rule id and the secret, once computed. */
+  fast?: string;
+  /** The slow fingerprints of a guessable secret, by salt, once computed. */
+  slow: Map<string, string>;
+}
+
+const hidden = new WeakMap<Finding, Hidden>();
 
 /** The unredacted secret, for --show-secrets and for baselines' hashes only. */
 export function rawSecret(finding: Finding): string {
-  return rawSecrets.get(finding)?.secret ?? finding.secret;
+  return hidden.get(finding)?.secret ?? finding.secret;
 }
 
 /** The finding as --show-secrets prints it: the secret and its pair's other half unredacted. */
 export function withRawSecrets(finding: Finding): Finding {
-  const raw = rawSecrets.get(finding);
+  const raw = hidden.get(finding);
   if (!raw) return finding;
-  return { ...finding, secret: raw.secret, ...(finding.pair && raw.pair ? { pair: { ...finding.pair, secret: raw.pair } } : {}) };
+  // A copy of the properties as they are: the fingerprint stays a getter, computed only if read.
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(finding)) as Finding;
+  copy.secret = raw.secret;
+  if (finding.pair && raw.pair) copy.pair = { ...finding.pair, secret: raw.pair };
+  return copy;
 }
 
-export function fingerprint(ruleId: string, secret: string): string {
-  return createHash('sha256').update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
+function hiddenOf(finding: Finding): Hidden {
+  const state = hidden.get(finding);
+  if (!state) throw new Error(`not a finding made by makeFinding: ${finding.ruleId}`);
+  return state;
+}
+
+/**
+ * A fast identity for the finding's rule and raw secret, for deduplication inside one
+ * run (history's one map lookup an occurrence). Never serialise it: for a guessable
+ * secret it is as reversible as the fingerprints keyhound no longer writes.
+ */
+export function secretIdentity(finding: Finding): string {
+  const state = hiddenOf(finding);
+  state.fast ??= fastHash(finding.ruleId, state.secret);
+  return state.fast;
+}
+
+/** Whether the finding's secret could be guessed, so that its fingerprint is scrypt's. */
+export function hasGuessableSecret(finding: Finding): boolean {
+  return hiddenOf(finding).guessable;
+}
+
+/** The fingerprint before keyhound salted guessable secrets: SHA-256, for matching old ignore files and baselines. */
+export function legacyFingerprint(finding: Finding): string {
+  return secretIdentity(finding).slice(0, 32);
+}
+
+/** The finding's fingerprint under a salt (a baseline's own); computed at most once a salt. */
+export function fingerprintWith(finding: Finding, salt: string): string {
+  const state = hiddenOf(finding);
+  if (!state.guessable) return legacyFingerprint(finding);
+  let value = state.slow.get(salt);
+  if (!value) {
+    value = slowFingerprint(finding.ruleId, state.secret, salt);
+    state.slow.set(salt, value);
+  }
+  return value;
+}
+
+/** Sets the salt the findings' `fingerprint` uses: the one the scanned repository's files declare. */
+export function useSalt(findings: Iterable<Finding>, salt: string): void {
+  for (const finding of findings) hiddenOf(finding).salt = salt;
+}
+
+/**
+ * Computes the slow fingerprints of these findings ahead, on the thread pool (every
+ * core), under `salt` or each finding's own; reading them afterwards costs nothing.
+ */
+export async function prepareFingerprints(findings: Iterable<Finding>, salt?: string): Promise<void> {
+  const pending = new Map<Hidden, Promise<void>>();
+  for (const finding of findings) {
+    const state = hidden.get(finding);
+    const using = salt ?? state?.salt;
+    if (!state?.guessable || using === undefined || state.slow.has(using) || pending.has(state)) continue;
+    pending.set(state, slowFingerprintAsync(finding.ruleId, state.secret, using).then((value) => void state.slow.set(using, value)));
+  }
+  await Promise.all(pending.values());
 }
 
 export interface Located {
@@ -111,15 +185,24 @@ export function makeFinding(rule: Rule, raw: Located, file: string, startLine: n
     endColumn: raw.endColumn,
     secret: redacted,
     lineText: maskLine(raw.lineText, [raw.column - 1 - lineOffset, raw.endLine === raw.line ? raw.endColumn - 1 - lineOffset : raw.lineText.length], redacted, raw.otherSpans),
-    fingerprint: fingerprint(rule.id, raw.secret),
+    get fingerprint() {
+      return fingerprintWith(finding, hiddenOf(finding).salt);
+    },
     entropy: Math.round(raw.entropy * 100) / 100,
-    ...(commit ? { commit } : {}),
+    // A commit subject or author name can hold a key too (`rotate sk_live_…`).
+    ...(commit ? { commit: { ...commit, author: maskSecretLike(commit.author), message: maskSecretLike(commit.message) } } : {}),
     confidence: raw.confidence,
     ...(rule.informative ? { informative: true as const } : {}),
     ...(raw.suppressedBy ? { suppressedBy: raw.suppressedBy } : {}),
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.pair ? { pair: { ...raw.pair, secret: redact(raw.pair.secret, rule.keywords), line: startLine + raw.pair.line - 1 } } : {}),
   };
-  rawSecrets.set(finding, { secret: raw.secret, ...(raw.pair ? { pair: raw.pair.secret } : {}) });
+  hidden.set(finding, {
+    secret: raw.secret,
+    ...(raw.pair ? { pair: raw.pair.secret } : {}),
+    guessable: isGuessable(raw.secret, rule.keywords),
+    salt: DEFAULT_SALT,
+    slow: new Map(),
+  });
   return finding;
 }

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { detectCiSystem, type CiSystem, type GithubPayload } from '../src/scan/ci-events.js';
 import { selectCiRange, type RepoRefs, type Wanted } from '../src/scan/ci-range.js';
-import { gitIn, initRepo, tempDir, writeTree, type RunResult } from './helpers/cli.js';
+import { gitIn, initRepo, keyhound, tempDir, writeTree, type RunResult } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
@@ -214,11 +214,24 @@ interface Report {
   stats: { commits: number };
 }
 
+/** How every recipe runs keyhound: from its git repository, which needs no build. */
+const KEYHOUND_CI = 'npx --yes git+https://github.com/keyhound/keyhound.git ci';
+
+/** The arguments a recipe's command gives `keyhound ci`. */
+function ciArgs(command: string): string[] {
+  expect(`${command} `.startsWith(`${KEYHOUND_CI} `)).toBe(true);
+  return command.slice(KEYHOUND_CI.length).split(/\s+/).filter(Boolean);
+}
+
+/** The recipe's arguments less its report options: these tests read a JSON report. */
+function recipeArgs(command: string): string[] {
+  const args = ciArgs(command);
+  return args.filter((arg, i) => !/^(-f|--format|-o|--output)$/.test(arg) && !/^(-f|--format|-o|--output)$/.test(args[i - 1] ?? ''));
+}
+
 /** Runs the recipe's keyhound command in the job's clone, with the variables the CI sets. */
 async function runJob(command: string, dir: string, env: Record<string, string>): Promise<RunResult & { files: string[]; commits: number }> {
-  expect(command).toMatch(/^npx --yes keyhound ci( |$)/);
-  const args = command.split(/\s+/).slice(4);
-  const result = await run(['ci', ...args, '--format', 'json'], { cwd: dir, env: { ...NO_CI, CI: 'true', ...env } });
+  const result = await run(['ci', ...recipeArgs(command), '--format', 'json'], { cwd: dir, env: { ...NO_CI, CI: 'true', ...env } });
   const report = result.code === 2 ? { findings: [], stats: { commits: 0 } } : (JSON.parse(result.stdout) as Report);
   return { ...result, files: report.findings.map((finding) => finding.file).sort(), commits: report.stats.commits };
 }
@@ -250,11 +263,11 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
   const depth = Number(checkout?.with?.['fetch-depth'] ?? 1);
   const action = steps.find((step) => step.uses?.startsWith('keyhound/keyhound@'));
 
-  it('runs this repository\'s action, which runs `keyhound ci` with the given args', () => {
+  it('runs this repository\'s action: `keyhound ci` and the step\'s args (test/action.test.ts runs it as the runner does)', () => {
     expect(checkout).toBeDefined();
     expect(action).toBeDefined();
-    const actionYml = readFileSync(resolve(import.meta.dirname, '../action.yml'), 'utf8');
-    expect(actionYml).toContain('node "$GITHUB_ACTION_PATH/bin/keyhound.js" ci ${{ inputs.args }}');
+    const actionYml = parseYaml(readFileSync(resolve(import.meta.dirname, '../action.yml'), 'utf8')) as { runs: Record<string, string> };
+    expect(actionYml.runs).toEqual({ using: 'node20', main: 'bin/action.js' });
   });
 
   it('has a scenario below for every event the workflow runs on', () => {
@@ -262,7 +275,7 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
   });
 
   /** What the action runs: `keyhound ci` and the step's args. */
-  const command = `npx --yes keyhound ci ${action?.with?.args ?? ''}`.trim();
+  const command = `${KEYHOUND_CI} ${action?.with?.args ?? ''}`.trim();
 
   /** A clone as actions/checkout v4 makes it: fetch-depth 0 fetches every branch and tag; otherwise the one commit, into the ref the event names. */
   function actionsCheckout(ref: string, sha: string, fetchDepth = depth): string {
@@ -419,7 +432,12 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
 });
 
 describe('GitLab CI: the README job, as the runner clones', () => {
-  const job = (parseYaml(recipe('.gitlab-ci.yml')) as { keyhound: { script: string[]; variables?: Record<string, string | number> } }).keyhound;
+  interface GitlabCi {
+    workflow: { rules: Array<Record<string, string>> };
+    keyhound: { script: string[]; variables?: Record<string, string | number>; rules?: unknown; artifacts: { reports: { secret_detection: string } } };
+  }
+  const config = parseYaml(recipe('.gitlab-ci.yml')) as GitlabCi;
+  const job = config.keyhound;
   const command = job.script.find((line) => line.includes('keyhound'))!;
   /** GitLab's default GIT_DEPTH for new projects is 20. */
   const depth = Number(job.variables?.GIT_DEPTH ?? 20);
@@ -442,6 +460,32 @@ describe('GitLab CI: the README job, as the runner clones', () => {
   }
   const branchPush = (branch: string, sha: string, variables: Record<string, string> = {}) =>
     gitlabJob('push', sha, [`+refs/heads/${branch}:refs/remotes/origin/${branch}`], { CI_COMMIT_BRANCH: branch, CI_COMMIT_REF_NAME: branch, ...variables });
+
+  it('runs one pipeline per change (GitLab\'s pattern: no branch pipeline beside a merge request\'s) and keeps the secret-detection report', () => {
+    expect(config.workflow.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+      { if: '$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS', when: 'never' },
+      { if: '$CI_COMMIT_BRANCH' },
+      { if: '$CI_COMMIT_TAG' },
+    ]);
+    expect(job.rules).toBeUndefined();
+    expect(command).toBe(`${KEYHOUND_CI} --format gitlab -o gl-secret-detection-report.json`);
+    expect(job.artifacts).toEqual({ reports: { secret_detection: 'gl-secret-detection-report.json' } });
+  });
+
+  it('merge request: writes the report the artifact names, with the findings of the commits past the diff base', () => {
+    const dir = runnerCheckout(world.commit.feature2, []);
+    const env = {
+      GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'merge_request_event', CI_COMMIT_SHA: world.commit.feature2, CI_MERGE_REQUEST_IID: '1', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+      CI_MERGE_REQUEST_DIFF_BASE_SHA: gitIn(world.remote, ['merge-base', 'main', 'feature']).trim(),
+    };
+    // A real process: the report's path is relative to the job's directory.
+    const result = keyhound(['ci', ...ciArgs(command)], { cwd: dir, env: { ...NO_CI, CI: 'true', ...env } });
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, job.artifacts.reports.secret_detection), 'utf8')) as { scan: { type: string }; vulnerabilities: Array<{ location: { file: string } }> };
+    expect(report.scan.type).toBe('secret_detection');
+    expect(report.vulnerabilities.map((vulnerability) => vulnerability.location.file).sort()).toEqual(FEATURE);
+  });
 
   it('merge request: the commits past the diff base', async () => {
     const result = await gitlabJob('merge_request_event', world.commit.feature2, [], {
@@ -615,7 +659,7 @@ describe('keyhound ci run by hand', () => {
     const dir = join(tempDir('keyhound-ci-local-'), 'clone');
     gitIn(resolve(dir, '..'), ['clone', '-q', '--branch', 'feature', world.url, dir]);
     gitIn(dir, ['remote', 'set-url', 'origin', `${world.url}-gone`]);
-    const result = await runJob('npx --yes keyhound ci', dir, {});
+    const result = await runJob(KEYHOUND_CI, dir, {});
     expect(result.files).toEqual(FEATURE);
     expect(result.stderr).toMatch(/keyhound ci: scanning HEAD \^refs\/remotes\/origin\/fix \^refs\/remotes\/origin\/long \^refs\/remotes\/origin\/main \(no CI detected on feature: the commits on no other remote branch\)/);
   });
@@ -623,7 +667,7 @@ describe('keyhound ci run by hand', () => {
   it('in a shallow clone whose range is cut: exit 2, naming git fetch --unshallow', async () => {
     const dir = join(tempDir('keyhound-ci-local-'), 'clone');
     gitIn(resolve(dir, '..'), ['clone', '-q', '--depth=1', '--no-single-branch', '--branch', 'feature', world.url, dir]);
-    const result = await runJob('npx --yes keyhound ci', dir, {});
+    const result = await runJob(KEYHOUND_CI, dir, {});
     expect(result.code).toBe(2);
     expect(errorLine(result)).toMatch(/^keyhound: shallow clone: the history of .* is cut short; fetch the whole history: `git fetch --unshallow`$/);
   });

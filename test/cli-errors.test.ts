@@ -82,20 +82,20 @@ describe('a write that fails for another reason', () => {
   });
 });
 
-describe('a package without its build (dist/)', () => {
+describe('a package without its build (dist/) or its bundle (bundle/)', () => {
   const copy = tempDir('keyhound-pkg-');
   for (const part of ['package.json', 'bin']) cpSync(join(import.meta.dirname, '..', part), join(copy, part), { recursive: true });
   const bin = join(copy, 'bin', 'keyhound.js');
 
-  it('says to run the build, in one line, exit 2', () => {
+  it('says to reinstall it, in one line, exit 2', () => {
     const result = keyhound(['scan'], { cwd: tempDir(), bin });
-    expect(result.stderr).toBe(`keyhound: cannot load its build in ${join(copy, 'dist')}/ (ERR_MODULE_NOT_FOUND): run \`npm run build\` (or \`npm install\`) in the keyhound package\n`);
+    expect(result.stderr).toBe(`keyhound: cannot load ${join(copy, 'bundle', 'keyhound.mjs')} (ERR_MODULE_NOT_FOUND): reinstall keyhound (in a checkout of keyhound: npm run compile)\n`);
     expect(result.code).toBe(2);
   });
 
   it('prints the stack with KEYHOUND_DEBUG=1', () => {
     const result = keyhound(['scan'], { cwd: tempDir(), bin, env: { KEYHOUND_DEBUG: '1' } });
-    expect(result.stderr).toMatch(/^keyhound: cannot load its build/);
+    expect(result.stderr).toMatch(/^keyhound: cannot load .*keyhound\.mjs/);
     expect(result.stderr).toMatch(STACK_LINE);
     expect(result.code).toBe(2);
   });

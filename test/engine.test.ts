@@ -1,7 +1,7 @@
 /** The detector's stages, each on its own, then together. */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc24, hasPlausiblePemBody, hasValidGrafanaChecksum, hasValidBech32Checksum, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
+import { crc24, hasBasicCredentials, hasPlausiblePemBody, hasValidGrafanaChecksum, hasValidBech32Checksum, hasValidCrc32Suffix, hasValidPgpChecksum, isAwsKeyId, isStructuredJwt } from '../src/engine/checks.js';
 import { createDetector, onePerSpan } from '../src/engine/detect.js';
 import { shannonEntropy } from '../src/engine/entropy.js';
 import { LineIndex } from '../src/engine/lines.js';
@@ -10,7 +10,9 @@ import { buildPrefilter } from '../src/engine/prefilter.js';
 import { regionsAround } from '../src/engine/windows.js';
 import type { RawFinding, Rule } from '../src/engine/types.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
-import { builtinRuleFiles } from '../src/config/builtin-rules.js';
+import { readFileSync } from 'node:fs';
+import { builtinRuleFilePaths, builtinRuleFiles } from '../src/config/builtin-rules.js';
+import { parseRuleFile } from '../src/config/rule-files.js';
 import { fakeKeys, fakeRsaPem } from './helpers/keys.js';
 
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
@@ -77,6 +79,18 @@ describe('structural checks', () => {
     const legacy = [lines[0], 'Proc-Type: 4,ENCRYPTED', 'DEK-Info: AES-128-CBC,5E22C1D0A4C3F8A1E2B4C6D8F0A2B4C6', '', Buffer.alloc(96, 7).toString('base64'), lines.at(-1)];
     expect(hasPlausiblePemBody(legacy.join('\n'))).toBe(true);
   });
+  it('want HTTP Basic credentials to decode to a user and a password that is not a stand-in', () => {
+    const basic = (text: string) => Buffer.from(text).toString('base64');
+    expect(hasBasicCredentials(basic(`deploy:${keys.generic}`))).toBeUndefined(); // plausible: reported, with no more confidence
+    expect(hasBasicCredentials(basic('svc-ci:Autumn2019x!').replace(/=+$/, ''))).toBeUndefined(); // padding left off
+    expect(hasBasicCredentials(basic('Aladdin:open sesame'))).toBe(false); // RFC 7617's example
+    expect(hasBasicCredentials(basic('username:password'))).toBe(false);
+    expect(hasBasicCredentials(basic('deploy:${PASSWORD}'))).toBe(false);
+    expect(hasBasicCredentials(basic('admin:admin'))).toBe(false); // the password is the user
+    expect(hasBasicCredentials(basic('no colon here'))).toBe(false);
+    expect(hasBasicCredentials(basic('deploy:'))).toBe(false);
+    expect(hasBasicCredentials('constraints')).toBe(false); // prose after "Basic": not text once decoded
+  });
   it('check the Bech32 checksum of an age identity', () => {
     const identity = ['AGE', 'SECRET', 'KEY', '1GDKXNC6AVZR5206LEGJSZH4D3S05ST3HZPTR2S3LDAFWYCU4CGJQJU0Q6A'].join('-');
     expect(hasValidBech32Checksum(identity)).toBe(true);
@@ -85,7 +99,7 @@ describe('structural checks', () => {
 });
 
 describe('placeholders', () => {
-  it.each(['AKIAIOSFODNN7EXAMPLE', 'sk_live_xxxxxxxxxxxxxxxxxxxx', '${API_KEY}', '{{ token }}', '<token>', 'process.env.TOKEN', 'changeme', 'your_api_key_here'])(
+  it.each(['AKIAIOSFODNN7EXAMPLE', '6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe', 'sk_live_xxxxxxxxxxxxxxxxxxxx', '${API_KEY}', '{{ token }}', '<token>', 'process.env.TOKEN', 'changeme', 'your_api_key_here'])(
     'rejects %s',
     (value) => expect(isPlaceholder(value)).toBe(true),
   );
@@ -300,15 +314,17 @@ describe('regressions of the middle layer', () => {
     const token = fakeKeys(51).github;
     const plain = withAllowlist.detector.detect(`token ${token} # ALLOWME`);
     const encoded = withAllowlist.detector.detect(`data:\n  TOKEN: ${Buffer.from(`token: ${token}`).toString('base64')} # ALLOWME\n`);
-    expect(plain.map((finding) => [finding.rule.id, finding.suppressedBy])).toEqual([['github-pat-classic', 'rule github-pat-classic allowlist line regex ALLOWME']]);
+    expect(plain.map((finding) => [finding.rule.id, finding.suppressedBy])).toEqual([['github-pat-classic', 'ruleAllowlists.github-pat-classic.lines[0]']]);
     expect(encoded.map((finding) => [finding.rule.id, finding.encoding, finding.suppressedBy])).toEqual([
-      ['github-pat-classic', ['base64'], 'rule github-pat-classic allowlist line regex ALLOWME'],
+      ['github-pat-classic', ['base64'], 'ruleAllowlists.github-pat-classic.lines[0]'],
     ]);
   });
 
   it('reads the rules from rules/*.yaml when run from source, never a build in dist/', async () => {
-    // dist/rules.json drops the examples; the YAML has them.
-    const files = await builtinRuleFiles();
-    expect(files.every((file) => file.rules.every((rule) => rule.examples.length > 0))).toBe(true);
+    // Every pattern as the YAML says now (a stale dist/rules.json would differ after any edit).
+    const fromYaml = new Map<string, string>();
+    for (const path of builtinRuleFilePaths()) for (const rule of (await parseRuleFile(readFileSync(path, 'utf8'), path)).rules) fromYaml.set(rule.id, rule.pattern);
+    const loaded = new Map((await builtinRuleFiles()).flatMap((file) => file.rules.map((rule) => [rule.id, rule.pattern] as const)));
+    expect(loaded).toEqual(fromYaml);
   });
 });

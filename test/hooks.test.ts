@@ -5,11 +5,12 @@
  * teammate's clone at another path.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
+import { checkoutRepository } from './helpers/package-copy.js';
 import { run } from './helpers/run.js';
 
 const ROOT = dirname(dirname(BIN));
@@ -336,17 +337,6 @@ describe('a hook file that is a symbolic link', () => {
 describe('the pre-commit framework (Debian\'s pre-commit)', () => {
   const PRE_COMMIT_TIMEOUT = 300_000;
 
-  /** This checkout as a hook repository: its files (not dist/, not node_modules) committed, as a clone of it has them. */
-  function hookRepository(): { path: string; rev: string } {
-    const path = tempDir('keyhound-hook-repo-');
-    const files = gitIn(ROOT, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
-    for (const file of files) if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(path, file));
-    initRepo(path);
-    gitIn(path, ['add', '-A']);
-    gitIn(path, ['commit', '-q', '-m', 'keyhound']);
-    return { path, rev: gitIn(path, ['rev-parse', 'HEAD']).trim() };
-  }
-
   function preCommit(dir: string, args: string[], env: NodeJS.ProcessEnv) {
     const result = spawnSync('pre-commit', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
     return { code: result.status, output: `${result.stdout}${result.stderr}${result.error ?? ''}` };
@@ -354,7 +344,7 @@ describe('the pre-commit framework (Debian\'s pre-commit)', () => {
 
   it('installs keyhound from its git repository and blocks a commit that adds a key (pre-commit install, try-repo)', () => {
     const env = { PRE_COMMIT_HOME: tempDir('keyhound-pre-commit-home-') };
-    const repo = hookRepository();
+    const repo = checkoutRepository();
     const dir = project({ '.pre-commit-config.yaml': `repos:\n  - repo: ${repo.path}\n    rev: ${repo.rev}\n    hooks:\n      - id: keyhound\n` });
     const install = preCommit(dir, ['install'], env);
     expect(install.code, install.output).toBe(0);

@@ -4,7 +4,10 @@
  * report format, verbosity and error path, is run as a user runs it. No raw key may
  * appear in stdout, stderr, a report, a baseline, or any other file keyhound wrote,
  * unless --show-secrets is given. An encoded key counts as raw in its encoded form too
- * (a base64 run is as good as the key).
+ * (a base64 run is as good as the key). Keys no rule reports (beside one it does), a
+ * key in a commit subject and keys in broken config files count too. The repository
+ * also holds hostile names and content: no run may print a terminal escape or a line
+ * a CI runner would read as a workflow command.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,10 +34,46 @@ const KEYS = {
   notBaseline: fakeKeys(110).awsKeyId, // the whole content of a file passed as --baseline (20 characters)
   sameLineA: fakeKeys(111).github, // two keys on one line, committed
   sameLineB: fakeKeys(112).github,
+  neighbourId: fakeKeys(113).awsKeyId, // reported, on a line with its secret that no rule reports
+  neighbourSecret: fakeKeys(113).awsSecret,
+  neighbourPassword: `Pw${fakeKeys(114).generic.slice(0, 6)}&3x`, // curl -u beside a reported token
+  subject: fakeKeys(115).stripe, // only in a commit subject
+  allowed: fakeKeys(116).github, // committed, suppressed by an allowlist regex that is the key itself
+  stopworded: fakeKeys(117).github, // committed, suppressed by a stopword that is a piece of it
+  ignoreFile: fakeKeys(118).stripe, // only in an ignore file, pasted where a fingerprint goes
+  regex: fakeKeys(119).github, // only in a config's broken allowlist regex
+  size: fakeKeys(120).stripe, // only as a config's maxFileSize
+  ruleFile: fakeKeys(121).stripe, // only in a rule file's broken pattern
+  toml: fakeKeys(122).github, // only in a broken gitleaks TOML config
+  disabled: fakeKeys(123).stripe, // only in a config's disable list, pasted where a rule id goes
 };
+/** The stopword: a piece of a key, as long as a prefix a redaction never shows. */
+const STOPWORD = KEYS.stopworded.slice(10, 22).toLowerCase();
 const ENCODED_FORMS = { encodedBase64: Buffer.from(`token: ${KEYS.encoded}`).toString('base64') };
 /** Every string that must not leave keyhound: the keys, and the forms they were planted in. */
-const FORBIDDEN: Record<string, string> = { ...KEYS, ...ENCODED_FORMS };
+const FORBIDDEN: Record<string, string> = { ...KEYS, ...ENCODED_FORMS, stopword: STOPWORD };
+
+/** A file name, content and a commit subject that would drive a terminal or a CI log if printed raw. */
+const HOSTILE_NAME = 'notes\n::error file=a.js::forged\n::stop-commands::tok ##[add-mask]x.txt';
+const HOSTILE_TEXT = '\u001b]52;c;cHduZWQ=\u0007\u001b[2J\u001b[1;1H\u009b31m\u202e';
+/** What no run may print raw: terminal, C1 and bidi controls, and the runner's old command syntax. */
+const DRIVING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|##\[/;
+
+/** Where a run printed or wrote something that drives a terminal or forges a workflow command. */
+function hostile(run: Run, format: string): string[] {
+  const found: string[] = [];
+  const places: Record<string, string> = { stdout: run.stdout, stderr: run.stderr, ...run.written };
+  for (const where of Object.keys(places)) {
+    if (!(where.startsWith('std') || where.startsWith(OUT))) continue;
+    // Reports as written (run.written also holds other decodings, to find encoded keys).
+    const text = where.startsWith(OUT) ? readFileSync(join(world.repo, where), 'utf8') : places[where]!;
+    if (DRIVING.test(text)) found.push(`${run.label}: a control character or ##[ in ${where}`);
+    const commands = text.split(/\r\n|\r|\n/).filter((line) => line.trimStart().startsWith('::'));
+    // The github format's own annotations are the only workflow commands keyhound prints.
+    if (commands.some((line) => !(format === 'github' && /^::(error|warning) file=/.test(line)))) found.push(`${run.label}: a workflow command in ${where}`);
+  }
+  return found;
+}
 
 interface Run {
   label: string;
@@ -82,9 +121,14 @@ function buildRepo(repo: string): string {
     'win/creds.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`stripe = ${KEYS.utf16}\r\n`, 'utf16le')]),
     '.env': `AWS_ACCESS_KEY_ID=${KEYS.awsId} AWS_SECRET_ACCESS_KEY=${KEYS.awsSecret}\n`,
     'ci/tokens.sh': `export A=${KEYS.sameLineA} B=${KEYS.sameLineB}\n`,
+    'app.py': `db = aws_lib.connect("${KEYS.neighbourId}", "${KEYS.neighbourSecret}")\n`,
+    'deploy.sh': `curl -u deploy:${KEYS.neighbourPassword} -H "Authorization: Bearer ${KEYS.plain}" https://api.example.com\n`,
+    'allowed.env': `A=${KEYS.allowed}\nB=${KEYS.stopworded}\n`,
+    [HOSTILE_NAME]: `x="${HOSTILE_TEXT}" token=${KEYS.plain}\n`,
+    '.keyhound.yaml': `allowlist:\n  regexes: ['^${KEYS.allowed}$']\n  stopwords: ['${STOPWORD}']\n`,
   });
   gitIn(repo, ['add', '-A']);
-  gitIn(repo, ['commit', '-q', '-m', 'second: remove old.env, add the app']);
+  gitIn(repo, ['commit', '-q', '-m', `second: remove old.env, add the app, rotate ${KEYS.subject} ${HOSTILE_TEXT}`]);
   writeTree(repo, { 'staged.txt': `next = ${KEYS.staged}\n` });
   gitIn(repo, ['add', 'staged.txt']);
   // Inputs for baseline import and the error paths, outside the scanned tree's git history.
@@ -94,6 +138,13 @@ function buildRepo(repo: string): string {
       { RuleID: 'github-pat', Secret: 'REDACTED', File: 'src/app.js', StartLine: 2 },
     ]),
     'not-a-baseline.txt': KEYS.notBaseline,
+    'broken/ignore': `# triaged\n${KEYS.ignoreFile}\n`,
+    'broken/regex.yaml': `allowlist:\n  regexes: ['${KEYS.regex}(']\n`,
+    'broken/size.yaml': `maxFileSize: ${KEYS.size}\n`,
+    'broken/rules.yaml': 'ruleFiles: [broken-rules.yaml]\n',
+    'broken/broken-rules.yaml': `provider: acme\nremediation: Rotate it.\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n    keywords: [acme]\n    pattern: '(?<secret>${KEYS.ruleFile}('\n    examples: ['acme']\n`,
+    'broken/disable.yaml': `disable: ['${KEYS.disabled}']\n`,
+    'broken/gitleaks.toml': `[[rules]]\nid = "x"\nregex = '''${KEYS.toml}('''\n[allowlist]\nregexes = [ ${KEYS.toml} ]\n`,
     '.gitignore': 'gitleaks.json\nnot-a-baseline.txt\nbroken/\nout/\n',
   });
   return first;
@@ -221,7 +272,16 @@ describe('no secret leaves keyhound', () => {
     // Including another key on the same line, the other half of a pair and the encoded
     // form of a key found inside base64: the line context masks every secret on it.
     expect(runs.flatMap(leaks)).toEqual([]);
-  });
+    expect(runs.flatMap((run) => hostile(run, /--format (\S+)/.exec(run.label)![1]!))).toEqual([]);
+    // The neighbours and the subject were on shown lines: the masking, not their absence, kept them out.
+    expect(text.stdout).toContain('curl -u deploy:******** -H "Authorization: Bearer ghp_');
+    // What suppressed a finding is named by its place in the config, not by the regex (the key) or the stopword (a piece of it).
+    const listed = runs.filter((run) => /^(scan|history|ci) .*--report-suppressed/.test(run.label) && !run.label.startsWith('scan -'));
+    expect(listed.length).toBeGreaterThan(2);
+    for (const run of listed) expect(run.stdout, run.label).toMatch(/allowlist\.regexes\[0\][\s\S]*allowlist\.stopwords\[0\]|allowlist\.stopwords\[0\][\s\S]*allowlist\.regexes\[0\]/);
+    const history = runs.find((run) => run.label.startsWith('history --format text'))!;
+    expect(history.stdout + Object.values(history.written).join('')).toMatch(/rotate \*{8} \\x1b\]52/);
+  }, 120_000); // some 40 real processes, three at a time: over 30 s on a loaded 2-core machine
 
   it('in baseline create, baseline import (of a gitleaks report holding the raw key) and rules list', async () => {
     const runs = await runAll([
@@ -250,6 +310,10 @@ describe('no secret leaves keyhound', () => {
       (name) => () => keyhound(`scan --config broken/${name}.yaml`, ['scan', '--config', `broken/${name}.yaml`]),
     );
     jobs.push(() => keyhound('scan --baseline not-a-baseline.txt', ['scan', '--baseline', 'not-a-baseline.txt']));
+    // A key pasted into the ignore file, in a regex that does not compile, as a size, in a rule file's pattern, in a gitleaks TOML.
+    jobs.push(() => keyhound('scan --ignore-file broken/ignore', ['scan', '--ignore-file', 'broken/ignore']));
+    for (const name of ['regex', 'size', 'rules']) jobs.push(() => keyhound(`scan --config broken/${name}.yaml`, ['scan', '--config', `broken/${name}.yaml`]));
+    jobs.push(() => keyhound('scan --config broken/gitleaks.toml', ['scan', '--config', 'broken/gitleaks.toml']));
     jobs.push(() => keyhound('scan --baseline (missing)', ['scan', '--baseline', 'out/none.json', '--format', 'json']));
     const runs = await runAll(jobs);
     for (const run of runs) {
@@ -259,6 +323,17 @@ describe('no secret leaves keyhound', () => {
     }
     // A --baseline file holding just a key: the error names the file, never quotes it.
     expect(runs.flatMap(leaks)).toEqual([]);
+    // A key in the disable list is a warning (no rule has that id), and masked there.
+    const disabled = await keyhound('scan --config broken/disable.yaml', ['scan', '--config', 'broken/disable.yaml', '--format', 'json']);
+    expect(disabled.stderr).toContain('disable: no rule has the id ******** (see keyhound rules list)');
+    expect(leaks(disabled)).toEqual([]);
+    expect(runs.slice(5, 10).map((run) => run.stderr.replace(/^.*broken\//, '').trim())).toEqual([
+      'ignore:2: not a fingerprint (32 hex digits, then an optional # comment)',
+      'regex.yaml: allowlist.regexes[0]: invalid regex: Unterminated group',
+      'size.yaml: maxFileSize: not a size (use bytes or a unit: 512KB, 10MB)',
+      'broken-rules.yaml: rule acme-key: pattern: invalid regex: Unterminated group',
+      'gitleaks.toml:5: invalid TOML: Invalid TOML document: invalid value',
+    ]);
   });
 
   it('when a file cannot be read (run as nobody when root)', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
 import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { run as runInProcess } from './helpers/run.js';
 
 const keys = fakeKeys(21);
 const other = fakeKeys(22);
@@ -119,7 +120,7 @@ describe('--report-suppressed', () => {
 });
 
 describe('test code', () => {
-  it('keeps quiet about generic and low-severity findings there, reports the rest, and reports all on request', () => {
+  it('keeps quiet about generic findings there, reports the rest, and reports all on request', () => {
     const dir = tempDir();
     const generic = `DB_SECRET=${keys.generic}Q7\n`;
     writeTree(dir, {
@@ -144,6 +145,17 @@ describe('test code', () => {
     expect(ignored.staleIgnores ?? []).toEqual([]);
     writeTree(dir, { '.keyhound.yaml': 'reportLowInTests: true\n' });
     expect(run(dir).report!.findings.map((f) => f.file)).toEqual(['config/prod.env', 'src/settings_test.go', 'src/settings_test.go']);
+  });
+
+  it('reports a provider\'s credential there, a low-severity test-mode key included, and keeps public keys quiet', async () => {
+    const testModeKey = `shippo_${'test'}_${Buffer.from(keys.generic + other.generic).toString('hex').slice(0, 40)}`;
+    const publicKey = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${keys.generic}${other.generic}Qx3 ci@build`;
+    const dir = tempDir();
+    writeTree(dir, { 'tests/test_labels.py': `SHIPPO_TOKEN = "${testModeKey}"\n`, 'tests/fixtures/id_ed25519.pub': `${publicKey}\n` });
+    const { stdout } = await runInProcess(['scan', '--format', 'json', '--report-suppressed'], { cwd: dir });
+    const report = JSON.parse(stdout) as Report;
+    expect(report.findings.map((f) => [f.file, f.ruleId])).toEqual([['tests/test_labels.py', 'shippo-test-token']]);
+    expect(report.suppressed!.map((f) => [f.file, f.ruleId])).toEqual([['tests/fixtures/id_ed25519.pub', 'ssh-public-key']]);
   });
 });
 
@@ -240,11 +252,11 @@ describe('--config with a gitleaks TOML config', () => {
     expect(result.stderr).toMatch(/have no examples/);
   });
 
-  it('names the file of invalid TOML (exit 2)', () => {
+  it('names the file and line of invalid TOML (exit 2)', () => {
     const dir = tempDir();
     writeTree(dir, { 'bad.toml': '[[rules]\nid = 1\n' });
     const result = run(dir, ['--config', 'bad.toml']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad\.toml: invalid TOML/);
+    expect(result.stderr).toMatch(/bad\.toml:1: invalid TOML/);
   });
 });

@@ -33,12 +33,38 @@ describe('the staged fast path and yargs', () => {
     [['--config', 'x.yaml', '--baseline', 'b.json', '--ignore-file', 'i.txt', '--report-suppressed']],
     [['--include', 'src/**', '--include', '*.env', '--exclude', 'vendor']],
     [['-c', 'x.yaml', '-f', 'github']],
+    [['--archives']],
+    [['--no-archives', '--no-color']],
+    [['--archives', '--max-archive-size', '5MB', '--max-archive-total', '1GB', '--max-archive-ratio', '50', '--max-archive-depth', '1']],
   ])('parse %j the same way', async (argv) => {
     expect(parseStagedArgs(argv)).toEqual(await viaYargs(argv));
   });
 
   it.each([[['-f', 'xml']], [['--fail-on', 'urgent']], [['--bogus']], [['extra']], [['--help']]])('leave %j to yargs, which explains it', (argv) => {
     expect(parseStagedArgs(argv)).toBeUndefined();
+  });
+});
+
+describe('archive options', () => {
+  it('leave the switch to the command unless given, and read the budgets', () => {
+    expect(reportArgs({})).toMatchObject({ archiveLimits: {} });
+    expect(reportArgs({}).archives).toBeUndefined();
+    expect(reportArgs({ archives: false, 'max-archive-size': '2MB', 'max-archive-depth': '2' })).toMatchObject({
+      archives: false,
+      archiveLimits: { maxSize: 2 * 1024 * 1024, maxDepth: 2 },
+    });
+  });
+
+  it.each([
+    [['--max-archive-ratio', '0'], 'keyhound: --max-archive-ratio: not a whole number (1 or more): 0\n'],
+    [['--max-archive-depth', 'deep'], 'keyhound: --max-archive-depth: not a whole number (1 or more): deep\n'],
+    [['--max-archive-size', 'lots'], 'keyhound: --max-archive-size: not a size: lots (use bytes or a unit: 512KB, 10MB)\n'],
+  ])('%j is an error naming the option, exit 2, in scan and in the hook', async (argv, message) => {
+    const dir = repoWith({ 'a.txt': 'a\n' });
+    for (const command of ['scan', 'staged']) {
+      const result = await run([command, ...argv], { cwd: dir });
+      expect([command, result.code, result.stderr]).toEqual([command, 2, message]);
+    }
   });
 });
 

@@ -42,8 +42,9 @@ describe('built-in rule files', () => {
   it('show every rule in at least two syntaxes (examples differ once their secrets are masked)', () => {
     const mask = (example: string) => example.replace(/[A-Za-z0-9+/_.=-]{12,}/g, 'S').replace(/\s+/g, ' ');
     const samey = files.flatMap((file) =>
-      // A whole-file format (a key file holding only the key) has one syntax by nature.
-      file.spec.rules.filter((rule) => rule.maxTextLength === undefined && new Set(rule.examples.map(mask)).size < 2).map((rule) => rule.id),
+      // A whole-file format (a key file holding only the key), or the line keyhound writes
+      // for a key store it recognised (key-store.yaml), has one syntax by nature.
+      file.spec.rules.filter((rule) => rule.maxTextLength === undefined && file.spec.provider !== 'key-store' && new Set(rule.examples.map(mask)).size < 2).map((rule) => rule.id),
     );
     expect(samey).toEqual([]);
   });

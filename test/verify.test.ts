@@ -244,3 +244,4 @@ net.Socket.prototype.connect = function (...args) { record(JSON.stringify(args[0
     }
   });
 });
+

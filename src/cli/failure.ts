@@ -3,6 +3,7 @@
  * unless KEYHOUND_DEBUG=1 asks for one (for a bug report).
  */
 import { isKeyhoundError } from '../errors.js';
+import { inert } from '../report/inert.js';
 
 function debugEnabled(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.KEYHOUND_DEBUG) && env.KEYHOUND_DEBUG !== '0';
@@ -20,5 +21,6 @@ export function failureText(error: unknown, env: NodeJS.ProcessEnv): string {
     ? error.message
     : `internal error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (KEYHOUND_DEBUG=1 shows where)'}`;
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : '';
-  return `keyhound: ${oneLine(message)}\n${stack}`;
+  // Messages name files from the scanned repository: inert, so no name drives the terminal or the CI log.
+  return `keyhound: ${inert(oneLine(message))}\n${stack}`;
 }

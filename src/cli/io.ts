@@ -1,4 +1,5 @@
 import { KeyhoundError } from '../errors.js';
+import type { ReportInput } from '../report/types.js';
 
 /** Everything the CLI touches outside itself, so tests can run it in-process too. */
 export interface Io {
@@ -9,6 +10,8 @@ export interface Io {
   stderrIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Handed each scan's result as it is reported, for a caller that also reports it its own way (the GitHub Action). */
+  onReport?: (result: ReportInput) => void;
 }
 
 export function processIo(): Io {

@@ -11,6 +11,7 @@ import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
+import { keyhoundVersion } from '../report/common.js';
 import { processIo, type Io } from './io.js';
 import { reportArgs } from './options.js';
 import { withReportOptions } from './report-options.js';
@@ -176,7 +177,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .demandCommand(1, 'name a command (try keyhound --help)')
     .strict()
     .help()
-    .version()
+    // keyhound's own version: yargs would read the package.json nearest the command, the project's when run from its node_modules/.bin.
+    .version(keyhoundVersion(undefined))
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     // A bad command line (yargs' own message, or its YError around a parse or coerce

@@ -5,6 +5,8 @@
  */
 import type { Options } from 'yargs';
 import { parseSize } from '../config/config.js';
+import { KeyhoundError } from '../errors.js';
+import type { ArchiveOptions } from '../scan/setup.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { FORMAT_NAMES, type FormatName } from '../report/index.js';
 
@@ -15,6 +17,11 @@ export const REPORT_OPTIONS = {
   'show-secrets': { type: 'boolean', default: false, describe: 'print raw secrets (never do this in CI logs)' },
   config: { alias: 'c', type: 'string', describe: 'config file (default: .keyhound.yaml at the repository root)', requiresArg: true },
   'max-file-size': { type: 'string', describe: 'skip larger files (default 10MB)', requiresArg: true },
+  archives: { type: 'boolean', describe: 'open archives (zip, jar, tar, gzip…) and container image tarballs (default: on; off in staged and pre-push)' },
+  'max-archive-size': { type: 'string', describe: 'uncompressed bytes one archive may expand to, nested ones included (default 100MB)', requiresArg: true },
+  'max-archive-total': { type: 'string', describe: 'uncompressed bytes all archives of a scan may expand to (default 1GB)', requiresArg: true },
+  'max-archive-ratio': { type: 'string', describe: 'skip archive entries compressed more than this many times, past 1MB (default 100)', requiresArg: true },
+  'max-archive-depth': { type: 'string', describe: 'open archives nested this deep (default 3)', requiresArg: true },
   include: { type: 'string', array: true, describe: 'scan only paths matching this glob (repeatable; relative to the repository root)', requiresArg: true },
   exclude: { type: 'string', array: true, describe: 'do not scan paths matching this glob (repeatable)', requiresArg: true },
   color: { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' },
@@ -38,6 +45,11 @@ export interface ParsedReportOptions {
   'show-secrets'?: boolean;
   config?: string | undefined;
   'max-file-size'?: string | undefined;
+  archives?: boolean | undefined;
+  'max-archive-size'?: string | undefined;
+  'max-archive-total'?: string | undefined;
+  'max-archive-ratio'?: string | undefined;
+  'max-archive-depth'?: string | undefined;
   include?: string[] | undefined;
   exclude?: string[] | undefined;
   color?: boolean | undefined;
@@ -58,6 +70,9 @@ export interface ReportArgs {
   showSecrets: boolean;
   config?: string;
   maxFileSize?: number;
+  /** Undefined: the command's default (on, but off in the hooks). */
+  archives?: boolean;
+  archiveLimits: ArchiveOptions;
   include: string[];
   exclude: string[];
   color?: boolean;
@@ -96,14 +111,41 @@ export function reportArgs(values: ParsedReportOptions): ReportArgs {
     ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),
     ...(values.output ? { output: values.output } : {}),
     ...(values.config ? { config: values.config } : {}),
-    ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
+    ...(values['max-file-size'] !== undefined ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size', true) } : {}),
+    ...(values.archives !== undefined ? { archives: values.archives } : {}),
+    archiveLimits: archiveLimits(values),
     ...(values.color !== undefined ? { color: values.color } : {}),
   };
 }
 
-/** The table as node:util parseArgs options (plus `--no-color`, which yargs understands by itself). */
+function archiveLimits(values: ParsedReportOptions): ArchiveOptions {
+  const count = (option: 'max-archive-ratio' | 'max-archive-depth'): number | undefined => {
+    const value = values[option];
+    if (value === undefined) return undefined;
+    if (/^\d+$/.test(value.trim()) && Number(value) >= 1) return Number(value);
+    throw new KeyhoundError(`--${option}: not a whole number (1 or more): ${value}`);
+  };
+  const [maxSize, maxTotal] = (['max-archive-size', 'max-archive-total'] as const).map((option) => {
+    const value = values[option];
+    return value === undefined ? undefined : parseSize(value, `--${option}`, true);
+  });
+  const [maxRatio, maxDepth] = [count('max-archive-ratio'), count('max-archive-depth')];
+  return {
+    ...(maxSize !== undefined ? { maxSize } : {}),
+    ...(maxTotal !== undefined ? { maxTotal } : {}),
+    ...(maxRatio !== undefined ? { maxRatio } : {}),
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
+  };
+}
+
+/** Switches with no default, which yargs also takes as `--no-<name>`. */
+export const NEGATABLE = ['color', 'archives'] as const;
+
+/** The table as node:util parseArgs options (plus `--no-color` and `--no-archives`, which yargs understands by itself). */
 export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { 'no-color': { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = Object.fromEntries(
+    NEGATABLE.map((name) => [`no-${name}`, { type: 'boolean' as const }]),
+  );
   for (const [name, option] of Object.entries(REPORT_OPTIONS) as Array<[string, Options]>) {
     options[name] = {
       type: option.type === 'boolean' ? 'boolean' : 'string',

@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import { KeyhoundError } from '../errors.js';
 import { FORMATTERS } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import type { Finding } from '../findings.js';
+import { prepareFingerprints, type Finding } from '../findings.js';
+import { inert } from '../report/inert.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
 import type { SetupOptions } from '../scan/setup.js';
@@ -26,13 +27,15 @@ export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
     cwd: io.cwd,
     ...(args.config ? { config: args.config } : {}),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
+    ...(args.archives !== undefined ? { archives: args.archives } : {}),
+    archiveLimits: args.archiveLimits,
     ...(args.baseline ? { baseline: args.baseline } : {}),
     ...(args.ignoreFile ? { ignoreFile: args.ignoreFile } : {}),
     include: args.include,
     exclude: args.exclude,
     reportSuppressed: args.reportSuppressed,
     onWarning: (message: string) => {
-      if (!args.quiet) io.stderr(`warning: ${message}\n`);
+      if (!args.quiet) io.stderr(`warning: ${inert(message)}\n`);
     },
   };
 }
@@ -56,6 +59,8 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   }
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
+    // Every format but text shows fingerprints, and --verify's cache is keyed by them: the slow ones are computed on every core first.
+    if (args.format !== 'text' || args.verify) await prepareFingerprints([...result.findings, ...(result.suppressed ?? [])]);
   } finally {
     progress.done();
   }
@@ -81,6 +86,7 @@ async function verified(result: ScanResult, args: ReportArgs, io: Io): Promise<S
 export async function report(result: ReportInput, args: ReportArgs, io: Io): Promise<number> {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
   await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  io.onReport?.(result);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);
   const failing = args.failOnVerified ? result.findings.filter((finding) => finding.verification?.status === 'live') : result.findings;

@@ -8,14 +8,19 @@ import { runStaged } from './commands/git-modes.js';
 import { EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import { processIo, type Io } from './io.js';
-import { parseArgsOptions, reportArgs, withinChoices, type ParsedReportOptions, type ReportArgs } from './options.js';
+import { NEGATABLE, parseArgsOptions, reportArgs, withinChoices, type ParsedReportOptions, type ReportArgs } from './options.js';
 
 export function parseStagedArgs(argv: string[]): ReportArgs | undefined {
   try {
     const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
-    const parsed = values as ParsedReportOptions & { 'no-color'?: boolean };
+    const parsed = values as ParsedReportOptions & Record<string, unknown>;
     if (positionals.length || !withinChoices(parsed)) return undefined;
-    return reportArgs({ ...parsed, ...(parsed['no-color'] ? { color: false } : {}) });
+    // `--no-color`, `--no-archives`: the switch off, as yargs reads them.
+    for (const name of NEGATABLE) {
+      if (parsed[`no-${name}`]) parsed[name] = false;
+      delete parsed[`no-${name}`];
+    }
+    return reportArgs(parsed);
   } catch {
     return undefined;
   }

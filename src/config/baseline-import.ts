@@ -3,13 +3,15 @@
  * moving to keyhound keeps its triage. Where the foreign file holds a secret or its
  * hash, the entry matches that secret under any rule; where it holds only a location
  * (a .gitleaksignore line, a redacted gitleaks finding), keyhound scans that location
- * and records the fingerprint of what it finds there.
+ * and records the fingerprint of what it finds there. A raw secret that could be
+ * guessed is resolved by its location too: its SHA-256 would give it away to anyone
+ * who reads the baseline, its fingerprint is salted scrypt (fingerprints.ts).
  */
 import { basename } from 'node:path';
 import { KeyhoundError } from '../errors.js';
 import { runGit } from '../git/git.js';
 import type { Detector } from '../engine/detect.js';
-import { fingerprint } from '../findings.js';
+import { fingerprint, isGuessable } from '../fingerprints.js';
 import { secretSha256, type BaselineEntry } from './baseline.js';
 import { readTextFile } from './yaml-file.js';
 
@@ -69,7 +71,7 @@ export function parseForeign(text: string, file: string, format: ForeignFormat):
   } else if (format === 'gitleaks') {
     const data = parseJson<GitleaksFinding[]>(text, file);
     for (const finding of data) {
-      if (finding.Secret && !REDACTED.test(finding.Secret)) {
+      if (finding.Secret && !REDACTED.test(finding.Secret) && !isGuessable(finding.Secret)) {
         result.entries.push({ secretSha256: secretSha256(finding.Secret), source: 'gitleaks' });
       } else if (finding.File && finding.StartLine) {
         result.locations.push({ file: finding.File, line: finding.StartLine, ...(finding.Commit ? { commit: finding.Commit } : {}), source: format });
@@ -112,8 +114,8 @@ async function contentAt(root: string, location: ForeignLocation): Promise<strin
   }
 }
 
-/** Scans each location and turns what keyhound finds on that line into fingerprint entries. */
-export async function resolveLocations(root: string, locations: ForeignLocation[], detector: Detector): Promise<ImportResult> {
+/** Scans each location and turns what keyhound finds on that line into fingerprint entries (under the baseline's salt). */
+export async function resolveLocations(root: string, locations: ForeignLocation[], detector: Detector, salt: string): Promise<ImportResult> {
   const result: ImportResult = { entries: [], locations: [], warnings: [] };
   for (const location of locations) {
     const text = await contentAt(root, location);
@@ -124,7 +126,7 @@ export async function resolveLocations(root: string, locations: ForeignLocation[
     }
     const found = detector.detect(text).filter((finding) => finding.line <= location.line && location.line <= finding.endLine);
     if (found.length === 0) result.warnings.push(`${where} (${location.source}): keyhound finds nothing there, skipped`);
-    for (const finding of found) result.entries.push({ ruleId: finding.rule.id, fingerprint: fingerprint(finding.rule.id, finding.secret) });
+    for (const finding of found) result.entries.push({ ruleId: finding.rule.id, fingerprint: fingerprint(finding.rule.id, finding.secret, salt, finding.rule.keywords) });
   }
   return result;
 }

@@ -1,14 +1,14 @@
 /**
  * The built-in rules. The build precompiles rules/*.yaml into dist/rules.json (no YAML
  * parser at start-up, no examples), which only the bundle reads; running from source
- * reads the YAML itself.
+ * reads the YAML itself, through a cache keyed by its contents (rules-cache.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { BUNDLED } from '../bundled.js';
 import type { RuleFileSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
 import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
-import { loadYaml } from './yaml-file.js';
+import { parsedRuleFiles } from './rules-cache.js';
 
 export function builtinRuleFilePaths(): string[] {
   const dir = packagePath('rules');
@@ -20,6 +20,6 @@ export async function builtinRuleFiles(): Promise<RuleFileSpec[]> {
     const files = JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as WrittenRuleFile[];
     return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
   }
-  const { parse } = await loadYaml();
-  return builtinRuleFilePaths().map((path) => expandRuleFile(parse(readFileSync(path, 'utf8')) as WrittenRuleFile, path));
+  const paths = builtinRuleFilePaths();
+  return (await parsedRuleFiles(paths)).map((file, i) => expandRuleFile(file, paths[i]!));
 }

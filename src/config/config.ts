@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
-import type { RegexToScreen } from './rule-files.js';
+import { REDOS_UNCHECKED, redosAnalyserInstalled, type RegexToScreen } from './rule-files.js';
 import { validatorFor } from './schemas.js';
 import { parseValidatedYaml, readTextFile } from './yaml-file.js';
 
@@ -24,7 +24,7 @@ export interface ConfigSpec {
   remediation?: string;
   disable?: string[];
   maxFileSize?: number | string;
-  /** Also report, in test and sample code, findings of generic rules and of low severity (suppressed by default). */
+  /** Also report, in test and sample code, findings of generic rules and notes (suppressed by default). */
   reportLowInTests?: boolean;
   allowlist?: AllowlistSpec;
   ruleAllowlists?: Record<string, AllowlistSpec>;
@@ -39,11 +39,14 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-/** `10MB`, `512KB`, `1048576` → bytes. */
-export function parseSize(value: number | string, where: string): number {
+/**
+ * `10MB`, `512KB`, `1048576` → bytes. A bad value is repeated in the message only when it
+ * is the user's own argument (`typed`): a config's could be a key pasted in the wrong place.
+ */
+export function parseSize(value: number | string, where: string, typed = false): number {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size: ${value} (use bytes or a unit: 512KB, 10MB)`);
+  if (!match) throw new KeyhoundError(`${where}: not a size${typed ? `: ${value}` : ''} (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
@@ -51,6 +54,14 @@ export function parseSize(value: number | string, where: string): number {
 
 /** The config file to use: the explicit one, else `.keyhound.yaml` in `root` if present. */
 export async function loadConfig(root: string, explicit?: string): Promise<LoadedConfig | undefined> {
+  const config = await readConfig(root, explicit);
+  if (config && (config.spec.rules?.length || config.spec.ruleFiles?.length) && !redosAnalyserInstalled()) {
+    config.warnings.push(`${config.file}: custom rules: ${REDOS_UNCHECKED}`);
+  }
+  return config;
+}
+
+async function readConfig(root: string, explicit?: string): Promise<LoadedConfig | undefined> {
   const file = explicit ? resolve(explicit) : join(root, CONFIG_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
   const text = readTextFile(file, 'config file');

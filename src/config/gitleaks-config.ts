@@ -21,6 +21,7 @@
 import { KeyhoundError } from '../errors.js';
 import type { RuleSpec } from '../engine/types.js';
 import type { AllowlistSpec, ConfigSpec } from './config.js';
+import { withoutQuotedSource } from './yaml-file.js';
 
 interface GitleaksAllowlist {
   description?: string;
@@ -193,7 +194,9 @@ export async function translateGitleaksConfig(text: string, file: string): Promi
   try {
     config = parse(text) as GitleaksConfig;
   } catch (error) {
-    throw new KeyhoundError(`${file}: invalid TOML: ${(error as Error).message.split('\n')[0]}`);
+    // The parser's first line names the problem; its later lines quote the file. Guarded anyway.
+    const { message, line } = error as Error & { line?: number };
+    throw new KeyhoundError(`${file}${line ? `:${line}` : ''}: invalid TOML: ${withoutQuotedSource(message.split('\n')[0]!, text)}`);
   }
   const wrong = wrongType(config, CONFIG_SHAPE, '');
   if (wrong) throw new KeyhoundError(`${file}: ${wrong}`);

@@ -1,11 +1,15 @@
 /**
  * `.keyhoundignore`: one fingerprint per line, with an optional `# comment`.
  * A fingerprint hashes the rule and the secret, so an entry survives the line moving
- * and never hides a different secret on the same line.
+ * and never hides a different secret on the same line. A `# keyhound-salt: HEX` line
+ * gives the repository's fingerprints of guessable secrets a salt of their own
+ * (fingerprints.ts); older keyhound versions read it as a comment.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { KeyhoundError } from '../errors.js';
+import { SALT_PATTERN } from '../fingerprints.js';
+import { maskSecretLike } from '../report/redact.js';
 import { readTextFile } from './yaml-file.js';
 
 export const IGNORE_FILE_NAME = '.keyhoundignore';
@@ -20,25 +24,37 @@ export interface IgnoreEntry {
 export interface IgnoreFile {
   file: string;
   entries: IgnoreEntry[];
+  /** The salt its `# keyhound-salt:` line declares. */
+  salt?: string;
 }
 
 const ENTRY = /^([0-9a-f]{32})(?:\s+#\s?(.*))?$/;
+const SALT_LINE = /^#\s*keyhound-salt:\s*(\S*)\s*$/;
 
 export function parseIgnoreFile(text: string, file: string): IgnoreFile {
   const entries: IgnoreEntry[] = [];
+  let salt: string | undefined;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
+    const declared = SALT_LINE.exec(line)?.[1];
+    if (declared !== undefined) {
+      if (!SALT_PATTERN.test(declared)) throw new KeyhoundError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
+      salt = declared;
+      return;
+    }
     if (line === '' || line.startsWith('#')) return;
     const match = ENTRY.exec(line);
-    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment): ${line.slice(0, 60)}`);
-    entries.push({ fingerprint: match[1]!, line: index + 1, ...(match[2] ? { comment: match[2] } : {}) });
+    // Not quoted: a line that is not a fingerprint may well be the key itself, pasted.
+    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
+    // Comments are shown in reports (stale entries, what suppressed a finding): masked like a shown line.
+    entries.push({ fingerprint: match[1]!, line: index + 1, ...(match[2] ? { comment: maskSecretLike(match[2]) } : {}) });
   });
-  return { file, entries };
+  return { file, entries, ...(salt ? { salt } : {}) };
 }
 
-/** The explicit ignore file, else `.keyhoundignore` at the root if there is one. */
-export function loadIgnoreFile(root: string, explicit?: string): IgnoreFile | undefined {
-  const file = explicit ?? join(root, IGNORE_FILE_NAME);
+/** The explicit ignore file (relative to `cwd`), else `.keyhoundignore` at the root if there is one. */
+export function loadIgnoreFile(root: string, explicit?: string, cwd = process.cwd()): IgnoreFile | undefined {
+  const file = explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
-  return parseIgnoreFile(readTextFile(file, 'ignore file'), explicit ?? IGNORE_FILE_NAME);
+  return parseIgnoreFile(readTextFile(file, 'ignore file', explicit), explicit ?? IGNORE_FILE_NAME);
 }

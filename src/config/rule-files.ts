@@ -3,13 +3,15 @@
  * check that every example is found by its rule and every negative is silent.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createDetector, tellsAbout, type Detector } from '../engine/detect.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
+import { maskSecretLike } from '../report/redact.js';
 import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { checkVerifySpec, type VerifySpec } from '../verify/spec.js';
 
@@ -35,8 +37,16 @@ export function compileRegex(source: string, flags: string, where: string): RegE
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${(error as Error).message}`);
+    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason((error as Error).message)}`);
   }
+}
+
+/**
+ * What is wrong with a regex, without the regex: V8 quotes it (`Invalid regular
+ * expression: /…/: Unterminated group`), and an allowlist regex is often a key itself.
+ */
+function regexErrorReason(message: string): string {
+  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message)?.[1] ?? 'not a valid JavaScript regular expression';
 }
 
 /** Turns one rule of a rule file into a detector rule; bad regexes name the file and rule. */
@@ -215,8 +225,9 @@ let recheck: Promise<Recheck | undefined> | undefined;
 
 /**
  * recheck (a ReDoS analyser) loaded on first use: only custom rules need it, so a scan
- * with the built-in rules alone (the hook) never pays for it. Without it (a copy of the
- * bundle with no node_modules), the check is skipped.
+ * with the built-in rules alone (the hook) never pays for it. Without it (bundle/keyhound.mjs
+ * with no node_modules, as the GitHub Action runs it), the check is skipped, and the
+ * config's loading and `rules check` warn that it is (redosAnalyserInstalled).
  */
 function loadRecheck(): Promise<Recheck | undefined> {
   recheck ??= import('recheck').then(
@@ -225,6 +236,19 @@ function loadRecheck(): Promise<Recheck | undefined> {
   );
   return recheck;
 }
+
+/** Whether recheck is installed where keyhound runs, without loading it. */
+export function redosAnalyserInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('recheck');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Said where custom rules load but recheck is not installed: they still run, unchecked. */
+export const REDOS_UNCHECKED = 'their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)';
 
 /** How long recheck may analyse one pattern; a pattern it cannot decide in time passes. */
 export const REDOS_CHECK_TIMEOUT_MS = 5000;
@@ -279,8 +303,9 @@ export async function assertLinearTime(regexes: readonly RegexToScreen[]): Promi
       writeRedosCache(cache);
       continue;
     }
-    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => regex.source.slice(spot.start, spot.end));
-    const attack = result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern;
+    // Parts of the pattern and an input built from it: masked like a shown line, in case the pattern holds a literal key.
+    const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => maskSecretLike(regex.source.slice(spot.start, spot.end)));
+    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
     throw new KeyhoundError(
       `${regex.where} can backtrack catastrophically (${result.complexity.summary}` +
         `${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(' and ')}` : ''}; slow on ${attack}): ` +

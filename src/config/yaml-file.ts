@@ -28,8 +28,9 @@ export const MAX_TEXT_FILE_SIZE = 64 * 1024 * 1024;
  * regular file only (a symlink to one is fine), of at most MAX_TEXT_FILE_SIZE. A FIFO
  * would block the read forever and a device such as /dev/zero never ends.
  */
-export function readTextFile(file: string, what: string): string {
-  const refuse = (reason: string): KeyhoundError => new KeyhoundError(`cannot read ${what} ${file} (${reason})`);
+/** `shown`: the file's name as the user gave it, for the message (default: `file`). */
+export function readTextFile(file: string, what: string, shown = file): string {
+  const refuse = (reason: string): KeyhoundError => new KeyhoundError(`cannot read ${what} ${shown} (${reason})`);
   let fd: number;
   try {
     // Non-blocking: opening a FIFO must not wait for a writer (it is refused below).

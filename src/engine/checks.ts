@@ -4,6 +4,7 @@
  * the format gives nothing to check in this match (an armour without its checksum line).
  */
 import { createHmac } from 'node:crypto';
+import { isPlaceholder } from './placeholders.js';
 import type { CheckName } from './types.js';
 
 const CRC_TABLE = (() => {
@@ -208,6 +209,30 @@ export function hasValidBech32Checksum(text: string): boolean {
   return checksum === 1;
 }
 
+/** Passwords documentation puts in a Basic header: RFC 7617's "Aladdin:open sesame", user:pass, foo:bar. */
+const SAMPLE_BASIC_PASSWORD = /^(?:open sesame|pass(?:word|wd)?|secret|test(?:ing)?|foo|bar|baz|admin|guest|demo|user|pwd|changeit)\d{0,4}$/i;
+
+/**
+ * HTTP Basic credentials (RFC 7617): base64 of "user:password" in printable text. False
+ * for anything else (base64 that is not a user:password pair, prose after "Basic") and
+ * for sample passwords; undefined for a plausible pair, which is not more confident for
+ * it: whose test password it is, the header does not say.
+ */
+export function hasBasicCredentials(encoded: string): boolean | undefined {
+  const body = encoded.replace(/=+$/, '');
+  if (body.length % 4 === 1) return false;
+  const bytes = Buffer.from(body, 'base64');
+  if (bytes.toString('base64').replace(/=+$/, '') !== body) return false;
+  const text = bytes.toString('utf8');
+  const colon = text.indexOf(':');
+  // Printable: no control characters, no replacement character (bytes that are not UTF-8).
+  if (colon === -1 || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return false;
+  const user = text.slice(0, colon);
+  const password = text.slice(colon + 1);
+  if (password.length === 0 || password === user || SAMPLE_BASIC_PASSWORD.test(password) || isPlaceholder(password)) return false;
+  return undefined;
+}
+
 export const CHECKS: Record<CheckName, (secret: string) => boolean | undefined> = {
   'github-crc32': hasValidCrc32Suffix,
   'npm-crc32': hasValidCrc32Suffix,
@@ -218,4 +243,5 @@ export const CHECKS: Record<CheckName, (secret: string) => boolean | undefined> 
   'pgp-crc24': hasValidPgpChecksum,
   'pem-body': hasPlausiblePemBody,
   bech32: hasValidBech32Checksum,
+  'basic-credentials': hasBasicCredentials,
 };

@@ -178,13 +178,17 @@ function* matchRule(
   }
 }
 
-/** Allowlist regexes and stopwords are checked against the secret; the result says which entry matched. */
+/**
+ * Allowlist regexes and stopwords are checked against the secret; the result names the
+ * entry that matched by its place in the config (`allowlist.stopwords[2]`), never by
+ * its text: a stopword is a piece of the secret, and a regex is often the key itself.
+ */
 export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords: readonly string[], where: string): string | undefined {
-  const regex = regexes.find((candidate) => candidate.test(secret));
-  if (regex) return `${where} regex ${regex.source}`;
+  const regex = regexes.findIndex((candidate) => candidate.test(secret));
+  if (regex !== -1) return `${where}.regexes[${regex}]`;
   const lower = secret.toLowerCase();
-  const word = stopwords.find((candidate) => lower.includes(candidate));
-  return word === undefined ? undefined : `${where} stopword ${word}`;
+  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
+  return word === -1 ? undefined : `${where}.stopwords[${word}]`;
 }
 
 /**
@@ -195,17 +199,17 @@ export function allowedBy(secret: string, regexes: readonly RegExp[], stopwords:
 function suppressedAt(rule: Rule, secret: string, line: number, suppressions: LineSuppressions, global: GlobalAllowlist): string | undefined {
   return (
     suppressions.comment(line, rule.id) ??
-    (rule.configAllowlist && configAllowedBy(secret, line, suppressions, rule.configAllowlist, `rule ${rule.id} allowlist`)) ??
+    (rule.configAllowlist && configAllowedBy(secret, line, suppressions, rule.configAllowlist, `ruleAllowlists.${rule.id}`)) ??
     configAllowedBy(secret, line, suppressions, global, 'allowlist')
   );
 }
 
-/** A config allowlist: regexes and stopwords on the secret, line regexes on its (1-based) line. */
+/** A config allowlist: regexes and stopwords on the secret, line regexes (`lines`) on its (1-based) line. */
 function configAllowedBy(secret: string, line: number, suppressions: LineSuppressions, allowlist: GlobalAllowlist, where: string): string | undefined {
   const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
   if (bySecret) return bySecret;
   const byLine = suppressions.lineRegex(line, allowlist);
-  return byLine && `${where} line regex ${byLine.source}`;
+  return byLine && `${where}.lines[${allowlist.lineRegexes.indexOf(byLine)}]`;
 }
 
 const overlaps = (a: Span, b: Span): boolean => a[0] < b[1] && b[0] < a[1];

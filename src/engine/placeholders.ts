@@ -18,6 +18,9 @@ const DOCUMENTATION_KEYS = new Set([
   'AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe',
   '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',
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+  // Google reCAPTCHA's test site key and secret key: every verification with them passes
+  // (developers.google.com/recaptcha/docs/faq, automated tests)
+  '6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI', '6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe',
   // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
   '2YotnFZFEjr1zCsicMWpAA', 'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA', '7Fjfp0ZBr1KtDRbnfVdmIw', 'gX1fBat3bV', 'mF_9.B5f-4.1JqM',
   'dpf43f3p2l4k3l03', 'kd94hf93k423kf44', 'hh5s93j4hdidpola', 'hdhd0244k9j7ao03', 'nnch734d00sl2jdk', 'pfkkdhi9sl3r4s00',

@@ -9,7 +9,7 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'l
 export const DEFAULT_SPAN = 1024;
 
 /** Offline structural checks a rule can ask for (see checks.ts). */
-export type CheckName = 'github-crc32' | 'npm-crc32' | 'grafana-crc32' | 'sentry-payload' | 'jwt' | 'aws-key-id' | 'pgp-crc24' | 'pem-body' | 'bech32';
+export type CheckName = 'github-crc32' | 'npm-crc32' | 'grafana-crc32' | 'sentry-payload' | 'jwt' | 'aws-key-id' | 'pgp-crc24' | 'pem-body' | 'bech32' | 'basic-credentials';
 
 /** A rule as written in a rule file (after YAML parsing and schema validation). */
 export interface RuleSpec {

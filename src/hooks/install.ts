@@ -118,7 +118,7 @@ function keyhoundBlock(hook: HookName): string {
 if [ -x ${LOCAL_BIN} ]; then keyhound=${LOCAL_BIN}
 elif command -v keyhound >/dev/null 2>&1; then keyhound=keyhound
 else
-  echo "keyhound: could not run: add keyhound as a devDependency (npm install --save-dev keyhound) and install it (npm install); this ${blocks} is blocked" >&2
+  echo "keyhound: could not run: add keyhound as a devDependency (npm install --save-dev git+https://github.com/keyhound/keyhound.git) and install it (npm install); this ${blocks} is blocked" >&2
   exit 1
 fi
 ${run} || {
@@ -165,7 +165,7 @@ export async function installHook(cwd: string, hook: HookName): Promise<HookResu
   checkNoLink(place);
   const warning = existsSync(join(place.root, LOCAL_BIN))
     ? undefined
-    : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev keyhound)`;
+    : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message: string): HookResult => ({ file, message, ...(warning ? { warning } : {}) });
   mkdirSync(dirname(file), { recursive: true });
 

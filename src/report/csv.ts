@@ -2,11 +2,14 @@
  * `--format csv`: RFC 4180 (comma-separated, CRLF line ends, a header row, fields quoted
  * when they hold a quote, comma or line break). A text field that a spreadsheet would
  * run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+ * Terminal escapes are shown as text and no line of a field starts a CI workflow command
+ * (report/inert.ts), so the file is safe to print too.
  * With --report-suppressed, a last column `suppressedBy` is added and suppressed
  * findings follow the reported ones.
  */
 import type { Finding } from '../findings.js';
 import { shownSecret } from './common.js';
+import { inertKeepingLines } from './inert.js';
 import type { Formatter } from './types.js';
 
 export const CSV_COLUMNS = [
@@ -14,10 +17,11 @@ export const CSV_COLUMNS = [
   'secret', 'fingerprint', 'commit', 'author', 'date', 'description',
 ] as const;
 
-/** One field: numbers as they are; text guarded against formula injection, then quoted if it needs it. */
+/** One field: numbers as they are; text made inert, guarded against formula injection, then quoted if it needs it. */
 export function csvField(value: string | number): string {
   if (typeof value === 'number') return String(value);
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = inertKeepingLines(value);
+  const guarded = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Finding } from '../findings.js';
 import { shortSha, shownSecret } from './common.js';
+import { inert, inertInCommand } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
 
@@ -32,17 +33,19 @@ function annotation(finding: Finding, showSecrets: boolean): string {
   };
   const commit = finding.commit ? ` Added in commit ${shortSha(finding.commit.sha)} by ${finding.commit.author} (${finding.commit.date}).` : '';
   const message = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}\nHow to fix: ${finding.remediation}`;
-  const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(String(value))}`).join(',');
-  return `::${command} ${props}::${escapeData(message)}`;
+  // Line breaks are escaped as GitHub unescapes them (%0A); terminal escapes must not reach the log at all.
+  const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(inertInCommand(String(value)))}`).join(',');
+  return `::${command} ${props}::${escapeData(inertInCommand(message))}`;
 }
 
 export const formatGithub: Formatter = ({ findings, stats, suppressed }, { showSecrets }) => {
   const lines = findings.map((finding) => annotation(finding, showSecrets));
-  // Suppressed findings and warnings are listed, not annotated; each is escaped onto one line, so no file name can start a command.
+  // Suppressed findings and warnings are listed, not annotated: plain lines, where the
+  // runner still reads the old `##[command]` syntax anywhere; inert defuses it.
   for (const finding of suppressed ?? []) {
-    lines.push(`keyhound: suppressed ${escapeData(`${finding.file}:${finding.line}:${finding.column} ${finding.ruleId} by ${finding.suppressedBy ?? ''}`)}`);
+    lines.push(`keyhound: suppressed ${inert(`${finding.file}:${finding.line}:${finding.column} ${finding.ruleId} by ${finding.suppressedBy ?? ''}`)}`);
   }
-  for (const warning of stats.warnings) lines.push(`keyhound: warning: ${escapeData(warning)}`);
+  for (const warning of stats.warnings) lines.push(`keyhound: warning: ${inert(warning)}`);
   lines.push(`keyhound: ${findings.length ? '✖' : '✔'} ${summaryLine(findings, stats)}`);
   return `${lines.join('\n')}\n`;
 };

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
 import { KEYHOUND_URL, keyhoundVersion, shownLine, shownSecret } from './common.js';
+import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 
 export const GITLAB_SCHEMA_VERSION = '15.2.1';
@@ -102,5 +103,5 @@ export const formatGitlab: Formatter = ({ findings, stats, meta }, { showSecrets
     },
     vulnerabilities: findings.map(vulnerability),
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${inertJson(JSON.stringify(report, null, 2))}\n`;
 };

@@ -4,11 +4,13 @@
  * forbids it too). A summary of the scan, then the findings grouped by provider, each with
  * where it is, the redacted secret, the masked line and how to revoke it. History findings
  * name their commit, linked to GitHub or GitLab when `meta.repositoryUrl` is one.
- * Every interpolated value is escaped: the template escapes unless told a value is markup.
+ * Every interpolated value is escaped: the template escapes unless told a value is markup,
+ * and shows terminal escapes as text (report/inert.ts), for a report printed rather than opened.
  */
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
 import { cleanUrl, keyhoundVersion, repositoryLinks, SEVERITY_RANK, shortSha, shownLine, shownSecret, whereIs, type RepositoryLinks } from './common.js';
+import { inertKeepingLines } from './inert.js';
 import { formatBytes, formatSeconds, plural, severityCounts } from './summary.js';
 import type { Formatter } from './types.js';
 
@@ -29,7 +31,7 @@ function render(value: Value): string {
   if (value instanceof Markup) return value.text;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
-  return escapeHtml(String(value));
+  return escapeHtml(inertKeepingLines(String(value)));
 }
 
 /** A template whose interpolations are escaped, unless they are Markup made by this same template. */

@@ -1,12 +1,13 @@
 /** `--format json`: `{ version, findings, stats }`, documented in the README. */
 import { withRawSecrets, type Finding } from '../findings.js';
+import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 
 export const JSON_REPORT_VERSION = 1;
 
 export const formatJson: Formatter = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
   const shown = (list: Finding[]) => (showSecrets ? list.map(withRawSecrets) : list);
-  return `${JSON.stringify(
+  return `${inertJson(JSON.stringify(
     {
       version: JSON_REPORT_VERSION,
       findings: shown(findings),
@@ -16,5 +17,5 @@ export const formatJson: Formatter = ({ findings, stats, suppressed, staleIgnore
     },
     null,
     2,
-  )}\n`;
+  ))}\n`;
 };

@@ -6,15 +6,29 @@
  */
 import type { Finding } from '../findings.js';
 import { keyhoundVersion, shortSha, shownLine, shownSecret } from './common.js';
+import { DRIVING } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
 
 /** Characters XML 1.0 cannot carry at all, not even as references; they become U+FFFD. */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Text content: &, < and > escaped; CR kept as a reference, since a parser would turn it into LF. */
+/** A character as an XML character reference. */
+const reference = (char: string): string => `&#${char.charCodeAt(0)};`;
+
+/**
+ * Text content: &, < and > escaped; CR kept as a reference, since a parser would turn it
+ * into LF; terminal controls as references; and neither `##[` nor a line starting with
+ * `::` left for a CI log to read as a workflow command (the same text to an XML reader).
+ */
 export function xmlText(text: string): string {
-  return text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;')
+    // XML may carry these, but raw they would drive a terminal the report is printed to;
+    // U+2028/2029 a parser may turn into a blank in an attribute.
+    .replace(DRIVING, reference)
+    .replace(/[\u2028\u2029]/g, reference)
+    .replace(/##\[/g, '##&#91;')
+    .replace(/^([ \t]*):/gm, '$1&#58;');
 }
 
 /** An attribute value in double quotes: also quotes, and tab/newline/CR as references so they survive normalisation. */

@@ -8,6 +8,7 @@
 import type { Severity } from '../engine/types.js';
 import type { Finding } from '../findings.js';
 import { cleanUrl, KEYHOUND_URL, keyhoundVersion, shortSha, shownSecret, suppressionKind, uriReference } from './common.js';
+import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -111,5 +112,5 @@ export const formatSarif: Formatter = ({ findings, stats, suppressed, staleIgnor
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${inertJson(JSON.stringify(log, null, 2))}\n`;
 };

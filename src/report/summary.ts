@@ -51,7 +51,8 @@ export function leaksOf(findings: readonly Finding[]): Finding[] {
 export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
   const commits = stats.commits !== undefined ? `${plural(stats.commits, 'commit')}, ` : '';
   const throughput = stats.durationMs > 0 ? ` (${formatBytes(Math.round((stats.bytes * 1000) / stats.durationMs))}/s)` : '';
-  const scanned = `${commits}${plural(stats.files, 'file')}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
+  const archives = stats.archives ? ` (${plural(stats.archives, 'archive')} opened)` : '';
+  const scanned = `${commits}${plural(stats.files, 'file')}${archives}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
   const leaks = leaksOf(findings);
   const notes = findings.length - leaks.length;
   const head = leaks.length ? `${plural(leaks.length, 'leak')} found (${severityCounts(leaks)}; ${ruleCounts(leaks)})` : 'no leaks found';

@@ -1,43 +1,50 @@
 /** The default report, for people: one block per finding, then a one-line summary. */
 import { rawSecret, withRawSecrets } from '../findings.js';
 import { shortSha, whereIs } from './common.js';
+import { inert } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
 
 const STYLES = { bold: [1, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] } as const;
 type Style = keyof typeof STYLES;
 
+/**
+ * Every value interpolated below passes through `inert` (report/inert.ts): file names,
+ * lines, commit subjects, authors, and rule texts from a scanned repository's own config
+ * can hold terminal escapes and line breaks that forge CI workflow commands.
+ */
 export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnores }, { showSecrets, color }) => {
   const paint = (style: Style, text: string): string => (color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
   const blocks = findings.map((finding) => {
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? paint('red', finding.severity) : paint('yellow', finding.severity);
     const shown = showSecrets ? withRawSecrets(finding) : finding;
+    const line = showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText;
     const lines = [
-      `${paint('bold', whereIs(finding))}  ${finding.ruleId}  ${finding.description} (${finding.provider}, ${severity})`,
-      `  secret  ${shown.secret}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}`,
-      `  line    ${showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText}`,
+      `${paint('bold', inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity})`,
+      `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}`,
+      `  line    ${inert(line)}`,
     ];
-    if (shown.pair) lines.push(`  pair    ${shown.pair.ruleId} ${shown.pair.secret} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
+    if (shown.pair) lines.push(`  pair    ${inert(shown.pair.ruleId)} ${inert(shown.pair.secret)} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
     if (finding.commit) {
       const { sha, author, email, date, message } = finding.commit;
-      lines.push(`  commit  ${shortSha(sha)} ${date} ${author} <${email}> ${message}`);
+      lines.push(`  commit  ${inert(`${shortSha(sha)} ${date} ${author} <${email}> ${message}`)}`);
       if (finding.history?.truncated) lines.push('          history truncated: the clone is shallow, and the secret is already there at this boundary commit (it came in here or earlier)');
     }
     // An informative finding is fixed by rotating the credential it goes with: say so, not the whole fix again.
     if (finding.informative) lines.push(`  ${paint('cyan', 'note')}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);
-    else lines.push(`  ${paint('cyan', 'fix')}     ${finding.remediation}`);
+    else lines.push(`  ${paint('cyan', 'fix')}     ${inert(finding.remediation)}`);
     return lines.join('\n');
   });
   if (suppressed?.length) {
     blocks.push(
       [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) =>
-        `  ${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)].join('\n'),
+        `  ${inert(`${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)}`)].join('\n'),
     );
   }
   if (staleIgnores?.length) {
     blocks.push(
       [`Stale ignore entries (${staleIgnores.length}), matching nothing in this scan:`, ...staleIgnores.map((entry) =>
-        `  line ${entry.line}  ${entry.fingerprint}${entry.comment ? `  # ${entry.comment}` : ''}`)].join('\n'),
+        `  line ${entry.line}  ${entry.fingerprint}${entry.comment ? `  # ${inert(entry.comment)}` : ''}`)].join('\n'),
     );
   }
   const summary = summaryLine(findings, stats);

@@ -16,8 +16,10 @@ import type { RawFinding, Rule } from '../engine/types.js';
 import { makeFinding, type Finding } from '../findings.js';
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { NULL_BLOB, type FileDiff } from '../sources/diff-parser.js';
+import { archiveFormat } from '../sources/archives.js';
 import { decodeText, hasUtf16Bom, isBinary } from '../sources/read-file.js';
-import { toFileFindings } from './scan-file.js';
+import { addContents, scanContents, type Contents } from './scan-contents.js';
+import { toFileFindings, type FileFinding } from './scan-file.js';
 import { countSkip, type ScanSetup, type ScanStats } from './setup.js';
 
 /**
@@ -57,7 +59,10 @@ interface FirstLook {
 const KEY_BLOCK_BODY = /^\s*[A-Za-z0-9+/]{40,}={0,2}\s*$/;
 
 /** A finding's identity when comparing two versions of a file: rule and raw secret. */
-const identity = (finding: RawFinding): string => `${finding.rule.id}\0${finding.secret}`;
+const identity = (finding: RawFinding | FileFinding): string => `${'rule' in finding ? finding.rule.id : finding.ruleId}\0${finding.secret}`;
+
+/** Archives by name, for blobs too large to read just to look at their first bytes. */
+const ARCHIVE_NAME = /\.(?:zip|jar|war|ear|apk|aar|ipa|whl|nupkg|vsix|xpi|tar|tgz|gz)$/i;
 
 export class DiffScanner {
   private readonly reachesFar: boolean[];
@@ -119,14 +124,19 @@ export class DiffScanner {
   }
 
   /**
-   * A version's text; undefined when it is binary by keyhound's own test or too large
-   * (counted in the stats when `count`), MISSING when git does not have it.
+   * A version's text, or a binary version's bytes (a key store, an archive); undefined when
+   * it is an ordinary binary or too large (counted in the stats when `count`), MISSING when
+   * git does not have it. A blob over the file size limit is read (up to the archive
+   * budget) only when its name says archive: git gives sizes, not first bytes.
    */
-  private async readText(name: string, count: boolean): Promise<string | typeof MISSING | undefined> {
-    const bytes = await this.blobs.read(name, this.setup.maxFileSize);
+  private async readVersion(name: string, path: string, count: boolean): Promise<string | { binary: Buffer } | typeof MISSING | undefined> {
+    const { maxFileSize, contentLimits } = this.setup;
+    const limit = contentLimits.archives && ARCHIVE_NAME.test(path) ? Math.max(maxFileSize, contentLimits.archives.maxSize) : maxFileSize;
+    const bytes = await this.blobs.read(name, limit);
     if (bytes === MISSING) return MISSING;
     if (bytes === TOO_LARGE) return void (count && countSkip(this.stats, 'too-large'));
-    if (!hasUtf16Bom(bytes) && isBinary(bytes)) return void (count && countSkip(this.stats, 'binary'));
+    if ((!hasUtf16Bom(bytes) && isBinary(bytes)) || archiveFormat(bytes)) return { binary: bytes };
+    if (bytes.length > maxFileSize) return void (count && countSkip(this.stats, 'too-large'));
     if (count) this.stats.bytes += bytes.length;
     return decodeText(bytes);
   }
@@ -137,21 +147,36 @@ export class DiffScanner {
    * file (a partial clone).
    */
   private async judgeWholeFile(diff: FileDiff, parents: readonly string[], fallback: Finding[]): Promise<Finding[]> {
-    const text = await this.readText(this.blobName(diff), true);
-    if (text === MISSING) {
+    const version = await this.readVersion(this.blobName(diff), diff.path, true);
+    if (version === MISSING) {
       if (fallback.length || diff.binary) this.warn(`${this.where(diff)}: git could not give the whole file; ${diff.binary ? 'not scanned' : 'judged on the patch alone'}`);
       return fallback;
     }
-    if (text === undefined) return [];
+    if (version === undefined) return [];
     const { detector, byId } = this.setup.ruleset;
     const known = new Set<string>();
     for (const parent of parents) {
       if (NULL_BLOB.test(parent)) continue;
-      const before = await this.readText(parent, false);
-      if (typeof before === 'string') for (const finding of detector.detect(before)) if (!finding.suppressedBy) known.add(identity(finding));
+      const before = await this.readVersion(parent, diff.path, false);
+      const found = typeof before === 'string' ? detector.detect(before) : typeof before === 'object' ? this.contents(before.binary, diff.path)?.findings : undefined;
+      for (const finding of found ?? []) if (!finding.suppressedBy) known.add(identity(finding));
     }
-    const fresh = detector.detect(text).filter((finding) => !known.has(identity(finding)));
-    return toFileFindings(fresh).map((raw) => makeFinding(byId.get(raw.ruleId)!, raw, diff.path, 1, diff.commit));
+    let fresh: FileFinding[];
+    if (typeof version === 'string') fresh = toFileFindings(detector.detect(version));
+    else {
+      const contents = this.contents(version.binary, diff.path);
+      if (!contents) {
+        countSkip(this.stats, 'binary');
+        return [];
+      }
+      fresh = addContents(this.stats, contents, this.warn);
+    }
+    return fresh.filter((finding) => !known.has(identity(finding))).map((raw) => makeFinding(byId.get(raw.ruleId)!, raw, raw.file ?? diff.path, 1, diff.commit));
+  }
+
+  /** A binary version's key store or archive contents (scan-contents.ts). */
+  private contents(bytes: Buffer, path: string): Contents | undefined {
+    return scanContents(bytes, path, this.setup.ruleset.detector, this.setup.contentLimits);
   }
 
   private where(diff: FileDiff): string {

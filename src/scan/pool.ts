@@ -9,6 +9,7 @@ import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
 import type { ScanTarget } from '../sources/worktree.js';
 import type { RulesetSpec } from './ruleset.js';
+import type { ContentLimits } from './scan-contents.js';
 import type { FileResult } from './scan-file.js';
 
 const BATCH_SIZE = 24;
@@ -26,7 +27,7 @@ export async function scanFilesInWorkers(
   /** Whether a target is to be scanned at all (asked as targets are handed out). */
   accept: (target: ScanTarget) => boolean,
   ruleset: RulesetSpec,
-  maxFileSize: number,
+  limits: ContentLimits,
   workerCount: number,
   onResult: (result: FileResult) => void,
   scanHere: (target: ScanTarget) => FileResult,
@@ -65,7 +66,7 @@ export async function scanFilesInWorkers(
     };
     const count = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(packagePath('dist', 'worker.js'), { workerData: { ruleset, maxFileSize } });
+      const worker = new Worker(packagePath('dist', 'worker.js'), { workerData: { ruleset, limits } });
       workers.push(worker);
       running += 1;
       worker.on('message', (results: FileResult[]) => {

@@ -1,7 +1,7 @@
 /** What every scan returns, and the last step they share: suppressions, order, stats. */
 import type { IgnoreEntry } from '../config/ignore-file.js';
 import type { Rule } from '../engine/types.js';
-import type { Finding } from '../findings.js';
+import { useSalt, type Finding } from '../findings.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
 import { unknownInlineRuleIds } from './unknown-rules.js';
@@ -21,9 +21,18 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
-/** Applies the suppressions, sorts, fills in the final stats, and warns of allow comments naming no rule. */
-export function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): ScanResult {
+/**
+ * Gives the findings the salt of the repository's files, applies the suppressions,
+ * sorts, fills in the final stats, and warns of allow comments naming no rule.
+ */
+export async function finishScan(all: Finding[], setup: ScanSetup, stats: ScanStats, started: number, toRoot: (file: string) => string): Promise<ScanResult> {
+  useSalt(all, setup.suppressor.salt);
+  await setup.suppressor.prepare(all);
   const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
+  for (const notice of setup.suppressor.notices()) {
+    stats.warnings.push(notice);
+    setup.onWarning?.(notice);
+  }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
   stats.findings = findings.length;

@@ -12,6 +12,7 @@ import { LABELS } from '../sources/types.js';
 import { scanFile, type FileResult } from './scan-file.js';
 import { findingsInText } from './text-scan.js';
 import { finishScan, type ScanResult } from './result.js';
+import { addContents } from './scan-contents.js';
 import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
 import { relativeToRoot } from './suppress.js';
 
@@ -34,7 +35,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const setup = await prepareScan(options);
-  const { ruleset, maxFileSize } = setup;
+  const { ruleset, contentLimits } = setup;
   const stats = emptyStats(setup.ruleCount);
   const findings: Finding[] = [];
 
@@ -51,12 +52,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     return false;
   };
 
+  const warn = (warning: string): void => {
+    stats.warnings.push(warning);
+    options.onWarning?.(warning);
+  };
   const skip = ({ reason, warning }: Skip): void => {
     countSkip(stats, reason);
-    if (warning) {
-      stats.warnings.push(warning);
-      options.onWarning?.(warning);
-    }
+    if (warning) warn(warning);
   };
   skipped.forEach(skip);
 
@@ -65,9 +67,12 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       skip(result.skip);
       return;
     }
-    stats.files += 1;
-    stats.bytes += result.bytes;
-    for (const raw of result.findings) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, result.target.shown, 1));
+    const found = result.contents ? addContents(stats, result.contents, warn) : result.findings;
+    if (!result.contents) {
+      stats.files += 1;
+      stats.bytes += result.bytes;
+    }
+    for (const raw of found) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, raw.file ?? result.target.shown, 1));
     options.onProgress?.({ stats, findings: findings.length });
   };
 
@@ -75,9 +80,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // (the tests) everything runs on this thread, reading nothing but source files.
   const workers = BUNDLED ? (options.workers ?? defaultWorkerCount()) : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, maxFileSize, workers, collect, (target) => scanFile(target, ruleset.detector, maxFileSize));
+    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, contentLimits, workers, collect, (target) => scanFile(target, ruleset.detector, contentLimits));
   } else {
-    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, maxFileSize));
+    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits));
   }
   if (options.stdin !== undefined) {
     stats.files += 1;

@@ -5,15 +5,27 @@ import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSp
 import { assertLinearTime, compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
+import { scanBudget } from '../sources/byte-budget.js';
 import type { SkipReason } from '../sources/types.js';
 import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
 import { pathFilter } from './path-filter.js';
+import type { ContentLimits } from './scan-contents.js';
 import { isTestPath } from './test-paths.js';
 import { createSuppressor, type SuppressionOptions, type Suppressor } from './suppress.js';
 import { compileRuleset, type AllowlistEntries, type Ruleset, type RulesetSpec } from './ruleset.js';
 import { unknownConfigRuleIds } from './unknown-rules.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+/** Budgets for archives: per archive (nested ones included) and per scan, uncompressed; ratio; nesting. */
+export interface ArchiveOptions {
+  maxSize?: number;
+  maxTotal?: number;
+  maxRatio?: number;
+  maxDepth?: number;
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: Required<ArchiveOptions> = { maxSize: 100 * 1024 * 1024, maxTotal: 1024 * 1024 * 1024, maxRatio: 100, maxDepth: 3 };
 
 export interface SetupOptions extends SuppressionOptions {
   cwd?: string;
@@ -25,6 +37,9 @@ export interface SetupOptions extends SuppressionOptions {
   /** A config file; default `.keyhound.yaml` at the repository root, if present. */
   config?: string;
   maxFileSize?: number;
+  /** Open archives (zip, jar, tar, gzip…) and container image tarballs: default on (`scanStaged` turns it off). */
+  archives?: boolean;
+  archiveLimits?: ArchiveOptions;
   /** Also scan allowlisted paths and return suppressed findings, each saying what suppressed it. */
   reportSuppressed?: boolean;
   /** Problems that do not stop the scan: unreadable files, a shallow clone, untranslatable config. */
@@ -50,6 +65,8 @@ export interface ScanSetup {
   /** Every rule id the rule files define, disabled ones too. */
   ruleIds: ReadonlySet<string>;
   maxFileSize: number;
+  /** What binary files are opened with: the file size limit, and archives' budgets (undefined: archives off). */
+  contentLimits: ContentLimits;
   /** True when --include / --exclude leave this path (relative to the root) out of the scan. */
   excluded: (pathFromRoot: string) => boolean;
   /** True when a path (relative to the root) is allowlisted by the config for every rule. */
@@ -70,6 +87,8 @@ export interface ScanStats {
   files: number;
   /** Commits read, in history modes. */
   commits?: number;
+  /** Archives (and container images) opened; their files are counted in `files`. */
+  archives?: number;
   bytes: number;
   rules: number;
   findings: number;
@@ -93,7 +112,12 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const root = repoRoot ?? cwd;
   const config = await loadConfig(root, options.config);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
-  if (config) await assertLinearTime(configRegexes(config));
+  if (config) {
+    const regexes = configRegexes(config);
+    // Compiled here first, so that a broken one is named with its file (and never quoted).
+    for (const regex of regexes) compileRegex(regex.source, regex.flags, regex.where);
+    await assertLinearTime(regexes);
+  }
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
   const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
@@ -124,16 +148,23 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     ruleCount: rulesetSpec.files.reduce((count, file) => count + file.rules.filter((rule) => !disabled.has(rule.id)).length, 0),
     ruleIds,
     maxFileSize,
+    contentLimits: contentLimits(maxFileSize, options),
     excluded: (path) => scanned !== undefined && !scanned(path),
     pathAllowedBy: (path, ruleId) => (ownFiles.has(path) ? 'keyhound configuration (its rules hold example keys)' : pathAllowedBy(path, ruleId)),
     pathSuppressionKey: (path) =>
       [ownFiles.has(path), isTestPath(path), pathAllowedBy(path), ...rulesWithPathAllowlists.map((id) => pathAllowedBy(path, id))].join('\0'),
     // With --report-suppressed, allowlisted paths are scanned too, so their findings can be listed.
     isPathAllowed: (path) => ownFiles.has(path) || (!options.reportSuppressed && pathAllowedBy(path) !== undefined),
-    suppressor: createSuppressor(root, options, pathAllowedBy, spec.reportLowInTests),
+    suppressor: createSuppressor(root, cwd, options, pathAllowedBy, spec.reportLowInTests),
     reportSuppressed: options.reportSuppressed ?? false,
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   };
+}
+
+function contentLimits(maxFileSize: number, options: SetupOptions): ContentLimits {
+  if (options.archives === false) return { maxFileSize };
+  const { maxSize, maxTotal, maxRatio, maxDepth } = { ...DEFAULT_ARCHIVE_LIMITS, ...options.archiveLimits };
+  return { maxFileSize, archives: { maxSize, maxRatio, maxDepth, scanBudget: scanBudget(maxTotal) } };
 }
 
 function allowlistEntries(spec: AllowlistSpec | undefined): AllowlistEntries {

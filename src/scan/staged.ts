@@ -20,7 +20,8 @@ export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult
   const files: FileDiff[] = [];
   const parser = new DiffParser({ file: (diff) => files.push(diff) });
   const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => parser.line(line));
-  const setup = await prepareScan(options);
+  // The hook stays fast: archives are opened only when asked for (--archives).
+  const setup = await prepareScan({ ...options, archives: options.archives ?? false });
   requireRepository(setup);
   const result = await diff;
   parser.end();

@@ -6,7 +6,8 @@
 import { relative, resolve } from 'node:path';
 import { baselineMatcher, loadBaseline } from '../config/baseline.js';
 import { loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
-import type { Finding } from '../findings.js';
+import { hasGuessableSecret, legacyFingerprint, prepareFingerprints, type Finding } from '../findings.js';
+import { DEFAULT_SALT } from '../fingerprints.js';
 import { isTestPath } from './test-paths.js';
 
 export interface SuppressionOptions {
@@ -16,43 +17,83 @@ export interface SuppressionOptions {
   ignoreFile?: string;
 }
 
-/** In test and sample code, findings of generic rules (low confidence) and of low severity are suppressed unless the config asks for them. */
-const LOW_IN_TESTS = 'low confidence or severity in test or sample code (reportLowInTests: true in the config reports it)';
+/**
+ * In test and sample code, findings of generic rules (low confidence) and notes (public
+ * keys) are suppressed unless the config asks for them. A provider's credential, a
+ * test-mode key included, is reported there as anywhere: its format says what it is.
+ */
+const LOW_IN_TESTS = 'low confidence or a note in test or sample code (reportLowInTests: true in the config reports it)';
 
 export interface Suppressor {
+  /** The salt of the scan's fingerprints: the one the ignore file declares, else DEFAULT_SALT. */
+  salt: string;
+  /** Computes, on every core, the slow fingerprints reasonFor will need. */
+  prepare(findings: readonly Finding[]): Promise<void>;
   /** Why the finding is suppressed, if it is. `pathFromRoot` is the finding's path relative to the root. */
   reasonFor(finding: Finding, pathFromRoot: string): string | undefined;
   /** Ignore-file entries that matched nothing in this scan. */
   staleIgnores(): IgnoreEntry[];
+  /** What the user should fix: entries that name a guessable secret by a hash anyone can reverse. */
+  notices(): string[];
   ignoreFile?: IgnoreFile;
 }
 
+/** `cwd`: where the command runs; the files the options name are relative to it. */
 export function createSuppressor(
   root: string,
+  cwd: string,
   options: SuppressionOptions,
   pathAllowedBy: (path: string, ruleId?: string) => string | undefined,
   reportLowInTests = false,
 ): Suppressor {
-  const ignoreFile = loadIgnoreFile(root, options.ignoreFile);
+  const ignoreFile = loadIgnoreFile(root, options.ignoreFile, cwd);
   const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
   const used = new Set<string>();
-  const inBaseline = options.baseline ? baselineMatcher(loadBaseline(options.baseline)) : undefined;
+  const baseline = options.baseline ? baselineMatcher(loadBaseline(resolve(cwd, options.baseline), options.baseline)) : undefined;
+  const reversibleIgnores = new Map<IgnoreEntry, string>();
+  const reversibleInBaseline = new Set<Finding>();
+
+  /** The ignore entry for the finding: by its fingerprint, or by the SHA-256 older keyhound versions wrote for a guessable secret too. */
+  const ignoreEntry = (finding: Finding): IgnoreEntry | undefined => {
+    if (ignored.size === 0) return undefined;
+    const entry = ignored.get(finding.fingerprint);
+    if (entry || !hasGuessableSecret(finding)) return entry;
+    const old = ignored.get(legacyFingerprint(finding));
+    if (old) reversibleIgnores.set(old, finding.fingerprint);
+    return old;
+  };
+
   return {
     ...(ignoreFile ? { ignoreFile } : {}),
+    salt: ignoreFile?.salt ?? DEFAULT_SALT,
+    async prepare(findings) {
+      const guessable = findings.filter((finding) => !finding.suppressedBy && hasGuessableSecret(finding));
+      if (ignored.size) await prepareFingerprints(guessable);
+      await baseline?.prepare(guessable);
+    },
     reasonFor(finding, pathFromRoot) {
       const byPath = pathAllowedBy(pathFromRoot, finding.ruleId);
       if (byPath) return byPath;
-      const entry = ignored.get(finding.fingerprint);
+      const entry = ignoreEntry(finding);
       if (entry) {
         used.add(entry.fingerprint);
         return `${ignoreFile!.file}:${entry.line}${entry.comment ? ` (${entry.comment})` : ''}`;
       }
-      if (inBaseline?.(finding)) return `baseline ${options.baseline}`;
+      const known = baseline?.match(finding);
+      if (known === 'reversible') reversibleInBaseline.add(finding);
+      if (known) return `baseline ${options.baseline}`;
       // After the user's own decisions, so that an ignore entry for such a finding is not stale.
-      if (!reportLowInTests && (finding.confidence === 'low' || finding.severity === 'low') && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
+      if (!reportLowInTests && (finding.confidence === 'low' || finding.informative) && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return undefined;
     },
     staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
+    notices: () => [
+      ...[...reversibleIgnores].map(([entry, replacement]) =>
+        `${ignoreFile!.file}:${entry.line}: this fingerprint of a guessable secret can be reversed (written by an older keyhound): replace it with ${replacement}`),
+      ...(reversibleInBaseline.size
+        ? [`${options.baseline}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`]
+        : []),
+    ],
   };
 }
 

@@ -6,10 +6,12 @@ import type { ConfigSpec } from '../config/config.js';
 import { inlineAllowIds } from '../engine/line-suppressions.js';
 import type { Finding } from '../findings.js';
 import { shortSha } from '../report/common.js';
+import { maskSecretLike } from '../report/redact.js';
 
 /** Config entries naming no rule. `file` is the config file as shown to the user. */
 export function unknownConfigRuleIds(file: string, spec: Pick<ConfigSpec, 'disable' | 'ruleAllowlists'>, known: ReadonlySet<string>): string[] {
-  const unknown = (field: string, ids: string[]) => ids.filter((id) => !known.has(id)).map((id) => `${file}: ${field}: no rule has the id ${id} (see keyhound rules list)`);
+  // An id that looks like a key (one pasted in the wrong place) is masked like a shown line.
+  const unknown = (field: string, ids: string[]) => ids.filter((id) => !known.has(id)).map((id) => `${file}: ${field}: no rule has the id ${maskSecretLike(id)} (see keyhound rules list)`);
   return [...unknown('disable', spec.disable ?? []), ...unknown('ruleAllowlists', Object.keys(spec.ruleAllowlists ?? {}))];
 }
 

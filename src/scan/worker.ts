@@ -2,11 +2,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ScanTarget } from '../sources/worktree.js';
 import { compileRuleset, type RulesetSpec } from './ruleset.js';
+import type { ContentLimits } from './scan-contents.js';
 import { scanFile } from './scan-file.js';
 
-const { ruleset, maxFileSize } = workerData as { ruleset: RulesetSpec; maxFileSize: number };
+// The scan's archive budget arrives as shared memory: every thread draws on the one budget.
+const { ruleset, limits } = workerData as { ruleset: RulesetSpec; limits: ContentLimits };
 const { detector } = compileRuleset(ruleset);
 
 parentPort!.on('message', (batch: ScanTarget[]) => {
-  parentPort!.postMessage(batch.map((target) => scanFile(target, detector, maxFileSize)));
+  parentPort!.postMessage(batch.map((target) => scanFile(target, detector, limits)));
 });

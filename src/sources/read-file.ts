@@ -1,6 +1,7 @@
 /** Reads one file into a fragment, or says why it was skipped. */
 import { constants as bufferLimits } from 'node:buffer';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { archiveFormat, FORMAT_PROBE } from './archives.js';
 import type { Skip } from './types.js';
 
 /** Git's own test: a NUL byte in the first 8 KiB means binary. */
@@ -33,6 +34,8 @@ export interface FileBytes {
   bytes: Buffer;
   /** UTF-16 (byte-order mark): must be decoded before detection. */
   utf16: boolean;
+  /** Binary by git's test (and not UTF-16): a key store, an archive, or nothing to scan. */
+  binary: boolean;
 }
 
 /**
@@ -46,9 +49,10 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
 
 /**
  * `absolute` is read; `shown` is the path reported. Symlinks are not followed:
- * a link is scanned where its target lives, not twice.
+ * a link is scanned where its target lives, not twice. Over `maxFileSize`, an archive
+ * (by its first bytes) is still read up to `maxArchiveSize`, when given.
  */
-export function readFileBytes(absolute: string, shown: string, maxFileSize: number): FileBytes | Skip {
+export function readFileBytes(absolute: string, shown: string, maxFileSize: number, maxArchiveSize = 0): FileBytes | Skip {
   let fd: number | undefined;
   try {
     // lstat first: a device or FIFO is skipped without being opened.
@@ -58,14 +62,14 @@ export function readFileBytes(absolute: string, shown: string, maxFileSize: numb
     fd = openSync(absolute, OPEN_FLAGS);
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { path: shown, reason: 'not-a-file' };
-    const tooLarge = sizeSkip(stat.size, shown, maxFileSize);
+    const limit = stat.size > maxFileSize && stat.size <= maxArchiveSize && isArchiveFile(fd) ? maxArchiveSize : maxFileSize;
+    const tooLarge = sizeSkip(stat.size, shown, limit);
     if (tooLarge) return tooLarge;
     const bytes = readFileSync(fd);
-    const grown = sizeSkip(bytes.length, shown, maxFileSize);
+    const grown = sizeSkip(bytes.length, shown, limit);
     if (grown) return grown;
     const utf16 = hasUtf16Bom(bytes);
-    if (!utf16 && isBinary(bytes)) return { path: shown, reason: 'binary' };
-    return { path: shown, bytes, utf16 };
+    return { path: shown, bytes, utf16, binary: !utf16 && isBinary(bytes) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { path: shown, reason: 'vanished', warning: `${shown}: vanished before it could be read` };
@@ -75,6 +79,11 @@ export function readFileBytes(absolute: string, shown: string, maxFileSize: numb
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function isArchiveFile(fd: number): boolean {
+  const head = Buffer.alloc(FORMAT_PROBE);
+  return archiveFormat(head.subarray(0, readSync(fd, head, 0, FORMAT_PROBE, 0))) !== undefined;
 }
 
 /** Over --max-file-size: an ordinary skip. Over what a string can hold: a skip the user hears about, having asked for more. */

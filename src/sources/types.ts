@@ -26,8 +26,16 @@ export interface Fragment {
   commit?: CommitInfo;
 }
 
-/** Why a file was not scanned; counted in the stats, never silent. */
-export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'not-a-file' | 'unreadable' | 'vanished' | 'allowlisted' | 'excluded';
+/**
+ * Why a file was not scanned; counted in the stats, never silent. For archives:
+ * `archive` not opened (--no-archives), `archive-unsupported` a format or entry not read
+ * here (bzip2, xz, an encrypted entry), `archive-ratio` compressed more than the ratio
+ * limit (a bomb), `archive-too-large` over the archive's budget, `archive-budget` over the
+ * scan's, `archive-depth` nested deeper than the limit.
+ */
+export type SkipReason =
+  | 'binary' | 'too-large' | 'symlink' | 'not-a-file' | 'unreadable' | 'vanished' | 'allowlisted' | 'excluded'
+  | 'archive' | 'archive-unsupported' | 'archive-ratio' | 'archive-too-large' | 'archive-budget' | 'archive-depth';
 
 export interface Skip {
   path: string;

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './cli.js';
+import { gitIn, initRepo, tempDir } from './cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -32,4 +32,28 @@ export function packageCopy(): string {
     if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
   }
   return dir;
+}
+
+/**
+ * The package's files as a git checkout has them, and nothing built or installed: no
+ * dist/, no node_modules (what the GitHub Action's runner downloads, say).
+ */
+export function unbuiltCopy(): string {
+  const dir = tempDir('keyhound-unbuilt-');
+  for (const part of ['package.json', 'action.yml', 'bin', 'bundle', 'rules', 'schema']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  return dir;
+}
+
+/**
+ * This checkout as a repository of its own: its files (not dist/, not node_modules)
+ * committed, as a clone of it has them, uncommitted changes included.
+ */
+export function checkoutRepository(): { path: string; rev: string } {
+  const path = tempDir('keyhound-repo-');
+  const files = gitIn(ROOT, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
+  for (const file of files) if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(path, file));
+  initRepo(path);
+  gitIn(path, ['add', '-A']);
+  gitIn(path, ['commit', '-q', '-m', 'keyhound']);
+  return { path, rev: gitIn(path, ['rev-parse', 'HEAD']).trim() };
 }

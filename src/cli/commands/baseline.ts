@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { DEFAULT_BASELINE_FILE, entryFor, formatBaseline, loadBaseline, type BaselineEntry } from '../../config/baseline.js';
 import { detectFormat, parseForeign, resolveLocations, type ForeignFormat } from '../../config/baseline-import.js';
 import { readTextFile } from '../../config/yaml-file.js';
+import { prepareFingerprints } from '../../findings.js';
+import { newSalt } from '../../fingerprints.js';
+import { inert } from '../../report/inert.js';
 import { scanHistory } from '../../scan/history.js';
 import { scan } from '../../scan/scan.js';
 import { prepareScan } from '../../scan/setup.js';
@@ -18,11 +21,23 @@ export interface BaselineCreateArgs {
   config?: string;
 }
 
+/** The salt the baseline file already has, so that writing it again gives the same bytes; else a new one. */
+function baselineSalt(output: string): string {
+  try {
+    return loadBaseline(output).salt ?? newSalt();
+  } catch {
+    return newSalt(); // no baseline there yet (or not one): it is written anew
+  }
+}
+
 /** Records the current findings (hashes only) so that later scans report only new ones. */
 export async function runBaselineCreate(args: BaselineCreateArgs, io: Io): Promise<number> {
   const options = { cwd: io.cwd, ...(args.config ? { config: args.config } : {}) };
+  const output = resolve(io.cwd, args.output);
+  const salt = baselineSalt(output);
   const result = args.history ? await scanHistory(options) : await scan({ ...options, paths: args.paths });
-  await writeReport(formatBaseline(result.findings.map(entryFor)), resolve(io.cwd, args.output), io);
+  await prepareFingerprints(result.findings, salt);
+  await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io);
   io.stdout(`keyhound: wrote ${result.findings.length} findings to ${args.output}\n`);
   return EXIT_CLEAN;
 }
@@ -38,18 +53,20 @@ export interface BaselineImportArgs {
 export async function runBaselineImport(args: BaselineImportArgs, io: Io): Promise<number> {
   const setup = await prepareScan({ cwd: io.cwd, ...(args.config ? { config: args.config } : {}) });
   const output = resolve(io.cwd, args.output);
-  const entries: BaselineEntry[] = existsSync(output) ? loadBaseline(output).entries : [];
+  const existing = existsSync(output) ? loadBaseline(output) : undefined;
+  const salt = existing?.salt ?? newSalt();
+  const entries: BaselineEntry[] = existing?.entries ?? [];
   const before = entries.length;
   for (const file of args.files) {
     const text = readTextFile(resolve(io.cwd, file), 'file to import');
     const format = args.from ?? detectFormat(file, text);
     const parsed = parseForeign(text, file, format);
-    const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector);
-    for (const warning of [...parsed.warnings, ...resolved.warnings]) io.stderr(`warning: ${warning}\n`);
+    const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector, salt);
+    for (const warning of [...parsed.warnings, ...resolved.warnings]) io.stderr(`warning: ${inert(warning)}\n`);
     entries.push(...parsed.entries, ...resolved.entries);
     io.stdout(`keyhound: ${file} (${format}): ${parsed.entries.length + resolved.entries.length} entries\n`);
   }
-  const text = formatBaseline(entries);
+  const text = formatBaseline(entries, salt);
   await writeReport(text, output, io);
   const count = (JSON.parse(text) as { entries: unknown[] }).entries.length;
   io.stdout(`keyhound: ${args.output} now holds ${count} entries (${count - Math.min(before, count)} new)\n`);

@@ -86,7 +86,8 @@ export async function runPrePush(args: ReportArgs, io: Io): Promise<number> {
     return await report(empty, args, io);
   }
   const code = await scanAndReport(args, io, 'pre-push', (options) =>
-    scanHistory({ ...options, ranges: [...push.ranges, ...push.newBranches], excludeRemotes: push.newBranches.length > 0 }),
+    // A hook, like staged: archives only when asked for.
+    scanHistory({ ...options, archives: options.archives ?? false, ranges: [...push.ranges, ...push.newBranches], excludeRemotes: push.newBranches.length > 0 }),
   );
   if (code === EXIT_LEAKS && !args.quiet) io.stderr('\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n');
   return code;

@@ -1,9 +1,10 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
 import { prepareScan } from '../../scan/setup.js';
 import {
-  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, type LoadedRuleFile,
+  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, REDOS_UNCHECKED, redosAnalyserInstalled, type LoadedRuleFile,
 } from '../../config/rule-files.js';
 import { readTextFile } from '../../config/yaml-file.js';
+import { inert } from '../../report/inert.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from '../exit-codes.js';
 import type { Io } from '../io.js';
 
@@ -19,7 +20,8 @@ export async function runRulesList(args: { format: 'text' | 'json'; config?: str
   const line = (id: string, provider: string, severity: string, keywords: string): string =>
     `${id.padEnd(idWidth)}  ${provider.padEnd(providerWidth)}  ${severity.padEnd(8)}  ${keywords}\n`;
   io.stdout(line('ID', 'PROVIDER', 'SEVERITY', 'KEYWORDS'));
-  for (const row of rows) io.stdout(line(row.id, row.provider, row.severity, row.keywords.join(', ')));
+  // A repository's own config can add rules: its keywords are shown inert.
+  for (const row of rows) io.stdout(line(row.id, row.provider, row.severity, inert(row.keywords.join(', '))));
   io.stdout(`${rows.length} rules from ${new Set(rows.map((row) => row.provider)).size} providers\n`);
   return EXIT_CLEAN;
 }
@@ -35,12 +37,13 @@ export async function runRulesCheck(args: { files: string[] }, io: Io): Promise<
     files.push(compileRuleFile(await parseRuleFile(readTextFile(path, 'rule file'), path), path));
   }
   await assertWellFormed(files);
+  if (!redosAnalyserInstalled()) io.stderr(`warning: ${REDOS_UNCHECKED}\n`);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  for (const problem of problems) io.stderr(`${describeProblem(problem)}\n`);
+  for (const problem of problems) io.stderr(`${inert(describeProblem(problem))}\n`);
   for (const file of files) {
     const failed = problems.some((problem) => problem.source === file.source);
     const examples = file.spec.rules.reduce((n, rule) => n + rule.examples.length + (rule.negatives?.length ?? 0), 0);
-    io.stdout(`${failed ? 'FAIL' : 'ok'}  ${file.source}: ${file.rules.length} rules, ${examples} examples and negatives\n`);
+    io.stdout(`${failed ? 'FAIL' : 'ok'}  ${inert(file.source)}: ${file.rules.length} rules, ${examples} examples and negatives\n`);
   }
   return problems.length ? EXIT_LEAKS : EXIT_CLEAN;
 }
