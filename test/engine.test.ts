@@ -129,6 +129,29 @@ describe('prefilter', () => {
     expect(found(prefilter.scanBytes(Buffer.from(text)))).toEqual(found(prefilter.scanText(text)));
   });
   it('ignores non-ASCII characters', () => expect(found(prefilter.scanText('ésk_é'))).toEqual({ 1: [1] }));
+  it('finds what a naive search finds, with every built-in keyword', () => {
+    // Text made of keyword pieces, so that keywords overlap, nest and break off half-way.
+    const keywords = [...new Set(builtin.rules.flatMap((r) => r.keywords))];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const pieces: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const keyword = keywords[random(keywords.length)]!;
+      const piece = keyword.slice(random(3), keyword.length - random(3));
+      pieces.push(random(4) === 0 ? piece.toUpperCase() : piece, ['', ' ', '_', 'é'][random(4)]!);
+    }
+    const text = pieces.join('');
+    const all = buildPrefilter(keywords.map((keyword) => ({ keywords: [keyword] })));
+    const expected = new Map<number, number[]>();
+    const lower = text.toLowerCase();
+    keywords.forEach((keyword, index) => {
+      const at: number[] = [];
+      for (let i = lower.indexOf(keyword); i !== -1; i = lower.indexOf(keyword, i + 1)) at.push(i);
+      if (at.length) expected.set(index, at);
+    });
+    expect(expected.size).toBeGreaterThan(100);
+    expect(all.scanText(text)).toEqual(expected);
+  });
 });
 
 describe('windows around keywords', () => {
