@@ -27895,46 +27895,6 @@ var init_io = __esm({
   }
 });
 
-// src/cli/staged-fast.ts
-var staged_fast_exports = {};
-__export(staged_fast_exports, {
-  parseStagedArgs: () => parseStagedArgs,
-  runStagedFast: () => runStagedFast
-});
-import { parseArgs } from "node:util";
-function parseStagedArgs(argv) {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
-    const parsed = values;
-    if (positionals.length || !withinChoices(parsed)) return void 0;
-    for (const name of NEGATABLE) {
-      if (parsed[`no-${name}`]) parsed[name] = false;
-      delete parsed[`no-${name}`];
-    }
-    return reportArgs(parsed);
-  } catch {
-    return void 0;
-  }
-}
-async function runStagedFast(args, io2 = processIo()) {
-  try {
-    return await runStaged(args, io2);
-  } catch (error) {
-    io2.stderr(failureText(error, io2.env));
-    return EXIT_ERROR;
-  }
-}
-var init_staged_fast = __esm({
-  "src/cli/staged-fast.ts"() {
-    "use strict";
-    init_git_modes();
-    init_exit_codes();
-    init_failure();
-    init_io();
-    init_options();
-  }
-});
-
 // node_modules/cliui/build/lib/index.js
 function addBorder(col, ts2, style) {
   if (col.border) {
@@ -34564,11 +34524,42 @@ var init_main = __esm({
 // src/cli/entry.ts
 init_exit_codes();
 init_failure();
+
+// src/cli/staged-fast.ts
+init_git_modes();
+init_exit_codes();
+init_failure();
+init_io();
+init_options();
+import { parseArgs } from "node:util";
+function parseStagedArgs(argv) {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
+    const parsed = values;
+    if (positionals.length || !withinChoices(parsed)) return void 0;
+    for (const name of NEGATABLE) {
+      if (parsed[`no-${name}`]) parsed[name] = false;
+      delete parsed[`no-${name}`];
+    }
+    return reportArgs(parsed);
+  } catch {
+    return void 0;
+  }
+}
+async function runStagedFast(args, io2 = processIo()) {
+  try {
+    return await runStaged(args, io2);
+  } catch (error) {
+    io2.stderr(failureText(error, io2.env));
+    return EXIT_ERROR;
+  }
+}
+
+// src/cli/entry.ts
 async function main2(argv, io2) {
   if (argv[0] === "staged") {
-    const { parseStagedArgs: parseStagedArgs2, runStagedFast: runStagedFast2 } = await Promise.resolve().then(() => (init_staged_fast(), staged_fast_exports));
-    const args = parseStagedArgs2(argv.slice(1));
-    if (args) return runStagedFast2(args, io2);
+    const args = parseStagedArgs(argv.slice(1));
+    if (args) return runStagedFast(args, io2);
   }
   const full = await Promise.resolve().then(() => (init_main(), main_exports));
   return full.main(argv, io2);
