@@ -24,6 +24,7 @@
 //   - bench/noise.mjs:   findings (false alarms) in 380 MB of Debian source packages;
 //   - bench/long-line.mjs: one minified line full of findings, 1 MB up to 10 MB (linear time);
 //   - bench/fingerprints.mjs: guesses a second against a fingerprint, and what fingerprints cost a scan.
+//   - bench/unreachable.mjs: history with and without --unreachable after two branches were deleted;
 //   - bench/archives.mjs: this corpus with and without --no-archives, and one package as files, .tar.gz and .zip.
 // Shared helpers are in bench/lib.mjs; every benchmark adds its own keys to bench/.results.json.
 //
@@ -35,6 +36,7 @@ import { dirname, join } from 'node:path';
 import { main as fingerprintsBenchmark } from './fingerprints.mjs';
 import { main as archivesBenchmark } from './archives.mjs';
 import { main as historyBenchmark } from './history.mjs';
+import { main as unreachableBenchmark } from './unreachable.mjs';
 import { main as longLineBenchmark } from './long-line.mjs';
 import { main as hookBenchmark } from './hook.mjs';
 import { main as memoryBenchmark } from './memory.mjs';
@@ -210,7 +212,8 @@ function main() {
   try {
     const rules = listRules();
     const keywords = writeKeywords(rules, scratch);
-    console.log(`rules: ${rules.length}, distinct keywords: ${keywords.count}\n`);
+    const providers = new Set(rules.map((rule) => rule.provider)).size;
+    console.log(`rules: ${rules.length} for ${providers} providers and credential formats, distinct keywords: ${keywords.count}\n`);
 
     const t = tools(keywords.file, join(scratch, 'report.json'));
     const keyhound = measure(t.keyhound, scratch, size.bytes);
@@ -236,6 +239,7 @@ function main() {
       node: process.version,
       corpus: { path: CORPUS, packages: PACKAGES, ...size },
       rules: rules.length,
+      providers,
       keywords: keywords.count,
       runs: RUNS,
       keyhound: strip(keyhound),
@@ -255,6 +259,7 @@ function main() {
 
 main();
 await historyBenchmark();
+await unreachableBenchmark();
 await hookBenchmark();
 await memoryBenchmark();
 await noiseBenchmark();

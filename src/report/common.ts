@@ -4,6 +4,7 @@ import { sep } from 'node:path';
 import type { Severity } from '../engine/types.js';
 import { rawSecret, type Finding } from '../findings.js';
 import { packagePath } from '../package-root.js';
+import type { Verification } from '../verify/verify.js';
 import type { ReportMeta } from './types.js';
 
 export const KEYHOUND_URL = 'https://github.com/keyhound/keyhound';
@@ -21,6 +22,16 @@ export function shownLine(finding: Finding, showSecrets: boolean): string {
   if (!showSecrets) return finding.lineText;
   const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? '';
   return finding.lineText.split(finding.secret).join(firstLine);
+}
+
+/**
+ * What the provider said about a credential, in one line: `live (login octocat; checked …)`,
+ * `revoked (checked …)`, `unknown: the verification budget ran out (checked …)`.
+ */
+export function verificationText(verification: Verification): string {
+  const { status, reason, identity, checkedAt } = verification;
+  const about = Object.entries(identity ?? {}).map(([name, value]) => `${name} ${value}`);
+  return `${status}${reason ? `: ${reason}` : ''} (${[...about, `checked ${checkedAt}`].join('; ')})`;
 }
 
 /** A commit id as short as git log shows it. */
