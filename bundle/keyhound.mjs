@@ -554,52 +554,70 @@ var init_decode = __esm({
 });
 
 // src/engine/prefilter.ts
-function buildAutomaton(keywords) {
-  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
-  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
-  const outputs = [[]];
-  const children = [[]];
-  keywords.forEach((keyword, id) => {
-    let state = 0;
+function keywordColumns(keywords) {
+  const columns = new Uint8Array(256);
+  let count2 = 1;
+  for (const keyword of keywords) {
     for (let i = 0; i < keyword.length; i++) {
       const byte = keyword.charCodeAt(i) & 255;
-      let next = children[state].find(([b3]) => b3 === byte)?.[1];
-      if (next === void 0) {
-        next = outputs.length;
-        outputs.push([]);
-        children.push([]);
-        children[state].push([byte, next]);
-      }
-      state = next;
+      const lower = byte >= 65 && byte <= 90 ? byte + 32 : byte;
+      if (columns[lower] === 0) columns[lower] = count2++;
+      if (lower >= 97 && lower <= 122) columns[lower - 32] = columns[lower];
+      columns[byte] = columns[lower];
     }
-    outputs[state].push(id);
-  });
-  const count2 = outputs.length;
-  const fail = new Uint32Array(count2);
-  const queue = [];
-  for (const [byte, child] of children[0]) {
-    delta[byte] = child;
-    queue.push(child);
   }
-  for (let head = 0; head < queue.length; head++) {
+  let shift = 0;
+  while (1 << shift < count2) shift++;
+  return { columns, shift };
+}
+function buildAutomaton(keywords) {
+  const { columns, shift } = keywordColumns(keywords);
+  const width = 1 << shift;
+  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
+  const delta = capacity < 65536 ? new Uint16Array(capacity << shift) : new Uint32Array(capacity << shift);
+  const firstChild = new Uint32Array(capacity);
+  const nextSibling = new Uint32Array(capacity);
+  const columnOf = new Uint8Array(capacity);
+  const own = [];
+  let count2 = 1;
+  for (let id = 0; id < keywords.length; id++) {
+    const keyword = keywords[id];
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const column = columns[keyword.charCodeAt(i) & 255];
+      let child = delta[state << shift | column];
+      if (child === 0) {
+        child = count2++;
+        delta[state << shift | column] = child;
+        columnOf[child] = column;
+        nextSibling[child] = firstChild[state];
+        firstChild[state] = child;
+      }
+      state = child;
+    }
+    (own[state] ??= []).push(id);
+  }
+  const outputs = Array.from({ length: count2 }, (_3, state) => own[state] ?? NO_OUTPUT);
+  const fail = new Uint32Array(count2);
+  const queue = new Uint32Array(count2);
+  let tail = 0;
+  for (let child = firstChild[0]; child !== 0; child = nextSibling[child]) queue[tail++] = child;
+  for (let head = 0; head < tail; head++) {
     const state = queue[head];
-    const failRow = fail[state] * 256;
-    delta.copyWithin(state * 256, failRow, failRow + 256);
-    for (const [byte, child] of children[state]) {
-      fail[child] = delta[failRow + byte];
-      delta[state * 256 + byte] = child;
-      queue.push(child);
+    const row2 = state << shift;
+    const failRow = fail[state] << shift;
+    delta.copyWithin(row2, failRow, failRow + width);
+    for (let child = firstChild[state]; child !== 0; child = nextSibling[child]) {
+      fail[child] = delta[failRow | columnOf[child]];
+      delta[row2 | columnOf[child]] = child;
+      queue[tail++] = child;
     }
     const inherited = outputs[fail[state]];
     if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
   }
-  for (let state = 0; state < count2; state++) {
-    const row2 = state * 256;
-    delta.copyWithin(row2 + 65, row2 + 97, row2 + 123);
-  }
   const hasOutput = new Uint8Array(count2);
   for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
-  return { delta, outputs, hasOutput };
+  return { columns, shift, delta, outputs, hasOutput };
 }
 function buildPrefilter(rules) {
   const rulesByKeyword = /* @__PURE__ */ new Map();
@@ -615,7 +633,7 @@ function buildPrefilter(rules) {
   const rulesOf = [...rulesByKeyword.values()];
   const lengths = keywords.map((keyword) => keyword.length);
   const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
-  const { delta, outputs, hasOutput } = buildAutomaton(keywords);
+  const { columns, shift, delta, outputs, hasOutput } = buildAutomaton(keywords);
   function start(length) {
     const candidates = /* @__PURE__ */ new Map();
     for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
@@ -639,7 +657,7 @@ function buildPrefilter(rules) {
       const candidates = start(bytes.length);
       let state = 0;
       for (let i = 0; i < bytes.length; i++) {
-        state = delta[state << 8 | bytes[i]];
+        state = delta[state << shift | columns[bytes[i]]];
         if (hasOutput[state]) record2(candidates, state, i);
       }
       return candidates;
@@ -649,18 +667,19 @@ function buildPrefilter(rules) {
       let state = 0;
       for (let i = 0; i < text.length; i++) {
         const code2 = text.charCodeAt(i);
-        state = delta[state << 8 | (code2 < 128 ? code2 : 0)];
+        state = delta[state << shift | (code2 < 128 ? columns[code2] : 0)];
         if (hasOutput[state]) record2(candidates, state, i);
       }
       return candidates;
     }
   };
 }
-var MAX_HITS_PER_RULE;
+var MAX_HITS_PER_RULE, NO_OUTPUT;
 var init_prefilter = __esm({
   "src/engine/prefilter.ts"() {
     "use strict";
     MAX_HITS_PER_RULE = 2e3;
+    NO_OUTPUT = [];
   }
 });
 
@@ -23138,12 +23157,21 @@ function builtinRuleFilePaths() {
   return readdirSync(dir).filter((name) => name.endsWith(".yaml")).sort().map((name) => `${dir}/${name}`);
 }
 async function builtinRuleFiles() {
-  if (BUNDLED) {
-    const files = JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
-    return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
-  }
+  if (BUNDLED) return bundledRuleFiles();
   const paths = builtinRuleFilePaths();
   return (await parsedRuleFiles(paths)).map((file, i) => expandRuleFile(file, paths[i]));
+}
+async function builtinRules() {
+  if (BUNDLED) {
+    let files2;
+    return { ids: JSON.parse(readFileSync7(packagePath("dist", "rule-ids.json"), "utf8")), files: () => files2 ??= bundledRuleFiles() };
+  }
+  const files = await builtinRuleFiles();
+  return { ids: files.flatMap((file) => file.rules.map((rule2) => rule2.id)), files: () => files };
+}
+function bundledRuleFiles() {
+  const files = JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
+  return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
 }
 var init_builtin_rules = __esm({
   "src/config/builtin-rules.ts"() {
@@ -25787,20 +25815,21 @@ async function prepareScan(options) {
     await assertLinearTime(regexes);
   }
   const spec = config?.spec ?? {};
-  const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
-  const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
-  const rulesetSpec = {
-    files: [...builtin, ...custom.map((file) => file.spec)],
+  const custom = (config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : []).map((file) => file.spec);
+  const builtin = spec.useDefault === false ? void 0 : await builtinRules();
+  const rulesetSpec = () => ({
+    files: [...builtin?.files() ?? [], ...custom],
     disabled: spec.disable ?? [],
     allowlist: allowlistEntries(spec.allowlist),
     ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)]))
-  };
-  const ruleIds = new Set(rulesetSpec.files.flatMap((file) => file.rules.map((rule2) => rule2.id)));
+  });
+  const allRuleIds = [...builtin?.ids ?? [], ...custom.flatMap((file) => file.rules.map((rule2) => rule2.id))];
+  const ruleIds = new Set(allRuleIds);
   if (config) for (const warning of unknownConfigRuleIds(relative2(cwd, config.file) || config.file, spec, ruleIds)) options.onWarning?.(warning);
   const pathAllowedBy = await pathAllowlist(spec);
   const scanned = await pathFilter(options.include ?? [], options.exclude ?? []);
   const rulesWithPathAllowlists = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length || entries.pathRegexes?.length).map(([id]) => id);
-  const disabled = new Set(rulesetSpec.disabled);
+  const disabled = new Set(spec.disable ?? []);
   let compiled;
   const ownFiles = new Set(config ? [config.file, ...configRuleFiles(config)].map((file) => relative2(root2, file)) : []);
   const maxFileSize = options.maxFileSize ?? (spec.maxFileSize !== void 0 ? parseSize(spec.maxFileSize, "maxFileSize") : DEFAULT_MAX_FILE_SIZE);
@@ -25809,10 +25838,10 @@ async function prepareScan(options) {
     inGit: repoRoot !== void 0,
     ...config ? { config } : {},
     get ruleset() {
-      compiled ??= compileRuleset(rulesetSpec);
+      compiled ??= compileRuleset(rulesetSpec());
       return compiled;
     },
-    ruleCount: rulesetSpec.files.reduce((count2, file) => count2 + file.rules.filter((rule2) => !disabled.has(rule2.id)).length, 0),
+    ruleCount: allRuleIds.filter((id) => !disabled.has(id)).length,
     ruleIds,
     maxFileSize,
     contentLimits: contentLimits(maxFileSize, options),
@@ -28152,46 +28181,6 @@ var init_io = __esm({
     "use strict";
     init_errors();
     streamClosed = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/cli/staged-fast.ts
-var staged_fast_exports = {};
-__export(staged_fast_exports, {
-  parseStagedArgs: () => parseStagedArgs,
-  runStagedFast: () => runStagedFast
-});
-import { parseArgs } from "node:util";
-function parseStagedArgs(argv) {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
-    const parsed = values;
-    if (positionals.length || !withinChoices(parsed)) return void 0;
-    for (const name of NEGATABLE) {
-      if (parsed[`no-${name}`]) parsed[name] = false;
-      delete parsed[`no-${name}`];
-    }
-    return reportArgs(parsed);
-  } catch {
-    return void 0;
-  }
-}
-async function runStagedFast(args, io2 = processIo()) {
-  try {
-    return await runStaged(args, io2);
-  } catch (error) {
-    io2.stderr(failureText(error, io2.env));
-    return EXIT_ERROR;
-  }
-}
-var init_staged_fast = __esm({
-  "src/cli/staged-fast.ts"() {
-    "use strict";
-    init_git_modes();
-    init_exit_codes();
-    init_failure();
-    init_io();
-    init_options();
   }
 });
 
@@ -35174,11 +35163,42 @@ var init_main = __esm({
 // src/cli/entry.ts
 init_exit_codes();
 init_failure();
+
+// src/cli/staged-fast.ts
+init_git_modes();
+init_exit_codes();
+init_failure();
+init_io();
+init_options();
+import { parseArgs } from "node:util";
+function parseStagedArgs(argv) {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
+    const parsed = values;
+    if (positionals.length || !withinChoices(parsed)) return void 0;
+    for (const name of NEGATABLE) {
+      if (parsed[`no-${name}`]) parsed[name] = false;
+      delete parsed[`no-${name}`];
+    }
+    return reportArgs(parsed);
+  } catch {
+    return void 0;
+  }
+}
+async function runStagedFast(args, io2 = processIo()) {
+  try {
+    return await runStaged(args, io2);
+  } catch (error) {
+    io2.stderr(failureText(error, io2.env));
+    return EXIT_ERROR;
+  }
+}
+
+// src/cli/entry.ts
 async function main2(argv, io2) {
   if (argv[0] === "staged") {
-    const { parseStagedArgs: parseStagedArgs2, runStagedFast: runStagedFast2 } = await Promise.resolve().then(() => (init_staged_fast(), staged_fast_exports));
-    const args = parseStagedArgs2(argv.slice(1));
-    if (args) return runStagedFast2(args, io2);
+    const args = parseStagedArgs(argv.slice(1));
+    if (args) return runStagedFast(args, io2);
   }
   const full = await Promise.resolve().then(() => (init_main(), main_exports));
   return full.main(argv, io2);

@@ -1,6 +1,7 @@
 // Builds keyhound: type-checks, bundles the CLI, library and worker with esbuild
 // (one file each, fast start-up for the hook), and precompiles rules/*.yaml into
-// dist/rules.json after validating every file against the schema.
+// dist/rules.json (and their ids into dist/rule-ids.json) after validating every file
+// against the schema.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv';
@@ -25,6 +26,8 @@ const specs = files.map((name) => {
   return { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule }) => ({ ...rule, examples: [] })) };
 });
 writeFileSync('dist/rules.json', JSON.stringify(specs));
+// The ids alone: a scan that compiles no rule (a hook with nothing staged) reads only these.
+writeFileSync('dist/rule-ids.json', JSON.stringify(specs.flatMap((spec) => spec.rules.map((rule) => rule.id))));
 
 // The schemas' validators, compiled now (ajv standalone) so that loading a config at
 // start-up (the pre-commit hook) does not compile JSON Schemas.

@@ -129,6 +129,42 @@ describe('prefilter', () => {
     expect(found(prefilter.scanBytes(Buffer.from(text)))).toEqual(found(prefilter.scanText(text)));
   });
   it('ignores non-ASCII characters', () => expect(found(prefilter.scanText('ésk_é'))).toEqual({ 1: [1] }));
+  it('finds what a naive search finds, with every built-in keyword', () => {
+    // Text made of keyword pieces, so that keywords overlap, nest and break off half-way.
+    const keywords = [...new Set(builtin.rules.flatMap((r) => r.keywords))];
+    let seed = 7;
+    const random = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pieces: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const keyword = keywords[random(keywords.length)]!;
+      const piece = keyword.slice(random(3), keyword.length - random(3));
+      pieces.push(random(4) === 0 ? piece.toUpperCase() : piece, ['', ' ', '_', 'é'][random(4)]!);
+    }
+    const naive = (text: string) => {
+      const expected = new Map<number, number[]>();
+      const lower = text.toLowerCase();
+      keywords.forEach((keyword, index) => {
+        const at: number[] = [];
+        for (let i = lower.indexOf(keyword); i !== -1; i = lower.indexOf(keyword, i + 1)) at.push(i);
+        if (at.length) expected.set(index, at);
+      });
+      return expected;
+    };
+    const text = pieces.join('');
+    // The table is built as scans go: a second text reuses what the first one built.
+    const all = buildPrefilter(keywords.map((keyword) => ({ keywords: [keyword] })));
+    for (const part of [text.slice(0, text.length / 3), text, text.slice(text.length / 2)]) {
+      const expected = naive(part);
+      expect(expected.size).toBeGreaterThan(30);
+      expect(all.scanText(part)).toEqual(expected);
+      expect(all.scanBytes(Buffer.from(part, 'latin1'))).toEqual(expected);
+    }
+  });
 });
 
 describe('windows around keywords', () => {

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
+import { builtinRuleFiles } from '../src/config/builtin-rules.js';
 import { revListArguments } from '../src/scan/history.js';
 import { commitAll, gitIn, keyhound, repoWith, tempDir, writeTree } from './helpers/cli.js';
 
@@ -12,7 +13,7 @@ const other = fakeKeys(12);
 
 interface Report {
   findings: Array<{ ruleId: string; file: string; line: number; column: number; commit?: { sha: string; author: string; message: string }; history?: { commits: number; paths: string[]; presentAtHead: boolean } }>;
-  stats: { files: number; commits?: number; skipped: Record<string, number>; warnings: string[] };
+  stats: { files: number; rules: number; commits?: number; skipped: Record<string, number>; warnings: string[] };
 }
 const parse = (stdout: string): Report => JSON.parse(stdout) as Report;
 
@@ -70,6 +71,20 @@ describe('keyhound staged', () => {
     gitIn(dir, ['add', 'a.txt']);
     const report = parse(keyhound(['staged', '--format', 'json'], { cwd: dir }).stdout);
     expect(report.findings.map((f) => f.ruleId)).toEqual(['stripe-live-secret-key']);
+  });
+
+  it('counts the same rules with nothing staged (the built rules are not read then) as with a change', async () => {
+    const dir = repoWith({ '.keyhound.yaml': 'disable: [stripe-live-secret-key, no-such-rule]\n', 'a.txt': 'one\n' });
+    commitAll(dir, 'init');
+    const empty = keyhound(['staged', '--format', 'json'], { cwd: dir });
+    writeFileSync(join(dir, 'a.txt'), `one\n${keys.stripe}\n${keys.github}\n`);
+    gitIn(dir, ['add', 'a.txt']);
+    const changed = keyhound(['staged', '--format', 'json'], { cwd: dir });
+    const builtin = (await builtinRuleFiles()).flatMap((file) => file.rules).length;
+    expect([empty.code, changed.code]).toEqual([0, 1]);
+    expect([parse(empty.stdout).stats.rules, parse(changed.stdout).stats.rules]).toEqual([builtin - 1, builtin - 1]);
+    expect(parse(changed.stdout).findings.map((f) => f.ruleId)).toEqual(['github-pat-classic']);
+    for (const run of [empty, changed]) expect(run.stderr).toMatch(/disable: no rule has the id no-such-rule/);
   });
 
   it('says so outside a git repository (exit 2)', () => {

@@ -6,10 +6,10 @@
 import { EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import type { Io } from './io.js';
+import { parseStagedArgs, runStagedFast } from './staged-fast.js';
 
 export async function main(argv: string[], io?: Io): Promise<number> {
   if (argv[0] === 'staged') {
-    const { parseStagedArgs, runStagedFast } = await import('./staged-fast.js');
     const args = parseStagedArgs(argv.slice(1));
     if (args) return runStagedFast(args, io);
   }

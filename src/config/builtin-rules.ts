@@ -1,7 +1,8 @@
 /**
  * The built-in rules. The build precompiles rules/*.yaml into dist/rules.json (no YAML
- * parser at start-up, no examples), which only the bundle reads; running from source
- * reads the YAML itself, through a cache keyed by its contents (rules-cache.ts).
+ * parser at start-up, no examples) and their ids into dist/rule-ids.json, which only the
+ * bundle reads; running from source reads the YAML itself, through a cache keyed by its
+ * contents (rules-cache.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { BUNDLED } from '../bundled.js';
@@ -16,10 +17,32 @@ export function builtinRuleFilePaths(): string[] {
 }
 
 export async function builtinRuleFiles(): Promise<RuleFileSpec[]> {
-  if (BUNDLED) {
-    const files = JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as WrittenRuleFile[];
-    return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
-  }
+  if (BUNDLED) return bundledRuleFiles();
   const paths = builtinRuleFilePaths();
   return (await parsedRuleFiles(paths)).map((file, i) => expandRuleFile(file, paths[i]!));
+}
+
+/** The built-in rules' ids, and the rules themselves, read on first use. */
+export interface BuiltinRules {
+  ids: readonly string[];
+  files(): RuleFileSpec[];
+}
+
+/**
+ * What a scan knows of the built-in rules before it compiles them. A pre-commit hook
+ * with nothing staged needs only the ids (to count the rules and check the config's
+ * rule ids): the bundle then reads a small list, not every rule (about 10 ms).
+ */
+export async function builtinRules(): Promise<BuiltinRules> {
+  if (BUNDLED) {
+    let files: RuleFileSpec[] | undefined;
+    return { ids: JSON.parse(readFileSync(packagePath('dist', 'rule-ids.json'), 'utf8')) as string[], files: () => (files ??= bundledRuleFiles()) };
+  }
+  const files = await builtinRuleFiles();
+  return { ids: files.flatMap((file) => file.rules.map((rule) => rule.id)), files: () => files };
+}
+
+function bundledRuleFiles(): RuleFileSpec[] {
+  const files = JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as WrittenRuleFile[];
+  return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
 }

@@ -26,66 +26,95 @@ export interface Prefilter {
 const MAX_HITS_PER_RULE = 2000;
 
 interface Automaton {
-  /** delta[state * 256 + byte] → next state; upper-case letters fold to lower case. */
+  /** The column of each byte: one per character some keyword holds (upper case folded to lower), 0 for all others. */
+  columns: Uint8Array;
+  /** log2 of the row width (columns rounded up to a power of two). */
+  shift: number;
+  /** delta[(state << shift) | column] → next state. */
   delta: Uint16Array | Uint32Array;
   /** Keywords (ids) recognised on entering each state; empty for most states. */
   outputs: number[][];
   hasOutput: Uint8Array;
 }
 
-function buildAutomaton(keywords: readonly string[]): Automaton {
-  // This runs at every start-up, the pre-commit hook's included: each state's row is
-  // filled with one native copy of its failure state's row, not 256 JavaScript steps.
-  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
-  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
-  const outputs: number[][] = [[]];
-  /** Each state's trie children, as [byte, child] pairs. */
-  const children: Array<Array<[number, number]>> = [[]];
-  keywords.forEach((keyword, id) => {
-    let state = 0;
+/**
+ * Columns for the bytes keywords hold. Keywords use a few dozen characters, so a row
+ * of the table has that many columns, not 256: the table a start-up builds (the
+ * pre-commit hook's included) is several times smaller for one extra lookup per byte.
+ */
+function keywordColumns(keywords: readonly string[]): { columns: Uint8Array; shift: number } {
+  const columns = new Uint8Array(256);
+  let count = 1;
+  for (const keyword of keywords) {
     for (let i = 0; i < keyword.length; i++) {
       const byte = keyword.charCodeAt(i) & 0xff;
-      let next = children[state]!.find(([b]) => b === byte)?.[1];
-      if (next === undefined) {
-        next = outputs.length;
-        outputs.push([]);
-        children.push([]);
-        children[state]!.push([byte, next]);
-      }
-      state = next;
+      const lower = byte >= 65 && byte <= 90 ? byte + 32 : byte;
+      if (columns[lower] === 0) columns[lower] = count++;
+      if (lower >= 97 && lower <= 122) columns[lower - 32] = columns[lower]!;
+      columns[byte] = columns[lower]!;
     }
-    outputs[state]!.push(id);
-  });
-  const count = outputs.length;
-  const fail = new Uint32Array(count);
-  const queue: number[] = [];
-  // The root's row: its children, 0 (itself) elsewhere.
-  for (const [byte, child] of children[0]!) {
-    delta[byte] = child;
-    queue.push(child);
   }
-  // Breadth-first, so a state's failure row is complete before it is copied.
-  for (let head = 0; head < queue.length; head++) {
+  let shift = 0;
+  while (1 << shift < count) shift++;
+  return { columns, shift };
+}
+
+function buildAutomaton(keywords: readonly string[]): Automaton {
+  const { columns, shift } = keywordColumns(keywords);
+  const width = 1 << shift;
+  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
+  const delta = capacity < 65536 ? new Uint16Array(capacity << shift) : new Uint32Array(capacity << shift);
+  // The trie first, in the table itself (0: no child, as the root is nobody's child),
+  // each state's children also chained in typed arrays: this runs at every start-up.
+  const firstChild = new Uint32Array(capacity);
+  const nextSibling = new Uint32Array(capacity);
+  const columnOf = new Uint8Array(capacity);
+  const own: Array<number[] | undefined> = [];
+  let count = 1;
+  for (let id = 0; id < keywords.length; id++) {
+    const keyword = keywords[id]!;
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const column = columns[keyword.charCodeAt(i) & 0xff]!;
+      let child = delta[(state << shift) | column]!;
+      if (child === 0) {
+        child = count++;
+        delta[(state << shift) | column] = child;
+        columnOf[child] = column;
+        nextSibling[child] = firstChild[state]!;
+        firstChild[state] = child;
+      }
+      state = child;
+    }
+    (own[state] ??= []).push(id);
+  }
+  const outputs: number[][] = Array.from({ length: count }, (_, state) => own[state] ?? NO_OUTPUT);
+  const fail = new Uint32Array(count);
+  // Breadth-first, so that a state's failure row is complete before it is copied: a
+  // state's row is its failure state's row (one native copy) with its own children
+  // written over it. The root's row keeps 0 (itself) where it has no child.
+  const queue = new Uint32Array(count);
+  let tail = 0;
+  for (let child = firstChild[0]!; child !== 0; child = nextSibling[child]!) queue[tail++] = child;
+  for (let head = 0; head < tail; head++) {
     const state = queue[head]!;
-    const failRow = fail[state]! * 256;
-    delta.copyWithin(state * 256, failRow, failRow + 256);
-    for (const [byte, child] of children[state]!) {
-      fail[child] = delta[failRow + byte]!;
-      delta[state * 256 + byte] = child;
-      queue.push(child);
+    const row = state << shift;
+    const failRow = fail[state]! << shift;
+    delta.copyWithin(row, failRow, failRow + width);
+    for (let child = firstChild[state]!; child !== 0; child = nextSibling[child]!) {
+      fail[child] = delta[failRow | columnOf[child]!]!;
+      delta[row | columnOf[child]!] = child;
+      queue[tail++] = child;
     }
     const inherited = outputs[fail[state]!]!;
     if (inherited.length) outputs[state] = [...outputs[state]!, ...inherited];
   }
-  // Case folding: an upper-case letter behaves as its lower-case twin.
-  for (let state = 0; state < count; state++) {
-    const row = state * 256;
-    delta.copyWithin(row + 65, row + 97, row + 123);
-  }
   const hasOutput = new Uint8Array(count);
   for (let state = 0; state < count; state++) hasOutput[state] = outputs[state]!.length ? 1 : 0;
-  return { delta, outputs, hasOutput };
+  return { columns, shift, delta, outputs, hasOutput };
 }
+
+const NO_OUTPUT: number[] = [];
 
 export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
   // One pass: keyword → the rules it gates (start-up cost matters for the hook).
@@ -102,7 +131,7 @@ export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
   const rulesOf = [...rulesByKeyword.values()];
   const lengths = keywords.map((keyword) => keyword.length);
   const always = rules.flatMap((rule, index) => (rule.keywords.length === 0 ? [index] : []));
-  const { delta, outputs, hasOutput } = buildAutomaton(keywords);
+  const { columns, shift, delta, outputs, hasOutput } = buildAutomaton(keywords);
 
   function start(length: number): Candidates {
     const candidates: Candidates = new Map();
@@ -129,7 +158,7 @@ export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
       const candidates = start(bytes.length);
       let state = 0;
       for (let i = 0; i < bytes.length; i++) {
-        state = delta[(state << 8) | bytes[i]!]!;
+        state = delta[(state << shift) | columns[bytes[i]!]!]!;
         if (hasOutput[state]) record(candidates, state, i);
       }
       return candidates;
@@ -139,7 +168,7 @@ export function buildPrefilter(rules: readonly Keyworded[]): Prefilter {
       let state = 0;
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        state = delta[(state << 8) | (code < 128 ? code : 0)]!;
+        state = delta[(state << shift) | (code < 128 ? columns[code]! : 0)]!;
         if (hasOutput[state]) record(candidates, state, i);
       }
       return candidates;

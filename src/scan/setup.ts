@@ -1,6 +1,6 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
-import { builtinRuleFiles } from '../config/builtin-rules.js';
+import { builtinRules } from '../config/builtin-rules.js';
 import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
 import { assertLinearTime, compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
 import { KeyhoundError } from '../errors.js';
@@ -123,20 +123,22 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     await assertLinearTime(regexes);
   }
   const spec = config?.spec ?? {};
-  const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
-  const builtin = spec.useDefault === false ? [] : await builtinRuleFiles();
-  const rulesetSpec: RulesetSpec = {
-    files: [...builtin, ...custom.map((file) => file.spec)],
+  const custom = (config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : []).map((file) => file.spec);
+  const builtin = spec.useDefault === false ? undefined : await builtinRules();
+  // The built-in rules themselves are read when the ruleset is first compiled.
+  const rulesetSpec = (): RulesetSpec => ({
+    files: [...(builtin?.files() ?? []), ...custom],
     disabled: spec.disable ?? [],
     allowlist: allowlistEntries(spec.allowlist),
     ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)])),
-  };
-  const ruleIds = new Set(rulesetSpec.files.flatMap((file) => file.rules.map((rule) => rule.id)));
+  });
+  const allRuleIds = [...(builtin?.ids ?? []), ...custom.flatMap((file) => file.rules.map((rule) => rule.id))];
+  const ruleIds = new Set(allRuleIds);
   if (config) for (const warning of unknownConfigRuleIds(relative(cwd, config.file) || config.file, spec, ruleIds)) options.onWarning?.(warning);
   const pathAllowedBy = await pathAllowlist(spec);
   const scanned = await pathFilter(options.include ?? [], options.exclude ?? []);
   const rulesWithPathAllowlists = Object.entries(spec.ruleAllowlists ?? {}).filter(([, entries]) => entries.paths?.length || entries.pathRegexes?.length).map(([id]) => id);
-  const disabled = new Set(rulesetSpec.disabled);
+  const disabled = new Set(spec.disable ?? []);
   let compiled: Ruleset | undefined;
   // The config and the rule files it loads hold example keys by design: never report them.
   const ownFiles = new Set(config ? [config.file, ...configRuleFiles(config)].map((file) => relative(root, file)) : []);
@@ -146,10 +148,10 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     inGit: repoRoot !== undefined,
     ...(config ? { config } : {}),
     get ruleset() {
-      compiled ??= compileRuleset(rulesetSpec);
+      compiled ??= compileRuleset(rulesetSpec());
       return compiled;
     },
-    ruleCount: rulesetSpec.files.reduce((count, file) => count + file.rules.filter((rule) => !disabled.has(rule.id)).length, 0),
+    ruleCount: allRuleIds.filter((id) => !disabled.has(id)).length,
     ruleIds,
     maxFileSize,
     contentLimits: contentLimits(maxFileSize, options),
