@@ -21998,7 +21998,8 @@ var init_ci_checkout = __esm({
           if (missing.length > 0) await fetchFromOrigin(this.repo, shallow ? ["--depth=1"] : [], missing);
         } catch (error) {
           if (!(error instanceof GitError)) throw error;
-          throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); fetch it before keyhound ci, or name the base with KEYHOUND_BASE`);
+          const fix = shallow ? FULL_HISTORY_FIX[this.system] : "fetch it before keyhound ci";
+          throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); ${fix}, or name the base with KEYHOUND_BASE`);
         }
       }
       /** Deepens the history around the range's tips; false when the last deepening changed nothing. */
@@ -27380,7 +27381,7 @@ var init_text = __esm({
         );
       }
       const summary = summaryLine(findings, stats);
-      const last = findings.length ? paint("red", `\u2716 ${summary}`) : paint("green", `\u2714 ${summary}`);
+      const last = findings.some((finding) => !finding.informative) ? paint("red", `\u2716 ${summary}`) : paint("green", `\u2714 ${summary}`);
       return [...blocks, last].join("\n\n") + "\n";
     };
   }
@@ -35034,9 +35035,15 @@ async function main(argv, io2 = processIo()) {
     async (a) => {
       exitCode = await runCi({ ...reportArgs(a), ...a.base ? { base: a.base } : {} }, io2);
     }
-  ).command("pre-push", "scan the commits being pushed (reads the pre-push hook input on stdin)", (y2) => withReportOptions(y2), async (a) => {
-    exitCode = await runPrePush(reportArgs(a), io2);
-  }).command(
+  ).command(
+    "pre-push [remote] [url]",
+    "scan the commits being pushed (reads the pre-push hook input on stdin)",
+    // git passes a pre-push hook the remote's name and address: taken, and not needed (stdin names the commits).
+    (y2) => withReportOptions(y2).positional("remote", { type: "string", describe: "the remote pushed to (as git passes it)" }).positional("url", { type: "string", describe: "the remote's address" }),
+    async (a) => {
+      exitCode = await runPrePush(reportArgs(a), io2);
+    }
+  ).command(
     "commit-msg <file>",
     "scan a commit message before git records it (for a commit-msg hook; git passes the message file)",
     (y2) => withReportOptions(y2).positional("file", { type: "string", demandOption: true, describe: "the file holding the message" }),

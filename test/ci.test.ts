@@ -420,6 +420,15 @@ describe('GitHub Actions: the README workflow, with actions/checkout', () => {
     expect(errorLine(result)).toMatch(/^keyhound: shallow clone: the history of HEAD \^refs\/remotes\/origin\/main is cut short and origin could not deepen it \(.+\); fetch the whole history: `fetch-depth: 0` on actions\/checkout$/);
   });
 
+  it('a shallow clone whose origin cannot be reached for the branch it needs: exit 2, one line naming the fix', async () => {
+    const result = await githubJob({
+      ...pushFeature(), payload: 'push-new-branch', values: { branch: 'feature' },
+      prepare: (dir) => gitIn(dir, ['remote', 'set-url', 'origin', `${world.url}-gone`]),
+    });
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toMatch(/^keyhound: cannot fetch main from origin \(fatal: .+\); fetch the whole history: `fetch-depth: 0` on actions\/checkout, or name the base with KEYHOUND_BASE$/);
+  });
+
   it('an unreadable or malformed event payload: exit 2, one line naming it', async () => {
     const dir = actionsCheckout('refs/heads/feature', world.commit.feature2);
     const missing = join(tempDir(), 'event.json');

@@ -38,7 +38,7 @@ const where = (finding: Reported): string => `${finding.ruleId} ${finding.file}:
 
 /**
  * Stages `files` on top of the repository's last commit and checks that `staged`, then
- * (after committing) `ci`, `pre-push` and `history` all report `expected`.
+ * (after committing) `ci`, `pre-push` (with the two arguments git passes its hook) and `history` all report `expected`.
  */
 async function expectEveryDiffMode(dir: string, files: Record<string, string | Buffer>, expected: string[]): Promise<void> {
   const base = gitIn(dir, ['rev-parse', 'HEAD']).trim();
@@ -47,7 +47,7 @@ async function expectEveryDiffMode(dir: string, files: Record<string, string | B
   expect((await report(['staged'], dir)).findings.map(where), 'staged').toEqual(expected);
   const head = commitAll(dir, 'the change');
   expect((await report(['ci', '--base', base], dir)).findings.map(where), 'ci').toEqual(expected);
-  expect((await report(['pre-push'], dir, `refs/heads/main ${head} refs/heads/main ${base}\n`)).findings.map(where), 'pre-push').toEqual(expected);
+  expect((await report(['pre-push', 'origin', 'git@example.invalid:acme/app.git'], dir, `refs/heads/main ${head} refs/heads/main ${base}\n`)).findings.map(where), 'pre-push').toEqual(expected);
   const history = (await report(['history'], dir)).findings.filter((finding) => finding.commit?.sha === head);
   expect(history.map(where), 'history').toEqual(expected);
 }
@@ -265,7 +265,7 @@ describe('notes are not leaks', () => {
     const result = await run(['staged'], { cwd: dir, env: { GIT_INDEX_FILE: '.git/index' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/ssh-public-key/);
-    expect(result.stdout).toMatch(/no leaks found .*1 note/);
+    expect(result.stdout).toMatch(/✔ no leaks found .*1 note/);
     expect(result.stderr).not.toMatch(/Commit blocked/);
   });
 

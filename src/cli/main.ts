@@ -102,9 +102,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         exitCode = await runCi({ ...reportArgs(a), ...(a.base ? { base: a.base } : {}) }, io);
       },
     )
-    .command('pre-push', 'scan the commits being pushed (reads the pre-push hook input on stdin)', (y) => withReportOptions(y), async (a) => {
-      exitCode = await runPrePush(reportArgs(a), io);
-    })
+    .command(
+      'pre-push [remote] [url]',
+      'scan the commits being pushed (reads the pre-push hook input on stdin)',
+      // git passes a pre-push hook the remote's name and address: taken, and not needed (stdin names the commits).
+      (y) => withReportOptions(y).positional('remote', { type: 'string', describe: 'the remote pushed to (as git passes it)' }).positional('url', { type: 'string', describe: "the remote's address" }),
+      async (a) => {
+        exitCode = await runPrePush(reportArgs(a), io);
+      },
+    )
     .command(
       'commit-msg <file>',
       'scan a commit message before git records it (for a commit-msg hook; git passes the message file)',

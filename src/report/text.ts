@@ -51,7 +51,8 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
     );
   }
   const summary = summaryLine(findings, stats);
-  const last = findings.length ? paint('red', `✖ ${summary}`) : paint('green', `✔ ${summary}`);
+  // Notes alone (public keys, users, hosts) are no leak: the mark says what the exit code says.
+  const last = findings.some((finding) => !finding.informative) ? paint('red', `✖ ${summary}`) : paint('green', `✔ ${summary}`);
   return [...blocks, last].join('\n\n') + '\n';
 };
 

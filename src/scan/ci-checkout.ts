@@ -112,7 +112,9 @@ class Fetcher {
       if (missing.length > 0) await fetchFromOrigin(this.repo, shallow ? ['--depth=1'] : [], missing);
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
-      throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); fetch it before keyhound ci, or name the base with KEYHOUND_BASE`);
+      // In a shallow clone the fix is the checkout's depth, which the user sets in the CI file.
+      const fix = shallow ? FULL_HISTORY_FIX[this.system] : 'fetch it before keyhound ci';
+      throw new KeyhoundError(`cannot fetch ${what} from origin (${failureReason(error)}); ${fix}, or name the base with KEYHOUND_BASE`);
     }
   }
 
