@@ -461,6 +461,14 @@ function keyhoundTool(name, report, extra = []) {
  * reports an AWS key id next to its secret key as one finding with both parts).
  */
 function checkFindings(report, meta) {
+  // A guessable-looking secret's fingerprint is salted scrypt, not the SHA-256 the planted
+  // set records: such a finding is matched by its rule and the commit that planted it.
+  const byCommit = new Map(meta.planted.map((secret) => [`${secret.ruleId} ${secret.introducedIn}`, secret]));
+  const plantOf = (finding) => meta.planted.find((secret) => secret.fingerprint === finding.fingerprint) ?? byCommit.get(`${finding.ruleId} ${finding.commit?.sha}`);
+  for (const finding of report.findings) {
+    const plant = plantOf(finding);
+    if (plant) finding.fingerprint = plant.fingerprint;
+  }
   const planted = new Map(meta.planted.map((secret) => [secret.fingerprint, secret]));
   const found = report.findings.filter((finding) => planted.has(finding.fingerprint));
   const asPair = meta.planted.filter(

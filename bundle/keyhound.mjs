@@ -22129,13 +22129,17 @@ function useSalt(findings, salt) {
 }
 async function prepareFingerprints(findings, salt) {
   const pending = /* @__PURE__ */ new Map();
+  const filled = [];
   for (const finding of findings) {
     const state = hidden.get(finding);
     const using = salt ?? state?.salt;
-    if (!state?.guessable || using === void 0 || state.slow.has(using) || pending.has(state)) continue;
-    pending.set(state, slowFingerprintAsync(finding.ruleId, state.secret, using).then((value) => void state.slow.set(using, value)));
+    if (!state?.guessable || using === void 0 || state.slow.has(using)) continue;
+    const key = `${finding.ruleId}\0${state.secret}\0${using}`;
+    let value = pending.get(key);
+    if (!value) pending.set(key, value = slowFingerprintAsync(finding.ruleId, state.secret, using));
+    filled.push(value.then((fingerprint2) => void state.slow.set(using, fingerprint2)));
   }
-  await Promise.all(pending.values());
+  await Promise.all(filled);
 }
 function makeFinding(rule2, raw, file, startLine, commit) {
   const redacted = redact(raw.secret, rule2.keywords);

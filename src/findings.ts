@@ -146,14 +146,19 @@ export function useSalt(findings: Iterable<Finding>, salt: string): void {
  * core), under `salt` or each finding's own; reading them afterwards costs nothing.
  */
 export async function prepareFingerprints(findings: Iterable<Finding>, salt?: string): Promise<void> {
-  const pending = new Map<Hidden, Promise<void>>();
+  // One scrypt per rule, secret and salt: a password repeated a thousand times costs one.
+  const pending = new Map<string, Promise<string>>();
+  const filled: Array<Promise<void>> = [];
   for (const finding of findings) {
     const state = hidden.get(finding);
     const using = salt ?? state?.salt;
-    if (!state?.guessable || using === undefined || state.slow.has(using) || pending.has(state)) continue;
-    pending.set(state, slowFingerprintAsync(finding.ruleId, state.secret, using).then((value) => void state.slow.set(using, value)));
+    if (!state?.guessable || using === undefined || state.slow.has(using)) continue;
+    const key = `${finding.ruleId}\0${state.secret}\0${using}`;
+    let value = pending.get(key);
+    if (!value) pending.set(key, (value = slowFingerprintAsync(finding.ruleId, state.secret, using)));
+    filled.push(value.then((fingerprint) => void state.slow.set(using, fingerprint)));
   }
-  await Promise.all(pending.values());
+  await Promise.all(filled);
 }
 
 export interface Located {
