@@ -127,1094 +127,6 @@ var init_failure = __esm({
   }
 });
 
-// src/engine/placeholders.ts
-function isPlaceholder(secret, policy = "all") {
-  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
-}
-var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
-var init_placeholders = __esm({
-  "src/engine/placeholders.ts"() {
-    "use strict";
-    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
-      "AKIAIOSFODNN7EXAMPLE",
-      "AKIAI44QH8DHBEXAMPLE",
-      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-      "pk_test_TYooMQauvdEDq54NiTphI7jx",
-      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
-      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
-      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
-      "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",
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-      // Google reCAPTCHA's test site key and secret key: every verification with them passes
-      // (developers.google.com/recaptcha/docs/faq, automated tests)
-      "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
-      "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
-      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
-      "2YotnFZFEjr1zCsicMWpAA",
-      "tGzv3JOkF0XG5Qx2TlKWIA",
-      "SplxlOBeZQQYbYS6WxSbIA",
-      "7Fjfp0ZBr1KtDRbnfVdmIw",
-      "gX1fBat3bV",
-      "mF_9.B5f-4.1JqM",
-      "dpf43f3p2l4k3l03",
-      "kd94hf93k423kf44",
-      "hh5s93j4hdidpola",
-      "hdhd0244k9j7ao03",
-      "nnch734d00sl2jdk",
-      "pfkkdhi9sl3r4s00"
-    ]);
-    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
-    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
-    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
-    ELLIPSIS = /(?:\.{3}|…)$/;
-    MASK_RUN = /([xX*#.•0])\1{5,}/;
-    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
-  }
-});
-
-// src/engine/checks.ts
-import { createHmac } from "node:crypto";
-function crc32(text) {
-  let crc = 4294967295;
-  for (let i = 0; i < text.length; i++) {
-    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
-  }
-  return (crc ^ 4294967295) >>> 0;
-}
-function base62(value, width) {
-  let out = "";
-  let rest = value;
-  while (rest > 0) {
-    out = BASE62[rest % 62] + out;
-    rest = Math.floor(rest / 62);
-  }
-  return out.padStart(width, "0");
-}
-function hasValidCrc32Suffix(token) {
-  const body = token.slice(token.indexOf("_") + 1);
-  if (body.length !== 36) return false;
-  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
-}
-function decodeBase64UrlJson(part) {
-  try {
-    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function hasValidGrafanaChecksum(token) {
-  const split = token.lastIndexOf("_");
-  const checksum = crc32(token.slice(0, split));
-  const littleEndian = [0, 8, 16, 24].map((shift) => (checksum >>> shift & 255).toString(16).padStart(2, "0")).join("");
-  return littleEndian === token.slice(split + 1).toLowerCase();
-}
-function hasSentryTokenPayload(token) {
-  const payload = token.slice("sntrys_".length, token.lastIndexOf("_"));
-  try {
-    const claims = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
-    return typeof claims === "object" && claims !== null && "org" in claims && "url" in claims;
-  } catch {
-    return false;
-  }
-}
-function isStructuredJwt(token) {
-  const [header, payload, signature] = token.split(".");
-  if (!header || !payload) return false;
-  const head = decodeBase64UrlJson(header);
-  const body = decodeBase64UrlJson(payload);
-  if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
-  const hash2 = HMAC_HASHES[String(head.alg)];
-  if (!hash2 || !signature) return true;
-  const signed = `${header}.${payload}`;
-  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
-}
-function isAwsKeyId(id) {
-  return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
-}
-function crc24(bytes) {
-  let crc = 11994318;
-  for (const byte of bytes) {
-    crc ^= byte << 16;
-    for (let bit = 0; bit < 8; bit++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
-}
-function hasValidPgpChecksum(block) {
-  const lines = armourLines(block);
-  const blank = lines.indexOf("", 1);
-  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
-  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
-  if (checksumAt === -1) return void 0;
-  const data = Buffer.from(body.slice(0, checksumAt).join(""), "base64");
-  const expected = Buffer.from(body[checksumAt].slice(1), "base64").readUIntBE(0, 3);
-  return crc24(data) === expected;
-}
-function armourLines(block) {
-  return block.replace(/\\[rn]/g, "\n").split(/\r?\n/).map((line) => line.trim());
-}
-function bodyLine(line) {
-  return line.replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, "").replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, "").trim().replace(/^[+,]$/, "");
-}
-function hasPlausiblePemBody(block) {
-  const lines = armourLines(block).map(bodyLine).filter(Boolean);
-  const inner = lines.slice(1, -1);
-  const body = inner.filter((line) => !HEADER_LINE.test(line)).join("").replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : void 0;
-  const bytes = Buffer.from(body, "base64");
-  if (lines[0].includes("OPENSSH")) return bytes.subarray(0, 15).toString("latin1") === "openssh-key-v1\0";
-  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
-  if (bytes[0] !== 48) return false;
-  const length = derLength(bytes, 1);
-  return length !== void 0 && length.end + length.value === bytes.length && (bytes[length.end] === 2 || bytes[length.end] === 48);
-}
-function derLength(bytes, at3) {
-  const first = bytes[at3];
-  if (first === void 0) return void 0;
-  if (first < 128) return { value: first, end: at3 + 1 };
-  const count2 = first & 127;
-  if (count2 === 0 || count2 > 4 || at3 + 1 + count2 > bytes.length) return void 0;
-  let value = 0;
-  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at3 + i];
-  return { value, end: at3 + 1 + count2 };
-}
-function hasValidBech32Checksum(text) {
-  const lower = text.toLowerCase();
-  const separator = lower.lastIndexOf("1");
-  if (separator < 1 || lower.length - separator < 7) return false;
-  const values = [];
-  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
-  values.push(0);
-  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
-  for (const char of lower.slice(separator + 1)) {
-    const value = BECH32.indexOf(char);
-    if (value === -1) return false;
-    values.push(value);
-  }
-  const generators = [996825010, 642813549, 513874426, 1027748829, 705979059];
-  let checksum = 1;
-  for (const value of values) {
-    const top2 = checksum >>> 25;
-    checksum = (checksum & 33554431) << 5 ^ value;
-    for (let i = 0; i < 5; i++) if (top2 >>> i & 1) checksum ^= generators[i];
-  }
-  return checksum === 1;
-}
-function hasBasicCredentials(encoded) {
-  const body = encoded.replace(/=+$/, "");
-  if (body.length % 4 === 1) return false;
-  const bytes = Buffer.from(body, "base64");
-  if (bytes.toString("base64").replace(/=+$/, "") !== body) return false;
-  const text = bytes.toString("utf8");
-  const colon = text.indexOf(":");
-  if (colon === -1 || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return false;
-  const user = text.slice(0, colon);
-  const password = text.slice(colon + 1);
-  if (password.length === 0 || password === user || SAMPLE_BASIC_PASSWORD.test(password) || isPlaceholder(password)) return false;
-  return void 0;
-}
-var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, SAMPLE_BASIC_PASSWORD, CHECKS;
-var init_checks = __esm({
-  "src/engine/checks.ts"() {
-    "use strict";
-    init_placeholders();
-    CRC_TABLE = (() => {
-      const table = new Uint32Array(256);
-      for (let n = 0; n < 256; n++) {
-        let c3 = n;
-        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
-        table[n] = c3 >>> 0;
-      }
-      return table;
-    })();
-    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    DEMO_JWT_KEYS = ["secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "shhhhh", "key", "secretkey", "my-secret"];
-    HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
-    HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
-    BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    SAMPLE_BASIC_PASSWORD = /^(?:open sesame|pass(?:word|wd)?|secret|test(?:ing)?|foo|bar|baz|admin|guest|demo|user|pwd|changeit)\d{0,4}$/i;
-    CHECKS = {
-      "github-crc32": hasValidCrc32Suffix,
-      "npm-crc32": hasValidCrc32Suffix,
-      "grafana-crc32": hasValidGrafanaChecksum,
-      "sentry-payload": hasSentryTokenPayload,
-      jwt: isStructuredJwt,
-      "aws-key-id": isAwsKeyId,
-      "pgp-crc24": hasValidPgpChecksum,
-      "pem-body": hasPlausiblePemBody,
-      bech32: hasValidBech32Checksum,
-      "basic-credentials": hasBasicCredentials
-    };
-  }
-});
-
-// src/engine/entropy.ts
-function shannonEntropy(text) {
-  if (text.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  const length = text.length;
-  for (const count2 of counts.values()) {
-    const p2 = count2 / length;
-    bits -= p2 * Math.log2(p2);
-  }
-  return bits;
-}
-var init_entropy = __esm({
-  "src/engine/entropy.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/lines.ts
-var LineIndex;
-var init_lines = __esm({
-  "src/engine/lines.ts"() {
-    "use strict";
-    LineIndex = class {
-      constructor(text) {
-        this.text = text;
-      }
-      text;
-      starts;
-      /** Offsets where each line starts; built on first use, since most texts have no finding. */
-      lineStarts() {
-        if (this.starts) return this.starts;
-        const starts = [0];
-        let at3 = this.text.indexOf("\n");
-        while (at3 !== -1) {
-          starts.push(at3 + 1);
-          at3 = this.text.indexOf("\n", at3 + 1);
-        }
-        this.starts = starts;
-        return starts;
-      }
-      /** 1-based line and column of an offset. */
-      position(offset) {
-        const starts = this.lineStarts();
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-          const mid = low + high + 1 >> 1;
-          if (starts[mid] <= offset) low = mid;
-          else high = mid - 1;
-        }
-        return { line: low + 1, column: offset - starts[low] + 1 };
-      }
-      /** The text of a 1-based line, without its line break. */
-      lineText(line) {
-        const starts = this.lineStarts();
-        const start = starts[line - 1] ?? this.text.length;
-        const next = starts[line];
-        let end = next === void 0 ? this.text.length : next - 1;
-        if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
-        return this.text.slice(start, end);
-      }
-    };
-  }
-});
-
-// src/engine/line-suppressions.ts
-function inlineComments(lineText) {
-  if (!mentionsAllow(lineText)) return [];
-  return [...lineText.matchAll(INLINE_ALLOW)].map((match) => ({ text: match[0], ...match[1] ? { onlyRule: match[1] } : {} }));
-}
-function inlineAllowIds(lineText) {
-  return inlineComments(lineText).flatMap(({ onlyRule }) => onlyRule ? [onlyRule] : []);
-}
-var INLINE_ALLOW, mentionsAllow, LineSuppressions;
-var init_line_suppressions = __esm({
-  "src/engine/line-suppressions.ts"() {
-    "use strict";
-    INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
-    mentionsAllow = (text) => text.includes(":allow") || text.includes("allowlist secret");
-    LineSuppressions = class {
-      constructor(text, lines) {
-        this.text = text;
-        this.lines = lines;
-      }
-      text;
-      lines;
-      /** Whether the text mentions an inline comment at all: most texts do not, and then no line is read. */
-      anyComment;
-      comments = /* @__PURE__ */ new Map();
-      lineRegexes = /* @__PURE__ */ new Map();
-      /** Why a finding of this rule on this (1-based) line is suppressed by a comment, if it is. */
-      comment(line, ruleId) {
-        this.anyComment ??= mentionsAllow(this.text);
-        if (!this.anyComment) return void 0;
-        let comments = this.comments.get(line);
-        if (!comments) {
-          comments = inlineComments(this.lines.lineText(line));
-          this.comments.set(line, comments);
-        }
-        const comment = comments.find(({ onlyRule }) => onlyRule === void 0 || onlyRule === ruleId);
-        return comment && `inline comment "${comment.text}"`;
-      }
-      /** The allowlist's first line regex that matches this line, if one does. */
-      lineRegex(line, allowlist) {
-        if (allowlist.lineRegexes.length === 0) return void 0;
-        let byLine = this.lineRegexes.get(allowlist);
-        if (!byLine) this.lineRegexes.set(allowlist, byLine = /* @__PURE__ */ new Map());
-        let found = byLine.get(line);
-        if (found === void 0) {
-          const lineText = this.lines.lineText(line);
-          found = allowlist.lineRegexes.find((candidate) => candidate.test(lineText)) ?? null;
-          byLine.set(line, found);
-        }
-        return found ?? void 0;
-      }
-    };
-  }
-});
-
-// src/engine/decode.ts
-function printable(text) {
-  if (text.length < 6) return false;
-  let good = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code2 = text.charCodeAt(i);
-    if (code2 >= 32 && code2 < 127 || code2 === 9 || code2 === 10 || code2 === 13) good += 1;
-  }
-  return good / text.length >= 0.95;
-}
-function decodeBase64(encoded) {
-  const standard = encoded.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  if (!/[0-9+/]/.test(standard)) return void 0;
-  if (standard.length % 4 === 1) return void 0;
-  const bytes = Buffer.from(standard, "base64");
-  if (bytes.toString("base64").replace(/=+$/, "") !== standard) return void 0;
-  const text = bytes.toString("latin1");
-  return printable(text) ? bytes.toString("utf8") : void 0;
-}
-function decodeHex(encoded) {
-  const text = Buffer.from(encoded, "hex").toString("latin1");
-  return printable(text) ? text : void 0;
-}
-function decodePercent(encoded) {
-  try {
-    const text = decodeURIComponent(encoded);
-    return text !== encoded && printable(text) ? text : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function decodeUnicodeEscapes(encoded) {
-  const text = encoded.replace(/\\u([0-9A-Fa-f]{4})/g, (_3, hex) => String.fromCharCode(parseInt(hex, 16)));
-  return text !== encoded && printable(text) ? text : void 0;
-}
-var BASE64_MARKERS, DECODERS, MAX_DECODE_DEPTH;
-var init_decode = __esm({
-  "src/engine/decode.ts"() {
-    "use strict";
-    BASE64_MARKERS = ["secret", "password", "passwd", "credential", "data:\n", "data:\r\n", "basic ", "base64", "b64", "dockerconfigjson", '"auth"', "'auth'"];
-    DECODERS = [
-      {
-        name: "base64",
-        keywords: BASE64_MARKERS,
-        span: 512,
-        pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
-        decode: decodeBase64
-      },
-      {
-        name: "hex",
-        // Hex runs are mostly hashes; decode only where the text says hex.
-        keywords: ["hex"],
-        span: 512,
-        pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
-        decode: decodeHex
-      },
-      {
-        name: "percent",
-        keywords: ["%2", "%3", "%4", "%5", "%7"],
-        span: 1024,
-        // Runs with at least two %XX escapes; text between escapes never holds a % itself.
-        // The text before the first escape is taken only from where its run starts, so a
-        // long run without escapes is not rescanned from every offset (linear, not 300× a char).
-        pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
-        decode: decodePercent
-      },
-      {
-        name: "unicode-escape",
-        keywords: ["\\u00"],
-        span: 1024,
-        // As for percent: the text before the first escape only from the start of its run.
-        pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
-        decode: decodeUnicodeEscapes
-      }
-    ];
-    MAX_DECODE_DEPTH = 2;
-  }
-});
-
-// src/engine/prefilter.ts
-function buildAutomaton(keywords) {
-  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
-  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
-  const outputs = [[]];
-  const children = [[]];
-  keywords.forEach((keyword, id) => {
-    let state = 0;
-    for (let i = 0; i < keyword.length; i++) {
-      const byte = keyword.charCodeAt(i) & 255;
-      let next = children[state].find(([b3]) => b3 === byte)?.[1];
-      if (next === void 0) {
-        next = outputs.length;
-        outputs.push([]);
-        children.push([]);
-        children[state].push([byte, next]);
-      }
-      state = next;
-    }
-    outputs[state].push(id);
-  });
-  const count2 = outputs.length;
-  const fail = new Uint32Array(count2);
-  const queue = [];
-  for (const [byte, child] of children[0]) {
-    delta[byte] = child;
-    queue.push(child);
-  }
-  for (let head = 0; head < queue.length; head++) {
-    const state = queue[head];
-    const failRow = fail[state] * 256;
-    delta.copyWithin(state * 256, failRow, failRow + 256);
-    for (const [byte, child] of children[state]) {
-      fail[child] = delta[failRow + byte];
-      delta[state * 256 + byte] = child;
-      queue.push(child);
-    }
-    const inherited = outputs[fail[state]];
-    if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
-  }
-  for (let state = 0; state < count2; state++) {
-    const row2 = state * 256;
-    delta.copyWithin(row2 + 65, row2 + 97, row2 + 123);
-  }
-  const hasOutput = new Uint8Array(count2);
-  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
-  return { delta, outputs, hasOutput };
-}
-function buildPrefilter(rules) {
-  const rulesByKeyword = /* @__PURE__ */ new Map();
-  rules.forEach((rule2, index) => {
-    for (const keyword of rule2.keywords) {
-      const list = rulesByKeyword.get(keyword);
-      if (list) {
-        if (list[list.length - 1] !== index) list.push(index);
-      } else rulesByKeyword.set(keyword, [index]);
-    }
-  });
-  const keywords = [...rulesByKeyword.keys()];
-  const rulesOf = [...rulesByKeyword.values()];
-  const lengths = keywords.map((keyword) => keyword.length);
-  const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
-  const { delta, outputs, hasOutput } = buildAutomaton(keywords);
-  function start(length) {
-    const candidates = /* @__PURE__ */ new Map();
-    for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
-    return candidates;
-  }
-  function record2(candidates, state, end) {
-    for (const id of outputs[state]) {
-      const at3 = end - lengths[id] + 1;
-      for (const index of rulesOf[id]) {
-        const hits = candidates.get(index);
-        if (hits === void 0) candidates.set(index, [at3]);
-        else if (hits !== null) {
-          if (hits.length >= MAX_HITS_PER_RULE) candidates.set(index, null);
-          else hits.push(at3);
-        }
-      }
-    }
-  }
-  return {
-    scanBytes(bytes) {
-      const candidates = start(bytes.length);
-      let state = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        state = delta[state << 8 | bytes[i]];
-        if (hasOutput[state]) record2(candidates, state, i);
-      }
-      return candidates;
-    },
-    scanText(text) {
-      const candidates = start(text.length);
-      let state = 0;
-      for (let i = 0; i < text.length; i++) {
-        const code2 = text.charCodeAt(i);
-        state = delta[state << 8 | (code2 < 128 ? code2 : 0)];
-        if (hasOutput[state]) record2(candidates, state, i);
-      }
-      return candidates;
-    }
-  };
-}
-var MAX_HITS_PER_RULE;
-var init_prefilter = __esm({
-  "src/engine/prefilter.ts"() {
-    "use strict";
-    MAX_HITS_PER_RULE = 2e3;
-  }
-});
-
-// src/engine/windows.ts
-function regionsAround(text, offsets, span, slack = 0) {
-  const length = text.length;
-  if (offsets === null || offsets.length === 0) return [[0, length]];
-  const sorted = [...offsets].sort((a, b3) => a - b3);
-  const regions = [];
-  let covered = 0;
-  for (const offset of sorted) {
-    let start = Math.max(0, offset - span - slack);
-    let end = Math.min(length, offset + span);
-    const previous = regions[regions.length - 1];
-    if (previous && start <= previous[1]) {
-      if (end > previous[1]) {
-        const widened = widenEnd(text, end);
-        covered += widened - previous[1];
-        previous[1] = widened;
-      }
-      continue;
-    }
-    start = widenStart(text, start);
-    end = widenEnd(text, end);
-    if (previous && start <= previous[1]) {
-      covered += Math.max(0, end - previous[1]);
-      previous[1] = Math.max(previous[1], end);
-      continue;
-    }
-    regions.push([start, end]);
-    covered += end - start;
-  }
-  return covered > length / 2 ? [[0, length]] : regions;
-}
-function widenStart(text, start) {
-  const from = Math.max(0, start - MAX_LINE_WIDENING);
-  const newline = text.slice(from, start).lastIndexOf("\n");
-  return newline === -1 ? from : from + newline + 1;
-}
-function widenEnd(text, end) {
-  const to2 = Math.min(text.length, end + MAX_LINE_WIDENING);
-  const newline = text.slice(end, to2).indexOf("\n");
-  return newline === -1 ? to2 : end + newline;
-}
-var MAX_LINE_WIDENING;
-var init_windows = __esm({
-  "src/engine/windows.ts"() {
-    "use strict";
-    MAX_LINE_WIDENING = 4096;
-  }
-});
-
-// src/engine/detect.ts
-import { isAscii } from "node:buffer";
-function createDetector(rules, allowlist) {
-  const prefilter = buildPrefilter([...rules, ...DECODERS]);
-  const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
-  function detectText(text, depth) {
-    const candidates = prefilter.scanText(text);
-    return candidates.size ? detectCandidates(text, candidates, depth) : [];
-  }
-  function detectCandidates(text, candidates, depth = 0, slack = 0) {
-    const lines = new LineIndex(text);
-    const suppressions = new LineSuppressions(text, lines);
-    const found = [];
-    const vetoed = [];
-    const runRule = (rule2, offsets) => {
-      for (const [start, end] of regionsAround(text, offsets, rule2.span, slack)) {
-        for (const finding of matchRule(rule2, text, start, end, lines, suppressions, global, vetoed)) found.push(finding);
-      }
-    };
-    const informative = [];
-    for (const [index, rawOffsets] of candidates) {
-      const rule2 = rules[index];
-      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
-      if (rule2) {
-        if (depth > 0 && rule2.keywords.length === 0) continue;
-        if (rule2.informs.length) informative.push([rule2, offsets]);
-        else runRule(rule2, offsets);
-      } else if (depth < MAX_DECODE_DEPTH) {
-        const decoder = DECODERS[index - rules.length];
-        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
-          for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
-        }
-      }
-    }
-    for (const [rule2, offsets] of informative) {
-      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule2, finding.rule.id))) runRule(rule2, offsets);
-    }
-    const kept = keepInformed(onePerSpan(found, vetoed));
-    markOtherSpans(kept);
-    return pairUp(kept);
-  }
-  function* decodeAndDetect(decoder, text, regionStart, regionEnd, lines, suppressions, depth) {
-    const region = text.slice(regionStart, regionEnd);
-    const pattern2 = new RegExp(decoder.pattern);
-    let match;
-    while ((match = pattern2.exec(region)) !== null) {
-      const decoded = decoder.decode(match[0]);
-      if (decoded === void 0) continue;
-      const inner = detectText(decoded, depth + 1);
-      if (inner.length === 0) continue;
-      const start = regionStart + match.index;
-      const end = start + match[0].length;
-      const from = lines.position(start);
-      const to2 = lines.position(end - 1);
-      const lineText = lines.lineText(from.line);
-      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
-        const suppressedBy = finding.suppressedBy ?? suppressedAt(finding.rule, finding.secret, from.line, suppressions, global);
-        yield {
-          ...finding,
-          start,
-          end,
-          lineText,
-          matchStart: start,
-          line: from.line,
-          column: from.column,
-          endLine: to2.line,
-          endColumn: to2.column + 1,
-          encoding: [decoder.name, ...finding.encoding ?? []],
-          ...suppressedBy ? { suppressedBy } : {}
-        };
-      }
-    }
-  }
-  return {
-    rules,
-    detect: (text) => detectText(text, 0),
-    candidates: (text) => prefilter.scanText(text),
-    detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
-    detectBytes(bytes) {
-      const byteCandidates = prefilter.scanBytes(bytes);
-      if (byteCandidates.size === 0) return [];
-      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-      const extra = bytes.length - text.length;
-      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
-      return detectCandidates(text, byteCandidates, 0, extra);
-    }
-  };
-}
-function* matchRule(rule2, text, regionStart, regionEnd, lines, suppressions, global, vetoed) {
-  const regex2 = rule2.regex;
-  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
-  regex2.lastIndex = 0;
-  let match;
-  while ((match = regex2.exec(region)) !== null) {
-    if (match[0].length === 0) regex2.lastIndex += 1;
-    const indices = match.indices?.groups?.secret;
-    const secret = match.groups?.secret;
-    if (!indices || secret === void 0 || secret.length === 0) continue;
-    const start = indices[0] + regionStart;
-    const end = indices[1] + regionStart;
-    if (isPlaceholder(secret, rule2.placeholders)) continue;
-    const entropy = shannonEntropy(secret);
-    if (entropy < rule2.entropy) continue;
-    const verdict = rule2.check ? CHECKS[rule2.check](secret) : void 0;
-    if (verdict === false) {
-      vetoed.push([start, end]);
-      continue;
-    }
-    if (allowedBy(secret, rule2.allowRegexes, rule2.stopwords, "")) continue;
-    const from = lines.position(start);
-    const lineText = lines.lineText(from.line);
-    const suppressedBy = suppressedAt(rule2, secret, from.line, suppressions, global);
-    const to2 = lines.position(end - 1);
-    yield {
-      rule: rule2,
-      secret,
-      start,
-      end,
-      lineText,
-      entropy,
-      matchStart: match.index + regionStart,
-      line: from.line,
-      column: from.column,
-      endLine: to2.line,
-      endColumn: to2.column + 1,
-      confidence: verdict ? "high" : rule2.generic ? "low" : "medium",
-      ...suppressedBy ? { suppressedBy } : {}
-    };
-  }
-}
-function allowedBy(secret, regexes, stopwords, where) {
-  const regex2 = regexes.findIndex((candidate) => candidate.test(secret));
-  if (regex2 !== -1) return `${where}.regexes[${regex2}]`;
-  const lower = secret.toLowerCase();
-  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
-  return word === -1 ? void 0 : `${where}.stopwords[${word}]`;
-}
-function suppressedAt(rule2, secret, line, suppressions, global) {
-  return suppressions.comment(line, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, line, suppressions, rule2.configAllowlist, `ruleAllowlists.${rule2.id}`)) ?? configAllowedBy(secret, line, suppressions, global, "allowlist");
-}
-function configAllowedBy(secret, line, suppressions, allowlist, where) {
-  const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
-  if (bySecret) return bySecret;
-  const byLine = suppressions.lineRegex(line, allowlist);
-  return byLine && `${where}.lines[${allowlist.lineRegexes.indexOf(byLine)}]`;
-}
-function onePerSpan(all, vetoed = []) {
-  const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
-  if (findings.length < 2) return findings;
-  const ranked = [...findings].sort(
-    (a, b3) => Number(a.rule.generic) - Number(b3.rule.generic) || Number(Boolean(a.encoding)) - Number(Boolean(b3.encoding)) || b3.end - b3.start - (a.end - a.start) || a.start - b3.start || // The same secret matched by two rules: the one that needed more context (the
-    // provider's name before it) knows better; then a fixed order, not the text's.
-    (a.matchStart ?? a.start) - (b3.matchStart ?? b3.start) || a.rule.id.localeCompare(b3.rule.id)
-  );
-  const kept = [];
-  for (const finding of ranked) {
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = low + high >> 1;
-      if (kept[middle].start < finding.end) low = middle + 1;
-      else high = middle;
-    }
-    const before = kept[low - 1];
-    if (before && overlaps([before.start, before.end], [finding.start, finding.end])) continue;
-    kept.splice(low, 0, finding);
-  }
-  return kept.sort((a, b3) => a.start - b3.start || a.rule.id.localeCompare(b3.rule.id));
-}
-function tellsAbout(informative, credentialRuleId) {
-  return informative.informs.includes(credentialRuleId) || informative.informs.includes("*");
-}
-function keepInformed(findings) {
-  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
-  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b3) => a.line - b3.line);
-  return findings.flatMap((finding) => {
-    const { informs, pairLines } = finding.rule;
-    if (informs.length === 0) return [finding];
-    const near = [];
-    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i].line <= finding.line + pairLines; i++) {
-      if (tellsAbout(finding.rule, credentials[i].rule.id)) near.push(credentials[i]);
-    }
-    if (near.length === 0) return [];
-    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
-    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0].suppressedBy})` }];
-  });
-}
-function firstAtOrAfter(sorted, line) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (sorted[middle].line < line) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-function pairUp(findings) {
-  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
-  const absorbed = /* @__PURE__ */ new Set();
-  for (const finding of findings) {
-    const { pairsWith, pairLines } = finding.rule;
-    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
-    const partner = findings.filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id)).filter((other) => Math.abs(other.line - finding.line) <= pairLines).sort((a, b3) => Math.abs(a.line - finding.line) - Math.abs(b3.line - finding.line))[0];
-    if (!partner) continue;
-    absorbed.add(partner);
-    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
-    finding.confidence = "high";
-  }
-  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
-}
-function markOtherSpans(findings) {
-  if (findings.length < 2) return;
-  const sorted = [...findings].sort((a, b3) => a.start - b3.start);
-  let low = 0;
-  for (const finding of sorted) {
-    const lineStart = finding.start - (finding.column - 1);
-    const lineEnd = lineStart + finding.lineText.length;
-    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
-    const to2 = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
-    while (low < sorted.length && sorted[low].start < from - MAX_SPAN_LOOKBACK) low += 1;
-    const others = [];
-    for (let i = low; i < sorted.length && sorted[i].start < to2; i++) {
-      const other = sorted[i];
-      if (other === finding || other.end <= from) continue;
-      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
-    }
-    if (others.length) finding.otherSpans = others;
-  }
-}
-var MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
-var init_detect = __esm({
-  "src/engine/detect.ts"() {
-    "use strict";
-    init_checks();
-    init_entropy();
-    init_lines();
-    init_line_suppressions();
-    init_placeholders();
-    init_decode();
-    init_prefilter();
-    init_windows();
-    MAX_SLACK = 2048;
-    overlaps = (a, b3) => a[0] < b3[1] && b3[0] < a[1];
-    NEIGHBOURHOOD = 400;
-    MAX_SPAN_LOOKBACK = 4e4;
-  }
-});
-
-// src/engine/types.ts
-var SEVERITIES, DEFAULT_SPAN;
-var init_types = __esm({
-  "src/engine/types.ts"() {
-    "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low"];
-    DEFAULT_SPAN = 1024;
-  }
-});
-
-// src/package-root.ts
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-function packageRoot() {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) || !existsSync(join(dir, "rules"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("keyhound: cannot find its package directory");
-    dir = parent;
-  }
-  root = dir;
-  return dir;
-}
-function packagePath(...parts) {
-  return join(packageRoot(), ...parts);
-}
-var root;
-var init_package_root = __esm({
-  "src/package-root.ts"() {
-    "use strict";
-  }
-});
-
-// src/report/secret-like.ts
-function looksRandom(token) {
-  let lower = 0;
-  let upper = 0;
-  let digit = 0;
-  for (let i = 0; i < token.length; i++) {
-    const code2 = token.charCodeAt(i);
-    COUNTS[code2] = (COUNTS[code2] ?? 0) + 1;
-    if (code2 >= 97 && code2 <= 122) lower = 1;
-    else if (code2 >= 65 && code2 <= 90) upper = 1;
-    else if (code2 >= 48 && code2 <= 57) digit = 1;
-  }
-  let bits = 0;
-  for (let i = 0; i < token.length; i++) {
-    const code2 = token.charCodeAt(i);
-    const count2 = COUNTS[code2];
-    if (count2 === 0) continue;
-    bits -= count2 / token.length * Math.log2(count2 / token.length);
-    COUNTS[code2] = 0;
-  }
-  return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
-}
-function secretLikeSpans(text) {
-  const spans = [];
-  for (const pattern2 of CONTEXTS) {
-    for (const match of text.matchAll(pattern2)) {
-      const group = VALUE_GROUPS.find((name) => match.groups?.[name] !== void 0);
-      const at3 = group && match.indices?.groups?.[group];
-      const value = group && match.groups[group].trimEnd();
-      if (at3 && value) spans.push([at3[0], at3[0] + value.length]);
-    }
-  }
-  for (const match of text.matchAll(TOKEN)) {
-    if (looksRandom(match[0])) spans.push([match.index, match.index + match[0].length]);
-  }
-  return merge(spans);
-}
-function merge(spans) {
-  spans.sort((a, b3) => a[0] - b3[0]);
-  const merged = [];
-  for (const span of spans) {
-    const last = merged.at(-1);
-    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-    else merged.push([...span]);
-  }
-  return merged;
-}
-var SECRET_NAME, VALUE, VALUE_GROUPS, CONTEXTS, TOKEN, ENTROPY_FLOOR, COUNTS;
-var init_secret_like = __esm({
-  "src/report/secret-like.ts"() {
-    "use strict";
-    SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:pass(?:w(?:or)?d|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session[_-]?id|signature|salt)[A-Za-z0-9_.-]*`;
-    VALUE = String.raw`(?:"(?<dq>(?:[^"\\\n]|\\.)*)"|'(?<sq>(?:[^'\\\n]|\\.)*)'|\x60(?<bq>[^\x60\n]*)\x60|(?<bare>[^\s"'\x60,;)}\]]+))`;
-    VALUE_GROUPS = ["dq", "sq", "bq", "bare"];
-    CONTEXTS = [
-      // password = "…", "apiKey": "…", DB_PASS=…, token := …, secret => …, auth: … (Authorization has its own, below)
-      new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?!(?:proxy-)?authorization\b)${SECRET_NAME}["']?[ \t]*(?::=|=>|={1,3}|:)[ \t]*${VALUE}`, "dgi"),
-      // --password …, --token=…, -auth-key …
-      new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
-      // scheme://user:password@host
-      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
-      // curl -u user:password, --user=user:password, quoted or not
-      /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
-      // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
-      /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
-      // a key block on one line (in a string with \n escapes): everything between its armour lines
-      /-----BEGIN [A-Z0-9 ]{1,40}-----(?<bare>.+?)(?=-----END |$)/dg
-    ];
-    TOKEN = /[A-Za-z0-9+/_-]{16,}=*/g;
-    ENTROPY_FLOOR = 2;
-    COUNTS = new Uint16Array(128);
-  }
-});
-
-// src/report/redact.ts
-function redact(secret, keywords = []) {
-  const armour = ARMOUR_HEADER.exec(secret);
-  if (armour) return `${armour[0]}${MASK}`;
-  const lower = secret.toLowerCase();
-  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
-  const rest = secret.length - prefix.length;
-  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
-  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
-}
-function maskSecretLike(text) {
-  return render(text, secretLikeSpans(text).map((span) => ({ span, text: MASK })));
-}
-function render(text, replacements) {
-  let out = "";
-  let at3 = 0;
-  for (const { span, text: replacement } of replacements) {
-    out += text.slice(at3, span[0]) + replacement;
-    at3 = span[1];
-  }
-  return out + text.slice(at3);
-}
-function uncovered(span, taken) {
-  const parts = [];
-  let start = span[0];
-  for (const [from, to2] of taken) {
-    if (to2 <= start || from >= span[1]) continue;
-    if (from > start) parts.push([start, from]);
-    start = Math.max(start, to2);
-  }
-  if (start < span[1]) parts.push([start, span[1]]);
-  return parts;
-}
-function maskLine(lineText, own, redacted, others = [], width = 160) {
-  const from = Math.max(0, own[0] - width);
-  const to2 = Math.min(lineText.length, own[1] + width);
-  const window2 = lineText.slice(from, to2);
-  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
-  const ownInWindow = shift(own);
-  const findings = [];
-  for (const candidate of [
-    { span: ownInWindow, text: redacted },
-    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
-  ]) {
-    if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
-  }
-  const taken = findings.map(({ span }) => span).sort((a, b3) => a[0] - b3[0]);
-  const contextFrom = Math.max(0, from - CONTEXT);
-  const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to2 + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to2).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
-  const replacements = [...findings, ...likely].sort((a, b3) => a.span[0] - b3.span[0]);
-  const masked = render(window2, replacements);
-  const ownAt = replacements.filter(({ span }) => span[1] <= ownInWindow[0]).reduce((at3, { span, text }) => at3 + text.length - (span[1] - span[0]), ownInWindow[0]);
-  const head = from > 0 ? "\u2026" : "";
-  const tail = to2 < lineText.length ? "\u2026" : "";
-  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
-  const start = Math.max(0, ownAt - Math.floor(width / 3));
-  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
-}
-var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT;
-var init_redact = __esm({
-  "src/report/redact.ts"() {
-    "use strict";
-    init_secret_like();
-    MASK = "********";
-    MAX_SHOWN = 4;
-    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
-    CONTEXT = 64;
-  }
-});
-
-// src/rules/pieces.ts
-function expandPattern(pattern2, own, where, using = []) {
-  const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
-  return joined.replace(NAME, (_3, name) => {
-    if (Object.hasOwn(own, name)) {
-      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
-      return expandPattern(own[name], own, where, [...using, name]);
-    }
-    if (Object.hasOwn(PIECES, name)) return PIECES[name];
-    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
-  });
-}
-function expandRuleFile(written, source) {
-  const { pieces = {}, rules, ...rest } = written;
-  return {
-    ...rest,
-    rules: rules.map((rule2) => ({ ...rule2, pattern: expandPattern(rule2.pattern, pieces, `${source}: rule ${rule2.id}`) }))
-  };
-}
-var PIECES, NAME;
-var init_pieces = __esm({
-  "src/rules/pieces.ts"() {
-    "use strict";
-    init_errors();
-    PIECES = {
-      /** Not inside a longer word: no letter, digit or _ before / after. */
-      "word-start": "(?<![A-Za-z0-9_])",
-      "word-end": "(?![A-Za-z0-9_])",
-      /** Not inside a longer token: no letter, digit, _ or - before / after. */
-      "token-start": "(?<![A-Za-z0-9_-])",
-      "token-end": "(?![A-Za-z0-9_-])",
-      /** Not inside a dotted name either (a host, a module path). */
-      "dotted-start": "(?<![A-Za-z0-9_.-])",
-      /** The same for case-insensitive rules, written in lower case. */
-      "lower-start": "(?<![a-z0-9])",
-      "lower-end": "(?![a-z0-9])",
-      "lower-token-end": "(?![a-z0-9_-])",
-      /** At the start / end of a line. */
-      "line-start": "(?<![^\\n])",
-      "line-end": "(?![^\\r\\n])",
-      /** No more base64 after it. */
-      "base64-end": "(?![A-Za-z0-9+/=])"
-    };
-    NAME = /\{\{([a-z0-9-]+)\}\}/g;
-  }
-});
-
-// src/verify/spec.ts
-function fixedOrigin(url) {
-  const match = /^https:\/\/([a-z0-9.-]+(?::\d{1,5})?)(?=[/?]|$)/i.exec(url);
-  return match && !match[1].includes("{{") ? `https://${match[1].toLowerCase()}` : void 0;
-}
-function checkVerifySpec(spec, where) {
-  if (spec.signer) {
-    if (!SIGNERS.includes(spec.signer)) throw new KeyhoundError(`${where}: verify.signer: unknown signer ${spec.signer}`);
-    return;
-  }
-  if (!spec.url) throw new KeyhoundError(`${where}: verify: needs a url (or a signer)`);
-  if (!fixedOrigin(spec.url)) throw new KeyhoundError(`${where}: verify.url: must be https:// with a fixed host (placeholders only in the path or query)`);
-  if (!spec.live) throw new KeyhoundError(`${where}: verify: needs a live condition`);
-}
-function verifyOrigin(spec) {
-  if (spec.signer === "aws-sts") return "https://sts.amazonaws.com";
-  return fixedOrigin(spec.url ?? "");
-}
-var SIGNERS;
-var init_spec = __esm({
-  "src/verify/spec.ts"() {
-    "use strict";
-    init_errors();
-    SIGNERS = ["aws-sts"];
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -8545,7 +7457,7 @@ var require_dist = __commonJS({
   }
 });
 
-// src/config/yaml-file.ts
+// src/files/yaml-file.ts
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 async function loadYaml() {
   const module = await Promise.resolve().then(() => __toESM(require_dist(), 1));
@@ -8649,10 +7561,266 @@ function allowedValues(error) {
 }
 var MAX_TEXT_FILE_SIZE;
 var init_yaml_file = __esm({
-  "src/config/yaml-file.ts"() {
+  "src/files/yaml-file.ts"() {
     "use strict";
     init_errors();
     MAX_TEXT_FILE_SIZE = 64 * 1024 * 1024;
+  }
+});
+
+// src/findings/secret-like.ts
+function looksRandom(token) {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code2 = token.charCodeAt(i);
+    COUNTS[code2] = (COUNTS[code2] ?? 0) + 1;
+    if (code2 >= 97 && code2 <= 122) lower = 1;
+    else if (code2 >= 65 && code2 <= 90) upper = 1;
+    else if (code2 >= 48 && code2 <= 57) digit = 1;
+  }
+  let bits = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code2 = token.charCodeAt(i);
+    const count2 = COUNTS[code2];
+    if (count2 === 0) continue;
+    bits -= count2 / token.length * Math.log2(count2 / token.length);
+    COUNTS[code2] = 0;
+  }
+  return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
+}
+function secretLikeSpans(text) {
+  const spans = [];
+  for (const pattern2 of CONTEXTS) {
+    for (const match of text.matchAll(pattern2)) {
+      const group = VALUE_GROUPS.find((name) => match.groups?.[name] !== void 0);
+      const at3 = group && match.indices?.groups?.[group];
+      const value = group && match.groups[group].trimEnd();
+      if (at3 && value) spans.push([at3[0], at3[0] + value.length]);
+    }
+  }
+  for (const match of text.matchAll(TOKEN)) {
+    if (looksRandom(match[0])) spans.push([match.index, match.index + match[0].length]);
+  }
+  return merge(spans);
+}
+function merge(spans) {
+  spans.sort((a, b3) => a[0] - b3[0]);
+  const merged = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
+var SECRET_NAME, VALUE, VALUE_GROUPS, CONTEXTS, TOKEN, ENTROPY_FLOOR, COUNTS;
+var init_secret_like = __esm({
+  "src/findings/secret-like.ts"() {
+    "use strict";
+    SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:pass(?:w(?:or)?d|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session[_-]?id|signature|salt)[A-Za-z0-9_.-]*`;
+    VALUE = String.raw`(?:"(?<dq>(?:[^"\\\n]|\\.)*)"|'(?<sq>(?:[^'\\\n]|\\.)*)'|\x60(?<bq>[^\x60\n]*)\x60|(?<bare>[^\s"'\x60,;)}\]]+))`;
+    VALUE_GROUPS = ["dq", "sq", "bq", "bare"];
+    CONTEXTS = [
+      // password = "…", "apiKey": "…", DB_PASS=…, token := …, secret => …, auth: … (Authorization has its own, below)
+      new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?!(?:proxy-)?authorization\b)${SECRET_NAME}["']?[ \t]*(?::=|=>|={1,3}|:)[ \t]*${VALUE}`, "dgi"),
+      // --password …, --token=…, -auth-key …
+      new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
+      // scheme://user:password@host
+      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
+      // curl -u user:password, --user=user:password, quoted or not
+      /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
+      // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
+      /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
+      // a key block on one line (in a string with \n escapes): everything between its armour lines
+      /-----BEGIN [A-Z0-9 ]{1,40}-----(?<bare>.+?)(?=-----END |$)/dg
+    ];
+    TOKEN = /[A-Za-z0-9+/_-]{16,}=*/g;
+    ENTROPY_FLOOR = 2;
+    COUNTS = new Uint16Array(128);
+  }
+});
+
+// src/findings/redact.ts
+function redact(secret, keywords = []) {
+  const armour = ARMOUR_HEADER.exec(secret);
+  if (armour) return `${armour[0]}${MASK}`;
+  const lower = secret.toLowerCase();
+  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
+  const rest = secret.length - prefix.length;
+  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
+  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
+}
+function maskSecretLike(text) {
+  return render(text, secretLikeSpans(text).map((span) => ({ span, text: MASK })));
+}
+function render(text, replacements) {
+  let out = "";
+  let at3 = 0;
+  for (const { span, text: replacement } of replacements) {
+    out += text.slice(at3, span[0]) + replacement;
+    at3 = span[1];
+  }
+  return out + text.slice(at3);
+}
+function uncovered(span, taken) {
+  const parts = [];
+  let start = span[0];
+  for (const [from, to2] of taken) {
+    if (to2 <= start || from >= span[1]) continue;
+    if (from > start) parts.push([start, from]);
+    start = Math.max(start, to2);
+  }
+  if (start < span[1]) parts.push([start, span[1]]);
+  return parts;
+}
+function maskLine(lineText, own, redacted, others = [], width = 160) {
+  const from = Math.max(0, own[0] - width);
+  const to2 = Math.min(lineText.length, own[1] + width);
+  const window2 = lineText.slice(from, to2);
+  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
+  const ownInWindow = shift(own);
+  const findings = [];
+  for (const candidate of [
+    { span: ownInWindow, text: redacted },
+    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
+  ]) {
+    if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
+  }
+  const taken = findings.map(({ span }) => span).sort((a, b3) => a[0] - b3[0]);
+  const contextFrom = Math.max(0, from - CONTEXT);
+  const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to2 + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to2).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
+  const replacements = [...findings, ...likely].sort((a, b3) => a.span[0] - b3.span[0]);
+  const masked = render(window2, replacements);
+  const ownAt = replacements.filter(({ span }) => span[1] <= ownInWindow[0]).reduce((at3, { span, text }) => at3 + text.length - (span[1] - span[0]), ownInWindow[0]);
+  const head = from > 0 ? "\u2026" : "";
+  const tail = to2 < lineText.length ? "\u2026" : "";
+  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
+  const start = Math.max(0, ownAt - Math.floor(width / 3));
+  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
+}
+var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    init_secret_like();
+    MASK = "********";
+    MAX_SHOWN = 4;
+    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
+    CONTEXT = 64;
+  }
+});
+
+// src/package-root.ts
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+function packageRoot() {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) || !existsSync(join(dir, "rules"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("keyhound: cannot find its package directory");
+    dir = parent;
+  }
+  root = dir;
+  return dir;
+}
+function packagePath(...parts) {
+  return join(packageRoot(), ...parts);
+}
+var root;
+var init_package_root = __esm({
+  "src/package-root.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/redos.ts
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname as dirname2, join as join2, resolve, sep } from "node:path";
+function isBuiltinRuleFile(source) {
+  return resolve(source).startsWith(`${packagePath("rules")}${sep}`);
+}
+function redosCacheFile() {
+  return join2(process.env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "keyhound", "redos-safe-v1.txt");
+}
+function readRedosCache() {
+  try {
+    return new Set(readTextFile(redosCacheFile(), "cache").split("\n").filter(Boolean));
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+function writeRedosCache(cache2) {
+  try {
+    mkdirSync(dirname2(redosCacheFile()), { recursive: true });
+    writeFileSync(redosCacheFile(), `${[...cache2].sort().join("\n")}
+`);
+  } catch {
+  }
+}
+function loadRecheck() {
+  recheck ??= import("recheck").then(
+    (module) => "check" in module ? module : module.default,
+    () => void 0
+  );
+  return recheck;
+}
+function redosAnalyserInstalled() {
+  try {
+    createRequire(import.meta.url).resolve("recheck");
+    return true;
+  } catch {
+    return false;
+  }
+}
+function ruleRegexes(files) {
+  return files.filter((file) => !isBuiltinRuleFile(file.source)).flatMap(
+    (file) => file.spec.rules.flatMap((spec) => [
+      { where: `${file.source}: rule ${spec.id}: pattern`, source: spec.pattern, flags: spec.caseInsensitive ? "i" : "" },
+      ...(spec.allowlist?.regexes ?? []).map((source, i) => ({ where: `${file.source}: rule ${spec.id}: allowlist.regexes[${i}]`, source, flags: "" }))
+    ])
+  );
+}
+async function assertNoCatastrophicBacktracking(files) {
+  await assertLinearTime(ruleRegexes(files));
+}
+async function assertLinearTime(regexes) {
+  const cache2 = readRedosCache();
+  const key = ({ source, flags }) => createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
+  const unknown = regexes.filter((regex2) => !cache2.has(key(regex2)));
+  if (unknown.length === 0) return;
+  const analyser = await loadRecheck();
+  if (!analyser) return;
+  for (const regex2 of unknown) {
+    const result = await analyser.check(regex2.source, regex2.flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
+    if (result.status !== "vulnerable") {
+      cache2.add(key(regex2));
+      writeRedosCache(cache2);
+      continue;
+    }
+    const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => maskSecretLike(regex2.source.slice(spot.start, spot.end)));
+    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
+    throw new KeyhoundError(
+      `${regex2.where} can backtrack catastrophically (${result.complexity.summary}${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(" and ")}` : ""}; slow on ${attack}): bound the repetition, or make the parts that repeat unable to match the same text`
+    );
+  }
+}
+var recheck, REDOS_UNCHECKED, REDOS_CHECK_TIMEOUT_MS;
+var init_redos = __esm({
+  "src/rules/redos.ts"() {
+    "use strict";
+    init_yaml_file();
+    init_errors();
+    init_redact();
+    init_package_root();
+    REDOS_UNCHECKED = "their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)";
+    REDOS_CHECK_TIMEOUT_MS = 5e3;
   }
 });
 
@@ -15570,7 +14738,7 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/config/schemas.ts
+// src/files/schemas.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 import { pathToFileURL } from "node:url";
 function schema(name) {
@@ -15597,7 +14765,7 @@ async function validatorFor(name) {
 }
 var cache, ruleSchema, configSchema, validators;
 var init_schemas = __esm({
-  "src/config/schemas.ts"() {
+  "src/files/schemas.ts"() {
     "use strict";
     init_bundled();
     init_package_root();
@@ -15605,223 +14773,6 @@ var init_schemas = __esm({
     ruleSchema = () => schema("rules.schema.json");
     configSchema = () => schema("config.schema.json");
     validators = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/config/rule-files.ts
-import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname as dirname2, join as join2, resolve, sep } from "node:path";
-function checkedVerifySpec(spec, where) {
-  checkVerifySpec(spec, where);
-  return spec;
-}
-async function parseRuleFile(text, file) {
-  const validate2 = await validatorFor("rules");
-  const written = await parseValidatedYaml(text, file, validate2, (data, path) => {
-    if (path[0] !== "rules" || path[1] === void 0) return "";
-    const rule2 = data.rules[Number(path[1])];
-    return rule2?.id ? `rule ${rule2.id}` : `rule #${Number(path[1]) + 1}`;
-  });
-  return expandRuleFile(written, file);
-}
-function compileRegex(source, flags, where) {
-  try {
-    return new RegExp(source, flags);
-  } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
-  }
-}
-function regexErrorReason(message2) {
-  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
-}
-function compileRule(spec, file, source) {
-  const where = `${source}: rule ${spec.id}`;
-  const regex2 = compileRegex(spec.pattern, spec.caseInsensitive ? "gdi" : "gd", `${where}: pattern`);
-  if (!/\(\?<secret>/.test(spec.pattern)) throw new KeyhoundError(`${where}: pattern has no (?<secret>\u2026) group`);
-  return {
-    id: spec.id,
-    provider: file.provider,
-    description: spec.description,
-    severity: spec.severity,
-    remediation: file.remediation,
-    keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
-    regex: regex2,
-    entropy: spec.entropy ?? 0,
-    span: spec.span ?? DEFAULT_SPAN,
-    lines: spec.lines ?? 1,
-    ...spec.maxTextLength !== void 0 ? { maxTextLength: spec.maxTextLength } : {},
-    ...spec.check ? { check: spec.check } : {},
-    generic: spec.generic ?? false,
-    pairsWith: spec.pairsWith ?? [],
-    pairLines: spec.pairLines ?? 5,
-    informs: spec.informs ?? [],
-    informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
-    placeholders: spec.placeholders ?? (spec.informs ? "references" : "all"),
-    allowRegexes: (spec.allowlist?.regexes ?? []).map((re2, i) => compileRegex(re2, "", `${where}: allowlist.regexes[${i}]`)),
-    stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
-    ...spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}
-  };
-}
-function compileRuleFile(spec, source) {
-  return { source, spec, rules: spec.rules.map((rule2) => compileRule(rule2, spec, source)) };
-}
-async function assertWellFormed(files) {
-  assertUniqueIds(files);
-  assertKnownPartners(files);
-  await assertNoCatastrophicBacktracking(files);
-}
-function assertKnownPartners(files) {
-  const ids = new Set(files.flatMap((file) => file.rules.map((rule2) => rule2.id)));
-  for (const file of files) {
-    for (const rule2 of file.rules) {
-      const unknown = [...rule2.pairsWith, ...rule2.informs].find((id) => !ids.has(id) && id !== "*");
-      if (unknown) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: names rule ${unknown}, which is not in these rule files`);
-    }
-  }
-}
-function assertUniqueIds(files) {
-  const owner = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    for (const rule2 of file.rules) {
-      const first = owner.get(rule2.id);
-      if (first) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: duplicate id (also in ${first})`);
-      owner.set(rule2.id, file.source);
-    }
-  }
-}
-function checkExamples(files, rules) {
-  const detector = createDetector(rules);
-  const byId = new Map(rules.map((rule2) => [rule2.id, rule2]));
-  const informs = (informer, credential) => {
-    const rule2 = byId.get(informer);
-    return rule2 !== void 0 && tellsAbout(rule2, credential);
-  };
-  const together = (ruleId, id) => informs(ruleId, id) || informs(id, ruleId);
-  const problems = [];
-  for (const file of files) {
-    for (const spec of file.spec.rules) {
-      const expected = { has: (id) => id === spec.id || together(spec.id, id) };
-      spec.examples.forEach((example, index) => {
-        const ids = reported(detector, example);
-        if (!ids.includes(spec.id)) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `not found${ids.length ? ` (found by ${[...new Set(ids)].join(", ")})` : ""}` });
-        } else if (ids.some((id) => !expected.has(id))) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `also found by ${[...new Set(ids.filter((id) => !expected.has(id)))].join(", ")}` });
-        } else if (!spec.keywords.some((keyword) => example.toLowerCase().includes(keyword.toLowerCase())) && spec.keywords.length > 0) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: "contains none of the rule keywords" });
-        }
-      });
-      (spec.negatives ?? []).forEach((negative, index) => {
-        const ids = reported(detector, negative).filter((id) => id === spec.id || !expected.has(id));
-        if (ids.length) problems.push({ source: file.source, ruleId: spec.id, kind: "negative", index, message: `found by ${[...new Set(ids)].join(", ")}` });
-      });
-    }
-  }
-  return problems;
-}
-function reported(detector, text) {
-  return detector.detect(text).filter((finding) => !finding.suppressedBy).map((finding) => finding.rule.id);
-}
-function describeProblem(problem) {
-  return `${problem.source}: rule ${problem.ruleId}: ${problem.kind} #${problem.index + 1} ${problem.message}`;
-}
-async function loadRuleFiles(paths, inline = []) {
-  const files = [...inline];
-  for (const path of paths) {
-    const spec = await parseRuleFile(readTextFile(path, "rule file"), path);
-    files.push(compileRuleFile(spec, path));
-  }
-  await assertWellFormed(files);
-  const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
-  return files;
-}
-function isBuiltinRuleFile(source) {
-  return resolve(source).startsWith(`${packagePath("rules")}${sep}`);
-}
-function redosCacheFile() {
-  return join2(process.env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "keyhound", "redos-safe-v1.txt");
-}
-function readRedosCache() {
-  try {
-    return new Set(readTextFile(redosCacheFile(), "cache").split("\n").filter(Boolean));
-  } catch {
-    return /* @__PURE__ */ new Set();
-  }
-}
-function writeRedosCache(cache2) {
-  try {
-    mkdirSync(dirname2(redosCacheFile()), { recursive: true });
-    writeFileSync(redosCacheFile(), `${[...cache2].sort().join("\n")}
-`);
-  } catch {
-  }
-}
-function loadRecheck() {
-  recheck ??= import("recheck").then(
-    (module) => "check" in module ? module : module.default,
-    () => void 0
-  );
-  return recheck;
-}
-function redosAnalyserInstalled() {
-  try {
-    createRequire(import.meta.url).resolve("recheck");
-    return true;
-  } catch {
-    return false;
-  }
-}
-function ruleRegexes(files) {
-  return files.filter((file) => !isBuiltinRuleFile(file.source)).flatMap(
-    (file) => file.spec.rules.flatMap((spec) => [
-      { where: `${file.source}: rule ${spec.id}: pattern`, source: spec.pattern, flags: spec.caseInsensitive ? "i" : "" },
-      ...(spec.allowlist?.regexes ?? []).map((source, i) => ({ where: `${file.source}: rule ${spec.id}: allowlist.regexes[${i}]`, source, flags: "" }))
-    ])
-  );
-}
-async function assertNoCatastrophicBacktracking(files) {
-  await assertLinearTime(ruleRegexes(files));
-}
-async function assertLinearTime(regexes) {
-  const cache2 = readRedosCache();
-  const key = ({ source, flags }) => createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
-  const unknown = regexes.filter((regex2) => !cache2.has(key(regex2)));
-  if (unknown.length === 0) return;
-  const analyser = await loadRecheck();
-  if (!analyser) return;
-  for (const regex2 of unknown) {
-    const result = await analyser.check(regex2.source, regex2.flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
-    if (result.status !== "vulnerable") {
-      cache2.add(key(regex2));
-      writeRedosCache(cache2);
-      continue;
-    }
-    const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => maskSecretLike(regex2.source.slice(spot.start, spot.end)));
-    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
-    throw new KeyhoundError(
-      `${regex2.where} can backtrack catastrophically (${result.complexity.summary}${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(" and ")}` : ""}; slow on ${attack}): bound the repetition, or make the parts that repeat unable to match the same text`
-    );
-  }
-}
-var recheck, REDOS_UNCHECKED, REDOS_CHECK_TIMEOUT_MS;
-var init_rule_files = __esm({
-  "src/config/rule-files.ts"() {
-    "use strict";
-    init_detect();
-    init_types();
-    init_errors();
-    init_package_root();
-    init_redact();
-    init_pieces();
-    init_spec();
-    init_yaml_file();
-    init_schemas();
-    REDOS_UNCHECKED = "their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)";
-    REDOS_CHECK_TIMEOUT_MS = 5e3;
   }
 });
 
@@ -17091,7 +16042,7 @@ var init_config = __esm({
   "src/config/config.ts"() {
     "use strict";
     init_errors();
-    init_rule_files();
+    init_redos();
     init_schemas();
     init_yaml_file();
     CONFIG_FILE_NAME = ".keyhound.yaml";
@@ -21433,7 +20384,7 @@ var init_dist4 = __esm({
 
 // src/git/git.ts
 import { spawn } from "node:child_process";
-import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
 import { dirname as dirname4, join as join4, resolve as resolve3 } from "node:path";
 async function simpleGitFor(dir, config = SAFE_CONFIG) {
   const { simpleGit } = await Promise.resolve().then(() => (init_dist4(), dist_exports2));
@@ -21566,7 +20517,7 @@ async function hasCommits(repo) {
 async function shallowBoundary(repo) {
   const file = resolve3(repo, (await runGit(repo, ["rev-parse", "--git-path", "shallow"])).trim());
   try {
-    return new Set(readFileSync4(file, "utf8").split("\n").filter((line) => line.length > 0));
+    return new Set(readFileSync3(file, "utf8").split("\n").filter((line) => line.length > 0));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -21999,7 +20950,7 @@ var init_ci_checkout = __esm({
   }
 });
 
-// src/fingerprints.ts
+// src/findings/fingerprints.ts
 import { createHash as createHash2, randomBytes, scrypt, scryptSync } from "node:crypto";
 function guessBits(secret) {
   const text = /^[0-9a-f]+$/i.test(secret) ? secret : secret.replace(LEET, "a");
@@ -22043,7 +20994,7 @@ function newSalt() {
 }
 var DEFAULT_SALT, SCRYPT, LENGTH, GUESSABLE_BELOW_BITS, WORD_BITS, RUN_BITS, RUNS, BITS_PER_CHARACTER, LEET, SALT_PATTERN;
 var init_fingerprints = __esm({
-  "src/fingerprints.ts"() {
+  "src/findings/fingerprints.ts"() {
     "use strict";
     DEFAULT_SALT = "keyhound";
     SCRYPT = { N: 2 ** 11, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
@@ -22058,7 +21009,10 @@ var init_fingerprints = __esm({
   }
 });
 
-// src/findings.ts
+// src/findings/finding.ts
+function shortSha(sha) {
+  return sha.slice(0, 12);
+}
 function rawSecret(finding) {
   return hidden.get(finding)?.secret ?? finding.secret;
 }
@@ -22147,8 +21101,8 @@ function makeFinding(rule2, raw, file, startLine, commit) {
   return finding;
 }
 var hidden;
-var init_findings = __esm({
-  "src/findings.ts"() {
+var init_finding = __esm({
+  "src/findings/finding.ts"() {
     "use strict";
     init_fingerprints();
     init_redact();
@@ -22492,7 +21446,7 @@ var init_archives = __esm({
 
 // src/sources/read-file.ts
 import { constants as bufferLimits } from "node:buffer";
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync as readFileSync5, readSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync as readFileSync4, readSync } from "node:fs";
 function isBinary(bytes) {
   const end = Math.min(bytes.length, BINARY_PROBE);
   for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
@@ -22522,7 +21476,7 @@ function readFileBytes(absolute, shown, maxFileSize, maxArchiveSize = 0) {
     const limit = stat.size > maxFileSize && stat.size <= maxArchiveSize && isArchiveFile(fd) ? maxArchiveSize : maxFileSize;
     const tooLarge = sizeSkip(stat.size, shown, limit);
     if (tooLarge) return tooLarge;
-    const bytes = readFileSync5(fd);
+    const bytes = readFileSync4(fd);
     const grown = sizeSkip(bytes.length, shown, limit);
     if (grown) return grown;
     const utf16 = hasUtf16Bom(bytes);
@@ -22564,7 +21518,7 @@ var init_read_file = __esm({
 
 // src/sources/types.ts
 var LABELS;
-var init_types2 = __esm({
+var init_types = __esm({
   "src/sources/types.ts"() {
     "use strict";
     LABELS = {
@@ -22617,7 +21571,7 @@ var init_git_objects = __esm({
     init_blobs();
     init_git();
     init_read_file();
-    init_types2();
+    init_types();
   }
 });
 
@@ -22787,6 +21741,841 @@ var init_diff_parser = __esm({
         this.messageLines = [];
       }
     };
+  }
+});
+
+// src/engine/placeholders.ts
+function isPlaceholder(secret, policy = "all") {
+  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
+}
+var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
+var init_placeholders = __esm({
+  "src/engine/placeholders.ts"() {
+    "use strict";
+    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
+      "AKIAIOSFODNN7EXAMPLE",
+      "AKIAI44QH8DHBEXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+      "pk_test_TYooMQauvdEDq54NiTphI7jx",
+      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+      "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",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      // Google reCAPTCHA's test site key and secret key: every verification with them passes
+      // (developers.google.com/recaptcha/docs/faq, automated tests)
+      "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+      "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
+      "2YotnFZFEjr1zCsicMWpAA",
+      "tGzv3JOkF0XG5Qx2TlKWIA",
+      "SplxlOBeZQQYbYS6WxSbIA",
+      "7Fjfp0ZBr1KtDRbnfVdmIw",
+      "gX1fBat3bV",
+      "mF_9.B5f-4.1JqM",
+      "dpf43f3p2l4k3l03",
+      "kd94hf93k423kf44",
+      "hh5s93j4hdidpola",
+      "hdhd0244k9j7ao03",
+      "nnch734d00sl2jdk",
+      "pfkkdhi9sl3r4s00"
+    ]);
+    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
+    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
+    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+    ELLIPSIS = /(?:\.{3}|…)$/;
+    MASK_RUN = /([xX*#.•0])\1{5,}/;
+    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
+  }
+});
+
+// src/engine/checks.ts
+import { createHmac } from "node:crypto";
+function crc32(text) {
+  let crc = 4294967295;
+  for (let i = 0; i < text.length; i++) {
+    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
+  }
+  return (crc ^ 4294967295) >>> 0;
+}
+function base62(value, width) {
+  let out = "";
+  let rest = value;
+  while (rest > 0) {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out.padStart(width, "0");
+}
+function hasValidCrc32Suffix(token) {
+  const body = token.slice(token.indexOf("_") + 1);
+  if (body.length !== 36) return false;
+  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
+}
+function decodeBase64UrlJson(part) {
+  try {
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function hasValidGrafanaChecksum(token) {
+  const split = token.lastIndexOf("_");
+  const checksum = crc32(token.slice(0, split));
+  const littleEndian = [0, 8, 16, 24].map((shift) => (checksum >>> shift & 255).toString(16).padStart(2, "0")).join("");
+  return littleEndian === token.slice(split + 1).toLowerCase();
+}
+function hasSentryTokenPayload(token) {
+  const payload = token.slice("sntrys_".length, token.lastIndexOf("_"));
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    return typeof claims === "object" && claims !== null && "org" in claims && "url" in claims;
+  } catch {
+    return false;
+  }
+}
+function isStructuredJwt(token) {
+  const [header, payload, signature] = token.split(".");
+  if (!header || !payload) return false;
+  const head = decodeBase64UrlJson(header);
+  const body = decodeBase64UrlJson(payload);
+  if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
+  const hash2 = HMAC_HASHES[String(head.alg)];
+  if (!hash2 || !signature) return true;
+  const signed = `${header}.${payload}`;
+  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
+}
+function isAwsKeyId(id) {
+  return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
+}
+function crc24(bytes) {
+  let crc = 11994318;
+  for (const byte of bytes) {
+    crc ^= byte << 16;
+    for (let bit = 0; bit < 8; bit++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
+    }
+  }
+  return crc & 16777215;
+}
+function hasValidPgpChecksum(block) {
+  const lines = armourLines(block);
+  const blank = lines.indexOf("", 1);
+  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
+  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
+  if (checksumAt === -1) return void 0;
+  const data = Buffer.from(body.slice(0, checksumAt).join(""), "base64");
+  const expected = Buffer.from(body[checksumAt].slice(1), "base64").readUIntBE(0, 3);
+  return crc24(data) === expected;
+}
+function armourLines(block) {
+  return block.replace(/\\[rn]/g, "\n").split(/\r?\n/).map((line) => line.trim());
+}
+function bodyLine(line) {
+  return line.replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, "").replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, "").trim().replace(/^[+,]$/, "");
+}
+function hasPlausiblePemBody(block) {
+  const lines = armourLines(block).map(bodyLine).filter(Boolean);
+  const inner = lines.slice(1, -1);
+  const body = inner.filter((line) => !HEADER_LINE.test(line)).join("").replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : void 0;
+  const bytes = Buffer.from(body, "base64");
+  if (lines[0].includes("OPENSSH")) return bytes.subarray(0, 15).toString("latin1") === "openssh-key-v1\0";
+  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
+  if (bytes[0] !== 48) return false;
+  const length = derLength(bytes, 1);
+  return length !== void 0 && length.end + length.value === bytes.length && (bytes[length.end] === 2 || bytes[length.end] === 48);
+}
+function derLength(bytes, at3) {
+  const first = bytes[at3];
+  if (first === void 0) return void 0;
+  if (first < 128) return { value: first, end: at3 + 1 };
+  const count2 = first & 127;
+  if (count2 === 0 || count2 > 4 || at3 + 1 + count2 > bytes.length) return void 0;
+  let value = 0;
+  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at3 + i];
+  return { value, end: at3 + 1 + count2 };
+}
+function hasValidBech32Checksum(text) {
+  const lower = text.toLowerCase();
+  const separator = lower.lastIndexOf("1");
+  if (separator < 1 || lower.length - separator < 7) return false;
+  const values = [];
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
+  values.push(0);
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
+  for (const char of lower.slice(separator + 1)) {
+    const value = BECH32.indexOf(char);
+    if (value === -1) return false;
+    values.push(value);
+  }
+  const generators = [996825010, 642813549, 513874426, 1027748829, 705979059];
+  let checksum = 1;
+  for (const value of values) {
+    const top2 = checksum >>> 25;
+    checksum = (checksum & 33554431) << 5 ^ value;
+    for (let i = 0; i < 5; i++) if (top2 >>> i & 1) checksum ^= generators[i];
+  }
+  return checksum === 1;
+}
+function hasBasicCredentials(encoded) {
+  const body = encoded.replace(/=+$/, "");
+  if (body.length % 4 === 1) return false;
+  const bytes = Buffer.from(body, "base64");
+  if (bytes.toString("base64").replace(/=+$/, "") !== body) return false;
+  const text = bytes.toString("utf8");
+  const colon = text.indexOf(":");
+  if (colon === -1 || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return false;
+  const user = text.slice(0, colon);
+  const password = text.slice(colon + 1);
+  if (password.length === 0 || password === user || SAMPLE_BASIC_PASSWORD.test(password) || isPlaceholder(password)) return false;
+  return void 0;
+}
+var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, SAMPLE_BASIC_PASSWORD, CHECKS;
+var init_checks = __esm({
+  "src/engine/checks.ts"() {
+    "use strict";
+    init_placeholders();
+    CRC_TABLE = (() => {
+      const table = new Uint32Array(256);
+      for (let n = 0; n < 256; n++) {
+        let c3 = n;
+        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
+        table[n] = c3 >>> 0;
+      }
+      return table;
+    })();
+    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    DEMO_JWT_KEYS = ["secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "shhhhh", "key", "secretkey", "my-secret"];
+    HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
+    HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
+    BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    SAMPLE_BASIC_PASSWORD = /^(?:open sesame|pass(?:word|wd)?|secret|test(?:ing)?|foo|bar|baz|admin|guest|demo|user|pwd|changeit)\d{0,4}$/i;
+    CHECKS = {
+      "github-crc32": hasValidCrc32Suffix,
+      "npm-crc32": hasValidCrc32Suffix,
+      "grafana-crc32": hasValidGrafanaChecksum,
+      "sentry-payload": hasSentryTokenPayload,
+      jwt: isStructuredJwt,
+      "aws-key-id": isAwsKeyId,
+      "pgp-crc24": hasValidPgpChecksum,
+      "pem-body": hasPlausiblePemBody,
+      bech32: hasValidBech32Checksum,
+      "basic-credentials": hasBasicCredentials
+    };
+  }
+});
+
+// src/engine/entropy.ts
+function shannonEntropy(text) {
+  if (text.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  const length = text.length;
+  for (const count2 of counts.values()) {
+    const p2 = count2 / length;
+    bits -= p2 * Math.log2(p2);
+  }
+  return bits;
+}
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/lines.ts
+var LineIndex;
+var init_lines = __esm({
+  "src/engine/lines.ts"() {
+    "use strict";
+    LineIndex = class {
+      constructor(text) {
+        this.text = text;
+      }
+      text;
+      starts;
+      /** Offsets where each line starts; built on first use, since most texts have no finding. */
+      lineStarts() {
+        if (this.starts) return this.starts;
+        const starts = [0];
+        let at3 = this.text.indexOf("\n");
+        while (at3 !== -1) {
+          starts.push(at3 + 1);
+          at3 = this.text.indexOf("\n", at3 + 1);
+        }
+        this.starts = starts;
+        return starts;
+      }
+      /** 1-based line and column of an offset. */
+      position(offset) {
+        const starts = this.lineStarts();
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+          const mid = low + high + 1 >> 1;
+          if (starts[mid] <= offset) low = mid;
+          else high = mid - 1;
+        }
+        return { line: low + 1, column: offset - starts[low] + 1 };
+      }
+      /** The text of a 1-based line, without its line break. */
+      lineText(line) {
+        const starts = this.lineStarts();
+        const start = starts[line - 1] ?? this.text.length;
+        const next = starts[line];
+        let end = next === void 0 ? this.text.length : next - 1;
+        if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
+        return this.text.slice(start, end);
+      }
+    };
+  }
+});
+
+// src/engine/line-suppressions.ts
+function inlineComments(lineText) {
+  if (!mentionsAllow(lineText)) return [];
+  return [...lineText.matchAll(INLINE_ALLOW)].map((match) => ({ text: match[0], ...match[1] ? { onlyRule: match[1] } : {} }));
+}
+function inlineAllowIds(lineText) {
+  return inlineComments(lineText).flatMap(({ onlyRule }) => onlyRule ? [onlyRule] : []);
+}
+var INLINE_ALLOW, mentionsAllow, LineSuppressions;
+var init_line_suppressions = __esm({
+  "src/engine/line-suppressions.ts"() {
+    "use strict";
+    INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
+    mentionsAllow = (text) => text.includes(":allow") || text.includes("allowlist secret");
+    LineSuppressions = class {
+      constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+      }
+      text;
+      lines;
+      /** Whether the text mentions an inline comment at all: most texts do not, and then no line is read. */
+      anyComment;
+      comments = /* @__PURE__ */ new Map();
+      lineRegexes = /* @__PURE__ */ new Map();
+      /** Why a finding of this rule on this (1-based) line is suppressed by a comment, if it is. */
+      comment(line, ruleId) {
+        this.anyComment ??= mentionsAllow(this.text);
+        if (!this.anyComment) return void 0;
+        let comments = this.comments.get(line);
+        if (!comments) {
+          comments = inlineComments(this.lines.lineText(line));
+          this.comments.set(line, comments);
+        }
+        const comment = comments.find(({ onlyRule }) => onlyRule === void 0 || onlyRule === ruleId);
+        return comment && `inline comment "${comment.text}"`;
+      }
+      /** The allowlist's first line regex that matches this line, if one does. */
+      lineRegex(line, allowlist) {
+        if (allowlist.lineRegexes.length === 0) return void 0;
+        let byLine = this.lineRegexes.get(allowlist);
+        if (!byLine) this.lineRegexes.set(allowlist, byLine = /* @__PURE__ */ new Map());
+        let found = byLine.get(line);
+        if (found === void 0) {
+          const lineText = this.lines.lineText(line);
+          found = allowlist.lineRegexes.find((candidate) => candidate.test(lineText)) ?? null;
+          byLine.set(line, found);
+        }
+        return found ?? void 0;
+      }
+    };
+  }
+});
+
+// src/engine/decode.ts
+function printable(text) {
+  if (text.length < 6) return false;
+  let good = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 >= 32 && code2 < 127 || code2 === 9 || code2 === 10 || code2 === 13) good += 1;
+  }
+  return good / text.length >= 0.95;
+}
+function decodeBase64(encoded) {
+  const standard = encoded.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  if (!/[0-9+/]/.test(standard)) return void 0;
+  if (standard.length % 4 === 1) return void 0;
+  const bytes = Buffer.from(standard, "base64");
+  if (bytes.toString("base64").replace(/=+$/, "") !== standard) return void 0;
+  const text = bytes.toString("latin1");
+  return printable(text) ? bytes.toString("utf8") : void 0;
+}
+function decodeHex(encoded) {
+  const text = Buffer.from(encoded, "hex").toString("latin1");
+  return printable(text) ? text : void 0;
+}
+function decodePercent(encoded) {
+  try {
+    const text = decodeURIComponent(encoded);
+    return text !== encoded && printable(text) ? text : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function decodeUnicodeEscapes(encoded) {
+  const text = encoded.replace(/\\u([0-9A-Fa-f]{4})/g, (_3, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return text !== encoded && printable(text) ? text : void 0;
+}
+var BASE64_MARKERS, DECODERS, MAX_DECODE_DEPTH;
+var init_decode = __esm({
+  "src/engine/decode.ts"() {
+    "use strict";
+    BASE64_MARKERS = ["secret", "password", "passwd", "credential", "data:\n", "data:\r\n", "basic ", "base64", "b64", "dockerconfigjson", '"auth"', "'auth'"];
+    DECODERS = [
+      {
+        name: "base64",
+        keywords: BASE64_MARKERS,
+        span: 512,
+        pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
+        decode: decodeBase64
+      },
+      {
+        name: "hex",
+        // Hex runs are mostly hashes; decode only where the text says hex.
+        keywords: ["hex"],
+        span: 512,
+        pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
+        decode: decodeHex
+      },
+      {
+        name: "percent",
+        keywords: ["%2", "%3", "%4", "%5", "%7"],
+        span: 1024,
+        // Runs with at least two %XX escapes; text between escapes never holds a % itself.
+        // The text before the first escape is taken only from where its run starts, so a
+        // long run without escapes is not rescanned from every offset (linear, not 300× a char).
+        pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
+        decode: decodePercent
+      },
+      {
+        name: "unicode-escape",
+        keywords: ["\\u00"],
+        span: 1024,
+        // As for percent: the text before the first escape only from the start of its run.
+        pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
+        decode: decodeUnicodeEscapes
+      }
+    ];
+    MAX_DECODE_DEPTH = 2;
+  }
+});
+
+// src/engine/prefilter.ts
+function buildAutomaton(keywords) {
+  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
+  const delta = capacity < 65536 ? new Uint16Array(capacity * 256) : new Uint32Array(capacity * 256);
+  const outputs = [[]];
+  const children = [[]];
+  keywords.forEach((keyword, id) => {
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const byte = keyword.charCodeAt(i) & 255;
+      let next = children[state].find(([b3]) => b3 === byte)?.[1];
+      if (next === void 0) {
+        next = outputs.length;
+        outputs.push([]);
+        children.push([]);
+        children[state].push([byte, next]);
+      }
+      state = next;
+    }
+    outputs[state].push(id);
+  });
+  const count2 = outputs.length;
+  const fail = new Uint32Array(count2);
+  const queue = [];
+  for (const [byte, child] of children[0]) {
+    delta[byte] = child;
+    queue.push(child);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head];
+    const failRow = fail[state] * 256;
+    delta.copyWithin(state * 256, failRow, failRow + 256);
+    for (const [byte, child] of children[state]) {
+      fail[child] = delta[failRow + byte];
+      delta[state * 256 + byte] = child;
+      queue.push(child);
+    }
+    const inherited = outputs[fail[state]];
+    if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
+  }
+  for (let state = 0; state < count2; state++) {
+    const row2 = state * 256;
+    delta.copyWithin(row2 + 65, row2 + 97, row2 + 123);
+  }
+  const hasOutput = new Uint8Array(count2);
+  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
+  return { delta, outputs, hasOutput };
+}
+function buildPrefilter(rules) {
+  const rulesByKeyword = /* @__PURE__ */ new Map();
+  rules.forEach((rule2, index) => {
+    for (const keyword of rule2.keywords) {
+      const list = rulesByKeyword.get(keyword);
+      if (list) {
+        if (list[list.length - 1] !== index) list.push(index);
+      } else rulesByKeyword.set(keyword, [index]);
+    }
+  });
+  const keywords = [...rulesByKeyword.keys()];
+  const rulesOf = [...rulesByKeyword.values()];
+  const lengths = keywords.map((keyword) => keyword.length);
+  const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
+  const { delta, outputs, hasOutput } = buildAutomaton(keywords);
+  function start(length) {
+    const candidates = /* @__PURE__ */ new Map();
+    for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
+    return candidates;
+  }
+  function record2(candidates, state, end) {
+    for (const id of outputs[state]) {
+      const at3 = end - lengths[id] + 1;
+      for (const index of rulesOf[id]) {
+        const hits = candidates.get(index);
+        if (hits === void 0) candidates.set(index, [at3]);
+        else if (hits !== null) {
+          if (hits.length >= MAX_HITS_PER_RULE) candidates.set(index, null);
+          else hits.push(at3);
+        }
+      }
+    }
+  }
+  return {
+    scanBytes(bytes) {
+      const candidates = start(bytes.length);
+      let state = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        state = delta[state << 8 | bytes[i]];
+        if (hasOutput[state]) record2(candidates, state, i);
+      }
+      return candidates;
+    },
+    scanText(text) {
+      const candidates = start(text.length);
+      let state = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code2 = text.charCodeAt(i);
+        state = delta[state << 8 | (code2 < 128 ? code2 : 0)];
+        if (hasOutput[state]) record2(candidates, state, i);
+      }
+      return candidates;
+    }
+  };
+}
+var MAX_HITS_PER_RULE;
+var init_prefilter = __esm({
+  "src/engine/prefilter.ts"() {
+    "use strict";
+    MAX_HITS_PER_RULE = 2e3;
+  }
+});
+
+// src/engine/windows.ts
+function regionsAround(text, offsets, span, slack = 0) {
+  const length = text.length;
+  if (offsets === null || offsets.length === 0) return [[0, length]];
+  const sorted = [...offsets].sort((a, b3) => a - b3);
+  const regions = [];
+  let covered = 0;
+  for (const offset of sorted) {
+    let start = Math.max(0, offset - span - slack);
+    let end = Math.min(length, offset + span);
+    const previous = regions[regions.length - 1];
+    if (previous && start <= previous[1]) {
+      if (end > previous[1]) {
+        const widened = widenEnd(text, end);
+        covered += widened - previous[1];
+        previous[1] = widened;
+      }
+      continue;
+    }
+    start = widenStart(text, start);
+    end = widenEnd(text, end);
+    if (previous && start <= previous[1]) {
+      covered += Math.max(0, end - previous[1]);
+      previous[1] = Math.max(previous[1], end);
+      continue;
+    }
+    regions.push([start, end]);
+    covered += end - start;
+  }
+  return covered > length / 2 ? [[0, length]] : regions;
+}
+function widenStart(text, start) {
+  const from = Math.max(0, start - MAX_LINE_WIDENING);
+  const newline = text.slice(from, start).lastIndexOf("\n");
+  return newline === -1 ? from : from + newline + 1;
+}
+function widenEnd(text, end) {
+  const to2 = Math.min(text.length, end + MAX_LINE_WIDENING);
+  const newline = text.slice(end, to2).indexOf("\n");
+  return newline === -1 ? to2 : end + newline;
+}
+var MAX_LINE_WIDENING;
+var init_windows = __esm({
+  "src/engine/windows.ts"() {
+    "use strict";
+    MAX_LINE_WIDENING = 4096;
+  }
+});
+
+// src/engine/detect.ts
+import { isAscii } from "node:buffer";
+function createDetector(rules, allowlist) {
+  const prefilter = buildPrefilter([...rules, ...DECODERS]);
+  const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
+  function detectText(text, depth) {
+    const candidates = prefilter.scanText(text);
+    return candidates.size ? detectCandidates(text, candidates, depth) : [];
+  }
+  function detectCandidates(text, candidates, depth = 0, slack = 0) {
+    const lines = new LineIndex(text);
+    const suppressions = new LineSuppressions(text, lines);
+    const found = [];
+    const vetoed = [];
+    const runRule = (rule2, offsets) => {
+      for (const [start, end] of regionsAround(text, offsets, rule2.span, slack)) {
+        for (const finding of matchRule(rule2, text, start, end, lines, suppressions, global, vetoed)) found.push(finding);
+      }
+    };
+    const informative = [];
+    for (const [index, rawOffsets] of candidates) {
+      const rule2 = rules[index];
+      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
+      if (rule2) {
+        if (depth > 0 && rule2.keywords.length === 0) continue;
+        if (rule2.informs.length) informative.push([rule2, offsets]);
+        else runRule(rule2, offsets);
+      } else if (depth < MAX_DECODE_DEPTH) {
+        const decoder = DECODERS[index - rules.length];
+        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
+          for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
+        }
+      }
+    }
+    for (const [rule2, offsets] of informative) {
+      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule2, finding.rule.id))) runRule(rule2, offsets);
+    }
+    const kept = keepInformed(onePerSpan(found, vetoed));
+    markOtherSpans(kept);
+    return pairUp(kept);
+  }
+  function* decodeAndDetect(decoder, text, regionStart, regionEnd, lines, suppressions, depth) {
+    const region = text.slice(regionStart, regionEnd);
+    const pattern2 = new RegExp(decoder.pattern);
+    let match;
+    while ((match = pattern2.exec(region)) !== null) {
+      const decoded = decoder.decode(match[0]);
+      if (decoded === void 0) continue;
+      const inner = detectText(decoded, depth + 1);
+      if (inner.length === 0) continue;
+      const start = regionStart + match.index;
+      const end = start + match[0].length;
+      const from = lines.position(start);
+      const to2 = lines.position(end - 1);
+      const lineText = lines.lineText(from.line);
+      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
+        const suppressedBy = finding.suppressedBy ?? suppressedAt(finding.rule, finding.secret, from.line, suppressions, global);
+        yield {
+          ...finding,
+          start,
+          end,
+          lineText,
+          matchStart: start,
+          line: from.line,
+          column: from.column,
+          endLine: to2.line,
+          endColumn: to2.column + 1,
+          encoding: [decoder.name, ...finding.encoding ?? []],
+          ...suppressedBy ? { suppressedBy } : {}
+        };
+      }
+    }
+  }
+  return {
+    rules,
+    detect: (text) => detectText(text, 0),
+    candidates: (text) => prefilter.scanText(text),
+    detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
+    detectBytes(bytes) {
+      const byteCandidates = prefilter.scanBytes(bytes);
+      if (byteCandidates.size === 0) return [];
+      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+      const extra = bytes.length - text.length;
+      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
+      return detectCandidates(text, byteCandidates, 0, extra);
+    }
+  };
+}
+function* matchRule(rule2, text, regionStart, regionEnd, lines, suppressions, global, vetoed) {
+  const regex2 = rule2.regex;
+  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
+  regex2.lastIndex = 0;
+  let match;
+  while ((match = regex2.exec(region)) !== null) {
+    if (match[0].length === 0) regex2.lastIndex += 1;
+    const indices = match.indices?.groups?.secret;
+    const secret = match.groups?.secret;
+    if (!indices || secret === void 0 || secret.length === 0) continue;
+    const start = indices[0] + regionStart;
+    const end = indices[1] + regionStart;
+    if (isPlaceholder(secret, rule2.placeholders)) continue;
+    const entropy = shannonEntropy(secret);
+    if (entropy < rule2.entropy) continue;
+    const verdict = rule2.check ? CHECKS[rule2.check](secret) : void 0;
+    if (verdict === false) {
+      vetoed.push([start, end]);
+      continue;
+    }
+    if (allowedBy(secret, rule2.allowRegexes, rule2.stopwords, "")) continue;
+    const from = lines.position(start);
+    const lineText = lines.lineText(from.line);
+    const suppressedBy = suppressedAt(rule2, secret, from.line, suppressions, global);
+    const to2 = lines.position(end - 1);
+    yield {
+      rule: rule2,
+      secret,
+      start,
+      end,
+      lineText,
+      entropy,
+      matchStart: match.index + regionStart,
+      line: from.line,
+      column: from.column,
+      endLine: to2.line,
+      endColumn: to2.column + 1,
+      confidence: verdict ? "high" : rule2.generic ? "low" : "medium",
+      ...suppressedBy ? { suppressedBy } : {}
+    };
+  }
+}
+function allowedBy(secret, regexes, stopwords, where) {
+  const regex2 = regexes.findIndex((candidate) => candidate.test(secret));
+  if (regex2 !== -1) return `${where}.regexes[${regex2}]`;
+  const lower = secret.toLowerCase();
+  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
+  return word === -1 ? void 0 : `${where}.stopwords[${word}]`;
+}
+function suppressedAt(rule2, secret, line, suppressions, global) {
+  return suppressions.comment(line, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, line, suppressions, rule2.configAllowlist, `ruleAllowlists.${rule2.id}`)) ?? configAllowedBy(secret, line, suppressions, global, "allowlist");
+}
+function configAllowedBy(secret, line, suppressions, allowlist, where) {
+  const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
+  if (bySecret) return bySecret;
+  const byLine = suppressions.lineRegex(line, allowlist);
+  return byLine && `${where}.lines[${allowlist.lineRegexes.indexOf(byLine)}]`;
+}
+function onePerSpan(all, vetoed = []) {
+  const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
+  if (findings.length < 2) return findings;
+  const ranked = [...findings].sort(
+    (a, b3) => Number(a.rule.generic) - Number(b3.rule.generic) || Number(Boolean(a.encoding)) - Number(Boolean(b3.encoding)) || b3.end - b3.start - (a.end - a.start) || a.start - b3.start || // The same secret matched by two rules: the one that needed more context (the
+    // provider's name before it) knows better; then a fixed order, not the text's.
+    (a.matchStart ?? a.start) - (b3.matchStart ?? b3.start) || a.rule.id.localeCompare(b3.rule.id)
+  );
+  const kept = [];
+  for (const finding of ranked) {
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = low + high >> 1;
+      if (kept[middle].start < finding.end) low = middle + 1;
+      else high = middle;
+    }
+    const before = kept[low - 1];
+    if (before && overlaps([before.start, before.end], [finding.start, finding.end])) continue;
+    kept.splice(low, 0, finding);
+  }
+  return kept.sort((a, b3) => a.start - b3.start || a.rule.id.localeCompare(b3.rule.id));
+}
+function tellsAbout(informative, credentialRuleId) {
+  return informative.informs.includes(credentialRuleId) || informative.informs.includes("*");
+}
+function keepInformed(findings) {
+  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
+  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b3) => a.line - b3.line);
+  return findings.flatMap((finding) => {
+    const { informs, pairLines } = finding.rule;
+    if (informs.length === 0) return [finding];
+    const near = [];
+    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i].line <= finding.line + pairLines; i++) {
+      if (tellsAbout(finding.rule, credentials[i].rule.id)) near.push(credentials[i]);
+    }
+    if (near.length === 0) return [];
+    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
+    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0].suppressedBy})` }];
+  });
+}
+function firstAtOrAfter(sorted, line) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle].line < line) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+function pairUp(findings) {
+  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
+  const absorbed = /* @__PURE__ */ new Set();
+  for (const finding of findings) {
+    const { pairsWith, pairLines } = finding.rule;
+    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
+    const partner = findings.filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id)).filter((other) => Math.abs(other.line - finding.line) <= pairLines).sort((a, b3) => Math.abs(a.line - finding.line) - Math.abs(b3.line - finding.line))[0];
+    if (!partner) continue;
+    absorbed.add(partner);
+    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
+    finding.confidence = "high";
+  }
+  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
+}
+function markOtherSpans(findings) {
+  if (findings.length < 2) return;
+  const sorted = [...findings].sort((a, b3) => a.start - b3.start);
+  let low = 0;
+  for (const finding of sorted) {
+    const lineStart = finding.start - (finding.column - 1);
+    const lineEnd = lineStart + finding.lineText.length;
+    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
+    const to2 = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
+    while (low < sorted.length && sorted[low].start < from - MAX_SPAN_LOOKBACK) low += 1;
+    const others = [];
+    for (let i = low; i < sorted.length && sorted[i].start < to2; i++) {
+      const other = sorted[i];
+      if (other === finding || other.end <= from) continue;
+      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
+    }
+    if (others.length) finding.otherSpans = others;
+  }
+}
+var MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
+var init_detect = __esm({
+  "src/engine/detect.ts"() {
+    "use strict";
+    init_checks();
+    init_entropy();
+    init_lines();
+    init_line_suppressions();
+    init_placeholders();
+    init_decode();
+    init_prefilter();
+    init_windows();
+    MAX_SLACK = 2048;
+    overlaps = (a, b3) => a[0] < b3[1] && b3[0] < a[1];
+    NEIGHBOURHOOD = 400;
+    MAX_SPAN_LOOKBACK = 4e4;
   }
 });
 
@@ -23080,9 +22869,56 @@ var init_scan_file = __esm({
   }
 });
 
-// src/config/rules-cache.ts
+// src/rules/pieces.ts
+function expandPattern(pattern2, own, where, using = []) {
+  const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
+  return joined.replace(NAME, (_3, name) => {
+    if (Object.hasOwn(own, name)) {
+      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
+      return expandPattern(own[name], own, where, [...using, name]);
+    }
+    if (Object.hasOwn(PIECES, name)) return PIECES[name];
+    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
+  });
+}
+function expandRuleFile(written, source) {
+  const { pieces = {}, rules, ...rest } = written;
+  return {
+    ...rest,
+    rules: rules.map((rule2) => ({ ...rule2, pattern: expandPattern(rule2.pattern, pieces, `${source}: rule ${rule2.id}`) }))
+  };
+}
+var PIECES, NAME;
+var init_pieces = __esm({
+  "src/rules/pieces.ts"() {
+    "use strict";
+    init_errors();
+    PIECES = {
+      /** Not inside a longer word: no letter, digit or _ before / after. */
+      "word-start": "(?<![A-Za-z0-9_])",
+      "word-end": "(?![A-Za-z0-9_])",
+      /** Not inside a longer token: no letter, digit, _ or - before / after. */
+      "token-start": "(?<![A-Za-z0-9_-])",
+      "token-end": "(?![A-Za-z0-9_-])",
+      /** Not inside a dotted name either (a host, a module path). */
+      "dotted-start": "(?<![A-Za-z0-9_.-])",
+      /** The same for case-insensitive rules, written in lower case. */
+      "lower-start": "(?<![a-z0-9])",
+      "lower-end": "(?![a-z0-9])",
+      "lower-token-end": "(?![a-z0-9_-])",
+      /** At the start / end of a line. */
+      "line-start": "(?<![^\\n])",
+      "line-end": "(?![^\\r\\n])",
+      /** No more base64 after it. */
+      "base64-end": "(?![A-Za-z0-9+/=])"
+    };
+    NAME = /\{\{([a-z0-9-]+)\}\}/g;
+  }
+});
+
+// src/rules/rules-cache.ts
 import { createHash as createHash5, randomUUID } from "node:crypto";
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync5, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { basename, dirname as dirname5, join as join5 } from "node:path";
 function cacheFile() {
@@ -23092,13 +22928,13 @@ function forScanning(file) {
   return { ...file, rules: file.rules.map(({ examples: _e2, negatives: _n2, references: _r2, ...rule2 }) => ({ ...rule2, examples: [] })) };
 }
 async function parsedRuleFiles(paths) {
-  const texts = paths.map((path) => readFileSync6(path, "utf8"));
+  const texts = paths.map((path) => readFileSync5(path, "utf8"));
   const hash2 = createHash5("sha256").update(CACHE_FORMAT);
   paths.forEach((path, i) => hash2.update(`\0${basename(path)}\0${texts[i]}`));
   const key = hash2.digest("hex");
   const file = cacheFile();
   try {
-    const cached = JSON.parse(readFileSync6(file, "utf8"));
+    const cached = JSON.parse(readFileSync5(file, "utf8"));
     if (cached.key === key && Array.isArray(cached.files)) return cached.files;
   } catch {
   }
@@ -23116,34 +22952,219 @@ async function parsedRuleFiles(paths) {
 }
 var CACHE_FORMAT;
 var init_rules_cache = __esm({
-  "src/config/rules-cache.ts"() {
+  "src/rules/rules-cache.ts"() {
     "use strict";
     init_yaml_file();
     CACHE_FORMAT = "builtin-rules-v1";
   }
 });
 
-// src/config/builtin-rules.ts
-import { readdirSync, readFileSync as readFileSync7 } from "node:fs";
+// src/rules/builtin-rules.ts
+import { readdirSync, readFileSync as readFileSync6 } from "node:fs";
 function builtinRuleFilePaths() {
   const dir = packagePath("rules");
   return readdirSync(dir).filter((name) => name.endsWith(".yaml")).sort().map((name) => `${dir}/${name}`);
 }
 async function builtinRuleFiles() {
   if (BUNDLED) {
-    const files = JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
+    const files = JSON.parse(readFileSync6(packagePath("dist", "rules.json"), "utf8"));
     return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
   }
   const paths = builtinRuleFilePaths();
   return (await parsedRuleFiles(paths)).map((file, i) => expandRuleFile(file, paths[i]));
 }
 var init_builtin_rules = __esm({
-  "src/config/builtin-rules.ts"() {
+  "src/rules/builtin-rules.ts"() {
     "use strict";
     init_bundled();
     init_package_root();
     init_pieces();
     init_rules_cache();
+  }
+});
+
+// src/engine/types.ts
+var SEVERITIES, DEFAULT_SPAN;
+var init_types2 = __esm({
+  "src/engine/types.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low"];
+    DEFAULT_SPAN = 1024;
+  }
+});
+
+// src/verify/spec.ts
+function fixedOrigin(url) {
+  const match = /^https:\/\/([a-z0-9.-]+(?::\d{1,5})?)(?=[/?]|$)/i.exec(url);
+  return match && !match[1].includes("{{") ? `https://${match[1].toLowerCase()}` : void 0;
+}
+function checkVerifySpec(spec, where) {
+  if (spec.signer) {
+    if (!SIGNERS.includes(spec.signer)) throw new KeyhoundError(`${where}: verify.signer: unknown signer ${spec.signer}`);
+    return;
+  }
+  if (!spec.url) throw new KeyhoundError(`${where}: verify: needs a url (or a signer)`);
+  if (!fixedOrigin(spec.url)) throw new KeyhoundError(`${where}: verify.url: must be https:// with a fixed host (placeholders only in the path or query)`);
+  if (!spec.live) throw new KeyhoundError(`${where}: verify: needs a live condition`);
+}
+function verifyOrigin(spec) {
+  if (spec.signer === "aws-sts") return "https://sts.amazonaws.com";
+  return fixedOrigin(spec.url ?? "");
+}
+var SIGNERS;
+var init_spec = __esm({
+  "src/verify/spec.ts"() {
+    "use strict";
+    init_errors();
+    SIGNERS = ["aws-sts"];
+  }
+});
+
+// src/rules/self-test.ts
+function checkExamples(files, rules) {
+  const detector = createDetector(rules);
+  const byId = new Map(rules.map((rule2) => [rule2.id, rule2]));
+  const informs = (informer, credential) => {
+    const rule2 = byId.get(informer);
+    return rule2 !== void 0 && tellsAbout(rule2, credential);
+  };
+  const together = (ruleId, id) => informs(ruleId, id) || informs(id, ruleId);
+  const problems = [];
+  for (const file of files) {
+    for (const spec of file.spec.rules) {
+      const expected = { has: (id) => id === spec.id || together(spec.id, id) };
+      spec.examples.forEach((example, index) => {
+        const ids = reported(detector, example);
+        if (!ids.includes(spec.id)) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `not found${ids.length ? ` (found by ${[...new Set(ids)].join(", ")})` : ""}` });
+        } else if (ids.some((id) => !expected.has(id))) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `also found by ${[...new Set(ids.filter((id) => !expected.has(id)))].join(", ")}` });
+        } else if (!spec.keywords.some((keyword) => example.toLowerCase().includes(keyword.toLowerCase())) && spec.keywords.length > 0) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: "contains none of the rule keywords" });
+        }
+      });
+      (spec.negatives ?? []).forEach((negative, index) => {
+        const ids = reported(detector, negative).filter((id) => id === spec.id || !expected.has(id));
+        if (ids.length) problems.push({ source: file.source, ruleId: spec.id, kind: "negative", index, message: `found by ${[...new Set(ids)].join(", ")}` });
+      });
+    }
+  }
+  return problems;
+}
+function reported(detector, text) {
+  return detector.detect(text).filter((finding) => !finding.suppressedBy).map((finding) => finding.rule.id);
+}
+function describeProblem(problem) {
+  return `${problem.source}: rule ${problem.ruleId}: ${problem.kind} #${problem.index + 1} ${problem.message}`;
+}
+var init_self_test = __esm({
+  "src/rules/self-test.ts"() {
+    "use strict";
+    init_detect();
+  }
+});
+
+// src/rules/rule-files.ts
+function checkedVerifySpec(spec, where) {
+  checkVerifySpec(spec, where);
+  return spec;
+}
+async function parseRuleFile(text, file) {
+  const validate2 = await validatorFor("rules");
+  const written = await parseValidatedYaml(text, file, validate2, (data, path) => {
+    if (path[0] !== "rules" || path[1] === void 0) return "";
+    const rule2 = data.rules[Number(path[1])];
+    return rule2?.id ? `rule ${rule2.id}` : `rule #${Number(path[1]) + 1}`;
+  });
+  return expandRuleFile(written, file);
+}
+function compileRegex(source, flags, where) {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
+  }
+}
+function regexErrorReason(message2) {
+  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
+}
+function compileRule(spec, file, source) {
+  const where = `${source}: rule ${spec.id}`;
+  const regex2 = compileRegex(spec.pattern, spec.caseInsensitive ? "gdi" : "gd", `${where}: pattern`);
+  if (!/\(\?<secret>/.test(spec.pattern)) throw new KeyhoundError(`${where}: pattern has no (?<secret>\u2026) group`);
+  return {
+    id: spec.id,
+    provider: file.provider,
+    description: spec.description,
+    severity: spec.severity,
+    remediation: file.remediation,
+    keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
+    regex: regex2,
+    entropy: spec.entropy ?? 0,
+    span: spec.span ?? DEFAULT_SPAN,
+    lines: spec.lines ?? 1,
+    ...spec.maxTextLength !== void 0 ? { maxTextLength: spec.maxTextLength } : {},
+    ...spec.check ? { check: spec.check } : {},
+    generic: spec.generic ?? false,
+    pairsWith: spec.pairsWith ?? [],
+    pairLines: spec.pairLines ?? 5,
+    informs: spec.informs ?? [],
+    informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
+    placeholders: spec.placeholders ?? (spec.informs ? "references" : "all"),
+    allowRegexes: (spec.allowlist?.regexes ?? []).map((re2, i) => compileRegex(re2, "", `${where}: allowlist.regexes[${i}]`)),
+    stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
+    ...spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}
+  };
+}
+function compileRuleFile(spec, source) {
+  return { source, spec, rules: spec.rules.map((rule2) => compileRule(rule2, spec, source)) };
+}
+async function assertWellFormed(files) {
+  assertUniqueIds(files);
+  assertKnownPartners(files);
+  await assertNoCatastrophicBacktracking(files);
+}
+function assertKnownPartners(files) {
+  const ids = new Set(files.flatMap((file) => file.rules.map((rule2) => rule2.id)));
+  for (const file of files) {
+    for (const rule2 of file.rules) {
+      const unknown = [...rule2.pairsWith, ...rule2.informs].find((id) => !ids.has(id) && id !== "*");
+      if (unknown) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: names rule ${unknown}, which is not in these rule files`);
+    }
+  }
+}
+function assertUniqueIds(files) {
+  const owner = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    for (const rule2 of file.rules) {
+      const first = owner.get(rule2.id);
+      if (first) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: duplicate id (also in ${first})`);
+      owner.set(rule2.id, file.source);
+    }
+  }
+}
+async function loadRuleFiles(paths, inline = []) {
+  const files = [...inline];
+  for (const path of paths) {
+    const spec = await parseRuleFile(readTextFile(path, "rule file"), path);
+    files.push(compileRuleFile(spec, path));
+  }
+  await assertWellFormed(files);
+  const problems = checkExamples(files, files.flatMap((file) => file.rules));
+  if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
+  return files;
+}
+var init_rule_files = __esm({
+  "src/rules/rule-files.ts"() {
+    "use strict";
+    init_yaml_file();
+    init_schemas();
+    init_types2();
+    init_errors();
+    init_spec();
+    init_pieces();
+    init_redos();
+    init_self_test();
   }
 });
 
@@ -25027,7 +25048,7 @@ var init_baseline = __esm({
     "use strict";
     init_errors();
     init_fingerprints();
-    init_findings();
+    init_finding();
     init_yaml_file();
     BASELINE_VERSION = 1;
     DEFAULT_BASELINE_FILE = ".keyhound-baseline.json";
@@ -25141,7 +25162,7 @@ var init_suppress = __esm({
     "use strict";
     init_baseline();
     init_ignore_file();
-    init_findings();
+    init_finding();
     init_fingerprints();
     init_test_paths();
     LOW_IN_TESTS = "low confidence or a note in test or sample code (reportLowInTests: true in the config reports it)";
@@ -25176,95 +25197,6 @@ var init_ruleset = __esm({
   }
 });
 
-// src/report/common.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { sep as sep2 } from "node:path";
-function shownSecret(finding, showSecrets) {
-  return showSecrets ? rawSecret(finding) : finding.secret;
-}
-function shownLine(finding, showSecrets) {
-  if (!showSecrets) return finding.lineText;
-  const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? "";
-  return finding.lineText.split(finding.secret).join(firstLine);
-}
-function shortSha(sha) {
-  return sha.slice(0, 12);
-}
-function whereIs(finding) {
-  const at3 = `${finding.file}:${finding.line}:${finding.column}`;
-  return finding.commit ? `${shortSha(finding.commit.sha)}:${at3}` : at3;
-}
-function suppressionKind(suppressedBy) {
-  return suppressedBy.startsWith("inline comment") ? "inSource" : "external";
-}
-function keyhoundVersion(meta) {
-  if (meta?.version) return meta.version;
-  packageVersion ??= readPackageVersion();
-  return packageVersion;
-}
-function readPackageVersion() {
-  try {
-    const { version } = JSON.parse(readFileSync8(packagePath("package.json"), "utf8"));
-    return typeof version === "string" && version ? version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-function segments(path) {
-  const slashed = sep2 === "\\" ? path.replace(/\\/g, "/") : path;
-  return slashed.replace(/^(?:\.\/)+/, "").split("/");
-}
-function uriReference(path) {
-  return segments(path).map((segment) => encodeURIComponent(segment).replace(/%40/g, "@")).join("/");
-}
-function cleanUrl(url) {
-  if (!url) return void 0;
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return void 0;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
-  parsed.username = "";
-  parsed.password = "";
-  parsed.search = "";
-  parsed.hash = "";
-  return parsed.href.replace(/\/+$/, "").replace(/\.git$/, "");
-}
-function repositoryLinks(url) {
-  const clean = cleanUrl(url);
-  if (!clean) return void 0;
-  const parsed = new URL(clean);
-  const hostname = parsed.hostname.toLowerCase();
-  const host = hostname === "github.com" ? "github" : hostname === "gitlab.com" || hostname.startsWith("gitlab.") ? "gitlab" : void 0;
-  if (parsed.protocol !== "https:" || !host || parsed.pathname.split("/").filter(Boolean).length < 2) return void 0;
-  const base = clean;
-  const dash = host === "gitlab" ? "/-" : "";
-  return {
-    host,
-    base,
-    commit: (sha) => SHA.test(sha) ? `${base}${dash}/commit/${sha}` : void 0,
-    file: (sha, path, line, endLine) => {
-      const parts = segments(path);
-      if (!SHA.test(sha) || path === "<stdin>" || parts.some((part) => part === ".." || part === "")) return void 0;
-      const lines = endLine > line ? host === "github" ? `L${line}-L${endLine}` : `L${line}-${endLine}` : `L${line}`;
-      return `${base}${dash}/blob/${sha}/${parts.map(encodeURIComponent).join("/")}#${lines}`;
-    }
-  };
-}
-var KEYHOUND_URL, SEVERITY_RANK, packageVersion, SHA;
-var init_common = __esm({
-  "src/report/common.ts"() {
-    "use strict";
-    init_findings();
-    init_package_root();
-    KEYHOUND_URL = "https://github.com/keyhound/keyhound";
-    SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
-    SHA = /^[0-9a-f]{7,64}$/i;
-  }
-});
-
 // src/scan/unknown-rules.ts
 function unknownConfigRuleIds(file, spec, known) {
   const unknown = (field2, ids) => ids.filter((id) => !known.has(id)).map((id) => `${file}: ${field2}: no rule has the id ${maskSecretLike(id)} (see keyhound rules list)`);
@@ -25284,7 +25216,7 @@ var init_unknown_rules = __esm({
   "src/scan/unknown-rules.ts"() {
     "use strict";
     init_line_suppressions();
-    init_common();
+    init_finding();
     init_redact();
   }
 });
@@ -25853,6 +25785,7 @@ var init_setup = __esm({
     "use strict";
     init_builtin_rules();
     init_config();
+    init_redos();
     init_rule_files();
     init_errors();
     init_git();
@@ -25993,7 +25926,7 @@ var init_diff_scan = __esm({
   "src/scan/diff-scan.ts"() {
     "use strict";
     init_detect();
-    init_findings();
+    init_finding();
     init_blobs();
     init_diff_parser();
     init_archives();
@@ -26148,7 +26081,7 @@ async function finishScan(all, setup, stats, started, toRoot) {
 var init_result = __esm({
   "src/scan/result.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_suppress();
     init_unknown_rules();
   }
@@ -26174,7 +26107,7 @@ async function scanText(text, label, options = {}) {
 var init_text_scan = __esm({
   "src/scan/text-scan.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_result();
     init_scan_file();
     init_setup();
@@ -26345,12 +26278,12 @@ var init_history = __esm({
   "src/scan/history.ts"() {
     "use strict";
     init_errors();
-    init_findings();
+    init_finding();
     init_blobs();
     init_git();
     init_git_objects();
     init_diff_parser();
-    init_types2();
+    init_types();
     init_diff_scan();
     init_text_scan();
     init_result();
@@ -26413,6 +26346,92 @@ var init_staged = __esm({
     init_result();
     init_setup();
     STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
+  }
+});
+
+// src/report/common.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+import { sep as sep2 } from "node:path";
+function shownSecret(finding, showSecrets) {
+  return showSecrets ? rawSecret(finding) : finding.secret;
+}
+function shownLine(finding, showSecrets) {
+  if (!showSecrets) return finding.lineText;
+  const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? "";
+  return finding.lineText.split(finding.secret).join(firstLine);
+}
+function whereIs(finding) {
+  const at3 = `${finding.file}:${finding.line}:${finding.column}`;
+  return finding.commit ? `${shortSha(finding.commit.sha)}:${at3}` : at3;
+}
+function suppressionKind(suppressedBy) {
+  return suppressedBy.startsWith("inline comment") ? "inSource" : "external";
+}
+function keyhoundVersion(meta) {
+  if (meta?.version) return meta.version;
+  packageVersion ??= readPackageVersion();
+  return packageVersion;
+}
+function readPackageVersion() {
+  try {
+    const { version } = JSON.parse(readFileSync7(packagePath("package.json"), "utf8"));
+    return typeof version === "string" && version ? version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+function segments(path) {
+  const slashed = sep2 === "\\" ? path.replace(/\\/g, "/") : path;
+  return slashed.replace(/^(?:\.\/)+/, "").split("/");
+}
+function uriReference(path) {
+  return segments(path).map((segment) => encodeURIComponent(segment).replace(/%40/g, "@")).join("/");
+}
+function cleanUrl(url) {
+  if (!url) return void 0;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return void 0;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  return parsed.href.replace(/\/+$/, "").replace(/\.git$/, "");
+}
+function repositoryLinks(url) {
+  const clean = cleanUrl(url);
+  if (!clean) return void 0;
+  const parsed = new URL(clean);
+  const hostname = parsed.hostname.toLowerCase();
+  const host = hostname === "github.com" ? "github" : hostname === "gitlab.com" || hostname.startsWith("gitlab.") ? "gitlab" : void 0;
+  if (parsed.protocol !== "https:" || !host || parsed.pathname.split("/").filter(Boolean).length < 2) return void 0;
+  const base = clean;
+  const dash = host === "gitlab" ? "/-" : "";
+  return {
+    host,
+    base,
+    commit: (sha) => SHA.test(sha) ? `${base}${dash}/commit/${sha}` : void 0,
+    file: (sha, path, line, endLine) => {
+      const parts = segments(path);
+      if (!SHA.test(sha) || path === "<stdin>" || parts.some((part) => part === ".." || part === "")) return void 0;
+      const lines = endLine > line ? host === "github" ? `L${line}-L${endLine}` : `L${line}-${endLine}` : `L${line}`;
+      return `${base}${dash}/blob/${sha}/${parts.map(encodeURIComponent).join("/")}#${lines}`;
+    }
+  };
+}
+var KEYHOUND_URL, SEVERITY_RANK, packageVersion, SHA;
+var init_common = __esm({
+  "src/report/common.ts"() {
+    "use strict";
+    init_finding();
+    init_package_root();
+    KEYHOUND_URL = "https://github.com/keyhound/keyhound";
+    SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
+    SHA = /^[0-9a-f]{7,64}$/i;
   }
 });
 
@@ -26523,7 +26542,7 @@ var TOP_RULES;
 var init_summary = __esm({
   "src/report/summary.ts"() {
     "use strict";
-    init_types();
+    init_types2();
     TOP_RULES = 5;
   }
 });
@@ -26555,6 +26574,7 @@ var formatGithub;
 var init_github = __esm({
   "src/report/github.ts"() {
     "use strict";
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -26719,7 +26739,8 @@ var ENTITIES, Markup, STYLE, formatHtml;
 var init_html = __esm({
   "src/report/html.ts"() {
     "use strict";
-    init_types();
+    init_types2();
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -26850,7 +26871,7 @@ var JSON_REPORT_VERSION, formatJson;
 var init_json = __esm({
   "src/report/json.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_inert();
     JSON_REPORT_VERSION = 1;
     formatJson = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
@@ -26913,6 +26934,7 @@ var NOT_XML, reference, formatJunit;
 var init_junit = __esm({
   "src/report/junit.ts"() {
     "use strict";
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -26987,6 +27009,7 @@ var SARIF_SCHEMA, SARIF_LEVEL, SECURITY_SEVERITY, formatSarif;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
+    init_finding();
     init_common();
     init_inert();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -27055,7 +27078,7 @@ var STYLES, formatText;
 var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -27190,7 +27213,7 @@ var init_options = __esm({
     "use strict";
     init_config();
     init_errors();
-    init_types();
+    init_types2();
     init_report();
     REPORT_OPTIONS = {
       format: { alias: "f", type: "string", choices: FORMAT_NAMES, default: "text", describe: "report format", requiresArg: true },
@@ -27347,7 +27370,7 @@ __export(cache_exports, {
   defaultVerifyCacheFile: () => defaultVerifyCacheFile,
   fileVerifyCache: () => fileVerifyCache
 });
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
 import { dirname as dirname6, join as join7 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
@@ -27356,7 +27379,7 @@ function defaultVerifyCacheFile(env2 = process.env) {
 function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
   let entries = {};
   try {
-    const parsed = JSON.parse(readFileSync9(file, "utf8"));
+    const parsed = JSON.parse(readFileSync8(file, "utf8"));
     if (parsed && typeof parsed === "object") entries = parsed;
   } catch {
   }
@@ -27634,9 +27657,8 @@ var init_verify = __esm({
   "src/verify/verify.ts"() {
     "use strict";
     init_entropy();
-    init_findings();
+    init_finding();
     init_redact();
-    init_cache();
     init_request();
     init_spec();
     init_transport();
@@ -27723,8 +27745,8 @@ var init_report_options = __esm({
     "use strict";
     init_errors();
     init_report();
-    init_types();
-    init_findings();
+    init_types2();
+    init_finding();
     init_inert();
     init_summary();
     init_options();
@@ -27814,7 +27836,7 @@ var init_git_modes = __esm({
     init_history();
     init_staged();
     init_text_scan();
-    init_types2();
+    init_types();
     init_exit_codes();
     init_report_options();
     BLOCKED_HELP = `
@@ -29779,7 +29801,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync10 } from "fs";
+import { readFileSync as readFileSync9 } from "fs";
 import { createRequire as createRequire2 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -29808,7 +29830,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path);
         } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync10(path, "utf8"));
+          return JSON.parse(readFileSync9(path, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -29979,7 +30001,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync11, statSync as statSync3, writeFile as writeFile2 } from "fs";
+import { readFileSync as readFileSync10, statSync as statSync3, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -29987,7 +30009,7 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync11,
+        readFileSync: readFileSync10,
         writeFile: writeFile2
       },
       format: format2,
@@ -30211,7 +30233,7 @@ import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
 import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
 import { createRequire as createRequire3 } from "node:module";
-import { readFileSync as readFileSync12, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync11, readdirSync as readdirSync3 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -30259,7 +30281,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync12,
+      readFileSync: readFileSync11,
       readdirSync: readdirSync3,
       require: require3,
       getCallerFile: () => {
@@ -33711,7 +33733,7 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync12, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename as basename3, dirname as dirname9, isAbsolute, join as join9, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative4(parent, path);
@@ -33753,7 +33775,7 @@ function checkNoLink(place) {
 }
 function regularFileText(file) {
   const stat = lstatSync2(file, { throwIfNoEntry: false });
-  return stat?.isFile() ? readFileSync13(file, "utf8") : void 0;
+  return stat?.isFile() ? readFileSync12(file, "utf8") : void 0;
 }
 function rewrite(file, text) {
   const fd = openSync3(file, constants3.O_WRONLY | constants3.O_TRUNC | constants3.O_NOFOLLOW);
@@ -33969,7 +33991,7 @@ var walk_exports = {};
 __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
-import { readdirSync as readdirSync4, readFileSync as readFileSync14 } from "node:fs";
+import { readdirSync as readdirSync4, readFileSync as readFileSync13 } from "node:fs";
 import { join as join10, posix } from "node:path";
 async function walkDirectory(dir) {
   const files = [];
@@ -33997,7 +34019,7 @@ async function walkDirectory(dir) {
 }
 function readGitignore(file) {
   try {
-    return readFileSync14(file, "utf8");
+    return readFileSync13(file, "utf8");
   } catch {
     return "";
   }
@@ -34196,10 +34218,10 @@ var init_scan = __esm({
   "src/scan/scan.ts"() {
     "use strict";
     init_bundled();
-    init_findings();
+    init_finding();
     init_worktree();
     init_pool();
-    init_types2();
+    init_types();
     init_scan_file();
     init_text_scan();
     init_result();
@@ -34264,7 +34286,7 @@ var init_baseline2 = __esm({
     init_baseline();
     init_baseline_import();
     init_yaml_file();
-    init_findings();
+    init_finding();
     init_fingerprints();
     init_inert();
     init_history();
@@ -34318,6 +34340,8 @@ var init_rules = __esm({
     "use strict";
     init_setup();
     init_rule_files();
+    init_redos();
+    init_self_test();
     init_yaml_file();
     init_inert();
     init_exit_codes();

@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { KeyhoundError } from '../errors.js';
-import { SALT_PATTERN } from '../fingerprints.js';
-import { fingerprintWith, hasGuessableSecret, legacyFingerprint, prepareFingerprints, rawSecret, type Finding } from '../findings.js';
-import { readTextFile } from './yaml-file.js';
+import { SALT_PATTERN } from '../findings/fingerprints.js';
+import { fingerprintWith, hasGuessableSecret, legacyFingerprint, prepareFingerprints, rawSecret, type Finding } from '../findings/finding.js';
+import { readTextFile } from '../files/yaml-file.js';
 
 export const BASELINE_VERSION = 1;
 export const DEFAULT_BASELINE_FILE = '.keyhound-baseline.json';

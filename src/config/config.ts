@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
-import { REDOS_UNCHECKED, redosAnalyserInstalled, type RegexToScreen } from './rule-files.js';
-import { validatorFor } from './schemas.js';
-import { parseValidatedYaml, readTextFile } from './yaml-file.js';
+import { REDOS_UNCHECKED, redosAnalyserInstalled, type RegexToScreen } from '../rules/redos.js';
+import { validatorFor } from '../files/schemas.js';
+import { parseValidatedYaml, readTextFile } from '../files/yaml-file.js';
 
 export const CONFIG_FILE_NAME = '.keyhound.yaml';
 

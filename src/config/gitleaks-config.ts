@@ -21,7 +21,7 @@
 import { KeyhoundError } from '../errors.js';
 import type { RuleSpec } from '../engine/types.js';
 import type { AllowlistSpec, ConfigSpec } from './config.js';
-import { withoutQuotedSource } from './yaml-file.js';
+import { withoutQuotedSource } from '../files/yaml-file.js';
 
 interface GitleaksAllowlist {
   description?: string;

@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KeyhoundError } from '../errors.js';
-import { SALT_PATTERN } from '../fingerprints.js';
-import { maskSecretLike } from '../report/redact.js';
-import { readTextFile } from './yaml-file.js';
+import { SALT_PATTERN } from '../findings/fingerprints.js';
+import { maskSecretLike } from '../findings/redact.js';
+import { readTextFile } from '../files/yaml-file.js';
 
 export const IGNORE_FILE_NAME = '.keyhoundignore';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { Severity } from '../engine/types.js';
-import { rawSecret, type Finding } from '../findings.js';
+import { type Finding, rawSecret, shortSha } from '../findings/finding.js';
 import { packagePath } from '../package-root.js';
 import type { ReportMeta } from './types.js';
 
@@ -21,11 +21,6 @@ export function shownLine(finding: Finding, showSecrets: boolean): string {
   if (!showSecrets) return finding.lineText;
   const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? '';
   return finding.lineText.split(finding.secret).join(firstLine);
-}
-
-/** A commit id as short as git log shows it. */
-export function shortSha(sha: string): string {
-  return sha.slice(0, 12);
 }
 
 /** `file:line:column`, after the short commit id for a history finding (as the text report writes it). */

@@ -1,6 +1,6 @@
 /** The default report, for people: one block per finding, then a one-line summary. */
-import { rawSecret, withRawSecrets } from '../findings.js';
-import { shortSha, whereIs } from './common.js';
+import { rawSecret, shortSha, withRawSecrets } from '../findings/finding.js';
+import { whereIs } from './common.js';
 import { inert } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';

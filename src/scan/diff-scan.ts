@@ -13,7 +13,7 @@
  */
 import { tellsAbout } from '../engine/detect.js';
 import type { RawFinding, Rule } from '../engine/types.js';
-import { makeFinding, type Finding } from '../findings.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { NULL_BLOB, type FileDiff } from '../sources/diff-parser.js';
 import { archiveFormat } from '../sources/archives.js';

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
-import { rawSecret, type Finding, type HistoryOccurrences } from '../findings.js';
+import { rawSecret, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { danglingObjects, failureReason, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';

@@ -1,5 +1,5 @@
 /** The rules and allowlists of one scan, in a form that can be sent to worker threads. */
-import { compileRegex, compileRule } from '../config/rule-files.js';
+import { compileRegex, compileRule } from '../rules/rule-files.js';
 import { createDetector, type Detector } from '../engine/detect.js';
 import type { GlobalAllowlist, Rule, RuleFileSpec } from '../engine/types.js';
 

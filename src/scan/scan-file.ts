@@ -1,7 +1,7 @@
 /** Reads one file and runs the detector on it; shared by the main thread and the workers. */
 import type { Detector } from '../engine/detect.js';
 import type { RawFinding } from '../engine/types.js';
-import type { Located } from '../findings.js';
+import type { Located } from '../findings/finding.js';
 import { archiveFormat } from '../sources/archives.js';
 import { decodeText, isSkip, readFileBytes } from '../sources/read-file.js';
 import type { Skip } from '../sources/types.js';

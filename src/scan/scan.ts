@@ -4,7 +4,7 @@
  */
 import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
-import { makeFinding, type Finding } from '../findings.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Skip } from '../sources/types.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';

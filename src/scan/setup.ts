@@ -1,8 +1,9 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
-import { builtinRuleFiles } from '../config/builtin-rules.js';
+import { builtinRuleFiles } from '../rules/builtin-rules.js';
 import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
-import { assertLinearTime, compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
+import { assertLinearTime } from '../rules/redos.js';
+import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../rules/rule-files.js';
 import { KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import { scanBudget } from '../sources/byte-budget.js';

@@ -4,8 +4,8 @@
  * reported under a label in angle brackets (`<stdin>`, `<commit message>`), which no
  * path allowlist matches; inline comments and the config's allowlists apply as anywhere.
  */
-import { makeFinding, type Finding } from '../findings.js';
-import type { CommitInfo } from '../sources/types.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
+import type { CommitInfo } from '../findings/finding.js';
 import { finishScan, type ScanResult } from './result.js';
 import { toFileFindings } from './scan-file.js';
 import { countSkip, emptyStats, prepareScan, type ScanSetup, type ScanStats, type SetupOptions } from './setup.js';

@@ -7,7 +7,8 @@
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { annotatedTags } from '../git/git.js';
 import { decodeText, hasUtf16Bom, isBinary } from './read-file.js';
-import { LABELS, type CommitInfo } from './types.js';
+import { LABELS } from './types.js';
+import type { CommitInfo } from '../findings/finding.js';
 
 export interface LabelledText {
   text: string;

@@ -1,12 +1,5 @@
 /** What every source yields: a piece of text and where it came from. */
-
-export interface CommitInfo {
-  sha: string;
-  author: string;
-  email: string;
-  date: string;
-  message: string;
-}
+import type { CommitInfo } from '../findings/finding.js';
 
 /** How findings in text that is not a file are labelled in reports, in place of a path. */
 export const LABELS = {

@@ -1,9 +1,9 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
 import { prepareScan } from '../../scan/setup.js';
-import {
-  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, REDOS_UNCHECKED, redosAnalyserInstalled, type LoadedRuleFile,
-} from '../../config/rule-files.js';
-import { readTextFile } from '../../config/yaml-file.js';
+import { assertWellFormed, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../../rules/rule-files.js';
+import { REDOS_UNCHECKED, redosAnalyserInstalled } from '../../rules/redos.js';
+import { checkExamples, describeProblem } from '../../rules/self-test.js';
+import { readTextFile } from '../../files/yaml-file.js';
 import { inert } from '../../report/inert.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from '../exit-codes.js';
 import type { Io } from '../io.js';
