@@ -63,12 +63,18 @@ var init_exit_codes = __esm({
 function isKeyhoundError(error) {
   return error instanceof KeyhoundError;
 }
-var KeyhoundError;
+var KeyhoundError, ConfigError, RuleError;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
     KeyhoundError = class extends Error {
       name = "KeyhoundError";
+    };
+    ConfigError = class extends KeyhoundError {
+      name = "ConfigError";
+    };
+    RuleError = class extends KeyhoundError {
+      name = "RuleError";
     };
   }
 });
@@ -7463,13 +7469,13 @@ async function loadYaml() {
   const module = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   return "parseDocument" in module ? module : module.default;
 }
-function readTextFile(file, what, shown = file) {
-  const refuse = (reason) => new KeyhoundError(`cannot read ${what} ${shown} (${reason})`);
+function readTextFile(file, what, shown = file, kind = KeyhoundError) {
+  const refuse = (reason, cause) => new kind(`cannot read ${what} ${shown} (${reason})`, { cause });
   let fd;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw refuse(error.code ?? "error");
+    throw refuse(error.code ?? "error", error);
   }
   try {
     const stat = fstatSync(fd);
@@ -7477,12 +7483,12 @@ function readTextFile(file, what, shown = file) {
     if (stat.size > MAX_TEXT_FILE_SIZE) throw refuse(`larger than ${MAX_TEXT_FILE_SIZE / 1024 / 1024} MB`);
     return readFileSync(fd, "utf8");
   } catch (error) {
-    throw error instanceof KeyhoundError ? error : refuse(error.code ?? "error");
+    throw error instanceof KeyhoundError ? error : refuse(error.code ?? "error", error);
   } finally {
     closeSync(fd);
   }
 }
-async function parseValidatedYaml(text, file, validate2, describe = () => "") {
+async function parseValidatedYaml(text, file, validate2, kind, describe = () => "") {
   const yaml = await loadYaml();
   const lineCounter = new yaml.LineCounter();
   const lineAt = (offset) => lineCounter.linePos(offset).line;
@@ -7490,14 +7496,14 @@ async function parseValidatedYaml(text, file, validate2, describe = () => "") {
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const line2 = lineAt(unclosedAt(yaml, doc, syntaxError.pos[0]) ?? syntaxError.pos[0]);
-    throw new KeyhoundError(`${file}:${line2}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split("\n")[0], text)}`);
+    throw new kind(`${file}:${line2}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split("\n")[0], text)}`, { cause: syntaxError });
   }
   let data;
   try {
     data = doc.toJS() ?? {};
   } catch (error2) {
     const alias = unresolvedAlias(yaml, doc);
-    throw new KeyhoundError(`${file}${alias === void 0 ? "" : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String(error2.message).split("\n")[0], text)}`);
+    throw new kind(`${file}${alias === void 0 ? "" : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String(error2.message).split("\n")[0], text)}`, { cause: error2 });
   }
   if (validate2(data)) return data;
   const error = pickError(validate2.errors ?? []);
@@ -7507,7 +7513,7 @@ async function parseValidatedYaml(text, file, validate2, describe = () => "") {
   const line = lineAt(offsetOf(yaml, doc, path));
   const where = describe(data, path);
   const message2 = error.keyword === "additionalProperties" ? "unknown field" : error.keyword === "required" ? "missing (required)" : error.message ?? "invalid";
-  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ""} ${shownName(field2)}: ${message2}${allowedValues(error)}`);
+  throw new kind(`${file}:${line}:${where ? ` ${where}:` : ""} ${shownName(field2)}: ${message2}${allowedValues(error)}`);
 }
 function offsetOf(yaml, doc, path) {
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
@@ -7790,7 +7796,7 @@ function ruleRegexes(files) {
 async function assertNoCatastrophicBacktracking(files) {
   await assertLinearTime(ruleRegexes(files));
 }
-async function assertLinearTime(regexes) {
+async function assertLinearTime(regexes, kind = RuleError) {
   const cache2 = readRedosCache();
   const key = ({ source, flags }) => createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
   const unknown = regexes.filter((regex2) => !cache2.has(key(regex2)));
@@ -7806,7 +7812,7 @@ async function assertLinearTime(regexes) {
     }
     const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => maskSecretLike(regex2.source.slice(spot.start, spot.end)));
     const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
-    throw new KeyhoundError(
+    throw new kind(
       `${regex2.where} can backtrack catastrophically (${result.complexity.summary}${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(" and ")}` : ""}; slow on ${attack}): bound the repetition, or make the parts that repeat unable to match the same text`
     );
   }
@@ -15885,10 +15891,10 @@ async function translateGitleaksConfig(text, file) {
     config = parse2(text);
   } catch (error) {
     const { message: message2, line } = error;
-    throw new KeyhoundError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`);
+    throw new ConfigError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`, { cause: error });
   }
   const wrong = wrongType(config, CONFIG_SHAPE, "");
-  if (wrong) throw new KeyhoundError(`${file}: ${wrong}`);
+  if (wrong) throw new ConfigError(`${file}: ${wrong}`);
   const warnings = [];
   const spec = {};
   if (config.extend) {
@@ -15986,7 +15992,7 @@ import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:pa
 function parseSize(value, where, typed = false) {
   if (typeof value === "number") return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size${typed ? `: ${value}` : ""} (use bytes or a unit: 512KB, 10MB)`);
+  if (!match) throw new (typed ? KeyhoundError : ConfigError)(`${where}: not a size${typed ? `: ${value}` : ""} (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? "b").toLowerCase()[0];
   const factor = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
@@ -16001,13 +16007,13 @@ async function loadConfig(root2, explicit) {
 async function readConfig(root2, explicit) {
   const file = explicit ? resolve2(explicit) : join3(root2, CONFIG_FILE_NAME);
   if (!explicit && !existsSync2(file)) return void 0;
-  const text = readTextFile(file, "config file");
+  const text = readTextFile(file, "config file", file, ConfigError);
   if (file.endsWith(".toml")) {
     const { translateGitleaksConfig: translateGitleaksConfig2 } = await Promise.resolve().then(() => (init_gitleaks_config(), gitleaks_config_exports));
     return { file, ...await translateGitleaksConfig2(text, explicit ?? file) };
   }
   const validate2 = await validatorFor("config");
-  const spec = await parseValidatedYaml(text, explicit ?? file, validate2);
+  const spec = await parseValidatedYaml(text, explicit ?? file, validate2, ConfigError);
   if (spec.maxFileSize !== void 0) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
   assertBoundedGlobs(spec, explicit ?? file);
   return { file, spec, warnings: [] };
@@ -16020,7 +16026,7 @@ function assertBoundedGlobs(spec, file) {
   for (const [where, entries] of lists) {
     const at3 = (entries?.paths ?? []).findIndex((glob) => wildcardsInAName(glob) > MAX_WILDCARDS_IN_A_NAME);
     if (at3 === -1) continue;
-    throw new KeyhoundError(
+    throw new ConfigError(
       `${file}: ${where}.paths[${at3}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time that grows as a power of the name's length (use pathRegexes, with bounded repetition)`
     );
   }
@@ -20614,8 +20620,8 @@ var init_git = __esm({
     ];
     SAFE_DIFF_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color"];
     GitError = class extends KeyhoundError {
-      constructor(args, code2, stderr) {
-        super(`git ${args[0]} failed: ${failureReason({ code: code2, stderr })}`);
+      constructor(args, code2, stderr, shownAs = args[0]) {
+        super(`git ${shownAs} failed: ${failureReason({ code: code2, stderr })}`);
         this.args = args;
         this.code = code2;
         this.stderr = stderr;
@@ -20623,6 +20629,7 @@ var init_git = __esm({
       args;
       code;
       stderr;
+      name = "GitError";
     };
     NETWORK_PROTOCOLS = ["file", "git", "http", "https", "ssh"].flatMap((name) => ["-c", `protocol.${name}.allow=always`]);
   }
@@ -22874,11 +22881,11 @@ function expandPattern(pattern2, own, where, using = []) {
   const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
   return joined.replace(NAME, (_3, name) => {
     if (Object.hasOwn(own, name)) {
-      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
+      if (using.includes(name)) throw new RuleError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
       return expandPattern(own[name], own, where, [...using, name]);
     }
     if (Object.hasOwn(PIECES, name)) return PIECES[name];
-    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
+    throw new RuleError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
   });
 }
 function expandRuleFile(written, source) {
@@ -23071,18 +23078,18 @@ function checkedVerifySpec(spec, where) {
 }
 async function parseRuleFile(text, file) {
   const validate2 = await validatorFor("rules");
-  const written = await parseValidatedYaml(text, file, validate2, (data, path) => {
+  const written = await parseValidatedYaml(text, file, validate2, RuleError, (data, path) => {
     if (path[0] !== "rules" || path[1] === void 0) return "";
     const rule2 = data.rules[Number(path[1])];
     return rule2?.id ? `rule ${rule2.id}` : `rule #${Number(path[1]) + 1}`;
   });
   return expandRuleFile(written, file);
 }
-function compileRegex(source, flags, where) {
+function compileRegex(source, flags, where, kind = RuleError) {
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
+    throw new kind(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
   }
 }
 function regexErrorReason(message2) {
@@ -23091,7 +23098,7 @@ function regexErrorReason(message2) {
 function compileRule(spec, file, source) {
   const where = `${source}: rule ${spec.id}`;
   const regex2 = compileRegex(spec.pattern, spec.caseInsensitive ? "gdi" : "gd", `${where}: pattern`);
-  if (!/\(\?<secret>/.test(spec.pattern)) throw new KeyhoundError(`${where}: pattern has no (?<secret>\u2026) group`);
+  if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleError(`${where}: pattern has no (?<secret>\u2026) group`);
   return {
     id: spec.id,
     provider: file.provider,
@@ -23129,7 +23136,7 @@ function assertKnownPartners(files) {
   for (const file of files) {
     for (const rule2 of file.rules) {
       const unknown = [...rule2.pairsWith, ...rule2.informs].find((id) => !ids.has(id) && id !== "*");
-      if (unknown) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: names rule ${unknown}, which is not in these rule files`);
+      if (unknown) throw new RuleError(`${file.source}: rule ${rule2.id}: names rule ${unknown}, which is not in these rule files`);
     }
   }
 }
@@ -23138,7 +23145,7 @@ function assertUniqueIds(files) {
   for (const file of files) {
     for (const rule2 of file.rules) {
       const first = owner.get(rule2.id);
-      if (first) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: duplicate id (also in ${first})`);
+      if (first) throw new RuleError(`${file.source}: rule ${rule2.id}: duplicate id (also in ${first})`);
       owner.set(rule2.id, file.source);
     }
   }
@@ -23146,12 +23153,12 @@ function assertUniqueIds(files) {
 async function loadRuleFiles(paths, inline = []) {
   const files = [...inline];
   for (const path of paths) {
-    const spec = await parseRuleFile(readTextFile(path, "rule file"), path);
+    const spec = await parseRuleFile(readTextFile(path, "rule file", path, RuleError), path);
     files.push(compileRuleFile(spec, path));
   }
   await assertWellFormed(files);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
+  if (problems[0]) throw new RuleError(describeProblem(problems[0]));
   return files;
 }
 var init_rule_files = __esm({
@@ -25009,19 +25016,19 @@ function parseBaseline(text, file) {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new KeyhoundError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
+    throw new ConfigError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
   }
   const baseline = data;
   if (typeof baseline !== "object" || baseline === null || baseline.version !== BASELINE_VERSION || !Array.isArray(baseline.entries)) {
-    throw new KeyhoundError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
+    throw new ConfigError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
   }
   if (baseline.salt !== void 0 && (typeof baseline.salt !== "string" || !SALT_PATTERN.test(baseline.salt))) {
-    throw new KeyhoundError(`${file}: salt is not 16 to 64 lower-case hex digits`);
+    throw new ConfigError(`${file}: salt is not 16 to 64 lower-case hex digits`);
   }
   return { version: BASELINE_VERSION, ...baseline.salt ? { salt: baseline.salt } : {}, entries: baseline.entries };
 }
 function loadBaseline(file, shown = file) {
-  return parseBaseline(readTextFile(file, "baseline", shown), shown);
+  return parseBaseline(readTextFile(file, "baseline", shown, ConfigError), shown);
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
@@ -25067,13 +25074,13 @@ function parseIgnoreFile(text, file) {
     const line = raw.trim();
     const declared = SALT_LINE.exec(line)?.[1];
     if (declared !== void 0) {
-      if (!SALT_PATTERN.test(declared)) throw new KeyhoundError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
+      if (!SALT_PATTERN.test(declared)) throw new ConfigError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
       salt = declared;
       return;
     }
     if (line === "" || line.startsWith("#")) return;
     const match = ENTRY.exec(line);
-    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
+    if (!match) throw new ConfigError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
     entries.push({ fingerprint: match[1], line: index + 1, ...match[2] ? { comment: maskSecretLike(match[2]) } : {} });
   });
   return { file, entries, ...salt ? { salt } : {} };
@@ -25081,7 +25088,7 @@ function parseIgnoreFile(text, file) {
 function loadIgnoreFile(root2, explicit, cwd = process.cwd()) {
   const file = explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
   if (!explicit && !existsSync4(file)) return void 0;
-  return parseIgnoreFile(readTextFile(file, "ignore file", explicit), explicit ?? IGNORE_FILE_NAME);
+  return parseIgnoreFile(readTextFile(file, "ignore file", explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);
 }
 var IGNORE_FILE_NAME, ENTRY, SALT_LINE;
 var init_ignore_file = __esm({
@@ -25181,8 +25188,8 @@ function compileRuleset(spec) {
 }
 function compileAllowlist(entries, where) {
   return {
-    regexes: entries.regexes.map((re2, i) => compileRegex(re2, "", `${where}.regexes[${i}]`)),
-    lineRegexes: entries.lines.map((re2, i) => compileRegex(re2, "", `${where}.lines[${i}]`)),
+    regexes: entries.regexes.map((re2, i) => compileRegex(re2, "", `${where}.regexes[${i}]`, ConfigError)),
+    lineRegexes: entries.lines.map((re2, i) => compileRegex(re2, "", `${where}.lines[${i}]`, ConfigError)),
     stopwords: entries.stopwords.map((word) => word.toLowerCase())
   };
 }
@@ -25192,6 +25199,7 @@ function withRuleAllowlist(rule2, entries) {
 var init_ruleset = __esm({
   "src/scan/ruleset.ts"() {
     "use strict";
+    init_errors();
     init_rule_files();
     init_detect();
   }
@@ -25694,8 +25702,8 @@ async function prepareScan(options) {
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   if (config) {
     const regexes = configRegexes(config);
-    for (const regex2 of regexes) compileRegex(regex2.source, regex2.flags, regex2.where);
-    await assertLinearTime(regexes);
+    for (const regex2 of regexes) compileRegex(regex2.source, regex2.flags, regex2.where, ConfigError);
+    await assertLinearTime(regexes, ConfigError);
   }
   const spec = config?.spec ?? {};
   const custom = config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : [];
@@ -25760,7 +25768,7 @@ async function pathAllowlist(spec) {
     const patterns = entries?.paths ?? [];
     const any = ignore2().add(patterns);
     const globs = patterns.map((pattern2) => [pattern2, ignore2().add(pattern2)]);
-    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, "", `${where}.pathRegexes[${i}]`));
+    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, "", `${where}.pathRegexes[${i}]`, ConfigError));
     return (path) => (patterns.length && any.ignores(path) ? globs.find(([, one]) => one.ignores(path))?.[0] : void 0) ?? regexes.find((regex2) => regex2.test(path))?.source;
   };
   const globalMatch = matcher(spec.allowlist, "allowlist");
@@ -26211,7 +26219,7 @@ async function scanHistory(options = {}) {
   try {
     total = Number((await runGit(repo, [revList[0], "--count", ...revList.slice(1)])).trim());
   } catch (error) {
-    throw new KeyhoundError(`git log failed: ${error.message.replace(/^git rev-list failed: /, "")}`);
+    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, "log") : error;
   }
   const count2 = total === 0 ? 0 : total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count2));
@@ -34319,7 +34327,7 @@ async function runRulesList(args, io2) {
 async function runRulesCheck(args, io2) {
   const files = [];
   for (const path of args.files) {
-    files.push(compileRuleFile(await parseRuleFile(readTextFile(path, "rule file"), path), path));
+    files.push(compileRuleFile(await parseRuleFile(readTextFile(path, "rule file", path, RuleError), path), path));
   }
   await assertWellFormed(files);
   if (!redosAnalyserInstalled()) io2.stderr(`warning: ${REDOS_UNCHECKED}
@@ -34338,6 +34346,7 @@ async function runRulesCheck(args, io2) {
 var init_rules = __esm({
   "src/cli/commands/rules.ts"() {
     "use strict";
+    init_errors();
     init_setup();
     init_rule_files();
     init_redos();

@@ -152,14 +152,20 @@ export function failureReason(result: StreamResult): string {
   return result.stderr.split('\n').find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 
-/** git ran and failed (or could not run): which command, its exit code and what it said. */
+/**
+ * git ran and failed (or could not run): which command, its exit code and what it said.
+ * `shownAs`: the command the message names, when the user knows the step by another name.
+ */
 export class GitError extends KeyhoundError {
+  override readonly name: string = 'GitError';
+
   constructor(
     readonly args: readonly string[],
     readonly code: number,
     readonly stderr: string,
+    shownAs = args[0],
   ) {
-    super(`git ${args[0]} failed: ${failureReason({ code, stderr })}`);
+    super(`git ${shownAs} failed: ${failureReason({ code, stderr })}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { readTextFile } from '../files/yaml-file.js';
-import { KeyhoundError } from '../errors.js';
+import { RuleError, type ErrorKind } from '../errors.js';
 import { maskSecretLike } from '../findings/redact.js';
 import { packagePath } from '../package-root.js';
 import type { LoadedRuleFile } from './rule-files.js';
@@ -106,7 +106,7 @@ export async function assertNoCatastrophicBacktracking(files: readonly LoadedRul
  * pattern runs on every line a repository holds, an allowlist regex on every finding's
  * line or every path: `(a+)+$` against a 32-character name took 95 s.
  */
-export async function assertLinearTime(regexes: readonly RegexToScreen[]): Promise<void> {
+export async function assertLinearTime(regexes: readonly RegexToScreen[], kind: ErrorKind = RuleError): Promise<void> {
   const cache = readRedosCache();
   const key = ({ source, flags }: RegexToScreen) => createHash('sha256').update(`${flags}/${source}`).digest('hex').slice(0, 32);
   // Patterns already found safe (or undecidable in time) are not analysed again: the
@@ -126,7 +126,7 @@ export async function assertLinearTime(regexes: readonly RegexToScreen[]): Promi
     // Parts of the pattern and an input built from it: masked like a shown line, in case the pattern holds a literal key.
     const hot = result.hotspot.filter((spot) => spot.temperature === 'heat').map((spot) => maskSecretLike(regex.source.slice(spot.start, spot.end)));
     const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
-    throw new KeyhoundError(
+    throw new kind(
       `${regex.where} can backtrack catastrophically (${result.complexity.summary}` +
         `${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(' and ')}` : ''}; slow on ${attack}): ` +
         'bound the repetition, or make the parts that repeat unable to match the same text',

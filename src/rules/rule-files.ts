@@ -5,7 +5,7 @@
 import { parseValidatedYaml, readTextFile } from '../files/yaml-file.js';
 import { validatorFor } from '../files/schemas.js';
 import { DEFAULT_SPAN, type Rule, type RuleFileSpec, type RuleSpec, type VerifySpec } from '../engine/types.js';
-import { KeyhoundError } from '../errors.js';
+import { RuleError, type ErrorKind } from '../errors.js';
 import { checkVerifySpec } from '../verify/spec.js';
 import { expandRuleFile, type WrittenRuleFile } from './pieces.js';
 import { assertNoCatastrophicBacktracking } from './redos.js';
@@ -19,7 +19,7 @@ function checkedVerifySpec(spec: VerifySpec, where: string): VerifySpec {
 /** Parses and validates the text of one rule file; its patterns come back expanded (pieces.ts). */
 export async function parseRuleFile(text: string, file: string): Promise<RuleFileSpec> {
   const validate = await validatorFor('rules');
-  const written = (await parseValidatedYaml(text, file, validate, (data, path) => {
+  const written = (await parseValidatedYaml(text, file, validate, RuleError, (data, path) => {
     if (path[0] !== 'rules' || path[1] === undefined) return '';
     const rule = (data as RuleFileSpec).rules[Number(path[1])];
     return rule?.id ? `rule ${rule.id}` : `rule #${Number(path[1]) + 1}`;
@@ -27,11 +27,12 @@ export async function parseRuleFile(text: string, file: string): Promise<RuleFil
   return expandRuleFile(written, file);
 }
 
-export function compileRegex(source: string, flags: string, where: string): RegExp {
+/** A rule's or a config's regex (`kind`: the error for a broken one); V8's message is not kept, as it quotes the regex. */
+export function compileRegex(source: string, flags: string, where: string, kind: ErrorKind = RuleError): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason((error as Error).message)}`);
+    throw new kind(`${where}: invalid regex: ${regexErrorReason((error as Error).message)}`);
   }
 }
 
@@ -47,7 +48,7 @@ function regexErrorReason(message: string): string {
 export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string): Rule {
   const where = `${source}: rule ${spec.id}`;
   const regex = compileRegex(spec.pattern, spec.caseInsensitive ? 'gdi' : 'gd', `${where}: pattern`);
-  if (!/\(\?<secret>/.test(spec.pattern)) throw new KeyhoundError(`${where}: pattern has no (?<secret>…) group`);
+  if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleError(`${where}: pattern has no (?<secret>…) group`);
   return {
     id: spec.id,
     provider: file.provider,
@@ -96,7 +97,7 @@ export function assertKnownPartners(files: readonly LoadedRuleFile[]): void {
   for (const file of files) {
     for (const rule of file.rules) {
       const unknown = [...rule.pairsWith, ...rule.informs].find((id) => !ids.has(id) && id !== '*');
-      if (unknown) throw new KeyhoundError(`${file.source}: rule ${rule.id}: names rule ${unknown}, which is not in these rule files`);
+      if (unknown) throw new RuleError(`${file.source}: rule ${rule.id}: names rule ${unknown}, which is not in these rule files`);
     }
   }
 }
@@ -107,7 +108,7 @@ export function assertUniqueIds(files: readonly LoadedRuleFile[]): void {
   for (const file of files) {
     for (const rule of file.rules) {
       const first = owner.get(rule.id);
-      if (first) throw new KeyhoundError(`${file.source}: rule ${rule.id}: duplicate id (also in ${first})`);
+      if (first) throw new RuleError(`${file.source}: rule ${rule.id}: duplicate id (also in ${first})`);
       owner.set(rule.id, file.source);
     }
   }
@@ -120,11 +121,11 @@ export function assertUniqueIds(files: readonly LoadedRuleFile[]): void {
 export async function loadRuleFiles(paths: readonly string[], inline: LoadedRuleFile[] = []): Promise<LoadedRuleFile[]> {
   const files: LoadedRuleFile[] = [...inline];
   for (const path of paths) {
-    const spec = await parseRuleFile(readTextFile(path, 'rule file'), path);
+    const spec = await parseRuleFile(readTextFile(path, 'rule file', path, RuleError), path);
     files.push(compileRuleFile(spec, path));
   }
   await assertWellFormed(files);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
+  if (problems[0]) throw new RuleError(describeProblem(problems[0]));
   return files;
 }

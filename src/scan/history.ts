@@ -8,7 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
-import { danglingObjects, failureReason, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
+import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { LABELS } from '../sources/types.js';
@@ -167,7 +167,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   try {
     total = Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
   } catch (error) {
-    throw new KeyhoundError(`git log failed: ${(error as Error).message.replace(/^git rev-list failed: /, '')}`);
+    // Named as the history walk the user asked for (a bad range is git log's complaint to them).
+    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, 'log') : error;
   }
   // No commits, no walker: git log with nothing on stdin would show HEAD.
   const count = total === 0 ? 0 : total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
