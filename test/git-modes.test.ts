@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
 import { revListArguments } from '../src/scan/history.js';
-import { commitAll, gitIn, keyhound, repoWith, tempDir, writeTree } from './helpers/cli.js';
+import { commitAll, gitIn, keyhound, repoWith, tempDir } from './helpers/cli.js';
 
 const keys = fakeKeys(11);
 const other = fakeKeys(12);

@@ -20,10 +20,8 @@ import { httpsTransport } from '../src/verify/transport.js';
 import { fileVerifyCache } from '../src/verify/cache.js';
 import { verifyFindings } from '../src/verify/verify.js';
 import { BIN, tempDir, writeTree } from './helpers/cli.js';
-import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
-const keys = fakeKeys(41);
 const HOST = 'api.keyhound-test.invalid';
 
 describe('a verify spec', () => {
