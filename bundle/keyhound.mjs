@@ -26368,6 +26368,11 @@ function shownLine(finding, showSecrets) {
   const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? "";
   return finding.lineText.split(finding.secret).join(firstLine);
 }
+function verificationText(verification) {
+  const { status, reason, identity: identity2, checkedAt } = verification;
+  const about = Object.entries(identity2 ?? {}).map(([name, value]) => `${name} ${value}`);
+  return `${status}${reason ? `: ${reason}` : ""} (${[...about, `checked ${checkedAt}`].join("; ")})`;
+}
 function whereIs(finding) {
   const at3 = `${finding.file}:${finding.line}:${finding.column}`;
   return finding.commit ? `${shortSha(finding.commit.sha)}:${at3}` : at3;
@@ -26465,7 +26470,8 @@ function row(finding, showSecrets) {
     finding.commit?.sha ?? "",
     finding.commit?.author ?? "",
     finding.commit?.date ?? "",
-    finding.description
+    finding.description,
+    finding.verification ? verificationText(finding.verification) : ""
   ];
 }
 var CSV_COLUMNS, formatCsv;
@@ -26488,7 +26494,8 @@ var init_csv = __esm({
       "commit",
       "author",
       "date",
-      "description"
+      "description",
+      "verification"
     ];
     formatCsv = ({ findings, suppressed }, { showSecrets }) => {
       const header = [...CSV_COLUMNS];
@@ -26573,7 +26580,8 @@ function annotation(finding, showSecrets) {
     title: finding.ruleId
   };
   const commit = finding.commit ? ` Added in commit ${shortSha(finding.commit.sha)} by ${finding.commit.author} (${finding.commit.date}).` : "";
-  const message2 = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}
+  const verified2 = finding.verification ? ` Provider says: ${verificationText(finding.verification)}.` : "";
+  const message2 = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}${verified2}
 How to fix: ${finding.remediation}`;
   const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(inertInCommand(String(value)))}`).join(",");
   return `::${command2} ${props}::${escapeData(inertInCommand(message2))}`;
@@ -26643,7 +26651,8 @@ var init_gitlab = __esm({
           description: [
             `${finding.description} (${finding.provider}) at ${code(where)}${finding.commit ? `, added in commit ${code(finding.commit.sha)}` : ""}.`,
             `Secret: ${code(secret)}`,
-            `Line: ${code(shownLine(finding, showSecrets))}`
+            `Line: ${code(shownLine(finding, showSecrets))}`,
+            ...finding.verification ? [`Provider says: ${verificationText(finding.verification)}`] : []
           ].join("\n\n"),
           cve: `${finding.file}:${finding.fingerprint}:${finding.ruleId}`,
           severity: finding.informative ? "Info" : SEVERITY[finding.severity],
@@ -26729,7 +26738,8 @@ function findingBlock(finding, showSecrets, links) {
 <dt>Where</dt><dd>${link(fileLink, where)} <span class="muted">to line ${finding.endLine}, column ${finding.endColumn}</span></dd>
 <dt>Secret</dt><dd>${secret.includes("\n") ? html`<pre>${secret}</pre>` : html`<code>${secret}</code>`}</dd>
 <dt>Line</dt><dd><pre>${shownLine(finding, showSecrets)}</pre></dd>
-<dt>Confidence</dt><dd>${finding.confidence}${finding.encoding ? html` · found inside ${finding.encoding.join(" inside ")}-encoded text` : ""}</dd>
+${finding.verification ? html`<dt>Provider says</dt><dd>${verificationText(finding.verification)}</dd>
+` : ""}<dt>Confidence</dt><dd>${finding.confidence}${finding.encoding ? html` · found inside ${finding.encoding.join(" inside ")}-encoded text` : ""}</dd>
 ${finding.pair ? html`<dt>Paired with</dt><dd><code>${finding.pair.ruleId}</code> <code>${finding.pair.secret}</code> at line ${finding.pair.line}, column ${finding.pair.column}: rotate both</dd>
 ` : ""}${commit ? html`<dt>Commit</dt><dd>${link(links?.commit(commit.sha), html`<code>${shortSha(commit.sha)}</code>`)} · ${commit.author} &lt;${commit.email}&gt; · ${commit.date}<br>${commit.message}</dd>
 ` : ""}${history ? html`<dt>History</dt><dd>added in ${plural(history.commits, "commit")} to ${history.paths.join(", ")}; ${history.presentAtHead ? "still in the current tree" : "no longer in the current tree (it stays valid until it is revoked)"}</dd>
@@ -26925,6 +26935,7 @@ function failureBody(finding, showSecrets) {
     const { sha, author, email, date, message: message2 } = finding.commit;
     lines.push(`commit:   ${sha} ${date} ${author} <${email}> ${message2}`);
   }
+  if (finding.verification) lines.push(`verified: ${verificationText(finding.verification)}`);
   lines.push(`fix:      ${finding.remediation}`, `fingerprint: ${finding.fingerprint}`);
   return lines.join("\n");
 }
@@ -27008,7 +27019,8 @@ Deleting the secret from the code does not revoke it: rotate it first, then remo
   };
 }
 function message(finding, showSecrets) {
-  const text = `${finding.description}: ${shownSecret(finding, showSecrets)}`;
+  const verified2 = finding.verification ? ` [provider says: ${verificationText(finding.verification)}]` : "";
+  const text = `${finding.description}: ${shownSecret(finding, showSecrets)}${verified2}`;
   if (!finding.commit) return text;
   const { sha, author, date } = finding.commit;
   return `${text} (added in commit ${shortSha(sha)} by ${author}, ${date})`;
@@ -27044,7 +27056,13 @@ var init_sarif = __esm({
         ],
         partialFingerprints: { "keyhound/v1": finding.fingerprint },
         ...finding.suppressedBy ? { suppressions: [{ kind: suppressionKind(finding.suppressedBy), justification: finding.suppressedBy }] } : {},
-        ...finding.commit || finding.history ? { properties: { ...finding.commit ? { commit: finding.commit } : {}, ...finding.history ? { history: finding.history } : {} } } : {}
+        ...finding.commit || finding.history || finding.verification ? {
+          properties: {
+            ...finding.commit ? { commit: finding.commit } : {},
+            ...finding.history ? { history: finding.history } : {},
+            ...finding.verification ? { verification: finding.verification } : {}
+          }
+        } : {}
       });
       const runtime = stats.warnings.map((warning) => ({ level: "warning", message: { text: warning } }));
       const configuration = (staleIgnores ?? []).map((entry) => ({
@@ -27102,6 +27120,7 @@ var init_text = __esm({
           `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}`,
           `  line    ${inert(line)}`
         ];
+        if (finding.verification) lines.push(`  ${paint("bold", "verify")}  ${inert(verificationText(finding.verification))}`);
         if (shown.pair) lines.push(`  pair    ${inert(shown.pair.ruleId)} ${inert(shown.pair.secret)} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
         if (finding.commit) {
           const { sha, author, email, date, message: message2 } = finding.commit;

@@ -138,7 +138,8 @@ describe('the reproductions of the issue', () => {
       for (const value of [keys.awsSecret, 'Tr0ub4dor&3x', keys.github, keys.awsKeyId]) expect(stdout, format).not.toContain(value);
       if (format === 'text') {
         expect(stdout).toContain('line    db = aws_lib.connect("AKIA');
-        expect(stdout).toContain('curl -u deploy:******** -H "Authorization: Bearer ghp_');
+        // The password is a finding of its own now (http-client-password-option): masked either way.
+        expect(stdout).toMatch(/curl -u deploy:(?:Tr)?\*{8,} -H "Authorization: Bearer ghp_/);
       }
     }
   });

@@ -274,7 +274,7 @@ describe('no secret leaves keyhound', () => {
     expect(runs.flatMap(leaks)).toEqual([]);
     expect(runs.flatMap((run) => hostile(run, /--format (\S+)/.exec(run.label)![1]!))).toEqual([]);
     // The neighbours and the subject were on shown lines: the masking, not their absence, kept them out.
-    expect(text.stdout).toContain('curl -u deploy:******** -H "Authorization: Bearer ghp_');
+    expect(text.stdout).toMatch(/curl -u deploy:(?:[A-Za-z0-9]{2})?\*{8,} -H "Authorization: Bearer ghp_/);
     // What suppressed a finding is named by its place in the config, not by the regex (the key) or the stopword (a piece of it).
     const listed = runs.filter((run) => /^(scan|history|ci) .*--report-suppressed/.test(run.label) && !run.label.startsWith('scan -'));
     expect(listed.length).toBeGreaterThan(2);

@@ -134,7 +134,7 @@ describe('test code', () => {
       ['src/settings_test.go', 'stripe-live-secret-key'],
     ]);
     expect(plain.report!.suppressed!.map((f) => [f.file, f.suppressedBy])).toEqual([
-      ['src/settings_test.go', expect.stringMatching(/^low confidence or severity in test or sample code/)],
+      ['src/settings_test.go', expect.stringMatching(/^low confidence or a note in test or sample code/)],
       ['tests/fixtures/settings.env', expect.stringMatching(/reportLowInTests: true/)],
     ]);
     // The user's own ignore entry names the finding first, and so is not stale.

@@ -44,7 +44,7 @@ describe('csv', () => {
   it('has the header row, then one record per finding, every record as wide as the header', () => {
     const input = reportInput();
     const [header, ...rows] = readCsv(formatCsv(input, redacted));
-    expect(header).toEqual(['ruleId', 'provider', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'secret', 'fingerprint', 'commit', 'author', 'date', 'description']);
+    expect(header).toEqual(['ruleId', 'provider', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'secret', 'fingerprint', 'commit', 'author', 'date', 'description', 'verification']);
     expect(header).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(input.findings.length);
     for (const row of rows) expect(row).toHaveLength(header!.length);

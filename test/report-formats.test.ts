@@ -50,6 +50,15 @@ describe('report formats', () => {
       for (const part of hiddenParts(allFindings(input))) expect(out).not.toContain(part);
     });
 
+    it(`${name}: what the provider said about a verified credential`, () => {
+      const input = reportInput();
+      input.findings[0]!.verification = { status: 'live', checkedAt: '2026-12-03T10:00:00.000Z', identity: { login: 'octo-deployer' } };
+      input.findings[1]!.verification = { status: 'unknown', checkedAt: '2026-12-03T10:00:01.000Z', reason: 'the verification budget ran out' };
+      const out = FORMATTERS[name](input, redacted);
+      for (const shown of ['live', 'octo-deployer', '2026-12-03T10:00:00.000Z', 'the verification budget ran out']) expect(out).toContain(shown);
+      expect(FORMATTERS[name](reportInput(), redacted)).not.toContain('octo-deployer');
+    });
+
     it(`${name}: the raw secret with --show-secrets`, () => {
       const input = reportInput();
       const out = FORMATTERS[name](input, raw);

@@ -5,7 +5,7 @@
  * rule's keywords. (Linear time on crafted input is checked in redos.test.ts.)
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
 import { assertKnownPartners, assertUniqueIds, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
@@ -35,9 +35,23 @@ describe('built-in rule files', () => {
     for (const file of files) expect(`${file.spec.provider}.yaml`).toBe(basename(file.source));
   });
 
-  it('cover at least 250 rules across 180 providers', () => {
-    expect(rules.length).toBeGreaterThanOrEqual(250);
-    expect(new Set(rules.map((rule) => rule.provider)).size).toBeGreaterThanOrEqual(180);
+  it('cover at least 700 rules across 500 providers and credential formats', () => {
+    expect(rules.length).toBeGreaterThanOrEqual(700);
+    expect(new Set(rules.map((rule) => rule.provider)).size).toBeGreaterThanOrEqual(500);
+  });
+
+  it('are counted as the README says', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8').replace(/\s+/g, ' ');
+    const [, stated, providers] = /(\d+) rules for (\d+) providers/.exec(readme) ?? [];
+    expect([Number(stated), Number(providers)]).toEqual([rules.length, files.length]);
+  });
+
+  it('give every file a category and every rule the documentation of its format', () => {
+    const uncategorised = files.filter((file) => !file.spec.category && file.spec.rules.some((rule) => !rule.category)).map((file) => file.source);
+    expect(uncategorised).toEqual([]);
+    const unreferenced = files.flatMap((file) => file.spec.rules.filter((rule) => !rule.references?.length).map((rule) => rule.id));
+    expect(unreferenced).toEqual([]);
+    for (const url of files.flatMap((file) => file.spec.rules.flatMap((rule) => rule.references ?? []))) expect(url).toMatch(/^https:\/\/\S+$/);
   });
 
   it('show every rule in at least two syntaxes (examples differ once their secrets are masked)', () => {

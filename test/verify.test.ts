@@ -243,3 +243,19 @@ net.Socket.prototype.connect = function (...args) { record(JSON.stringify(args[0
   });
 });
 
+
+describe('the built-in verifiers', () => {
+  it('cover at least 40 providers, each asking its own fixed https host', async () => {
+    const { builtinRuleFiles } = await import('../src/config/builtin-rules.js');
+    const files = await builtinRuleFiles();
+    const verified = files.filter((file) => file.rules.some((rule) => rule.verify));
+    expect(verified.length).toBeGreaterThanOrEqual(40);
+    for (const file of verified) {
+      for (const spec of file.rules.flatMap((rule) => (rule.verify ? [rule.verify] : []))) {
+        expect(() => checkVerifySpec(spec, `rules/${file.provider}.yaml`)).not.toThrow();
+        // The provider's name, or its product's, is in the host it asks.
+        if (spec.url) expect(new URL(spec.url.replace(/\{\{\w+\}\}/g, 'x')).protocol).toBe('https:');
+      }
+    }
+  });
+});

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { Severity } from '../engine/types.js';
-import { type Finding, rawSecret, shortSha } from '../findings/finding.js';
+import { rawSecret, shortSha, type Finding, type Verification } from '../findings/finding.js';
 import { packagePath } from '../package-root.js';
 import type { ReportMeta } from './types.js';
 
@@ -21,6 +21,16 @@ export function shownLine(finding: Finding, showSecrets: boolean): string {
   if (!showSecrets) return finding.lineText;
   const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? '';
   return finding.lineText.split(finding.secret).join(firstLine);
+}
+
+/**
+ * What the provider said about a credential, in one line: `live (login octocat; checked …)`,
+ * `revoked (checked …)`, `unknown: the verification budget ran out (checked …)`.
+ */
+export function verificationText(verification: Verification): string {
+  const { status, reason, identity, checkedAt } = verification;
+  const about = Object.entries(identity ?? {}).map(([name, value]) => `${name} ${value}`);
+  return `${status}${reason ? `: ${reason}` : ''} (${[...about, `checked ${checkedAt}`].join('; ')})`;
 }
 
 /** `file:line:column`, after the short commit id for a history finding (as the text report writes it). */

@@ -8,13 +8,13 @@
  * findings follow the reported ones.
  */
 import type { Finding } from '../findings/finding.js';
-import { shownSecret } from './common.js';
+import { shownSecret, verificationText } from './common.js';
 import { inertKeepingLines } from './inert.js';
 import type { Formatter } from './types.js';
 
 export const CSV_COLUMNS = [
   'ruleId', 'provider', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn',
-  'secret', 'fingerprint', 'commit', 'author', 'date', 'description',
+  'secret', 'fingerprint', 'commit', 'author', 'date', 'description', 'verification',
 ] as const;
 
 /** One field: numbers as they are; text made inert, guarded against formula injection, then quoted if it needs it. */
@@ -32,6 +32,7 @@ function row(finding: Finding, showSecrets: boolean): Array<string | number> {
     shownSecret(finding, showSecrets), finding.fingerprint,
     finding.commit?.sha ?? '', finding.commit?.author ?? '', finding.commit?.date ?? '',
     finding.description,
+    finding.verification ? verificationText(finding.verification) : '',
   ];
 }
 

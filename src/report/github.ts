@@ -6,7 +6,7 @@
  * 10 error and 10 warning annotations per step; every finding is still in the log.
  */
 import { shortSha, type Finding } from '../findings/finding.js';
-import { shownSecret } from './common.js';
+import { shownSecret, verificationText } from './common.js';
 import { inert, inertInCommand } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
@@ -32,7 +32,8 @@ function annotation(finding: Finding, showSecrets: boolean): string {
     title: finding.ruleId,
   };
   const commit = finding.commit ? ` Added in commit ${shortSha(finding.commit.sha)} by ${finding.commit.author} (${finding.commit.date}).` : '';
-  const message = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}\nHow to fix: ${finding.remediation}`;
+  const verified = finding.verification ? ` Provider says: ${verificationText(finding.verification)}.` : '';
+  const message = `${finding.description} (${finding.provider}, ${finding.severity}): ${shownSecret(finding, showSecrets)}.${commit}${verified}\nHow to fix: ${finding.remediation}`;
   // Line breaks are escaped as GitHub unescapes them (%0A); terminal escapes must not reach the log at all.
   const props = Object.entries(properties).map(([name, value]) => `${name}=${escapeProperty(inertInCommand(String(value)))}`).join(',');
   return `::${command} ${props}::${escapeData(inertInCommand(message))}`;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '../engine/types.js';
 import type { Finding } from '../findings/finding.js';
-import { KEYHOUND_URL, keyhoundVersion, shownLine, shownSecret } from './common.js';
+import { KEYHOUND_URL, keyhoundVersion, shownLine, shownSecret, verificationText } from './common.js';
 import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 
@@ -61,6 +61,7 @@ export const formatGitlab: Formatter = ({ findings, stats, meta }, { showSecrets
         `${finding.description} (${finding.provider}) at ${code(where)}${finding.commit ? `, added in commit ${code(finding.commit.sha)}` : ''}.`,
         `Secret: ${code(secret)}`,
         `Line: ${code(shownLine(finding, showSecrets))}`,
+        ...(finding.verification ? [`Provider says: ${verificationText(finding.verification)}`] : []),
       ].join('\n\n'),
       cve: `${finding.file}:${finding.fingerprint}:${finding.ruleId}`,
       severity: finding.informative ? 'Info' : SEVERITY[finding.severity],

@@ -9,7 +9,7 @@
  */
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { shortSha, type Finding } from '../findings/finding.js';
-import { cleanUrl, keyhoundVersion, repositoryLinks, SEVERITY_RANK, shownLine, shownSecret, whereIs, type RepositoryLinks } from './common.js';
+import { cleanUrl, keyhoundVersion, repositoryLinks, type RepositoryLinks, SEVERITY_RANK, shownLine, shownSecret, verificationText, whereIs } from './common.js';
 import { inertKeepingLines } from './inert.js';
 import { formatBytes, formatSeconds, plural, severityCounts } from './summary.js';
 import type { Formatter } from './types.js';
@@ -118,7 +118,8 @@ function findingBlock(finding: Finding, showSecrets: boolean, links: RepositoryL
 <dt>Where</dt><dd>${link(fileLink, where)} <span class="muted">to line ${finding.endLine}, column ${finding.endColumn}</span></dd>
 <dt>Secret</dt><dd>${secret.includes('\n') ? html`<pre>${secret}</pre>` : html`<code>${secret}</code>`}</dd>
 <dt>Line</dt><dd><pre>${shownLine(finding, showSecrets)}</pre></dd>
-<dt>Confidence</dt><dd>${finding.confidence}${finding.encoding ? html` · found inside ${finding.encoding.join(' inside ')}-encoded text` : ''}</dd>
+${finding.verification ? html`<dt>Provider says</dt><dd>${verificationText(finding.verification)}</dd>
+` : ''}<dt>Confidence</dt><dd>${finding.confidence}${finding.encoding ? html` · found inside ${finding.encoding.join(' inside ')}-encoded text` : ''}</dd>
 ${finding.pair ? html`<dt>Paired with</dt><dd><code>${finding.pair.ruleId}</code> <code>${finding.pair.secret}</code> at line ${finding.pair.line}, column ${finding.pair.column}: rotate both</dd>
 ` : ''}${commit ? html`<dt>Commit</dt><dd>${link(links?.commit(commit.sha), html`<code>${shortSha(commit.sha)}</code>`)} · ${commit.author} &lt;${commit.email}&gt; · ${commit.date}<br>${commit.message}</dd>
 ` : ''}${history ? html`<dt>History</dt><dd>added in ${plural(history.commits, 'commit')} to ${history.paths.join(', ')}; ${history.presentAtHead ? 'still in the current tree' : 'no longer in the current tree (it stays valid until it is revoked)'}</dd>

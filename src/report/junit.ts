@@ -5,7 +5,7 @@
  * shows that the check ran. Suppressed findings (with --report-suppressed) are skipped cases.
  */
 import { shortSha, type Finding } from '../findings/finding.js';
-import { keyhoundVersion, shownLine, shownSecret } from './common.js';
+import { keyhoundVersion, shownLine, shownSecret, verificationText } from './common.js';
 import { DRIVING } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
@@ -56,6 +56,7 @@ function failureBody(finding: Finding, showSecrets: boolean): string {
     const { sha, author, email, date, message } = finding.commit;
     lines.push(`commit:   ${sha} ${date} ${author} <${email}> ${message}`);
   }
+  if (finding.verification) lines.push(`verified: ${verificationText(finding.verification)}`);
   lines.push(`fix:      ${finding.remediation}`, `fingerprint: ${finding.fingerprint}`);
   return lines.join('\n');
 }

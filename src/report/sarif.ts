@@ -7,7 +7,7 @@
  */
 import type { Severity } from '../engine/types.js';
 import { shortSha, type Finding } from '../findings/finding.js';
-import { cleanUrl, KEYHOUND_URL, keyhoundVersion, shownSecret, suppressionKind, uriReference } from './common.js';
+import { cleanUrl, KEYHOUND_URL, keyhoundVersion, shownSecret, suppressionKind, uriReference, verificationText } from './common.js';
 import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 
@@ -47,7 +47,8 @@ function rule(finding: Finding) {
 }
 
 function message(finding: Finding, showSecrets: boolean): string {
-  const text = `${finding.description}: ${shownSecret(finding, showSecrets)}`;
+  const verified = finding.verification ? ` [provider says: ${verificationText(finding.verification)}]` : '';
+  const text = `${finding.description}: ${shownSecret(finding, showSecrets)}${verified}`;
   if (!finding.commit) return text;
   const { sha, author, date } = finding.commit;
   return `${text} (added in commit ${shortSha(sha)} by ${author}, ${date})`;
@@ -75,8 +76,14 @@ export const formatSarif: Formatter = ({ findings, stats, suppressed, staleIgnor
     ],
     partialFingerprints: { 'keyhound/v1': finding.fingerprint },
     ...(finding.suppressedBy ? { suppressions: [{ kind: suppressionKind(finding.suppressedBy), justification: finding.suppressedBy }] } : {}),
-    ...(finding.commit || finding.history
-      ? { properties: { ...(finding.commit ? { commit: finding.commit } : {}), ...(finding.history ? { history: finding.history } : {}) } }
+    ...(finding.commit || finding.history || finding.verification
+      ? {
+          properties: {
+            ...(finding.commit ? { commit: finding.commit } : {}),
+            ...(finding.history ? { history: finding.history } : {}),
+            ...(finding.verification ? { verification: finding.verification } : {}),
+          },
+        }
       : {}),
   });
 

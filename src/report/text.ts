@@ -1,6 +1,6 @@
 /** The default report, for people: one block per finding, then a one-line summary. */
 import { rawSecret, shortSha, withRawSecrets } from '../findings/finding.js';
-import { whereIs } from './common.js';
+import { verificationText, whereIs } from './common.js';
 import { inert } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';
@@ -24,6 +24,7 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
       `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}`,
       `  line    ${inert(line)}`,
     ];
+    if (finding.verification) lines.push(`  ${paint('bold', 'verify')}  ${inert(verificationText(finding.verification))}`);
     if (shown.pair) lines.push(`  pair    ${inert(shown.pair.ruleId)} ${inert(shown.pair.secret)} at line ${shown.pair.line}, column ${shown.pair.column}: rotate both`);
     if (finding.commit) {
       const { sha, author, email, date, message } = finding.commit;
