@@ -246,7 +246,7 @@ net.Socket.prototype.connect = function (...args) { record(JSON.stringify(args[0
 
 describe('the built-in verifiers', () => {
   it('cover at least 40 providers, each asking its own fixed https host', async () => {
-    const { builtinRuleFiles } = await import('../src/config/builtin-rules.js');
+    const { builtinRuleFiles } = await import('../src/rules/builtin-rules.js');
     const files = await builtinRuleFiles();
     const verified = files.filter((file) => file.rules.some((rule) => rule.verify));
     expect(verified.length).toBeGreaterThanOrEqual(40);
