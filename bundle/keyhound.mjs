@@ -17223,14 +17223,14 @@ async function* objectsOutsideCommits(repo, blobs, maxSize, options) {
     if (object === TOO_LARGE) yield "too-large";
     if (typeof object === "symbol") continue;
     const { message: message2, commit } = parseTag(tag.id, object.toString("utf8"));
-    yield { text: message2, label: LABELS.tag(tag.name), commit };
+    yield { path: LABELS.tag(tag.name), text: message2, startLine: 1, commit };
   }
   for (const id of options.danglingBlobs) {
     const bytes = await blobs.read(id, maxSize);
     if (bytes === MISSING) continue;
     if (bytes === TOO_LARGE) yield "too-large";
     else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield "binary";
-    else yield { text: decodeText(bytes), label: LABELS.blob(id) };
+    else yield { path: LABELS.blob(id), text: decodeText(bytes), startLine: 1 };
   }
 }
 var init_git_objects = __esm({
@@ -18515,6 +18515,9 @@ function toFileFindings(findings) {
     };
   });
 }
+function placeFindings(found, place, rules) {
+  return found.map((raw) => makeFinding(rules.get(raw.ruleId), raw, raw.file ?? place.path, place.startLine, place.commit));
+}
 function scanFile(target, detector, limits) {
   const file = readFileBytes(target.absolute, target.shown, limits.maxFileSize, limits.archives?.maxSize);
   if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
@@ -18530,6 +18533,7 @@ var LINE_CONTEXT;
 var init_scan_file = __esm({
   "src/scan/scan-file.ts"() {
     "use strict";
+    init_finding();
     init_archives();
     init_read_file();
     init_scan_contents();
@@ -21595,7 +21599,6 @@ var init_diff_scan = __esm({
   "src/scan/diff-scan.ts"() {
     "use strict";
     init_detect();
-    init_finding();
     init_blobs();
     init_diff_parser();
     init_archives();
@@ -21654,7 +21657,7 @@ var init_diff_scan = __esm({
             for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
           }
           const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
-          for (const raw of toFileFindings(touching)) findings.push(makeFinding(byId.get(raw.ruleId), raw, diff.path, hunk.startLine, diff.commit));
+          findings.push(...placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId));
         }
         return { findings, wholeFile: findings.length > 0 && !newFile };
       }
@@ -21709,7 +21712,7 @@ var init_diff_scan = __esm({
           }
           fresh = addContents(this.stats, contents, this.warn);
         }
-        return fresh.filter((finding) => !known.has(identity(finding))).map((raw) => makeFinding(byId.get(raw.ruleId), raw, raw.file ?? diff.path, 1, diff.commit));
+        return placeFindings(fresh.filter((finding) => !known.has(identity(finding))), { path: diff.path, startLine: 1, commit: diff.commit }, byId);
       }
       /** A binary version's key store or archive contents (scan-contents.ts). */
       contents(bytes, path) {
@@ -21757,26 +21760,25 @@ var init_result = __esm({
 });
 
 // src/scan/text-scan.ts
-function findingsInText(setup, stats, text, label, commit) {
-  if (text.length > setup.maxFileSize) {
+function findingsInText(setup, stats, fragment) {
+  if (fragment.text.length > setup.maxFileSize) {
     countSkip(stats, "too-large");
     return [];
   }
-  stats.bytes += Buffer.byteLength(text);
+  stats.bytes += Buffer.byteLength(fragment.text);
   const { detector, byId } = setup.ruleset;
-  return toFileFindings(detector.detect(text)).map((raw) => makeFinding(byId.get(raw.ruleId), raw, label, 1, commit));
+  return placeFindings(toFileFindings(detector.detect(fragment.text)), fragment, byId);
 }
 async function scanText(text, label, options = {}) {
   const started = performance.now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
   stats.files = 1;
-  return finishScan(findingsInText(setup, stats, text, label), setup, stats, started, (file) => file);
+  return finishScan(findingsInText(setup, stats, { path: label, text, startLine: 1 }), setup, stats, started, (file) => file);
 }
 var init_text_scan = __esm({
   "src/scan/text-scan.ts"() {
     "use strict";
-    init_finding();
     init_result();
     init_scan_file();
     init_setup();
@@ -21857,7 +21859,7 @@ async function scanHistory(options = {}) {
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record2(finding, offset + seen);
+        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record2(finding, offset + seen);
       },
       file: (diff) => {
         const position = offset + seen;
@@ -21906,9 +21908,9 @@ async function scanHistory(options = {}) {
     if (failure !== void 0) throw failure;
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
-    for await (const text of outside) {
-      if (typeof text === "string") countSkip(stats, text);
-      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record2(finding, -1);
+    for await (const fragment of outside) {
+      if (typeof fragment === "string") countSkip(stats, fragment);
+      else for (const finding of findingsInText(setup, stats, fragment)) record2(finding, -1);
     }
   } finally {
     blobs.close();
@@ -29885,7 +29887,7 @@ async function scan(options = {}) {
       stats.files += 1;
       stats.bytes += result.bytes;
     }
-    for (const raw of found) findings.push(makeFinding(ruleset.byId.get(raw.ruleId), raw, raw.file ?? result.target.shown, 1));
+    findings.push(...placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId));
     options.onProgress?.({ stats, findings: findings.length });
   };
   const workers = BUNDLED ? options.workers ?? defaultWorkerCount() : 0;
@@ -29896,7 +29898,7 @@ async function scan(options = {}) {
   }
   if (options.stdin !== void 0) {
     stats.files += 1;
-    findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
+    findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
   }
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
 }
@@ -29905,7 +29907,6 @@ var init_scan = __esm({
   "src/scan/scan.ts"() {
     "use strict";
     init_bundled();
-    init_finding();
     init_worktree();
     init_pool();
     init_types();

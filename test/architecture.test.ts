@@ -75,3 +75,12 @@ describe('module layers', () => {
     expect([...new Set(wrong)]).toEqual([]);
   });
 });
+
+describe('one path from every source to a finding', () => {
+  it('findings are made in one place (placeFindings), whatever the source', () => {
+    const callers = sourceFiles(SRC)
+      .filter((path) => /\bmakeFinding\(/.test(readFileSync(path, 'utf8').replace(/export function makeFinding\(/, '')))
+      .map((path) => relative(SRC, path).split('\\').join('/'));
+    expect(callers).toEqual(['scan/scan-file.ts']);
+  });
+});

@@ -137,7 +137,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record(finding, offset + seen);
+        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record(finding, offset + seen);
       },
       file: (diff) => {
         const position = offset + seen;
@@ -196,9 +196,9 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     // commit's history, so any commit that also adds the secret is where it is reported.
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
-    for await (const text of outside) {
-      if (typeof text === 'string') countSkip(stats, text);
-      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record(finding, -1);
+    for await (const fragment of outside) {
+      if (typeof fragment === 'string') countSkip(stats, fragment);
+      else for (const finding of findingsInText(setup, stats, fragment)) record(finding, -1);
     }
   } finally {
     blobs.close();

@@ -19,6 +19,9 @@ export interface Fragment {
   commit?: CommitInfo;
 }
 
+/** Where a fragment's text sits: what a finding in it is reported at. */
+export type Place = Omit<Fragment, 'text'>;
+
 /**
  * Why a file was not scanned; counted in the stats, never silent. For archives:
  * `archive` not opened (--no-archives), `archive-unsupported` a format or entry not read
