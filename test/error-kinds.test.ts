@@ -32,11 +32,16 @@ async function thrown(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+/** A directory holding `files`, and what the library's scan of it throws. */
+async function scanFailure(files: Record<string, string>): Promise<{ dir: string; error: Error }> {
+  const dir = tempDir();
+  writeTree(dir, files);
+  return { dir, error: await thrown(scan({ cwd: dir, paths: ['.'] })) };
+}
+
 describe('error kinds', () => {
   it('a config with broken YAML: ConfigError naming file and line, with the parser error as cause; exit 2 in one line', async () => {
-    const dir = tempDir();
-    writeTree(dir, { '.keyhound.yaml': 'useDefault: true\nruleFiles: [unclosed\n' });
-    const error = await thrown(scan({ cwd: dir, paths: ['.'] }));
+    const { dir, error } = await scanFailure({ '.keyhound.yaml': 'useDefault: true\nruleFiles: [unclosed\n' });
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toBeInstanceOf(KeyhoundError);
     expect(error.message).toMatch(/\.keyhound\.yaml:2: invalid YAML/);
@@ -48,18 +53,14 @@ describe('error kinds', () => {
   });
 
   it('a config naming a missing rule file: RuleError, the file system error as cause', async () => {
-    const dir = tempDir();
-    writeTree(dir, { '.keyhound.yaml': 'ruleFiles: [missing.yaml]\n' });
-    const error = await thrown(scan({ cwd: dir, paths: ['.'] }));
+    const { error } = await scanFailure({ '.keyhound.yaml': 'ruleFiles: [missing.yaml]\n' });
     expect(error).toBeInstanceOf(RuleError);
     expect(error.message).toContain('missing.yaml (ENOENT)');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
   });
 
   it('a rule file whose example its rule does not find: RuleError; exit 2 in one line', async () => {
-    const dir = tempDir();
-    writeTree(dir, { 'acme.yaml': RULE_FILE.replace('acme_q8z2m4x7c1v9b3n5', 'acme_short'), '.keyhound.yaml': 'ruleFiles: [acme.yaml]\n' });
-    const error = await thrown(scan({ cwd: dir, paths: ['.'] }));
+    const { dir, error } = await scanFailure({ 'acme.yaml': RULE_FILE.replace('acme_q8z2m4x7c1v9b3n5', 'acme_short'), '.keyhound.yaml': 'ruleFiles: [acme.yaml]\n' });
     expect(error).toBeInstanceOf(RuleError);
     expect(error.message).toMatch(/acme\.yaml: rule acme-token: example #1 not found/);
 
@@ -69,9 +70,7 @@ describe('error kinds', () => {
   });
 
   it('a config allowlist regex that does not compile: ConfigError, the regex not quoted', async () => {
-    const dir = tempDir();
-    writeTree(dir, { '.keyhound.yaml': "allowlist:\n  regexes: ['(unclosed_zq7']\n" });
-    const error = await thrown(scan({ cwd: dir, paths: ['.'] }));
+    const { error } = await scanFailure({ '.keyhound.yaml': "allowlist:\n  regexes: ['(unclosed_zq7']\n" });
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain('invalid regex');
     expect(error.message).not.toContain('unclosed_zq7');
