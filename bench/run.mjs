@@ -206,7 +206,8 @@ function main() {
   try {
     const rules = listRules();
     const keywords = writeKeywords(rules, scratch);
-    console.log(`rules: ${rules.length}, distinct keywords: ${keywords.count}\n`);
+    const providers = new Set(rules.map((rule) => rule.provider)).size;
+    console.log(`rules: ${rules.length} for ${providers} providers and credential formats, distinct keywords: ${keywords.count}\n`);
 
     const t = tools(keywords.file, join(scratch, 'report.json'));
     const keyhound = measure(t.keyhound, scratch, size.bytes);
@@ -230,6 +231,7 @@ function main() {
       node: process.version,
       corpus: { path: CORPUS, packages: PACKAGES, ...size },
       rules: rules.length,
+      providers,
       keywords: keywords.count,
       runs: RUNS,
       keyhound: strip(keyhound),

@@ -21836,9 +21836,10 @@ async function scanHistory(options = {}) {
     const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
     if (reason !== void 0) finding.suppressedBy = reason;
     const occurrence = { finding, order: position, suppressed: reason !== void 0 };
-    const tracked = bySecret.get(finding.fingerprint);
+    const identity2 = secretIdentity(finding);
+    const tracked = bySecret.get(identity2);
     if (!tracked) {
-      bySecret.set(finding.fingerprint, { ...occurrence, commits: 1, paths: /* @__PURE__ */ new Set([finding.file]) });
+      bySecret.set(identity2, { ...occurrence, commits: 1, paths: /* @__PURE__ */ new Set([finding.file]) });
       return;
     }
     if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);

@@ -48,7 +48,7 @@ describe('csv', () => {
     expect(header).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(input.findings.length);
     for (const row of rows) expect(row).toHaveLength(header!.length);
-    expect(rows[0]).toEqual(['github-pat-classic', 'github', 'critical', 'src/app.js', '2', '17', '2', '57', input.findings[0]!.secret, input.findings[0]!.fingerprint, '', '', '', 'GitHub personal access token (classic)']);
+    expect(rows[0]).toEqual(['github-pat-classic', 'github', 'critical', 'src/app.js', '2', '17', '2', '57', input.findings[0]!.secret, input.findings[0]!.fingerprint, '', '', '', 'GitHub personal access token (classic)', '']);
     expect(rows[2]!.slice(10, 13)).toEqual(['3f2a9c1d5e7b4a6f8d0c2e4b6a8f1d3c5e7a9b0c', 'Dana Developer', '2024-01-02T03:04:05Z']);
     expect(rows[3]!.slice(4, 8)).toEqual(['1', '1', '5', '30']);
   });

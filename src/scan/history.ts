@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
-import { rawSecret, type Finding, type HistoryOccurrences } from '../findings/finding.js';
+import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
@@ -109,9 +109,10 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
     if (reason !== undefined) finding.suppressedBy = reason;
     const occurrence: Occurrence = { finding, order: position, suppressed: reason !== undefined };
-    const tracked = bySecret.get(finding.fingerprint);
+    const identity = secretIdentity(finding);
+    const tracked = bySecret.get(identity);
     if (!tracked) {
-      bySecret.set(finding.fingerprint, { ...occurrence, commits: 1, paths: new Set([finding.file]) });
+      bySecret.set(identity, { ...occurrence, commits: 1, paths: new Set([finding.file]) });
       return;
     }
     if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);
