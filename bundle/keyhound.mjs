@@ -21657,7 +21657,7 @@ var init_diff_scan = __esm({
             for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
           }
           const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
-          findings.push(...placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId));
+          for (const finding of placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId)) findings.push(finding);
         }
         return { findings, wholeFile: findings.length > 0 && !newFile };
       }
@@ -29888,7 +29888,7 @@ async function scan(options = {}) {
       stats.files += 1;
       stats.bytes += result.bytes;
     }
-    findings.push(...placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId));
+    for (const finding of placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId)) findings.push(finding);
     options.onProgress?.({ stats, findings: findings.length });
   };
   const workers = BUNDLED ? options.workers ?? defaultWorkerCount() : 0;

@@ -4,7 +4,7 @@ import type { Confidence, Rule, Severity } from '../engine/types.js';
 import { DEFAULT_SALT, fastHash, isGuessable, slowFingerprint, slowFingerprintAsync } from './fingerprints.js';
 import { maskLine, maskSecretLike, redact, type LineSpan } from './redact.js';
 
-/** The commit a history finding was introduced in (author and message masked where they look secret). */
+/** The commit (or tag) text comes from; on a finding, the one that introduced it (author and message masked where they look secret). */
 export interface CommitInfo {
   sha: string;
   author: string;

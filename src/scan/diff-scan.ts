@@ -112,7 +112,7 @@ export class DiffScanner {
       if (candidates.size === 0) continue;
       if (!newFile) for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
       const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
-      findings.push(...placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId));
+      for (const finding of placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId)) findings.push(finding);
     }
     // A finding is judged again on the whole file, as scan sees it (pairs, informative neighbours, spans).
     return { findings, wholeFile: findings.length > 0 && !newFile };
