@@ -22,6 +22,7 @@
 //   - bench/noise.mjs:   findings (false alarms) in 380 MB of Debian source packages;
 //   - bench/long-line.mjs: one minified line full of findings, 1 MB up to 10 MB (linear time);
 //   - bench/fingerprints.mjs: guesses a second against a fingerprint, and what fingerprints cost a scan.
+//   - bench/unreachable.mjs: history with and without --unreachable after two branches were deleted;
 //   - bench/archives.mjs: this corpus with and without --no-archives, and one package as files, .tar.gz and .zip.
 // Shared helpers are in bench/lib.mjs; every benchmark adds its own keys to bench/.results.json.
 //
@@ -33,6 +34,7 @@ import { dirname, join } from 'node:path';
 import { main as fingerprintsBenchmark } from './fingerprints.mjs';
 import { main as archivesBenchmark } from './archives.mjs';
 import { main as historyBenchmark } from './history.mjs';
+import { main as unreachableBenchmark } from './unreachable.mjs';
 import { main as longLineBenchmark } from './long-line.mjs';
 import { main as hookBenchmark } from './hook.mjs';
 import { main as memoryBenchmark } from './memory.mjs';
@@ -250,6 +252,7 @@ function main() {
 
 main();
 await historyBenchmark();
+await unreachableBenchmark();
 await hookBenchmark();
 await memoryBenchmark();
 await noiseBenchmark();

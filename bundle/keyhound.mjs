@@ -16255,7 +16255,7 @@ async function notesCommits(repo) {
 }
 async function danglingObjects(repo) {
   const found = { commits: [], blobs: [], tags: [] };
-  const listing = await runGit(repo, ["fsck", "--dangling", "--no-reflogs", "--no-progress"]);
+  const listing = await runGit(repo, ["fsck", "--connectivity-only", "--dangling", "--no-reflogs", "--no-progress"]);
   for (const line of listing.split("\n")) {
     const [, type, id] = /^dangling (commit|blob|tag) ([0-9a-f]+)$/.exec(line) ?? [];
     if (type === "commit") found.commits.push(id);

@@ -12,7 +12,7 @@ import type { AddressInfo, LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRule } from '../src/rules/rule-files.js';
-import type { Rule, RuleSpec, VerifySpec } from '../src/engine/types.js';
+import type { AnswerCondition, Rule, RuleSpec, VerifySpec } from '../src/engine/types.js';
 import { makeFinding, type Finding } from '../src/findings/finding.js';
 import { buildRequest, readAnswer, signatureV4 } from '../src/verify/request.js';
 import { checkVerifySpec } from '../src/verify/spec.js';
@@ -59,14 +59,14 @@ describe('a verify spec', () => {
 });
 
 /** A CA and a server certificate for the test host names, made with openssl for this run only. */
-function certificates(): { ca: string; key: string; cert: string } {
+function certificates(hosts: readonly string[] = [HOST, 'sts.amazonaws.com']): { ca: string; key: string; cert: string } {
   const dir = tempDir('keyhound-tls-');
   const sh = (script: string) => {
     const result = spawnSync('sh', ['-c', script], { cwd: dir, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(result.stderr);
   };
   sh('openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=keyhound test CA" 2>/dev/null');
-  writeFileSync(join(dir, 'san.cnf'), `subjectAltName=DNS:${HOST},DNS:sts.amazonaws.com\n`);
+  writeFileSync(join(dir, 'san.cnf'), `subjectAltName=${hosts.map((host) => `DNS:${host}`).join(',')}\n`);
   sh('openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=keyhound test" 2>/dev/null');
   sh('openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.cnf 2>/dev/null');
   return { ca: readFileSync(join(dir, 'ca.pem'), 'utf8'), key: readFileSync(join(dir, 'server.key'), 'utf8'), cert: readFileSync(join(dir, 'server.pem'), 'utf8') };
@@ -258,4 +258,91 @@ describe('the built-in verifiers', () => {
       }
     }
   });
+});
+
+/** A JSON body that meets a condition's fields (the first allowed value of each), with the identity fields filled in. */
+function bodyFor(condition: AnswerCondition | undefined, identity: readonly string[] = []): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const put = (path: string, value: unknown) => {
+    const names = path.split('.');
+    let node = body;
+    for (const name of names.slice(0, -1)) node = (node[name] ??= {}) as Record<string, unknown>;
+    node[names.at(-1)!] = value;
+  };
+  for (const path of identity) put(path, `who-${path}`);
+  for (const [path, value] of Object.entries(condition?.json ?? {})) put(path, Array.isArray(value) ? value[0] : value);
+  return body;
+}
+
+const firstStatus = (condition: AnswerCondition | undefined, fallback: number): number =>
+  Array.isArray(condition?.status) ? condition.status[0]! : (condition?.status ?? fallback);
+
+describe('every built-in verifier, against a local server that answers as its provider documents', () => {
+  type Mode = 'live' | 'revoked' | 'rate-limited' | 'malformed';
+  const withUrl: Array<{ rule: Rule; spec: VerifySpec; secret: string }> = [];
+  let server: Server;
+  let port = 0;
+  let ca = '';
+  let mode: Mode = 'live';
+  let current: VerifySpec | undefined;
+  const seen: Array<{ host?: string; raw: string }> = [];
+
+  beforeAll(async () => {
+    const { builtinRuleFilePaths } = await import('../src/rules/builtin-rules.js');
+    const { compileRuleFile, parseRuleFile } = await import('../src/rules/rule-files.js');
+    const { createDetector } = await import('../src/engine/detect.js');
+    for (const path of builtinRuleFilePaths()) {
+      const file = await parseRuleFile(readFileSync(path, 'utf8'), path);
+      for (const rule of compileRuleFile(file, path).rules) {
+        if (!rule.verify?.url) continue;
+        const example = file.rules.find((spec) => spec.id === rule.id)!.examples[0]!;
+        const found = createDetector([rule]).detect(example).find((raw) => raw.rule.id === rule.id);
+        if (found) withUrl.push({ rule, spec: rule.verify, secret: found.secret });
+      }
+    }
+    const hosts = [...new Set(withUrl.map(({ spec }) => new URL(spec.url!.replace(/\{\{\w+\}\}/g, 'x')).hostname))];
+    const tls = certificates(hosts);
+    ca = tls.ca;
+    server = createServer({ key: tls.key, cert: tls.cert }, (request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        seen.push({ host: request.headers.host, raw: `${request.url} ${JSON.stringify(request.headers)} ${body}` });
+        const spec = current!;
+        const [status, answer] =
+          mode === 'live' ? [firstStatus(spec.live, 200), JSON.stringify(bodyFor(spec.live, spec.identity))]
+          : mode === 'revoked' ? [firstStatus(spec.revoked, 401), JSON.stringify(bodyFor(spec.revoked))]
+          : mode === 'rate-limited' ? [429, '{"error":"slow down"}']
+          : [502, '<html>bad gateway</html>'];
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(answer);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('reads live (with who the key belongs to), revoked, rate-limited and malformed answers, and sends each secret only to its own host', async () => {
+    expect(withUrl.length).toBeGreaterThanOrEqual(60);
+    const transport = httpsTransport({ ca, port, lookup: toLocalhost });
+    const problems: string[] = [];
+    for (const { rule, spec, secret } of withUrl) {
+      current = spec;
+      const host = new URL(spec.url!.replace(/\{\{\w+\}\}/g, 'x')).host;
+      for (const next of ['live', 'revoked', 'rate-limited', 'malformed'] as const) {
+        mode = next;
+        const one = finding(rule, secret, spec.url!.includes('{{pair}}') || JSON.stringify(spec).includes('{{pair}}') ? 'pair-value-1234' : undefined);
+        seen.length = 0;
+        await verifyFindings([one], (id) => (id === rule.id ? rule : undefined), { transport, hostIntervalMs: 0, retryPauseMs: 1 });
+        const expected = next === 'live' ? 'live' : next === 'revoked' && spec.revoked ? 'revoked' : 'unknown';
+        if (one.verification?.status !== expected) problems.push(`${rule.id} ${next}: ${one.verification?.status} (${one.verification?.reason ?? ''})`);
+        if (next === 'live' && spec.identity?.length && !Object.values(one.verification?.identity ?? {}).some((value) => value.startsWith('who-'))) problems.push(`${rule.id}: no identity`);
+        if (!seen.length || seen.some((request) => request.host !== host)) problems.push(`${rule.id} ${next}: sent to ${seen.map((request) => request.host).join(', ')}`);
+        const placed = [secret, encodeURIComponent(secret), Buffer.from(`${secret}:`).toString('base64').slice(0, 12)];
+        if (!seen.every((request) => placed.some((form) => request.raw.includes(form)) || /basic /i.test(request.raw))) problems.push(`${rule.id}: the secret is not in the request`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
