@@ -22,6 +22,10 @@
 //     grows with the length of the history. /usr/bin/time's peak RSS is the largest of
 //     node and the `git log` it spawns (git's, here), so one more untimed run per row,
 //     with bench/peak-rss.mjs preloaded, gives the node process's own peak.
+//   - the history cache: a full scan (--no-cache), a rescan with nothing new, and a
+//     rescan after one new commit (each run from the same warm cache), in a mirror clone
+//     of the repository with the cache in the scratch directory; the findings of each
+//     must equal the full scan's.
 // It prints keyhound / git log -p -U0, the sizes (commits, patch bytes, unique blob
 // bytes), and checks keyhound's findings against the planted secrets.
 //
@@ -30,7 +34,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import {
@@ -507,6 +511,63 @@ function printCheck(check) {
   if (check.unexpected.length > 10) console.log(`  … and ${check.unexpected.length - 10} more not planted`);
 }
 
+// ---------------------------------------------------------------- the history cache
+
+/** A commit on main that adds one small file, made with plumbing (the mirror has no work tree). */
+function addCommit(repo) {
+  const index = join(repo, 'bench-index');
+  const env = { ...process.env, GIT_INDEX_FILE: index, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
+  git(repo, ['read-tree', 'main'], { env });
+  const blob = git(repo, ['hash-object', '-w', '--stdin'], { input: 'export const added = 1;\n' }).trim();
+  git(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},packages/added-by-bench.js`], { env });
+  const tree = git(repo, ['write-tree'], { env }).trim();
+  const commit = git(repo, ['commit-tree', tree, '-p', 'main', '-m', 'one new commit'], { env }).trim();
+  git(repo, ['update-ref', 'refs/heads/main', commit]);
+  rmSync(index, { force: true });
+}
+
+const findingsOf = (file) => JSON.stringify(JSON.parse(readFileSync(file, 'utf8')).findings);
+
+/** Full scan, rescan with nothing new, rescan after one new commit: seconds and ratios to the full scan. */
+export function measureCache(scratch) {
+  const mirror = join(scratch, 'mirror.git');
+  git(scratch, ['clone', '-q', '--mirror', REPO, mirror]);
+  const cache = join(scratch, 'cache');
+  const snapshot = join(scratch, 'cache-snapshot');
+  const report = join(scratch, 'cached.json');
+  const tool = (name, extra) => ({ ...keyhoundTool(name, report, extra), cwd: mirror });
+  const full = measure(tool('history --no-cache (full)', ['--no-cache']), scratch, null);
+  const expected = findingsOf(report);
+  run(process.execPath, [KEYHOUND, 'history', '--cache', cache, '--quiet', '--format', 'json', '-o', report], { cwd: mirror });
+  const nothingNew = measure(tool('rescan, nothing new', ['--cache', cache]), scratch, null);
+  const sameNothingNew = findingsOf(report) === expected;
+  cpSync(cache, snapshot, { recursive: true });
+  addCommit(mirror);
+  // Each run starts from the cache as it was before the new commit.
+  const oneNew = measure(
+    {
+      ...tool('rescan, one new commit', []),
+      cmd: 'sh',
+      args: ['-c', 'rm -rf "$1" && cp -r "$2" "$1" && exec "$3" "$4" history --cache "$1" --format json -o "$5"', 'sh', cache, snapshot, process.execPath, KEYHOUND, report],
+    },
+    scratch,
+    null,
+  );
+  const fullAfter = run(process.execPath, [KEYHOUND, 'history', '--no-cache', '--quiet', '--format', 'json', '-o', join(scratch, 'full-after.json')], { cwd: mirror });
+  if (fullAfter.status !== 0 && fullAfter.status !== 1) throw new Error(`keyhound exited ${fullAfter.status}: ${fullAfter.stderr}`);
+  const sameOneNew = findingsOf(report) === findingsOf(join(scratch, 'full-after.json'));
+  const rows = [full, nothingNew, oneNew];
+  console.log('\nkeyhound history with the cache (median s; ratio to the full scan):');
+  printColumns(
+    ['run', 'median s', 'ratio to full', 'same findings as a full scan'],
+    rows.map((row, i) => [row.name, row.seconds.toFixed(3), (row.seconds / full.seconds).toFixed(3), i === 0 ? '-' : String([sameNothingNew, sameOneNew][i - 1])]),
+  );
+  return {
+    full: strip(full), nothingNew: strip(nothingNew), oneNewCommit: strip(oneNew),
+    ratioNothingNew: nothingNew.seconds / full.seconds, ratioOneNewCommit: oneNew.seconds / full.seconds, sameNothingNew, sameOneNew,
+  };
+}
+
 // ---------------------------------------------------------------- main
 
 export async function main() {
@@ -553,6 +614,7 @@ export async function main() {
     );
     printMemory(byLength, keyhound, size);
     printCheck(check);
+    const cache = measureCache(scratch);
     const loadAfter = machineLoad();
 
     updateResults({
@@ -572,6 +634,7 @@ export async function main() {
         ratioToCatFile: keyhound.seconds / catFile.seconds,
         cpuRatio: keyhound.cpuSeconds / gitU0.cpuSeconds,
         findings: check,
+        cache,
       },
     });
   } finally {

@@ -425,13 +425,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
               return false;
             }
           }
@@ -3533,14 +3533,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version } = opt;
+        let { version: version2 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
+            version2 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -3720,11 +3720,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
         let opt;
-        switch (version) {
+        switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -3735,9 +3735,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version;
+              this.directives.yaml.version = version2;
             else
-              this.directives = new directives.Directives({ version });
+              this.directives = new directives.Directives({ version: version2 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -3746,7 +3746,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version);
+            const sv = JSON.stringify(version2);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -7363,7 +7363,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7404,7 +7404,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify2;
@@ -7635,7 +7635,7 @@ var init_secret_like = __esm({
       new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
       // scheme://user:password@host
       /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
-      // curl -u user:password, --user=user:password, quoted or not
+      // curl -u <user>:<password>, --user=<user>:<password>, quoted or not
       /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
       // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
       /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
@@ -7694,6 +7694,13 @@ function maskLine(lineText, own, redacted, others = [], width = 160) {
   ]) {
     if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
   }
+  const secrets = [lineText.slice(own[0], own[1]), ...others.filter((span) => span[1] > from && span[0] < to).map((span) => lineText.slice(span[0], span[1]))];
+  for (const secret of new Set(secrets.filter((text) => text.length >= MIN_COPY))) {
+    for (let at2 = window.indexOf(secret); at2 !== -1; at2 = window.indexOf(secret, at2 + 1)) {
+      const span = [at2, at2 + secret.length];
+      if (!findings.some((placed) => placed.span[0] < span[1] && span[0] < placed.span[1])) findings.push({ span, text: MASK });
+    }
+  }
   const taken = findings.map(({ span }) => span).sort((a, b) => a[0] - b[0]);
   const contextFrom = Math.max(0, from - CONTEXT);
   const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
@@ -7706,7 +7713,7 @@ function maskLine(lineText, own, redacted, others = [], width = 160) {
   const start = Math.max(0, ownAt - Math.floor(width / 3));
   return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
 }
-var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT;
+var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT, MIN_COPY;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
@@ -7715,11 +7722,12 @@ var init_redact = __esm({
     MAX_SHOWN = 4;
     ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
     CONTEXT = 64;
+    MIN_COPY = 4;
   }
 });
 
 // src/package-root.ts
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
@@ -7736,7 +7744,19 @@ function packageRoot() {
 function packagePath(...parts) {
   return join(packageRoot(), ...parts);
 }
-var root;
+function packageVersion() {
+  version ??= readPackageVersion();
+  return version;
+}
+function readPackageVersion() {
+  try {
+    const { version: version2 } = JSON.parse(readFileSync2(packagePath("package.json"), "utf8"));
+    return typeof version2 === "string" && version2 ? version2 : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+var root, version;
 var init_package_root = __esm({
   "src/package-root.ts"() {
     "use strict";
@@ -10790,7 +10810,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root2, ref);
+      let _sch = resolve19.call(this, root2, ref);
       if (_sch === void 0) {
         const schema2 = (_a2 = root2.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -10817,7 +10837,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root2, ref) {
+    function resolve19(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11677,11 +11697,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse3(serialize(uri, options), options);
       }
       return uri;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve19(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11717,50 +11737,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative6 = parse2(serialize(relative6, options), options);
+        base = parse3(serialize(base, options), options);
+        relative9 = parse3(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative6.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11768,7 +11788,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -12039,7 +12059,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse3(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -12072,11 +12092,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve16,
+      resolve: resolve19,
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse: parse3
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -14745,12 +14765,12 @@ var require_ajv = __commonJS({
 });
 
 // src/files/schemas.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { pathToFileURL } from "node:url";
 function schema(name) {
   let value = cache.get(name);
   if (!value) {
-    value = JSON.parse(readFileSync2(packagePath("schema", name), "utf8"));
+    value = JSON.parse(readFileSync3(packagePath("schema", name), "utf8"));
     cache.set(name, value);
   }
   return value;
@@ -15885,10 +15905,10 @@ function wrongType(value, shape, path) {
   return ok ? void 0 : `${path}: must be ${shape === "strings" ? "an array of strings" : shape === "integer" ? "an integer" : `a ${shape}`}`;
 }
 async function translateGitleaksConfig(text, file) {
-  const { parse: parse2 } = await Promise.resolve().then(() => (init_dist(), dist_exports));
+  const { parse: parse3 } = await Promise.resolve().then(() => (init_dist(), dist_exports));
   let config;
   try {
-    config = parse2(text);
+    config = parse3(text);
   } catch (error) {
     const { message: message2, line } = error;
     throw new ConfigError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`, { cause: error });
@@ -15997,15 +16017,15 @@ function parseSize(value, where, typed = false) {
   const factor = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
 }
-async function loadConfig(root2, explicit) {
-  const config = await readConfig(root2, explicit);
+async function loadConfig(root2, explicit, cwd) {
+  const config = await readConfig(root2, explicit, cwd);
   if (config && (config.spec.rules?.length || config.spec.ruleFiles?.length) && !redosAnalyserInstalled()) {
     config.warnings.push(`${config.file}: custom rules: ${REDOS_UNCHECKED}`);
   }
   return config;
 }
-async function readConfig(root2, explicit) {
-  const file = explicit ? resolve2(explicit) : join3(root2, CONFIG_FILE_NAME);
+async function readConfig(root2, explicit, cwd) {
+  const file = explicit ? resolve2(cwd, explicit) : join3(root2, CONFIG_FILE_NAME);
   if (!explicit && !existsSync2(file)) return void 0;
   const text = readTextFile(file, "config file", file, ConfigError);
   if (file.endsWith(".toml")) {
@@ -16058,7 +16078,7 @@ var init_config = __esm({
 
 // src/git/git.ts
 import { spawn } from "node:child_process";
-import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
 import { dirname as dirname4, join as join4, resolve as resolve3 } from "node:path";
 async function workTreeRoot(dir) {
   if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
@@ -16106,7 +16126,7 @@ function spawnGit(dir, args, withInput = false, config = SAFE_CONFIG) {
   });
 }
 function streamGitLines(dir, args, onLine, input) {
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve19, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
     else if (input) input.pipe(child.stdin);
@@ -16130,7 +16150,7 @@ function streamGitLines(dir, args, onLine, input) {
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
       if (rest) onLine(rest);
-      resolve16({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+      resolve19({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
     });
   });
 }
@@ -16143,7 +16163,7 @@ function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 function runGit(dir, args, input, config) {
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve19, reject) => {
     const child = spawnGit(dir, args, input !== void 0, config);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
@@ -16152,7 +16172,7 @@ function runGit(dir, args, input, config) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve16(Buffer.concat(out).toString("utf8"));
+      if (code2 === 0) resolve19(Buffer.concat(out).toString("utf8"));
       else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
     });
   });
@@ -16183,7 +16203,7 @@ async function hasCommits(repo) {
 async function shallowBoundary(repo) {
   const file = resolve3(repo, (await runGit(repo, ["rev-parse", "--git-path", "shallow"])).trim());
   try {
-    return new Set(readFileSync3(file, "utf8").split("\n").filter((line) => line.length > 0));
+    return new Set(readFileSync4(file, "utf8").split("\n").filter((line) => line.length > 0));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -16650,8 +16670,8 @@ function slowFingerprint(ruleId, secret, salt) {
   return scryptSync(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT).toString("hex");
 }
 function slowFingerprintAsync(ruleId, secret, salt) {
-  return new Promise((resolve16, reject) => {
-    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve16(key.toString("hex")));
+  return new Promise((resolve19, reject) => {
+    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve19(key.toString("hex")));
   });
 }
 function fingerprint(ruleId, secret, salt, keywords = []) {
@@ -16842,8 +16862,8 @@ function catFile(repo, mode) {
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
-    return new Promise((resolve16, reject) => {
-      queue.push({ resolve: resolve16, reject });
+    return new Promise((resolve19, reject) => {
+      queue.push({ resolve: resolve19, reject });
       child.stdin.write(`${name}
 `);
     });
@@ -17114,7 +17134,7 @@ var init_archives = __esm({
 
 // src/sources/read-file.ts
 import { constants as bufferLimits } from "node:buffer";
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync as readFileSync4, readSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync as readFileSync5, readSync } from "node:fs";
 function isBinary(bytes) {
   const end = Math.min(bytes.length, BINARY_PROBE);
   for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
@@ -17144,7 +17164,7 @@ function readFileBytes(absolute, shown, maxFileSize, maxArchiveSize = 0) {
     const limit = stat.size > maxFileSize && stat.size <= maxArchiveSize && isArchiveFile(fd) ? maxArchiveSize : maxFileSize;
     const tooLarge = sizeSkip(stat.size, shown, limit);
     if (tooLarge) return tooLarge;
-    const bytes = readFileSync4(fd);
+    const bytes = readFileSync5(fd);
     const grown = sizeSkip(bytes.length, shown, limit);
     if (grown) return grown;
     const utf16 = hasUtf16Bom(bytes);
@@ -18395,15 +18415,15 @@ function javaKeyStore(bytes) {
   if (bytes.length < 12) return void 0;
   const magic = bytes.readUInt32BE(0);
   if (magic !== JKS_MAGIC && magic !== JCEKS_MAGIC) return void 0;
-  const version = bytes.readUInt32BE(4);
-  if (version !== 1 && version !== 2) return void 0;
+  const version2 = bytes.readUInt32BE(4);
+  if (version2 !== 1 && version2 !== 2) return void 0;
   const kind = magic === JKS_MAGIC ? "jks" : "jceks";
   const count2 = bytes.readUInt32BE(8);
   let at2 = 12;
   const skip = (length) => (at2 += length) <= bytes.length;
   const u16 = () => at2 + 2 <= bytes.length ? bytes.readUInt16BE((at2 += 2) - 2) : Number.MAX_SAFE_INTEGER;
   const u32 = () => at2 + 4 <= bytes.length ? bytes.readUInt32BE((at2 += 4) - 4) : Number.MAX_SAFE_INTEGER;
-  const certificate = () => (version === 2 ? skip(u16()) : true) && skip(u32());
+  const certificate = () => (version2 === 2 ? skip(u16()) : true) && skip(u32());
   for (let i = 0; i < count2 && at2 < bytes.length; i++) {
     const tag = u32();
     if (tag === PRIVATE_KEY_ENTRY || tag === SECRET_KEY_ENTRY && kind === "jceks") return kind;
@@ -18430,9 +18450,9 @@ function isGnupgSecretKey(bytes) {
     if (bytes.length < 1 + size) return false;
     [body, length] = [1 + size, bytes.readUIntBE(1, size)];
   } else return false;
-  const version = bytes[body];
-  if (body + length > bytes.length || version === void 0 || version < 3 || version > 6) return false;
-  return OPENPGP_ALGORITHMS.has(bytes[body + (version === 3 ? 7 : 5)] ?? 0);
+  const version2 = bytes[body];
+  if (body + length > bytes.length || version2 === void 0 || version2 < 3 || version2 > 6) return false;
+  return OPENPGP_ALGORITHMS.has(bytes[body + (version2 === 3 ? 7 : 5)] ?? 0);
 }
 function tlv(bytes, at2) {
   const tag = bytes[at2];
@@ -18448,9 +18468,9 @@ function tlv(bytes, at2) {
 function isPkcs12WithKeys(bytes) {
   const pfx = tlv(bytes, 0);
   if (!pfx || pfx.tag !== SEQUENCE || pfx.end !== void 0 && pfx.end !== bytes.length) return false;
-  const version = tlv(bytes, pfx.start);
-  if (!version || version.tag !== INTEGER || version.end !== version.start + 1 || bytes[version.start] !== 3) return false;
-  const authSafe = tlv(bytes, version.end);
+  const version2 = tlv(bytes, pfx.start);
+  if (!version2 || version2.tag !== INTEGER || version2.end !== version2.start + 1 || bytes[version2.start] !== 3) return false;
+  const authSafe = tlv(bytes, version2.end);
   const type = authSafe && tlv(bytes, authSafe.start);
   if (!authSafe || authSafe.tag !== SEQUENCE || !type || type.tag !== OID || type.end === void 0) return false;
   const oid = bytes.subarray(type.start, type.end);
@@ -18590,7 +18610,7 @@ var init_pieces = __esm({
 
 // src/rules/rules-cache.ts
 import { createHash as createHash5, randomUUID } from "node:crypto";
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync5, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { basename, dirname as dirname5, join as join5 } from "node:path";
 function cacheFile() {
@@ -18600,18 +18620,18 @@ function forScanning(file) {
   return { ...file, rules: file.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule2 }) => ({ ...rule2, examples: [] })) };
 }
 async function parsedRuleFiles(paths) {
-  const texts = paths.map((path) => readFileSync5(path, "utf8"));
+  const texts = paths.map((path) => readFileSync6(path, "utf8"));
   const hash2 = createHash5("sha256").update(CACHE_FORMAT);
   paths.forEach((path, i) => hash2.update(`\0${basename(path)}\0${texts[i]}`));
   const key = hash2.digest("hex");
   const file = cacheFile();
   try {
-    const cached = JSON.parse(readFileSync5(file, "utf8"));
+    const cached = JSON.parse(readFileSync6(file, "utf8"));
     if (cached.key === key && Array.isArray(cached.files)) return cached.files;
   } catch {
   }
-  const { parse: parse2 } = await loadYaml();
-  const files = texts.map((text) => forScanning(parse2(text)));
+  const { parse: parse3 } = await loadYaml();
+  const files = texts.map((text) => forScanning(parse3(text)));
   const partial = `${file}.${randomUUID()}.partial`;
   try {
     mkdirSync2(dirname5(file), { recursive: true });
@@ -18632,14 +18652,14 @@ var init_rules_cache = __esm({
 });
 
 // src/rules/builtin-rules.ts
-import { readdirSync, readFileSync as readFileSync6 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync7 } from "node:fs";
 function builtinRuleFilePaths() {
   const dir = packagePath("rules");
   return readdirSync(dir).filter((name) => name.endsWith(".yaml")).sort().map((name) => `${dir}/${name}`);
 }
 async function builtinRuleFiles() {
   if (BUNDLED) {
-    const files = JSON.parse(readFileSync6(packagePath("dist", "rules.json"), "utf8"));
+    const files = JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
     return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
   }
   const paths = builtinRuleFilePaths();
@@ -19697,7 +19717,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -19867,7 +19887,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -20390,7 +20410,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -20455,7 +20475,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -20464,7 +20484,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var utils = require_utils2();
     var constants4 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -20552,7 +20572,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern2, options) => {
       if (Array.isArray(pattern2)) return pattern2.map((p) => picomatch.parse(p, options));
-      return parse2(pattern2, { ...options, fastpaths: false });
+      return parse3(pattern2, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan2(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -20578,10 +20598,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -20697,7 +20717,7 @@ function loadBaseline(file, shown = file) {
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
-  const sha2563 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
+  const sha2564 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
   const sha1 = new Set(baseline.entries.flatMap((entry) => entry.secretSha1 ? [entry.secretSha1] : []));
   const { salt } = baseline;
   return {
@@ -20708,7 +20728,7 @@ function baselineMatcher(baseline) {
       const guessable = hasGuessableSecret(finding);
       if (salt && fingerprints.has(fingerprintWith(finding, salt))) return "current";
       if (fingerprints.has(legacyFingerprint(finding))) return guessable ? "reversible" : "current";
-      if (sha2563.size > 0 && sha2563.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
+      if (sha2564.size > 0 && sha2564.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
       if (sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)))) return "current";
       return void 0;
     }
@@ -20750,7 +20770,7 @@ function parseIgnoreFile(text, file) {
   });
   return { file, entries, ...salt ? { salt } : {} };
 }
-function loadIgnoreFile(root2, explicit, cwd = process.cwd()) {
+function loadIgnoreFile(root2, explicit, cwd) {
   const file = explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
   if (!explicit && !existsSync4(file)) return void 0;
   return parseIgnoreFile(readTextFile(file, "ignore file", explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);
@@ -20770,12 +20790,14 @@ var init_ignore_file = __esm({
 });
 
 // src/scan/suppress.ts
-import { relative, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join7, relative, resolve as resolve5 } from "node:path";
 function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests = false) {
   const ignoreFile = loadIgnoreFile(root2, options.ignoreFile, cwd);
   const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
   const used = /* @__PURE__ */ new Set();
-  const baseline = options.baseline ? baselineMatcher(loadBaseline(resolve5(cwd, options.baseline), options.baseline)) : void 0;
+  const baselineFile = chooseBaseline(root2, cwd, options.baseline);
+  const baseline = baselineFile ? baselineMatcher(loadBaseline(baselineFile.path, baselineFile.name)) : void 0;
   const reversibleIgnores = /* @__PURE__ */ new Map();
   const reversibleInBaseline = /* @__PURE__ */ new Set();
   const ignoreEntry = (finding) => {
@@ -20804,16 +20826,22 @@ function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests =
       }
       const known = baseline?.match(finding);
       if (known === "reversible") reversibleInBaseline.add(finding);
-      if (known) return `baseline ${options.baseline}`;
+      if (known) return `baseline ${baselineFile.name}`;
       if (!reportLowInTests && (finding.confidence === "low" || finding.informative) && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return void 0;
     },
     staleIgnores: () => (ignoreFile?.entries ?? []).filter((entry) => !used.has(entry.fingerprint)),
     notices: () => [
       ...[...reversibleIgnores].map(([entry, replacement]) => `${ignoreFile.file}:${entry.line}: this fingerprint of a guessable secret can be reversed (written by an older keyhound): replace it with ${replacement}`),
-      ...reversibleInBaseline.size ? [`${options.baseline}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`] : []
+      ...reversibleInBaseline.size ? [`${baselineFile.name}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`] : []
     ]
   };
+}
+function chooseBaseline(root2, cwd, option) {
+  if (option === false) return void 0;
+  if (option !== void 0) return { path: resolve5(cwd, option), name: option };
+  const path = join7(root2, DEFAULT_BASELINE_FILE);
+  return existsSync5(path) ? { path, name: DEFAULT_BASELINE_FILE } : void 0;
 }
 function partition(all, suppressor, toRoot) {
   const findings = [];
@@ -21363,7 +21391,7 @@ async function prepareScan(options) {
   const cwd = options.cwd ?? process.cwd();
   const repoRoot = options.root ?? await workTreeRoot(cwd);
   const root2 = repoRoot ?? cwd;
-  const config = await loadConfig(root2, options.config);
+  const config = await loadConfig(root2, options.config, cwd);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   if (config) {
     const regexes = configRegexes(config);
@@ -21688,12 +21716,12 @@ var init_diff_scan = __esm({
        * file (a partial clone).
        */
       async judgeWholeFile(diff, parents, fallback) {
-        const version = await this.readVersion(this.blobName(diff), diff.path, true);
-        if (version === MISSING) {
+        const version2 = await this.readVersion(this.blobName(diff), diff.path, true);
+        if (version2 === MISSING) {
           if (fallback.length || diff.binary) this.warn(`${this.where(diff)}: git could not give the whole file; ${diff.binary ? "not scanned" : "judged on the patch alone"}`);
           return fallback;
         }
-        if (version === void 0) return [];
+        if (version2 === void 0) return [];
         const { detector, byId } = this.setup.ruleset;
         const known = /* @__PURE__ */ new Set();
         for (const parent of parents) {
@@ -21703,9 +21731,9 @@ var init_diff_scan = __esm({
           for (const finding of found ?? []) if (!finding.suppressedBy) known.add(identity(finding));
         }
         let fresh;
-        if (typeof version === "string") fresh = toFileFindings(detector.detect(version));
+        if (typeof version2 === "string") fresh = toFileFindings(detector.detect(version2));
         else {
-          const contents = this.contents(version.binary, diff.path);
+          const contents = this.contents(version2.binary, diff.path);
           if (!contents) {
             countSkip(this.stats, "binary");
             return [];
@@ -21785,8 +21813,130 @@ var init_text_scan = __esm({
   }
 });
 
+// src/scan/history-cache.ts
+import { createHash as createHash7, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join8 } from "node:path";
+function historyCacheKey(parts) {
+  return sha2562(JSON.stringify({ version: VERSION, ...parts }));
+}
+function openCommitCache(dir, key, warn) {
+  const file = join8(dir, CACHE_FILE);
+  const loaded = load(file, key, warn);
+  return {
+    file,
+    known: (sha) => loaded.has(sha),
+    remember(clean) {
+      if (clean.length === 0) return;
+      const all = /* @__PURE__ */ new Set([...load(file, key, () => void 0), ...loaded, ...clean]);
+      try {
+        mkdirSync3(dir, { recursive: true });
+        writeWhole(file, serialise(key, [...all].sort()));
+      } catch (error) {
+        warn(`cannot write the history cache ${file} (${error.code ?? "error"}): the next run reads every commit again`);
+      }
+    }
+  };
+}
+function sha2562(text) {
+  return createHash7("sha256").update(text).digest("hex");
+}
+function serialise(key, commits) {
+  const list = commits.join("\n");
+  const cache2 = { format: FORMAT, version: VERSION, key, commits: list, sha256: sha2562(list) };
+  return `${JSON.stringify(cache2)}
+`;
+}
+function load(file, key, warn) {
+  let text;
+  try {
+    text = readFileSync8(file, "utf8");
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+  const cache2 = parse2(text);
+  if (!cache2) {
+    warn(`the history cache ${file} is corrupt: not trusted, every commit is read again and the cache rebuilt`);
+    return /* @__PURE__ */ new Set();
+  }
+  if (cache2.key !== key || cache2.version !== VERSION) return /* @__PURE__ */ new Set();
+  return new Set(cache2.commits === "" ? [] : cache2.commits.split("\n"));
+}
+function parse2(text) {
+  try {
+    const cache2 = JSON.parse(text);
+    if (cache2?.format !== FORMAT || typeof cache2.version !== "number" || typeof cache2.key !== "string") return void 0;
+    if (typeof cache2.commits !== "string" || cache2.sha256 !== sha2562(cache2.commits)) return void 0;
+    if (cache2.commits !== "" && !cache2.commits.split("\n").every((id) => COMMIT_ID2.test(id))) return void 0;
+    return cache2;
+  } catch {
+    return void 0;
+  }
+}
+function writeWhole(file, text) {
+  const temporary = `${file}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+  try {
+    writeFileSync3(temporary, text, { flag: "wx", mode: 384 });
+    renameSync2(temporary, file);
+  } finally {
+    rmSync2(temporary, { force: true });
+  }
+  removeStaleTemporaries(file);
+}
+function removeStaleTemporaries(file) {
+  const dir = join8(file, "..");
+  const prefix = `${CACHE_FILE}.tmp-`;
+  for (const name of readdirSync2(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const path = join8(dir, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_TEMPORARY_MS) rmSync2(path, { force: true });
+    } catch {
+    }
+  }
+}
+async function defaultCacheDir(repo) {
+  return join8((await runGit(repo, ["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim(), "keyhound");
+}
+var CACHE_FILE, FORMAT, VERSION, COMMIT_ID2, STALE_TEMPORARY_MS;
+var init_history_cache = __esm({
+  "src/scan/history-cache.ts"() {
+    "use strict";
+    init_git();
+    CACHE_FILE = "history.json";
+    FORMAT = "keyhound-history-cache";
+    VERSION = 1;
+    COMMIT_ID2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+    STALE_TEMPORARY_MS = 10 * 60 * 1e3;
+  }
+});
+
+// src/scan/shard.ts
+import { createHash as createHash8 } from "node:crypto";
+function parseShard(value) {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const [index, count2] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || count2 < 1 || index < 1 || index > count2) throw new KeyhoundError(`--shard: not K/N with 1 <= K <= N: ${value}`);
+  return { index, count: count2 };
+}
+function shardName(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+function inShard(key, shard) {
+  if (!shard || shard.count === 1) return true;
+  const bucket = createHash8("sha256").update(key).digest().readUInt32BE(0) % shard.count;
+  return bucket === shard.index - 1;
+}
+var init_shard = __esm({
+  "src/scan/shard.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
 // src/scan/history.ts
 import { availableParallelism } from "node:os";
+import { relative as relative3 } from "node:path";
 import { PassThrough } from "node:stream";
 function assertRevision(value, option) {
   if (value.startsWith("-") || value.includes("\n")) throw new KeyhoundError(`${option}: not a revision: ${value}`);
@@ -21797,6 +21947,10 @@ function revListArguments(options, unreachableCommits = []) {
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ["HEAD"] : ["--all"];
   return [
     "rev-list",
+    // Children before parents, whatever the dates say: by date alone, commits made in the
+    // same second (or with a skewed clock) can come before their parents, and the
+    // highest position would then not be the introduction.
+    "--topo-order",
     ...options.since ? [`--since=${options.since}`] : [],
     ...options.maxCommits !== void 0 ? [`--max-count=${options.maxCommits}`] : [],
     ...revisions,
@@ -21832,7 +21986,12 @@ async function scanHistory(options = {}) {
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = /* @__PURE__ */ new Map();
+  const cache2 = options.cache === void 0 ? void 0 : await commitCache(repo, options.cache, setup, options, warn);
+  const scanned = [];
+  const withFindings = /* @__PURE__ */ new Set();
+  let readCleanly = true;
   const record2 = (finding, position) => {
+    if (finding.commit) withFindings.add(finding.commit.sha);
     const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
     if (reason !== void 0) finding.suppressedBy = reason;
     const occurrence = { finding, order: position, suppressed: reason !== void 0 };
@@ -21848,24 +22007,29 @@ async function scanHistory(options = {}) {
   };
   const blobs = blobReader(repo);
   let failure;
-  const walk = async (input, offset, given) => {
-    const scanner = new DiffScanner(setup, stats, blobs, warn);
+  const walk = async (input, positions) => {
+    const scanner = new DiffScanner(setup, stats, blobs, (message2) => {
+      readCleanly = false;
+      warn(message2);
+    });
     const pending = [];
     let seen = -1;
+    let position = -1;
     const parser2 = new DiffParser({
       commit: (commit) => {
-        if (boundary.has(commit.sha)) reachedBoundary = true;
         seen += 1;
+        position = positions[seen] ?? position;
+        if (cache2) scanned.push(commit.sha);
         stats.commits += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record2(finding, offset + seen);
+        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record2(finding, position);
       },
       file: (diff) => {
-        const position = offset + seen;
+        const at2 = position;
         const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, "")) : void 0;
-        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, position);
+        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, at2);
         const found = scanner.scan(diff);
         if (Array.isArray(found)) found.forEach(keep);
         else pending.push(found.then((later) => later.forEach(keep), (error) => void (failure ??= error)));
@@ -21875,7 +22039,8 @@ async function scanHistory(options = {}) {
     parser2.end();
     await Promise.all(pending);
     if (result.code !== 0) {
-      warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${failureReason(result)}`);
+      readCleanly = false;
+      warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
     }
   };
   const revList = revListArguments(options, dangling?.commits);
@@ -21885,30 +22050,53 @@ async function scanHistory(options = {}) {
   } catch (error) {
     throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, "log") : error;
   }
-  const count2 = total === 0 ? 0 : total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  const count2 = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count2));
-  const walkers = Array.from({ length: count2 }, (_, index) => {
-    const walker = { input: new PassThrough(), given: 0, done: Promise.resolve() };
-    walker.done = walk(walker.input, index * share, () => walker.given);
+  const walkers = [];
+  const walkerFor = (index) => {
+    let walker = walkers[index];
+    if (!walker) {
+      const started2 = { input: new PassThrough(), positions: [] };
+      walker = { ...started2, done: walk(started2.input, started2.positions) };
+      walkers[index] = walker;
+    }
     return walker;
-  });
-  let dispatched = 0;
+  };
+  if (options.shard) stats.shard = shardName(options.shard);
+  if (cache2) stats.cachedCommits = 0;
+  let listed = 0;
   try {
     const listing = await streamGitLines(repo, revList, (sha) => {
       if (!sha) return;
-      const walker = walkers[Math.min(Math.floor(dispatched / share), count2 - 1)];
-      if (!walker) return;
+      const position = listed++;
+      if (!inShard(sha, options.shard)) return;
+      if (boundary.has(sha)) reachedBoundary = true;
+      if (cache2?.known(sha)) {
+        stats.commits += 1;
+        stats.cachedCommits += 1;
+        return;
+      }
+      const walker = walkerFor(Math.min(Math.floor(position / share), count2 - 1));
+      walker.positions.push(position);
       walker.input.write(`${sha}
 `);
-      walker.given += 1;
-      dispatched += 1;
     });
-    for (const walker of walkers) walker.input.end();
-    await Promise.all(walkers.map((walker) => walker.done));
-    if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+    const started2 = walkers.filter((walker) => walker !== void 0);
+    for (const walker of started2) walker.input.end();
+    await Promise.all(started2.map((walker) => walker.done));
+    if (listing.code !== 0) {
+      readCleanly = false;
+      warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
+    }
     if (failure !== void 0) throw failure;
+    if (cache2 && readCleanly) cache2.remember(scanned.filter((sha) => !withFindings.has(sha)));
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
-    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
+    const firstShard = (options.shard?.index ?? 1) === 1;
+    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
+      tags: everyRef && firstShard,
+      danglingTags: firstShard ? dangling?.tags ?? [] : [],
+      danglingBlobs: firstShard ? dangling?.blobs ?? [] : []
+    });
     for await (const fragment of outside) {
       if (typeof fragment === "string") countSkip(stats, fragment);
       else for (const finding of findingsInText(setup, stats, fragment)) record2(finding, -1);
@@ -21918,13 +22106,14 @@ async function scanHistory(options = {}) {
   }
   if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
-  const findings = [...bySecret.values()].map(({ finding, commits: count3, paths }) => {
+  const findings = [...bySecret.values()].map(({ finding, commits: count3, paths, order }) => {
     const truncated = finding.commit !== void 0 && boundary.has(finding.commit.sha);
     const history = {
       commits: count3,
       paths: [...paths].sort(),
       presentAtHead: presentAtHead(rawSecret(finding)),
-      ...truncated ? { truncated } : {}
+      ...truncated ? { truncated } : {},
+      position: order
     };
     finding.history = history;
     return finding;
@@ -21945,6 +22134,20 @@ async function secretsAtHead(repo, secrets) {
   }
   return (secret) => found.has(searchableLine(secret));
 }
+async function commitCache(repo, where, setup, options, warn) {
+  const key = historyCacheKey({
+    keyhound: packageVersion(),
+    rules: setup.ruleset.spec,
+    config: setup.config ? { file: relative3(setup.root, setup.config.file), spec: setup.config.spec } : null,
+    maxFileSize: setup.maxFileSize,
+    archives: options.archives === false ? false : { ...DEFAULT_ARCHIVE_LIMITS, ...options.archiveLimits },
+    include: options.include ?? [],
+    exclude: options.exclude ?? [],
+    reportSuppressed: setup.reportSuppressed,
+    log: LOG_ARGUMENTS
+  });
+  return openCommitCache(where === true ? await defaultCacheDir(repo) : where, key, warn);
+}
 var LOG_ARGUMENTS, PARALLEL_FROM;
 var init_history = __esm({
   "src/scan/history.ts"() {
@@ -21952,12 +22155,15 @@ var init_history = __esm({
     init_errors();
     init_finding();
     init_blobs();
+    init_package_root();
     init_git();
     init_git_objects();
     init_diff_parser();
     init_types();
     init_diff_scan();
     init_text_scan();
+    init_history_cache();
+    init_shard();
     init_result();
     init_setup();
     LOG_ARGUMENTS = [
@@ -22022,7 +22228,6 @@ var init_staged = __esm({
 });
 
 // src/report/common.ts
-import { readFileSync as readFileSync7 } from "node:fs";
 import { sep as sep2 } from "node:path";
 function shownSecret(finding, showSecrets) {
   return showSecrets ? rawSecret(finding) : finding.secret;
@@ -22045,17 +22250,7 @@ function suppressionKind(suppressedBy) {
   return suppressedBy.startsWith("inline comment") ? "inSource" : "external";
 }
 function keyhoundVersion(meta) {
-  if (meta?.version) return meta.version;
-  packageVersion ??= readPackageVersion();
-  return packageVersion;
-}
-function readPackageVersion() {
-  try {
-    const { version } = JSON.parse(readFileSync7(packagePath("package.json"), "utf8"));
-    return typeof version === "string" && version ? version : "unknown";
-  } catch {
-    return "unknown";
-  }
+  return meta?.version || packageVersion();
 }
 function segments(path) {
   const slashed = sep2 === "\\" ? path.replace(/\\/g, "/") : path;
@@ -22100,7 +22295,7 @@ function repositoryLinks(url) {
     }
   };
 }
-var KEYHOUND_URL, SEVERITY_RANK, packageVersion, SHA;
+var KEYHOUND_URL, SEVERITY_RANK, SHA;
 var init_common = __esm({
   "src/report/common.ts"() {
     "use strict";
@@ -22272,9 +22467,9 @@ var init_github = __esm({
 });
 
 // src/report/gitlab.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function findingId(finding, sha) {
-  const hex = createHash7("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
+  const hex = createHash9("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
   const variant = (parseInt(hex[16], 16) & 3 | 8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -22299,8 +22494,8 @@ var init_gitlab = __esm({
     NO_COMMIT = "0000000";
     SEVERITY = { critical: "Critical", high: "High", medium: "Medium", low: "Low" };
     formatGitlab = ({ findings, stats, meta }, { showSecrets }) => {
-      const version = keyhoundVersion(meta);
-      const tool = { id: "keyhound", name: "keyhound", url: KEYHOUND_URL, vendor: { name: "keyhound" }, version };
+      const version2 = keyhoundVersion(meta);
+      const tool = { id: "keyhound", name: "keyhound", url: KEYHOUND_URL, vendor: { name: "keyhound" }, version: version2 };
       const parsedStart = meta?.startedAt ? Date.parse(meta.startedAt) : NaN;
       const start = Number.isFinite(parsedStart) ? parsedStart : Date.now() - stats.durationMs;
       const vulnerability = (finding) => {
@@ -22407,7 +22602,7 @@ ${finding.verification ? html`<dt>Provider says</dt><dd>${verificationText(findi
 ${finding.pair ? html`<dt>Paired with</dt><dd><code>${finding.pair.ruleId}</code> <code>${finding.pair.secret}</code> at line ${finding.pair.line}, column ${finding.pair.column}: rotate both</dd>
 ` : ""}${commit ? html`<dt>Commit</dt><dd>${link(links?.commit(commit.sha), html`<code>${shortSha(commit.sha)}</code>`)} · ${commit.author} &lt;${commit.email}&gt; · ${commit.date}<br>${commit.message}</dd>
 ` : ""}${history ? html`<dt>History</dt><dd>added in ${plural(history.commits, "commit")} to ${history.paths.join(", ")}; ${history.presentAtHead ? "still in the current tree" : "no longer in the current tree (it stays valid until it is revoked)"}</dd>
-` : ""}<dt>How to fix</dt><dd>${finding.remediation}</dd>
+` : ""}${finding.informative ? html`<dt>Note</dt><dd>Not a secret: whose or where a credential reported nearby is. Rotating that credential is the fix.</dd>` : html`<dt>How to fix</dt><dd>${finding.remediation}</dd>`}
 <dt>Fingerprint</dt><dd><code>${finding.fingerprint}</code></dd>
 </dl>
 </article>
@@ -22454,6 +22649,7 @@ pre { background: var(--code); margin: 0; padding: 6px 9px; border-radius: 6px; 
 .verdict { font-size: 18px; font-weight: 600; margin: 18px 0 6px; }
 .verdict.leaks { color: var(--critical); }
 .verdict.clean { color: var(--ok); }
+.verdict .muted { font-weight: normal; }
 .danger { border: 2px solid var(--critical); color: var(--critical); border-radius: 8px; padding: 10px 14px; font-weight: 600; margin: 16px 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; margin: 14px 0; }
 .card { background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: 10px 14px; }
@@ -22464,8 +22660,9 @@ pre { background: var(--code); margin: 0; padding: 6px 9px; border-radius: 6px; 
 .critical { --sev: var(--critical); } .high { --sev: var(--high); } .medium { --sev: var(--medium); } .low { --sev: var(--low); }
 .card.sev.none .value { color: var(--muted); }
 .notes p, .notes ul { margin: 4px 0; }
-nav.toc { margin: 14px 0 0; }
-nav.toc a { margin-right: 14px; white-space: nowrap; }
+nav.toc { margin: 14px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav.toc a { white-space: nowrap; }
+.scanned { margin: 10px 0 0; }
 article.finding { background: var(--card); border: 1px solid var(--border); border-left: 5px solid var(--sev); border-radius: 8px;
   padding: 12px 16px 14px; margin: 12px 0; break-inside: avoid; }
 article.finding > h3 { font-size: 16px; margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
@@ -22480,26 +22677,34 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
 @media print { body { background: #fff; } main { max-width: none; padding: 0; } a { color: inherit; } }
 `;
     formatHtml = ({ findings, stats, suppressed, staleIgnores, meta }, { showSecrets }) => {
-      const version = keyhoundVersion(meta);
+      const version2 = keyhoundVersion(meta);
       const links = repositoryLinks(meta?.repositoryUrl);
       const repository = cleanUrl(meta?.repositoryUrl);
       const started = startedText(meta?.startedAt);
       const groups = providerGroups(findings);
-      const count2 = (severity) => findings.filter((finding) => finding.severity === severity).length;
+      const leaks = leaksOf(findings);
+      const notes = findings.length - leaks.length;
+      const count2 = (severity) => leaks.filter((finding) => finding.severity === severity).length;
       const skipped = Object.entries(stats.skipped).map(([reason, n]) => `${n} ${reason}`);
-      const title = findings.length ? `${plural(findings.length, "leak")} found` : "no leaks found";
+      const title = leaks.length ? `${plural(leaks.length, "leak")} found` : "no leaks found";
       const run = [
-        html`keyhound ${version}`,
+        html`keyhound ${version2}`,
         meta?.command && html`<code>${meta.command}</code>`,
-        started && html`started ${started}`,
-        repository && link(repository, repository)
+        started && html`started ${started}`
       ].filter((part) => part instanceof Markup);
+      const scanned = [
+        (repository || meta?.repositoryPath) && html`<dt>Repository</dt><dd>${repository ? link(repository, repository) : meta?.repositoryPath}</dd>`,
+        meta?.branch && html`<dt>Branch</dt><dd><code>${meta.branch}</code></dd>`,
+        meta?.revision && html`<dt>Commit</dt><dd>${link(links?.commit(meta.revision), html`<code>${meta.revision}</code>`)}</dd>`
+      ].filter((part) => part instanceof Markup);
+      const notesText = notes ? html` <span class="muted">${plural(notes, "note")} (public keys, users, hosts): not secrets.</span>` : "";
       const body = html`<main>
 <header>
 <h1>keyhound secret scan</h1>
 <p class="run">${run.map((part, i) => i ? [html` · `, part] : part)}</p>
+${scanned.length ? html`<dl class="scanned">${scanned}</dl>` : ""}
 ${showSecrets ? html`<p class="danger">This report shows raw secrets (--show-secrets). Do not share it, and delete it when you are done.</p>
-` : ""}${findings.length ? html`<p class="verdict leaks">✖ ${plural(findings.length, "leak")} found (${severityCounts(findings)}): revoke and rotate every credential below.</p>` : html`<p class="verdict clean">✔ No leaks found.</p>`}
+` : ""}${leaks.length ? html`<p class="verdict leaks">✖ ${plural(leaks.length, "leak")} found (${severityCounts(leaks)}): revoke and rotate each of these credentials.${notesText}</p>` : html`<p class="verdict clean">✔ No leaks found.${notesText}</p>`}
 <div class="cards">
 ${card(stats.files, "files scanned")}${stats.commits !== void 0 ? card(stats.commits, "commits read") : ""}${card(formatBytes(stats.bytes), "scanned")}${card(formatSeconds(stats.durationMs), "duration")}${card(stats.rules, "rules")}${card(stats.suppressed ?? 0, "suppressed")}
 </div>
@@ -22526,7 +22731,7 @@ ${suppressed.map((finding) => html`<tr><td>${whereIs(finding)}</td><td><code>${f
 <p>These ignore-file entries matched nothing in this scan:</p>
 <ul>${staleIgnores.map((entry) => html`<li>line ${entry.line}: <code>${entry.fingerprint}</code>${entry.comment ? html` <span class="muted"># ${entry.comment}</span>` : ""}</li>`)}</ul>
 </section>
-` : ""}<footer>Generated by keyhound ${version}. ${showSecrets ? "Secrets are shown raw." : "Secrets are redacted: a known prefix and at most 4 characters, then a fixed-length mask."} A fingerprint hashes the rule and the secret: it names a secret without revealing it.</footer>
+` : ""}<footer>Generated by keyhound ${version2}. ${showSecrets ? "Secrets are shown raw." : "Secrets are redacted: a known prefix and at most 4 characters, then a fixed-length mask."} A fingerprint hashes the rule and the secret: it names a secret without revealing it.</footer>
 </main>`;
       return `<!DOCTYPE html>
 <html lang="en">
@@ -22535,7 +22740,7 @@ ${suppressed.map((finding) => html`<tr><td>${whereIs(finding)}</td><td><code>${f
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
-<meta name="generator" content="keyhound ${escapeHtml(version)}">
+<meta name="generator" content="keyhound ${escapeHtml(version2)}">
 <title>keyhound: ${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -22556,11 +22761,13 @@ var init_json = __esm({
     init_finding();
     init_inert();
     JSON_REPORT_VERSION = 1;
-    formatJson = ({ findings, stats, suppressed, staleIgnores }, { showSecrets }) => {
+    formatJson = ({ findings, stats, suppressed, staleIgnores, meta }, { showSecrets }) => {
       const shown = (list) => showSecrets ? list.map(withRawSecrets) : list;
       return `${inertJson(JSON.stringify(
         {
           version: JSON_REPORT_VERSION,
+          ...meta?.repository ? { repository: meta.repository } : {},
+          ...meta?.revision ? { revision: meta.revision } : {},
           findings: shown(findings),
           stats,
           ...suppressed ? { suppressed: shown(suppressed) } : {},
@@ -22571,6 +22778,21 @@ var init_json = __esm({
       ))}
 `;
     };
+  }
+});
+
+// src/report/jsonl.ts
+function findingLine(finding, showSecrets) {
+  return inertJson(JSON.stringify(showSecrets ? withRawSecrets(finding) : finding));
+}
+var formatJsonl;
+var init_jsonl = __esm({
+  "src/report/jsonl.ts"() {
+    "use strict";
+    init_finding();
+    init_inert();
+    formatJsonl = ({ findings, suppressed }, { showSecrets }) => [...findings, ...suppressed ?? []].map((finding) => `${findingLine(finding, showSecrets)}
+`).join("");
   }
 });
 
@@ -22764,6 +22986,24 @@ var init_sarif = __esm({
 });
 
 // src/report/text.ts
+function howToFix(findings, paint) {
+  const rulesByFix = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    if (finding.informative) continue;
+    const rules = rulesByFix.get(finding.remediation) ?? /* @__PURE__ */ new Set();
+    rulesByFix.set(finding.remediation, rules.add(finding.ruleId));
+  }
+  const lines = rulesByFix.size ? [paint("cyan", "How to fix (rotate first: a leaked key works until it is revoked):")] : [];
+  for (const [fix, rules] of rulesByFix) lines.push(`  ${inert([...rules].join(", "))}`, `    ${inert(fix)}`);
+  if (findings.some((finding) => finding.informative)) {
+    lines.push(`${paint("cyan", "Notes")} are not secrets: whose or where a credential reported nearby is; rotating that credential is the fix.`);
+  }
+  lines.push(
+    "A false alarm? Add `keyhound:allow` in a comment on its line; where no comment fits (JSON),",
+    '  keyhound ignore FINGERPRINT --reason "why"   (records it in .keyhoundignore)'
+  );
+  return lines.join("\n");
+}
 var STYLES, formatText;
 var init_text = __esm({
   "src/report/text.ts"() {
@@ -22779,9 +23019,10 @@ var init_text = __esm({
         const severity = finding.severity === "critical" || finding.severity === "high" ? paint("red", finding.severity) : paint("yellow", finding.severity);
         const shown = showSecrets ? withRawSecrets(finding) : finding;
         const line = showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText;
+        const kind = finding.informative ? `, ${paint("cyan", "note")}` : "";
         const lines = [
-          `${paint("bold", inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity})`,
-          `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}`,
+          `${paint("bold", inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity}${kind})`,
+          `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(" inside ")})` : ""}  fingerprint ${finding.fingerprint}`,
           `  line    ${inert(line)}`
         ];
         if (finding.verification) lines.push(`  ${paint("bold", "verify")}  ${inert(verificationText(finding.verification))}`);
@@ -22791,10 +23032,9 @@ var init_text = __esm({
           lines.push(`  commit  ${inert(`${shortSha(sha)} ${date} ${author} <${email}> ${message2}`)}`);
           if (finding.history?.truncated) lines.push("          history truncated: the clone is shallow, and the secret is already there at this boundary commit (it came in here or earlier)");
         }
-        if (finding.informative) lines.push(`  ${paint("cyan", "note")}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);
-        else lines.push(`  ${paint("cyan", "fix")}     ${inert(finding.remediation)}`);
         return lines.join("\n");
       });
+      if (findings.length) blocks.push(howToFix(findings, paint));
       if (suppressed?.length) {
         blocks.push(
           [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) => `  ${inert(`${whereIs(finding)}  ${finding.ruleId}  ${showSecrets ? rawSecret(finding) : finding.secret}  by ${finding.suppressedBy}`)}`)].join("\n")
@@ -22822,12 +23062,14 @@ var init_report = __esm({
     init_gitlab();
     init_html();
     init_json();
+    init_jsonl();
     init_junit();
     init_sarif();
     init_text();
     FORMATTERS = {
       text: formatText,
       json: formatJson,
+      jsonl: formatJsonl,
       sarif: formatSarif,
       junit: formatJunit,
       csv: formatCsv,
@@ -22856,7 +23098,7 @@ function reportArgs(values) {
     onlyVerified: values["only-verified"] ?? false,
     failOnVerified: values["fail-on-verified"] ?? false,
     exclude: values.exclude ?? [],
-    ...values.baseline ? { baseline: values.baseline } : {},
+    ...values.baseline !== void 0 ? { baseline: values.baseline } : {},
     ...values["ignore-file"] ? { ignoreFile: values["ignore-file"] } : {},
     ...values.output ? { output: values.output } : {},
     ...values.config ? { config: values.config } : {},
@@ -22921,7 +23163,7 @@ var init_options = __esm({
       exclude: { type: "string", array: true, describe: "do not scan paths matching this glob (repeatable)", requiresArg: true },
       color: { type: "boolean", describe: "force colour on or off (default: on a terminal, unless NO_COLOR)" },
       quiet: { alias: "q", type: "boolean", default: false, describe: "no warnings on stderr" },
-      baseline: { type: "string", describe: "report only findings not in this baseline (keyhound baseline create)", requiresArg: true },
+      baseline: { type: "string", describe: "report only findings not in this baseline (default: .keyhound-baseline.json at the repository root, if present; --no-baseline: none)", requiresArg: true },
       "ignore-file": { type: "string", describe: "fingerprints to ignore (default: .keyhoundignore at the repository root)", requiresArg: true },
       "report-suppressed": { type: "boolean", default: false, describe: "also list suppressed findings and what suppressed each, and stale ignore entries" },
       "fail-on": { type: "string", choices: SEVERITIES, default: "low", describe: "exit 1 only for findings of this severity or worse", requiresArg: true },
@@ -22930,7 +23172,7 @@ var init_options = __esm({
       "only-verified": { type: "boolean", default: false, describe: "with --verify: report only credentials the provider says are live" },
       "fail-on-verified": { type: "boolean", default: false, describe: "with --verify: exit 1 only for credentials the provider says are live" }
     };
-    NEGATABLE = ["color", "archives"];
+    NEGATABLE = ["color", "archives", "baseline"];
   }
 });
 
@@ -22966,6 +23208,7 @@ var init_progress = __esm({
 });
 
 // src/cli/report-meta.ts
+import { basename as basename2 } from "node:path";
 function httpsRepositoryUrl(remote) {
   const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?\/?$/.exec(remote);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
@@ -22981,24 +23224,39 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
   const meta = { command: command2, startedAt };
   if (!USES_GIT_FACTS.has(format3)) return meta;
   const fromEnv = env2.GITHUB_SERVER_URL && env2.GITHUB_REPOSITORY ? `${env2.GITHUB_SERVER_URL}/${env2.GITHUB_REPOSITORY}` : env2.CI_PROJECT_URL;
-  const [revision, remote] = await Promise.all([
-    runGit(cwd, ["rev-parse", "--verify", "-q", "HEAD"]).catch(() => ""),
-    fromEnv ? Promise.resolve(fromEnv) : runGit(cwd, ["remote", "get-url", "origin"]).catch(() => "")
+  const ciBranch = env2.GITHUB_HEAD_REF || env2.GITHUB_REF_NAME || env2.CI_COMMIT_REF_NAME;
+  const [revision, remote, branch, root2, gitDir] = await Promise.all([
+    gitFact(cwd, ["rev-parse", "--verify", "-q", "HEAD"]),
+    fromEnv ? Promise.resolve(fromEnv) : gitFact(cwd, ["remote", "get-url", "origin"]),
+    ciBranch ? Promise.resolve(ciBranch) : gitFact(cwd, ["symbolic-ref", "--short", "-q", "HEAD"]),
+    gitFact(cwd, ["rev-parse", "--show-toplevel"]),
+    gitFact(cwd, ["rev-parse", "--absolute-git-dir"])
   ]);
-  const repositoryUrl = remote.trim() ? httpsRepositoryUrl(remote.trim()) : void 0;
-  return { ...meta, ...revision.trim() ? { revision: revision.trim() } : {}, ...repositoryUrl ? { repositoryUrl } : {} };
+  const repositoryUrl = remote ? httpsRepositoryUrl(remote) : void 0;
+  const directory = root2 || gitDir;
+  const repository = repositoryUrl ?? (directory ? basename2(directory).replace(/\.git$/, "") : void 0);
+  return {
+    ...meta,
+    ...revision ? { revision } : {},
+    ...repositoryUrl ? { repositoryUrl } : root2 ? { repositoryPath: root2 } : {},
+    ...repository ? { repository } : {},
+    ...branch ? { branch } : {}
+  };
+}
+async function gitFact(cwd, args) {
+  return (await runGit(cwd, args).catch(() => "")).trim();
 }
 var USES_GIT_FACTS;
 var init_report_meta = __esm({
   "src/cli/report-meta.ts"() {
     "use strict";
     init_git();
-    USES_GIT_FACTS = /* @__PURE__ */ new Set(["html", "gitlab", "sarif"]);
+    USES_GIT_FACTS = /* @__PURE__ */ new Set(["html", "gitlab", "sarif", "json"]);
   }
 });
 
 // src/cli/write-report.ts
-import { realpathSync, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { realpathSync, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
 async function writeReport(text, output, io) {
@@ -23017,7 +23275,7 @@ async function writeReport(text, output, io) {
 }
 function statOrUndefined(path) {
   try {
-    return statSync(path);
+    return statSync2(path);
   } catch {
     return void 0;
   }
@@ -23025,11 +23283,11 @@ function statOrUndefined(path) {
 function replaceWhole(file, text, mode) {
   const partial = `${file}.keyhound-partial-${process.pid}`;
   try {
-    rmSync2(partial, { force: true });
-    writeFileSync3(partial, text, { flag: "wx", ...mode === void 0 ? {} : { mode: mode & 4095 } });
-    renameSync2(partial, file);
+    rmSync3(partial, { force: true });
+    writeFileSync4(partial, text, { flag: "wx", ...mode === void 0 ? {} : { mode: mode & 4095 } });
+    renameSync3(partial, file);
   } catch (error) {
-    rmSync2(partial, { force: true });
+    rmSync3(partial, { force: true });
     throw error;
   }
 }
@@ -23040,7 +23298,7 @@ async function withSignalsHeld(work) {
   try {
     work();
   } finally {
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve16) => setImmediate(resolve16));
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve19) => setImmediate(resolve19));
     for (const signal of HELD_SIGNALS) process.off(signal, hold);
     if (held[0]) process.kill(process.pid, held[0]);
   }
@@ -23061,16 +23319,16 @@ __export(cache_exports, {
   defaultVerifyCacheFile: () => defaultVerifyCacheFile,
   fileVerifyCache: () => fileVerifyCache
 });
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync9, renameSync as renameSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
-import { dirname as dirname6, join as join7 } from "node:path";
+import { dirname as dirname6, join as join9 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
-  return join7(env2.XDG_CACHE_HOME || join7(homedir3(), ".cache"), "keyhound", "verify-v1.json");
+  return join9(env2.XDG_CACHE_HOME || join9(homedir3(), ".cache"), "keyhound", "verify-v1.json");
 }
 function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
   let entries = {};
   try {
-    const parsed = JSON.parse(readFileSync8(file, "utf8"));
+    const parsed = JSON.parse(readFileSync9(file, "utf8"));
     if (parsed && typeof parsed === "object") entries = parsed;
   } catch {
   }
@@ -23090,10 +23348,10 @@ function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
       if (!changed) return;
       const fresh = Object.fromEntries(Object.entries(entries).filter(([, entry]) => now() - Date.parse(entry.checkedAt) < ttlMs));
       try {
-        mkdirSync3(dirname6(file), { recursive: true });
-        writeFileSync4(`${file}.partial`, `${JSON.stringify(fresh)}
+        mkdirSync4(dirname6(file), { recursive: true });
+        writeFileSync5(`${file}.partial`, `${JSON.stringify(fresh)}
 `, { mode: 384 });
-        renameSync3(`${file}.partial`, file);
+        renameSync4(`${file}.partial`, file);
       } catch {
       }
     }
@@ -23108,7 +23366,7 @@ var init_cache = __esm({
 });
 
 // src/verify/request.ts
-import { createHash as createHash8, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash10, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_, name) => encode(credential[name] ?? ""));
 }
@@ -23179,8 +23437,8 @@ function awsStsRequest(credential, now) {
     "x-amz-date": amzDate
   };
   const signed = Object.keys(headers).sort();
-  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha2562(body)].join("\n");
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha2562(canonical)].join("\n");
+  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha2563(body)].join("\n");
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha2563(canonical)].join("\n");
   const signature = signatureV4(secret, day, "us-east-1", "sts", toSign);
   return {
     method: "POST",
@@ -23207,12 +23465,12 @@ function awsIdentity(body) {
   }
   return identity2;
 }
-var MAX_IDENTITY, sha2562, hmac;
+var MAX_IDENTITY, sha2563, hmac;
 var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
     MAX_IDENTITY = 120;
-    sha2562 = (text) => createHash8("sha256").update(text).digest("hex");
+    sha2563 = (text) => createHash10("sha256").update(text).digest("hex");
     hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
   }
 });
@@ -23220,7 +23478,7 @@ var init_request = __esm({
 // src/verify/transport.ts
 import { request as httpsRequest } from "node:https";
 function httpsTransport(options = {}) {
-  return (request, timeoutMs) => new Promise((resolve16, reject) => {
+  return (request, timeoutMs) => new Promise((resolve19, reject) => {
     const url = new URL(request.url);
     if (url.protocol !== "https:") {
       reject(new Error(`refused a request that is not https: ${url.protocol}`));
@@ -23253,7 +23511,7 @@ function httpsTransport(options = {}) {
           chunks.push(chunk);
           size += chunk.length;
         });
-        response.on("end", () => resolve16({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
+        response.on("end", () => resolve19({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
         response.on("error", reject);
       }
     );
@@ -23356,7 +23614,7 @@ var init_verify = __esm({
     DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
     RETRIES_AFTER_429 = 3;
     MAX_RETRY_PAUSE_MS = 1e4;
-    sleep = (ms) => new Promise((resolve16) => setTimeout(resolve16, ms));
+    sleep = (ms) => new Promise((resolve19) => setTimeout(resolve19, ms));
     looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
   }
 });
@@ -23372,7 +23630,7 @@ function setupOptions(args, io) {
     ...args.maxFileSize !== void 0 ? { maxFileSize: args.maxFileSize } : {},
     ...args.archives !== void 0 ? { archives: args.archives } : {},
     archiveLimits: args.archiveLimits,
-    ...args.baseline ? { baseline: args.baseline } : {},
+    ...args.baseline !== void 0 ? { baseline: args.baseline } : {},
     ...args.ignoreFile ? { ignoreFile: args.ignoreFile } : {},
     include: args.include,
     exclude: args.exclude,
@@ -23396,7 +23654,7 @@ async function scanAndReport(args, io, command2, run) {
   }
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
-    if (args.format !== "text" || args.verify) await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
+    await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
   } finally {
     progress.done();
   }
@@ -23451,7 +23709,7 @@ var init_report_options = __esm({
 // src/cli/commands/git-modes.ts
 import { resolve as resolve7 } from "node:path";
 async function runStaged(args, io) {
-  if (args.verify && !(await loadConfig(await workTreeRoot(io.cwd) ?? io.cwd, args.config))?.spec.verify?.staged) {
+  if (args.verify && !(await loadConfig(await workTreeRoot(io.cwd) ?? io.cwd, args.config, io.cwd))?.spec.verify?.staged) {
     throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
   }
   const code2 = await scanAndReport(args, io, "staged", scanStaged);
@@ -23468,13 +23726,24 @@ async function historyOptions(args, cwd) {
     ...args.range?.length ? { ranges: args.range } : {},
     ...args.branch ? { branch: args.branch } : {},
     ...args.since !== void 0 ? { since: args.since } : {},
-    ...args.maxCommits !== void 0 ? { maxCommits: args.maxCommits } : {}
+    ...args.maxCommits !== void 0 ? { maxCommits: args.maxCommits } : {},
+    ...args.shard ? { shard: args.shard } : {},
+    ...args.cache === false ? {} : { cache: args.cache ?? true }
   };
 }
 async function runHistory(args, io) {
-  const cwd = args.repo ? resolve7(io.cwd, args.repo) : io.cwd;
-  const history = await historyOptions(args, cwd);
-  return scanAndReport(args, { ...io, cwd }, "history", (options) => scanHistory({ ...options, ...history }));
+  const repo = args.repo ? resolve7(io.cwd, args.repo) : io.cwd;
+  const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve7(io.cwd, args.cache) } : {} }, repo);
+  return scanAndReport(args.repo ? withPathsFrom(io.cwd, args) : args, { ...io, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
+}
+function withPathsFrom(cwd, args) {
+  return {
+    ...args,
+    ...args.config ? { config: resolve7(cwd, args.config) } : {},
+    ...args.baseline ? { baseline: resolve7(cwd, args.baseline) } : {},
+    ...args.ignoreFile ? { ignoreFile: resolve7(cwd, args.ignoreFile) } : {},
+    ...args.output ? { output: resolve7(cwd, args.output) } : {}
+  };
 }
 async function runCi(args, io) {
   const say = (message2) => {
@@ -23534,7 +23803,8 @@ var init_git_modes = __esm({
 Commit blocked: keyhound found secrets in the staged changes.
   1. Remove the secret from the file and \`git add\` it again (load it from the environment or a secret store instead).
   2. Rotate the key: it may already be copied elsewhere, and a leaked key stays valid until it is revoked.
-  3. A false positive? Add \`keyhound:allow\` in a comment on that line.
+  3. A false positive? Add \`keyhound:allow\` in a comment on that line, or, where no comment fits (JSON),
+     keyhound ignore FINGERPRINT --reason "why" (the report shows each finding's fingerprint).
 To bypass this check (not recommended): git commit --no-verify
 `;
     SCISSORS = /^# -+ >8 -+$/m;
@@ -24516,15 +24786,15 @@ var init_cliui = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname7, resolve as resolve8 } from "path";
-import { readdirSync as readdirSync2, statSync as statSync2 } from "fs";
+import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve8(".", start);
-  let tmp, stats = statSync2(dir);
+  let tmp, stats = statSync3(dir);
   if (!stats.isDirectory()) {
     dir = dirname7(dir);
   }
   while (true) {
-    tmp = callback(dir, readdirSync2(dir));
+    tmp = callback(dir, readdirSync3(dir));
     if (tmp) return resolve8(dir, tmp);
     dir = dirname7(tmp = dir);
     if (tmp === dir) break;
@@ -25492,7 +25762,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync9 } from "fs";
+import { readFileSync as readFileSync10 } from "fs";
 import { createRequire as createRequire2 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -25521,7 +25791,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path);
         } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync9(path, "utf8"));
+          return JSON.parse(readFileSync10(path, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -25692,7 +25962,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync10, statSync as statSync3, writeFile as writeFile2 } from "fs";
+import { readFileSync as readFileSync11, statSync as statSync4, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -25700,14 +25970,14 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync10,
+        readFileSync: readFileSync11,
         writeFile: writeFile2
       },
       format: format2,
       resolve: resolve10,
       exists: (file) => {
         try {
-          return statSync3(file).isFile();
+          return statSync4(file).isFile();
         } catch (err) {
           return false;
         }
@@ -25922,9 +26192,9 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename2, dirname as dirname8, extname, relative as relative3, resolve as resolve11, join as join8 } from "path";
+import { basename as basename3, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
 import { createRequire as createRequire3 } from "node:module";
-import { readFileSync as readFileSync11, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync12, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -25954,12 +26224,12 @@ var init_esm = __esm({
       mainFilename: mainFilename || process.cwd(),
       Parser: lib_default,
       path: {
-        basename: basename2,
+        basename: basename3,
         dirname: dirname8,
         extname,
-        relative: relative3,
+        relative: relative4,
         resolve: resolve11,
-        join: join8
+        join: join10
       },
       process: {
         argv: () => process.argv,
@@ -25972,8 +26242,8 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync11,
-      readdirSync: readdirSync3,
+      readFileSync: readFileSync12,
+      readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
         const callerFile = (0, import_get_caller_file.default)(3);
@@ -27156,16 +27426,16 @@ function usage(yargs, shim3) {
       return maxWidth2;
     }
   }
-  let version = null;
+  let version2 = null;
   self.version = (ver) => {
-    version = ver;
+    version2 = ver;
   };
   self.showVersion = (level) => {
     const logger = yargs.getInternalMethods().getLoggerInstance();
     if (!level)
       level = "error";
     const emit = typeof level === "function" ? level : logger[level];
-    emit(version);
+    emit(version2);
   };
   self.reset = function reset(localLookup) {
     failMessage = null;
@@ -28366,12 +28636,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve19, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve16(completions);
+                resolve19(completions);
             });
           });
         } else {
@@ -28403,9 +28673,9 @@ var init_yargs_factory = __esm({
         __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
         if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
           if (!this.parsed) {
-            const parse2 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
-            if (isPromise(parse2)) {
-              return parse2.then(() => {
+            const parse3 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
+            if (isPromise(parse3)) {
+              return parse3.then(() => {
                 return __classPrivateFieldGet(this, _YargsInstance_usage, "f").help();
               });
             }
@@ -28749,9 +29019,9 @@ var init_yargs_factory = __esm({
         __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
         if (!__classPrivateFieldGet(this, _YargsInstance_usage, "f").hasCachedHelpMessage()) {
           if (!this.parsed) {
-            const parse2 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
-            if (isPromise(parse2)) {
-              parse2.then(() => {
+            const parse3 = this[kRunYargsParserAndExecuteCommands](__classPrivateFieldGet(this, _YargsInstance_processArgs, "f"), void 0, void 0, 0, true);
+            if (isPromise(parse3)) {
+              parse3.then(() => {
                 __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelp(level);
               });
               return this;
@@ -29424,10 +29694,10 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync4, openSync as openSync3, readFileSync as readFileSync12, realpathSync as realpathSync2, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname9, isAbsolute, join as join9, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { basename as basename4, dirname as dirname9, isAbsolute, join as join11, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
-  const rel = relative4(parent, path);
+  const rel = relative5(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
 }
 async function hookPlace(cwd, hook) {
@@ -29439,21 +29709,21 @@ async function hookPlace(cwd, hook) {
   }
   const here = realpathSync2(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
-  const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative4(here, file) || file, husky });
-  if (basename3(hooksDir) === "_" && existsSync5(join9(hooksDir, "h"))) return at2(join9(dirname9(hooksDir), hook), true);
-  if (hooksDir === join9(gitDir, "hooks") && existsSync5(join9(root2, ".husky"))) {
+  const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
+  if (basename4(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at2(join11(dirname9(hooksDir), hook), true);
+  if (hooksDir === join11(gitDir, "hooks") && existsSync6(join11(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
     );
   }
-  return at2(join9(hooksDir, hook), false);
+  return at2(join11(hooksDir, hook), false);
 }
 function checkNoLink(place) {
   const { shown } = place;
   const dir = dirname9(place.file);
   if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
     let existing = dir;
-    while (!existsSync5(existing)) existing = dirname9(existing);
+    while (!existsSync6(existing)) existing = dirname9(existing);
     const real = realpathSync2(existing);
     if (!isInside(realpathSync2(place.root), real)) {
       throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real}); keyhound does not write there`);
@@ -29465,12 +29735,12 @@ function checkNoLink(place) {
 }
 function regularFileText(file) {
   const stat = lstatSync2(file, { throwIfNoEntry: false });
-  return stat?.isFile() ? readFileSync12(file, "utf8") : void 0;
+  return stat?.isFile() ? readFileSync13(file, "utf8") : void 0;
 }
 function rewrite(file, text) {
   const fd = openSync3(file, constants3.O_WRONLY | constants3.O_TRUNC | constants3.O_NOFOLLOW);
   try {
-    writeFileSync5(fd, text);
+    writeFileSync6(fd, text);
   } finally {
     closeSync3(fd);
   }
@@ -29516,14 +29786,14 @@ async function installHook(cwd, hook) {
   const place = await hookPlace(cwd, hook);
   const { file, shown } = place;
   checkNoLink(place);
-  const warning = existsSync5(join9(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
+  const warning = existsSync6(join11(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message2) => ({ file, message: message2, ...warning ? { warning } : {} });
-  mkdirSync4(dirname9(file), { recursive: true });
+  mkdirSync5(dirname9(file), { recursive: true });
   if (place.husky) {
     const before = regularFileText(file);
     const after = withBlock(before ?? "", keyhoundBlock(hook));
     if (after === before) return done(`already installed in ${shown}`);
-    if (before === void 0) writeFileSync5(file, after, { flag: "wx" });
+    if (before === void 0) writeFileSync6(file, after, { flag: "wx" });
     else rewrite(file, after);
     return done(`added keyhound to ${shown} (husky)`);
   }
@@ -29536,10 +29806,10 @@ async function installHook(cwd, hook) {
   }
   let chained = "";
   if (lstatSync2(file, { throwIfNoEntry: false })) {
-    renameSync4(file, `${file}${PREVIOUS_SUFFIX}`);
+    renameSync5(file, `${file}${PREVIOUS_SUFFIX}`);
     chained = ` (the existing hook now runs after it, from ${shown}${PREVIOUS_SUFFIX})`;
   }
-  writeFileSync5(file, script, { flag: "wx", mode: 493 });
+  writeFileSync6(file, script, { flag: "wx", mode: 493 });
   return done(`installed ${hook} hook in ${shown}${chained}`);
 }
 async function uninstallHook(cwd, hook) {
@@ -29552,14 +29822,14 @@ async function uninstallHook(cwd, hook) {
     if (!text.includes(BLOCK_START)) return { file, message: `keyhound is not in ${shown}` };
     const rest = withBlock(text, "");
     if (rest.trim()) rewrite(file, rest);
-    else rmSync3(file);
+    else rmSync4(file);
     return { file, message: `removed keyhound from ${shown}` };
   }
   if (!text.includes(MARKER)) return { file, message: `${shown} is not keyhound's; left alone` };
-  rmSync3(file);
+  rmSync4(file);
   const previous = `${file}${PREVIOUS_SUFFIX}`;
   if (lstatSync2(previous, { throwIfNoEntry: false })) {
-    renameSync4(previous, file);
+    renameSync5(previous, file);
     return { file, message: `removed keyhound's hook; restored the previous ${shown}` };
   }
   return { file, message: `removed keyhound's hook ${shown}` };
@@ -29585,9 +29855,9 @@ var init_install = __esm({
 });
 
 // src/config/baseline-import.ts
-import { basename as basename4 } from "node:path";
+import { basename as basename5 } from "node:path";
 function detectFormat(file, text) {
-  const name = basename4(file);
+  const name = basename5(file);
   if (name === ".gitleaksignore") return "gitleaksignore";
   try {
     const data = JSON.parse(text);
@@ -29681,22 +29951,22 @@ var walk_exports = {};
 __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
-import { readdirSync as readdirSync4, readFileSync as readFileSync13 } from "node:fs";
-import { join as join10, posix } from "node:path";
+import { readdirSync as readdirSync5, readFileSync as readFileSync14 } from "node:fs";
+import { join as join12, posix } from "node:path";
 async function walkDirectory(dir) {
   const files = [];
   const unlisted = [];
-  const visit = (relative6, matchers) => {
+  const visit = (relative9, matchers) => {
     let entries;
     try {
-      entries = readdirSync4(join10(dir, relative6), { withFileTypes: true });
+      entries = readdirSync5(join12(dir, relative9), { withFileTypes: true });
     } catch (error) {
-      unlisted.push({ path: relative6, code: error.code ?? "error" });
+      unlisted.push({ path: relative9, code: error.code ?? "error" });
       return;
     }
-    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative6, rules: (0, import_ignore.default)().add(readGitignore(join10(dir, relative6, ".gitignore"))) }] : matchers;
+    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative9, rules: (0, import_ignore.default)().add(readGitignore(join12(dir, relative9, ".gitignore"))) }] : matchers;
     for (const entry of entries) {
-      const path = relative6 ? `${relative6}/${entry.name}` : entry.name;
+      const path = relative9 ? `${relative9}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(entry.name) && !isIgnored(`${path}/`, own)) visit(path, own);
       } else if (!isIgnored(path, own)) {
@@ -29709,7 +29979,7 @@ async function walkDirectory(dir) {
 }
 function readGitignore(file) {
   try {
-    return readFileSync13(file, "utf8");
+    return readFileSync14(file, "utf8");
   } catch {
     return "";
   }
@@ -29727,8 +29997,8 @@ var init_walk = __esm({
 });
 
 // src/sources/worktree.ts
-import { statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join11, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
+import { statSync as statSync5 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join13, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -29742,7 +30012,7 @@ async function listTargets(paths, cwd) {
     const absolute = isAbsolute2(arg) ? arg : resolve13(cwd, arg);
     let isDirectory;
     try {
-      isDirectory = statSync4(absolute).isDirectory();
+      isDirectory = statSync5(absolute).isDirectory();
     } catch (error) {
       const code2 = error.code;
       throw new KeyhoundError(code2 === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg} (${code2})`);
@@ -29753,7 +30023,7 @@ async function listTargets(paths, cwd) {
     }
     const useGit = await workTreeRoot(absolute) !== void 0 && !await isIgnoredByGit(absolute);
     const walk = useGit ? { files: await listWorkTreeFiles(absolute), unlisted: [] } : await (await Promise.resolve().then(() => (init_walk(), walk_exports))).walkDirectory(absolute);
-    for (const file of walk.files) targets.push({ absolute: join11(absolute, file), shown: shownPath(arg, file) });
+    for (const file of walk.files) targets.push({ absolute: join13(absolute, file), shown: shownPath(arg, file) });
     for (const { path, code: code2 } of walk.unlisted) {
       const shown = `${shownPath(arg, path)}/`;
       skipped.push({ path: shown, reason: "unreadable", warning: `${shown}: cannot list this directory (${code2}); its files were not scanned` });
@@ -29794,7 +30064,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
     }
     return batch;
   };
-  const inWorkers = new Promise((resolve16, reject) => {
+  const inWorkers = new Promise((resolve19, reject) => {
     let running = 0;
     const workers = [];
     const finished = /* @__PURE__ */ new Set();
@@ -29810,7 +30080,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
         finished.add(worker);
         void worker.terminate();
         running -= 1;
-        if (running === 0 && !failed) resolve16();
+        if (running === 0 && !failed) resolve19();
         return;
       }
       worker.postMessage(batch);
@@ -29834,7 +30104,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
   const onMainThread = async () => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      await new Promise((resolve16) => setImmediate(resolve16));
+      await new Promise((resolve19) => setImmediate(resolve19));
     }
   };
   await Promise.all([inWorkers, onMainThread()]);
@@ -29850,7 +30120,7 @@ var init_pool = __esm({
 });
 
 // src/scan/scan.ts
-import { relative as relative5, sep as sep5 } from "node:path";
+import { relative as relative6, sep as sep5 } from "node:path";
 async function scan(options = {}) {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
@@ -29861,8 +30131,13 @@ async function scan(options = {}) {
   const paths = options.paths?.length ? options.paths : options.stdin === void 0 ? ["."] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   const notAllowlisted = (target) => {
-    if (setup.excluded(relative5(setup.root, target.absolute).split(sep5).join("/"))) {
+    const fromRoot = relative6(setup.root, target.absolute).split(sep5).join("/");
+    if (setup.excluded(fromRoot)) {
       countSkip(stats, "excluded");
+      return false;
+    }
+    if (!inShard(fromRoot, options.shard)) {
+      countSkip(stats, "other-shard");
       return false;
     }
     if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
@@ -29897,7 +30172,8 @@ async function scan(options = {}) {
   } else {
     for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits2));
   }
-  if (options.stdin !== void 0) {
+  if (options.shard) stats.shard = shardName(options.shard);
+  if (options.stdin !== void 0 && inShard(LABELS.stdin, options.shard)) {
     stats.files += 1;
     findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
   }
@@ -29916,6 +30192,7 @@ var init_scan = __esm({
     init_result();
     init_scan_contents();
     init_setup();
+    init_shard();
     init_suppress();
     init_setup();
     init_result();
@@ -29924,8 +30201,8 @@ var init_scan = __esm({
 });
 
 // src/cli/commands/baseline.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { resolve as resolve14 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join14, relative as relative7, resolve as resolve14 } from "node:path";
 function baselineSalt(output) {
   try {
     return loadBaseline(output).salt ?? newSalt();
@@ -29933,21 +30210,26 @@ function baselineSalt(output) {
     return newSalt();
   }
 }
+async function baselinePath(output, io) {
+  const path = output !== void 0 ? resolve14(io.cwd, output) : join14(await workTreeRoot(io.cwd) ?? io.cwd, DEFAULT_BASELINE_FILE);
+  return { path, shown: output ?? (relative7(io.cwd, path) || DEFAULT_BASELINE_FILE) };
+}
 async function runBaselineCreate(args, io) {
-  const options = { cwd: io.cwd, ...args.config ? { config: args.config } : {} };
-  const output = resolve14(io.cwd, args.output);
+  const options = { cwd: io.cwd, baseline: false, ...args.config ? { config: args.config } : {} };
+  const { path: output, shown } = await baselinePath(args.output, io);
   const salt = baselineSalt(output);
-  const result = args.history ? await scanHistory(options) : await scan({ ...options, paths: args.paths });
+  const paths = args.paths.length ? args.paths : [await workTreeRoot(io.cwd) ?? io.cwd];
+  const result = args.history ? await scanHistory(options) : await scan({ ...options, paths });
   await prepareFingerprints(result.findings, salt);
   await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io);
-  io.stdout(`keyhound: wrote ${result.findings.length} findings to ${args.output}
+  io.stdout(`keyhound: wrote ${result.findings.length} findings to ${shown}
 `);
   return EXIT_CLEAN;
 }
 async function runBaselineImport(args, io) {
-  const setup = await prepareScan({ cwd: io.cwd, ...args.config ? { config: args.config } : {} });
-  const output = resolve14(io.cwd, args.output);
-  const existing = existsSync6(output) ? loadBaseline(output) : void 0;
+  const setup = await prepareScan({ cwd: io.cwd, baseline: false, ...args.config ? { config: args.config } : {} });
+  const { path: output, shown } = await baselinePath(args.output, io);
+  const existing = existsSync7(output) ? loadBaseline(output) : void 0;
   const salt = existing?.salt ?? newSalt();
   const entries = existing?.entries ?? [];
   const before = entries.length;
@@ -29965,13 +30247,14 @@ async function runBaselineImport(args, io) {
   const text = formatBaseline(entries, salt);
   await writeReport(text, output, io);
   const count2 = JSON.parse(text).entries.length;
-  io.stdout(`keyhound: ${args.output} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
+  io.stdout(`keyhound: ${shown} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
 `);
   return EXIT_CLEAN;
 }
 var init_baseline2 = __esm({
   "src/cli/commands/baseline.ts"() {
     "use strict";
+    init_git();
     init_baseline();
     init_baseline_import();
     init_yaml_file();
@@ -29986,7 +30269,46 @@ var init_baseline2 = __esm({
   }
 });
 
+// src/cli/commands/ignore.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { join as join15, relative as relative8, resolve as resolve15 } from "node:path";
+async function runIgnore(args, io) {
+  if (!FINGERPRINT.test(args.fingerprint)) throw new KeyhoundError("ignore: not a fingerprint (32 lower-case hex digits, as the report shows them)");
+  const reason = args.reason.trim();
+  if (!reason || /[\r\n]/.test(reason)) throw new KeyhoundError("--reason: say why in one line of text");
+  const file = args.ignoreFile !== void 0 ? resolve15(io.cwd, args.ignoreFile) : join15(await workTreeRoot(io.cwd) ?? io.cwd, IGNORE_FILE_NAME);
+  const shown = args.ignoreFile ?? (relative8(io.cwd, file) || IGNORE_FILE_NAME);
+  const text = existsSync8(file) ? readTextFile(file, "ignore file", shown) : "";
+  const known = parseIgnoreFile(text, shown).entries.find((entry) => entry.fingerprint === args.fingerprint);
+  if (known) {
+    io.stdout(`keyhound: ${shown}:${known.line} already ignores ${args.fingerprint}
+`);
+    return EXIT_CLEAN;
+  }
+  const separator = text === "" || text.endsWith("\n") ? "" : "\n";
+  await writeReport(`${text}${separator}${args.fingerprint}  # ${reason}
+`, file, io);
+  io.stdout(`keyhound: ${shown}: ignoring ${args.fingerprint} (${inert(reason)})
+`);
+  return EXIT_CLEAN;
+}
+var FINGERPRINT;
+var init_ignore = __esm({
+  "src/cli/commands/ignore.ts"() {
+    "use strict";
+    init_ignore_file();
+    init_yaml_file();
+    init_errors();
+    init_git();
+    init_inert();
+    init_exit_codes();
+    init_write_report();
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+  }
+});
+
 // src/cli/commands/rules.ts
+import { resolve as resolve16 } from "node:path";
 async function runRulesList(args, io) {
   const { ruleset } = await prepareScan({ cwd: io.cwd, ...args.config ? { config: args.config } : {} });
   const rows = ruleset.rules.map((rule2) => ({ id: rule2.id, provider: rule2.provider, severity: rule2.severity, keywords: rule2.keywords }));
@@ -30008,7 +30330,8 @@ async function runRulesList(args, io) {
 async function runRulesCheck(args, io) {
   const files = [];
   for (const path of args.files) {
-    files.push(compileRuleFile(await parseRuleFile(readTextFile(path, "rule file", path, RuleError), path), path));
+    const file = resolve16(io.cwd, path);
+    files.push(compileRuleFile(await parseRuleFile(readTextFile(file, "rule file", file, RuleError), path), path));
   }
   await assertWellFormed(files);
   if (!redosAnalyserInstalled()) io.stderr(`warning: ${REDOS_UNCHECKED}
@@ -30049,7 +30372,8 @@ async function runScan(args, io) {
       ...options,
       paths: args.paths,
       ...stdin !== void 0 ? { stdin } : {},
-      ...args.workers !== void 0 ? { workers: args.workers } : {}
+      ...args.workers !== void 0 ? { workers: args.workers } : {},
+      ...args.shard ? { shard: args.shard } : {}
     })
   );
 }
@@ -30058,6 +30382,273 @@ var init_scan2 = __esm({
     "use strict";
     init_scan();
     init_report_options();
+  }
+});
+
+// src/merge/merge-reports.ts
+function asJsonReport(value, name) {
+  const report2 = value;
+  if (typeof report2 !== "object" || report2 === null || !Array.isArray(report2.findings) || typeof report2.stats !== "object" || report2.stats === null) {
+    throw new KeyhoundError(`${name}: not a keyhound json report (write one with --format json)`);
+  }
+  if (report2.version !== 1) throw new KeyhoundError(`${name}: json report version ${String(report2.version)}, this keyhound reads version 1`);
+  return report2;
+}
+function mergeReports(reports, names) {
+  const groups = /* @__PURE__ */ new Map();
+  reports.forEach((report2, index) => {
+    const key = report2.repository ?? UNNAMED;
+    groups.set(key, [...groups.get(key) ?? [], { report: report2, name: names[index] ?? `report ${index + 1}` }]);
+  });
+  const tagged = groups.size > 1;
+  const sections = [];
+  const findings = [];
+  const suppressed = [];
+  let anySuppressed = false;
+  let staleIgnores;
+  for (const [repository, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const shards = checkShards(repository, members.map(({ report: report2, name }) => ({ shard: report2.stats.shard, name })));
+    const own = deduplicate(members.flatMap(({ report: report2 }) => report2.findings));
+    const ownSuppressed = deduplicate(members.flatMap(({ report: report2 }) => report2.suppressed ?? []));
+    anySuppressed ||= members.some(({ report: report2 }) => report2.suppressed);
+    const tag = (finding) => tagged ? { ...finding, repository } : finding;
+    findings.push(...own.map(tag));
+    suppressed.push(...ownSuppressed.map(tag));
+    const stats = addStats(members.map(({ report: report2 }) => report2.stats), own.length, ownSuppressed.length);
+    const revisions = [...new Set(members.map(({ report: report2 }) => report2.revision).filter((revision) => revision !== void 0))];
+    sections.push({
+      repository,
+      ...revisions.length === 1 ? { revision: revisions[0] } : {},
+      ...shards ? { shards } : {},
+      reports: members.length,
+      findings: own.length,
+      stats
+    });
+    for (const { report: report2 } of members) if (report2.staleIgnores) staleIgnores = staleIgnores ? common(staleIgnores, report2.staleIgnores) : report2.staleIgnores;
+  }
+  return {
+    findings,
+    stats: addStats(sections.map((section) => section.stats), findings.length, suppressed.length),
+    ...anySuppressed ? { suppressed } : {},
+    ...staleIgnores ? { staleIgnores } : {},
+    repositories: sections
+  };
+}
+function checkShards(repository, members) {
+  const sharded = members.filter(({ shard }) => shard !== void 0);
+  if (sharded.length === 0) return void 0;
+  const counts = new Set(sharded.map(({ shard }) => shard.split("/")[1]));
+  const whole = members.find(({ shard }) => shard === void 0);
+  if (whole || counts.size > 1) {
+    throw new KeyhoundError(`${repository}: ${whole ? `${whole.name} is a whole run, the others shards` : "shards of different splits (K/N with different N)"}: merge the reports of one split`);
+  }
+  const count2 = Number([...counts][0]);
+  const seen = /* @__PURE__ */ new Map();
+  for (const { shard = "", name } of sharded) {
+    if (seen.has(shard)) throw new KeyhoundError(`${repository}: shard ${shard} twice (${seen.get(shard)} and ${name})`);
+    seen.set(shard, name);
+  }
+  const missing = Array.from({ length: count2 }, (_, i) => `${i + 1}/${count2}`).filter((shard) => !seen.has(shard));
+  if (missing.length) throw new KeyhoundError(`${repository}: shard ${missing.join(", ")} missing (a merge of shards must have every one)`);
+  return [...seen.keys()].sort((a, b) => Number(a.split("/")[0]) - Number(b.split("/")[0]));
+}
+function deduplicate(all) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const finding of all) {
+    const key = finding.history ? `${finding.ruleId}\0${finding.fingerprint}` : `${finding.fingerprint}\0${finding.file}\0${finding.line}\0${finding.column}`;
+    const kept = rows.get(key);
+    if (!kept) rows.set(key, finding);
+    else if (kept.history && finding.history) rows.set(key, joinHistory(kept, finding));
+  }
+  return [...rows.values()].sort(compareFindings);
+}
+function joinHistory(a, b) {
+  const [earliest, joined] = joinOccurrences(a.history, b.history);
+  return { ...earliest === a.history ? a : b, history: joined };
+}
+function joinOccurrences(a, b) {
+  const [earliest, later] = (b.position ?? -1) > (a.position ?? -1) ? [b, a] : [a, b];
+  return [
+    earliest,
+    {
+      ...earliest,
+      commits: earliest.commits + later.commits,
+      paths: [.../* @__PURE__ */ new Set([...earliest.paths, ...later.paths])].sort(),
+      presentAtHead: earliest.presentAtHead || later.presentAtHead
+    }
+  ];
+}
+function common(a, b) {
+  return a.filter((entry) => b.some((other) => other.fingerprint === entry.fingerprint && other.line === entry.line));
+}
+function addStats(parts, findings, suppressed) {
+  const sum = (pick) => parts.some((stats) => pick(stats) !== void 0) ? parts.reduce((total, stats) => total + (pick(stats) ?? 0), 0) : void 0;
+  const skipped = {};
+  for (const stats of parts) {
+    for (const [reason, count2] of Object.entries(stats.skipped)) {
+      if (reason !== "other-shard") skipped[reason] = (skipped[reason] ?? 0) + count2;
+    }
+  }
+  const optional = { commits: sum((s) => s.commits), cachedCommits: sum((s) => s.cachedCommits), archives: sum((s) => s.archives) };
+  return {
+    files: sum((s) => s.files) ?? 0,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== void 0)),
+    bytes: sum((s) => s.bytes) ?? 0,
+    rules: Math.max(0, ...parts.map((s) => s.rules)),
+    findings,
+    suppressed,
+    durationMs: Math.max(0, ...parts.map((s) => s.durationMs)),
+    skipped,
+    warnings: [...new Set(parts.flatMap((s) => s.warnings))]
+  };
+}
+var UNNAMED;
+var init_merge_reports = __esm({
+  "src/merge/merge-reports.ts"() {
+    "use strict";
+    init_errors();
+    init_result();
+    UNNAMED = "(unnamed)";
+  }
+});
+
+// src/merge/merge-sarif.ts
+function isSarif(value) {
+  const log = value;
+  return typeof log === "object" && log !== null && log.version === "2.1.0" && Array.isArray(log.runs);
+}
+function asSarifLog(log, name) {
+  for (const run of log.runs) {
+    if (run?.tool?.driver?.name !== "keyhound" || !Array.isArray(run.results) || typeof run.properties?.stats !== "object") {
+      throw new KeyhoundError(`${name}: not a SARIF report of keyhound's (write one with --format sarif)`);
+    }
+  }
+  return log;
+}
+function mergeSarif(logs, names) {
+  const groups = /* @__PURE__ */ new Map();
+  logs.forEach((log, index) => {
+    for (const run of log.runs) {
+      const key = run.versionControlProvenance?.[0]?.repositoryUri ?? UNNAMED;
+      groups.set(key, [...groups.get(key) ?? [], { run, name: names[index] ?? `report ${index + 1}` }]);
+    }
+  });
+  const runs = [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([repository, members]) => {
+    checkShards(repository, members.map(({ run, name }) => ({ shard: run.properties.stats.shard, name })));
+    return mergeRuns(members.map(({ run }) => run));
+  });
+  return { $schema: logs[0]?.$schema ?? "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs };
+}
+function mergeRuns(runs) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const run of runs) for (const rule2 of run.tool.driver.rules ?? []) if (!rules.has(rule2.id)) rules.set(rule2.id, rule2);
+  const ids = [...rules.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const rows = /* @__PURE__ */ new Map();
+  for (const result of runs.flatMap((run) => run.results)) {
+    const history = result.properties?.history;
+    const where = result.locations?.[0]?.physicalLocation;
+    const key = `${result.ruleId}\0${result.partialFingerprints?.["keyhound/v1"] ?? ""}${history ? "" : `\0${where?.artifactLocation?.uri}\0${where?.region?.startLine}\0${where?.region?.startColumn}`}`;
+    const kept = rows.get(key);
+    if (!kept) rows.set(key, result);
+    else if (kept.properties?.history && history) {
+      const [earliest, joined] = joinOccurrences(kept.properties.history, history);
+      const chosen = earliest === history ? result : kept;
+      rows.set(key, { ...chosen, properties: { ...chosen.properties, history: joined } });
+    }
+  }
+  const results = [...rows.values()].map((result) => ({ ...result, ruleIndex: index.get(result.ruleId) }));
+  const stats = addStats(runs.map((run) => run.properties.stats), results.filter((result) => !("suppressions" in result)).length, results.filter((result) => "suppressions" in result).length);
+  const [first] = runs;
+  const notifications = [...new Map(runs.flatMap((run) => run.invocations?.[0]?.toolExecutionNotifications ?? []).map((note) => [JSON.stringify(note), note])).values()];
+  return {
+    ...first,
+    tool: { driver: { ...first.tool.driver, rules: ids.map((id) => rules.get(id)) } },
+    invocations: [
+      {
+        ...first.invocations?.[0],
+        executionSuccessful: runs.every((run) => run.invocations?.[0]?.executionSuccessful !== false),
+        ...notifications.length ? { toolExecutionNotifications: notifications } : {}
+      }
+    ],
+    results,
+    properties: { ...first.properties, stats }
+  };
+}
+function sarifFailsOn(log, threshold) {
+  const worst = SEVERITIES.indexOf(threshold);
+  const severityOf = new Map(Object.entries(SECURITY_SEVERITY).map(([severity, score]) => [score, severity]));
+  return log.runs.some(
+    (run) => run.results.some((result) => {
+      const rule2 = run.tool.driver.rules?.[result.ruleIndex ?? -1];
+      if ("suppressions" in result || !rule2) return false;
+      if (result.level === "note" && rule2.defaultConfiguration?.level !== "note") return false;
+      const severity = severityOf.get(rule2.properties?.["security-severity"] ?? "") ?? "low";
+      return SEVERITIES.indexOf(severity) <= worst;
+    })
+  );
+}
+var init_merge_sarif = __esm({
+  "src/merge/merge-sarif.ts"() {
+    "use strict";
+    init_types2();
+    init_errors();
+    init_sarif();
+    init_merge_reports();
+  }
+});
+
+// src/cli/commands/merge.ts
+import { resolve as resolve17 } from "node:path";
+async function runMerge(args, io) {
+  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve17(io.cwd, file), "report", file), file));
+  const sarif = parsed.filter(isSarif);
+  if (sarif.length > 0) return mergeSarifReports(sarif, args, io, parsed.length);
+  const reports = parsed.map((report2, i) => asJsonReport(report2, args.reports[i]));
+  const merged = mergeReports(reports, args.reports);
+  const text = args.format === "json" ? mergedJson(merged) : FORMATTERS[args.format](merged, { showSecrets: false, color: useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env) });
+  await writeReport(text, args.output, io);
+  if ((args.format !== "text" || args.output) && !args.quiet) io.stderr(`${summaryLine(merged.findings, merged.stats)}
+`);
+  return failsOn(merged.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+}
+async function mergeSarifReports(logs, args, io, given) {
+  if (logs.length !== given) throw new KeyhoundError("merge: json and SARIF reports cannot be merged together");
+  if (args.format !== "json" && args.format !== "sarif") throw new KeyhoundError(`--format ${args.format}: SARIF reports merge into SARIF (--format sarif)`);
+  const merged = mergeSarif(logs.map((log, i) => asSarifLog(log, args.reports[i])), args.reports);
+  await writeReport(`${inertJson(JSON.stringify(merged, null, 2))}
+`, args.output, io);
+  const results = merged.runs.reduce((count2, run) => count2 + run.results.length, 0);
+  if (!args.quiet) io.stderr(`merged ${logs.length} SARIF reports: ${results} results in ${merged.runs.length} run${merged.runs.length === 1 ? "" : "s"}
+`);
+  return sarifFailsOn(merged, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
+}
+function parseJson2(text, file) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KeyhoundError(`${file}: not JSON (write reports with --format json)`);
+  }
+}
+function mergedJson({ findings, stats, suppressed, staleIgnores, repositories }) {
+  const report2 = { version: JSON_REPORT_VERSION, findings, stats, ...suppressed ? { suppressed } : {}, ...staleIgnores ? { staleIgnores } : {}, repositories };
+  return `${inertJson(JSON.stringify(report2, null, 2))}
+`;
+}
+var init_merge = __esm({
+  "src/cli/commands/merge.ts"() {
+    "use strict";
+    init_yaml_file();
+    init_errors();
+    init_merge_reports();
+    init_merge_sarif();
+    init_report();
+    init_inert();
+    init_json();
+    init_summary();
+    init_exit_codes();
+    init_report_options();
+    init_write_report();
   }
 });
 
@@ -30107,10 +30698,16 @@ async function main(argv, io = processIo()) {
   const cli = yargs_default(args).scriptName("keyhound").usage("$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.").command(
     "scan [paths..]",
     "scan files and directories (in git: tracked and untracked-not-ignored files); - reads stdin",
-    (y) => withReportOptions(y).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
+    (y) => withReportOptions(y).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
     async (a) => {
       exitCode = await runScan(
-        { ...reportArgs(a), paths: a.paths ?? [], stdin: a.stdin, ...a.workers !== void 0 ? { workers: a.workers } : {} },
+        {
+          ...reportArgs(a),
+          paths: a.paths ?? [],
+          stdin: a.stdin,
+          ...a.workers !== void 0 ? { workers: a.workers } : {},
+          ...a.shard ? { shard: a.shard } : {}
+        },
         io
       );
     }
@@ -30119,7 +30716,7 @@ async function main(argv, io = processIo()) {
   }).command(
     "history [repo]",
     "scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced",
-    (y) => withReportOptions(y).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }),
+    (y) => withReportOptions(y).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }).option("shard", SHARD_OPTION).option("cache", { type: "string", describe: "directory of the history cache (default: .git/keyhound/); --no-cache reads every commit", requiresArg: true }),
     async (a) => {
       exitCode = await runHistory(
         {
@@ -30130,7 +30727,9 @@ async function main(argv, io = processIo()) {
           ...a.range ? { range: a.range } : {},
           ...a.branch ? { branch: a.branch } : {},
           ...a.since !== void 0 ? { since: a.since } : {},
-          ...a["max-commits"] !== void 0 ? { maxCommits: a["max-commits"] } : {}
+          ...a["max-commits"] !== void 0 ? { maxCommits: a["max-commits"] } : {},
+          ...a.shard ? { shard: a.shard } : {},
+          ...a.cache !== void 0 ? { cache: a.cache } : {}
         },
         io
       );
@@ -30151,6 +30750,16 @@ async function main(argv, io = processIo()) {
     async (a) => {
       exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io);
     }
+  ).command(
+    "merge <reports..>",
+    "combine json reports of --shard runs, or of many repositories, into one: one row per secret, a section per repository",
+    (y) => y.positional("reports", { type: "string", array: true, demandOption: true, describe: "json reports (--format json)" }).options({ format: { ...REPORT_OPTIONS.format, default: "json" }, output: REPORT_OPTIONS.output, "fail-on": REPORT_OPTIONS["fail-on"], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
+    async (a) => {
+      exitCode = await runMerge(
+        { reports: a.reports, format: a.format, failOn: a["fail-on"], quiet: a.quiet, ...a.output ? { output: a.output } : {}, ...a.color !== void 0 ? { color: a.color } : {} },
+        io
+      );
+    }
   ).command("hook <command>", "install or uninstall the git hook (husky-aware)", (y) => {
     const which = (z) => z.option("pre-push", { type: "boolean", default: false, describe: "a pre-push hook instead of pre-commit" }).option("commit-msg", { type: "boolean", default: false, describe: "a commit-msg hook (secrets in commit messages) instead of pre-commit" });
     const hook = async (action, a) => {
@@ -30169,25 +30778,32 @@ async function main(argv, io = processIo()) {
     "record known findings, or import another scanner's baseline",
     (y) => y.command(
       "create [paths..]",
-      "write the current findings (hashes only) to a baseline file; later scans with --baseline report only new ones",
-      (z) => z.positional("paths", { type: "string", array: true, describe: "files or directories (default .)" }).option("output", { alias: "o", type: "string", default: DEFAULT_BASELINE_FILE, describe: "baseline file", requiresArg: true }).option("history", { type: "boolean", default: false, describe: "record the findings of the whole history instead of the working tree" }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      "write the current findings (hashes only) to a baseline file; later scans report only new ones (they read .keyhound-baseline.json at the repository root by themselves)",
+      (z) => z.positional("paths", { type: "string", array: true, describe: "files or directories (default: the whole repository)" }).option("output", { alias: "o", type: "string", describe: `baseline file (default: ${DEFAULT_BASELINE_FILE} at the repository root, which scans use without --baseline)`, requiresArg: true }).option("history", { type: "boolean", default: false, describe: "record the findings of the whole history instead of the working tree" }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
         exitCode = await runBaselineCreate(
-          { paths: a.paths ?? [], output: a.output, history: a.history, ...a.config ? { config: a.config } : {} },
+          { paths: a.paths ?? [], history: a.history, ...a.output ? { output: a.output } : {}, ...a.config ? { config: a.config } : {} },
           io
         );
       }
     ).command(
       "import <files..>",
       "merge a gitleaks JSON report, a .gitleaksignore or a detect-secrets .secrets.baseline into a keyhound baseline",
-      (z) => z.positional("files", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", default: DEFAULT_BASELINE_FILE, describe: "baseline file (merged into if it exists)", requiresArg: true }).option("from", { choices: ["gitleaks", "gitleaksignore", "detect-secrets"], describe: "format (default: detected)", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      (z) => z.positional("files", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", describe: `baseline file, merged into if it exists (default: ${DEFAULT_BASELINE_FILE} at the repository root)`, requiresArg: true }).option("from", { choices: ["gitleaks", "gitleaksignore", "detect-secrets"], describe: "format (default: detected)", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
         exitCode = await runBaselineImport(
-          { files: a.files, output: a.output, ...a.from ? { from: a.from } : {}, ...a.config ? { config: a.config } : {} },
+          { files: a.files, ...a.output ? { output: a.output } : {}, ...a.from ? { from: a.from } : {}, ...a.config ? { config: a.config } : {} },
           io
         );
       }
     ).demandCommand(1, "name a baseline command: create or import")
+  ).command(
+    "ignore <fingerprint>",
+    "record a false alarm in .keyhoundignore by the fingerprint the report shows (for a line that cannot hold a keyhound:allow comment, such as JSON)",
+    (y) => y.positional("fingerprint", { type: "string", demandOption: true, describe: "the finding's fingerprint (32 hex digits)" }).option("reason", { type: "string", demandOption: 'say why it is not a leak: --reason "\u2026"', describe: "why it is not a leak (written beside it)", requiresArg: true }).option("ignore-file", { type: "string", describe: "the ignore file (default: .keyhoundignore at the repository root)", requiresArg: true }),
+    async (a) => {
+      exitCode = await runIgnore({ fingerprint: a.fingerprint, reason: a.reason, ...a["ignore-file"] ? { ignoreFile: a["ignore-file"] } : {} }, io);
+    }
   ).command(
     "rules <command>",
     "list the rules, or check rule files",
@@ -30226,6 +30842,7 @@ async function main(argv, io = processIo()) {
     return EXIT_ERROR;
   }
 }
+var SHARD_OPTION;
 var init_main = __esm({
   "src/cli/main.ts"() {
     "use strict";
@@ -30234,6 +30851,7 @@ var init_main = __esm({
     init_install();
     init_git_modes();
     init_baseline2();
+    init_ignore();
     init_rules();
     init_scan2();
     init_exit_codes();
@@ -30241,8 +30859,11 @@ var init_main = __esm({
     init_common();
     init_io();
     init_options();
+    init_merge();
     init_report_options();
     init_usage_errors();
+    init_shard();
+    SHARD_OPTION = { type: "string", describe: "scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports", requiresArg: true, coerce: parseShard };
   }
 });
 
@@ -30267,9 +30888,9 @@ async function runProcess(argv) {
 }
 
 // src/action/action.ts
-import { mkdirSync as mkdirSync5 } from "node:fs";
+import { mkdirSync as mkdirSync6 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname10, join as join12, resolve as resolve15 } from "node:path";
+import { dirname as dirname10, join as join16, resolve as resolve18 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -30325,9 +30946,9 @@ async function runAction(io = processIo()) {
 }
 async function runStep(io) {
   const { env: env2 } = io;
-  const sarif = resolve15(io.cwd, actionInput(env2, "sarif") || join12(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve18(io.cwd, actionInput(env2, "sarif") || join16(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
-    mkdirSync5(dirname10(sarif), { recursive: true });
+    mkdirSync6(dirname10(sarif), { recursive: true });
   } catch (error) {
     throw new KeyhoundError(`sarif: cannot create the directory of ${sarif} (${error.code ?? "error"})`);
   }

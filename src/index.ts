@@ -10,3 +10,5 @@ export { FORMATTERS, type FormatName } from './report/index.js';
 export type { Rule, RuleSpec, RuleFileSpec, Severity, RawFinding } from './engine/types.js';
 export { scanStaged } from './scan/staged.js';
 export { scanHistory, type HistoryOptions } from './scan/history.js';
+export { parseShard, type Shard } from './scan/shard.js';
+export { mergeReports, type JsonReport, type MergedReport, type RepositorySection } from './merge/merge-reports.js';

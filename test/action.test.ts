@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { commitAll, repoWith, tempDir, writeTree } from './helpers/cli.js';
+import { readmeAndDocs } from './helpers/docs.js';
 import { fakeKeys } from './helpers/keys.js';
 import { unbuiltCopy } from './helpers/package-copy.js';
 import { validSarif } from './helpers/sarif.js';
@@ -155,7 +156,7 @@ describe('the action, run as the runner runs it', () => {
 });
 
 describe('the README\'s code scanning steps', () => {
-  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const readme = readmeAndDocs();
   const block = /```yaml\n((?:(?!```)[^])*upload-sarif(?:(?!```)[^])*)```/.exec(readme)?.[1];
   const steps = parseYaml(block ?? '') as Array<{ uses?: string; id?: string; if?: string; with?: Record<string, string> }>;
 

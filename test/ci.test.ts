@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { detectCiSystem, type CiSystem, type GithubPayload } from '../src/scan/ci-events.js';
 import { selectCiRange, type RepoRefs, type Wanted } from '../src/scan/ci-range.js';
 import { gitIn, initRepo, keyhound, tempDir, writeTree, type RunResult } from './helpers/cli.js';
+import { readmeAndDocs } from './helpers/docs.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
@@ -244,7 +245,7 @@ function errorLine(result: RunResult): string {
   return lines[0]!;
 }
 
-const README = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+const README = readmeAndDocs();
 
 /** The README's recipe for a CI file: the code block after the line that names it. */
 function recipe(file: string): string {

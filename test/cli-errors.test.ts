@@ -17,7 +17,7 @@ const STACK_LINE = /\n\s+at /;
 function repoWithManyLeaks(): string {
   const dir = tempDir();
   initRepo(dir);
-  const lines = Array.from({ length: 4000 }, (_, i) => `STRIPE_KEY_${i}=${fakeKeys(i + 1).stripe}`);
+  const lines = Array.from({ length: 6000 }, (_, i) => `STRIPE_KEY_${i}=${fakeKeys(i + 1).stripe}`);
   writeTree(dir, { 'keys.env': `${lines.join('\n')}\n` });
   gitIn(dir, ['add', 'keys.env']);
   return dir;
@@ -117,8 +117,8 @@ describe('a bad command line is one line, exit 2', () => {
     [['ci', '--base'], 'keyhound: --base: needs a value\n'],
     [['rules', 'list', '-f'], 'keyhound: -f: needs a value\n'],
     [['baseline', 'create', '-o'], 'keyhound: -o: needs a value\n'],
-    [['scan', '--format', 'xml'], 'keyhound: --format: "xml" is not one of text, json, sarif, junit, csv, gitlab, github, html\n'],
-    [['scan', '-f', 'xml', '--fail-on', 'severe'], 'keyhound: --format: "xml" is not one of text, json, sarif, junit, csv, gitlab, github, html; --fail-on: "severe" is not one of critical, high, medium, low\n'],
+    [['scan', '--format', 'xml'], 'keyhound: --format: "xml" is not one of text, json, jsonl, sarif, junit, csv, gitlab, github, html\n'],
+    [['scan', '-f', 'xml', '--fail-on', 'severe'], 'keyhound: --format: "xml" is not one of text, json, jsonl, sarif, junit, csv, gitlab, github, html; --fail-on: "severe" is not one of critical, high, medium, low\n'],
     [['rules', 'list', '--format', 'xml'], 'keyhound: --format: "xml" is not one of text, json\n'],
     [['history', '--max-commits', 'ten'], 'keyhound: --max-commits: not a whole number (0 or more)\n'],
     [['history', '--max-commits', '-1'], 'keyhound: --max-commits: not a whole number (0 or more)\n'],

@@ -134,8 +134,9 @@ describe('keyhound scan on a plain directory', () => {
       [6, 'ftp-config-identity', true],
     ]);
     const text = keyhound(['scan', '--color=false'], { cwd: dir }).stdout;
-    expect(text.match(/note {4}informative: whose or where the credential reported nearby is/g)).toHaveLength(3);
-    expect(text.match(/fix {5}Change the FTP\/SFTP\/SSH password/g)).toHaveLength(1);
+    expect(text.match(/ \(ftp-config, low, note\)$/gm)).toHaveLength(3);
+    expect(text.match(/^Notes are not secrets: whose or where a credential reported nearby is/gm)).toHaveLength(1);
+    expect(text.match(/^ {2}ftp-config-password\n {4}Change the FTP\/SFTP\/SSH password/gm)).toHaveLength(1);
     // Without its password, the host is nobody's business.
     writeTree(dir, { 'sftp-config.json': `${JSON.stringify({ ...config, password: '' }, null, 4)}\n` });
     expect(keyhound(['scan'], { cwd: dir }).code).toBe(0);

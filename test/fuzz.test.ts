@@ -276,7 +276,7 @@ describe('fuzz: config and rule files', () => {
         const file = join(dir, `config-${(n += 1)}${extension}`);
         writeFileSync(file, text);
         try {
-          await loadConfig(dir, file);
+          await loadConfig(dir, file, dir);
         } catch (error) {
           expectKeyhoundErrorNaming(error, `config-${n}${extension}`);
         }

@@ -96,7 +96,9 @@ describe('keyhound history', () => {
     expect(report.findings).toHaveLength(1);
     const [finding] = report.findings;
     expect(finding).toMatchObject({ file: 'a.txt', line: 2, column: 7, commit: { sha: introduced, author: 'Test Author', message: 'add key' } });
-    expect(finding!.history).toEqual({ commits: 2, paths: ['a.txt', 'b.txt'], presentAtHead: false });
+    // position: newest first, so in a straight line the number of commits after it.
+    const position = Number(gitIn(dir, ['rev-list', '--count', `${introduced}..HEAD`]));
+    expect(finding!.history).toEqual({ commits: 2, paths: ['a.txt', 'b.txt'], presentAtHead: false, position });
     expect(report.stats.commits).toBe(4);
   });
 

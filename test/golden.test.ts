@@ -1,8 +1,9 @@
 /**
  * The text and JSON reports of the README's demo (`keyhound scan fixtures/demo`), and
  * `rules list`, against golden files in test/golden/. Only what changes from run to run
- * (durations, speeds) is normalised. After a deliberate change of output, rewrite them
- * with `npx vitest run test/golden.test.ts -u` and review the diff.
+ * (durations, speeds, the checkout's name and commit) is normalised. After a deliberate
+ * change of output, rewrite them with `npx vitest run test/golden.test.ts -u` and review
+ * the diff.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +19,12 @@ function stableText(text: string): string {
   return text.replace(/\b\d+(?:\.\d+)? s \(\d+(?:\.\d+)? [KMG]?B\/s\)/g, '<duration>');
 }
 
+/** The duration, and the checkout's directory name and commit (they differ between clones and commits). */
 function stableJson(text: string): string {
-  return text.replace(/"durationMs": \d+/g, '"durationMs": 0');
+  return text
+    .replace(/"durationMs": \d+/g, '"durationMs": 0')
+    .replace(/^ {2}"repository": ".*",$/m, '  "repository": "<checkout>",')
+    .replace(/^ {2}"revision": "[0-9a-f]{40}",$/m, '  "revision": "<HEAD>",');
 }
 
 const ACME_RULES = `provider: acme
@@ -70,5 +75,6 @@ describe('golden files', () => {
   it('normalises only what changes from run to run', () => {
     expect(stableText('✖ 5 leaks found in 6 files, 1.2 KB, 0.32 s (3.9 KB/s) · skipped: 1 allowlisted')).toBe('✖ 5 leaks found in 6 files, 1.2 KB, <duration> · skipped: 1 allowlisted');
     expect(stableJson('{ "files": 6, "durationMs": 697, "bytes": 1275 }')).toBe('{ "files": 6, "durationMs": 0, "bytes": 1275 }');
+    expect(stableJson(`{\n  "repository": "wt-arch",\n  "revision": "${'ab'.repeat(20)}",\n`)).toBe('{\n  "repository": "<checkout>",\n  "revision": "<HEAD>",\n');
   });
 });

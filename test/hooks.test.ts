@@ -9,6 +9,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, sy
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
+import { readmeAndDocs } from './helpers/docs.js';
 import { fakeKeys } from './helpers/keys.js';
 import { checkoutRepository } from './helpers/package-copy.js';
 import { run } from './helpers/run.js';
@@ -372,7 +373,7 @@ describe('the pre-commit framework (Debian\'s pre-commit)', () => {
   }, PRE_COMMIT_TIMEOUT);
 
   it('runs the README\'s repo: local / language: system form with the project\'s own keyhound', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const readme = readmeAndDocs();
     const config = readme.match(/```yaml\n(repos:\n {2}- repo: local\n[^]*?)```/)?.[1];
     expect(config).toBeDefined();
     const env = { PRE_COMMIT_HOME: tempDir('keyhound-pre-commit-home-') };

@@ -125,6 +125,23 @@ describe('the line shown with a finding', () => {
 });
 
 describe('the reproductions of the issue', () => {
+  it('a reported secret written twice on its line: neither copy in any format', async () => {
+    const [url, curl] = ['Kx9mQ2wLp7x', 'Tr0ub4dor&3x'];
+    const dir = tempDir();
+    writeTree(dir, {
+      '.env': `DATABASE_URL=postgres://admin:${url}@db.internal/app  # same as ${url}\n`,
+      'app.py': `msg = "${url}"; conn = connect("postgres://admin:${url}@db.internal/app")\n`,
+      'deploy.sh': `curl -u deploy:${curl} https://nexus.acme-shop.io/ && echo ${curl}\n`,
+    });
+    for (const format of FORMAT_NAMES) {
+      const { code, stdout, stderr } = await run(['scan', '--format', format], { cwd: dir });
+      expect(code, stderr).toBe(1);
+      for (const password of [url, curl, 'Tr0ub4dor&amp;3x']) expect(stdout, format).not.toContain(password.slice(2));
+      if (format === 'text') for (const file of ['.env:1:', 'app.py:1:', 'deploy.sh:1:']) expect(stdout).toContain(file);
+    }
+  });
+
+
   it('a key id beside its secret, a password beside a token: nothing secret in any format', async () => {
     const keys = fakeKeys(6);
     const dir = tempDir();

@@ -90,3 +90,20 @@ describe('keyhound scan --format NAME', () => {
     for (const name of NEW_FORMATS) expect(keyhound(['scan', '.', '--format', name], { cwd: dir }).code).toBe(0);
   });
 });
+
+describe('text', () => {
+  it('shows each finding\'s fingerprint, each fix once however many findings share it, and the ways out of a false alarm', () => {
+    const input = reportInput();
+    // Three findings of one rule (leaky-repo has 13 of one) and a note.
+    input.findings.push({ ...input.findings[0]!, line: 20 }, { ...input.findings[0]!, line: 30 });
+    Object.assign(input.findings[5]!, { informative: true });
+    const out = FORMATTERS.text(input, redacted);
+    for (const finding of input.findings) expect(out).toContain(`  secret  ${finding.secret}  fingerprint ${finding.fingerprint}`);
+    for (const finding of input.findings.slice(0, 5)) expect(out.split(finding.remediation)).toHaveLength(2);
+    expect(out).toContain(`How to fix (rotate first: a leaked key works until it is revoked):\n  github-pat-classic\n    ${input.findings[0]!.remediation}\n`);
+    // The note's rule has no fix of its own: rotating the credential it goes with is the fix.
+    expect(out).not.toContain(input.findings[5]!.remediation);
+    expect(out).toMatch(/ \(acme, low, note\)\n/);
+    expect(out).toContain('keyhound ignore FINGERPRINT --reason "why"');
+  });
+});

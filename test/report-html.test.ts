@@ -5,7 +5,7 @@
  * (Debian package `chromium`) and is skipped, saying so, where it is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { rawSecret } from '../src/findings/finding.js';
 import { escapeHtml, formatHtml } from '../src/report/html.js';
 import type { ReportInput } from '../src/report/types.js';
-import { allFindings, COMMIT, hiddenParts, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';
+import { allFindings, COMMIT, hiddenParts, META, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';
 
 const redacted = { showSecrets: false, color: false };
 
@@ -97,6 +97,30 @@ describe('html', () => {
     expect(formatHtml(input, redacted)).not.toContain('/blob/');
   });
 
+  it('names the repository, branch and commit scanned, linking the commit', () => {
+    const page = formatHtml(reportInput(), redacted);
+    expect(page).toContain('<dt>Repository</dt><dd><a href="https://github.com/example/shop" rel="noopener noreferrer">https://github.com/example/shop</a></dd>');
+    expect(page).toContain('<dt>Branch</dt><dd><code>main</code></dd>');
+    expect(page).toContain(`<dt>Commit</dt><dd><a href="https://github.com/example/shop/commit/${META.revision}" rel="noopener noreferrer"><code>${META.revision}</code></a></dd>`);
+    // A repository without an https address is named by where it is.
+    const local = reportInput();
+    local.meta = { revision: META.revision, repositoryPath: '/home/dana/shop' };
+    expect(formatHtml(local, redacted)).toContain(`<dt>Repository</dt><dd>/home/dana/shop</dd><dt>Commit</dt><dd><code>${META.revision}</code></dd>`);
+  });
+
+  it('asks to rotate the leaks only: notes (public keys, users, hosts) are counted apart and not called credentials', () => {
+    const input = reportInput();
+    Object.assign(input.findings[5]!, { informative: true });
+    const page = formatHtml(input, redacted);
+    expect(page).toContain('✖ 5 leaks found (3 critical, 1 high, 1 medium): revoke and rotate each of these credentials. <span class="muted">1 note (public keys, users, hosts): not secrets.</span>');
+    expect(page).toContain('<dt>Note</dt><dd>Not a secret');
+    expect(page.match(/<dt>How to fix<\/dt>/g)).toHaveLength(5);
+    for (const finding of input.findings) Object.assign(finding, { informative: true });
+    const notesOnly = formatHtml(input, redacted);
+    expect(notesOnly).toContain('✔ No leaks found. <span class="muted">6 notes');
+    expect(notesOnly).not.toContain('rotate each');
+  });
+
   it('says when there is nothing to report, and works without meta', () => {
     const page = formatHtml({ findings: [], stats: { files: 7, bytes: 900, rules: 221, findings: 0, durationMs: 20, skipped: {}, warnings: [] } }, redacted);
     expect(page).toContain('✔ No leaks found.');
@@ -164,18 +188,46 @@ describe.skipIf(!hasChromium)(`html in headless Chromium${skipNote}`, () => {
     }
   });
 
-  it('takes a screenshot of the page', { timeout: 90_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keyhound-html-'));
-    try {
-      const file = join(dir, 'report.html');
-      const png = join(dir, 'report.png');
-      writeFileSync(file, formatHtml(reportInputWithSuppressed(), redacted));
-      const { status, stderr } = chromium([`--screenshot=${png}`, '--window-size=1280,1600', '--hide-scrollbars'], pathToFileURL(file).href);
-      expect(status, stderr).toBe(0);
-      expect(readFileSync(png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-      expect(statSync(png).size).toBeGreaterThan(20_000);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  /**
+   * The report as a wide audit makes it: a provider for every group in the table of
+   * contents, long paths, long unbroken values. The page is measured by a script added
+   * here (the report itself runs none: its CSP forbids scripts, so that is removed for
+   * the measurement): document width against viewport width, written into the DOM.
+   */
+  function wideReport(): string {
+    const input = reportInputWithSuppressed();
+    for (let i = 0; i < 30; i++) {
+      input.findings.push({ ...input.findings[4]!, provider: `provider-number-${i}`, file: `services/billing-${i}/${'very-long-directory-name/'.repeat(6)}settings.json` });
     }
-  });
+    const page = formatHtml(input, redacted);
+    return page.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '').replace('</body>',
+      '<script>document.body.dataset.width = document.documentElement.scrollWidth + " " + document.documentElement.clientWidth;</script></body>');
+  }
+
+  for (const width of [800, 1400]) {
+    it(`fits a ${width} px wide window: no horizontal scroll, and the repository, branch and commit in view`, { timeout: 90_000 }, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'keyhound-html-'));
+      try {
+        const file = join(dir, 'report.html');
+        writeFileSync(file, wideReport());
+        const { status, stdout, stderr } = chromium(['--dump-dom', `--window-size=${width},1000`], pathToFileURL(file).href);
+        expect(status, stderr).toBe(0);
+        const [scrollWidth, clientWidth] = (/data-width="(\d+) (\d+)"/.exec(stdout) ?? []).slice(1).map(Number);
+        expect(clientWidth, stdout.slice(0, 300)).toBeGreaterThan(width - 40);
+        expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
+        expect(stdout).toContain('<dt>Branch</dt><dd><code>main</code></dd>');
+        expect(stdout).toContain(META.revision);
+
+        const png = join(dir, 'report.png');
+        const shot = chromium([`--screenshot=${png}`, `--window-size=${width},1000`, '--hide-scrollbars'], pathToFileURL(file).href);
+        expect(shot.status, shot.stderr).toBe(0);
+        const header = readFileSync(png);
+        expect(header.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+        // The PNG's IHDR: the screenshot is the window's width.
+        expect(header.readUInt32BE(16)).toBe(width);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -7,15 +7,20 @@ import { KeyhoundError } from '../errors.js';
 import { installHook, uninstallHook, type HookName } from '../hooks/install.js';
 import { runCi, runCommitMsg, runHistory, runPrePush, runStaged } from './commands/git-modes.js';
 import { DEFAULT_BASELINE_FILE, runBaselineCreate, runBaselineImport } from './commands/baseline.js';
+import { runIgnore } from './commands/ignore.js';
 import { runRulesCheck, runRulesList } from './commands/rules.js';
 import { runScan } from './commands/scan.js';
 import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import { keyhoundVersion } from '../report/common.js';
 import { processIo, type Io } from './io.js';
-import { reportArgs } from './options.js';
+import { REPORT_OPTIONS, reportArgs } from './options.js';
+import { runMerge } from './commands/merge.js';
+import type { FormatName } from '../report/index.js';
+import type { Severity } from '../engine/types.js';
 import { withReportOptions } from './report-options.js';
 import { usageError } from './usage-errors.js';
+import { parseShard } from '../scan/shard.js';
 
 /** yargs' coerce for a count option: a whole number, not NaN from `--max-commits abc`. */
 function count(option: string): (value: number) => number {
@@ -24,6 +29,9 @@ function count(option: string): (value: number) => number {
     throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
   };
 }
+
+/** `--shard K/N` on scan and history. */
+const SHARD_OPTION = { type: 'string', describe: 'scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports', requiresArg: true, coerce: parseShard } as const;
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exitCode = EXIT_ERROR;
@@ -39,10 +47,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         withReportOptions(y)
           .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .), or - for stdin' })
           .option('stdin', { type: 'boolean', default: false, describe: 'scan standard input (also: a path of -)' })
+          .option('shard', SHARD_OPTION)
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0: none)', hidden: true, requiresArg: true, coerce: count('--workers') }),
       async (a) => {
         exitCode = await runScan(
-          { ...reportArgs(a), paths: (a.paths ?? []) as string[], stdin: a.stdin, ...(a.workers !== undefined ? { workers: a.workers } : {}) },
+          {
+            ...reportArgs(a), paths: (a.paths ?? []) as string[], stdin: a.stdin,
+            ...(a.workers !== undefined ? { workers: a.workers } : {}), ...(a.shard ? { shard: a.shard } : {}),
+          },
           io,
         );
       },
@@ -61,7 +73,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option('all-refs', { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' })
           .option('unreachable', { type: 'boolean', default: false, describe: 'also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes' })
           .option('since', { type: 'string', describe: 'only commits after this date (as git log --since)', requiresArg: true })
-          .option('max-commits', { type: 'number', describe: 'at most this many commits', requiresArg: true, coerce: count('--max-commits') }),
+          .option('max-commits', { type: 'number', describe: 'at most this many commits', requiresArg: true, coerce: count('--max-commits') })
+          .option('shard', SHARD_OPTION)
+          .option('cache', { type: 'string', describe: 'directory of the history cache (default: .git/keyhound/); --no-cache reads every commit', requiresArg: true }),
       async (a) => {
         exitCode = await runHistory(
           {
@@ -73,6 +87,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             ...(a.branch ? { branch: a.branch } : {}),
             ...(a.since !== undefined ? { since: a.since } : {}),
             ...(a['max-commits'] !== undefined ? { maxCommits: a['max-commits'] } : {}),
+            ...(a.shard ? { shard: a.shard } : {}),
+            ...(a.cache !== undefined ? { cache: a.cache as string | false } : {}),
           },
           io,
         );
@@ -97,6 +113,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io);
       },
     )
+    .command(
+      'merge <reports..>',
+      'combine json reports of --shard runs, or of many repositories, into one: one row per secret, a section per repository',
+      (y) =>
+        y
+          .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'json reports (--format json)' })
+          .options({ format: { ...REPORT_OPTIONS.format, default: 'json' as const }, output: REPORT_OPTIONS.output, 'fail-on': REPORT_OPTIONS['fail-on'], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
+      async (a) => {
+        exitCode = await runMerge(
+          { reports: a.reports as string[], format: a.format as FormatName, failOn: a['fail-on'] as Severity, quiet: a.quiet, ...(a.output ? { output: a.output } : {}), ...(a.color !== undefined ? { color: a.color } : {}) },
+          io,
+        );
+      },
+    )
     .command('hook <command>', 'install or uninstall the git hook (husky-aware)', (y) => {
       const which = <T>(z: Argv<T>) =>
         z
@@ -119,16 +149,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       y
         .command(
           'create [paths..]',
-          'write the current findings (hashes only) to a baseline file; later scans with --baseline report only new ones',
+          'write the current findings (hashes only) to a baseline file; later scans report only new ones (they read .keyhound-baseline.json at the repository root by themselves)',
           (z) =>
             z
-              .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .)' })
-              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file', requiresArg: true })
+              .positional('paths', { type: 'string', array: true, describe: 'files or directories (default: the whole repository)' })
+              .option('output', { alias: 'o', type: 'string', describe: `baseline file (default: ${DEFAULT_BASELINE_FILE} at the repository root, which scans use without --baseline)`, requiresArg: true })
               .option('history', { type: 'boolean', default: false, describe: 'record the findings of the whole history instead of the working tree' })
               .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runBaselineCreate(
-              { paths: (a.paths ?? []) as string[], output: a.output, history: a.history, ...(a.config ? { config: a.config } : {}) },
+              { paths: (a.paths ?? []) as string[], history: a.history, ...(a.output ? { output: a.output } : {}), ...(a.config ? { config: a.config } : {}) },
               io,
             );
           },
@@ -139,17 +169,29 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           (z) =>
             z
               .positional('files', { type: 'string', array: true, demandOption: true })
-              .option('output', { alias: 'o', type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file (merged into if it exists)', requiresArg: true })
+              .option('output', { alias: 'o', type: 'string', describe: `baseline file, merged into if it exists (default: ${DEFAULT_BASELINE_FILE} at the repository root)`, requiresArg: true })
               .option('from', { choices: ['gitleaks', 'gitleaksignore', 'detect-secrets'] as const, describe: 'format (default: detected)', requiresArg: true })
               .option('config', { alias: 'c', type: 'string', describe: 'config file', requiresArg: true }),
           async (a) => {
             exitCode = await runBaselineImport(
-              { files: a.files as string[], output: a.output, ...(a.from ? { from: a.from } : {}), ...(a.config ? { config: a.config } : {}) },
+              { files: a.files as string[], ...(a.output ? { output: a.output } : {}), ...(a.from ? { from: a.from } : {}), ...(a.config ? { config: a.config } : {}) },
               io,
             );
           },
         )
         .demandCommand(1, 'name a baseline command: create or import'),
+    )
+    .command(
+      'ignore <fingerprint>',
+      'record a false alarm in .keyhoundignore by the fingerprint the report shows (for a line that cannot hold a keyhound:allow comment, such as JSON)',
+      (y) =>
+        y
+          .positional('fingerprint', { type: 'string', demandOption: true, describe: 'the finding\'s fingerprint (32 hex digits)' })
+          .option('reason', { type: 'string', demandOption: 'say why it is not a leak: --reason "…"', describe: 'why it is not a leak (written beside it)', requiresArg: true })
+          .option('ignore-file', { type: 'string', describe: 'the ignore file (default: .keyhoundignore at the repository root)', requiresArg: true }),
+      async (a) => {
+        exitCode = await runIgnore({ fingerprint: a.fingerprint, reason: a.reason, ...(a['ignore-file'] ? { ignoreFile: a['ignore-file'] } : {}) }, io);
+      },
     )
     .command('rules <command>', 'list the rules, or check rule files', (y) =>
       y

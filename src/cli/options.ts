@@ -26,7 +26,7 @@ export const REPORT_OPTIONS = {
   exclude: { type: 'string', array: true, describe: 'do not scan paths matching this glob (repeatable)', requiresArg: true },
   color: { type: 'boolean', describe: 'force colour on or off (default: on a terminal, unless NO_COLOR)' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no warnings on stderr' },
-  baseline: { type: 'string', describe: 'report only findings not in this baseline (keyhound baseline create)', requiresArg: true },
+  baseline: { type: 'string', describe: 'report only findings not in this baseline (default: .keyhound-baseline.json at the repository root, if present; --no-baseline: none)', requiresArg: true },
   'ignore-file': { type: 'string', describe: 'fingerprints to ignore (default: .keyhoundignore at the repository root)', requiresArg: true },
   'report-suppressed': { type: 'boolean', default: false, describe: 'also list suppressed findings and what suppressed each, and stale ignore entries' },
   'fail-on': { type: 'string', choices: SEVERITIES, default: 'low', describe: 'exit 1 only for findings of this severity or worse', requiresArg: true },
@@ -54,7 +54,8 @@ export interface ParsedReportOptions {
   exclude?: string[] | undefined;
   color?: boolean | undefined;
   quiet?: boolean;
-  baseline?: string | undefined;
+  /** false: --no-baseline. */
+  baseline?: string | false | undefined;
   'ignore-file'?: string | undefined;
   'report-suppressed'?: boolean;
   'fail-on'?: string;
@@ -77,7 +78,8 @@ export interface ReportArgs {
   exclude: string[];
   color?: boolean;
   quiet: boolean;
-  baseline?: string;
+  /** A baseline file; false: none, not even the default one. */
+  baseline?: string | false;
   ignoreFile?: string;
   reportSuppressed: boolean;
   /** The least severity that fails the run (exit 1); findings below it are reported but pass. */
@@ -107,7 +109,7 @@ export function reportArgs(values: ParsedReportOptions): ReportArgs {
     onlyVerified: values['only-verified'] ?? false,
     failOnVerified: values['fail-on-verified'] ?? false,
     exclude: values.exclude ?? [],
-    ...(values.baseline ? { baseline: values.baseline } : {}),
+    ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
     ...(values['ignore-file'] ? { ignoreFile: values['ignore-file'] } : {}),
     ...(values.output ? { output: values.output } : {}),
     ...(values.config ? { config: values.config } : {}),
@@ -138,10 +140,10 @@ function archiveLimits(values: ParsedReportOptions): ArchiveOptions {
   };
 }
 
-/** Switches with no default, which yargs also takes as `--no-<name>`. */
-export const NEGATABLE = ['color', 'archives'] as const;
+/** Options with no default, which yargs also takes as `--no-<name>` (false). */
+export const NEGATABLE = ['color', 'archives', 'baseline'] as const;
 
-/** The table as node:util parseArgs options (plus `--no-color` and `--no-archives`, which yargs understands by itself). */
+/** The table as node:util parseArgs options (plus `--no-color`, `--no-archives` and `--no-baseline`, which yargs understands by itself). */
 export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = Object.fromEntries(
     NEGATABLE.map((name) => [`no-${name}`, { type: 'boolean' as const }]),

@@ -29,7 +29,7 @@ export function setupOptions(args: ReportArgs, io: Io): SetupOptions {
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.archives !== undefined ? { archives: args.archives } : {}),
     archiveLimits: args.archiveLimits,
-    ...(args.baseline ? { baseline: args.baseline } : {}),
+    ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
     ...(args.ignoreFile ? { ignoreFile: args.ignoreFile } : {}),
     include: args.include,
     exclude: args.exclude,
@@ -59,8 +59,8 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   }
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
-    // Every format but text shows fingerprints, and --verify's cache is keyed by them: the slow ones are computed on every core first.
-    if (args.format !== 'text' || args.verify) await prepareFingerprints([...result.findings, ...(result.suppressed ?? [])]);
+    // Every format shows fingerprints, and --verify's cache is keyed by them: the slow ones are computed on every core first.
+    await prepareFingerprints([...result.findings, ...(result.suppressed ?? [])]);
   } finally {
     progress.done();
   }

@@ -15,7 +15,7 @@ export function parseStagedArgs(argv: string[]): ReportArgs | undefined {
     const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
     const parsed = values as ParsedReportOptions & Record<string, unknown>;
     if (positionals.length || !withinChoices(parsed)) return undefined;
-    // `--no-color`, `--no-archives`: the switch off, as yargs reads them.
+    // `--no-color`, `--no-archives`, `--no-baseline`: off, as yargs reads them.
     for (const name of NEGATABLE) {
       if (parsed[`no-${name}`]) parsed[name] = false;
       delete parsed[`no-${name}`];

@@ -53,17 +53,17 @@ export function parseSize(value: number | string, where: string, typed = false):
   return Math.floor(Number(match[1]) * factor);
 }
 
-/** The config file to use: the explicit one, else `.keyhound.yaml` in `root` if present. */
-export async function loadConfig(root: string, explicit?: string): Promise<LoadedConfig | undefined> {
-  const config = await readConfig(root, explicit);
+/** The config file to use: the explicit one (relative to `cwd`, where the command runs), else `.keyhound.yaml` in `root` if present. */
+export async function loadConfig(root: string, explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
+  const config = await readConfig(root, explicit, cwd);
   if (config && (config.spec.rules?.length || config.spec.ruleFiles?.length) && !redosAnalyserInstalled()) {
     config.warnings.push(`${config.file}: custom rules: ${REDOS_UNCHECKED}`);
   }
   return config;
 }
 
-async function readConfig(root: string, explicit?: string): Promise<LoadedConfig | undefined> {
-  const file = explicit ? resolve(explicit) : join(root, CONFIG_FILE_NAME);
+async function readConfig(root: string, explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
+  const file = explicit ? resolve(cwd, explicit) : join(root, CONFIG_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
   const text = readTextFile(file, 'config file', file, ConfigError);
   if (file.endsWith('.toml')) {

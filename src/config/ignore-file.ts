@@ -53,7 +53,7 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
 }
 
 /** The explicit ignore file (relative to `cwd`), else `.keyhoundignore` at the root if there is one. */
-export function loadIgnoreFile(root: string, explicit?: string, cwd = process.cwd()): IgnoreFile | undefined {
+export function loadIgnoreFile(root: string, explicit: string | undefined, cwd: string): IgnoreFile | undefined {
   const file = explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
   return parseIgnoreFile(readTextFile(file, 'ignore file', explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);

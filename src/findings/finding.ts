@@ -83,6 +83,12 @@ export interface HistoryOccurrences {
    * `commit` is that boundary commit, and the secret came in at or before it.
    */
   truncated?: true;
+  /**
+   * The introducing commit's place in `git rev-list` order over every commit the scanned
+   * refs reach (newest 0), whatever the shard: of two shards' rows for one secret, the
+   * higher is the earlier introduction (keyhound merge keeps it). -1: outside any commit.
+   */
+  position: number;
 }
 
 /** What a finding keeps out of its own object, so that no serialisation can reach it: the raw secrets, and what its fingerprints need. */

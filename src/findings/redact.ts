@@ -60,11 +60,15 @@ function uncovered(span: LineSpan, taken: readonly LineSpan[]): LineSpan[] {
   return parts;
 }
 
+/** A copy of a secret this short could be any word: only longer ones are looked for again. */
+const MIN_COPY = 4;
+
 /**
  * The line with every secret on it masked, by position: the finding's own secret
  * (`own`) shows its redaction, every other finding on the line (the other half of a
  * pair, an encoded run) its own redaction, and every other value that could be a
- * secret (secret-like.ts) is masked whole. Trimmed around the finding.
+ * secret (secret-like.ts) is masked whole, and so is every other copy of a secret on the
+ * line. Trimmed around the finding.
  */
 export function maskLine(lineText: string, own: LineSpan, redacted: string, others: readonly LineSpan[] = [], width = 160): string {
   // Work on a window around the finding: a minified line can be megabytes long and
@@ -81,6 +85,14 @@ export function maskLine(lineText: string, own: LineSpan, redacted: string, othe
   ]) {
     // The finding's own secret first; another that overlaps one already placed is covered by it.
     if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
+  }
+  // A secret written twice on the line (`admin:pw@host  # pw`) is masked wherever it stands.
+  const secrets = [lineText.slice(own[0], own[1]), ...others.filter((span) => span[1] > from && span[0] < to).map((span) => lineText.slice(span[0], span[1]))];
+  for (const secret of new Set(secrets.filter((text) => text.length >= MIN_COPY))) {
+    for (let at = window.indexOf(secret); at !== -1; at = window.indexOf(secret, at + 1)) {
+      const span: LineSpan = [at, at + secret.length];
+      if (!findings.some((placed) => placed.span[0] < span[1] && span[0] < placed.span[1])) findings.push({ span, text: MASK });
+    }
   }
   const taken = findings.map(({ span }) => span).sort((a, b) => a[0] - b[0]);
   const contextFrom = Math.max(0, from - CONTEXT);

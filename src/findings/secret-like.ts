@@ -23,7 +23,7 @@ const CONTEXTS: readonly RegExp[] = [
   new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, 'dgi'),
   // scheme://user:password@host
   /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
-  // curl -u user:password, --user=user:password, quoted or not
+  // curl -u <user>:<password>, --user=<user>:<password>, quoted or not
   /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
   // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
   /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,

@@ -11,7 +11,7 @@ import { SEVERITIES, type Severity } from '../engine/types.js';
 import { shortSha, type Finding } from '../findings/finding.js';
 import { cleanUrl, keyhoundVersion, repositoryLinks, type RepositoryLinks, SEVERITY_RANK, shownLine, shownSecret, verificationText, whereIs } from './common.js';
 import { inertKeepingLines } from './inert.js';
-import { formatBytes, formatSeconds, plural, severityCounts } from './summary.js';
+import { formatBytes, formatSeconds, leaksOf, plural, severityCounts } from './summary.js';
 import type { Formatter } from './types.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -60,6 +60,7 @@ pre { background: var(--code); margin: 0; padding: 6px 9px; border-radius: 6px; 
 .verdict { font-size: 18px; font-weight: 600; margin: 18px 0 6px; }
 .verdict.leaks { color: var(--critical); }
 .verdict.clean { color: var(--ok); }
+.verdict .muted { font-weight: normal; }
 .danger { border: 2px solid var(--critical); color: var(--critical); border-radius: 8px; padding: 10px 14px; font-weight: 600; margin: 16px 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; margin: 14px 0; }
 .card { background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: 10px 14px; }
@@ -70,8 +71,9 @@ pre { background: var(--code); margin: 0; padding: 6px 9px; border-radius: 6px; 
 .critical { --sev: var(--critical); } .high { --sev: var(--high); } .medium { --sev: var(--medium); } .low { --sev: var(--low); }
 .card.sev.none .value { color: var(--muted); }
 .notes p, .notes ul { margin: 4px 0; }
-nav.toc { margin: 14px 0 0; }
-nav.toc a { margin-right: 14px; white-space: nowrap; }
+nav.toc { margin: 14px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav.toc a { white-space: nowrap; }
+.scanned { margin: 10px 0 0; }
 article.finding { background: var(--card); border: 1px solid var(--border); border-left: 5px solid var(--sev); border-radius: 8px;
   padding: 12px 16px 14px; margin: 12px 0; break-inside: avoid; }
 article.finding > h3 { font-size: 16px; margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
@@ -123,7 +125,9 @@ ${finding.verification ? html`<dt>Provider says</dt><dd>${verificationText(findi
 ${finding.pair ? html`<dt>Paired with</dt><dd><code>${finding.pair.ruleId}</code> <code>${finding.pair.secret}</code> at line ${finding.pair.line}, column ${finding.pair.column}: rotate both</dd>
 ` : ''}${commit ? html`<dt>Commit</dt><dd>${link(links?.commit(commit.sha), html`<code>${shortSha(commit.sha)}</code>`)} · ${commit.author} &lt;${commit.email}&gt; · ${commit.date}<br>${commit.message}</dd>
 ` : ''}${history ? html`<dt>History</dt><dd>added in ${plural(history.commits, 'commit')} to ${history.paths.join(', ')}; ${history.presentAtHead ? 'still in the current tree' : 'no longer in the current tree (it stays valid until it is revoked)'}</dd>
-` : ''}<dt>How to fix</dt><dd>${finding.remediation}</dd>
+` : ''}${finding.informative
+    ? html`<dt>Note</dt><dd>Not a secret: whose or where a credential reported nearby is. Rotating that credential is the fix.</dd>`
+    : html`<dt>How to fix</dt><dd>${finding.remediation}</dd>`}
 <dt>Fingerprint</dt><dd><code>${finding.fingerprint}</code></dd>
 </dl>
 </article>
@@ -141,25 +145,33 @@ export const formatHtml: Formatter = ({ findings, stats, suppressed, staleIgnore
   const repository = cleanUrl(meta?.repositoryUrl);
   const started = startedText(meta?.startedAt);
   const groups = providerGroups(findings);
-  const count = (severity: Severity) => findings.filter((finding) => finding.severity === severity).length;
+  const leaks = leaksOf(findings);
+  const notes = findings.length - leaks.length;
+  const count = (severity: Severity) => leaks.filter((finding) => finding.severity === severity).length;
   const skipped = Object.entries(stats.skipped).map(([reason, n]) => `${n} ${reason}`);
-  const title = findings.length ? `${plural(findings.length, 'leak')} found` : 'no leaks found';
+  const title = leaks.length ? `${plural(leaks.length, 'leak')} found` : 'no leaks found';
 
   const run = [
     html`keyhound ${version}`,
     meta?.command && html`<code>${meta.command}</code>`,
     started && html`started ${started}`,
-    repository && link(repository, repository),
   ].filter((part): part is Markup => part instanceof Markup);
+  const scanned = [
+    (repository || meta?.repositoryPath) && html`<dt>Repository</dt><dd>${repository ? link(repository, repository) : meta?.repositoryPath}</dd>`,
+    meta?.branch && html`<dt>Branch</dt><dd><code>${meta.branch}</code></dd>`,
+    meta?.revision && html`<dt>Commit</dt><dd>${link(links?.commit(meta.revision), html`<code>${meta.revision}</code>`)}</dd>`,
+  ].filter((part): part is Markup => part instanceof Markup);
+  const notesText = notes ? html` <span class="muted">${plural(notes, 'note')} (public keys, users, hosts): not secrets.</span>` : '';
 
   const body = html`<main>
 <header>
 <h1>keyhound secret scan</h1>
 <p class="run">${run.map((part, i) => (i ? [html` · `, part] : part))}</p>
+${scanned.length ? html`<dl class="scanned">${scanned}</dl>` : ''}
 ${showSecrets ? html`<p class="danger">This report shows raw secrets (--show-secrets). Do not share it, and delete it when you are done.</p>
-` : ''}${findings.length
-    ? html`<p class="verdict leaks">✖ ${plural(findings.length, 'leak')} found (${severityCounts(findings)}): revoke and rotate every credential below.</p>`
-    : html`<p class="verdict clean">✔ No leaks found.</p>`}
+` : ''}${leaks.length
+    ? html`<p class="verdict leaks">✖ ${plural(leaks.length, 'leak')} found (${severityCounts(leaks)}): revoke and rotate each of these credentials.${notesText}</p>`
+    : html`<p class="verdict clean">✔ No leaks found.${notesText}</p>`}
 <div class="cards">
 ${card(stats.files, 'files scanned')}${stats.commits !== undefined ? card(stats.commits, 'commits read') : ''}${card(formatBytes(stats.bytes), 'scanned')}${card(formatSeconds(stats.durationMs), 'duration')}${card(stats.rules, 'rules')}${card(stats.suppressed ?? 0, 'suppressed')}
 </div>

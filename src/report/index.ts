@@ -4,6 +4,7 @@ import { formatGithub } from './github.js';
 import { formatGitlab } from './gitlab.js';
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { formatJsonl } from './jsonl.js';
 import { formatJunit } from './junit.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
@@ -12,6 +13,7 @@ import type { Formatter } from './types.js';
 export const FORMATTERS = {
   text: formatText,
   json: formatJson,
+  jsonl: formatJsonl,
   sarif: formatSarif,
   junit: formatJunit,
   csv: formatCsv,

@@ -1,5 +1,8 @@
-/** The default report, for people: one block per finding, then a one-line summary. */
-import { rawSecret, shortSha, withRawSecrets } from '../findings/finding.js';
+/**
+ * The default report, for people: one block per finding (with its fingerprint, for
+ * `keyhound ignore`), then how to fix each kind of leak, once, then a one-line summary.
+ */
+import { rawSecret, shortSha, withRawSecrets, type Finding } from '../findings/finding.js';
 import { verificationText, whereIs } from './common.js';
 import { inert } from './inert.js';
 import { summaryLine } from './summary.js';
@@ -19,9 +22,10 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? paint('red', finding.severity) : paint('yellow', finding.severity);
     const shown = showSecrets ? withRawSecrets(finding) : finding;
     const line = showSecrets ? finding.lineText.split(finding.secret).join(shown.secret) : finding.lineText;
+    const kind = finding.informative ? `, ${paint('cyan', 'note')}` : '';
     const lines = [
-      `${paint('bold', inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity})`,
-      `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}`,
+      `${paint('bold', inert(whereIs(finding)))}  ${inert(finding.ruleId)}  ${inert(finding.description)} (${inert(finding.provider)}, ${severity}${kind})`,
+      `  secret  ${inert(shown.secret)}${finding.encoding ? ` (inside ${finding.encoding.join(' inside ')})` : ''}  fingerprint ${finding.fingerprint}`,
       `  line    ${inert(line)}`,
     ];
     if (finding.verification) lines.push(`  ${paint('bold', 'verify')}  ${inert(verificationText(finding.verification))}`);
@@ -31,11 +35,9 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
       lines.push(`  commit  ${inert(`${shortSha(sha)} ${date} ${author} <${email}> ${message}`)}`);
       if (finding.history?.truncated) lines.push('          history truncated: the clone is shallow, and the secret is already there at this boundary commit (it came in here or earlier)');
     }
-    // An informative finding is fixed by rotating the credential it goes with: say so, not the whole fix again.
-    if (finding.informative) lines.push(`  ${paint('cyan', 'note')}    informative: whose or where the credential reported nearby is; rotating that credential is the fix`);
-    else lines.push(`  ${paint('cyan', 'fix')}     ${inert(finding.remediation)}`);
     return lines.join('\n');
   });
+  if (findings.length) blocks.push(howToFix(findings, paint));
   if (suppressed?.length) {
     blocks.push(
       [`Suppressed (${suppressed.length}):`, ...suppressed.map((finding) =>
@@ -52,3 +54,27 @@ export const formatText: Formatter = ({ findings, stats, suppressed, staleIgnore
   const last = findings.length ? paint('red', `✖ ${summary}`) : paint('green', `✔ ${summary}`);
   return [...blocks, last].join('\n\n') + '\n';
 };
+
+/**
+ * Each rule's fix once, after all the findings (rules of one provider share theirs), and
+ * the two ways out of a false alarm: a comment on the line, or the fingerprint in
+ * .keyhoundignore where no comment fits (JSON).
+ */
+function howToFix(findings: readonly Finding[], paint: (style: Style, text: string) => string): string {
+  const rulesByFix = new Map<string, Set<string>>();
+  for (const finding of findings) {
+    if (finding.informative) continue;
+    const rules = rulesByFix.get(finding.remediation) ?? new Set<string>();
+    rulesByFix.set(finding.remediation, rules.add(finding.ruleId));
+  }
+  const lines = rulesByFix.size ? [paint('cyan', 'How to fix (rotate first: a leaked key works until it is revoked):')] : [];
+  for (const [fix, rules] of rulesByFix) lines.push(`  ${inert([...rules].join(', '))}`, `    ${inert(fix)}`);
+  if (findings.some((finding) => finding.informative)) {
+    lines.push(`${paint('cyan', 'Notes')} are not secrets: whose or where a credential reported nearby is; rotating that credential is the fix.`);
+  }
+  lines.push(
+    'A false alarm? Add `keyhound:allow` in a comment on its line; where no comment fits (JSON),',
+    '  keyhound ignore FINGERPRINT --reason "why"   (records it in .keyhoundignore)',
+  );
+  return lines.join('\n');
+}

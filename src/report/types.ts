@@ -15,8 +15,17 @@ export interface ReportMeta {
    * GitLab the html report links each history finding's commit and file.
    */
   repositoryUrl?: string;
+  /**
+   * Which repository the report is about: its https address, else its directory's name.
+   * In the json report, so that `keyhound merge` can tell repositories apart.
+   */
+  repository?: string;
   /** The commit the scanned working tree is at (HEAD): gitlab's `location.commit.sha`, sarif's revision. */
   revision?: string;
+  /** The branch checked out (or the CI's branch), for the html header; absent on a detached HEAD. */
+  branch?: string;
+  /** Where the scanned repository is on this machine (its root), when it has no https address. */
+  repositoryPath?: string;
   /** When the scan started, ISO 8601: gitlab's start and end times, sarif's invocation, the html header. */
   startedAt?: string;
 }

@@ -4,18 +4,22 @@
  * in memory) and reports each secret once, at the commit that introduced it.
  */
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
 import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
+import { packageVersion } from '../package-root.js';
 import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { LABELS } from '../sources/types.js';
 import { DIFF_CONTEXT, DiffScanner } from './diff-scan.js';
 import { findingsInText } from './text-scan.js';
+import { defaultCacheDir, historyCacheKey, openCommitCache, type CommitCache } from './history-cache.js';
+import { inShard, shardName, type Shard } from './shard.js';
 import { finishScan, type ScanResult } from './result.js';
-import { countSkip, emptyStats, prepareScan, type SetupOptions } from './setup.js';
+import { countSkip, DEFAULT_ARCHIVE_LIMITS, emptyStats, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -31,6 +35,10 @@ export interface HistoryOptions extends SetupOptions {
   excludeRemotes?: boolean;
   /** Also what no ref reaches: dangling commits and blobs left by rebases, amends, resets, force-pushes. */
   unreachable?: boolean;
+  /** Only the commits of this shard (by a hash of the commit id); tags and unreachable blobs go to shard 1. */
+  shard?: Shard;
+  /** Skip commits a previous run found clean (history-cache.ts): the cache's directory, or true for `.git/keyhound/`. */
+  cache?: string | true;
 }
 
 /** Refuses anything git would read as an option: a ref never starts with a dash. */
@@ -45,6 +53,10 @@ export function revListArguments(options: HistoryOptions, unreachableCommits: re
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ['HEAD'] : ['--all'];
   return [
     'rev-list',
+    // Children before parents, whatever the dates say: by date alone, commits made in the
+    // same second (or with a skewed clock) can come before their parents, and the
+    // highest position would then not be the introduction.
+    '--topo-order',
     ...(options.since ? [`--since=${options.since}`] : []),
     ...(options.maxCommits !== undefined ? [`--max-count=${options.maxCommits}`] : []),
     ...revisions, ...unreachableCommits, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
@@ -103,8 +115,15 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = new Map<string, Tracked>();
+  const cache = options.cache === undefined ? undefined : await commitCache(repo, options.cache, setup, options, warn);
+  /** Commits read in full, and those among them with a finding: the rest are what the cache learns. */
+  const scanned: string[] = [];
+  const withFindings = new Set<string>();
+  /** Whether every commit was read without a problem, so that "no finding" can be trusted. */
+  let readCleanly = true;
   /** `position`: the commit's place in rev-list order (newest first), so the highest is the oldest. */
   const record = (finding: Finding, position: number): void => {
+    if (finding.commit) withFindings.add(finding.commit.sha);
     // Suppression is decided where the secret stands: its path, its line, its commit.
     const reason = finding.suppressedBy ?? setup.suppressor.reasonFor(finding, finding.file);
     if (reason !== undefined) finding.suppressedBy = reason;
@@ -123,28 +142,34 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const blobs = blobReader(repo);
   let failure: unknown;
   /**
-   * A git log over the commits fed to `input`, which start at `offset` in rev-list's
-   * order: its n-th commit is at offset + n.
+   * A git log over the commits fed to `input`; `positions[n]` is its n-th commit's place
+   * in rev-list's order (pushed before the commit is written to `input`).
    */
-  const walk = async (input: Readable, offset: number, given: () => number): Promise<void> => {
-    const scanner = new DiffScanner(setup, stats, blobs, warn);
+  const walk = async (input: Readable, positions: readonly number[]): Promise<void> => {
+    const scanner = new DiffScanner(setup, stats, blobs, (message) => {
+      readCleanly = false;
+      warn(message);
+    });
     const pending: Array<Promise<void>> = [];
     let seen = -1;
+    let position = -1;
     const parser = new DiffParser({
       commit: (commit) => {
-        if (boundary.has(commit.sha)) reachedBoundary = true;
         seen += 1;
+        position = positions[seen] ?? position;
+        if (cache) scanned.push(commit.sha);
         stats.commits! += 1;
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record(finding, offset + seen);
+        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record(finding, position);
       },
       file: (diff) => {
-        const position = offset + seen;
+        // Taken now: a finding that needs the whole file is kept after later commits began.
+        const at = position;
         // A file in a notes history is the note on the commit its path names.
         const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, '')) : undefined;
-        const keep = (finding: Finding): void => record(label ? Object.assign(finding, { file: label }) : finding, position);
+        const keep = (finding: Finding): void => record(label ? Object.assign(finding, { file: label }) : finding, at);
         const found = scanner.scan(diff);
         if (Array.isArray(found)) found.forEach(keep);
         else pending.push(found.then((later) => later.forEach(keep), (error: unknown) => void (failure ??= error)));
@@ -154,7 +179,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     parser.end();
     await Promise.all(pending);
     if (result.code !== 0) {
-      warn(`git log stopped early after ${seen + 1} of ${given()} commits: ${failureReason(result)}`);
+      readCleanly = false;
+      warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
     }
   };
 
@@ -171,32 +197,54 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     // Named as the history walk the user asked for (a bad range is git log's complaint to them).
     throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, 'log') : error;
   }
-  // No commits, no walker: git log with nothing on stdin would show HEAD.
-  const count = total === 0 ? 0 : total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  const count = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count));
-  const walkers = Array.from({ length: count }, (_, index) => {
-    const walker = { input: new PassThrough(), given: 0, done: Promise.resolve() };
-    walker.done = walk(walker.input, index * share, () => walker.given);
+  // A walker starts with its first commit: git log with nothing on stdin would show HEAD.
+  const walkers: Array<{ input: PassThrough; positions: number[]; done: Promise<void> } | undefined> = [];
+  const walkerFor = (index: number) => {
+    let walker = walkers[index];
+    if (!walker) {
+      const started = { input: new PassThrough(), positions: [] as number[] };
+      walker = { ...started, done: walk(started.input, started.positions) };
+      walkers[index] = walker;
+    }
     return walker;
-  });
-  let dispatched = 0;
+  };
+  if (options.shard) stats.shard = shardName(options.shard);
+  if (cache) stats.cachedCommits = 0;
+  let listed = 0;
   try {
     const listing = await streamGitLines(repo, revList, (sha) => {
       if (!sha) return;
-      const walker = walkers[Math.min(Math.floor(dispatched / share), count - 1)];
-      if (!walker) return;
+      const position = listed++;
+      if (!inShard(sha, options.shard)) return;
+      if (boundary.has(sha)) reachedBoundary = true;
+      if (cache?.known(sha)) {
+        stats.commits! += 1;
+        stats.cachedCommits! += 1;
+        return;
+      }
+      // Positions are rev-list's, whatever the shard: the halves are the same for every job.
+      const walker = walkerFor(Math.min(Math.floor(position / share), count - 1));
+      walker.positions.push(position);
       walker.input.write(`${sha}\n`);
-      walker.given += 1;
-      dispatched += 1;
     });
-    for (const walker of walkers) walker.input.end();
-    await Promise.all(walkers.map((walker) => walker.done));
-    if (listing.code !== 0) warn(`git rev-list stopped early after ${dispatched} commits: ${failureReason(listing)}`);
+    const started = walkers.filter((walker) => walker !== undefined);
+    for (const walker of started) walker.input.end();
+    await Promise.all(started.map((walker) => walker.done));
+    if (listing.code !== 0) {
+      readCleanly = false;
+      warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
+    }
     if (failure !== undefined) throw failure;
+    if (cache && readCleanly) cache.remember(scanned.filter((sha) => !withFindings.has(sha)));
     // Annotated tags' messages (when every ref is scanned), and what no ref reaches; in no
     // commit's history, so any commit that also adds the secret is where it is reported.
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
-    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, { tags: everyRef, danglingTags: dangling?.tags ?? [], danglingBlobs: dangling?.blobs ?? [] });
+    const firstShard = (options.shard?.index ?? 1) === 1;
+    const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
+      tags: everyRef && firstShard, danglingTags: firstShard ? (dangling?.tags ?? []) : [], danglingBlobs: firstShard ? (dangling?.blobs ?? []) : [],
+    });
     for await (const fragment of outside) {
       if (typeof fragment === 'string') countSkip(stats, fragment);
       else for (const finding of findingsInText(setup, stats, fragment)) record(finding, -1);
@@ -207,10 +255,10 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
 
   const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
-  const findings = [...bySecret.values()].map(({ finding, commits: count, paths }) => {
+  const findings = [...bySecret.values()].map(({ finding, commits: count, paths, order }) => {
     const truncated = finding.commit !== undefined && boundary.has(finding.commit.sha);
     const history: HistoryOccurrences = {
-      commits: count, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)), ...(truncated ? { truncated } : {}),
+      commits: count, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)), ...(truncated ? { truncated } : {}), position: order,
     };
     finding.history = history;
     return finding;
@@ -238,4 +286,20 @@ async function secretsAtHead(repo: string, secrets: string[]): Promise<(secret: 
     // No HEAD (or nothing matched: git grep exits 1): nothing is present at HEAD.
   }
   return (secret) => found.has(searchableLine(secret));
+}
+
+/** The cache for this scan, keyed by everything that decides what a commit's scan finds. */
+async function commitCache(repo: string, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): Promise<CommitCache> {
+  const key = historyCacheKey({
+    keyhound: packageVersion(),
+    rules: setup.ruleset.spec,
+    config: setup.config ? { file: relative(setup.root, setup.config.file), spec: setup.config.spec } : null,
+    maxFileSize: setup.maxFileSize,
+    archives: options.archives === false ? false : { ...DEFAULT_ARCHIVE_LIMITS, ...options.archiveLimits },
+    include: options.include ?? [],
+    exclude: options.exclude ?? [],
+    reportSuppressed: setup.reportSuppressed,
+    log: LOG_ARGUMENTS,
+  });
+  return openCommitCache(where === true ? await defaultCacheDir(repo) : where, key, warn);
 }

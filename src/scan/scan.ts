@@ -14,6 +14,7 @@ import { findingsInText } from './text-scan.js';
 import { finishScan, type ScanResult } from './result.js';
 import { addContents } from './scan-contents.js';
 import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
+import { inShard, shardName, type Shard } from './shard.js';
 import { relativeToRoot } from './suppress.js';
 
 export { DEFAULT_MAX_FILE_SIZE, type ScanStats } from './setup.js';
@@ -29,6 +30,8 @@ export interface ScanOptions extends SetupOptions {
   stdin?: string;
   /** Worker threads; 0 scans on the main thread. Default: one per core. */
   workers?: number;
+  /** Only the files of this shard (by a hash of the path from the root). */
+  shard?: Shard;
 }
 
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
@@ -43,8 +46,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   // Checked as files are handed out, so that the workers start scanning at once.
   const notAllowlisted = (target: ScanTarget): boolean => {
-    if (setup.excluded(relative(setup.root, target.absolute).split(sep).join('/'))) {
+    const fromRoot = relative(setup.root, target.absolute).split(sep).join('/');
+    if (setup.excluded(fromRoot)) {
       countSkip(stats, 'excluded');
+      return false;
+    }
+    if (!inShard(fromRoot, options.shard)) {
+      countSkip(stats, 'other-shard');
       return false;
     }
     if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
@@ -85,7 +93,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   } else {
     for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits));
   }
-  if (options.stdin !== undefined) {
+  if (options.shard) stats.shard = shardName(options.shard);
+  if (options.stdin !== undefined && inShard(LABELS.stdin, options.shard)) {
     stats.files += 1;
     findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
   }

@@ -88,6 +88,10 @@ export interface ScanStats {
   files: number;
   /** Commits read, in history modes. */
   commits?: number;
+  /** History with a cache: of `commits`, those the cache knew to hold nothing, so not read again. */
+  cachedCommits?: number;
+  /** With --shard: which share of the work this was (`K/N`). */
+  shard?: string;
   /** Archives (and container images) opened; their files are counted in `files`. */
   archives?: number;
   bytes: number;
@@ -111,7 +115,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const cwd = options.cwd ?? process.cwd();
   const repoRoot = options.root ?? (await workTreeRoot(cwd));
   const root = repoRoot ?? cwd;
-  const config = await loadConfig(root, options.config);
+  const config = await loadConfig(root, options.config, cwd);
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   if (config) {
     const regexes = configRegexes(config);

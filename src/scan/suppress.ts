@@ -3,16 +3,17 @@
  * ignore file and the baseline. (Inline comments and secret allowlists are applied
  * by the detector.) Every suppressed finding says what suppressed it.
  */
-import { relative, resolve } from 'node:path';
-import { baselineMatcher, loadBaseline } from '../config/baseline.js';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { baselineMatcher, DEFAULT_BASELINE_FILE, loadBaseline } from '../config/baseline.js';
 import { loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
 import { hasGuessableSecret, legacyFingerprint, prepareFingerprints, type Finding } from '../findings/finding.js';
 import { DEFAULT_SALT } from '../findings/fingerprints.js';
 import { isTestPath } from './test-paths.js';
 
 export interface SuppressionOptions {
-  /** A baseline file: its findings are not reported. */
-  baseline?: string;
+  /** A baseline file: its findings are not reported. Default `.keyhound-baseline.json` at the root, if present; false: none. */
+  baseline?: string | false;
   /** An ignore file; default `.keyhoundignore` at the root, if present. */
   ignoreFile?: string;
 }
@@ -49,7 +50,8 @@ export function createSuppressor(
   const ignoreFile = loadIgnoreFile(root, options.ignoreFile, cwd);
   const ignored = new Map((ignoreFile?.entries ?? []).map((entry) => [entry.fingerprint, entry]));
   const used = new Set<string>();
-  const baseline = options.baseline ? baselineMatcher(loadBaseline(resolve(cwd, options.baseline), options.baseline)) : undefined;
+  const baselineFile = chooseBaseline(root, cwd, options.baseline);
+  const baseline = baselineFile ? baselineMatcher(loadBaseline(baselineFile.path, baselineFile.name)) : undefined;
   const reversibleIgnores = new Map<IgnoreEntry, string>();
   const reversibleInBaseline = new Set<Finding>();
 
@@ -81,7 +83,7 @@ export function createSuppressor(
       }
       const known = baseline?.match(finding);
       if (known === 'reversible') reversibleInBaseline.add(finding);
-      if (known) return `baseline ${options.baseline}`;
+      if (known) return `baseline ${baselineFile!.name}`;
       // After the user's own decisions, so that an ignore entry for such a finding is not stale.
       if (!reportLowInTests && (finding.confidence === 'low' || finding.informative) && isTestPath(pathFromRoot)) return LOW_IN_TESTS;
       return undefined;
@@ -91,10 +93,18 @@ export function createSuppressor(
       ...[...reversibleIgnores].map(([entry, replacement]) =>
         `${ignoreFile!.file}:${entry.line}: this fingerprint of a guessable secret can be reversed (written by an older keyhound): replace it with ${replacement}`),
       ...(reversibleInBaseline.size
-        ? [`${options.baseline}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`]
+        ? [`${baselineFile!.name}: ${reversibleInBaseline.size} findings match entries that name a guessable secret by a hash that can be reversed (written by an older keyhound): write the baseline again (keyhound baseline create)`]
         : []),
     ],
   };
+}
+
+/** The baseline to use and the name reports give it: the one named (relative to `cwd`), else the default one at the root if it is there. */
+function chooseBaseline(root: string, cwd: string, option: string | false | undefined): { path: string; name: string } | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined) return { path: resolve(cwd, option), name: option };
+  const path = join(root, DEFAULT_BASELINE_FILE);
+  return existsSync(path) ? { path, name: DEFAULT_BASELINE_FILE } : undefined;
 }
 
 export interface Partitioned {

@@ -27,10 +27,11 @@ export type Place = Omit<Fragment, 'text'>;
  * `archive` not opened (--no-archives), `archive-unsupported` a format or entry not read
  * here (bzip2, xz, an encrypted entry), `archive-ratio` compressed more than the ratio
  * limit (a bomb), `archive-too-large` over the archive's budget, `archive-budget` over the
- * scan's, `archive-depth` nested deeper than the limit.
+ * scan's, `archive-depth` nested deeper than the limit. `other-shard`: left to another
+ * `--shard` job.
  */
 export type SkipReason =
-  | 'binary' | 'too-large' | 'symlink' | 'not-a-file' | 'unreadable' | 'vanished' | 'allowlisted' | 'excluded'
+  | 'binary' | 'too-large' | 'symlink' | 'not-a-file' | 'unreadable' | 'vanished' | 'allowlisted' | 'excluded' | 'other-shard'
   | 'archive' | 'archive-unsupported' | 'archive-ratio' | 'archive-too-large' | 'archive-budget' | 'archive-depth';
 
 export interface Skip {

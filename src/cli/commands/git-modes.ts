@@ -7,6 +7,7 @@ import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';
 import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
+import type { Shard } from '../../scan/shard.js';
 import { scanStaged } from '../../scan/staged.js';
 import { scanText } from '../../scan/text-scan.js';
 import { LABELS } from '../../sources/types.js';
@@ -21,13 +22,14 @@ export const BLOCKED_HELP = `
 Commit blocked: keyhound found secrets in the staged changes.
   1. Remove the secret from the file and \`git add\` it again (load it from the environment or a secret store instead).
   2. Rotate the key: it may already be copied elsewhere, and a leaked key stays valid until it is revoked.
-  3. A false positive? Add \`keyhound:allow\` in a comment on that line.
+  3. A false positive? Add \`keyhound:allow\` in a comment on that line, or, where no comment fits (JSON),
+     keyhound ignore FINGERPRINT --reason "why" (the report shows each finding's fingerprint).
 To bypass this check (not recommended): git commit --no-verify
 `;
 
 export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
   // The hook stays offline unless the project's config says otherwise.
-  if (args.verify && !(await loadConfig((await workTreeRoot(io.cwd)) ?? io.cwd, args.config))?.spec.verify?.staged) {
+  if (args.verify && !(await loadConfig((await workTreeRoot(io.cwd)) ?? io.cwd, args.config, io.cwd))?.spec.verify?.staged) {
     throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
   }
   const code = await scanAndReport(args, io, 'staged', scanStaged);
@@ -46,6 +48,9 @@ export interface HistoryArgs extends ReportArgs {
   unreachable?: boolean;
   since?: string;
   maxCommits?: number;
+  shard?: Shard;
+  /** The cache's directory; false: no cache (default: `.git/keyhound/`). */
+  cache?: string | false;
 }
 
 /** The history options from the command line, checked before any scanning starts. */
@@ -60,13 +65,28 @@ async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<Hist
     ...(args.branch ? { branch: args.branch } : {}),
     ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
+    ...(args.shard ? { shard: args.shard } : {}),
+    ...(args.cache === false ? {} : { cache: args.cache ?? true }),
   };
 }
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
-  const cwd = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
-  const history = await historyOptions(args, cwd);
-  return scanAndReport(args, { ...io, cwd }, 'history', (options) => scanHistory({ ...options, ...history }));
+  const repo = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
+  // --cache is relative to where the command runs, like --output.
+  const history = await historyOptions({ ...args, ...(typeof args.cache === 'string' ? { cache: resolve(io.cwd, args.cache) } : {}) }, repo);
+  // The scan runs in the audited repository; the files the options name are where the command was typed.
+  return scanAndReport(args.repo ? withPathsFrom(io.cwd, args) : args, { ...io, cwd: repo }, 'history', (options) => scanHistory({ ...options, ...history }));
+}
+
+/** The options that name files, made absolute against `cwd`. */
+function withPathsFrom<T extends ReportArgs>(cwd: string, args: T): T {
+  return {
+    ...args,
+    ...(args.config ? { config: resolve(cwd, args.config) } : {}),
+    ...(args.baseline ? { baseline: resolve(cwd, args.baseline) } : {}),
+    ...(args.ignoreFile ? { ignoreFile: resolve(cwd, args.ignoreFile) } : {}),
+    ...(args.output ? { output: resolve(cwd, args.output) } : {}),
+  };
 }
 
 export async function runCi(args: ReportArgs & { base?: string }, io: Io): Promise<number> {

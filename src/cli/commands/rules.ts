@@ -1,4 +1,5 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
+import { resolve } from 'node:path';
 import { RuleError } from '../../errors.js';
 import { prepareScan } from '../../scan/setup.js';
 import { assertWellFormed, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../../rules/rule-files.js';
@@ -35,7 +36,8 @@ export async function runRulesList(args: { format: 'text' | 'json'; config?: str
 export async function runRulesCheck(args: { files: string[] }, io: Io): Promise<number> {
   const files: LoadedRuleFile[] = [];
   for (const path of args.files) {
-    files.push(compileRuleFile(await parseRuleFile(readTextFile(path, 'rule file', path, RuleError), path), path));
+    const file = resolve(io.cwd, path);
+    files.push(compileRuleFile(await parseRuleFile(readTextFile(file, 'rule file', file, RuleError), path), path));
   }
   await assertWellFormed(files);
   if (!redosAnalyserInstalled()) io.stderr(`warning: ${REDOS_UNCHECKED}\n`);

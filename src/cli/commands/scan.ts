@@ -1,5 +1,6 @@
 /** `keyhound scan [paths..]`: the working tree, explicit files, or `-` for stdin. */
 import { scan } from '../../scan/scan.js';
+import type { Shard } from '../../scan/shard.js';
 import type { Io } from '../io.js';
 import type { ReportArgs } from '../options.js';
 import { scanAndReport } from '../report-options.js';
@@ -8,6 +9,7 @@ export interface ScanArgs extends ReportArgs {
   paths: string[];
   stdin: boolean;
   workers?: number;
+  shard?: Shard;
 }
 
 export async function runScan(args: ScanArgs, io: Io): Promise<number> {
@@ -18,6 +20,7 @@ export async function runScan(args: ScanArgs, io: Io): Promise<number> {
       paths: args.paths,
       ...(stdin !== undefined ? { stdin } : {}),
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
+      ...(args.shard ? { shard: args.shard } : {}),
     }),
   );
 }

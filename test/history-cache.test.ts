@@ -1,0 +1,148 @@
+/**
+ * The history cache (src/scan/history-cache.ts): a rescan reads only new commits and
+ * those with findings, finds exactly what a full scan finds, and never trusts a cache
+ * that is corrupt or was written under other rules or config.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitAll, repoWith, tempDir, writeTree } from './helpers/cli.js';
+import { fakeKeys } from './helpers/keys.js';
+import { run } from './helpers/run.js';
+
+const keys = fakeKeys(7);
+
+interface Report {
+  findings: Array<{ ruleId: string; fingerprint: string; commit?: { sha: string } }>;
+  stats: { commits?: number; cachedCommits?: number };
+}
+
+/** A history of `clean` commits without secrets around two with one: every cache case needs both kinds. */
+function history(clean = 6): string {
+  const dir = repoWith({ 'README.md': 'start\n' });
+  commitAll(dir, 'start');
+  for (let i = 0; i < clean; i++) {
+    writeTree(dir, { [`src/file${i}.js`]: `export const value${i} = ${i};\n` });
+    commitAll(dir, `clean ${i}`);
+    if (i === 1) {
+      writeTree(dir, { 'config.js': `const key = "${keys.stripe}";\n` });
+      commitAll(dir, 'add a key');
+    }
+    if (i === 3) {
+      writeTree(dir, { 'deploy.env': `GITHUB_TOKEN=${keys.github}\n` });
+      commitAll(dir, 'add a token');
+    }
+  }
+  return dir;
+}
+
+async function historyJson(dir: string, args: string[] = []): Promise<{ report: Report; stderr: string; code: number }> {
+  const result = await run(['history', '--format', 'json', ...args], { cwd: dir });
+  return { report: JSON.parse(result.stdout) as Report, stderr: result.stderr, code: result.code };
+}
+
+const cacheFile = (dir: string) => join(dir, '.git', 'keyhound', 'history.json');
+
+describe('keyhound history with its cache', () => {
+  it('rescans only what is new, and finds exactly what a full scan finds', async () => {
+    const dir = history();
+    const full = await historyJson(dir, ['--no-cache']);
+    const first = await historyJson(dir);
+    expect(first.report.findings).toEqual(full.report.findings);
+    expect(first.report.stats).toMatchObject({ commits: 9, cachedCommits: 0 });
+
+    const again = await historyJson(dir);
+    expect(again.report.findings).toEqual(full.report.findings);
+    // Only the two commits with a finding are read again.
+    expect(again.report.stats).toMatchObject({ commits: 9, cachedCommits: 7 });
+
+    writeTree(dir, { 'later.env': `STRIPE=${fakeKeys(8).stripe}\n`, 'notes.txt': 'nothing\n' });
+    commitAll(dir, 'one more');
+    const after = await historyJson(dir);
+    expect(after.report.stats).toMatchObject({ commits: 10, cachedCommits: 7 });
+    expect(after.report.findings).toEqual((await historyJson(dir, ['--no-cache'])).report.findings);
+    expect(after.report.findings).toHaveLength(3);
+  });
+
+  it('is keyed by the rules and config: a change reads every commit again', async () => {
+    const dir = history();
+    await historyJson(dir);
+    expect((await historyJson(dir)).report.stats.cachedCommits).toBe(7);
+    // A config that disables a rule: a commit clean before may now be clean for other reasons, or not.
+    writeTree(dir, { 'custom.yaml': 'disable: [stripe-live-secret-key]\n' });
+    const other = await historyJson(dir, ['--config', join(dir, 'custom.yaml')]);
+    expect(other.report.stats.cachedCommits).toBe(0);
+    expect(other.report.findings.map((finding) => finding.ruleId)).not.toContain('stripe-live-secret-key');
+    // An option that changes what a commit's scan reads is part of the key too.
+    expect((await historyJson(dir, ['--exclude', 'deploy.env'])).report.stats.cachedCommits).toBe(0);
+  });
+
+  it('holds commit ids only: no secret, no finding', async () => {
+    const dir = history();
+    await historyJson(dir);
+    const files = readdirSync(join(dir, '.git', 'keyhound'));
+    expect(files).toEqual(['history.json']);
+    const text = readFileSync(cacheFile(dir), 'utf8');
+    for (const secret of [keys.stripe, keys.github, keys.stripe.slice(8, 20), keys.github.slice(4, 16)]) expect(text).not.toContain(secret);
+    const withFindings = (await historyJson(dir)).report.findings.map((finding) => finding.commit!.sha);
+    for (const sha of withFindings) expect(text).not.toContain(sha);
+  });
+
+  it.each([
+    ['not JSON', () => '{"format": "keyhound-history-cache", "comm'],
+    ['a wrong checksum', (text: string) => text.replace(/"sha256":"[0-9a-f]{6}/, '"sha256":"000000')],
+    ['a commit id that is not one', (text: string) => text.replace(/"commits":"[0-9a-f]{6}/, '"commits":"zzzzzz')],
+  ])('a cache with %s is not trusted: a warning, every commit read, the cache rebuilt', async (_, corrupt) => {
+    const dir = history();
+    await historyJson(dir);
+    writeFileSync(cacheFile(dir), corrupt(readFileSync(cacheFile(dir), 'utf8')));
+    const result = await historyJson(dir);
+    expect(result.stderr).toMatch(/warning: the history cache .*history\.json is corrupt: not trusted/);
+    expect(result.report.stats.cachedCommits).toBe(0);
+    expect(result.report.findings).toHaveLength(2);
+    const rebuilt = await historyJson(dir);
+    expect(rebuilt.stderr).not.toMatch(/corrupt/);
+    expect(rebuilt.report.stats.cachedCommits).toBe(7);
+  });
+
+  it('a commit with a finding added to the list by hand (its checksum not updated) is corrupt, not trusted', async () => {
+    const dir = history();
+    const { report } = await historyJson(dir);
+    const cache = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { commits: string };
+    cache.commits = [...cache.commits.split('\n'), report.findings[0]!.commit!.sha].sort().join('\n');
+    writeFileSync(cacheFile(dir), JSON.stringify(cache));
+    const result = await historyJson(dir);
+    expect(result.stderr).toMatch(/corrupt/);
+    expect(result.report.findings).toEqual(report.findings);
+  });
+
+  it('a temporary file left by a crash mid-write is never read', async () => {
+    const dir = history();
+    await historyJson(dir);
+    const whole = readFileSync(cacheFile(dir), 'utf8');
+    writeFileSync(`${cacheFile(dir)}.tmp-99999-deadbeef`, whole.slice(0, whole.length / 2));
+    const result = await historyJson(dir);
+    expect(result.stderr).not.toMatch(/warning/);
+    expect(result.report.stats.cachedCommits).toBe(7);
+    expect(result.report.findings).toHaveLength(2);
+  });
+
+  it('--cache DIR puts it elsewhere; --no-cache neither reads nor writes one', async () => {
+    const dir = history();
+    const elsewhere = tempDir();
+    await historyJson(dir, ['--no-cache']);
+    expect(() => readdirSync(join(dir, '.git', 'keyhound'))).toThrow();
+    await historyJson(dir, ['--cache', elsewhere]);
+    expect(readdirSync(elsewhere)).toEqual(['history.json']);
+    expect((await historyJson(dir, ['--cache', elsewhere])).report.stats.cachedCommits).toBe(7);
+  });
+
+  it('a cache directory it cannot write is a warning, not a failure', async () => {
+    const dir = history();
+    writeTree(dir, { 'not-a-dir': 'a file\n' });
+    const result = await historyJson(dir, ['--cache', 'not-a-dir/cache']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/warning: cannot write the history cache .*not-a-dir\/cache\/history\.json \(ENOTDIR\)/);
+    expect(result.report.findings).toHaveLength(2);
+  });
+});
