@@ -6,7 +6,7 @@
 //   - SHA-256 over the rule id and a guess (keyhound's fingerprint for every secret
 //     before, still the one for generated tokens), in Node and, as the attacker's
 //     better tool, OpenSSL's native code (`openssl speed -bytes 64 sha256`);
-//   - scrypt as src/fingerprints.ts computes it for a guessable secret.
+//   - scrypt as src/findings/fingerprints.ts computes it for a guessable secret.
 // And what it costs keyhound: `keyhound scan` of 1,000 files with one guessable
 // password each (and, for comparison, 1,000 generated tokens), in the text format
 // (which shows no fingerprint, so computes none) and the json format (which shows
@@ -14,9 +14,8 @@
 // (the main branch's), with that one too. Median of 3 runs after a warm-up.
 //
 // Run alone with `node bench/fingerprints.mjs` (needs dist/; uses esbuild to load
-// src/fingerprints.ts and test/helpers/keys.ts as they are).
+// src/findings/fingerprints.ts and test/helpers/keys.ts as they are).
 
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +63,7 @@ export async function main() {
   const load1 = machineLoad();
   const scratch = mkdtempSync(join(tmpdir(), 'keyhound-fingerprints-'));
   try {
-    const { fastHash, slowFingerprint, DEFAULT_SALT, isGuessable } = await load(scratch, 'src/fingerprints.ts');
+    const { fastHash, slowFingerprint, DEFAULT_SALT, isGuessable } = await load(scratch, 'src/findings/fingerprints.ts');
     const { fakeKeys } = await load(scratch, 'test/helpers/keys.ts');
 
     const attacker = {

@@ -141,7 +141,7 @@ function randomString(random, alphabet, length) {
 const awsKeyId = (random) => `AKIA${randomString(random, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`;
 const awsSecret = (random) => randomString(random, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+', 40);
 
-/** keyhound's fingerprint (src/findings.ts): SHA-256 over rule id NUL secret, 32 hex digits. */
+/** keyhound's fingerprint (src/findings/finding.ts): SHA-256 over rule id NUL secret, 32 hex digits. */
 const fingerprint = (ruleId, secret) => createHash('sha256').update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
 
 /** The secrets of one plant, and the lines or file that carry them. */

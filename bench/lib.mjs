@@ -194,7 +194,7 @@ export function nodeOwnPeakRss(tool, scratch) {
 }
 
 /** A measured row without the last run's output, for the results file. */
-export const strip = ({ last, ...row }) => row;
+export const strip = ({ last: _last, ...row }) => row;
 
 // ---------------------------------------------------------------- reporting
 

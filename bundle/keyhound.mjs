@@ -6,16 +6,16 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
-  get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
-}) : x3)(function(x3) {
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x3 + '" is not supported');
+  throw Error('Dynamic require of "' + x + '" is not supported');
 });
-var __esm = (fn2, res, err) => function __init() {
+var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
-    return fn2 && (res = (0, fn2[__getOwnPropNames(fn2)[0]])(fn2 = 0)), res;
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
   } catch (e) {
     throw err = [e], e;
   }
@@ -31,13 +31,13 @@ var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
 };
-var __copyProps = (to2, from, except, desc) => {
+var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to2, key) && key !== except)
-        __defProp(to2, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
-  return to2;
+  return to;
 };
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
@@ -63,12 +63,18 @@ var init_exit_codes = __esm({
 function isKeyhoundError(error) {
   return error instanceof KeyhoundError;
 }
-var KeyhoundError;
+var KeyhoundError, ConfigError, RuleError;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
     KeyhoundError = class extends Error {
       name = "KeyhoundError";
+    };
+    ConfigError = class extends KeyhoundError {
+      name = "ConfigError";
+    };
+    RuleError = class extends KeyhoundError {
+      name = "RuleError";
     };
   }
 });
@@ -124,1121 +130,6 @@ var init_failure = __esm({
     "use strict";
     init_errors();
     init_inert();
-  }
-});
-
-// src/engine/placeholders.ts
-function isPlaceholder(secret, policy = "all") {
-  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
-}
-var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
-var init_placeholders = __esm({
-  "src/engine/placeholders.ts"() {
-    "use strict";
-    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
-      "AKIAIOSFODNN7EXAMPLE",
-      "AKIAI44QH8DHBEXAMPLE",
-      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-      "pk_test_TYooMQauvdEDq54NiTphI7jx",
-      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
-      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
-      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
-      "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",
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-      // Google reCAPTCHA's test site key and secret key: every verification with them passes
-      // (developers.google.com/recaptcha/docs/faq, automated tests)
-      "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
-      "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
-      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
-      "2YotnFZFEjr1zCsicMWpAA",
-      "tGzv3JOkF0XG5Qx2TlKWIA",
-      "SplxlOBeZQQYbYS6WxSbIA",
-      "7Fjfp0ZBr1KtDRbnfVdmIw",
-      "gX1fBat3bV",
-      "mF_9.B5f-4.1JqM",
-      "dpf43f3p2l4k3l03",
-      "kd94hf93k423kf44",
-      "hh5s93j4hdidpola",
-      "hdhd0244k9j7ao03",
-      "nnch734d00sl2jdk",
-      "pfkkdhi9sl3r4s00"
-    ]);
-    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
-    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
-    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
-    ELLIPSIS = /(?:\.{3}|…)$/;
-    MASK_RUN = /([xX*#.•0])\1{5,}/;
-    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
-  }
-});
-
-// src/engine/checks.ts
-import { createHmac } from "node:crypto";
-function crc32(text) {
-  let crc = 4294967295;
-  for (let i = 0; i < text.length; i++) {
-    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
-  }
-  return (crc ^ 4294967295) >>> 0;
-}
-function base62(value, width) {
-  let out = "";
-  let rest = value;
-  while (rest > 0) {
-    out = BASE62[rest % 62] + out;
-    rest = Math.floor(rest / 62);
-  }
-  return out.padStart(width, "0");
-}
-function hasValidCrc32Suffix(token) {
-  const body = token.slice(token.indexOf("_") + 1);
-  if (body.length !== 36) return false;
-  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
-}
-function decodeBase64UrlJson(part) {
-  try {
-    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function hasValidGrafanaChecksum(token) {
-  const split = token.lastIndexOf("_");
-  const checksum = crc32(token.slice(0, split));
-  const littleEndian = [0, 8, 16, 24].map((shift) => (checksum >>> shift & 255).toString(16).padStart(2, "0")).join("");
-  return littleEndian === token.slice(split + 1).toLowerCase();
-}
-function hasSentryTokenPayload(token) {
-  const payload = token.slice("sntrys_".length, token.lastIndexOf("_"));
-  try {
-    const claims = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
-    return typeof claims === "object" && claims !== null && "org" in claims && "url" in claims;
-  } catch {
-    return false;
-  }
-}
-function isStructuredJwt(token) {
-  const [header, payload, signature] = token.split(".");
-  if (!header || !payload) return false;
-  const head = decodeBase64UrlJson(header);
-  const body = decodeBase64UrlJson(payload);
-  if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
-  const hash2 = HMAC_HASHES[String(head.alg)];
-  if (!hash2 || !signature) return true;
-  const signed = `${header}.${payload}`;
-  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
-}
-function isAwsKeyId(id) {
-  return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
-}
-function crc24(bytes) {
-  let crc = 11994318;
-  for (const byte of bytes) {
-    crc ^= byte << 16;
-    for (let bit = 0; bit < 8; bit++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
-}
-function hasValidPgpChecksum(block) {
-  const lines = armourLines(block);
-  const blank = lines.indexOf("", 1);
-  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
-  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
-  if (checksumAt === -1) return void 0;
-  const data = Buffer.from(body.slice(0, checksumAt).join(""), "base64");
-  const expected = Buffer.from(body[checksumAt].slice(1), "base64").readUIntBE(0, 3);
-  return crc24(data) === expected;
-}
-function armourLines(block) {
-  return block.replace(/\\[rn]/g, "\n").split(/\r?\n/).map((line) => line.trim());
-}
-function bodyLine(line) {
-  return line.replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, "").replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, "").trim().replace(/^[+,]$/, "");
-}
-function hasPlausiblePemBody(block) {
-  const lines = armourLines(block).map(bodyLine).filter(Boolean);
-  const inner = lines.slice(1, -1);
-  const body = inner.filter((line) => !HEADER_LINE.test(line)).join("").replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : void 0;
-  const bytes = Buffer.from(body, "base64");
-  if (lines[0].includes("OPENSSH")) return bytes.subarray(0, 15).toString("latin1") === "openssh-key-v1\0";
-  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
-  if (bytes[0] !== 48) return false;
-  const length = derLength(bytes, 1);
-  return length !== void 0 && length.end + length.value === bytes.length && (bytes[length.end] === 2 || bytes[length.end] === 48);
-}
-function derLength(bytes, at3) {
-  const first = bytes[at3];
-  if (first === void 0) return void 0;
-  if (first < 128) return { value: first, end: at3 + 1 };
-  const count2 = first & 127;
-  if (count2 === 0 || count2 > 4 || at3 + 1 + count2 > bytes.length) return void 0;
-  let value = 0;
-  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at3 + i];
-  return { value, end: at3 + 1 + count2 };
-}
-function hasValidBech32Checksum(text) {
-  const lower = text.toLowerCase();
-  const separator = lower.lastIndexOf("1");
-  if (separator < 1 || lower.length - separator < 7) return false;
-  const values = [];
-  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
-  values.push(0);
-  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
-  for (const char of lower.slice(separator + 1)) {
-    const value = BECH32.indexOf(char);
-    if (value === -1) return false;
-    values.push(value);
-  }
-  const generators = [996825010, 642813549, 513874426, 1027748829, 705979059];
-  let checksum = 1;
-  for (const value of values) {
-    const top2 = checksum >>> 25;
-    checksum = (checksum & 33554431) << 5 ^ value;
-    for (let i = 0; i < 5; i++) if (top2 >>> i & 1) checksum ^= generators[i];
-  }
-  return checksum === 1;
-}
-function hasBasicCredentials(encoded) {
-  const body = encoded.replace(/=+$/, "");
-  if (body.length % 4 === 1) return false;
-  const bytes = Buffer.from(body, "base64");
-  if (bytes.toString("base64").replace(/=+$/, "") !== body) return false;
-  const text = bytes.toString("utf8");
-  const colon = text.indexOf(":");
-  if (colon === -1 || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return false;
-  const user = text.slice(0, colon);
-  const password = text.slice(colon + 1);
-  if (password.length === 0 || password === user || SAMPLE_BASIC_PASSWORD.test(password) || isPlaceholder(password)) return false;
-  return void 0;
-}
-var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, SAMPLE_BASIC_PASSWORD, CHECKS;
-var init_checks = __esm({
-  "src/engine/checks.ts"() {
-    "use strict";
-    init_placeholders();
-    CRC_TABLE = (() => {
-      const table = new Uint32Array(256);
-      for (let n = 0; n < 256; n++) {
-        let c3 = n;
-        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
-        table[n] = c3 >>> 0;
-      }
-      return table;
-    })();
-    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    DEMO_JWT_KEYS = ["secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "shhhhh", "key", "secretkey", "my-secret"];
-    HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
-    HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
-    BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    SAMPLE_BASIC_PASSWORD = /^(?:open sesame|pass(?:word|wd)?|secret|test(?:ing)?|foo|bar|baz|admin|guest|demo|user|pwd|changeit)\d{0,4}$/i;
-    CHECKS = {
-      "github-crc32": hasValidCrc32Suffix,
-      "npm-crc32": hasValidCrc32Suffix,
-      "grafana-crc32": hasValidGrafanaChecksum,
-      "sentry-payload": hasSentryTokenPayload,
-      jwt: isStructuredJwt,
-      "aws-key-id": isAwsKeyId,
-      "pgp-crc24": hasValidPgpChecksum,
-      "pem-body": hasPlausiblePemBody,
-      bech32: hasValidBech32Checksum,
-      "basic-credentials": hasBasicCredentials
-    };
-  }
-});
-
-// src/engine/entropy.ts
-function shannonEntropy(text) {
-  if (text.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  const length = text.length;
-  for (const count2 of counts.values()) {
-    const p2 = count2 / length;
-    bits -= p2 * Math.log2(p2);
-  }
-  return bits;
-}
-var init_entropy = __esm({
-  "src/engine/entropy.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/lines.ts
-var LineIndex;
-var init_lines = __esm({
-  "src/engine/lines.ts"() {
-    "use strict";
-    LineIndex = class {
-      constructor(text) {
-        this.text = text;
-      }
-      text;
-      starts;
-      /** Offsets where each line starts; built on first use, since most texts have no finding. */
-      lineStarts() {
-        if (this.starts) return this.starts;
-        const starts = [0];
-        let at3 = this.text.indexOf("\n");
-        while (at3 !== -1) {
-          starts.push(at3 + 1);
-          at3 = this.text.indexOf("\n", at3 + 1);
-        }
-        this.starts = starts;
-        return starts;
-      }
-      /** 1-based line and column of an offset. */
-      position(offset) {
-        const starts = this.lineStarts();
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-          const mid = low + high + 1 >> 1;
-          if (starts[mid] <= offset) low = mid;
-          else high = mid - 1;
-        }
-        return { line: low + 1, column: offset - starts[low] + 1 };
-      }
-      /** The text of a 1-based line, without its line break. */
-      lineText(line) {
-        const starts = this.lineStarts();
-        const start = starts[line - 1] ?? this.text.length;
-        const next = starts[line];
-        let end = next === void 0 ? this.text.length : next - 1;
-        if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
-        return this.text.slice(start, end);
-      }
-    };
-  }
-});
-
-// src/engine/line-suppressions.ts
-function inlineComments(lineText) {
-  if (!mentionsAllow(lineText)) return [];
-  return [...lineText.matchAll(INLINE_ALLOW)].map((match) => ({ text: match[0], ...match[1] ? { onlyRule: match[1] } : {} }));
-}
-function inlineAllowIds(lineText) {
-  return inlineComments(lineText).flatMap(({ onlyRule }) => onlyRule ? [onlyRule] : []);
-}
-var INLINE_ALLOW, mentionsAllow, LineSuppressions;
-var init_line_suppressions = __esm({
-  "src/engine/line-suppressions.ts"() {
-    "use strict";
-    INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
-    mentionsAllow = (text) => text.includes(":allow") || text.includes("allowlist secret");
-    LineSuppressions = class {
-      constructor(text, lines) {
-        this.text = text;
-        this.lines = lines;
-      }
-      text;
-      lines;
-      /** Whether the text mentions an inline comment at all: most texts do not, and then no line is read. */
-      anyComment;
-      comments = /* @__PURE__ */ new Map();
-      lineRegexes = /* @__PURE__ */ new Map();
-      /** Why a finding of this rule on this (1-based) line is suppressed by a comment, if it is. */
-      comment(line, ruleId) {
-        this.anyComment ??= mentionsAllow(this.text);
-        if (!this.anyComment) return void 0;
-        let comments = this.comments.get(line);
-        if (!comments) {
-          comments = inlineComments(this.lines.lineText(line));
-          this.comments.set(line, comments);
-        }
-        const comment = comments.find(({ onlyRule }) => onlyRule === void 0 || onlyRule === ruleId);
-        return comment && `inline comment "${comment.text}"`;
-      }
-      /** The allowlist's first line regex that matches this line, if one does. */
-      lineRegex(line, allowlist) {
-        if (allowlist.lineRegexes.length === 0) return void 0;
-        let byLine = this.lineRegexes.get(allowlist);
-        if (!byLine) this.lineRegexes.set(allowlist, byLine = /* @__PURE__ */ new Map());
-        let found = byLine.get(line);
-        if (found === void 0) {
-          const lineText = this.lines.lineText(line);
-          found = allowlist.lineRegexes.find((candidate) => candidate.test(lineText)) ?? null;
-          byLine.set(line, found);
-        }
-        return found ?? void 0;
-      }
-    };
-  }
-});
-
-// src/engine/decode.ts
-function printable(text) {
-  if (text.length < 6) return false;
-  let good = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code2 = text.charCodeAt(i);
-    if (code2 >= 32 && code2 < 127 || code2 === 9 || code2 === 10 || code2 === 13) good += 1;
-  }
-  return good / text.length >= 0.95;
-}
-function decodeBase64(encoded) {
-  const standard = encoded.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  if (!/[0-9+/]/.test(standard)) return void 0;
-  if (standard.length % 4 === 1) return void 0;
-  const bytes = Buffer.from(standard, "base64");
-  if (bytes.toString("base64").replace(/=+$/, "") !== standard) return void 0;
-  const text = bytes.toString("latin1");
-  return printable(text) ? bytes.toString("utf8") : void 0;
-}
-function decodeHex(encoded) {
-  const text = Buffer.from(encoded, "hex").toString("latin1");
-  return printable(text) ? text : void 0;
-}
-function decodePercent(encoded) {
-  try {
-    const text = decodeURIComponent(encoded);
-    return text !== encoded && printable(text) ? text : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function decodeUnicodeEscapes(encoded) {
-  const text = encoded.replace(/\\u([0-9A-Fa-f]{4})/g, (_3, hex) => String.fromCharCode(parseInt(hex, 16)));
-  return text !== encoded && printable(text) ? text : void 0;
-}
-var BASE64_MARKERS, DECODERS, MAX_DECODE_DEPTH;
-var init_decode = __esm({
-  "src/engine/decode.ts"() {
-    "use strict";
-    BASE64_MARKERS = ["secret", "password", "passwd", "credential", "data:\n", "data:\r\n", "basic ", "base64", "b64", "dockerconfigjson", '"auth"', "'auth'"];
-    DECODERS = [
-      {
-        name: "base64",
-        keywords: BASE64_MARKERS,
-        span: 512,
-        pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
-        decode: decodeBase64
-      },
-      {
-        name: "hex",
-        // Hex runs are mostly hashes; decode only where the text says hex.
-        keywords: ["hex"],
-        span: 512,
-        pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
-        decode: decodeHex
-      },
-      {
-        name: "percent",
-        keywords: ["%2", "%3", "%4", "%5", "%7"],
-        span: 1024,
-        // Runs with at least two %XX escapes; text between escapes never holds a % itself.
-        // The text before the first escape is taken only from where its run starts, so a
-        // long run without escapes is not rescanned from every offset (linear, not 300× a char).
-        pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
-        decode: decodePercent
-      },
-      {
-        name: "unicode-escape",
-        keywords: ["\\u00"],
-        span: 1024,
-        // As for percent: the text before the first escape only from the start of its run.
-        pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
-        decode: decodeUnicodeEscapes
-      }
-    ];
-    MAX_DECODE_DEPTH = 2;
-  }
-});
-
-// src/engine/prefilter.ts
-function keywordColumns(keywords) {
-  const columns = new Uint8Array(256);
-  let count2 = 1;
-  for (const keyword of keywords) {
-    for (let i = 0; i < keyword.length; i++) {
-      const byte = keyword.charCodeAt(i) & 255;
-      const lower = byte >= 65 && byte <= 90 ? byte + 32 : byte;
-      if (columns[lower] === 0) columns[lower] = count2++;
-      if (lower >= 97 && lower <= 122) columns[lower - 32] = columns[lower];
-      columns[byte] = columns[lower];
-    }
-  }
-  let shift = 0;
-  while (1 << shift < count2) shift++;
-  return { columns, shift };
-}
-function buildAutomaton(keywords) {
-  const { columns, shift } = keywordColumns(keywords);
-  const width = 1 << shift;
-  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
-  const delta = capacity < 65536 ? new Uint16Array(capacity << shift) : new Uint32Array(capacity << shift);
-  const firstChild = new Uint32Array(capacity);
-  const nextSibling = new Uint32Array(capacity);
-  const columnOf = new Uint8Array(capacity);
-  const own = [];
-  let count2 = 1;
-  for (let id = 0; id < keywords.length; id++) {
-    const keyword = keywords[id];
-    let state = 0;
-    for (let i = 0; i < keyword.length; i++) {
-      const column = columns[keyword.charCodeAt(i) & 255];
-      let child = delta[state << shift | column];
-      if (child === 0) {
-        child = count2++;
-        delta[state << shift | column] = child;
-        columnOf[child] = column;
-        nextSibling[child] = firstChild[state];
-        firstChild[state] = child;
-      }
-      state = child;
-    }
-    (own[state] ??= []).push(id);
-  }
-  const outputs = Array.from({ length: count2 }, (_3, state) => own[state] ?? NO_OUTPUT);
-  const fail = new Uint32Array(count2);
-  const queue = new Uint32Array(count2);
-  let tail = 0;
-  for (let child = firstChild[0]; child !== 0; child = nextSibling[child]) queue[tail++] = child;
-  for (let head = 0; head < tail; head++) {
-    const state = queue[head];
-    const row2 = state << shift;
-    const failRow = fail[state] << shift;
-    delta.copyWithin(row2, failRow, failRow + width);
-    for (let child = firstChild[state]; child !== 0; child = nextSibling[child]) {
-      fail[child] = delta[failRow | columnOf[child]];
-      delta[row2 | columnOf[child]] = child;
-      queue[tail++] = child;
-    }
-    const inherited = outputs[fail[state]];
-    if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
-  }
-  const hasOutput = new Uint8Array(count2);
-  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
-  return { columns, shift, delta, outputs, hasOutput };
-}
-function buildPrefilter(rules) {
-  const rulesByKeyword = /* @__PURE__ */ new Map();
-  rules.forEach((rule2, index) => {
-    for (const keyword of rule2.keywords) {
-      const list = rulesByKeyword.get(keyword);
-      if (list) {
-        if (list[list.length - 1] !== index) list.push(index);
-      } else rulesByKeyword.set(keyword, [index]);
-    }
-  });
-  const keywords = [...rulesByKeyword.keys()];
-  const rulesOf = [...rulesByKeyword.values()];
-  const lengths = keywords.map((keyword) => keyword.length);
-  const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
-  const { columns, shift, delta, outputs, hasOutput } = buildAutomaton(keywords);
-  function start(length) {
-    const candidates = /* @__PURE__ */ new Map();
-    for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
-    return candidates;
-  }
-  function record2(candidates, state, end) {
-    for (const id of outputs[state]) {
-      const at3 = end - lengths[id] + 1;
-      for (const index of rulesOf[id]) {
-        const hits = candidates.get(index);
-        if (hits === void 0) candidates.set(index, [at3]);
-        else if (hits !== null) {
-          if (hits.length >= MAX_HITS_PER_RULE) candidates.set(index, null);
-          else hits.push(at3);
-        }
-      }
-    }
-  }
-  return {
-    scanBytes(bytes) {
-      const candidates = start(bytes.length);
-      let state = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        state = delta[state << shift | columns[bytes[i]]];
-        if (hasOutput[state]) record2(candidates, state, i);
-      }
-      return candidates;
-    },
-    scanText(text) {
-      const candidates = start(text.length);
-      let state = 0;
-      for (let i = 0; i < text.length; i++) {
-        const code2 = text.charCodeAt(i);
-        state = delta[state << shift | (code2 < 128 ? columns[code2] : 0)];
-        if (hasOutput[state]) record2(candidates, state, i);
-      }
-      return candidates;
-    }
-  };
-}
-var MAX_HITS_PER_RULE, NO_OUTPUT;
-var init_prefilter = __esm({
-  "src/engine/prefilter.ts"() {
-    "use strict";
-    MAX_HITS_PER_RULE = 2e3;
-    NO_OUTPUT = [];
-  }
-});
-
-// src/engine/windows.ts
-function regionsAround(text, offsets, span, slack = 0) {
-  const length = text.length;
-  if (offsets === null || offsets.length === 0) return [[0, length]];
-  const sorted = [...offsets].sort((a, b3) => a - b3);
-  const regions = [];
-  let covered = 0;
-  for (const offset of sorted) {
-    let start = Math.max(0, offset - span - slack);
-    let end = Math.min(length, offset + span);
-    const previous = regions[regions.length - 1];
-    if (previous && start <= previous[1]) {
-      if (end > previous[1]) {
-        const widened = widenEnd(text, end);
-        covered += widened - previous[1];
-        previous[1] = widened;
-      }
-      continue;
-    }
-    start = widenStart(text, start);
-    end = widenEnd(text, end);
-    if (previous && start <= previous[1]) {
-      covered += Math.max(0, end - previous[1]);
-      previous[1] = Math.max(previous[1], end);
-      continue;
-    }
-    regions.push([start, end]);
-    covered += end - start;
-  }
-  return covered > length / 2 ? [[0, length]] : regions;
-}
-function widenStart(text, start) {
-  const from = Math.max(0, start - MAX_LINE_WIDENING);
-  const newline = text.slice(from, start).lastIndexOf("\n");
-  return newline === -1 ? from : from + newline + 1;
-}
-function widenEnd(text, end) {
-  const to2 = Math.min(text.length, end + MAX_LINE_WIDENING);
-  const newline = text.slice(end, to2).indexOf("\n");
-  return newline === -1 ? to2 : end + newline;
-}
-var MAX_LINE_WIDENING;
-var init_windows = __esm({
-  "src/engine/windows.ts"() {
-    "use strict";
-    MAX_LINE_WIDENING = 4096;
-  }
-});
-
-// src/engine/detect.ts
-import { isAscii } from "node:buffer";
-function createDetector(rules, allowlist) {
-  const prefilter = buildPrefilter([...rules, ...DECODERS]);
-  const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
-  function detectText(text, depth) {
-    const candidates = prefilter.scanText(text);
-    return candidates.size ? detectCandidates(text, candidates, depth) : [];
-  }
-  function detectCandidates(text, candidates, depth = 0, slack = 0) {
-    const lines = new LineIndex(text);
-    const suppressions = new LineSuppressions(text, lines);
-    const found = [];
-    const vetoed = [];
-    const runRule = (rule2, offsets) => {
-      for (const [start, end] of regionsAround(text, offsets, rule2.span, slack)) {
-        for (const finding of matchRule(rule2, text, start, end, lines, suppressions, global, vetoed)) found.push(finding);
-      }
-    };
-    const informative = [];
-    for (const [index, rawOffsets] of candidates) {
-      const rule2 = rules[index];
-      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
-      if (rule2) {
-        if (depth > 0 && rule2.keywords.length === 0) continue;
-        if (rule2.informs.length) informative.push([rule2, offsets]);
-        else runRule(rule2, offsets);
-      } else if (depth < MAX_DECODE_DEPTH) {
-        const decoder = DECODERS[index - rules.length];
-        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
-          for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
-        }
-      }
-    }
-    for (const [rule2, offsets] of informative) {
-      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule2, finding.rule.id))) runRule(rule2, offsets);
-    }
-    const kept = keepInformed(onePerSpan(found, vetoed));
-    markOtherSpans(kept);
-    return pairUp(kept);
-  }
-  function* decodeAndDetect(decoder, text, regionStart, regionEnd, lines, suppressions, depth) {
-    const region = text.slice(regionStart, regionEnd);
-    const pattern2 = new RegExp(decoder.pattern);
-    let match;
-    while ((match = pattern2.exec(region)) !== null) {
-      const decoded = decoder.decode(match[0]);
-      if (decoded === void 0) continue;
-      const inner = detectText(decoded, depth + 1);
-      if (inner.length === 0) continue;
-      const start = regionStart + match.index;
-      const end = start + match[0].length;
-      const from = lines.position(start);
-      const to2 = lines.position(end - 1);
-      const lineText = lines.lineText(from.line);
-      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
-        const suppressedBy = finding.suppressedBy ?? suppressedAt(finding.rule, finding.secret, from.line, suppressions, global);
-        yield {
-          ...finding,
-          start,
-          end,
-          lineText,
-          matchStart: start,
-          line: from.line,
-          column: from.column,
-          endLine: to2.line,
-          endColumn: to2.column + 1,
-          encoding: [decoder.name, ...finding.encoding ?? []],
-          ...suppressedBy ? { suppressedBy } : {}
-        };
-      }
-    }
-  }
-  return {
-    rules,
-    detect: (text) => detectText(text, 0),
-    candidates: (text) => prefilter.scanText(text),
-    detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
-    detectBytes(bytes) {
-      const byteCandidates = prefilter.scanBytes(bytes);
-      if (byteCandidates.size === 0) return [];
-      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-      const extra = bytes.length - text.length;
-      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
-      return detectCandidates(text, byteCandidates, 0, extra);
-    }
-  };
-}
-function* matchRule(rule2, text, regionStart, regionEnd, lines, suppressions, global, vetoed) {
-  const regex2 = rule2.regex;
-  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
-  regex2.lastIndex = 0;
-  let match;
-  while ((match = regex2.exec(region)) !== null) {
-    if (match[0].length === 0) regex2.lastIndex += 1;
-    const indices = match.indices?.groups?.secret;
-    const secret = match.groups?.secret;
-    if (!indices || secret === void 0 || secret.length === 0) continue;
-    const start = indices[0] + regionStart;
-    const end = indices[1] + regionStart;
-    if (isPlaceholder(secret, rule2.placeholders)) continue;
-    const entropy = shannonEntropy(secret);
-    if (entropy < rule2.entropy) continue;
-    const verdict = rule2.check ? CHECKS[rule2.check](secret) : void 0;
-    if (verdict === false) {
-      vetoed.push([start, end]);
-      continue;
-    }
-    if (allowedBy(secret, rule2.allowRegexes, rule2.stopwords, "")) continue;
-    const from = lines.position(start);
-    const lineText = lines.lineText(from.line);
-    const suppressedBy = suppressedAt(rule2, secret, from.line, suppressions, global);
-    const to2 = lines.position(end - 1);
-    yield {
-      rule: rule2,
-      secret,
-      start,
-      end,
-      lineText,
-      entropy,
-      matchStart: match.index + regionStart,
-      line: from.line,
-      column: from.column,
-      endLine: to2.line,
-      endColumn: to2.column + 1,
-      confidence: verdict ? "high" : rule2.generic ? "low" : "medium",
-      ...suppressedBy ? { suppressedBy } : {}
-    };
-  }
-}
-function allowedBy(secret, regexes, stopwords, where) {
-  const regex2 = regexes.findIndex((candidate) => candidate.test(secret));
-  if (regex2 !== -1) return `${where}.regexes[${regex2}]`;
-  const lower = secret.toLowerCase();
-  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
-  return word === -1 ? void 0 : `${where}.stopwords[${word}]`;
-}
-function suppressedAt(rule2, secret, line, suppressions, global) {
-  return suppressions.comment(line, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, line, suppressions, rule2.configAllowlist, `ruleAllowlists.${rule2.id}`)) ?? configAllowedBy(secret, line, suppressions, global, "allowlist");
-}
-function configAllowedBy(secret, line, suppressions, allowlist, where) {
-  const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
-  if (bySecret) return bySecret;
-  const byLine = suppressions.lineRegex(line, allowlist);
-  return byLine && `${where}.lines[${allowlist.lineRegexes.indexOf(byLine)}]`;
-}
-function onePerSpan(all, vetoed = []) {
-  const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
-  if (findings.length < 2) return findings;
-  const ranked = [...findings].sort(
-    (a, b3) => Number(a.rule.generic) - Number(b3.rule.generic) || Number(Boolean(a.encoding)) - Number(Boolean(b3.encoding)) || b3.end - b3.start - (a.end - a.start) || a.start - b3.start || // The same secret matched by two rules: the one that needed more context (the
-    // provider's name before it) knows better; then a fixed order, not the text's.
-    (a.matchStart ?? a.start) - (b3.matchStart ?? b3.start) || a.rule.id.localeCompare(b3.rule.id)
-  );
-  const kept = [];
-  for (const finding of ranked) {
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = low + high >> 1;
-      if (kept[middle].start < finding.end) low = middle + 1;
-      else high = middle;
-    }
-    const before = kept[low - 1];
-    if (before && overlaps([before.start, before.end], [finding.start, finding.end])) continue;
-    kept.splice(low, 0, finding);
-  }
-  return kept.sort((a, b3) => a.start - b3.start || a.rule.id.localeCompare(b3.rule.id));
-}
-function tellsAbout(informative, credentialRuleId) {
-  return informative.informs.includes(credentialRuleId) || informative.informs.includes("*");
-}
-function keepInformed(findings) {
-  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
-  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b3) => a.line - b3.line);
-  return findings.flatMap((finding) => {
-    const { informs, pairLines } = finding.rule;
-    if (informs.length === 0) return [finding];
-    const near = [];
-    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i].line <= finding.line + pairLines; i++) {
-      if (tellsAbout(finding.rule, credentials[i].rule.id)) near.push(credentials[i]);
-    }
-    if (near.length === 0) return [];
-    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
-    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0].suppressedBy})` }];
-  });
-}
-function firstAtOrAfter(sorted, line) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (sorted[middle].line < line) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-function pairUp(findings) {
-  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
-  const absorbed = /* @__PURE__ */ new Set();
-  for (const finding of findings) {
-    const { pairsWith, pairLines } = finding.rule;
-    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
-    const partner = findings.filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id)).filter((other) => Math.abs(other.line - finding.line) <= pairLines).sort((a, b3) => Math.abs(a.line - finding.line) - Math.abs(b3.line - finding.line))[0];
-    if (!partner) continue;
-    absorbed.add(partner);
-    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
-    finding.confidence = "high";
-  }
-  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
-}
-function markOtherSpans(findings) {
-  if (findings.length < 2) return;
-  const sorted = [...findings].sort((a, b3) => a.start - b3.start);
-  let low = 0;
-  for (const finding of sorted) {
-    const lineStart = finding.start - (finding.column - 1);
-    const lineEnd = lineStart + finding.lineText.length;
-    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
-    const to2 = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
-    while (low < sorted.length && sorted[low].start < from - MAX_SPAN_LOOKBACK) low += 1;
-    const others = [];
-    for (let i = low; i < sorted.length && sorted[i].start < to2; i++) {
-      const other = sorted[i];
-      if (other === finding || other.end <= from) continue;
-      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
-    }
-    if (others.length) finding.otherSpans = others;
-  }
-}
-var MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
-var init_detect = __esm({
-  "src/engine/detect.ts"() {
-    "use strict";
-    init_checks();
-    init_entropy();
-    init_lines();
-    init_line_suppressions();
-    init_placeholders();
-    init_decode();
-    init_prefilter();
-    init_windows();
-    MAX_SLACK = 2048;
-    overlaps = (a, b3) => a[0] < b3[1] && b3[0] < a[1];
-    NEIGHBOURHOOD = 400;
-    MAX_SPAN_LOOKBACK = 4e4;
-  }
-});
-
-// src/engine/types.ts
-var SEVERITIES, DEFAULT_SPAN;
-var init_types = __esm({
-  "src/engine/types.ts"() {
-    "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low"];
-    DEFAULT_SPAN = 1024;
-  }
-});
-
-// src/package-root.ts
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-function packageRoot() {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) || !existsSync(join(dir, "rules"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("keyhound: cannot find its package directory");
-    dir = parent;
-  }
-  root = dir;
-  return dir;
-}
-function packagePath(...parts) {
-  return join(packageRoot(), ...parts);
-}
-var root;
-var init_package_root = __esm({
-  "src/package-root.ts"() {
-    "use strict";
-  }
-});
-
-// src/report/secret-like.ts
-function looksRandom(token) {
-  let lower = 0;
-  let upper = 0;
-  let digit = 0;
-  for (let i = 0; i < token.length; i++) {
-    const code2 = token.charCodeAt(i);
-    COUNTS[code2] = (COUNTS[code2] ?? 0) + 1;
-    if (code2 >= 97 && code2 <= 122) lower = 1;
-    else if (code2 >= 65 && code2 <= 90) upper = 1;
-    else if (code2 >= 48 && code2 <= 57) digit = 1;
-  }
-  let bits = 0;
-  for (let i = 0; i < token.length; i++) {
-    const code2 = token.charCodeAt(i);
-    const count2 = COUNTS[code2];
-    if (count2 === 0) continue;
-    bits -= count2 / token.length * Math.log2(count2 / token.length);
-    COUNTS[code2] = 0;
-  }
-  return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
-}
-function secretLikeSpans(text) {
-  const spans = [];
-  for (const pattern2 of CONTEXTS) {
-    for (const match of text.matchAll(pattern2)) {
-      const group = VALUE_GROUPS.find((name) => match.groups?.[name] !== void 0);
-      const at3 = group && match.indices?.groups?.[group];
-      const value = group && match.groups[group].trimEnd();
-      if (at3 && value) spans.push([at3[0], at3[0] + value.length]);
-    }
-  }
-  for (const match of text.matchAll(TOKEN)) {
-    if (looksRandom(match[0])) spans.push([match.index, match.index + match[0].length]);
-  }
-  return merge(spans);
-}
-function merge(spans) {
-  spans.sort((a, b3) => a[0] - b3[0]);
-  const merged = [];
-  for (const span of spans) {
-    const last = merged.at(-1);
-    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-    else merged.push([...span]);
-  }
-  return merged;
-}
-var SECRET_NAME, VALUE, VALUE_GROUPS, CONTEXTS, TOKEN, ENTROPY_FLOOR, COUNTS;
-var init_secret_like = __esm({
-  "src/report/secret-like.ts"() {
-    "use strict";
-    SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:pass(?:w(?:or)?d|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session[_-]?id|signature|salt)[A-Za-z0-9_.-]*`;
-    VALUE = String.raw`(?:"(?<dq>(?:[^"\\\n]|\\.)*)"|'(?<sq>(?:[^'\\\n]|\\.)*)'|\x60(?<bq>[^\x60\n]*)\x60|(?<bare>[^\s"'\x60,;)}\]]+))`;
-    VALUE_GROUPS = ["dq", "sq", "bq", "bare"];
-    CONTEXTS = [
-      // password = "…", "apiKey": "…", DB_PASS=…, token := …, secret => …, auth: … (Authorization has its own, below)
-      new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?!(?:proxy-)?authorization\b)${SECRET_NAME}["']?[ \t]*(?::=|=>|={1,3}|:)[ \t]*${VALUE}`, "dgi"),
-      // --password …, --token=…, -auth-key …
-      new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
-      // scheme://user:password@host
-      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
-      // curl -u <user>:<password>, --user=<user>:<password>, quoted or not
-      /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
-      // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
-      /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
-      // a key block on one line (in a string with \n escapes): everything between its armour lines
-      /-----BEGIN [A-Z0-9 ]{1,40}-----(?<bare>.+?)(?=-----END |$)/dg
-    ];
-    TOKEN = /[A-Za-z0-9+/_-]{16,}=*/g;
-    ENTROPY_FLOOR = 2;
-    COUNTS = new Uint16Array(128);
-  }
-});
-
-// src/report/redact.ts
-function redact(secret, keywords = []) {
-  const armour = ARMOUR_HEADER.exec(secret);
-  if (armour) return `${armour[0]}${MASK}`;
-  const lower = secret.toLowerCase();
-  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b3) => b3.length - a.length)[0] ?? "";
-  const rest = secret.length - prefix.length;
-  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
-  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
-}
-function maskSecretLike(text) {
-  return render(text, secretLikeSpans(text).map((span) => ({ span, text: MASK })));
-}
-function render(text, replacements) {
-  let out = "";
-  let at3 = 0;
-  for (const { span, text: replacement } of replacements) {
-    out += text.slice(at3, span[0]) + replacement;
-    at3 = span[1];
-  }
-  return out + text.slice(at3);
-}
-function uncovered(span, taken) {
-  const parts = [];
-  let start = span[0];
-  for (const [from, to2] of taken) {
-    if (to2 <= start || from >= span[1]) continue;
-    if (from > start) parts.push([start, from]);
-    start = Math.max(start, to2);
-  }
-  if (start < span[1]) parts.push([start, span[1]]);
-  return parts;
-}
-function maskLine(lineText, own, redacted, others = [], width = 160) {
-  const from = Math.max(0, own[0] - width);
-  const to2 = Math.min(lineText.length, own[1] + width);
-  const window2 = lineText.slice(from, to2);
-  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to2) - from];
-  const ownInWindow = shift(own);
-  const findings = [];
-  for (const candidate of [
-    { span: ownInWindow, text: redacted },
-    ...others.filter((span) => span[1] > from && span[0] < to2).map(shift).map((span) => ({ span, text: redact(window2.slice(span[0], span[1])) }))
-  ]) {
-    if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
-  }
-  const secrets = [lineText.slice(own[0], own[1]), ...others.filter((span) => span[1] > from && span[0] < to2).map((span) => lineText.slice(span[0], span[1]))];
-  for (const secret of new Set(secrets.filter((text) => text.length >= MIN_COPY))) {
-    for (let at3 = window2.indexOf(secret); at3 !== -1; at3 = window2.indexOf(secret, at3 + 1)) {
-      const span = [at3, at3 + secret.length];
-      if (!findings.some((placed) => placed.span[0] < span[1] && span[0] < placed.span[1])) findings.push({ span, text: MASK });
-    }
-  }
-  const taken = findings.map(({ span }) => span).sort((a, b3) => a[0] - b3[0]);
-  const contextFrom = Math.max(0, from - CONTEXT);
-  const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to2 + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to2).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
-  const replacements = [...findings, ...likely].sort((a, b3) => a.span[0] - b3.span[0]);
-  const masked = render(window2, replacements);
-  const ownAt = replacements.filter(({ span }) => span[1] <= ownInWindow[0]).reduce((at3, { span, text }) => at3 + text.length - (span[1] - span[0]), ownInWindow[0]);
-  const head = from > 0 ? "\u2026" : "";
-  const tail = to2 < lineText.length ? "\u2026" : "";
-  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
-  const start = Math.max(0, ownAt - Math.floor(width / 3));
-  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
-}
-var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT, MIN_COPY;
-var init_redact = __esm({
-  "src/report/redact.ts"() {
-    "use strict";
-    init_secret_like();
-    MASK = "********";
-    MAX_SHOWN = 4;
-    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
-    CONTEXT = 64;
-    MIN_COPY = 4;
-  }
-});
-
-// src/rules/pieces.ts
-function expandPattern(pattern2, own, where, using = []) {
-  const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
-  return joined.replace(NAME, (_3, name) => {
-    if (Object.hasOwn(own, name)) {
-      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
-      return expandPattern(own[name], own, where, [...using, name]);
-    }
-    if (Object.hasOwn(PIECES, name)) return PIECES[name];
-    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
-  });
-}
-function expandRuleFile(written, source) {
-  const { pieces = {}, rules, ...rest } = written;
-  return {
-    ...rest,
-    rules: rules.map((rule2) => ({ ...rule2, pattern: expandPattern(rule2.pattern, pieces, `${source}: rule ${rule2.id}`) }))
-  };
-}
-var PIECES, NAME;
-var init_pieces = __esm({
-  "src/rules/pieces.ts"() {
-    "use strict";
-    init_errors();
-    PIECES = {
-      /** Not inside a longer word: no letter, digit or _ before / after. */
-      "word-start": "(?<![A-Za-z0-9_])",
-      "word-end": "(?![A-Za-z0-9_])",
-      /** Not inside a longer token: no letter, digit, _ or - before / after. */
-      "token-start": "(?<![A-Za-z0-9_-])",
-      "token-end": "(?![A-Za-z0-9_-])",
-      /** Not inside a dotted name either (a host, a module path). */
-      "dotted-start": "(?<![A-Za-z0-9_.-])",
-      /** The same for case-insensitive rules, written in lower case. */
-      "lower-start": "(?<![a-z0-9])",
-      "lower-end": "(?![a-z0-9])",
-      "lower-token-end": "(?![a-z0-9_-])",
-      /** At the start / end of a line. */
-      "line-start": "(?<![^\\n])",
-      "line-end": "(?![^\\r\\n])",
-      /** No more base64 after it. */
-      "base64-end": "(?![A-Za-z0-9+/=])"
-    };
-    NAME = /\{\{([a-z0-9-]+)\}\}/g;
-  }
-});
-
-// src/verify/spec.ts
-function fixedOrigin(url) {
-  const match = /^https:\/\/([a-z0-9.-]+(?::\d{1,5})?)(?=[/?]|$)/i.exec(url);
-  return match && !match[1].includes("{{") ? `https://${match[1].toLowerCase()}` : void 0;
-}
-function checkVerifySpec(spec, where) {
-  if (spec.signer) {
-    if (!SIGNERS.includes(spec.signer)) throw new KeyhoundError(`${where}: verify.signer: unknown signer ${spec.signer}`);
-    return;
-  }
-  if (!spec.url) throw new KeyhoundError(`${where}: verify: needs a url (or a signer)`);
-  if (!fixedOrigin(spec.url)) throw new KeyhoundError(`${where}: verify.url: must be https:// with a fixed host (placeholders only in the path or query)`);
-  if (!spec.live) throw new KeyhoundError(`${where}: verify: needs a live condition`);
-}
-function verifyOrigin(spec) {
-  if (spec.signer === "aws-sts") return "https://sts.amazonaws.com";
-  return fixedOrigin(spec.url ?? "");
-}
-var SIGNERS;
-var init_spec = __esm({
-  "src/verify/spec.ts"() {
-    "use strict";
-    init_errors();
-    SIGNERS = ["aws-sts"];
   }
 });
 
@@ -1448,8 +339,8 @@ var require_visit = __commonJS({
       } else if (identity2.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt2 = identity2.isAlias(parent) ? "alias" : "scalar";
-        throw new Error(`Cannot replace node with ${pt2} parent`);
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
     exports.visit = visit;
@@ -1471,7 +362,7 @@ var require_directives = __commonJS({
       "{": "%7B",
       "}": "%7D"
     };
-    var escapeTagName = (tn2) => tn2.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
       constructor(yaml, tags) {
         this.docStart = null;
@@ -1534,13 +425,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
               return false;
             }
           }
@@ -1616,7 +507,7 @@ var require_directives = __commonJS({
         for (const [handle, prefix] of tagEntries) {
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix)))
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
             lines.push(`%TAG ${handle} ${prefix}`);
         }
         return lines.join("\n");
@@ -1714,13 +605,13 @@ var require_applyReviver = __commonJS({
               val[i] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k2 of Array.from(val.keys())) {
-            const v0 = val.get(k2);
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const k of Array.from(val.keys())) {
+            const v0 = val.get(k);
+            const v1 = applyReviver(reviver, val, k, v0);
             if (v1 === void 0)
-              val.delete(k2);
+              val.delete(k);
             else if (v1 !== v0)
-              val.set(k2, v1);
+              val.set(k, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -1733,12 +624,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k2, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const [k, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k, v0);
             if (v1 === void 0)
-              delete val[k2];
+              delete val[k];
             else if (v1 !== v0)
-              val[k2] = v1;
+              val[k] = v1;
           }
         }
       }
@@ -1755,7 +646,7 @@ var require_toJS = __commonJS({
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v2, i) => toJS(v2, String(i), ctx));
+        return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -1921,9 +812,9 @@ var require_Alias = __commonJS({
       } else if (identity2.isCollection(node)) {
         let count2 = 0;
         for (const item of node.items) {
-          const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          const c = getAliasCount(doc, item, anchors2);
+          if (c > count2)
+            count2 = c;
         }
         return count2;
       } else if (identity2.isPair(node)) {
@@ -1977,13 +868,13 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t2) => t2.tag === tagName);
-        const tagObj = match.find((t2) => !t2.format) ?? match[0];
+        const match = tags.filter((t) => t.tag === tagName);
+        const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t2) => t2.identify?.(value) && !t2.format);
+      return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
       if (identity2.isDocument(value))
@@ -2050,18 +941,18 @@ var require_Collection = __commonJS({
     var identity2 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema2, path, value) {
-      let v2 = value;
+      let v = value;
       for (let i = path.length - 1; i >= 0; --i) {
-        const k2 = path[i];
-        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
+        const k = path[i];
+        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
-          a[k2] = v2;
-          v2 = a;
+          a[k] = v;
+          v = a;
         } else {
-          v2 = /* @__PURE__ */ new Map([[k2, v2]]);
+          v = /* @__PURE__ */ new Map([[k, v]]);
         }
       }
-      return createNode.createNode(v2, void 0, {
+      return createNode.createNode(v, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
         onAnchor: () => {
@@ -2091,7 +982,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema2)
           copy.schema = schema2;
-        copy.items = copy.items.map((it2) => identity2.isNode(it2) || identity2.isPair(it2) ? it2.clone(schema2) : it2);
+        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema2) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -2277,12 +1168,12 @@ var require_foldFlowLines = __commonJS({
                 ch = text[i += 1];
                 overflow = true;
               }
-              const j3 = i > escEnd + 1 ? i - 2 : escStart - 1;
-              if (escapedFolds[j3])
+              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j])
                 return text;
-              folds.push(j3);
-              escapedFolds[j3] = true;
-              end = j3 + endStep;
+              folds.push(j);
+              escapedFolds[j] = true;
+              end = j + endStep;
               split = void 0;
             } else {
               overflow = true;
@@ -2458,20 +1349,20 @@ ${indent}`) + "'";
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
-      let qs2;
+      let qs;
       if (singleQuote === false)
-        qs2 = doubleQuotedString;
+        qs = doubleQuotedString;
       else {
         const hasDouble = value.includes('"');
         const hasSingle = value.includes("'");
         if (hasDouble && !hasSingle)
-          qs2 = singleQuotedString;
+          qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
-          qs2 = doubleQuotedString;
+          qs = doubleQuotedString;
         else
-          qs2 = singleQuote ? singleQuotedString : doubleQuotedString;
+          qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs2(value, ctx);
+      return qs(value, ctx);
     }
     var blockEndNewlines;
     try {
@@ -2586,23 +1477,23 @@ ${indent}`);
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
-      const ss2 = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
+      const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
       if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
-        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss2.value))
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
           type = Scalar.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss2.value, ctx) : blockString(ss2, ctx, onComment, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
-            return doubleQuotedString(ss2.value, ctx);
+            return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
-            return singleQuotedString(ss2.value, ctx);
+            return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss2, ctx, onComment, onChompKeep);
+            return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -2610,10 +1501,10 @@ ${indent}`);
       let res = _stringify(type);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
-        const t2 = implicitKey && defaultKeyType || defaultStringType;
-        res = _stringify(t2);
+        const t = implicitKey && defaultKeyType || defaultStringType;
+        res = _stringify(t);
         if (res === null)
-          throw new Error(`Unsupported default string type ${t2}`);
+          throw new Error(`Unsupported default string type ${t}`);
       }
       return res;
     }
@@ -2673,24 +1564,24 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t2) => t2.tag === item.tag);
+        const match = tags.filter((t) => t.tag === item.tag);
         if (match.length > 0)
-          return match.find((t2) => t2.format === item.format) ?? match[0];
+          return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity2.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t2) => t2.identify?.(obj));
+        let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
-          const testMatch = match.filter((t2) => t2.test);
+          const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
             match = testMatch;
         }
-        tagObj = match.find((t2) => t2.format === item.format) ?? match.find((t2) => !t2.format);
+        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
-        tagObj = tags.find((t2) => t2.nodeClass && obj instanceof t2.nodeClass);
+        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
@@ -2729,7 +1620,7 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
+      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
@@ -2826,19 +1717,19 @@ ${indent}:`;
       }
       let valueCommentDone = false;
       const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
-      let ws2 = " ";
+      let ws = " ";
       if (keyComment || vsb || vcb) {
-        ws2 = vsb ? "\n" : "";
+        ws = vsb ? "\n" : "";
         if (vcb) {
-          const cs2 = commentString(vcb);
-          ws2 += `
-${stringifyComment.indentComment(cs2, ctx.indent)}`;
+          const cs = commentString(vcb);
+          ws += `
+${stringifyComment.indentComment(cs, ctx.indent)}`;
         }
         if (valueStr === "" && !ctx.inFlow) {
-          if (ws2 === "\n" && valueComment)
-            ws2 = "\n\n";
+          if (ws === "\n" && valueComment)
+            ws = "\n\n";
         } else {
-          ws2 += `
+          ws += `
 ${ctx.indent}`;
         }
       } else if (!explicitKey && identity2.isCollection(value)) {
@@ -2857,13 +1748,13 @@ ${ctx.indent}`;
               hasPropsLine = true;
           }
           if (!hasPropsLine)
-            ws2 = `
+            ws = `
 ${ctx.indent}`;
         }
       } else if (valueStr === "" || valueStr[0] === "\n") {
-        ws2 = "";
+        ws = "";
       }
-      str += ws2 + valueStr;
+      str += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
@@ -2921,11 +1812,11 @@ var require_merge = __commonJS({
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
-        for (const it2 of source.items)
-          mergeValue(ctx, map, it2);
+        for (const it of source.items)
+          mergeValue(ctx, map, it);
       else if (Array.isArray(source))
-        for (const it2 of source)
-          mergeValue(ctx, map, it2);
+        for (const it of source)
+          mergeValue(ctx, map, it);
       else
         mergeValue(ctx, map, source);
     }
@@ -3033,9 +1924,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity2 = require_identity();
     function createPair(key, value, ctx) {
-      const k2 = createNode.createNode(key, void 0, ctx);
-      const v2 = createNode.createNode(value, void 0, ctx);
-      return new Pair(k2, v2);
+      const k = createNode.createNode(key, void 0, ctx);
+      const v = createNode.createNode(value, void 0, ctx);
+      return new Pair(k, v);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
@@ -3051,7 +1942,7 @@ var require_Pair = __commonJS({
           value = value.clone(schema2);
         return new _Pair(key, value);
       }
-      toJSON(_3, ctx) {
+      toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -3226,13 +2117,13 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k2 = identity2.isScalar(key) ? key.value : key;
-      for (const it2 of items) {
-        if (identity2.isPair(it2)) {
-          if (it2.key === key || it2.key === k2)
-            return it2;
-          if (identity2.isScalar(it2.key) && it2.key.value === k2)
-            return it2;
+      const k = identity2.isScalar(key) ? key.value : key;
+      for (const it of items) {
+        if (identity2.isPair(it)) {
+          if (it.key === key || it.key === k)
+            return it;
+          if (identity2.isScalar(it.key) && it.key.value === k)
+            return it;
         }
       }
       return void 0;
@@ -3306,15 +2197,15 @@ var require_YAMLMap = __commonJS({
         }
       }
       delete(key) {
-        const it2 = findPair(this.items, key);
-        if (!it2)
+        const it = findPair(this.items, key);
+        if (!it)
           return false;
-        const del = this.items.splice(this.items.indexOf(it2), 1);
+        const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
       get(key, keepScalar) {
-        const it2 = findPair(this.items, key);
-        const node = it2?.value;
+        const it = findPair(this.items, key);
+        const node = it?.value;
         return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
@@ -3328,7 +2219,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_3, ctx, Type) {
+      toJSON(_, ctx, Type) {
         const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map);
@@ -3421,8 +2312,8 @@ var require_YAMLSeq = __commonJS({
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return void 0;
-        const it2 = this.items[idx];
-        return !keepScalar && identity2.isScalar(it2) ? it2.value : it2;
+        const it = this.items[idx];
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -3451,7 +2342,7 @@ var require_YAMLSeq = __commonJS({
         else
           this.items[idx] = value;
       }
-      toJSON(_3, ctx) {
+      toJSON(_, ctx) {
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
@@ -3476,12 +2367,12 @@ var require_YAMLSeq = __commonJS({
         const seq = new this(schema2);
         if (obj && Symbol.iterator in Object(obj)) {
           let i = 0;
-          for (let it2 of obj) {
+          for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it2 : String(i++);
-              it2 = replacer.call(obj, key, it2);
+              const key = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key, it);
             }
-            seq.items.push(createNode.createNode(it2, void 0, ctx));
+            seq.items.push(createNode.createNode(it, void 0, ctx));
           }
         }
         return seq;
@@ -3597,8 +2488,8 @@ var require_stringifyNumber = __commonJS({
           i = n.length;
           n += ".";
         }
-        let d2 = minFractionDigits - (n.length - i - 1);
-        while (d2-- > 0)
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
           n += "0";
       }
       return n;
@@ -3847,8 +2738,8 @@ var require_binary = __commonJS({
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
-          for (let i = 0, o2 = 0; i < n; ++i, o2 += lineWidth) {
-            lines[i] = str.substr(o2, lineWidth);
+          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+            lines[i] = str.substr(o, lineWidth);
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
@@ -3881,9 +2772,9 @@ var require_pairs = __commonJS({
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn2 = pair.value ?? pair.key;
-              cn2.comment = cn2.comment ? `${item.comment}
-${cn2.comment}` : item.comment;
+              const cn = pair.value ?? pair.key;
+              cn.comment = cn.comment ? `${item.comment}
+${cn.comment}` : item.comment;
             }
             item = pair;
           }
@@ -3899,26 +2790,26 @@ ${cn2.comment}` : item.comment;
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
-        for (let it2 of iterable) {
+        for (let it of iterable) {
           if (typeof replacer === "function")
-            it2 = replacer.call(iterable, String(i++), it2);
+            it = replacer.call(iterable, String(i++), it);
           let key, value;
-          if (Array.isArray(it2)) {
-            if (it2.length === 2) {
-              key = it2[0];
-              value = it2[1];
+          if (Array.isArray(it)) {
+            if (it.length === 2) {
+              key = it[0];
+              value = it[1];
             } else
-              throw new TypeError(`Expected [key, value] tuple: ${it2}`);
-          } else if (it2 && it2 instanceof Object) {
-            const keys = Object.keys(it2);
+              throw new TypeError(`Expected [key, value] tuple: ${it}`);
+          } else if (it && it instanceof Object) {
+            const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it2[key];
+              value = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it2;
+            key = it;
           }
           pairs2.items.push(Pair.createPair(key, value, ctx));
         }
@@ -3960,9 +2851,9 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_3, ctx) {
+      toJSON(_, ctx) {
         if (!ctx)
-          return super.toJSON(_3);
+          return super.toJSON(_);
         const map = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map);
@@ -4082,9 +2973,9 @@ var require_float2 = __commonJS({
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
-          const f3 = str.substring(dot + 1).replace(/_/g, "");
-          if (f3[f3.length - 1] === "0")
-            node.minFractionDigits = f3.length;
+          const f = str.substring(dot + 1).replace(/_/g, "");
+          if (f[f.length - 1] === "0")
+            node.minFractionDigits = f.length;
         }
         return node;
       },
@@ -4217,8 +3108,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key));
         }
       }
-      toJSON(_3, ctx) {
-        return super.toJSON(_3, ctx, Set);
+      toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -4273,7 +3164,7 @@ var require_timestamp = __commonJS({
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num(60) + num(p2), num(0));
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -4337,10 +3228,10 @@ var require_timestamp = __commonJS({
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
-          let d2 = parseSexagesimal(tz, false);
-          if (Math.abs(d2) < 30)
-            d2 *= 60;
-          date -= 6e4 * d2;
+          let d = parseSexagesimal(tz, false);
+          if (Math.abs(d) < 30)
+            d *= 60;
+          date -= 6e4 * d;
         }
         return new Date(date);
       },
@@ -4499,7 +3390,7 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b3) => a.key < b3.key ? -1 : a.key > b3.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -4547,8 +3438,8 @@ var require_stringifyDocument = __commonJS({
       if (doc.commentBefore) {
         if (lines.length !== 1)
           lines.unshift("");
-        const cs2 = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs2, ""));
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
@@ -4557,8 +3448,8 @@ var require_stringifyDocument = __commonJS({
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
-            const cs2 = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            const cs = commentString(doc.contents.commentBefore);
+            lines.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -4576,12 +3467,12 @@ var require_stringifyDocument = __commonJS({
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
-          const cs2 = commentString(doc.comment);
-          if (cs2.includes("\n")) {
+          const cs = commentString(doc.comment);
+          if (cs.includes("\n")) {
             lines.push("...");
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            lines.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs2}`);
+            lines.push(`... ${cs}`);
           }
         } else {
           lines.push("...");
@@ -4642,14 +3533,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version } = opt;
+        let { version: version2 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
+            version2 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -4707,7 +3598,7 @@ var require_Document = __commonJS({
           value = replacer.call({ "": value }, "", value);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v2) => typeof v2 === "number" || v2 instanceof String || v2 instanceof Number;
+          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -4742,9 +3633,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options = {}) {
-        const k2 = this.createNode(key, null, options);
-        const v2 = this.createNode(value, null, options);
-        return new Pair.Pair(k2, v2);
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -4829,11 +3720,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
         let opt;
-        switch (version) {
+        switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -4844,9 +3735,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version;
+              this.directives.yaml.version = version2;
             else
-              this.directives = new directives.Directives({ version });
+              this.directives = new directives.Directives({ version: version2 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -4855,7 +3746,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version);
+            const sv = JSON.stringify(version2);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -5125,22 +4016,22 @@ var require_util_contains_newline = __commonJS({
           if (key.source.includes("\n"))
             return true;
           if (key.end) {
-            for (const st2 of key.end)
-              if (st2.type === "newline")
+            for (const st of key.end)
+              if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it2 of key.items) {
-            for (const st2 of it2.start)
-              if (st2.type === "newline")
+          for (const it of key.items) {
+            for (const st of it.start)
+              if (st.type === "newline")
                 return true;
-            if (it2.sep) {
-              for (const st2 of it2.sep)
-                if (st2.type === "newline")
+            if (it.sep) {
+              for (const st of it.sep)
+                if (st.type === "newline")
                   return true;
             }
-            if (containsNewline(it2.key) || containsNewline(it2.value))
+            if (containsNewline(it.key) || containsNewline(it.value))
               return true;
           }
           return false;
@@ -5179,7 +4070,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b3) => a === b3 || identity2.isScalar(a) && identity2.isScalar(b3) && a.value === b3.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -5301,22 +4192,22 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs2, onError, tag) {
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       if (ctx.atKey)
         ctx.atKey = false;
-      let offset = bs2.offset;
+      let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs2.items) {
+      for (const { start, value } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
           next: value,
           offset,
           onError,
-          parentIndent: bs2.indent,
+          parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
@@ -5334,11 +4225,11 @@ var require_resolve_block_seq = __commonJS({
         }
         const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs2.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node.range[2];
         seq.items.push(node);
       }
-      seq.range = [bs2.offset, offset, commentEnd ?? offset];
+      seq.range = [bs.offset, offset, commentEnd ?? offset];
       return seq;
     }
     exports.resolveBlockSeq = resolveBlockSeq;
@@ -5457,13 +4348,13 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st2 of start) {
-              switch (st2.type) {
+            loop: for (const st of start) {
+              switch (st.type) {
                 case "comma":
                 case "space":
                   break;
                 case "comment":
-                  prevItemComment = st2.source.substring(1);
+                  prevItemComment = st.source.substring(1);
                   break loop;
                 default:
                   break loop;
@@ -5506,11 +4397,11 @@ var require_resolve_flow_collection = __commonJS({
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
               if (sep6)
-                for (const st2 of sep6) {
-                  if (st2 === valueProps.found)
+                for (const st of sep6) {
+                  if (st === valueProps.found)
                     break;
-                  if (st2.type === "newline") {
-                    onError(st2, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
+                  if (st.type === "newline") {
+                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
                     break;
                   }
                 }
@@ -5553,19 +4444,19 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce2, ...ee3] = fc.end;
+      const [ce, ...ee] = fc.end;
       let cePos = offset;
-      if (ce2?.source === expectedEnd)
-        cePos = ce2.offset + ce2.source.length;
+      if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce2 && ce2.source.length !== 1)
-          ee3.unshift(ce2);
+        if (ce && ce.source.length !== 1)
+          ee.unshift(ce);
       }
-      if (ee3.length > 0) {
-        const end = resolveEnd.resolveEnd(ee3, cePos, ctx.options.strict, onError);
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -5619,15 +4510,15 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
+      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
       if (!tag) {
-        const kt2 = ctx.schema.knownTags[tagName];
-        if (kt2?.collection === expType) {
-          ctx.schema.tags.push(Object.assign({}, kt2, { default: false }));
-          tag = kt2;
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+          ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+          tag = kt;
         } else {
-          if (kt2) {
-            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt2.tag} used for ${expType} collection, but expects ${kt2.collection ?? "scalar"}`, true);
+          if (kt) {
+            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
           } else {
             onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
           }
@@ -5808,9 +4699,9 @@ var require_resolve_block_scalar = __commonJS({
           default: {
             const message2 = `Unexpected token in block scalar header: ${token.type}`;
             onError(token, "UNEXPECTED_TOKEN", message2);
-            const ts2 = token.source;
-            if (ts2 && typeof ts2 === "string")
-              length += ts2.length;
+            const ts = token.source;
+            if (ts && typeof ts === "string")
+              length += ts.length;
           }
         }
       }
@@ -5819,8 +4710,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
-      const m2 = first.match(/^( *)/);
-      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
+      const m = first.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -5865,12 +4756,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
-        comment: re2.comment,
-        range: [offset, valueEnd, re2.offset]
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -6107,10 +4998,10 @@ var require_compose_scalar = __commonJS({
       for (const tag of matchWithTest)
         if (tag.test?.test(value))
           return tag;
-      const kt2 = schema2.knownTags[tagName];
-      if (kt2 && !kt2.collection) {
-        schema2.tags.push(Object.assign({}, kt2, { default: false, test: void 0 }));
-        return kt2;
+      const kt = schema2.knownTags[tagName];
+      if (kt && !kt.collection) {
+        schema2.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema2[identity2.SCALAR];
@@ -6120,9 +5011,9 @@ var require_compose_scalar = __commonJS({
       if (schema2.compat) {
         const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
-          const ts2 = directives.tagString(tag.tag);
-          const cs2 = directives.tagString(compat.tag);
-          const msg = `Value may be parsed as either ${ts2} or ${cs2}`;
+          const ts = directives.tagString(tag.tag);
+          const cs = directives.tagString(compat.tag);
+          const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
@@ -6140,18 +5031,18 @@ var require_util_empty_scalar_position = __commonJS({
       if (before) {
         pos ?? (pos = before.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st2 = before[i];
-          switch (st2.type) {
+          let st = before[i];
+          switch (st.type) {
             case "space":
             case "comment":
             case "newline":
-              offset -= st2.source.length;
+              offset -= st.source.length;
               continue;
           }
-          st2 = before[++i];
-          while (st2?.type === "space") {
-            offset += st2.source.length;
-            st2 = before[++i];
+          st = before[++i];
+          while (st?.type === "space") {
+            offset += st.source.length;
+            st = before[++i];
           }
           break;
         }
@@ -6257,10 +5148,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re2.offset];
-      if (re2.comment)
-        alias.comment = re2.comment;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -6301,10 +5192,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
-      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re2.comment)
-        doc.comment = re2.comment;
-      doc.range = [offset, contentEnd, re2.offset];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -6382,11 +5273,11 @@ ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
           } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
-            let it2 = dc.items[0];
-            if (identity2.isPair(it2))
-              it2 = it2.key;
-            const cb = it2.commentBefore;
-            it2.commentBefore = cb ? `${comment}
+            let it = dc.items[0];
+            if (identity2.isPair(it))
+              it = it.key;
+            const cb = it.commentBefore;
+            it.commentBefore = cb ? `${comment}
 ${cb}` : comment;
           } else {
             const cb = dc.commentBefore;
@@ -6561,9 +5452,9 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">": {
-          const he2 = source.indexOf("\n");
-          const head = source.substring(0, he2);
-          const body = source.substring(he2 + 1) + "\n";
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -6624,9 +5515,9 @@ var require_cst_scalar = __commonJS({
       }
     }
     function setBlockScalarValue(token, source) {
-      const he2 = source.indexOf("\n");
-      const head = source.substring(0, he2);
-      const body = source.substring(he2 + 1) + "\n";
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
@@ -6649,14 +5540,14 @@ var require_cst_scalar = __commonJS({
     }
     function addEndtoBlockProps(props, end) {
       if (end)
-        for (const st2 of end)
-          switch (st2.type) {
+        for (const st of end)
+          switch (st.type) {
             case "space":
             case "comment":
-              props.push(st2);
+              props.push(st);
               break;
             case "newline":
-              props.push(st2);
+              props.push(st);
               return true;
           }
       return false;
@@ -6690,7 +5581,7 @@ var require_cst_scalar = __commonJS({
         }
         default: {
           const indent = "indent" in token ? token.indent : -1;
-          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st2) => st2.type === "space" || st2.type === "comment" || st2.type === "newline") : [];
+          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
@@ -6728,35 +5619,35 @@ var require_cst_stringify = __commonJS({
           let res = token.start.source;
           for (const item of token.items)
             res += stringifyItem(item);
-          for (const st2 of token.end)
-            res += st2.source;
+          for (const st of token.end)
+            res += st.source;
           return res;
         }
         case "document": {
           let res = stringifyItem(token);
           if (token.end)
-            for (const st2 of token.end)
-              res += st2.source;
+            for (const st of token.end)
+              res += st.source;
           return res;
         }
         default: {
           let res = token.source;
           if ("end" in token && token.end)
-            for (const st2 of token.end)
-              res += st2.source;
+            for (const st of token.end)
+              res += st.source;
           return res;
         }
       }
     }
     function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
-      for (const st2 of start)
-        res += st2.source;
+      for (const st of start)
+        res += st.source;
       if (key)
         res += stringifyToken(key);
       if (sep6)
-        for (const st2 of sep6)
-          res += st2.source;
+        for (const st of sep6)
+          res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
@@ -7011,8 +5902,8 @@ var require_lexer = __commonJS({
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
         }
         if (ch === "-" || ch === ".") {
-          const dt2 = this.buffer.substr(offset, 3);
-          if ((dt2 === "---" || dt2 === "...") && isEmpty(this.buffer[offset + 3]))
+          const dt = this.buffer.substr(offset, 3);
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -7072,14 +5963,14 @@ var require_lexer = __commonJS({
         }
         if (line[0] === "%") {
           let dirEnd = line.length;
-          let cs2 = line.indexOf("#");
-          while (cs2 !== -1) {
-            const ch = line[cs2 - 1];
+          let cs = line.indexOf("#");
+          while (cs !== -1) {
+            const ch = line[cs - 1];
             if (ch === " " || ch === "	") {
-              dirEnd = cs2 - 1;
+              dirEnd = cs - 1;
               break;
             } else {
-              cs2 = line.indexOf("#", cs2 + 1);
+              cs = line.indexOf("#", cs + 1);
             }
           }
           while (true) {
@@ -7266,10 +6157,10 @@ var require_lexer = __commonJS({
         let nl = qb.indexOf("\n", this.pos);
         if (nl !== -1) {
           while (nl !== -1) {
-            const cs2 = this.continueScalar(nl + 1);
-            if (cs2 === -1)
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
               break;
-            nl = qb.indexOf("\n", cs2);
+            nl = qb.indexOf("\n", cs);
           }
           if (nl !== -1) {
             end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
@@ -7332,10 +6223,10 @@ var require_lexer = __commonJS({
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
           do {
-            const cs2 = this.continueScalar(nl + 1);
-            if (cs2 === -1)
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
               break;
-            nl = this.buffer.indexOf("\n", cs2);
+            nl = this.buffer.indexOf("\n", cs);
           } while (nl !== -1);
           if (nl === -1) {
             if (!this.atEnd)
@@ -7394,10 +6285,10 @@ var require_lexer = __commonJS({
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
-              const cs2 = this.continueScalar(i + 1);
-              if (cs2 === -1)
+              const cs = this.continueScalar(i + 1);
+              if (cs === -1)
                 break;
-              i = Math.max(i, cs2 - 2);
+              i = Math.max(i, cs - 2);
             }
           } else {
             if (inFlow && flowIndicatorChars.has(ch))
@@ -7592,8 +6483,8 @@ var require_parser = __commonJS({
         case "document":
           return parent.start;
         case "block-map": {
-          const it2 = parent.items[parent.items.length - 1];
-          return it2.sep ?? it2.start;
+          const it = parent.items[parent.items.length - 1];
+          return it.sep ?? it.start;
         }
         case "block-seq":
           return parent.items[parent.items.length - 1].start;
@@ -7629,19 +6520,19 @@ var require_parser = __commonJS({
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
-        for (const it2 of fc.items) {
-          if (it2.sep && !it2.value && !includesToken(it2.start, "explicit-key-ind") && !includesToken(it2.sep, "map-value-ind")) {
-            if (it2.key)
-              it2.value = it2.key;
-            delete it2.key;
-            if (isFlowToken(it2.value)) {
-              if (it2.value.end)
-                arrayPushArray(it2.value.end, it2.sep);
+        for (const it of fc.items) {
+          if (it.sep && !it.value && !includesToken(it.start, "explicit-key-ind") && !includesToken(it.sep, "map-value-ind")) {
+            if (it.key)
+              it.value = it.key;
+            delete it.key;
+            if (isFlowToken(it.value)) {
+              if (it.value.end)
+                arrayPushArray(it.value.end, it.sep);
               else
-                it2.value.end = it2.sep;
+                it.value.end = it.sep;
             } else
-              arrayPushArray(it2.start, it2.sep);
-            delete it2.sep;
+              arrayPushArray(it.start, it.sep);
+            delete it.sep;
           }
         }
       }
@@ -7736,13 +6627,13 @@ var require_parser = __commonJS({
           yield* this.pop();
       }
       get sourceToken() {
-        const st2 = {
+        const st = {
           type: this.type,
           offset: this.offset,
           indent: this.indent,
           source: this.source
         };
-        return st2;
+        return st;
       }
       *step() {
         const top2 = this.peek(1);
@@ -7806,36 +6697,36 @@ var require_parser = __commonJS({
               top2.props.push(token);
               break;
             case "block-map": {
-              const it2 = top2.items[top2.items.length - 1];
-              if (it2.value) {
+              const it = top2.items[top2.items.length - 1];
+              if (it.value) {
                 top2.items.push({ start: [], key: token, sep: [] });
                 this.onKeyLine = true;
                 return;
-              } else if (it2.sep) {
-                it2.value = token;
+              } else if (it.sep) {
+                it.value = token;
               } else {
-                Object.assign(it2, { key: token, sep: [] });
-                this.onKeyLine = !it2.explicitKey;
+                Object.assign(it, { key: token, sep: [] });
+                this.onKeyLine = !it.explicitKey;
                 return;
               }
               break;
             }
             case "block-seq": {
-              const it2 = top2.items[top2.items.length - 1];
-              if (it2.value)
+              const it = top2.items[top2.items.length - 1];
+              if (it.value)
                 top2.items.push({ start: [], value: token });
               else
-                it2.value = token;
+                it.value = token;
               break;
             }
             case "flow-collection": {
-              const it2 = top2.items[top2.items.length - 1];
-              if (!it2 || it2.value)
+              const it = top2.items[top2.items.length - 1];
+              if (!it || it.value)
                 top2.items.push({ start: [], key: token, sep: [] });
-              else if (it2.sep)
-                it2.value = token;
+              else if (it.sep)
+                it.value = token;
               else
-                Object.assign(it2, { key: token, sep: [] });
+                Object.assign(it, { key: token, sep: [] });
               return;
             }
             /* istanbul ignore next should not happen */
@@ -7845,7 +6736,7 @@ var require_parser = __commonJS({
           }
           if ((top2.type === "document" || top2.type === "block-map" || top2.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
             const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st2) => st2.type !== "comment" || st2.indent < token.indent))) {
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
               if (top2.type === "document")
                 top2.end = last.start;
               else
@@ -7967,60 +6858,60 @@ var require_parser = __commonJS({
         }
       }
       *blockMap(map) {
-        const it2 = map.items[map.items.length - 1];
+        const it = map.items[map.items.length - 1];
         switch (this.type) {
           case "newline":
             this.onKeyLine = false;
-            if (it2.value) {
-              const end = "end" in it2.value ? it2.value.end : void 0;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
               const last = Array.isArray(end) ? end[end.length - 1] : void 0;
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 map.items.push({ start: [this.sourceToken] });
-            } else if (it2.sep) {
-              it2.sep.push(this.sourceToken);
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
             } else {
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             }
             return;
           case "space":
           case "comment":
-            if (it2.value) {
+            if (it.value) {
               map.items.push({ start: [this.sourceToken] });
-            } else if (it2.sep) {
-              it2.sep.push(this.sourceToken);
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
             } else {
-              if (this.atIndentedComment(it2.start, map.indent)) {
+              if (this.atIndentedComment(it.start, map.indent)) {
                 const prev = map.items[map.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
-                  arrayPushArray(end, it2.start);
+                  arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
                   map.items.pop();
                   return;
                 }
               }
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             }
             return;
         }
         if (this.indent >= map.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map.indent;
-          const atNextItem = atMapIndent && (it2.sep || it2.explicitKey) && this.type !== "seq-item-ind";
+          const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
           let start = [];
-          if (atNextItem && it2.sep && !it2.value) {
+          if (atNextItem && it.sep && !it.value) {
             const nl = [];
-            for (let i = 0; i < it2.sep.length; ++i) {
-              const st2 = it2.sep[i];
-              switch (st2.type) {
+            for (let i = 0; i < it.sep.length; ++i) {
+              const st = it.sep[i];
+              switch (st.type) {
                 case "newline":
                   nl.push(i);
                   break;
                 case "space":
                   break;
                 case "comment":
-                  if (st2.indent > map.indent)
+                  if (st.indent > map.indent)
                     nl.length = 0;
                   break;
                 default:
@@ -8028,26 +6919,26 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it2.sep.splice(nl[1]);
+              start = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
-              if (atNextItem || it2.value) {
+              if (atNextItem || it.value) {
                 start.push(this.sourceToken);
                 map.items.push({ start });
                 this.onKeyLine = true;
-              } else if (it2.sep) {
-                it2.sep.push(this.sourceToken);
+              } else if (it.sep) {
+                it.sep.push(this.sourceToken);
               } else {
-                it2.start.push(this.sourceToken);
+                it.start.push(this.sourceToken);
               }
               return;
             case "explicit-key-ind":
-              if (!it2.sep && !it2.explicitKey) {
-                it2.start.push(this.sourceToken);
-                it2.explicitKey = true;
-              } else if (atNextItem || it2.value) {
+              if (!it.sep && !it.explicitKey) {
+                it.start.push(this.sourceToken);
+                it.explicitKey = true;
+              } else if (atNextItem || it.value) {
                 start.push(this.sourceToken);
                 map.items.push({ start, explicitKey: true });
               } else {
@@ -8061,12 +6952,12 @@ var require_parser = __commonJS({
               this.onKeyLine = true;
               return;
             case "map-value-ind":
-              if (it2.explicitKey) {
-                if (!it2.sep) {
-                  if (includesToken(it2.start, "newline")) {
-                    Object.assign(it2, { key: null, sep: [this.sourceToken] });
+              if (it.explicitKey) {
+                if (!it.sep) {
+                  if (includesToken(it.start, "newline")) {
+                    Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it2.start);
+                    const start2 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
@@ -8074,22 +6965,22 @@ var require_parser = __commonJS({
                       items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                     });
                   }
-                } else if (it2.value) {
+                } else if (it.value) {
                   map.items.push({ start: [], key: null, sep: [this.sourceToken] });
-                } else if (includesToken(it2.sep, "map-value-ind")) {
+                } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
                     items: [{ start, key: null, sep: [this.sourceToken] }]
                   });
-                } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it2.start);
-                  const key = it2.key;
-                  const sep6 = it2.sep;
+                } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
+                  const start2 = getFirstKeyStartProps(it.start);
+                  const key = it.key;
+                  const sep6 = it.sep;
                   sep6.push(this.sourceToken);
-                  delete it2.key;
-                  delete it2.sep;
+                  delete it.key;
+                  delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
@@ -8097,16 +6988,16 @@ var require_parser = __commonJS({
                     items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
-                  it2.sep = it2.sep.concat(start, this.sourceToken);
+                  it.sep = it.sep.concat(start, this.sourceToken);
                 } else {
-                  it2.sep.push(this.sourceToken);
+                  it.sep.push(this.sourceToken);
                 }
               } else {
-                if (!it2.sep) {
-                  Object.assign(it2, { key: null, sep: [this.sourceToken] });
-                } else if (it2.value || atNextItem) {
+                if (!it.sep) {
+                  Object.assign(it, { key: null, sep: [this.sourceToken] });
+                } else if (it.value || atNextItem) {
                   map.items.push({ start, key: null, sep: [this.sourceToken] });
-                } else if (includesToken(it2.sep, "map-value-ind")) {
+                } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
@@ -8114,7 +7005,7 @@ var require_parser = __commonJS({
                     items: [{ start: [], key: null, sep: [this.sourceToken] }]
                   });
                 } else {
-                  it2.sep.push(this.sourceToken);
+                  it.sep.push(this.sourceToken);
                 }
               }
               this.onKeyLine = true;
@@ -8123,14 +7014,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
-              if (atNextItem || it2.value) {
-                map.items.push({ start, key: fs2, sep: [] });
+              const fs = this.flowScalar(this.type);
+              if (atNextItem || it.value) {
+                map.items.push({ start, key: fs, sep: [] });
                 this.onKeyLine = true;
-              } else if (it2.sep) {
-                this.stack.push(fs2);
+              } else if (it.sep) {
+                this.stack.push(fs);
               } else {
-                Object.assign(it2, { key: fs2, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -8139,7 +7030,7 @@ var require_parser = __commonJS({
               const bv = this.startBlockValue(map);
               if (bv) {
                 if (bv.type === "block-seq") {
-                  if (!it2.explicitKey && it2.sep && !includesToken(it2.sep, "newline")) {
+                  if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
                     yield* this.pop({
                       type: "error",
                       offset: this.offset,
@@ -8161,50 +7052,50 @@ var require_parser = __commonJS({
         yield* this.step();
       }
       *blockSequence(seq) {
-        const it2 = seq.items[seq.items.length - 1];
+        const it = seq.items[seq.items.length - 1];
         switch (this.type) {
           case "newline":
-            if (it2.value) {
-              const end = "end" in it2.value ? it2.value.end : void 0;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
               const last = Array.isArray(end) ? end[end.length - 1] : void 0;
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 seq.items.push({ start: [this.sourceToken] });
             } else
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             return;
           case "space":
           case "comment":
-            if (it2.value)
+            if (it.value)
               seq.items.push({ start: [this.sourceToken] });
             else {
-              if (this.atIndentedComment(it2.start, seq.indent)) {
+              if (this.atIndentedComment(it.start, seq.indent)) {
                 const prev = seq.items[seq.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
-                  arrayPushArray(end, it2.start);
+                  arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
                   seq.items.pop();
                   return;
                 }
               }
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             }
             return;
           case "anchor":
           case "tag":
-            if (it2.value || this.indent <= seq.indent)
+            if (it.value || this.indent <= seq.indent)
               break;
-            it2.start.push(this.sourceToken);
+            it.start.push(this.sourceToken);
             return;
           case "seq-item-ind":
             if (this.indent !== seq.indent)
               break;
-            if (it2.value || includesToken(it2.start, "seq-item-ind"))
+            if (it.value || includesToken(it.start, "seq-item-ind"))
               seq.items.push({ start: [this.sourceToken] });
             else
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             return;
         }
         if (this.indent > seq.indent) {
@@ -8218,7 +7109,7 @@ var require_parser = __commonJS({
         yield* this.step();
       }
       *flowCollection(fc) {
-        const it2 = fc.items[fc.items.length - 1];
+        const it = fc.items[fc.items.length - 1];
         if (this.type === "flow-error-end") {
           let top2;
           do {
@@ -8229,42 +7120,42 @@ var require_parser = __commonJS({
           switch (this.type) {
             case "comma":
             case "explicit-key-ind":
-              if (!it2 || it2.sep)
+              if (!it || it.sep)
                 fc.items.push({ start: [this.sourceToken] });
               else
-                it2.start.push(this.sourceToken);
+                it.start.push(this.sourceToken);
               return;
             case "map-value-ind":
-              if (!it2 || it2.value)
+              if (!it || it.value)
                 fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
-              else if (it2.sep)
-                it2.sep.push(this.sourceToken);
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
               else
-                Object.assign(it2, { key: null, sep: [this.sourceToken] });
+                Object.assign(it, { key: null, sep: [this.sourceToken] });
               return;
             case "space":
             case "comment":
             case "newline":
             case "anchor":
             case "tag":
-              if (!it2 || it2.value)
+              if (!it || it.value)
                 fc.items.push({ start: [this.sourceToken] });
-              else if (it2.sep)
-                it2.sep.push(this.sourceToken);
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
               else
-                it2.start.push(this.sourceToken);
+                it.start.push(this.sourceToken);
               return;
             case "alias":
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
-              if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs2, sep: [] });
-              else if (it2.sep)
-                this.stack.push(fs2);
+              const fs = this.flowScalar(this.type);
+              if (!it || it.value)
+                fc.items.push({ start: [], key: fs, sep: [] });
+              else if (it.sep)
+                this.stack.push(fs);
               else
-                Object.assign(it2, { key: fs2, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -8381,7 +7272,7 @@ var require_parser = __commonJS({
           return false;
         if (this.indent <= indent)
           return false;
-        return start.every((st2) => st2.type === "newline" || st2.type === "space");
+        return start.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -8572,19 +7463,19 @@ var require_dist = __commonJS({
   }
 });
 
-// src/config/yaml-file.ts
+// src/files/yaml-file.ts
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 async function loadYaml() {
   const module = await Promise.resolve().then(() => __toESM(require_dist(), 1));
   return "parseDocument" in module ? module : module.default;
 }
-function readTextFile(file, what, shown = file) {
-  const refuse = (reason) => new KeyhoundError(`cannot read ${what} ${shown} (${reason})`);
+function readTextFile(file, what, shown = file, kind = KeyhoundError) {
+  const refuse = (reason, cause) => new kind(`cannot read ${what} ${shown} (${reason})`, { cause });
   let fd;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw refuse(error.code ?? "error");
+    throw refuse(error.code ?? "error", error);
   }
   try {
     const stat = fstatSync(fd);
@@ -8592,12 +7483,12 @@ function readTextFile(file, what, shown = file) {
     if (stat.size > MAX_TEXT_FILE_SIZE) throw refuse(`larger than ${MAX_TEXT_FILE_SIZE / 1024 / 1024} MB`);
     return readFileSync(fd, "utf8");
   } catch (error) {
-    throw error instanceof KeyhoundError ? error : refuse(error.code ?? "error");
+    throw error instanceof KeyhoundError ? error : refuse(error.code ?? "error", error);
   } finally {
     closeSync(fd);
   }
 }
-async function parseValidatedYaml(text, file, validate2, describe = () => "") {
+async function parseValidatedYaml(text, file, validate2, kind, describe = () => "") {
   const yaml = await loadYaml();
   const lineCounter = new yaml.LineCounter();
   const lineAt = (offset) => lineCounter.linePos(offset).line;
@@ -8605,14 +7496,14 @@ async function parseValidatedYaml(text, file, validate2, describe = () => "") {
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const line2 = lineAt(unclosedAt(yaml, doc, syntaxError.pos[0]) ?? syntaxError.pos[0]);
-    throw new KeyhoundError(`${file}:${line2}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split("\n")[0], text)}`);
+    throw new kind(`${file}:${line2}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split("\n")[0], text)}`, { cause: syntaxError });
   }
   let data;
   try {
     data = doc.toJS() ?? {};
   } catch (error2) {
     const alias = unresolvedAlias(yaml, doc);
-    throw new KeyhoundError(`${file}${alias === void 0 ? "" : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String(error2.message).split("\n")[0], text)}`);
+    throw new kind(`${file}${alias === void 0 ? "" : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String(error2.message).split("\n")[0], text)}`, { cause: error2 });
   }
   if (validate2(data)) return data;
   const error = pickError(validate2.errors ?? []);
@@ -8622,7 +7513,7 @@ async function parseValidatedYaml(text, file, validate2, describe = () => "") {
   const line = lineAt(offsetOf(yaml, doc, path));
   const where = describe(data, path);
   const message2 = error.keyword === "additionalProperties" ? "unknown field" : error.keyword === "required" ? "missing (required)" : error.message ?? "invalid";
-  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ""} ${shownName(field2)}: ${message2}${allowedValues(error)}`);
+  throw new kind(`${file}:${line}:${where ? ` ${where}:` : ""} ${shownName(field2)}: ${message2}${allowedValues(error)}`);
 }
 function offsetOf(yaml, doc, path) {
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
@@ -8633,7 +7524,7 @@ function offsetOf(yaml, doc, path) {
 function unclosedAt(yaml, doc, offset) {
   let opener;
   yaml.visit(doc, {
-    Node(_3, node) {
+    Node(_, node) {
       const closable = yaml.isCollection(node) ? node.flow : yaml.isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE");
       if (closable && node.range?.[1] === offset && (opener === void 0 || node.range[0] > opener)) opener = node.range[0];
     }
@@ -8643,7 +7534,7 @@ function unclosedAt(yaml, doc, offset) {
 function unresolvedAlias(yaml, doc) {
   let offset;
   yaml.visit(doc, {
-    Alias(_3, node) {
+    Alias(_, node) {
       if (!node.resolve(doc) && node.range) {
         offset = node.range[0];
         return yaml.visit.BREAK;
@@ -8676,10 +7567,286 @@ function allowedValues(error) {
 }
 var MAX_TEXT_FILE_SIZE;
 var init_yaml_file = __esm({
-  "src/config/yaml-file.ts"() {
+  "src/files/yaml-file.ts"() {
     "use strict";
     init_errors();
     MAX_TEXT_FILE_SIZE = 64 * 1024 * 1024;
+  }
+});
+
+// src/findings/secret-like.ts
+function looksRandom(token) {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code2 = token.charCodeAt(i);
+    COUNTS[code2] = (COUNTS[code2] ?? 0) + 1;
+    if (code2 >= 97 && code2 <= 122) lower = 1;
+    else if (code2 >= 65 && code2 <= 90) upper = 1;
+    else if (code2 >= 48 && code2 <= 57) digit = 1;
+  }
+  let bits = 0;
+  for (let i = 0; i < token.length; i++) {
+    const code2 = token.charCodeAt(i);
+    const count2 = COUNTS[code2];
+    if (count2 === 0) continue;
+    bits -= count2 / token.length * Math.log2(count2 / token.length);
+    COUNTS[code2] = 0;
+  }
+  return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
+}
+function secretLikeSpans(text) {
+  const spans = [];
+  for (const pattern2 of CONTEXTS) {
+    for (const match of text.matchAll(pattern2)) {
+      const group = VALUE_GROUPS.find((name) => match.groups?.[name] !== void 0);
+      const at2 = group && match.indices?.groups?.[group];
+      const value = group && match.groups[group].trimEnd();
+      if (at2 && value) spans.push([at2[0], at2[0] + value.length]);
+    }
+  }
+  for (const match of text.matchAll(TOKEN)) {
+    if (looksRandom(match[0])) spans.push([match.index, match.index + match[0].length]);
+  }
+  return merge(spans);
+}
+function merge(spans) {
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
+var SECRET_NAME, VALUE, VALUE_GROUPS, CONTEXTS, TOKEN, ENTROPY_FLOOR, COUNTS;
+var init_secret_like = __esm({
+  "src/findings/secret-like.ts"() {
+    "use strict";
+    SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:pass(?:w(?:or)?d|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session[_-]?id|signature|salt)[A-Za-z0-9_.-]*`;
+    VALUE = String.raw`(?:"(?<dq>(?:[^"\\\n]|\\.)*)"|'(?<sq>(?:[^'\\\n]|\\.)*)'|\x60(?<bq>[^\x60\n]*)\x60|(?<bare>[^\s"'\x60,;)}\]]+))`;
+    VALUE_GROUPS = ["dq", "sq", "bq", "bare"];
+    CONTEXTS = [
+      // password = "…", "apiKey": "…", DB_PASS=…, token := …, secret => …, auth: … (Authorization has its own, below)
+      new RegExp(String.raw`(?<![A-Za-z0-9_.-])(?!(?:proxy-)?authorization\b)${SECRET_NAME}["']?[ \t]*(?::=|=>|={1,3}|:)[ \t]*${VALUE}`, "dgi"),
+      // --password …, --token=…, -auth-key …
+      new RegExp(String.raw`(?<![\w-])--?${SECRET_NAME}(?:=|[ \t]+)${VALUE}`, "dgi"),
+      // scheme://user:password@host
+      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*:(?<bare>[^\s/"'`]+)@/dgi,
+      // curl -u <user>:<password>, --user=<user>:<password>, quoted or not
+      /(?<![\w-])(?:-u|--user)(?:=|[ \t]*)(?:"[^":\n]*:(?<dq>[^"\n]*)"|'[^':\n]*:(?<sq>[^'\n]*)'|[^\s:"']*:(?<bare>\S+))/dg,
+      // Authorization: Bearer …, Proxy-Authorization: Basic …, Cookie: …: the rest of the header value
+      /\b(?:proxy-)?(?:authorization|cookie)["']?[ \t]*[:=][ \t]*["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|aws4-hmac-sha256|apikey|key)[ \t]+)?(?<bare>[^"'`\n]+)/dgi,
+      // a key block on one line (in a string with \n escapes): everything between its armour lines
+      /-----BEGIN [A-Z0-9 ]{1,40}-----(?<bare>.+?)(?=-----END |$)/dg
+    ];
+    TOKEN = /[A-Za-z0-9+/_-]{16,}=*/g;
+    ENTROPY_FLOOR = 2;
+    COUNTS = new Uint16Array(128);
+  }
+});
+
+// src/findings/redact.ts
+function redact(secret, keywords = []) {
+  const armour = ARMOUR_HEADER.exec(secret);
+  if (armour) return `${armour[0]}${MASK}`;
+  const lower = secret.toLowerCase();
+  const prefix = keywords.filter((keyword) => lower.startsWith(keyword)).sort((a, b) => b.length - a.length)[0] ?? "";
+  const rest = secret.length - prefix.length;
+  const shown = Math.min(MAX_SHOWN, Math.floor(rest / 4));
+  return secret.slice(0, prefix.length + shown).split(/\r?\n/)[0] + MASK;
+}
+function maskSecretLike(text) {
+  return render(text, secretLikeSpans(text).map((span) => ({ span, text: MASK })));
+}
+function render(text, replacements) {
+  let out = "";
+  let at2 = 0;
+  for (const { span, text: replacement } of replacements) {
+    out += text.slice(at2, span[0]) + replacement;
+    at2 = span[1];
+  }
+  return out + text.slice(at2);
+}
+function uncovered(span, taken) {
+  const parts = [];
+  let start = span[0];
+  for (const [from, to] of taken) {
+    if (to <= start || from >= span[1]) continue;
+    if (from > start) parts.push([start, from]);
+    start = Math.max(start, to);
+  }
+  if (start < span[1]) parts.push([start, span[1]]);
+  return parts;
+}
+function maskLine(lineText, own, redacted, others = [], width = 160) {
+  const from = Math.max(0, own[0] - width);
+  const to = Math.min(lineText.length, own[1] + width);
+  const window = lineText.slice(from, to);
+  const shift = (span) => [Math.max(span[0], from) - from, Math.min(span[1], to) - from];
+  const ownInWindow = shift(own);
+  const findings = [];
+  for (const candidate of [
+    { span: ownInWindow, text: redacted },
+    ...others.filter((span) => span[1] > from && span[0] < to).map(shift).map((span) => ({ span, text: redact(window.slice(span[0], span[1])) }))
+  ]) {
+    if (candidate.span[1] > candidate.span[0] && !findings.some(({ span }) => span[0] < candidate.span[1] && candidate.span[0] < span[1])) findings.push(candidate);
+  }
+  const secrets = [lineText.slice(own[0], own[1]), ...others.filter((span) => span[1] > from && span[0] < to).map((span) => lineText.slice(span[0], span[1]))];
+  for (const secret of new Set(secrets.filter((text) => text.length >= MIN_COPY))) {
+    for (let at2 = window.indexOf(secret); at2 !== -1; at2 = window.indexOf(secret, at2 + 1)) {
+      const span = [at2, at2 + secret.length];
+      if (!findings.some((placed) => placed.span[0] < span[1] && span[0] < placed.span[1])) findings.push({ span, text: MASK });
+    }
+  }
+  const taken = findings.map(({ span }) => span).sort((a, b) => a[0] - b[0]);
+  const contextFrom = Math.max(0, from - CONTEXT);
+  const likely = secretLikeSpans(lineText.slice(contextFrom, Math.min(lineText.length, to + CONTEXT))).map(([start2, end]) => [start2 + contextFrom, end + contextFrom]).filter((span) => span[1] > from && span[0] < to).flatMap((span) => uncovered(shift(span), taken)).map((span) => ({ span, text: MASK }));
+  const replacements = [...findings, ...likely].sort((a, b) => a.span[0] - b.span[0]);
+  const masked = render(window, replacements);
+  const ownAt = replacements.filter(({ span }) => span[1] <= ownInWindow[0]).reduce((at2, { span, text }) => at2 + text.length - (span[1] - span[0]), ownInWindow[0]);
+  const head = from > 0 ? "\u2026" : "";
+  const tail = to < lineText.length ? "\u2026" : "";
+  if (masked.length <= width) return `${head}${masked.trim()}${tail}`.trim();
+  const start = Math.max(0, ownAt - Math.floor(width / 3));
+  return `${start > 0 || head ? "\u2026" : ""}${masked.slice(start, start + width).trim()}\u2026`;
+}
+var MASK, MAX_SHOWN, ARMOUR_HEADER, CONTEXT, MIN_COPY;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    init_secret_like();
+    MASK = "********";
+    MAX_SHOWN = 4;
+    ARMOUR_HEADER = /^-----BEGIN [A-Z0-9 ]{1,40}-----/;
+    CONTEXT = 64;
+    MIN_COPY = 4;
+  }
+});
+
+// src/package-root.ts
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+function packageRoot() {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) || !existsSync(join(dir, "rules"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("keyhound: cannot find its package directory");
+    dir = parent;
+  }
+  root = dir;
+  return dir;
+}
+function packagePath(...parts) {
+  return join(packageRoot(), ...parts);
+}
+function packageVersion() {
+  version ??= readPackageVersion();
+  return version;
+}
+function readPackageVersion() {
+  try {
+    const { version: version2 } = JSON.parse(readFileSync2(packagePath("package.json"), "utf8"));
+    return typeof version2 === "string" && version2 ? version2 : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+var root, version;
+var init_package_root = __esm({
+  "src/package-root.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/redos.ts
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname as dirname2, join as join2, resolve, sep } from "node:path";
+function isBuiltinRuleFile(source) {
+  return resolve(source).startsWith(`${packagePath("rules")}${sep}`);
+}
+function redosCacheFile() {
+  return join2(process.env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "keyhound", "redos-safe-v1.txt");
+}
+function readRedosCache() {
+  try {
+    return new Set(readTextFile(redosCacheFile(), "cache").split("\n").filter(Boolean));
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+function writeRedosCache(cache2) {
+  try {
+    mkdirSync(dirname2(redosCacheFile()), { recursive: true });
+    writeFileSync(redosCacheFile(), `${[...cache2].sort().join("\n")}
+`);
+  } catch {
+  }
+}
+function loadRecheck() {
+  recheck ??= import("recheck").then(
+    (module) => "check" in module ? module : module.default,
+    () => void 0
+  );
+  return recheck;
+}
+function redosAnalyserInstalled() {
+  try {
+    createRequire(import.meta.url).resolve("recheck");
+    return true;
+  } catch {
+    return false;
+  }
+}
+function ruleRegexes(files) {
+  return files.filter((file) => !isBuiltinRuleFile(file.source)).flatMap(
+    (file) => file.spec.rules.flatMap((spec) => [
+      { where: `${file.source}: rule ${spec.id}: pattern`, source: spec.pattern, flags: spec.caseInsensitive ? "i" : "" },
+      ...(spec.allowlist?.regexes ?? []).map((source, i) => ({ where: `${file.source}: rule ${spec.id}: allowlist.regexes[${i}]`, source, flags: "" }))
+    ])
+  );
+}
+async function assertNoCatastrophicBacktracking(files) {
+  await assertLinearTime(ruleRegexes(files));
+}
+async function assertLinearTime(regexes, kind = RuleError) {
+  const cache2 = readRedosCache();
+  const key = ({ source, flags }) => createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
+  const unknown = regexes.filter((regex2) => !cache2.has(key(regex2)));
+  if (unknown.length === 0) return;
+  const analyser = await loadRecheck();
+  if (!analyser) return;
+  for (const regex2 of unknown) {
+    const result = await analyser.check(regex2.source, regex2.flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
+    if (result.status !== "vulnerable") {
+      cache2.add(key(regex2));
+      writeRedosCache(cache2);
+      continue;
+    }
+    const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => maskSecretLike(regex2.source.slice(spot.start, spot.end)));
+    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
+    throw new kind(
+      `${regex2.where} can backtrack catastrophically (${result.complexity.summary}${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(" and ")}` : ""}; slow on ${attack}): bound the repetition, or make the parts that repeat unable to match the same text`
+    );
+  }
+}
+var recheck, REDOS_UNCHECKED, REDOS_CHECK_TIMEOUT_MS;
+var init_redos = __esm({
+  "src/rules/redos.ts"() {
+    "use strict";
+    init_yaml_file();
+    init_errors();
+    init_redact();
+    init_package_root();
+    REDOS_UNCHECKED = "their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)";
+    REDOS_CHECK_TIMEOUT_MS = 5e3;
   }
 });
 
@@ -8736,20 +7903,20 @@ var require_code = __commonJS({
       }
       get str() {
         var _a2;
-        return (_a2 = this._str) !== null && _a2 !== void 0 ? _a2 : this._str = this._items.reduce((s, c3) => `${s}${c3}`, "");
+        return (_a2 = this._str) !== null && _a2 !== void 0 ? _a2 : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
       }
       get names() {
         var _a2;
-        return (_a2 = this._names) !== null && _a2 !== void 0 ? _a2 : this._names = this._items.reduce((names, c3) => {
-          if (c3 instanceof Name)
-            names[c3.str] = (names[c3.str] || 0) + 1;
+        return (_a2 = this._names) !== null && _a2 !== void 0 ? _a2 : this._names = this._items.reduce((names, c) => {
+          if (c instanceof Name)
+            names[c.str] = (names[c.str] || 0) + 1;
           return names;
         }, {});
       }
     };
     exports._Code = _Code;
     exports.nil = new _Code("");
-    function _3(strs, ...args) {
+    function _(strs, ...args) {
       const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
@@ -8758,7 +7925,7 @@ var require_code = __commonJS({
       }
       return new _Code(code2);
     }
-    exports._ = _3;
+    exports._ = _;
     var plus = new _Code("+");
     function str(strs, ...args) {
       const expr = [safeStringify(strs[0])];
@@ -8795,41 +7962,41 @@ var require_code = __commonJS({
         i++;
       }
     }
-    function mergeExprItems(a, b3) {
-      if (b3 === '""')
+    function mergeExprItems(a, b) {
+      if (b === '""')
         return a;
       if (a === '""')
-        return b3;
+        return b;
       if (typeof a == "string") {
-        if (b3 instanceof Name || a[a.length - 1] !== '"')
+        if (b instanceof Name || a[a.length - 1] !== '"')
           return;
-        if (typeof b3 != "string")
-          return `${a.slice(0, -1)}${b3}"`;
-        if (b3[0] === '"')
-          return a.slice(0, -1) + b3.slice(1);
+        if (typeof b != "string")
+          return `${a.slice(0, -1)}${b}"`;
+        if (b[0] === '"')
+          return a.slice(0, -1) + b.slice(1);
         return;
       }
-      if (typeof b3 == "string" && b3[0] === '"' && !(a instanceof Name))
-        return `"${a}${b3.slice(1)}`;
+      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name))
+        return `"${a}${b.slice(1)}`;
       return;
     }
-    function strConcat(c1, c22) {
-      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str`${c1}${c22}`;
+    function strConcat(c1, c2) {
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
-    function interpolate(x3) {
-      return typeof x3 == "number" || typeof x3 == "boolean" || x3 === null ? x3 : safeStringify(Array.isArray(x3) ? x3.join(",") : x3);
+    function interpolate(x) {
+      return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify2(x3) {
-      return new _Code(safeStringify(x3));
+    function stringify2(x) {
+      return new _Code(safeStringify(x));
     }
     exports.stringify = stringify2;
-    function safeStringify(x3) {
-      return JSON.stringify(x3).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    function safeStringify(x) {
+      return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
     function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _3`[${key}]`;
+      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
     }
     exports.getProperty = getProperty;
     function getEsmExportName(key) {
@@ -8926,15 +8093,15 @@ var require_scope = __commonJS({
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
         const valueKey = (_a2 = value.key) !== null && _a2 !== void 0 ? _a2 : value.ref;
-        let vs2 = this._values[prefix];
-        if (vs2) {
-          const _name = vs2.get(valueKey);
+        let vs = this._values[prefix];
+        if (vs) {
+          const _name = vs.get(valueKey);
           if (_name)
             return _name;
         } else {
-          vs2 = this._values[prefix] = /* @__PURE__ */ new Map();
+          vs = this._values[prefix] = /* @__PURE__ */ new Map();
         }
-        vs2.set(valueKey, name);
+        vs.set(valueKey, name);
         const s = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s.length;
         s[itemIndex] = value.ref;
@@ -8942,10 +8109,10 @@ var require_scope = __commonJS({
         return name;
       }
       getValue(prefix, keyOrRef) {
-        const vs2 = this._values[prefix];
-        if (!vs2)
+        const vs = this._values[prefix];
+        if (!vs)
           return;
-        return vs2.get(keyOrRef);
+        return vs.get(keyOrRef);
       }
       scopeRefs(scopeName, values = this._values) {
         return this._reduceValues(values, (name) => {
@@ -8964,20 +8131,20 @@ var require_scope = __commonJS({
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
         let code2 = code_1.nil;
         for (const prefix in values) {
-          const vs2 = values[prefix];
-          if (!vs2)
+          const vs = values[prefix];
+          if (!vs)
             continue;
           const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
-          vs2.forEach((name) => {
+          vs.forEach((name) => {
             if (nameSet.has(name))
               return;
             nameSet.set(name, UsedValueState.Started);
-            let c3 = valueCode(name);
-            if (c3) {
+            let c = valueCode(name);
+            if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name} = ${c3};${this.opts._n}`;
-            } else if (c3 = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code2 = (0, code_1._)`${code2}${c3}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
+            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
@@ -9064,10 +8231,10 @@ var require_codegen = __commonJS({
         this.name = name;
         this.rhs = rhs;
       }
-      render({ es5, _n: _n2 }) {
+      render({ es5, _n }) {
         const varKind = es5 ? scope_1.varKinds.var : this.varKind;
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
-        return `${varKind} ${this.name}${rhs};` + _n2;
+        return `${varKind} ${this.name}${rhs};` + _n;
       }
       optimizeNames(names, constants4) {
         if (!names[this.name.str])
@@ -9087,8 +8254,8 @@ var require_codegen = __commonJS({
         this.rhs = rhs;
         this.sideEffects = sideEffects;
       }
-      render({ _n: _n2 }) {
-        return `${this.lhs} = ${this.rhs};` + _n2;
+      render({ _n }) {
+        return `${this.lhs} = ${this.rhs};` + _n;
       }
       optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
@@ -9106,8 +8273,8 @@ var require_codegen = __commonJS({
         super(lhs, rhs, sideEffects);
         this.op = op;
       }
-      render({ _n: _n2 }) {
-        return `${this.lhs} ${this.op}= ${this.rhs};` + _n2;
+      render({ _n }) {
+        return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
     var Label = class extends Node {
@@ -9116,8 +8283,8 @@ var require_codegen = __commonJS({
         this.label = label;
         this.names = {};
       }
-      render({ _n: _n2 }) {
-        return `${this.label}:` + _n2;
+      render({ _n }) {
+        return `${this.label}:` + _n;
       }
     };
     var Break = class extends Node {
@@ -9126,9 +8293,9 @@ var require_codegen = __commonJS({
         this.label = label;
         this.names = {};
       }
-      render({ _n: _n2 }) {
+      render({ _n }) {
         const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n2;
+        return `break${label};` + _n;
       }
     };
     var Throw = class extends Node {
@@ -9136,8 +8303,8 @@ var require_codegen = __commonJS({
         super();
         this.error = error;
       }
-      render({ _n: _n2 }) {
-        return `throw ${this.error};` + _n2;
+      render({ _n }) {
+        return `throw ${this.error};` + _n;
       }
       get names() {
         return this.error.names;
@@ -9148,8 +8315,8 @@ var require_codegen = __commonJS({
         super();
         this.code = code2;
       }
-      render({ _n: _n2 }) {
-        return `${this.code};` + _n2;
+      render({ _n }) {
+        return `${this.code};` + _n;
       }
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
@@ -9228,8 +8395,8 @@ var require_codegen = __commonJS({
           return this.nodes;
         let e = this.else;
         if (e) {
-          const ns2 = e.optimizeNodes();
-          e = this.else = Array.isArray(ns2) ? new Else(ns2) : ns2;
+          const ns = e.optimizeNodes();
+          e = this.else = Array.isArray(ns) ? new Else(ns) : ns;
         }
         if (e) {
           if (cond === false)
@@ -9281,17 +8448,17 @@ var require_codegen = __commonJS({
       }
     };
     var ForRange = class extends For {
-      constructor(varKind, name, from, to2) {
+      constructor(varKind, name, from, to) {
         super();
         this.varKind = varKind;
         this.name = name;
         this.from = from;
-        this.to = to2;
+        this.to = to;
       }
       render(opts) {
         const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name, from, to: to2 } = this;
-        return `for(${varKind} ${name}=${from}; ${name}<${to2}; ${name}++)` + super.render(opts);
+        const { name, from, to } = this;
+        return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
       }
       get names() {
         const names = addExprNames(super.names, this.from);
@@ -9410,8 +8577,8 @@ var require_codegen = __commonJS({
       // reserves unique name in the external scope and assigns value to it
       scopeValue(prefixOrName, value) {
         const name = this._extScope.value(prefixOrName, value);
-        const vs2 = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
-        vs2.add(name);
+        const vs = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
+        vs.add(name);
         return name;
       }
       getScopeValue(prefix, keyOrRef) {
@@ -9453,11 +8620,11 @@ var require_codegen = __commonJS({
         return this._leafNode(new AssignOp(lhs, exports.operators.ADD, rhs));
       }
       // appends passed SafeExpr to code or executes Block
-      code(c3) {
-        if (typeof c3 == "function")
-          c3();
-        else if (c3 !== code_1.nil)
-          this._leafNode(new AnyCode(c3));
+      code(c) {
+        if (typeof c == "function")
+          c();
+        else if (c !== code_1.nil)
+          this._leafNode(new AnyCode(c));
         return this;
       }
       // returns code for object literal for the passed argument list of key-value pairs
@@ -9510,9 +8677,9 @@ var require_codegen = __commonJS({
         return this._for(new ForLoop(iteration), forBody);
       }
       // `for` statement for a range of values
-      forRange(nameOrPrefix, from, to2, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
+      forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
         const name = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name, from, to2), () => forBody(name));
+        return this._for(new ForRange(varKind, name, from, to), () => forBody(name));
       }
       // `for-of` statement (in es5 mode replace with a normal for loop)
       forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
@@ -9622,13 +8789,13 @@ var require_codegen = __commonJS({
         this._currNode.nodes.push(node);
         this._nodes.push(node);
       }
-      _endBlockNode(N1, N22) {
+      _endBlockNode(N1, N2) {
         const n = this._currNode;
-        if (n instanceof N1 || N22 && n instanceof N22) {
+        if (n instanceof N1 || N2 && n instanceof N2) {
           this._nodes.pop();
           return this;
         }
-        throw new Error(`CodeGen: not in block "${N22 ? `${N1.kind}/${N22.kind}` : N1.kind}"`);
+        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
       }
       _elseNode(node) {
         const n = this._currNode;
@@ -9642,12 +8809,12 @@ var require_codegen = __commonJS({
         return this._nodes[0];
       }
       get _currNode() {
-        const ns2 = this._nodes;
-        return ns2[ns2.length - 1];
+        const ns = this._nodes;
+        return ns[ns.length - 1];
       }
       set _currNode(node) {
-        const ns2 = this._nodes;
-        ns2[ns2.length - 1] = node;
+        const ns = this._nodes;
+        ns[ns.length - 1] = node;
       }
     };
     exports.CodeGen = CodeGen;
@@ -9664,32 +8831,32 @@ var require_codegen = __commonJS({
         return replaceName(expr);
       if (!canOptimize(expr))
         return expr;
-      return new code_1._Code(expr._items.reduce((items, c3) => {
-        if (c3 instanceof code_1.Name)
-          c3 = replaceName(c3);
-        if (c3 instanceof code_1._Code)
-          items.push(...c3._items);
+      return new code_1._Code(expr._items.reduce((items, c) => {
+        if (c instanceof code_1.Name)
+          c = replaceName(c);
+        if (c instanceof code_1._Code)
+          items.push(...c._items);
         else
-          items.push(c3);
+          items.push(c);
         return items;
       }, []));
       function replaceName(n) {
-        const c3 = constants4[n.str];
-        if (c3 === void 0 || names[n.str] !== 1)
+        const c = constants4[n.str];
+        if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
-        return c3;
+        return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants4[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not(x3) {
-      return typeof x3 == "boolean" || typeof x3 == "number" || x3 === null ? !x3 : (0, code_1._)`!${par(x3)}`;
+    function not(x) {
+      return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
     }
     exports.not = not;
     var andCode = mappend(exports.operators.AND);
@@ -9698,15 +8865,15 @@ var require_codegen = __commonJS({
     }
     exports.and = and;
     var orCode = mappend(exports.operators.OR);
-    function or2(...args) {
+    function or(...args) {
       return args.reduce(orCode);
     }
-    exports.or = or2;
+    exports.or = or;
     function mappend(op) {
-      return (x3, y2) => x3 === code_1.nil ? y2 : y2 === code_1.nil ? x3 : (0, code_1._)`${par(x3)} ${op} ${par(y2)}`;
+      return (x, y) => x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y)}`;
     }
-    function par(x3) {
-      return x3 instanceof code_1.Name ? x3 : (0, code_1._)`(${x3})`;
+    function par(x) {
+      return x instanceof code_1.Name ? x : (0, code_1._)`(${x})`;
     }
   }
 });
@@ -9726,17 +8893,17 @@ var require_util = __commonJS({
       return hash2;
     }
     exports.toHash = toHash;
-    function alwaysValidSchema(it2, schema2) {
+    function alwaysValidSchema(it, schema2) {
       if (typeof schema2 == "boolean")
         return schema2;
       if (Object.keys(schema2).length === 0)
         return true;
-      checkUnknownRules(it2, schema2);
-      return !schemaHasRules(schema2, it2.self.RULES.all);
+      checkUnknownRules(it, schema2);
+      return !schemaHasRules(schema2, it.self.RULES.all);
     }
     exports.alwaysValidSchema = alwaysValidSchema;
-    function checkUnknownRules(it2, schema2 = it2.schema) {
-      const { opts, self } = it2;
+    function checkUnknownRules(it, schema2 = it.schema) {
+      const { opts, self } = it;
       if (!opts.strictSchema)
         return;
       if (typeof schema2 === "boolean")
@@ -9744,7 +8911,7 @@ var require_util = __commonJS({
       const rules = self.RULES.keywords;
       for (const key in schema2) {
         if (!rules[key])
-          checkStrictMode(it2, `unknown keyword: "${key}"`);
+          checkStrictMode(it, `unknown keyword: "${key}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
@@ -9794,62 +8961,62 @@ var require_util = __commonJS({
       return str.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
-    function eachItem(xs2, f3) {
-      if (Array.isArray(xs2)) {
-        for (const x3 of xs2)
-          f3(x3);
+    function eachItem(xs, f) {
+      if (Array.isArray(xs)) {
+        for (const x of xs)
+          f(x);
       } else {
-        f3(xs2);
+        f(xs);
       }
     }
     exports.eachItem = eachItem;
     function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
-      return (gen, from, to2, toName) => {
-        const res = to2 === void 0 ? from : to2 instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to2) : mergeToName(gen, from, to2), to2) : from instanceof codegen_1.Name ? (mergeToName(gen, to2, from), from) : mergeValues(from, to2);
+      return (gen, from, to, toName) => {
+        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
         return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
       };
     }
     exports.mergeEvaluated = {
       props: makeMergeEvaluated({
-        mergeNames: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true && ${from} !== undefined`, () => {
-          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to2, true), () => gen.assign(to2, (0, codegen_1._)`${to2} || {}`).code((0, codegen_1._)`Object.assign(${to2}, ${from})`));
+        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => {
+          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from})`));
         }),
-        mergeToName: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true`, () => {
+        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
           if (from === true) {
-            gen.assign(to2, true);
+            gen.assign(to, true);
           } else {
-            gen.assign(to2, (0, codegen_1._)`${to2} || {}`);
-            setEvaluated(gen, to2, from);
+            gen.assign(to, (0, codegen_1._)`${to} || {}`);
+            setEvaluated(gen, to, from);
           }
         }),
-        mergeValues: (from, to2) => from === true ? true : { ...from, ...to2 },
+        mergeValues: (from, to) => from === true ? true : { ...from, ...to },
         resultToName: evaluatedPropsToName
       }),
       items: makeMergeEvaluated({
-        mergeNames: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true && ${from} !== undefined`, () => gen.assign(to2, (0, codegen_1._)`${from} === true ? true : ${to2} > ${from} ? ${to2} : ${from}`)),
-        mergeToName: (gen, from, to2) => gen.if((0, codegen_1._)`${to2} !== true`, () => gen.assign(to2, from === true ? true : (0, codegen_1._)`${to2} > ${from} ? ${to2} : ${from}`)),
-        mergeValues: (from, to2) => from === true ? true : Math.max(from, to2),
+        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
+        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
+        mergeValues: (from, to) => from === true ? true : Math.max(from, to),
         resultToName: (gen, items) => gen.var("items", items)
       })
     };
-    function evaluatedPropsToName(gen, ps2) {
-      if (ps2 === true)
+    function evaluatedPropsToName(gen, ps) {
+      if (ps === true)
         return gen.var("props", true);
       const props = gen.var("props", (0, codegen_1._)`{}`);
-      if (ps2 !== void 0)
-        setEvaluated(gen, props, ps2);
+      if (ps !== void 0)
+        setEvaluated(gen, props, ps);
       return props;
     }
     exports.evaluatedPropsToName = evaluatedPropsToName;
-    function setEvaluated(gen, props, ps2) {
-      Object.keys(ps2).forEach((p2) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p2)}`, true));
+    function setEvaluated(gen, props, ps) {
+      Object.keys(ps).forEach((p) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p)}`, true));
     }
     exports.setEvaluated = setEvaluated;
     var snippets = {};
-    function useFunc(gen, f3) {
+    function useFunc(gen, f) {
       return gen.scopeValue("func", {
-        ref: f3,
-        code: snippets[f3.code] || (snippets[f3.code] = new code_1._Code(f3.code))
+        ref: f,
+        code: snippets[f.code] || (snippets[f.code] = new code_1._Code(f.code))
       });
     }
     exports.useFunc = useFunc;
@@ -9866,13 +9033,13 @@ var require_util = __commonJS({
       return jsPropertySyntax ? (0, codegen_1.getProperty)(dataProp).toString() : "/" + escapeJsonPointer(dataProp);
     }
     exports.getErrorPath = getErrorPath;
-    function checkStrictMode(it2, msg, mode = it2.opts.strictSchema) {
+    function checkStrictMode(it, msg, mode = it.opts.strictSchema) {
       if (!mode)
         return;
       msg = `strict mode: ${msg}`;
       if (mode === true)
         throw new Error(msg);
-      it2.self.logger.warn(msg);
+      it.self.logger.warn(msg);
     }
     exports.checkStrictMode = checkStrictMode;
   }
@@ -9933,23 +9100,23 @@ var require_errors2 = __commonJS({
       message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
     };
     function reportError(cxt, error = exports.keywordError, errorPaths, overrideAllErrors) {
-      const { it: it2 } = cxt;
-      const { gen, compositeRule, allErrors } = it2;
+      const { it } = cxt;
+      const { gen, compositeRule, allErrors } = it;
       const errObj = errorObjectCode(cxt, error, errorPaths);
       if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
         addError(gen, errObj);
       } else {
-        returnErrors(it2, (0, codegen_1._)`[${errObj}]`);
+        returnErrors(it, (0, codegen_1._)`[${errObj}]`);
       }
     }
     exports.reportError = reportError;
     function reportExtraError(cxt, error = exports.keywordError, errorPaths) {
-      const { it: it2 } = cxt;
-      const { gen, compositeRule, allErrors } = it2;
+      const { it } = cxt;
+      const { gen, compositeRule, allErrors } = it;
       const errObj = errorObjectCode(cxt, error, errorPaths);
       addError(gen, errObj);
       if (!(compositeRule || allErrors)) {
-        returnErrors(it2, names_1.default.vErrors);
+        returnErrors(it, names_1.default.vErrors);
       }
     }
     exports.reportExtraError = reportExtraError;
@@ -9958,15 +9125,15 @@ var require_errors2 = __commonJS({
       gen.if((0, codegen_1._)`${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._)`${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
     }
     exports.resetErrorsCount = resetErrorsCount;
-    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it: it2 }) {
+    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
       const err = gen.name("err");
       gen.forRange("i", errsCount, names_1.default.errors, (i) => {
         gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
-        gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it2.errorPath)));
-        gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it2.errSchemaPath}/${keyword}`);
-        if (it2.opts.verbose) {
+        gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
+        gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
+        if (it.opts.verbose) {
           gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
           gen.assign((0, codegen_1._)`${err}.data`, data);
         }
@@ -9978,16 +9145,16 @@ var require_errors2 = __commonJS({
       gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err})`);
       gen.code((0, codegen_1._)`${names_1.default.errors}++`);
     }
-    function returnErrors(it2, errs) {
-      const { gen, validateName, schemaEnv } = it2;
+    function returnErrors(it, errs) {
+      const { gen, validateName, schemaEnv } = it;
       if (schemaEnv.$async) {
-        gen.throw((0, codegen_1._)`new ${it2.ValidationError}(${errs})`);
+        gen.throw((0, codegen_1._)`new ${it.ValidationError}(${errs})`);
       } else {
         gen.assign((0, codegen_1._)`${validateName}.errors`, errs);
         gen.return(false);
       }
     }
-    var E3 = {
+    var E = {
       keyword: new codegen_1.Name("keyword"),
       schemaPath: new codegen_1.Name("schemaPath"),
       // also used in JTD errors
@@ -10004,9 +9171,9 @@ var require_errors2 = __commonJS({
       return errorObject(cxt, error, errorPaths);
     }
     function errorObject(cxt, error, errorPaths = {}) {
-      const { gen, it: it2 } = cxt;
+      const { gen, it } = cxt;
       const keyValues = [
-        errorInstancePath(it2, errorPaths),
+        errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
       extraErrorProps(cxt, error, keyValues);
@@ -10021,20 +9188,20 @@ var require_errors2 = __commonJS({
       if (schemaPath) {
         schPath = (0, codegen_1.str)`${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
       }
-      return [E3.schemaPath, schPath];
+      return [E.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message: message2 }, keyValues) {
-      const { keyword, data, schemaValue, it: it2 } = cxt;
-      const { opts, propertyName, topSchemaRef, schemaPath } = it2;
-      keyValues.push([E3.keyword, keyword], [E3.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      const { keyword, data, schemaValue, it } = cxt;
+      const { opts, propertyName, topSchemaRef, schemaPath } = it;
+      keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E3.message, typeof message2 == "function" ? message2(cxt) : message2]);
+        keyValues.push([E.message, typeof message2 == "function" ? message2(cxt) : message2]);
       }
       if (opts.verbose) {
-        keyValues.push([E3.schema, schemaValue], [E3.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
       }
       if (propertyName)
-        keyValues.push([E3.propertyName, propertyName]);
+        keyValues.push([E.propertyName, propertyName]);
     }
   }
 });
@@ -10051,10 +9218,10 @@ var require_boolSchema = __commonJS({
     var boolError = {
       message: "boolean schema is false"
     };
-    function topBoolOrEmptySchema(it2) {
-      const { gen, schema: schema2, validateName } = it2;
+    function topBoolOrEmptySchema(it) {
+      const { gen, schema: schema2, validateName } = it;
       if (schema2 === false) {
-        falseSchemaError(it2, false);
+        falseSchemaError(it, false);
       } else if (typeof schema2 == "object" && schema2.$async === true) {
         gen.return(names_1.default.data);
       } else {
@@ -10063,18 +9230,18 @@ var require_boolSchema = __commonJS({
       }
     }
     exports.topBoolOrEmptySchema = topBoolOrEmptySchema;
-    function boolOrEmptySchema(it2, valid) {
-      const { gen, schema: schema2 } = it2;
+    function boolOrEmptySchema(it, valid) {
+      const { gen, schema: schema2 } = it;
       if (schema2 === false) {
         gen.var(valid, false);
-        falseSchemaError(it2);
+        falseSchemaError(it);
       } else {
         gen.var(valid, true);
       }
     }
     exports.boolOrEmptySchema = boolOrEmptySchema;
-    function falseSchemaError(it2, overrideAllErrors) {
-      const { gen, data } = it2;
+    function falseSchemaError(it, overrideAllErrors) {
+      const { gen, data } = it;
       const cxt = {
         gen,
         keyword: "false schema",
@@ -10083,7 +9250,7 @@ var require_boolSchema = __commonJS({
         schemaCode: false,
         schemaValue: false,
         params: {},
-        it: it2
+        it
       };
       (0, errors_1.reportError)(cxt, boolError, void 0, overrideAllErrors);
     }
@@ -10098,8 +9265,8 @@ var require_rules = __commonJS({
     exports.getRules = exports.isJSONType = void 0;
     var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
     var jsonTypes = new Set(_jsonTypes);
-    function isJSONType(x3) {
-      return typeof x3 == "string" && jsonTypes.has(x3);
+    function isJSONType(x) {
+      return typeof x == "string" && jsonTypes.has(x);
     }
     exports.isJSONType = isJSONType;
     function getRules() {
@@ -10176,24 +9343,24 @@ var require_dataType = __commonJS({
       return types;
     }
     exports.getSchemaTypes = getSchemaTypes;
-    function getJSONTypes(ts2) {
-      const types = Array.isArray(ts2) ? ts2 : ts2 ? [ts2] : [];
+    function getJSONTypes(ts) {
+      const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
       if (types.every(rules_1.isJSONType))
         return types;
       throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
     }
     exports.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it2, types) {
-      const { gen, data, opts } = it2;
+    function coerceAndCheckDataType(it, types) {
+      const { gen, data, opts } = it;
       const coerceTo = coerceToTypes(types, opts.coerceTypes);
-      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it2, types[0]));
+      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
       if (checkTypes) {
         const wrongType2 = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType2, () => {
           if (coerceTo.length)
-            coerceData(it2, types, coerceTo);
+            coerceData(it, types, coerceTo);
           else
-            reportTypeError(it2);
+            reportTypeError(it);
         });
       }
       return checkTypes;
@@ -10201,30 +9368,30 @@ var require_dataType = __commonJS({
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
     function coerceToTypes(types, coerceTypes) {
-      return coerceTypes ? types.filter((t2) => COERCIBLE.has(t2) || coerceTypes === "array" && t2 === "array") : [];
+      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it2, types, coerceTo) {
-      const { gen, data, opts } = it2;
+    function coerceData(it, types, coerceTo) {
+      const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
         gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
-      for (const t2 of coerceTo) {
-        if (COERCIBLE.has(t2) || t2 === "array" && opts.coerceTypes === "array") {
-          coerceSpecificType(t2);
+      for (const t of coerceTo) {
+        if (COERCIBLE.has(t) || t === "array" && opts.coerceTypes === "array") {
+          coerceSpecificType(t);
         }
       }
       gen.else();
-      reportTypeError(it2);
+      reportTypeError(it);
       gen.endIf();
       gen.if((0, codegen_1._)`${coerced} !== undefined`, () => {
         gen.assign(data, coerced);
-        assignParentData(it2, coerced);
+        assignParentData(it, coerced);
       });
-      function coerceSpecificType(t2) {
-        switch (t2) {
+      function coerceSpecificType(t) {
+        switch (t) {
           case "string":
             gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
             return;
@@ -10296,8 +9463,8 @@ var require_dataType = __commonJS({
       }
       if (types.number)
         delete types.integer;
-      for (const t2 in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t2, data, strictNums, correct));
+      for (const t in types)
+        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
@@ -10305,14 +9472,14 @@ var require_dataType = __commonJS({
       message: ({ schema: schema2 }) => `must be ${schema2}`,
       params: ({ schema: schema2, schemaValue }) => typeof schema2 == "string" ? (0, codegen_1._)`{type: ${schema2}}` : (0, codegen_1._)`{type: ${schemaValue}}`
     };
-    function reportTypeError(it2) {
-      const cxt = getTypeErrorContext(it2);
+    function reportTypeError(it) {
+      const cxt = getTypeErrorContext(it);
       (0, errors_1.reportError)(cxt, typeError);
     }
     exports.reportTypeError = reportTypeError;
-    function getTypeErrorContext(it2) {
-      const { gen, data, schema: schema2 } = it2;
-      const schemaCode = (0, util_1.schemaRefOrVal)(it2, schema2, "type");
+    function getTypeErrorContext(it) {
+      const { gen, data, schema: schema2 } = it;
+      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema2, "type");
       return {
         gen,
         keyword: "type",
@@ -10322,7 +9489,7 @@ var require_dataType = __commonJS({
         schemaValue: schemaCode,
         parentSchema: schema2,
         params: {},
-        it: it2
+        it
       };
     }
   }
@@ -10336,24 +9503,24 @@ var require_defaults = __commonJS({
     exports.assignDefaults = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    function assignDefaults(it2, ty) {
-      const { properties, items } = it2.schema;
+    function assignDefaults(it, ty) {
+      const { properties, items } = it.schema;
       if (ty === "object" && properties) {
         for (const key in properties) {
-          assignDefault(it2, key, properties[key].default);
+          assignDefault(it, key, properties[key].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
-        items.forEach((sch, i) => assignDefault(it2, i, sch.default));
+        items.forEach((sch, i) => assignDefault(it, i, sch.default));
       }
     }
     exports.assignDefaults = assignDefaults;
-    function assignDefault(it2, prop, defaultValue) {
-      const { gen, compositeRule, data, opts } = it2;
+    function assignDefault(it, prop, defaultValue) {
+      const { gen, compositeRule, data, opts } = it;
       if (defaultValue === void 0)
         return;
       const childData = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(prop)}`;
       if (compositeRule) {
-        (0, util_1.checkStrictMode)(it2, `default is ignored for: ${childData}`);
+        (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
         return;
       }
       let condition = (0, codegen_1._)`${childData} === undefined`;
@@ -10376,8 +9543,8 @@ var require_code2 = __commonJS({
     var names_1 = require_names();
     var util_2 = require_util();
     function checkReportMissingProp(cxt, prop) {
-      const { gen, data, it: it2 } = cxt;
-      gen.if(noPropertyInData(gen, data, prop, it2.opts.ownProperties), () => {
+      const { gen, data, it } = cxt;
+      gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
         cxt.setParams({ missingProperty: (0, codegen_1._)`${prop}` }, true);
         cxt.error();
       });
@@ -10415,22 +9582,22 @@ var require_code2 = __commonJS({
     }
     exports.noPropertyInData = noPropertyInData;
     function allSchemaProperties(schemaMap) {
-      return schemaMap ? Object.keys(schemaMap).filter((p2) => p2 !== "__proto__") : [];
+      return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
     }
     exports.allSchemaProperties = allSchemaProperties;
-    function schemaProperties(it2, schemaMap) {
-      return allSchemaProperties(schemaMap).filter((p2) => !(0, util_1.alwaysValidSchema)(it2, schemaMap[p2]));
+    function schemaProperties(it, schemaMap) {
+      return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
     }
     exports.schemaProperties = schemaProperties;
-    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it: it2 }, func, context, passSchema) {
+    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
       const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
       const valCxt = [
         [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
-        [names_1.default.parentData, it2.parentData],
-        [names_1.default.parentDataProperty, it2.parentDataProperty],
+        [names_1.default.parentData, it.parentData],
+        [names_1.default.parentDataProperty, it.parentDataProperty],
         [names_1.default.rootData, names_1.default.rootData]
       ];
-      if (it2.opts.dynamicRef)
+      if (it.opts.dynamicRef)
         valCxt.push([names_1.default.dynamicAnchors, names_1.default.dynamicAnchors]);
       const args = (0, codegen_1._)`${dataAndSchema}, ${gen.object(...valCxt)}`;
       return context !== codegen_1.nil ? (0, codegen_1._)`${func}.call(${context}, ${args})` : (0, codegen_1._)`${func}(${args})`;
@@ -10438,20 +9605,20 @@ var require_code2 = __commonJS({
     exports.callValidateCode = callValidateCode;
     var newRegExp = (0, codegen_1._)`new RegExp`;
     function usePattern({ gen, it: { opts } }, pattern2) {
-      const u2 = opts.unicodeRegExp ? "u" : "";
+      const u = opts.unicodeRegExp ? "u" : "";
       const { regExp } = opts.code;
-      const rx = regExp(pattern2, u2);
+      const rx = regExp(pattern2, u);
       return gen.scopeValue("pattern", {
         key: rx.toString(),
         ref: rx,
-        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern2}, ${u2})`
+        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern2}, ${u})`
       });
     }
     exports.usePattern = usePattern;
     function validateArray(cxt) {
-      const { gen, data, keyword, it: it2 } = cxt;
+      const { gen, data, keyword, it } = cxt;
       const valid = gen.name("valid");
-      if (it2.allErrors) {
+      if (it.allErrors) {
         const validArr = gen.let("valid", true);
         validateItems(() => gen.assign(validArr, false));
         return validArr;
@@ -10473,11 +9640,11 @@ var require_code2 = __commonJS({
     }
     exports.validateArray = validateArray;
     function validateUnion(cxt) {
-      const { gen, schema: schema2, keyword, it: it2 } = cxt;
+      const { gen, schema: schema2, keyword, it } = cxt;
       if (!Array.isArray(schema2))
         throw new Error("ajv implementation error");
-      const alwaysValid = schema2.some((sch) => (0, util_1.alwaysValidSchema)(it2, sch));
-      if (alwaysValid && !it2.opts.unevaluated)
+      const alwaysValid = schema2.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
+      if (alwaysValid && !it.opts.unevaluated)
         return;
       const valid = gen.let("valid", false);
       const schValid = gen.name("_valid");
@@ -10509,16 +9676,16 @@ var require_keyword = __commonJS({
     var code_1 = require_code2();
     var errors_1 = require_errors2();
     function macroKeywordCode(cxt, def) {
-      const { gen, keyword, schema: schema2, parentSchema, it: it2 } = cxt;
-      const macroSchema = def.macro.call(it2.self, schema2, parentSchema, it2);
+      const { gen, keyword, schema: schema2, parentSchema, it } = cxt;
+      const macroSchema = def.macro.call(it.self, schema2, parentSchema, it);
       const schemaRef = useKeyword(gen, keyword, macroSchema);
-      if (it2.opts.validateSchema !== false)
-        it2.self.validateSchema(macroSchema, true);
+      if (it.opts.validateSchema !== false)
+        it.self.validateSchema(macroSchema, true);
       const valid = gen.name("valid");
       cxt.subschema({
         schema: macroSchema,
         schemaPath: codegen_1.nil,
-        errSchemaPath: `${it2.errSchemaPath}/${keyword}`,
+        errSchemaPath: `${it.errSchemaPath}/${keyword}`,
         topSchemaRef: schemaRef,
         compositeRule: true
       }, valid);
@@ -10527,9 +9694,9 @@ var require_keyword = __commonJS({
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
       var _a2;
-      const { gen, keyword, schema: schema2, parentSchema, $data, it: it2 } = cxt;
-      checkAsyncKeyword(it2, def);
-      const validate2 = !$data && def.compile ? def.compile.call(it2.self, schema2, parentSchema, it2) : def.validate;
+      const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
+      checkAsyncKeyword(it, def);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
@@ -10549,7 +9716,7 @@ var require_keyword = __commonJS({
       }
       function validateAsync() {
         const ruleErrs = gen.let("ruleErrs", null);
-        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid, false).if((0, codegen_1._)`${e} instanceof ${it2.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
+        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
         return ruleErrs;
       }
       function validateSync() {
@@ -10559,7 +9726,7 @@ var require_keyword = __commonJS({
         return validateErrs;
       }
       function assignValid(_await = def.async ? (0, codegen_1._)`await ` : codegen_1.nil) {
-        const passCxt = it2.opts.passContext ? names_1.default.this : names_1.default.self;
+        const passCxt = it.opts.passContext ? names_1.default.this : names_1.default.self;
         const passSchema = !("compile" in def && !$data || def.schema === false);
         gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
@@ -10570,8 +9737,8 @@ var require_keyword = __commonJS({
     }
     exports.funcKeywordCode = funcKeywordCode;
     function modifyData(cxt) {
-      const { gen, data, it: it2 } = cxt;
-      gen.if(it2.parentData, () => gen.assign(data, (0, codegen_1._)`${it2.parentData}[${it2.parentDataProperty}]`));
+      const { gen, data, it } = cxt;
+      gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
     }
     function addErrs(cxt, errs) {
       const { gen } = cxt;
@@ -10590,7 +9757,7 @@ var require_keyword = __commonJS({
       return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
     }
     function validSchemaType(schema2, schemaType, allowUndefined = false) {
-      return !schemaType.length || schemaType.some((st2) => st2 === "array" ? Array.isArray(schema2) : st2 === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st2 || allowUndefined && typeof schema2 == "undefined");
+      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
     }
     exports.validSchemaType = validSchemaType;
     function validateKeywordUsage({ schema: schema2, opts, self, errSchemaPath }, def, keyword) {
@@ -10624,20 +9791,20 @@ var require_subschema = __commonJS({
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    function getSubschema(it2, { keyword, schemaProp, schema: schema2, schemaPath, errSchemaPath, topSchemaRef }) {
+    function getSubschema(it, { keyword, schemaProp, schema: schema2, schemaPath, errSchemaPath, topSchemaRef }) {
       if (keyword !== void 0 && schema2 !== void 0) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
       }
       if (keyword !== void 0) {
-        const sch = it2.schema[keyword];
+        const sch = it.schema[keyword];
         return schemaProp === void 0 ? {
           schema: sch,
-          schemaPath: (0, codegen_1._)`${it2.schemaPath}${(0, codegen_1.getProperty)(keyword)}`,
-          errSchemaPath: `${it2.errSchemaPath}/${keyword}`
+          schemaPath: (0, codegen_1._)`${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}`,
+          errSchemaPath: `${it.errSchemaPath}/${keyword}`
         } : {
           schema: sch[schemaProp],
-          schemaPath: (0, codegen_1._)`${it2.schemaPath}${(0, codegen_1.getProperty)(keyword)}${(0, codegen_1.getProperty)(schemaProp)}`,
-          errSchemaPath: `${it2.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
+          schemaPath: (0, codegen_1._)`${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}${(0, codegen_1.getProperty)(schemaProp)}`,
+          errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
         };
       }
       if (schema2 !== void 0) {
@@ -10654,14 +9821,14 @@ var require_subschema = __commonJS({
       throw new Error('either "keyword" or "schema" must be passed');
     }
     exports.getSubschema = getSubschema;
-    function extendSubschemaData(subschema, it2, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
+    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
       if (data !== void 0 && dataProp !== void 0) {
         throw new Error('both "data" and "dataProp" passed, only one allowed');
       }
-      const { gen } = it2;
+      const { gen } = it;
       if (dataProp !== void 0) {
-        const { errorPath, dataPathArr, opts } = it2;
-        const nextData = gen.let("data", (0, codegen_1._)`${it2.data}${(0, codegen_1.getProperty)(dataProp)}`, true);
+        const { errorPath, dataPathArr, opts } = it;
+        const nextData = gen.let("data", (0, codegen_1._)`${it.data}${(0, codegen_1.getProperty)(dataProp)}`, true);
         dataContextProps(nextData);
         subschema.errorPath = (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(dataProp, dpType, opts.jsPropertySyntax)}`;
         subschema.parentDataProperty = (0, codegen_1._)`${dataProp}`;
@@ -10677,11 +9844,11 @@ var require_subschema = __commonJS({
         subschema.dataTypes = dataTypes;
       function dataContextProps(_nextData) {
         subschema.data = _nextData;
-        subschema.dataLevel = it2.dataLevel + 1;
+        subschema.dataLevel = it.dataLevel + 1;
         subschema.dataTypes = [];
-        it2.definedProperties = /* @__PURE__ */ new Set();
-        subschema.parentData = it2.data;
-        subschema.dataNames = [...it2.dataNames, _nextData];
+        it.definedProperties = /* @__PURE__ */ new Set();
+        subschema.parentData = it.data;
+        subschema.dataNames = [...it.dataNames, _nextData];
       }
     }
     exports.extendSubschemaData = extendSubschemaData;
@@ -10703,33 +9870,33 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b3) {
-      if (a === b3) return true;
-      if (a && b3 && typeof a == "object" && typeof b3 == "object") {
-        if (a.constructor !== b3.constructor) return false;
+    module.exports = function equal(a, b) {
+      if (a === b) return true;
+      if (a && b && typeof a == "object" && typeof b == "object") {
+        if (a.constructor !== b.constructor) return false;
         var length, i, keys;
         if (Array.isArray(a)) {
           length = a.length;
-          if (length != b3.length) return false;
+          if (length != b.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal(a[i], b3[i])) return false;
+            if (!equal(a[i], b[i])) return false;
           return true;
         }
-        if (a.constructor === RegExp) return a.source === b3.source && a.flags === b3.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b3.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b3.toString();
+        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
         keys = Object.keys(a);
         length = keys.length;
-        if (length !== Object.keys(b3).length) return false;
+        if (length !== Object.keys(b).length) return false;
         for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b3, keys[i])) return false;
+          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key = keys[i];
-          if (!equal(a[key], b3[key])) return false;
+          if (!equal(a[key], b[key])) return false;
         }
         return true;
       }
-      return a !== a && b3 !== b3;
+      return a !== a && b !== b;
     };
   }
 });
@@ -10897,12 +10064,12 @@ var require_resolve = __commonJS({
     function getFullPath(resolver, id = "", normalize2) {
       if (normalize2 !== false)
         id = normalizeId(id);
-      const p2 = resolver.parse(id);
-      return _getFullPath(resolver, p2);
+      const p = resolver.parse(id);
+      return _getFullPath(resolver, p);
     }
     exports.getFullPath = getFullPath;
-    function _getFullPath(resolver, p2) {
-      const serialized = resolver.serialize(p2);
+    function _getFullPath(resolver, p) {
+      const serialized = resolver.serialize(p);
       return serialized.split("#")[0] + "#";
     }
     exports._getFullPath = _getFullPath;
@@ -10926,7 +10093,7 @@ var require_resolve = __commonJS({
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _3, parentJsonPtr) => {
+      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -10996,15 +10163,15 @@ var require_validate = __commonJS({
     var resolve_1 = require_resolve();
     var util_1 = require_util();
     var errors_1 = require_errors2();
-    function validateFunctionCode(it2) {
-      if (isSchemaObj(it2)) {
-        checkKeywords(it2);
-        if (schemaCxtHasRules(it2)) {
-          topSchemaObjCode(it2);
+    function validateFunctionCode(it) {
+      if (isSchemaObj(it)) {
+        checkKeywords(it);
+        if (schemaCxtHasRules(it)) {
+          topSchemaObjCode(it);
           return;
         }
       }
-      validateFunction(it2, () => (0, boolSchema_1.topBoolOrEmptySchema)(it2));
+      validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports.validateFunctionCode = validateFunctionCode;
     function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body) {
@@ -11038,40 +10205,40 @@ var require_validate = __commonJS({
           gen.var(names_1.default.dynamicAnchors, (0, codegen_1._)`{}`);
       });
     }
-    function topSchemaObjCode(it2) {
-      const { schema: schema2, opts, gen } = it2;
-      validateFunction(it2, () => {
+    function topSchemaObjCode(it) {
+      const { schema: schema2, opts, gen } = it;
+      validateFunction(it, () => {
         if (opts.$comment && schema2.$comment)
-          commentKeyword(it2);
-        checkNoDefault(it2);
+          commentKeyword(it);
+        checkNoDefault(it);
         gen.let(names_1.default.vErrors, null);
         gen.let(names_1.default.errors, 0);
         if (opts.unevaluated)
-          resetEvaluated(it2);
-        typeAndKeywords(it2);
-        returnResults(it2);
+          resetEvaluated(it);
+        typeAndKeywords(it);
+        returnResults(it);
       });
       return;
     }
-    function resetEvaluated(it2) {
-      const { gen, validateName } = it2;
-      it2.evaluated = gen.const("evaluated", (0, codegen_1._)`${validateName}.evaluated`);
-      gen.if((0, codegen_1._)`${it2.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it2.evaluated}.props`, (0, codegen_1._)`undefined`));
-      gen.if((0, codegen_1._)`${it2.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it2.evaluated}.items`, (0, codegen_1._)`undefined`));
+    function resetEvaluated(it) {
+      const { gen, validateName } = it;
+      it.evaluated = gen.const("evaluated", (0, codegen_1._)`${validateName}.evaluated`);
+      gen.if((0, codegen_1._)`${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it.evaluated}.props`, (0, codegen_1._)`undefined`));
+      gen.if((0, codegen_1._)`${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it.evaluated}.items`, (0, codegen_1._)`undefined`));
     }
     function funcSourceUrl(schema2, opts) {
       const schId = typeof schema2 == "object" && schema2[opts.schemaId];
       return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
     }
-    function subschemaCode(it2, valid) {
-      if (isSchemaObj(it2)) {
-        checkKeywords(it2);
-        if (schemaCxtHasRules(it2)) {
-          subSchemaObjCode(it2, valid);
+    function subschemaCode(it, valid) {
+      if (isSchemaObj(it)) {
+        checkKeywords(it);
+        if (schemaCxtHasRules(it)) {
+          subSchemaObjCode(it, valid);
           return;
         }
       }
-      (0, boolSchema_1.boolOrEmptySchema)(it2, valid);
+      (0, boolSchema_1.boolOrEmptySchema)(it, valid);
     }
     function schemaCxtHasRules({ schema: schema2, self }) {
       if (typeof schema2 == "boolean")
@@ -11081,49 +10248,49 @@ var require_validate = __commonJS({
           return true;
       return false;
     }
-    function isSchemaObj(it2) {
-      return typeof it2.schema != "boolean";
+    function isSchemaObj(it) {
+      return typeof it.schema != "boolean";
     }
-    function subSchemaObjCode(it2, valid) {
-      const { schema: schema2, gen, opts } = it2;
+    function subSchemaObjCode(it, valid) {
+      const { schema: schema2, gen, opts } = it;
       if (opts.$comment && schema2.$comment)
-        commentKeyword(it2);
-      updateContext(it2);
-      checkAsyncSchema(it2);
+        commentKeyword(it);
+      updateContext(it);
+      checkAsyncSchema(it);
       const errsCount = gen.const("_errs", names_1.default.errors);
-      typeAndKeywords(it2, errsCount);
+      typeAndKeywords(it, errsCount);
       gen.var(valid, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
     }
-    function checkKeywords(it2) {
-      (0, util_1.checkUnknownRules)(it2);
-      checkRefsAndKeywords(it2);
+    function checkKeywords(it) {
+      (0, util_1.checkUnknownRules)(it);
+      checkRefsAndKeywords(it);
     }
-    function typeAndKeywords(it2, errsCount) {
-      if (it2.opts.jtd)
-        return schemaKeywords(it2, [], false, errsCount);
-      const types = (0, dataType_1.getSchemaTypes)(it2.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it2, types);
-      schemaKeywords(it2, types, !checkedTypes, errsCount);
+    function typeAndKeywords(it, errsCount) {
+      if (it.opts.jtd)
+        return schemaKeywords(it, [], false, errsCount);
+      const types = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
+      schemaKeywords(it, types, !checkedTypes, errsCount);
     }
-    function checkRefsAndKeywords(it2) {
-      const { schema: schema2, errSchemaPath, opts, self } = it2;
+    function checkRefsAndKeywords(it) {
+      const { schema: schema2, errSchemaPath, opts, self } = it;
       if (schema2.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema2, self.RULES)) {
         self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
       }
     }
-    function checkNoDefault(it2) {
-      const { schema: schema2, opts } = it2;
+    function checkNoDefault(it) {
+      const { schema: schema2, opts } = it;
       if (schema2.default !== void 0 && opts.useDefaults && opts.strictSchema) {
-        (0, util_1.checkStrictMode)(it2, "default is ignored in the schema root");
+        (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
       }
     }
-    function updateContext(it2) {
-      const schId = it2.schema[it2.opts.schemaId];
+    function updateContext(it) {
+      const schId = it.schema[it.opts.schemaId];
       if (schId)
-        it2.baseId = (0, resolve_1.resolveUrl)(it2.opts.uriResolver, it2.baseId, schId);
+        it.baseId = (0, resolve_1.resolveUrl)(it.opts.uriResolver, it.baseId, schId);
     }
-    function checkAsyncSchema(it2) {
-      if (it2.schema.$async && !it2.schemaEnv.$async)
+    function checkAsyncSchema(it) {
+      if (it.schema.$async && !it.schemaEnv.$async)
         throw new Error("async schema in sync schema");
     }
     function commentKeyword({ gen, schemaEnv, schema: schema2, errSchemaPath, opts }) {
@@ -11136,14 +10303,14 @@ var require_validate = __commonJS({
         gen.code((0, codegen_1._)`${names_1.default.self}.opts.$comment(${msg}, ${schemaPath}, ${rootName}.schema)`);
       }
     }
-    function returnResults(it2) {
-      const { gen, schemaEnv, validateName, ValidationError, opts } = it2;
+    function returnResults(it) {
+      const { gen, schemaEnv, validateName, ValidationError, opts } = it;
       if (schemaEnv.$async) {
         gen.if((0, codegen_1._)`${names_1.default.errors} === 0`, () => gen.return(names_1.default.data), () => gen.throw((0, codegen_1._)`new ${ValidationError}(${names_1.default.vErrors})`));
       } else {
         gen.assign((0, codegen_1._)`${validateName}.errors`, names_1.default.vErrors);
         if (opts.unevaluated)
-          assignEvaluated(it2);
+          assignEvaluated(it);
         gen.return((0, codegen_1._)`${names_1.default.errors} === 0`);
       }
     }
@@ -11153,15 +10320,15 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it2, types, typeErrors, errsCount) {
-      const { gen, schema: schema2, data, allErrors, opts, self } = it2;
+    function schemaKeywords(it, types, typeErrors, errsCount) {
+      const { gen, schema: schema2, data, allErrors, opts, self } = it;
       const { RULES } = self;
       if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES))) {
-        gen.block(() => keywordCode(it2, "$ref", RULES.all.$ref.definition));
+        gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it2, types);
+        checkStrictTypes(it, types);
       gen.block(() => {
         for (const group of RULES.rules)
           groupKeywords(group);
@@ -11172,66 +10339,66 @@ var require_validate = __commonJS({
           return;
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
-          iterateKeywords(it2, group);
+          iterateKeywords(it, group);
           if (types.length === 1 && types[0] === group.type && typeErrors) {
             gen.else();
-            (0, dataType_2.reportTypeError)(it2);
+            (0, dataType_2.reportTypeError)(it);
           }
           gen.endIf();
         } else {
-          iterateKeywords(it2, group);
+          iterateKeywords(it, group);
         }
         if (!allErrors)
           gen.if((0, codegen_1._)`${names_1.default.errors} === ${errsCount || 0}`);
       }
     }
-    function iterateKeywords(it2, group) {
-      const { gen, schema: schema2, opts: { useDefaults } } = it2;
+    function iterateKeywords(it, group) {
+      const { gen, schema: schema2, opts: { useDefaults } } = it;
       if (useDefaults)
-        (0, defaults_1.assignDefaults)(it2, group.type);
+        (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
         for (const rule2 of group.rules) {
           if ((0, applicability_1.shouldUseRule)(schema2, rule2)) {
-            keywordCode(it2, rule2.keyword, rule2.definition, group.type);
+            keywordCode(it, rule2.keyword, rule2.definition, group.type);
           }
         }
       });
     }
-    function checkStrictTypes(it2, types) {
-      if (it2.schemaEnv.meta || !it2.opts.strictTypes)
+    function checkStrictTypes(it, types) {
+      if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it2, types);
-      if (!it2.opts.allowUnionTypes)
-        checkMultipleTypes(it2, types);
-      checkKeywordTypes(it2, it2.dataTypes);
+      checkContextTypes(it, types);
+      if (!it.opts.allowUnionTypes)
+        checkMultipleTypes(it, types);
+      checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it2, types) {
+    function checkContextTypes(it, types) {
       if (!types.length)
         return;
-      if (!it2.dataTypes.length) {
-        it2.dataTypes = types;
+      if (!it.dataTypes.length) {
+        it.dataTypes = types;
         return;
       }
-      types.forEach((t2) => {
-        if (!includesType(it2.dataTypes, t2)) {
-          strictTypesError(it2, `type "${t2}" not allowed by context "${it2.dataTypes.join(",")}"`);
+      types.forEach((t) => {
+        if (!includesType(it.dataTypes, t)) {
+          strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it2, types);
+      narrowSchemaTypes(it, types);
     }
-    function checkMultipleTypes(it2, ts2) {
-      if (ts2.length > 1 && !(ts2.length === 2 && ts2.includes("null"))) {
-        strictTypesError(it2, "use allowUnionTypes to allow union type keyword");
+    function checkMultipleTypes(it, ts) {
+      if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
+        strictTypesError(it, "use allowUnionTypes to allow union type keyword");
       }
     }
-    function checkKeywordTypes(it2, ts2) {
-      const rules = it2.self.RULES.all;
+    function checkKeywordTypes(it, ts) {
+      const rules = it.self.RULES.all;
       for (const keyword in rules) {
         const rule2 = rules[keyword];
-        if (typeof rule2 == "object" && (0, applicability_1.shouldUseRule)(it2.schema, rule2)) {
+        if (typeof rule2 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule2)) {
           const { type } = rule2.definition;
-          if (type.length && !type.some((t2) => hasApplicableType(ts2, t2))) {
-            strictTypesError(it2, `missing type "${type.join(",")}" for keyword "${keyword}"`);
+          if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
+            strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
         }
       }
@@ -11239,41 +10406,41 @@ var require_validate = __commonJS({
     function hasApplicableType(schTs, kwdT) {
       return schTs.includes(kwdT) || kwdT === "number" && schTs.includes("integer");
     }
-    function includesType(ts2, t2) {
-      return ts2.includes(t2) || t2 === "integer" && ts2.includes("number");
+    function includesType(ts, t) {
+      return ts.includes(t) || t === "integer" && ts.includes("number");
     }
-    function narrowSchemaTypes(it2, withTypes) {
-      const ts2 = [];
-      for (const t2 of it2.dataTypes) {
-        if (includesType(withTypes, t2))
-          ts2.push(t2);
-        else if (withTypes.includes("integer") && t2 === "number")
-          ts2.push("integer");
+    function narrowSchemaTypes(it, withTypes) {
+      const ts = [];
+      for (const t of it.dataTypes) {
+        if (includesType(withTypes, t))
+          ts.push(t);
+        else if (withTypes.includes("integer") && t === "number")
+          ts.push("integer");
       }
-      it2.dataTypes = ts2;
+      it.dataTypes = ts;
     }
-    function strictTypesError(it2, msg) {
-      const schemaPath = it2.schemaEnv.baseId + it2.errSchemaPath;
+    function strictTypesError(it, msg) {
+      const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
       msg += ` at "${schemaPath}" (strictTypes)`;
-      (0, util_1.checkStrictMode)(it2, msg, it2.opts.strictTypes);
+      (0, util_1.checkStrictMode)(it, msg, it.opts.strictTypes);
     }
     var KeywordCxt = class {
-      constructor(it2, def, keyword) {
-        (0, keyword_1.validateKeywordUsage)(it2, def, keyword);
-        this.gen = it2.gen;
-        this.allErrors = it2.allErrors;
+      constructor(it, def, keyword) {
+        (0, keyword_1.validateKeywordUsage)(it, def, keyword);
+        this.gen = it.gen;
+        this.allErrors = it.allErrors;
         this.keyword = keyword;
-        this.data = it2.data;
-        this.schema = it2.schema[keyword];
-        this.$data = def.$data && it2.opts.$data && this.schema && this.schema.$data;
-        this.schemaValue = (0, util_1.schemaRefOrVal)(it2, this.schema, keyword, this.$data);
+        this.data = it.data;
+        this.schema = it.schema[keyword];
+        this.$data = def.$data && it.opts.$data && this.schema && this.schema.$data;
+        this.schemaValue = (0, util_1.schemaRefOrVal)(it, this.schema, keyword, this.$data);
         this.schemaType = def.schemaType;
-        this.parentSchema = it2.schema;
+        this.parentSchema = it.schema;
         this.params = {};
-        this.it = it2;
+        this.it = it;
         this.def = def;
         if (this.$data) {
-          this.schemaCode = it2.gen.const("vSchema", getData(this.$data, it2));
+          this.schemaCode = it.gen.const("vSchema", getData(this.$data, it));
         } else {
           this.schemaCode = this.schemaValue;
           if (!(0, keyword_1.validSchemaType)(this.schema, def.schemaType, def.allowUndefined)) {
@@ -11281,7 +10448,7 @@ var require_validate = __commonJS({
           }
         }
         if ("code" in def ? def.trackErrors : def.errors !== false) {
-          this.errsCount = it2.gen.const("_errs", names_1.default.errors);
+          this.errsCount = it.gen.const("_errs", names_1.default.errors);
         }
       }
       result(condition, successAction, failAction) {
@@ -11381,14 +10548,14 @@ var require_validate = __commonJS({
         gen.else();
       }
       invalid$data() {
-        const { gen, schemaCode, schemaType, def, it: it2 } = this;
+        const { gen, schemaCode, schemaType, def, it } = this;
         return (0, codegen_1.or)(wrong$DataType(), invalid$DataSchema());
         function wrong$DataType() {
           if (schemaType.length) {
             if (!(schemaCode instanceof codegen_1.Name))
               throw new Error("ajv implementation error");
-            const st2 = Array.isArray(schemaType) ? schemaType : [schemaType];
-            return (0, codegen_1._)`${(0, dataType_2.checkDataTypes)(st2, schemaCode, it2.opts.strictNumbers, dataType_2.DataType.Wrong)}`;
+            const st = Array.isArray(schemaType) ? schemaType : [schemaType];
+            return (0, codegen_1._)`${(0, dataType_2.checkDataTypes)(st, schemaCode, it.opts.strictNumbers, dataType_2.DataType.Wrong)}`;
           }
           return codegen_1.nil;
         }
@@ -11409,27 +10576,27 @@ var require_validate = __commonJS({
         return nextContext;
       }
       mergeEvaluated(schemaCxt, toName) {
-        const { it: it2, gen } = this;
-        if (!it2.opts.unevaluated)
+        const { it, gen } = this;
+        if (!it.opts.unevaluated)
           return;
-        if (it2.props !== true && schemaCxt.props !== void 0) {
-          it2.props = util_1.mergeEvaluated.props(gen, schemaCxt.props, it2.props, toName);
+        if (it.props !== true && schemaCxt.props !== void 0) {
+          it.props = util_1.mergeEvaluated.props(gen, schemaCxt.props, it.props, toName);
         }
-        if (it2.items !== true && schemaCxt.items !== void 0) {
-          it2.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it2.items, toName);
+        if (it.items !== true && schemaCxt.items !== void 0) {
+          it.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it.items, toName);
         }
       }
       mergeValidEvaluated(schemaCxt, valid) {
-        const { it: it2, gen } = this;
-        if (it2.opts.unevaluated && (it2.props !== true || it2.items !== true)) {
+        const { it, gen } = this;
+        if (it.opts.unevaluated && (it.props !== true || it.items !== true)) {
           gen.if(valid, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
           return true;
         }
       }
     };
     exports.KeywordCxt = KeywordCxt;
-    function keywordCode(it2, keyword, def, ruleType) {
-      const cxt = new KeywordCxt(it2, def, keyword);
+    function keywordCode(it, keyword, def, ruleType) {
+      const cxt = new KeywordCxt(it, def, keyword);
       if ("code" in def) {
         def.code(cxt, ruleType);
       } else if (cxt.$data && def.validate) {
@@ -11677,11 +10844,11 @@ var require_compile = __commonJS({
       return sch || this.schemas[ref] || resolveSchema.call(this, root2, ref);
     }
     function resolveSchema(root2, ref) {
-      const p2 = this.opts.uriResolver.parse(ref);
-      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p2);
+      const p = this.opts.uriResolver.parse(ref);
+      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
       let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root2.baseId, void 0);
       if (Object.keys(root2.schema).length > 0 && refPath === baseId) {
-        return getJsonPointer.call(this, p2, root2);
+        return getJsonPointer.call(this, p, root2);
       }
       const id = (0, resolve_1.normalizeId)(refPath);
       const schOrRef = this.refs[id] || this.schemas[id];
@@ -11689,7 +10856,7 @@ var require_compile = __commonJS({
         const sch = resolveSchema.call(this, root2, schOrRef);
         if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
           return;
-        return getJsonPointer.call(this, p2, sch);
+        return getJsonPointer.call(this, p, sch);
       }
       if (typeof (schOrRef === null || schOrRef === void 0 ? void 0 : schOrRef.schema) !== "object")
         return;
@@ -11703,7 +10870,7 @@ var require_compile = __commonJS({
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         return new SchemaEnv({ schema: schema2, schemaId, root: root2, baseId });
       }
-      return getJsonPointer.call(this, p2, schOrRef);
+      return getJsonPointer.call(this, p, schOrRef);
     }
     exports.resolveSchema = resolveSchema;
     var PREVENT_SCOPE_CHANGE = /* @__PURE__ */ new Set([
@@ -12031,9 +11198,9 @@ var require_utils = __commonJS({
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
     function reescapeHostDelimiters(host, isIP) {
-      const re2 = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
-      re2.lastIndex = 0;
-      return host.replace(re2, (ch) => HOST_DELIMS[ch]);
+      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+      re.lastIndex = 0;
+      return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
     function normalizePercentEncoding(input, decodeUnreserved = false) {
       if (input.indexOf("%") === -1) {
@@ -12441,7 +11608,7 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var ws2 = (
+    var ws = (
       /** @type {SchemeHandler} */
       {
         scheme: "ws",
@@ -12454,9 +11621,9 @@ var require_schemes = __commonJS({
       /** @type {SchemeHandler} */
       {
         scheme: "wss",
-        domainHost: ws2.domainHost,
-        parse: ws2.parse,
-        serialize: ws2.serialize
+        domainHost: ws.domainHost,
+        parse: ws.parse,
+        serialize: ws.serialize
       }
     );
     var urn = (
@@ -12482,7 +11649,7 @@ var require_schemes = __commonJS({
       {
         http,
         https,
-        ws: ws2,
+        ws,
         wss,
         urn,
         "urn:uuid": urnuuid
@@ -13028,31 +12195,31 @@ var require_core = __commonJS({
       unicode: '"minLength"/"maxLength" account for unicode characters by default.'
     };
     var MAX_EXPRESSION = 200;
-    function requiredOptions(o2) {
-      var _a2, _b2, _c2, _d, _e2, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r2, _s2, _t2, _u, _v, _w, _x, _y, _z, _0;
-      const s = o2.strict;
-      const _optz = (_a2 = o2.code) === null || _a2 === void 0 ? void 0 : _a2.optimize;
+    function requiredOptions(o) {
+      var _a2, _b2, _c2, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      const s = o.strict;
+      const _optz = (_a2 = o.code) === null || _a2 === void 0 ? void 0 : _a2.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
-      const regExp = (_c2 = (_b2 = o2.code) === null || _b2 === void 0 ? void 0 : _b2.regExp) !== null && _c2 !== void 0 ? _c2 : defaultRegExp;
-      const uriResolver = (_d = o2.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
+      const regExp = (_c2 = (_b2 = o.code) === null || _b2 === void 0 ? void 0 : _b2.regExp) !== null && _c2 !== void 0 ? _c2 : defaultRegExp;
+      const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
       return {
-        strictSchema: (_f = (_e2 = o2.strictSchema) !== null && _e2 !== void 0 ? _e2 : s) !== null && _f !== void 0 ? _f : true,
-        strictNumbers: (_h = (_g = o2.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
-        strictTypes: (_k = (_j = o2.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
-        strictTuples: (_m = (_l = o2.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
-        strictRequired: (_p = (_o = o2.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
-        code: o2.code ? { ...o2.code, optimize, regExp } : { optimize, regExp },
-        loopRequired: (_q = o2.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
-        loopEnum: (_r2 = o2.loopEnum) !== null && _r2 !== void 0 ? _r2 : MAX_EXPRESSION,
-        meta: (_s2 = o2.meta) !== null && _s2 !== void 0 ? _s2 : true,
-        messages: (_t2 = o2.messages) !== null && _t2 !== void 0 ? _t2 : true,
-        inlineRefs: (_u = o2.inlineRefs) !== null && _u !== void 0 ? _u : true,
-        schemaId: (_v = o2.schemaId) !== null && _v !== void 0 ? _v : "$id",
-        addUsedSchema: (_w = o2.addUsedSchema) !== null && _w !== void 0 ? _w : true,
-        validateSchema: (_x = o2.validateSchema) !== null && _x !== void 0 ? _x : true,
-        validateFormats: (_y = o2.validateFormats) !== null && _y !== void 0 ? _y : true,
-        unicodeRegExp: (_z = o2.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
-        int32range: (_0 = o2.int32range) !== null && _0 !== void 0 ? _0 : true,
+        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
+        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
+        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
+        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
+        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
+        code: o.code ? { ...o.code, optimize, regExp } : { optimize, regExp },
+        loopRequired: (_q = o.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
+        loopEnum: (_r = o.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
+        meta: (_s = o.meta) !== null && _s !== void 0 ? _s : true,
+        messages: (_t = o.messages) !== null && _t !== void 0 ? _t : true,
+        inlineRefs: (_u = o.inlineRefs) !== null && _u !== void 0 ? _u : true,
+        schemaId: (_v = o.schemaId) !== null && _v !== void 0 ? _v : "$id",
+        addUsedSchema: (_w = o.addUsedSchema) !== null && _w !== void 0 ? _w : true,
+        validateSchema: (_x = o.validateSchema) !== null && _x !== void 0 ? _x : true,
+        validateFormats: (_y = o.validateFormats) !== null && _y !== void 0 ? _y : true,
+        unicodeRegExp: (_z = o.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
+        int32range: (_0 = o.int32range) !== null && _0 !== void 0 ? _0 : true,
         uriResolver
       };
     }
@@ -13104,17 +12271,17 @@ var require_core = __commonJS({
         return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
       }
       validate(schemaKeyRef, data) {
-        let v2;
+        let v;
         if (typeof schemaKeyRef == "string") {
-          v2 = this.getSchema(schemaKeyRef);
-          if (!v2)
+          v = this.getSchema(schemaKeyRef);
+          if (!v)
             throw new Error(`no schema with key or ref "${schemaKeyRef}"`);
         } else {
-          v2 = this.compile(schemaKeyRef);
+          v = this.compile(schemaKeyRef);
         }
-        const valid = v2(data);
-        if (!("$async" in v2))
-          this.errors = v2.errors;
+        const valid = v(data);
+        if (!("$async" in v))
+          this.errors = v.errors;
         return valid;
       }
       compile(schema2, _meta) {
@@ -13161,9 +12328,9 @@ var require_core = __commonJS({
             this.addSchema(_schema, ref, meta);
         }
         async function _loadSchema(ref) {
-          const p2 = this._loading[ref];
-          if (p2)
-            return p2;
+          const p = this._loading[ref];
+          if (p)
+            return p;
           try {
             return await (this._loading[ref] = loadSchema(ref));
           } finally {
@@ -13311,7 +12478,7 @@ var require_core = __commonJS({
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k2) => addRule.call(this, k2, definition) : (k2) => definition.type.forEach((t2) => addRule.call(this, k2, definition, t2)));
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
         return this;
       }
       getKeyword(keyword) {
@@ -13510,7 +12677,7 @@ var require_core = __commonJS({
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES } = this;
-      let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t2 }) => t2 === dataType);
+      let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
         RULES.rules.push(ruleGroup);
@@ -13590,14 +12757,14 @@ var require_ref = __commonJS({
       keyword: "$ref",
       schemaType: "string",
       code(cxt) {
-        const { gen, schema: $ref, it: it2 } = cxt;
-        const { baseId, schemaEnv: env2, validateName, opts, self } = it2;
+        const { gen, schema: $ref, it } = cxt;
+        const { baseId, schemaEnv: env2, validateName, opts, self } = it;
         const { root: root2 } = env2;
         if (($ref === "#" || $ref === "#/") && baseId === root2.baseId)
           return callRootRef();
         const schOrEnv = compile_1.resolveRef.call(self, root2, baseId, $ref);
         if (schOrEnv === void 0)
-          throw new ref_error_1.default(it2.opts.uriResolver, baseId, $ref);
+          throw new ref_error_1.default(it.opts.uriResolver, baseId, $ref);
         if (schOrEnv instanceof compile_1.SchemaEnv)
           return callValidate(schOrEnv);
         return inlineRefSchema(schOrEnv);
@@ -13608,8 +12775,8 @@ var require_ref = __commonJS({
           return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root2, root2.$async);
         }
         function callValidate(sch) {
-          const v2 = getValidate(cxt, sch);
-          callRef(cxt, v2, sch, sch.$async);
+          const v = getValidate(cxt, sch);
+          callRef(cxt, v, sch, sch.$async);
         }
         function inlineRefSchema(sch) {
           const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
@@ -13631,9 +12798,9 @@ var require_ref = __commonJS({
       return sch.validate ? gen.scopeValue("validate", { ref: sch.validate }) : (0, codegen_1._)`${gen.scopeValue("wrapper", { ref: sch })}.validate`;
     }
     exports.getValidate = getValidate;
-    function callRef(cxt, v2, sch, $async) {
-      const { gen, it: it2 } = cxt;
-      const { allErrors, schemaEnv: env2, opts } = it2;
+    function callRef(cxt, v, sch, $async) {
+      const { gen, it } = cxt;
+      const { allErrors, schemaEnv: env2, opts } = it;
       const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
       if ($async)
         callAsyncRef();
@@ -13644,12 +12811,12 @@ var require_ref = __commonJS({
           throw new Error("async schema referenced by sync schema");
         const valid = gen.let("valid");
         gen.try(() => {
-          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v2, passCxt)}`);
-          addEvaluatedFrom(v2);
+          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
+          addEvaluatedFrom(v);
           if (!allErrors)
             gen.assign(valid, true);
         }, (e) => {
-          gen.if((0, codegen_1._)`!(${e} instanceof ${it2.ValidationError})`, () => gen.throw(e));
+          gen.if((0, codegen_1._)`!(${e} instanceof ${it.ValidationError})`, () => gen.throw(e));
           addErrorsFrom(e);
           if (!allErrors)
             gen.assign(valid, false);
@@ -13657,7 +12824,7 @@ var require_ref = __commonJS({
         cxt.ok(valid);
       }
       function callSyncRef() {
-        cxt.result((0, code_1.callValidateCode)(cxt, v2, passCxt), () => addEvaluatedFrom(v2), () => addErrorsFrom(v2));
+        cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
       }
       function addErrorsFrom(source) {
         const errs = (0, codegen_1._)`${source}.errors`;
@@ -13666,27 +12833,27 @@ var require_ref = __commonJS({
       }
       function addEvaluatedFrom(source) {
         var _a2;
-        if (!it2.opts.unevaluated)
+        if (!it.opts.unevaluated)
           return;
         const schEvaluated = (_a2 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a2 === void 0 ? void 0 : _a2.evaluated;
-        if (it2.props !== true) {
+        if (it.props !== true) {
           if (schEvaluated && !schEvaluated.dynamicProps) {
             if (schEvaluated.props !== void 0) {
-              it2.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it2.props);
+              it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
             }
           } else {
             const props = gen.var("props", (0, codegen_1._)`${source}.evaluated.props`);
-            it2.props = util_1.mergeEvaluated.props(gen, props, it2.props, codegen_1.Name);
+            it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
           }
         }
-        if (it2.items !== true) {
+        if (it.items !== true) {
           if (schEvaluated && !schEvaluated.dynamicItems) {
             if (schEvaluated.items !== void 0) {
-              it2.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it2.items);
+              it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
             const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
-            it2.items = util_1.mergeEvaluated.items(gen, items, it2.items, codegen_1.Name);
+            it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
           }
         }
       }
@@ -13766,8 +12933,8 @@ var require_multipleOf = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, schemaCode, it: it2 } = cxt;
-        const prec = it2.opts.multipleOfPrecision;
+        const { gen, data, schemaCode, it } = cxt;
+        const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
         const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
         cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
@@ -13825,9 +12992,9 @@ var require_limitLength = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { keyword, data, schemaCode, it: it2 } = cxt;
+        const { keyword, data, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        const len = it2.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
+        const len = it.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
         cxt.fail$data((0, codegen_1._)`${len} ${op} ${schemaCode}`);
       }
     };
@@ -13854,13 +13021,13 @@ var require_pattern = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schema: schema2, schemaCode, it: it2 } = cxt;
-        const u2 = it2.opts.unicodeRegExp ? "u" : "";
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        const u = it.opts.unicodeRegExp ? "u" : "";
         if ($data) {
-          const { regExp } = it2.opts.code;
+          const { regExp } = it.opts.code;
           const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
           const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u2}).test(${data})`), () => gen.assign(valid, false));
+          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
           cxt.fail$data((0, codegen_1._)`!${valid}`);
         } else {
           const regExp = (0, code_1.usePattern)(cxt, schema2);
@@ -13920,12 +13087,12 @@ var require_required = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, schema: schema2, schemaCode, data, $data, it: it2 } = cxt;
-        const { opts } = it2;
+        const { gen, schema: schema2, schemaCode, data, $data, it } = cxt;
+        const { opts } = it;
         if (!$data && schema2.length === 0)
           return;
         const useLoop = schema2.length >= opts.loopRequired;
-        if (it2.allErrors)
+        if (it.allErrors)
           allErrorsMode();
         else
           exitOnErrorMode();
@@ -13934,9 +13101,9 @@ var require_required = __commonJS({
           const { definedProperties } = cxt.it;
           for (const requiredKey of schema2) {
             if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === void 0 && !definedProperties.has(requiredKey)) {
-              const schemaPath = it2.schemaEnv.baseId + it2.errSchemaPath;
+              const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
               const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
-              (0, util_1.checkStrictMode)(it2, msg, it2.opts.strictRequired);
+              (0, util_1.checkStrictMode)(it, msg, it.opts.strictRequired);
             }
           }
         }
@@ -14033,8 +13200,8 @@ var require_uniqueItems = __commonJS({
     var util_1 = require_util();
     var equal_1 = require_equal();
     var error = {
-      message: ({ params: { i, j: j3 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j3} and ${i} are identical)`,
-      params: ({ params: { i, j: j3 } }) => (0, codegen_1._)`{i: ${i}, j: ${j3}}`
+      message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+      params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
     };
     var def = {
       keyword: "uniqueItems",
@@ -14043,7 +13210,7 @@ var require_uniqueItems = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schema: schema2, parentSchema, schemaCode, it: it2 } = cxt;
+        const { gen, data, $data, schema: schema2, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema2)
           return;
         const valid = gen.let("valid");
@@ -14052,17 +13219,17 @@ var require_uniqueItems = __commonJS({
         cxt.ok(valid);
         function validateUniqueItems() {
           const i = gen.let("i", (0, codegen_1._)`${data}.length`);
-          const j3 = gen.let("j");
-          cxt.setParams({ i, j: j3 });
+          const j = gen.let("j");
+          cxt.setParams({ i, j });
           gen.assign(valid, true);
-          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j3));
+          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
         }
         function canOptimize() {
-          return itemTypes.length > 0 && !itemTypes.some((t2) => t2 === "object" || t2 === "array");
+          return itemTypes.length > 0 && !itemTypes.some((t) => t === "object" || t === "array");
         }
-        function loopN(i, j3) {
+        function loopN(i, j) {
           const item = gen.name("item");
-          const wrongType2 = (0, dataType_1.checkDataTypes)(itemTypes, item, it2.opts.strictNumbers, dataType_1.DataType.Wrong);
+          const wrongType2 = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
           gen.for((0, codegen_1._)`;${i}--;`, () => {
             gen.let(item, (0, codegen_1._)`${data}[${i}]`);
@@ -14070,16 +13237,16 @@ var require_uniqueItems = __commonJS({
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
             gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
-              gen.assign(j3, (0, codegen_1._)`${indices}[${item}]`);
+              gen.assign(j, (0, codegen_1._)`${indices}[${item}]`);
               cxt.error();
               gen.assign(valid, false).break();
             }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
           });
         }
-        function loopN2(i, j3) {
+        function loopN2(i, j) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j3} = ${i}; ${j3}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j3}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -14137,10 +13304,10 @@ var require_enum = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schema: schema2, schemaCode, it: it2 } = cxt;
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         if (!$data && schema2.length === 0)
           throw new Error("enum must have non-empty array");
-        const useLoop = schema2.length >= it2.opts.loopEnum;
+        const useLoop = schema2.length >= it.opts.loopEnum;
         let eql;
         const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
         let valid;
@@ -14156,7 +13323,7 @@ var require_enum = __commonJS({
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v2) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v2})`, () => gen.assign(valid, true).break()));
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
           const sch = schema2[i];
@@ -14225,23 +13392,23 @@ var require_additionalItems = __commonJS({
       before: "uniqueItems",
       error,
       code(cxt) {
-        const { parentSchema, it: it2 } = cxt;
+        const { parentSchema, it } = cxt;
         const { items } = parentSchema;
         if (!Array.isArray(items)) {
-          (0, util_1.checkStrictMode)(it2, '"additionalItems" is ignored when "items" is not an array of schemas');
+          (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
           return;
         }
         validateAdditionalItems(cxt, items);
       }
     };
     function validateAdditionalItems(cxt, items) {
-      const { gen, schema: schema2, data, keyword, it: it2 } = cxt;
-      it2.items = true;
+      const { gen, schema: schema2, data, keyword, it } = cxt;
+      it.items = true;
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
       if (schema2 === false) {
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
-      } else if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it2, schema2)) {
+      } else if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
         const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
@@ -14249,7 +13416,7 @@ var require_additionalItems = __commonJS({
       function validateItems(valid) {
         gen.forRange("i", items.length, len, (i) => {
           cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
-          if (!it2.allErrors)
+          if (!it.allErrors)
             gen.if((0, codegen_1.not)(valid), () => gen.break());
         });
       }
@@ -14274,25 +13441,25 @@ var require_items = __commonJS({
       schemaType: ["object", "array", "boolean"],
       before: "uniqueItems",
       code(cxt) {
-        const { schema: schema2, it: it2 } = cxt;
+        const { schema: schema2, it } = cxt;
         if (Array.isArray(schema2))
           return validateTuple(cxt, "additionalItems", schema2);
-        it2.items = true;
-        if ((0, util_1.alwaysValidSchema)(it2, schema2))
+        it.items = true;
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         cxt.ok((0, code_1.validateArray)(cxt));
       }
     };
     function validateTuple(cxt, extraItems, schArr = cxt.schema) {
-      const { gen, parentSchema, data, keyword, it: it2 } = cxt;
+      const { gen, parentSchema, data, keyword, it } = cxt;
       checkStrictTuple(parentSchema);
-      if (it2.opts.unevaluated && schArr.length && it2.items !== true) {
-        it2.items = util_1.mergeEvaluated.items(gen, schArr.length, it2.items);
+      if (it.opts.unevaluated && schArr.length && it.items !== true) {
+        it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
       }
       const valid = gen.name("valid");
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
       schArr.forEach((sch, i) => {
-        if ((0, util_1.alwaysValidSchema)(it2, sch))
+        if ((0, util_1.alwaysValidSchema)(it, sch))
           return;
         gen.if((0, codegen_1._)`${len} > ${i}`, () => cxt.subschema({
           keyword,
@@ -14302,12 +13469,12 @@ var require_items = __commonJS({
         cxt.ok(valid);
       });
       function checkStrictTuple(sch) {
-        const { opts, errSchemaPath } = it2;
-        const l3 = schArr.length;
-        const fullTuple = l3 === sch.minItems && (l3 === sch.maxItems || sch[extraItems] === false);
+        const { opts, errSchemaPath } = it;
+        const l = schArr.length;
+        const fullTuple = l === sch.minItems && (l === sch.maxItems || sch[extraItems] === false);
         if (opts.strictTuples && !fullTuple) {
-          const msg = `"${keyword}" is ${l3}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
-          (0, util_1.checkStrictMode)(it2, msg, opts.strictTuples);
+          const msg = `"${keyword}" is ${l}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
+          (0, util_1.checkStrictMode)(it, msg, opts.strictTuples);
         }
       }
     }
@@ -14353,10 +13520,10 @@ var require_items2020 = __commonJS({
       before: "uniqueItems",
       error,
       code(cxt) {
-        const { schema: schema2, parentSchema, it: it2 } = cxt;
+        const { schema: schema2, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
-        it2.items = true;
-        if ((0, util_1.alwaysValidSchema)(it2, schema2))
+        it.items = true;
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         if (prefixItems)
           (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
@@ -14387,11 +13554,11 @@ var require_contains = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, schema: schema2, parentSchema, data, it: it2 } = cxt;
+        const { gen, schema: schema2, parentSchema, data, it } = cxt;
         let min;
         let max;
         const { minContains, maxContains } = parentSchema;
-        if (it2.opts.next) {
+        if (it.opts.next) {
           min = minContains === void 0 ? 1 : minContains;
           max = maxContains;
         } else {
@@ -14400,22 +13567,22 @@ var require_contains = __commonJS({
         const len = gen.const("len", (0, codegen_1._)`${data}.length`);
         cxt.setParams({ min, max });
         if (max === void 0 && min === 0) {
-          (0, util_1.checkStrictMode)(it2, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
+          (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
           return;
         }
         if (max !== void 0 && min > max) {
-          (0, util_1.checkStrictMode)(it2, `"minContains" > "maxContains" is always invalid`);
+          (0, util_1.checkStrictMode)(it, `"minContains" > "maxContains" is always invalid`);
           cxt.fail();
           return;
         }
-        if ((0, util_1.alwaysValidSchema)(it2, schema2)) {
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           let cond = (0, codegen_1._)`${len} >= ${min}`;
           if (max !== void 0)
             cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
           cxt.pass(cond);
           return;
         }
-        it2.items = true;
+        it.items = true;
         const valid = gen.name("valid");
         if (max === void 0 && min === 1) {
           validateItems(valid, () => gen.if(valid, () => gen.break()));
@@ -14505,7 +13672,7 @@ var require_dependencies = __commonJS({
       return [propertyDeps, schemaDeps];
     }
     function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
-      const { gen, data, it: it2 } = cxt;
+      const { gen, data, it } = cxt;
       if (Object.keys(propertyDeps).length === 0)
         return;
       const missing = gen.let("missing");
@@ -14513,13 +13680,13 @@ var require_dependencies = __commonJS({
         const deps = propertyDeps[prop];
         if (deps.length === 0)
           continue;
-        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it2.opts.ownProperties);
+        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
         cxt.setParams({
           property: prop,
           depsCount: deps.length,
           deps: deps.join(", ")
         });
-        if (it2.allErrors) {
+        if (it.allErrors) {
           gen.if(hasProperty, () => {
             for (const depProp of deps) {
               (0, code_1.checkReportMissingProp)(cxt, depProp);
@@ -14534,13 +13701,13 @@ var require_dependencies = __commonJS({
     }
     exports.validatePropertyDeps = validatePropertyDeps;
     function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
-      const { gen, data, keyword, it: it2 } = cxt;
+      const { gen, data, keyword, it } = cxt;
       const valid = gen.name("valid");
       for (const prop in schemaDeps) {
-        if ((0, util_1.alwaysValidSchema)(it2, schemaDeps[prop]))
+        if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
           continue;
         gen.if(
-          (0, code_1.propertyInData)(gen, data, prop, it2.opts.ownProperties),
+          (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
           () => {
             const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
             cxt.mergeValidEvaluated(schCxt, valid);
@@ -14573,8 +13740,8 @@ var require_propertyNames = __commonJS({
       schemaType: ["object", "boolean"],
       error,
       code(cxt) {
-        const { gen, schema: schema2, data, it: it2 } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it2, schema2))
+        const { gen, schema: schema2, data, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
         gen.forIn("key", data, (key) => {
@@ -14588,7 +13755,7 @@ var require_propertyNames = __commonJS({
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
             cxt.error(true);
-            if (!it2.allErrors)
+            if (!it.allErrors)
               gen.break();
           });
         });
@@ -14620,12 +13787,12 @@ var require_additionalProperties = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, schema: schema2, parentSchema, data, errsCount, it: it2 } = cxt;
+        const { gen, schema: schema2, parentSchema, data, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
-        const { allErrors, opts } = it2;
-        it2.props = true;
-        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it2, schema2))
+        const { allErrors, opts } = it;
+        it.props = true;
+        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
         const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
@@ -14642,15 +13809,15 @@ var require_additionalProperties = __commonJS({
         function isAdditional(key) {
           let definedProp;
           if (props.length > 8) {
-            const propsSchema = (0, util_1.schemaRefOrVal)(it2, parentSchema.properties, "properties");
+            const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
             definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key} === ${p2}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
@@ -14669,7 +13836,7 @@ var require_additionalProperties = __commonJS({
               gen.break();
             return;
           }
-          if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it2, schema2)) {
+          if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
               applyAdditionalSchema(key, valid, false);
@@ -14719,18 +13886,18 @@ var require_properties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema: schema2, parentSchema, data, it: it2 } = cxt;
-        if (it2.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
-          additionalProperties_1.default.code(new validate_1.KeywordCxt(it2, additionalProperties_1.default, "additionalProperties"));
+        const { gen, schema: schema2, parentSchema, data, it } = cxt;
+        if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
+          additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
         }
         const allProps = (0, code_1.allSchemaProperties)(schema2);
         for (const prop of allProps) {
-          it2.definedProperties.add(prop);
+          it.definedProperties.add(prop);
         }
-        if (it2.opts.unevaluated && allProps.length && it2.props !== true) {
-          it2.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it2.props);
+        if (it.opts.unevaluated && allProps.length && it.props !== true) {
+          it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
         }
-        const properties = allProps.filter((p2) => !(0, util_1.alwaysValidSchema)(it2, schema2[p2]));
+        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (properties.length === 0)
           return;
         const valid = gen.name("valid");
@@ -14738,9 +13905,9 @@ var require_properties = __commonJS({
           if (hasDefault(prop)) {
             applyPropertySchema(prop);
           } else {
-            gen.if((0, code_1.propertyInData)(gen, data, prop, it2.opts.ownProperties));
+            gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
             applyPropertySchema(prop);
-            if (!it2.allErrors)
+            if (!it.allErrors)
               gen.else().var(valid, true);
             gen.endIf();
           }
@@ -14748,7 +13915,7 @@ var require_properties = __commonJS({
           cxt.ok(valid);
         }
         function hasDefault(prop) {
-          return it2.opts.useDefaults && !it2.compositeRule && schema2[prop].default !== void 0;
+          return it.opts.useDefaults && !it.compositeRule && schema2[prop].default !== void 0;
         }
         function applyPropertySchema(prop) {
           cxt.subschema({
@@ -14777,25 +13944,25 @@ var require_patternProperties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema: schema2, data, parentSchema, it: it2 } = cxt;
-        const { opts } = it2;
+        const { gen, schema: schema2, data, parentSchema, it } = cxt;
+        const { opts } = it;
         const patterns = (0, code_1.allSchemaProperties)(schema2);
-        const alwaysValidPatterns = patterns.filter((p2) => (0, util_1.alwaysValidSchema)(it2, schema2[p2]));
-        if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it2.opts.unevaluated || it2.props === true)) {
+        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema2[p]));
+        if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
         const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
         const valid = gen.name("valid");
-        if (it2.props !== true && !(it2.props instanceof codegen_1.Name)) {
-          it2.props = (0, util_2.evaluatedPropsToName)(gen, it2.props);
+        if (it.props !== true && !(it.props instanceof codegen_1.Name)) {
+          it.props = (0, util_2.evaluatedPropsToName)(gen, it.props);
         }
-        const { props } = it2;
+        const { props } = it;
         validatePatternProperties();
         function validatePatternProperties() {
           for (const pat of patterns) {
             if (checkProperties)
               checkMatchingProperties(pat);
-            if (it2.allErrors) {
+            if (it.allErrors) {
               validateProperties(pat);
             } else {
               gen.var(valid, true);
@@ -14807,7 +13974,7 @@ var require_patternProperties = __commonJS({
         function checkMatchingProperties(pat) {
           for (const prop in checkProperties) {
             if (new RegExp(pat).test(prop)) {
-              (0, util_1.checkStrictMode)(it2, `property ${prop} matches pattern ${pat} (use allowMatchingProperties)`);
+              (0, util_1.checkStrictMode)(it, `property ${prop} matches pattern ${pat} (use allowMatchingProperties)`);
             }
           }
         }
@@ -14823,9 +13990,9 @@ var require_patternProperties = __commonJS({
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
-              if (it2.opts.unevaluated && props !== true) {
+              if (it.opts.unevaluated && props !== true) {
                 gen.assign((0, codegen_1._)`${props}[${key}]`, true);
-              } else if (!alwaysValid && !it2.allErrors) {
+              } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
             });
@@ -14848,8 +14015,8 @@ var require_not = __commonJS({
       schemaType: ["object", "boolean"],
       trackErrors: true,
       code(cxt) {
-        const { gen, schema: schema2, it: it2 } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it2, schema2)) {
+        const { gen, schema: schema2, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           cxt.fail();
           return;
         }
@@ -14902,10 +14069,10 @@ var require_oneOf = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, schema: schema2, parentSchema, it: it2 } = cxt;
+        const { gen, schema: schema2, parentSchema, it } = cxt;
         if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
-        if (it2.opts.discriminator && parentSchema.discriminator)
+        if (it.opts.discriminator && parentSchema.discriminator)
           return;
         const schArr = schema2;
         const valid = gen.let("valid", false);
@@ -14917,7 +14084,7 @@ var require_oneOf = __commonJS({
         function validateOneOf() {
           schArr.forEach((sch, i) => {
             let schCxt;
-            if ((0, util_1.alwaysValidSchema)(it2, sch)) {
+            if ((0, util_1.alwaysValidSchema)(it, sch)) {
               gen.var(schValid, true);
             } else {
               schCxt = cxt.subschema({
@@ -14953,12 +14120,12 @@ var require_allOf = __commonJS({
       keyword: "allOf",
       schemaType: "array",
       code(cxt) {
-        const { gen, schema: schema2, it: it2 } = cxt;
+        const { gen, schema: schema2, it } = cxt;
         if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         const valid = gen.name("valid");
         schema2.forEach((sch, i) => {
-          if ((0, util_1.alwaysValidSchema)(it2, sch))
+          if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
           const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
           cxt.ok(valid);
@@ -14987,12 +14154,12 @@ var require_if = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, parentSchema, it: it2 } = cxt;
+        const { gen, parentSchema, it } = cxt;
         if (parentSchema.then === void 0 && parentSchema.else === void 0) {
-          (0, util_1.checkStrictMode)(it2, '"if" without "then" and "else" is ignored');
+          (0, util_1.checkStrictMode)(it, '"if" without "then" and "else" is ignored');
         }
-        const hasThen = hasSchema(it2, "then");
-        const hasElse = hasSchema(it2, "else");
+        const hasThen = hasSchema(it, "then");
+        const hasElse = hasSchema(it, "else");
         if (!hasThen && !hasElse)
           return;
         const valid = gen.let("valid", true);
@@ -15031,9 +14198,9 @@ var require_if = __commonJS({
         }
       }
     };
-    function hasSchema(it2, keyword) {
-      const schema2 = it2.schema[keyword];
-      return schema2 !== void 0 && !(0, util_1.alwaysValidSchema)(it2, schema2);
+    function hasSchema(it, keyword) {
+      const schema2 = it.schema[keyword];
+      return schema2 !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema2);
     }
     exports.default = def;
   }
@@ -15048,9 +14215,9 @@ var require_thenElse = __commonJS({
     var def = {
       keyword: ["then", "else"],
       schemaType: ["object", "boolean"],
-      code({ keyword, parentSchema, it: it2 }) {
+      code({ keyword, parentSchema, it }) {
         if (parentSchema.if === void 0)
-          (0, util_1.checkStrictMode)(it2, `"${keyword}" without "if" is ignored`);
+          (0, util_1.checkStrictMode)(it, `"${keyword}" without "if" is ignored`);
       }
     };
     exports.default = def;
@@ -15122,8 +14289,8 @@ var require_format = __commonJS({
       $data: true,
       error,
       code(cxt, ruleType) {
-        const { gen, data, $data, schema: schema2, schemaCode, it: it2 } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self } = it2;
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        const { opts, errSchemaPath, schemaEnv, self } = it;
         if (!opts.validateFormats)
           return;
         if ($data)
@@ -15285,9 +14452,9 @@ var require_discriminator = __commonJS({
       schemaType: "object",
       error,
       code(cxt) {
-        const { gen, data, schema: schema2, parentSchema, it: it2 } = cxt;
+        const { gen, data, schema: schema2, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
-        if (!it2.opts.discriminator) {
+        if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
         const tagName = schema2.propertyName;
@@ -15325,13 +14492,13 @@ var require_discriminator = __commonJS({
           let tagRequired = true;
           for (let i = 0; i < oneOf.length; i++) {
             let sch = oneOf[i];
-            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it2.self.RULES)) {
+            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it2.self, it2.schemaEnv.root, it2.baseId, ref);
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
               if (sch instanceof compile_1.SchemaEnv)
                 sch = sch.schema;
               if (sch === void 0)
-                throw new ref_error_1.default(it2.opts.uriResolver, it2.baseId, ref);
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
             const propSch = (_a2 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a2 === void 0 ? void 0 : _a2[tagName];
             if (typeof propSch != "object") {
@@ -15542,7 +14709,7 @@ var require_ajv = __commonJS({
     var Ajv = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
-        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
         if (this.opts.discriminator)
           this.addKeyword(discriminator_1.default);
       }
@@ -15597,13 +14764,13 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/config/schemas.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+// src/files/schemas.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 import { pathToFileURL } from "node:url";
 function schema(name) {
   let value = cache.get(name);
   if (!value) {
-    value = JSON.parse(readFileSync2(packagePath("schema", name), "utf8"));
+    value = JSON.parse(readFileSync3(packagePath("schema", name), "utf8"));
     cache.set(name, value);
   }
   return value;
@@ -15624,7 +14791,7 @@ async function validatorFor(name) {
 }
 var cache, ruleSchema, configSchema, validators;
 var init_schemas = __esm({
-  "src/config/schemas.ts"() {
+  "src/files/schemas.ts"() {
     "use strict";
     init_bundled();
     init_package_root();
@@ -15632,223 +14799,6 @@ var init_schemas = __esm({
     ruleSchema = () => schema("rules.schema.json");
     configSchema = () => schema("config.schema.json");
     validators = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/config/rule-files.ts
-import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname as dirname2, join as join2, resolve, sep } from "node:path";
-function checkedVerifySpec(spec, where) {
-  checkVerifySpec(spec, where);
-  return spec;
-}
-async function parseRuleFile(text, file) {
-  const validate2 = await validatorFor("rules");
-  const written = await parseValidatedYaml(text, file, validate2, (data, path) => {
-    if (path[0] !== "rules" || path[1] === void 0) return "";
-    const rule2 = data.rules[Number(path[1])];
-    return rule2?.id ? `rule ${rule2.id}` : `rule #${Number(path[1]) + 1}`;
-  });
-  return expandRuleFile(written, file);
-}
-function compileRegex(source, flags, where) {
-  try {
-    return new RegExp(source, flags);
-  } catch (error) {
-    throw new KeyhoundError(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
-  }
-}
-function regexErrorReason(message2) {
-  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
-}
-function compileRule(spec, file, source) {
-  const where = `${source}: rule ${spec.id}`;
-  const regex2 = compileRegex(spec.pattern, spec.caseInsensitive ? "gdi" : "gd", `${where}: pattern`);
-  if (!/\(\?<secret>/.test(spec.pattern)) throw new KeyhoundError(`${where}: pattern has no (?<secret>\u2026) group`);
-  return {
-    id: spec.id,
-    provider: file.provider,
-    description: spec.description,
-    severity: spec.severity,
-    remediation: file.remediation,
-    keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
-    regex: regex2,
-    entropy: spec.entropy ?? 0,
-    span: spec.span ?? DEFAULT_SPAN,
-    lines: spec.lines ?? 1,
-    ...spec.maxTextLength !== void 0 ? { maxTextLength: spec.maxTextLength } : {},
-    ...spec.check ? { check: spec.check } : {},
-    generic: spec.generic ?? false,
-    pairsWith: spec.pairsWith ?? [],
-    pairLines: spec.pairLines ?? 5,
-    informs: spec.informs ?? [],
-    informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
-    placeholders: spec.placeholders ?? (spec.informs ? "references" : "all"),
-    allowRegexes: (spec.allowlist?.regexes ?? []).map((re2, i) => compileRegex(re2, "", `${where}: allowlist.regexes[${i}]`)),
-    stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
-    ...spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}
-  };
-}
-function compileRuleFile(spec, source) {
-  return { source, spec, rules: spec.rules.map((rule2) => compileRule(rule2, spec, source)) };
-}
-async function assertWellFormed(files) {
-  assertUniqueIds(files);
-  assertKnownPartners(files);
-  await assertNoCatastrophicBacktracking(files);
-}
-function assertKnownPartners(files) {
-  const ids = new Set(files.flatMap((file) => file.rules.map((rule2) => rule2.id)));
-  for (const file of files) {
-    for (const rule2 of file.rules) {
-      const unknown = [...rule2.pairsWith, ...rule2.informs].find((id) => !ids.has(id) && id !== "*");
-      if (unknown) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: names rule ${unknown}, which is not in these rule files`);
-    }
-  }
-}
-function assertUniqueIds(files) {
-  const owner = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    for (const rule2 of file.rules) {
-      const first = owner.get(rule2.id);
-      if (first) throw new KeyhoundError(`${file.source}: rule ${rule2.id}: duplicate id (also in ${first})`);
-      owner.set(rule2.id, file.source);
-    }
-  }
-}
-function checkExamples(files, rules) {
-  const detector = createDetector(rules);
-  const byId = new Map(rules.map((rule2) => [rule2.id, rule2]));
-  const informs = (informer, credential) => {
-    const rule2 = byId.get(informer);
-    return rule2 !== void 0 && tellsAbout(rule2, credential);
-  };
-  const together = (ruleId, id) => informs(ruleId, id) || informs(id, ruleId);
-  const problems = [];
-  for (const file of files) {
-    for (const spec of file.spec.rules) {
-      const expected = { has: (id) => id === spec.id || together(spec.id, id) };
-      spec.examples.forEach((example, index) => {
-        const ids = reported(detector, example);
-        if (!ids.includes(spec.id)) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `not found${ids.length ? ` (found by ${[...new Set(ids)].join(", ")})` : ""}` });
-        } else if (ids.some((id) => !expected.has(id))) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `also found by ${[...new Set(ids.filter((id) => !expected.has(id)))].join(", ")}` });
-        } else if (!spec.keywords.some((keyword) => example.toLowerCase().includes(keyword.toLowerCase())) && spec.keywords.length > 0) {
-          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: "contains none of the rule keywords" });
-        }
-      });
-      (spec.negatives ?? []).forEach((negative, index) => {
-        const ids = reported(detector, negative).filter((id) => id === spec.id || !expected.has(id));
-        if (ids.length) problems.push({ source: file.source, ruleId: spec.id, kind: "negative", index, message: `found by ${[...new Set(ids)].join(", ")}` });
-      });
-    }
-  }
-  return problems;
-}
-function reported(detector, text) {
-  return detector.detect(text).filter((finding) => !finding.suppressedBy).map((finding) => finding.rule.id);
-}
-function describeProblem(problem) {
-  return `${problem.source}: rule ${problem.ruleId}: ${problem.kind} #${problem.index + 1} ${problem.message}`;
-}
-async function loadRuleFiles(paths, inline = []) {
-  const files = [...inline];
-  for (const path of paths) {
-    const spec = await parseRuleFile(readTextFile(path, "rule file"), path);
-    files.push(compileRuleFile(spec, path));
-  }
-  await assertWellFormed(files);
-  const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  if (problems[0]) throw new KeyhoundError(describeProblem(problems[0]));
-  return files;
-}
-function isBuiltinRuleFile(source) {
-  return resolve(source).startsWith(`${packagePath("rules")}${sep}`);
-}
-function redosCacheFile() {
-  return join2(process.env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "keyhound", "redos-safe-v1.txt");
-}
-function readRedosCache() {
-  try {
-    return new Set(readTextFile(redosCacheFile(), "cache").split("\n").filter(Boolean));
-  } catch {
-    return /* @__PURE__ */ new Set();
-  }
-}
-function writeRedosCache(cache2) {
-  try {
-    mkdirSync(dirname2(redosCacheFile()), { recursive: true });
-    writeFileSync(redosCacheFile(), `${[...cache2].sort().join("\n")}
-`);
-  } catch {
-  }
-}
-function loadRecheck() {
-  recheck ??= import("recheck").then(
-    (module) => "check" in module ? module : module.default,
-    () => void 0
-  );
-  return recheck;
-}
-function redosAnalyserInstalled() {
-  try {
-    createRequire(import.meta.url).resolve("recheck");
-    return true;
-  } catch {
-    return false;
-  }
-}
-function ruleRegexes(files) {
-  return files.filter((file) => !isBuiltinRuleFile(file.source)).flatMap(
-    (file) => file.spec.rules.flatMap((spec) => [
-      { where: `${file.source}: rule ${spec.id}: pattern`, source: spec.pattern, flags: spec.caseInsensitive ? "i" : "" },
-      ...(spec.allowlist?.regexes ?? []).map((source, i) => ({ where: `${file.source}: rule ${spec.id}: allowlist.regexes[${i}]`, source, flags: "" }))
-    ])
-  );
-}
-async function assertNoCatastrophicBacktracking(files) {
-  await assertLinearTime(ruleRegexes(files));
-}
-async function assertLinearTime(regexes) {
-  const cache2 = readRedosCache();
-  const key = ({ source, flags }) => createHash("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 32);
-  const unknown = regexes.filter((regex2) => !cache2.has(key(regex2)));
-  if (unknown.length === 0) return;
-  const analyser = await loadRecheck();
-  if (!analyser) return;
-  for (const regex2 of unknown) {
-    const result = await analyser.check(regex2.source, regex2.flags, { timeout: REDOS_CHECK_TIMEOUT_MS });
-    if (result.status !== "vulnerable") {
-      cache2.add(key(regex2));
-      writeRedosCache(cache2);
-      continue;
-    }
-    const hot = result.hotspot.filter((spot) => spot.temperature === "heat").map((spot) => maskSecretLike(regex2.source.slice(spot.start, spot.end)));
-    const attack = maskSecretLike(result.attack.pattern.length > 120 ? `${result.attack.pattern.slice(0, 117)}...` : result.attack.pattern);
-    throw new KeyhoundError(
-      `${regex2.where} can backtrack catastrophically (${result.complexity.summary}${hot.length ? `, at ${[...new Set(hot)].map((part) => JSON.stringify(part)).join(" and ")}` : ""}; slow on ${attack}): bound the repetition, or make the parts that repeat unable to match the same text`
-    );
-  }
-}
-var recheck, REDOS_UNCHECKED, REDOS_CHECK_TIMEOUT_MS;
-var init_rule_files = __esm({
-  "src/config/rule-files.ts"() {
-    "use strict";
-    init_detect();
-    init_types();
-    init_errors();
-    init_package_root();
-    init_redact();
-    init_pieces();
-    init_spec();
-    init_yaml_file();
-    init_schemas();
-    REDOS_UNCHECKED = "their patterns are not checked for catastrophic backtracking: recheck, the ReDoS analyser, is not installed here (an npm install of keyhound has it)";
-    REDOS_CHECK_TIMEOUT_MS = 5e3;
   }
 });
 
@@ -15862,12 +14812,12 @@ function makeCodeBlock(string, line, column) {
   let codeblock = "";
   let numberLen = (Math.log10(line + 1) | 0) + 1;
   for (let i = line - 1; i <= line + 1; i++) {
-    let l3 = lines[i - 1];
-    if (!l3)
+    let l = lines[i - 1];
+    if (!l)
       continue;
     codeblock += i.toString().padEnd(numberLen, " ");
     codeblock += ":  ";
-    codeblock += l3;
+    codeblock += l;
     codeblock += "\n";
     if (i === line) {
       codeblock += " ".repeat(numberLen + column + 2);
@@ -15904,26 +14854,26 @@ ${codeblock}`, options);
 // node_modules/smol-toml/dist/primitive.js
 function parseString(ctx) {
   let startPtr = ctx.p;
-  let c3 = ctx.s.charCodeAt(ctx.p++);
-  let first = c3;
-  let isLiteral = c3 === 39;
-  let isMultiline = c3 === ctx.s.charCodeAt(ctx.p) && c3 === ctx.s.charCodeAt(ctx.p + 1);
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
   if (isMultiline) {
-    if ((c3 = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
       ctx.p++;
-    else if (c3 === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
       ctx.p += 2;
   }
   let parsed = "";
   let sliceStart = ctx.p;
   let state = 0;
   for (; ctx.p < ctx.s.length; ctx.p++) {
-    c3 = ctx.s.charCodeAt(ctx.p);
-    if (isMultiline && (c3 === 10 || c3 === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
       state = state && 3;
-    } else if (c3 < 32 && c3 !== 9 || c3 === 127) {
+    } else if (c < 32 && c !== 9 || c === 127) {
       TomlError.x("control characters are not allowed in strings", ctx);
-    } else if ((!state || state === 3) && c3 === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
       if (isMultiline) {
         if (ctx.s.charCodeAt(ctx.p + 3) === first)
           ctx.p++;
@@ -15937,16 +14887,16 @@ function parseString(ctx) {
       ctx.p += isMultiline ? 3 : 1;
       return parsed;
     } else if (!state) {
-      if (!isLiteral && c3 === 92) {
+      if (!isLiteral && c === 92) {
         parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
         state = 1;
       }
     } else if (state === 1) {
-      if (c3 === 120 || c3 === 117 || c3 === 85) {
+      if (c === 120 || c === 117 || c === 85) {
         let errPtr = ctx.p++ - 1;
         let value = 0;
-        let len = c3 === 120 ? 2 : c3 === 117 ? 4 : 8;
-        for (let j3 = 0; j3 < len; j3++, ctx.p++) {
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
           let hex = ctx.s.charCodeAt(ctx.p);
           let digit = (
             /* 0-9 */
@@ -15968,34 +14918,34 @@ function parseString(ctx) {
         parsed += String.fromCodePoint(value);
         sliceStart = ctx.p--;
         state = 0;
-      } else if (isMultiline && (c3 === 32 || c3 === 9)) {
+      } else if (isMultiline && (c === 32 || c === 9)) {
         state = 2;
       } else {
-        if (c3 === 98)
+        if (c === 98)
           parsed += "\b";
-        else if (c3 === 116)
+        else if (c === 116)
           parsed += "	";
-        else if (c3 === 110)
+        else if (c === 110)
           parsed += "\n";
-        else if (c3 === 102)
+        else if (c === 102)
           parsed += "\f";
-        else if (c3 === 114)
+        else if (c === 114)
           parsed += "\r";
-        else if (c3 === 101)
+        else if (c === 101)
           parsed += "\x1B";
-        else if (c3 === 34)
+        else if (c === 34)
           parsed += '"';
-        else if (c3 === 92)
+        else if (c === 92)
           parsed += "\\";
         else
           TomlError.x("unrecognised escape sequence", ctx);
         sliceStart = ctx.p + 1;
         state = 0;
       }
-    } else if (c3 !== 32 && c3 !== 9) {
+    } else if (c !== 32 && c !== 9) {
       if (state === 2)
         TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
-      state = !isLiteral && c3 === 92 ? 1 : 0;
+      state = !isLiteral && c === 92 ? 1 : 0;
       sliceStart = ctx.p;
     }
   }
@@ -16020,7 +14970,7 @@ var init_date = __esm({
         let hasDate = true;
         let hasTime = true;
         let offset = "Z";
-        let c3;
+        let c;
         if (typeof date === "string") {
           if (fasttype)
             prep: {
@@ -16032,7 +14982,7 @@ var init_date = __esm({
                 if (fasttype === 2) {
                   offset = null;
                   date += "Z";
-                } else if ((c3 = date.charCodeAt(date.length - 1)) !== 90 && c3 !== 122) {
+                } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
                   offset = date.slice(date.length - 6);
                 }
                 if (unsafeDelim)
@@ -16138,85 +15088,85 @@ function isEndOfValue(char, delim) {
 }
 function extractValue(ctx, end) {
   let errPtr = ctx.p;
-  let c3 = ctx.s.charCodeAt(ctx.p);
-  if (c3 === 91 || c3 === 123) {
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
     ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
-    let value = c3 === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
     ctx.d++;
     return value;
   }
-  if (c3 === 34 || c3 === 39) {
+  if (c === 34 || c === 39) {
     return parseString(ctx);
   }
-  if (c3 === 116) {
+  if (c === 116) {
     if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
       TomlError.x("invalid value", ctx, errPtr);
     return ctx.p++, true;
   }
-  if (c3 === 102) {
+  if (c === 102) {
     if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
       TomlError.x("invalid value", ctx, errPtr);
     return ctx.p++, false;
   }
-  if (c3 === 43 || c3 === 45) {
-    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c3, end);
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
   }
   if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
-    return parseDate(ctx, c3, end);
+    return parseDate(ctx, c, end);
   }
   if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
-    return parseTime(ctx, c3, end);
+    return parseTime(ctx, c, end);
   }
-  return parseNumber(ctx, ctx.p, c3, 0, end);
+  return parseNumber(ctx, ctx.p, c, 0, end);
 }
 function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-  let c3 = startChr;
+  let c = startChr;
   let state = 0;
   let hasUnderscores = false;
-  if (c3 === 105) {
+  if (c === 105) {
     if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
       TomlError.x("invalid value", ctx, startPtr);
     return ctx.p++, (sign || 1) / 0;
   }
-  if (c3 === 110) {
+  if (c === 110) {
     if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
       TomlError.x("invalid value", ctx, startPtr);
     return ctx.p++, NaN;
   }
-  if (c3 === 48) {
-    if (++ctx.p >= ctx.s.length || isEndOfValue(c3 = ctx.s.charCodeAt(ctx.p), endChr))
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
       return ctx.bi === true ? 0n : 0;
     if (!sign) {
-      if (c3 === 120)
+      if (c === 120)
         return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-      else if (c3 === 98)
+      else if (c === 98)
         return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-      else if (c3 === 111)
+      else if (c === 111)
         return parseIntegerBaseN(ctx, startPtr, 8, endChr);
     }
-    if (c3 === 46)
+    if (c === 46)
       state = 2;
-    else if (c3 === 101 || c3 === 69)
+    else if (c === 101 || c === 69)
       state = 4;
     else
       TomlError.x("illegal leading zero", ctx, startPtr);
-  } else if (!isDigit(c3))
+  } else if (!isDigit(c))
     TomlError.x("invalid value", ctx, startPtr);
-  while (++ctx.p < ctx.s.length && (c3 = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c3, endChr))) {
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
     if (!state)
       state = 1;
-    if (c3 === 95) {
+    if (c === 95) {
       if (!(state & 1))
         TomlError.x("illegal underscore", ctx);
       state += 11;
       hasUnderscores = true;
-    } else if (state === 1 && c3 === 46)
+    } else if (state === 1 && c === 46)
       state = 2;
-    else if ((state === 1 || state === 3) && (c3 === 101 || c3 === 69))
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
       state = 4;
-    else if (state === 4 && (c3 === 43 || c3 === 45)) {
+    else if (state === 4 && (c === 43 || c === 45)) {
       state = 6;
-    } else if (!isDigit(c3))
+    } else if (!isDigit(c))
       TomlError.x(`illegal character in numeric literal`, ctx);
     else if (state > 9)
       state -= 11;
@@ -16235,13 +15185,13 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
   return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
 }
 function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-  let c3, underscore = 1;
-  while (++ctx.p < ctx.s.length && (c3 = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c3, endChr))) {
-    if (c3 === 95) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
       if (underscore & 1)
         TomlError.x("illegal underscore", ctx);
       underscore = 3;
-    } else if (!isDigit(c3, base))
+    } else if (!isDigit(c, base))
       TomlError.x(`illegal character in numeric literal`, ctx);
     else if (underscore & 1)
       underscore--;
@@ -16266,17 +15216,17 @@ function parseInteger(ctx, str, base, startPtr) {
     }
   return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
 }
-function parseDate(ctx, c3, endChr) {
+function parseDate(ctx, c, endChr) {
   let startPtr = ctx.p++, unsafeSeparator;
-  if (!isDigit(c3) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
-    return parseNumber(ctx, ctx.p = startPtr, c3, 0, endChr);
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
   }
   ctx.p += 5;
   if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
     TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
-  if (ctx.p >= ctx.s.length || ((c3 = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c3 !== 84 && c3 !== 116) {
-    let t3 = ctx.s.slice(startPtr, ctx.p);
-    return readDate(ctx, t3, 3, false, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
   }
   if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
     TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
@@ -16285,31 +15235,31 @@ function parseDate(ctx, c3, endChr) {
   if (ctx.s.charCodeAt(ctx.p) === 46)
     while (isDigit(ctx.s.charCodeAt(++ctx.p)))
       ;
-  if (c3 = ctx.s.charCodeAt(ctx.p)) {
-    if (c3 === 90 || c3 === 122) {
-      let t3 = ctx.s.slice(startPtr, ++ctx.p);
-      return readDate(ctx, t3, 1, unsafeSeparator, startPtr, "[+00:00]");
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
     }
-    if (c3 === 43 || c3 === 45) {
-      let t3 = ctx.s.slice(startPtr, ctx.p += 6);
-      return readDate(ctx, t3, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
     }
   }
-  let t2 = ctx.s.slice(startPtr, ctx.p);
-  return readDate(ctx, t2, 2, unsafeSeparator, startPtr);
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
 }
-function parseTime(ctx, c3, endChr) {
+function parseTime(ctx, c, endChr) {
   let start = ctx.p;
-  if (!isDigit(c3) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
-    return parseNumber(ctx, --ctx.p, c3, 0, endChr);
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
   }
   if (ctx.s.charCodeAt(ctx.p += 4) === 58)
     ctx.p += 3;
   if (ctx.s.charCodeAt(ctx.p) === 46)
     while (isDigit(ctx.s.charCodeAt(++ctx.p)))
       ;
-  let t2 = ctx.s.slice(start, ctx.p);
-  return readDate(ctx, t2, 4, false, start);
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
 }
 function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
   if (ctx.ld) {
@@ -16347,24 +15297,24 @@ var init_extract = __esm({
 // node_modules/smol-toml/dist/util.js
 function skipComment(ctx) {
   for (; ctx.p < ctx.s.length; ctx.p++) {
-    let c3 = ctx.s.charCodeAt(ctx.p);
-    if (c3 === 10)
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
       break;
-    if (c3 === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
       ctx.p++;
       break;
     }
-    if (c3 < 32 && c3 !== 9 || c3 === 127) {
+    if (c < 32 && c !== 9 || c === 127) {
       TomlError.x("control characters are not allowed in comments", ctx);
     }
   }
 }
 function skipVoid(ctx, banNewLines, banComments) {
-  let c3;
+  let c;
   while (ctx.p < ctx.s.length) {
-    while (ctx.p < ctx.s.length && ((c3 = ctx.s.charCodeAt(ctx.p)) === 32 || c3 === 9 || !banNewLines && (c3 === 10 || c3 === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
       ctx.p++;
-    if (banComments || c3 !== 35)
+    if (banComments || c !== 35)
       break;
     skipComment(ctx);
   }
@@ -16381,70 +15331,70 @@ function parseKey(ctx, end = 61) {
   let state = 0;
   let parsed = [];
   let sliceStart;
-  let c3 = ctx.s.charCodeAt(startPtr = ctx.p);
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
   do {
-    if (c3 === end) {
+    if (c === end) {
       if (!state)
         TomlError.x("unexpected end of key", ctx);
       if (state === 1)
         parsed.push(ctx.s.slice(sliceStart, ctx.p));
       return ctx.p++, parsed;
-    } else if (c3 === 46) {
+    } else if (c === 46) {
       if (!state)
         TomlError.x("illegal empty bare key", ctx);
       if (state === 1)
         parsed.push(ctx.s.slice(sliceStart, ctx.p));
       state = 0;
-    } else if (!state && (c3 === 34 || c3 === 39)) {
-      if (c3 === ctx.s.charCodeAt(ctx.p + 1) && c3 === ctx.s.charCodeAt(ctx.p + 2))
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
         TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
       parsed.push(parseString(ctx));
       state = 2;
       ctx.p--;
-    } else if (c3 === 32 || c3 === 9) {
+    } else if (c === 32 || c === 9) {
       if (state === 1) {
         parsed.push(ctx.s.slice(sliceStart, ctx.p));
         state = 2;
       }
-    } else if (state === 2 || c3 < 48 && c3 !== 45 || c3 > 57 && c3 < 65 || c3 > 90 && c3 < 97 && c3 !== 95 || c3 > 122) {
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
       TomlError.x("illegal character in key", ctx);
     } else if (!state) {
       state = 1;
       sliceStart = ctx.p;
     }
-  } while (c3 = ctx.s.charCodeAt(++ctx.p));
+  } while (c = ctx.s.charCodeAt(++ctx.p));
   TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
 }
 function parseInlineTable(ctx) {
   let startPtr = ctx.p++;
   let res = /* @__PURE__ */ Object.create(null);
   let seen = /* @__PURE__ */ new Set();
-  let c3;
+  let c;
   while (ctx.p < ctx.s.length) {
     skipVoid(ctx);
-    if ((c3 = ctx.s.charCodeAt(ctx.p)) === 125) {
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
       ctx.p++;
       return res;
     }
-    let k2;
-    let t2 = res;
+    let k;
+    let t = res;
     let hasOwn = false;
     let errPtr = ctx.p;
     let key = parseKey(ctx);
     for (let i = 0; i < key.length; i++) {
       if (i)
-        t2 = hasOwn ? t2[k2] : t2[k2] = /* @__PURE__ */ Object.create(null);
-      k2 = key[i];
-      if ((hasOwn = Object.hasOwn(t2, k2)) && (typeof t2[k2] !== "object" || seen.has(t2[k2]))) {
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
         TomlError.x("trying to redefine an already defined value", ctx, errPtr);
       }
-      let unsafe = k2 === "__proto__";
-      if (ctx.uk && (unsafe || k2 === "constructor")) {
-        t2 = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
         break;
       }
       if (!hasOwn && unsafe) {
-        Object.defineProperty(t2, k2, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
       }
     }
     if (hasOwn) {
@@ -16456,13 +15406,13 @@ function parseInlineTable(ctx) {
       125
       /* } */
     );
-    if (t2 && typeof (t2[k2] = value) === "object")
+    if (t && typeof (t[k] = value) === "object")
       seen.add(value);
     skipVoid(ctx);
-    if ((c3 = ctx.s.charCodeAt(ctx.p++)) === 125) {
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
       return res;
     }
-    if (c3 !== 44)
+    if (c !== 44)
       TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
   }
   TomlError.x("unfinished table", ctx, startPtr);
@@ -16470,10 +15420,10 @@ function parseInlineTable(ctx) {
 function parseArray(ctx) {
   let startPtr = ctx.p++;
   let res = [];
-  let c3;
+  let c;
   while (ctx.p < ctx.s.length) {
     skipVoid(ctx);
-    if ((c3 = ctx.s.charCodeAt(ctx.p)) === 93) {
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
       ctx.p++;
       return res;
     }
@@ -16483,10 +15433,10 @@ function parseArray(ctx) {
       /* ] */
     ));
     skipVoid(ctx);
-    if ((c3 = ctx.s.charCodeAt(ctx.p++)) === 93) {
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
       return res;
     }
-    if (c3 !== 44)
+    if (c !== 44)
       TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
   }
   TomlError.x("unfinished array", ctx, startPtr);
@@ -16502,37 +15452,37 @@ var init_struct = __esm({
 
 // node_modules/smol-toml/dist/parse.js
 function peekTable(ctx, key, table, meta, type) {
-  let t2 = table;
-  let m2 = meta;
-  let k2;
+  let t = table;
+  let m = meta;
+  let k;
   let hasOwn = false;
   let state;
   for (let i = 0; i < key.length; i++) {
     if (i) {
-      t2 = hasOwn ? t2[k2] : t2[k2] = /* @__PURE__ */ Object.create(null);
-      m2 = (state = m2[k2]).c;
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
       if (type === 0 && (state.t === 1 || state.t === 2)) {
         return null;
       }
       if (state.t === 2) {
-        let l3 = t2.length - 1;
-        t2 = t2[l3];
-        m2 = m2[l3].c;
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
       }
     }
-    k2 = key[i];
-    if ((hasOwn = Object.hasOwn(t2, k2)) && m2[k2]?.t === 0 && m2[k2]?.d) {
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
       return null;
     }
     if (!hasOwn) {
-      let unsafe = k2 === "__proto__";
-      if (ctx.uk && (unsafe || k2 === "constructor"))
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
         return false;
       if (unsafe) {
-        Object.defineProperty(t2, k2, { enumerable: true, configurable: true, writable: true });
-        Object.defineProperty(m2, k2, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
       }
-      m2[k2] = {
+      m[k] = {
         t: i < key.length - 1 && type === 2 ? 3 : type,
         d: false,
         i: 0,
@@ -16540,16 +15490,16 @@ function peekTable(ctx, key, table, meta, type) {
       };
     }
   }
-  state = m2[k2];
+  state = m[k];
   if (state.t !== type && !(type === 1 && state.t === 3)) {
     return null;
   }
   if (type === 2) {
     if (!state.d) {
       state.d = true;
-      t2[k2] = [];
+      t[k] = [];
     }
-    t2[k2].push(t2 = /* @__PURE__ */ Object.create(null));
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
     state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
   }
   if (state.d) {
@@ -16557,11 +15507,11 @@ function peekTable(ctx, key, table, meta, type) {
   }
   state.d = true;
   if (type === 1) {
-    t2 = hasOwn ? t2[k2] : t2[k2] = /* @__PURE__ */ Object.create(null);
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
   } else if (type === 0 && hasOwn) {
     return null;
   }
-  return [k2, t2, state.c];
+  return [k, t, state.c];
 }
 function validateTablePeek(ctx, peek, ptr) {
   if (peek === null || ctx.uk === 2)
@@ -16581,7 +15531,7 @@ function parse(toml, options = {}) {
   let tmp;
   let skipping = false;
   let tbl = res;
-  let m2 = meta;
+  let m = meta;
   if (toml.charCodeAt(0) === 65279)
     ctx.p++;
   skipVoid(ctx);
@@ -16590,7 +15540,7 @@ function parse(toml, options = {}) {
       let isTableArray = toml.charCodeAt(++ctx.p) === 91;
       tmp = ctx.p += +isTableArray;
       skipping = false;
-      let k2 = parseKey(
+      let k = parseKey(
         ctx,
         93
         /* ] */
@@ -16601,38 +15551,38 @@ function parse(toml, options = {}) {
         }
         ctx.p++;
       }
-      let p2 = peekTable(
+      let p = peekTable(
         ctx,
-        k2,
+        k,
         res,
         meta,
         isTableArray ? 2 : 1
         /* Type.EXPLICIT */
       );
-      if (!p2) {
-        validateTablePeek(ctx, p2, tmp);
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
         skipping = true;
       } else {
-        m2 = p2[2];
-        tbl = p2[1];
+        m = p[2];
+        tbl = p[1];
       }
     } else {
       tmp = ctx.p;
-      let k2 = parseKey(ctx);
-      let p2 = peekTable(
+      let k = parseKey(ctx);
+      let p = peekTable(
         ctx,
-        k2,
+        k,
         tbl,
-        m2,
+        m,
         0
         /* Type.DOTTED */
       );
-      if (!p2 && !skipping)
-        validateTablePeek(ctx, p2, tmp);
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
       skipVoid(ctx, true, true);
-      let v2 = extractValue(ctx, void 0);
-      if (p2 && !skipping)
-        p2[1][p2[0]] = v2;
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
     }
     skipVoid(ctx, true);
     if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
@@ -16758,10 +15708,10 @@ function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
     return "{}";
   let res = "{ ";
   for (let i = 0; i < keys.length; i++) {
-    let k2 = keys[i];
+    let k = keys[i];
     if (i)
       res += ", ";
-    res += formatKey(k2) + " = " + stringifyValue(obj[k2], extendedTypeOf(obj[k2]), depth - 1, numberAsFloat, strictTemporal);
+    res += formatKey(k) + " = " + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
   }
   return res + " }";
 }
@@ -16799,22 +15749,22 @@ function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTempo
   let tables = "";
   let keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
-    let k2 = keys[i];
-    if (obj[k2] !== null && obj[k2] !== void 0) {
-      let type = extendedTypeOf(obj[k2]);
+    let k = keys[i];
+    if (obj[k] !== null && obj[k] !== void 0) {
+      let type = extendedTypeOf(obj[k]);
       if (type === "symbol" || type === "function") {
         throw new TypeError(`cannot serialize values of type '${type}'`);
       }
-      let key = formatKey(k2);
-      if (type === "array" && isArrayOfTables(obj[k2])) {
-        tables += (tables && "\n") + stringifyArrayTable(obj[k2], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+      let key = formatKey(k);
+      if (type === "array" && isArrayOfTables(obj[k])) {
+        tables += (tables && "\n") + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
       } else if (type === "object") {
         let tblKey = prefix ? `${prefix}.${key}` : key;
-        tables += (tables && "\n") + stringifyTable(tblKey, obj[k2], tblKey, depth - 1, numberAsFloat, strictTemporal);
+        tables += (tables && "\n") + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
       } else {
         preamble += key;
         preamble += " = ";
-        preamble += stringifyValue(obj[k2], type, depth, numberAsFloat, strictTemporal);
+        preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
         preamble += "\n";
       }
     }
@@ -16909,10 +15859,10 @@ function capturingGroupAt(pattern2, n) {
   return -1;
 }
 function nameSecretGroup(pattern2, secretGroup) {
-  const at3 = capturingGroupAt(pattern2, secretGroup && secretGroup > 0 ? secretGroup : 1);
-  if (at3 === -1) return `(?<secret>${pattern2})`;
-  if (pattern2.startsWith("(?<", at3)) return `${pattern2.slice(0, at3)}(?<secret>${pattern2.slice(pattern2.indexOf(">", at3) + 1)}`;
-  return `${pattern2.slice(0, at3)}(?<secret>${pattern2.slice(at3 + 1)}`;
+  const at2 = capturingGroupAt(pattern2, secretGroup && secretGroup > 0 ? secretGroup : 1);
+  if (at2 === -1) return `(?<secret>${pattern2})`;
+  if (pattern2.startsWith("(?<", at2)) return `${pattern2.slice(0, at2)}(?<secret>${pattern2.slice(pattern2.indexOf(">", at2) + 1)}`;
+  return `${pattern2.slice(0, at2)}(?<secret>${pattern2.slice(at2 + 1)}`;
 }
 function kebab(id) {
   return id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "gitleaks-rule";
@@ -16961,10 +15911,10 @@ async function translateGitleaksConfig(text, file) {
     config = parse3(text);
   } catch (error) {
     const { message: message2, line } = error;
-    throw new KeyhoundError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`);
+    throw new ConfigError(`${file}${line ? `:${line}` : ""}: invalid TOML: ${withoutQuotedSource(message2.split("\n")[0], text)}`, { cause: error });
   }
   const wrong = wrongType(config, CONFIG_SHAPE, "");
-  if (wrong) throw new KeyhoundError(`${file}: ${wrong}`);
+  if (wrong) throw new ConfigError(`${file}: ${wrong}`);
   const warnings = [];
   const spec = {};
   if (config.extend) {
@@ -17062,7 +16012,7 @@ import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:pa
 function parseSize(value, where, typed = false) {
   if (typeof value === "number") return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size${typed ? `: ${value}` : ""} (use bytes or a unit: 512KB, 10MB)`);
+  if (!match) throw new (typed ? KeyhoundError : ConfigError)(`${where}: not a size${typed ? `: ${value}` : ""} (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? "b").toLowerCase()[0];
   const factor = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
@@ -17077,13 +16027,13 @@ async function loadConfig(root2, explicit, cwd) {
 async function readConfig(root2, explicit, cwd) {
   const file = explicit ? resolve2(cwd, explicit) : join3(root2, CONFIG_FILE_NAME);
   if (!explicit && !existsSync2(file)) return void 0;
-  const text = readTextFile(file, "config file");
+  const text = readTextFile(file, "config file", file, ConfigError);
   if (file.endsWith(".toml")) {
     const { translateGitleaksConfig: translateGitleaksConfig2 } = await Promise.resolve().then(() => (init_gitleaks_config(), gitleaks_config_exports));
     return { file, ...await translateGitleaksConfig2(text, explicit ?? file) };
   }
   const validate2 = await validatorFor("config");
-  const spec = await parseValidatedYaml(text, explicit ?? file, validate2);
+  const spec = await parseValidatedYaml(text, explicit ?? file, validate2, ConfigError);
   if (spec.maxFileSize !== void 0) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
   assertBoundedGlobs(spec, explicit ?? file);
   return { file, spec, warnings: [] };
@@ -17094,10 +16044,10 @@ function wildcardsInAName(glob) {
 function assertBoundedGlobs(spec, file) {
   const lists = [["allowlist", spec.allowlist], ...Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [`ruleAllowlists.${id}`, entries])];
   for (const [where, entries] of lists) {
-    const at3 = (entries?.paths ?? []).findIndex((glob) => wildcardsInAName(glob) > MAX_WILDCARDS_IN_A_NAME);
-    if (at3 === -1) continue;
-    throw new KeyhoundError(
-      `${file}: ${where}.paths[${at3}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time that grows as a power of the name's length (use pathRegexes, with bounded repetition)`
+    const at2 = (entries?.paths ?? []).findIndex((glob) => wildcardsInAName(glob) > MAX_WILDCARDS_IN_A_NAME);
+    if (at2 === -1) continue;
+    throw new ConfigError(
+      `${file}: ${where}.paths[${at2}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time that grows as a power of the name's length (use pathRegexes, with bounded repetition)`
     );
   }
 }
@@ -17118,7 +16068,7 @@ var init_config = __esm({
   "src/config/config.ts"() {
     "use strict";
     init_errors();
-    init_rule_files();
+    init_redos();
     init_schemas();
     init_yaml_file();
     CONFIG_FILE_NAME = ".keyhound.yaml";
@@ -17126,4355 +16076,15 @@ var init_config = __esm({
   }
 });
 
-// node_modules/@simple-git/args-pathspec/dist/index.mjs
-function c(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
-}
-function r(n) {
-  return n instanceof String && t.has(n);
-}
-function o(n) {
-  return t.get(n) ?? [];
-}
-var t;
-var init_dist2 = __esm({
-  "node_modules/@simple-git/args-pathspec/dist/index.mjs"() {
-    t = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// node_modules/ms/index.js
-var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
-    var s = 1e3;
-    var m2 = s * 60;
-    var h3 = m2 * 60;
-    var d2 = h3 * 24;
-    var w2 = d2 * 7;
-    var y2 = d2 * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
-      var type = typeof val;
-      if (type === "string" && val.length > 0) {
-        return parse3(val);
-      } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
-      }
-      throw new Error(
-        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
-      );
-    };
-    function parse3(str) {
-      str = String(str);
-      if (str.length > 100) {
-        return;
-      }
-      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str
-      );
-      if (!match) {
-        return;
-      }
-      var n = parseFloat(match[1]);
-      var type = (match[2] || "ms").toLowerCase();
-      switch (type) {
-        case "years":
-        case "year":
-        case "yrs":
-        case "yr":
-        case "y":
-          return n * y2;
-        case "weeks":
-        case "week":
-        case "w":
-          return n * w2;
-        case "days":
-        case "day":
-        case "d":
-          return n * d2;
-        case "hours":
-        case "hour":
-        case "hrs":
-        case "hr":
-        case "h":
-          return n * h3;
-        case "minutes":
-        case "minute":
-        case "mins":
-        case "min":
-        case "m":
-          return n * m2;
-        case "seconds":
-        case "second":
-        case "secs":
-        case "sec":
-        case "s":
-          return n * s;
-        case "milliseconds":
-        case "millisecond":
-        case "msecs":
-        case "msec":
-        case "ms":
-          return n;
-        default:
-          return void 0;
-      }
-    }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return Math.round(ms2 / d2) + "d";
-      }
-      if (msAbs >= h3) {
-        return Math.round(ms2 / h3) + "h";
-      }
-      if (msAbs >= m2) {
-        return Math.round(ms2 / m2) + "m";
-      }
-      if (msAbs >= s) {
-        return Math.round(ms2 / s) + "s";
-      }
-      return ms2 + "ms";
-    }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return plural2(ms2, msAbs, d2, "day");
-      }
-      if (msAbs >= h3) {
-        return plural2(ms2, msAbs, h3, "hour");
-      }
-      if (msAbs >= m2) {
-        return plural2(ms2, msAbs, m2, "minute");
-      }
-      if (msAbs >= s) {
-        return plural2(ms2, msAbs, s, "second");
-      }
-      return ms2 + " ms";
-    }
-    function plural2(ms2, msAbs, n, name) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
-    }
-  }
-});
-
-// node_modules/debug/src/common.js
-var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env2) {
-      createDebug.debug = createDebug;
-      createDebug.default = createDebug;
-      createDebug.coerce = coerce;
-      createDebug.disable = disable;
-      createDebug.enable = enable;
-      createDebug.enabled = enabled;
-      createDebug.humanize = require_ms();
-      createDebug.destroy = destroy;
-      Object.keys(env2).forEach((key) => {
-        createDebug[key] = env2[key];
-      });
-      createDebug.names = [];
-      createDebug.skips = [];
-      createDebug.formatters = {};
-      function selectColor(namespace) {
-        let hash2 = 0;
-        for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
-        }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
-      }
-      createDebug.selectColor = selectColor;
-      function createDebug(namespace) {
-        let prevTime;
-        let enableOverride = null;
-        let namespacesCache;
-        let enabledCache;
-        function debug(...args) {
-          if (!debug.enabled) {
-            return;
-          }
-          const self = debug;
-          const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
-          self.prev = prevTime;
-          self.curr = curr;
-          prevTime = curr;
-          args[0] = createDebug.coerce(args[0]);
-          if (typeof args[0] !== "string") {
-            args.unshift("%O");
-          }
-          let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
-            if (match === "%%") {
-              return "%";
-            }
-            index++;
-            const formatter = createDebug.formatters[format3];
-            if (typeof formatter === "function") {
-              const val = args[index];
-              match = formatter.call(self, val);
-              args.splice(index, 1);
-              index--;
-            }
-            return match;
-          });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
-        }
-        debug.namespace = namespace;
-        debug.useColors = createDebug.useColors();
-        debug.color = createDebug.selectColor(namespace);
-        debug.extend = extend;
-        debug.destroy = createDebug.destroy;
-        Object.defineProperty(debug, "enabled", {
-          enumerable: true,
-          configurable: false,
-          get: () => {
-            if (enableOverride !== null) {
-              return enableOverride;
-            }
-            if (namespacesCache !== createDebug.namespaces) {
-              namespacesCache = createDebug.namespaces;
-              enabledCache = createDebug.enabled(namespace);
-            }
-            return enabledCache;
-          },
-          set: (v2) => {
-            enableOverride = v2;
-          }
-        });
-        if (typeof createDebug.init === "function") {
-          createDebug.init(debug);
-        }
-        return debug;
-      }
-      function extend(namespace, delimiter) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
-        newDebug.log = this.log;
-        return newDebug;
-      }
-      function enable(namespaces) {
-        createDebug.save(namespaces);
-        createDebug.namespaces = namespaces;
-        createDebug.names = [];
-        createDebug.skips = [];
-        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
-          } else {
-            createDebug.names.push(ns2);
-          }
-        }
-      }
-      function matchesTemplate(search, template) {
-        let searchIndex = 0;
-        let templateIndex = 0;
-        let starIndex = -1;
-        let matchIndex = 0;
-        while (searchIndex < search.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
-            if (template[templateIndex] === "*") {
-              starIndex = templateIndex;
-              matchIndex = searchIndex;
-              templateIndex++;
-            } else {
-              searchIndex++;
-              templateIndex++;
-            }
-          } else if (starIndex !== -1) {
-            templateIndex = starIndex + 1;
-            matchIndex++;
-            searchIndex = matchIndex;
-          } else {
-            return false;
-          }
-        }
-        while (templateIndex < template.length && template[templateIndex] === "*") {
-          templateIndex++;
-        }
-        return templateIndex === template.length;
-      }
-      function disable() {
-        const namespaces = [
-          ...createDebug.names,
-          ...createDebug.skips.map((namespace) => "-" + namespace)
-        ].join(",");
-        createDebug.enable("");
-        return namespaces;
-      }
-      function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
-            return false;
-          }
-        }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      function coerce(val) {
-        if (val instanceof Error) {
-          return val.stack || val.message;
-        }
-        return val;
-      }
-      function destroy() {
-        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-      }
-      createDebug.enable(createDebug.load());
-      return createDebug;
-    }
-    module.exports = setup;
-  }
-});
-
-// node_modules/debug/src/browser.js
-var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load2;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
-      let warned = false;
-      return () => {
-        if (!warned) {
-          warned = true;
-          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-        }
-      };
-    })();
-    exports.colors = [
-      "#0000CC",
-      "#0000FF",
-      "#0033CC",
-      "#0033FF",
-      "#0066CC",
-      "#0066FF",
-      "#0099CC",
-      "#0099FF",
-      "#00CC00",
-      "#00CC33",
-      "#00CC66",
-      "#00CC99",
-      "#00CCCC",
-      "#00CCFF",
-      "#3300CC",
-      "#3300FF",
-      "#3333CC",
-      "#3333FF",
-      "#3366CC",
-      "#3366FF",
-      "#3399CC",
-      "#3399FF",
-      "#33CC00",
-      "#33CC33",
-      "#33CC66",
-      "#33CC99",
-      "#33CCCC",
-      "#33CCFF",
-      "#6600CC",
-      "#6600FF",
-      "#6633CC",
-      "#6633FF",
-      "#66CC00",
-      "#66CC33",
-      "#9900CC",
-      "#9900FF",
-      "#9933CC",
-      "#9933FF",
-      "#99CC00",
-      "#99CC33",
-      "#CC0000",
-      "#CC0033",
-      "#CC0066",
-      "#CC0099",
-      "#CC00CC",
-      "#CC00FF",
-      "#CC3300",
-      "#CC3333",
-      "#CC3366",
-      "#CC3399",
-      "#CC33CC",
-      "#CC33FF",
-      "#CC6600",
-      "#CC6633",
-      "#CC9900",
-      "#CC9933",
-      "#CCCC00",
-      "#CCCC33",
-      "#FF0000",
-      "#FF0033",
-      "#FF0066",
-      "#FF0099",
-      "#FF00CC",
-      "#FF00FF",
-      "#FF3300",
-      "#FF3333",
-      "#FF3366",
-      "#FF3399",
-      "#FF33CC",
-      "#FF33FF",
-      "#FF6600",
-      "#FF6633",
-      "#FF9900",
-      "#FF9933",
-      "#FFCC00",
-      "#FFCC33"
-    ];
-    function useColors() {
-      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
-        return true;
-      }
-      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
-        return false;
-      }
-      let m2;
-      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
-      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
-      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
-      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
-    }
-    function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
-      if (!this.useColors) {
-        return;
-      }
-      const c3 = "color: " + this.color;
-      args.splice(1, 0, c3, "color: inherit");
-      let index = 0;
-      let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match) => {
-        if (match === "%%") {
-          return;
-        }
-        index++;
-        if (match === "%c") {
-          lastC = index;
-        }
-      });
-      args.splice(lastC, 0, c3);
-    }
-    exports.log = console.debug || console.log || (() => {
-    });
-    function save(namespaces) {
-      try {
-        if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
-        } else {
-          exports.storage.removeItem("debug");
-        }
-      } catch (error) {
-      }
-    }
-    function load2() {
-      let r2;
-      try {
-        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error) {
-      }
-      if (!r2 && typeof process !== "undefined" && "env" in process) {
-        r2 = process.env.DEBUG;
-      }
-      return r2;
-    }
-    function localstorage() {
-      try {
-        return localStorage;
-      } catch (error) {
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.j = function(v2) {
-      try {
-        return JSON.stringify(v2);
-      } catch (error) {
-        return "[UnexpectedJSONParseError]: " + error.message;
-      }
-    };
-  }
-});
-
-// node_modules/has-flag/index.js
-var require_has_flag = __commonJS({
-  "node_modules/has-flag/index.js"(exports, module) {
-    "use strict";
-    module.exports = (flag, argv = process.argv) => {
-      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
-      const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
-    };
-  }
-});
-
-// node_modules/supports-color/index.js
-var require_supports_color = __commonJS({
-  "node_modules/supports-color/index.js"(exports, module) {
-    "use strict";
-    var os2 = __require("os");
-    var tty = __require("tty");
-    var hasFlag = require_has_flag();
-    var { env: env2 } = process;
-    var forceColor;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-      forceColor = 0;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = 1;
-    }
-    if ("FORCE_COLOR" in env2) {
-      if (env2.FORCE_COLOR === "true") {
-        forceColor = 1;
-      } else if (env2.FORCE_COLOR === "false") {
-        forceColor = 0;
-      } else {
-        forceColor = env2.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env2.FORCE_COLOR, 10), 3);
-      }
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(haveStream, streamIsTTY) {
-      if (forceColor === 0) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (haveStream && !streamIsTTY && forceColor === void 0) {
-        return 0;
-      }
-      const min = forceColor || 0;
-      if (env2.TERM === "dumb") {
-        return min;
-      }
-      if (process.platform === "win32") {
-        const osRelease = os2.release().split(".");
-        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env2) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min;
-      }
-      if ("TEAMCITY_VERSION" in env2) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if (env2.COLORTERM === "truecolor") {
-        return 3;
-      }
-      if ("TERM_PROGRAM" in env2) {
-        const version = parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env2.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version >= 3 ? 3 : 2;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env2.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env2) {
-        return 1;
-      }
-      return min;
-    }
-    function getSupportLevel(stream) {
-      const level = supportsColor(stream, stream && stream.isTTY);
-      return translateLevel(level);
-    }
-    module.exports = {
-      supportsColor: getSupportLevel,
-      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
-      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
-    };
-  }
-});
-
-// node_modules/debug/src/node.js
-var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
-    var tty = __require("tty");
-    var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load2;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
-      () => {
-      },
-      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
-    );
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    try {
-      const supportsColor = require_supports_color();
-      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
-          20,
-          21,
-          26,
-          27,
-          32,
-          33,
-          38,
-          39,
-          40,
-          41,
-          42,
-          43,
-          44,
-          45,
-          56,
-          57,
-          62,
-          63,
-          68,
-          69,
-          74,
-          75,
-          76,
-          77,
-          78,
-          79,
-          80,
-          81,
-          92,
-          93,
-          98,
-          99,
-          112,
-          113,
-          128,
-          129,
-          134,
-          135,
-          148,
-          149,
-          160,
-          161,
-          162,
-          163,
-          164,
-          165,
-          166,
-          167,
-          168,
-          169,
-          170,
-          171,
-          172,
-          173,
-          178,
-          179,
-          184,
-          185,
-          196,
-          197,
-          198,
-          199,
-          200,
-          201,
-          202,
-          203,
-          204,
-          205,
-          206,
-          207,
-          208,
-          209,
-          214,
-          215,
-          220,
-          221
-        ];
-      }
-    } catch (error) {
-    }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
-        return k2.toUpperCase();
-      });
-      let val = process.env[key];
-      if (/^(yes|on|true|enabled)$/i.test(val)) {
-        val = true;
-      } else if (/^(no|off|false|disabled)$/i.test(val)) {
-        val = false;
-      } else if (val === "null") {
-        val = null;
-      } else {
-        val = Number(val);
-      }
-      obj[prop] = val;
-      return obj;
-    }, {});
-    function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
-    }
-    function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
-      if (useColors2) {
-        const c3 = this.color;
-        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
-      } else {
-        args[0] = getDate() + name + " " + args[0];
-      }
-    }
-    function getDate() {
-      if (exports.inspectOpts.hideDate) {
-        return "";
-      }
-      return (/* @__PURE__ */ new Date()).toISOString() + " ";
-    }
-    function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
-    }
-    function save(namespaces) {
-      if (namespaces) {
-        process.env.DEBUG = namespaces;
-      } else {
-        delete process.env.DEBUG;
-      }
-    }
-    function load2() {
-      return process.env.DEBUG;
-    }
-    function init(debug) {
-      debug.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.o = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
-    };
-    formatters.O = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts);
-    };
-  }
-});
-
-// node_modules/debug/src/index.js
-var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
-    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
-    } else {
-      module.exports = require_node();
-    }
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/src/index.js
-var require_src2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs_1 = __require("fs");
-    var debug_1 = __importDefault(require_src());
-    var log = debug_1.default("@kwsites/file-exists");
-    function check(path, isFile, isDirectory) {
-      log(`checking %s`, path);
-      try {
-        const stat = fs_1.statSync(path);
-        if (stat.isFile() && isFile) {
-          log(`[OK] path represents a file`);
-          return true;
-        }
-        if (stat.isDirectory() && isDirectory) {
-          log(`[OK] path represents a directory`);
-          return true;
-        }
-        log(`[FAIL] path represents something other than a file or directory`);
-        return false;
-      } catch (e) {
-        if (e.code === "ENOENT") {
-          log(`[FAIL] path is not accessible: %o`, e);
-          return false;
-        }
-        log(`[FATAL] %o`, e);
-        throw e;
-      }
-    }
-    function exists(path, type = exports.READABLE) {
-      return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
-    }
-    exports.exists = exists;
-    exports.FILE = 1;
-    exports.FOLDER = 2;
-    exports.READABLE = exports.FILE + exports.FOLDER;
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
-    "use strict";
-    function __export2(m2) {
-      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
-    }
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
-  }
-});
-
-// node_modules/@kwsites/promise-deferred/dist/index.js
-var require_dist3 = __commonJS({
-  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDeferred = exports.deferred = void 0;
-    function deferred() {
-      let done;
-      let fail;
-      let status = "pending";
-      const promise = new Promise((_done, _fail) => {
-        done = _done;
-        fail = _fail;
-      });
-      return {
-        promise,
-        done(result) {
-          if (status === "pending") {
-            status = "resolved";
-            done(result);
-          }
-        },
-        fail(error) {
-          if (status === "pending") {
-            status = "rejected";
-            fail(error);
-          }
-        },
-        get fulfilled() {
-          return status !== "pending";
-        },
-        get status() {
-          return status;
-        }
-      };
-    }
-    exports.deferred = deferred;
-    exports.createDeferred = deferred;
-    exports.default = deferred;
-  }
-});
-
-// node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x(e, n) {
-  const t2 = n === "global";
-  for (const o2 of e)
-    o2.isGlobal === t2 && (yield o2);
-}
-function A(e, n) {
-  for (const { name: o2 } of x(e, "task")) {
-    if (P.has(o2))
-      return w(true, n);
-    if (S.has(o2))
-      return w(false, n);
-  }
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : E.has(t2) ? w(true, n.slice(1)) : F.has(t2) ? w(false, n.slice(1)) : n.length === 1 ? w(false, n) : w(true, n);
-}
-function w(e = false, n = []) {
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : {
-    isWrite: e,
-    isRead: !e,
-    key: t2,
-    value: n.at(1)
-  };
-}
-function O(e, n) {
-  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
-}
-function G(e) {
-  const n = e?.indexOf("=") || -1;
-  return !e || n < 0 ? null : {
-    key: e.slice(0, n).trim().toLowerCase(),
-    value: e.slice(n + 1)
-  };
-}
-function M(e) {
-  for (const { name: n } of x(e, "task"))
-    switch (n) {
-      case "--global":
-        return "global";
-      case "--system":
-        return "system";
-      case "--worktree":
-        return "worktree";
-      case "--local":
-        return "local";
-      case "--file":
-      case "-f":
-        return "file";
-    }
-  return "local";
-}
-function N({ name: e }) {
-  if (e === "-c" || e === "--config")
-    return "inline";
-  if (e === "--config-env")
-    return "env";
-}
-function* $(e) {
-  for (const n of e) {
-    const t2 = N(n), o2 = t2 && G(n.value);
-    o2 && (yield {
-      ...o2,
-      scope: t2
-    });
-  }
-}
-function D(e, n, t2) {
-  const o2 = {
-    read: [],
-    write: [...$(n)]
-  };
-  return e === "config" && L(
-    o2,
-    M(n),
-    A(n, t2)
-  ), o2;
-}
-function L(e, n, t2) {
-  if (t2 === null)
-    return;
-  const o2 = O(n, t2);
-  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
-}
-function B(e) {
-  const n = R[e ?? ""] ?? T;
-  return {
-    short: new Map([...C.short.entries(), ...n.short.entries()]),
-    long: n.long
-  };
-}
-function b(e, n = I) {
-  if (e.startsWith("--")) {
-    const t2 = e.indexOf("=");
-    if (t2 > 2)
-      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
-    const o2 = e.slice(2);
-    return [{ name: e, needsNext: n.long.has(o2) }];
-  }
-  if (e.length === 2) {
-    const t2 = e.charAt(1), o2 = n.short.get(t2);
-    return [{ name: e, needsNext: o2 === true }];
-  }
-  return j(e, n.short);
-}
-function j(e, n) {
-  const t2 = e.slice(1).split(""), o2 = [];
-  for (let a = 0; a < t2.length; a++) {
-    const s = t2[a], r2 = n.get(s);
-    if (r2 === void 0)
-      return [{ name: e, needsNext: false }];
-    if (r2) {
-      const i = t2.slice(a + 1).join("");
-      if (i && ![...i].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
-    }
-    o2.push({ name: `-${s}`, needsNext: r2 });
-  }
-  return o2;
-}
-function W(e, n = []) {
-  let t2 = 0;
-  for (; t2 < e.length; ) {
-    const o2 = String(e[t2]);
-    if (!o2.startsWith("-") || o2.length < 2) break;
-    const a = b(o2);
-    let s = t2 + 1;
-    for (const r2 of a) {
-      const i = {
-        name: r2.name,
-        value: r2.value,
-        absorbedNext: false,
-        isGlobal: true
-      };
-      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
-    }
-    t2 = s;
-  }
-  return { flags: n, taskIndex: t2 };
-}
-function V(e, n, t2 = []) {
-  const o2 = B(n), a = [], s = [];
-  let r2 = 0;
-  for (; r2 < e.length; ) {
-    const i = e[r2];
-    if (r(i)) {
-      s.push(...o(i)), r2++;
-      continue;
-    }
-    const p2 = String(i);
-    if (p2 === "--") {
-      for (let d2 = r2 + 1; d2 < e.length; d2++) {
-        const g2 = e[d2];
-        r(g2) ? s.push(...o(g2)) : s.push(String(g2));
-      }
-      break;
-    }
-    if (!p2.startsWith("-") || p2.length < 2) {
-      a.push(p2), r2++;
-      continue;
-    }
-    const m2 = b(p2, o2);
-    let u2 = r2 + 1;
-    for (const d2 of m2) {
-      const g2 = {
-        name: d2.name,
-        value: d2.value,
-        absorbedNext: false,
-        isGlobal: false
-      };
-      d2.needsNext && g2.value === void 0 && u2 < e.length && !r(e[u2]) && (g2.value = String(e[u2]), g2.absorbedNext = true, u2++), t2.push(g2);
-    }
-    r2 = u2;
-  }
-  return { flags: t2, positionals: a, pathspecs: s };
-}
-function* q({
-  write: e
-}) {
-  for (const n of e)
-    for (const t2 of K) {
-      const o2 = t2(n.key);
-      o2 && (yield o2);
-    }
-}
-function f(e, n, t2 = String(e)) {
-  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
-  return function(s) {
-    if (o2.test(s))
-      return {
-        category: n,
-        message: `Configuring ${t2} is not permitted without enabling ${n}`
-      };
-  };
-}
-function l(e, n) {
-  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return f(t2, n, e);
-}
-function* H(e, n) {
-  for (const t2 of n)
-    for (const o2 of X) {
-      const a = o2(e, t2);
-      a && (yield a);
-    }
-}
-function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
-  return function(m2, u2) {
-    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
-      return {
-        category: t2,
-        message: i
-      };
-  };
-}
-function k(e, n, t2) {
-  return [...H(e, n), ...q(t2)];
-}
-function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
-  return {
-    task: o2,
-    flags: n.map(J),
-    paths: r2,
-    config: i,
-    vulnerabilities: z(k(o2, n, i))
-  };
-}
-function z(e) {
-  return Object.defineProperty(e, "vulnerabilities", {
-    value: e
-  });
-}
-function J({ value: e, name: n }) {
-  return e !== void 0 ? { name: n, value: e } : { name: n };
-}
-function* Q(e) {
-  const n = parseInt(e.git_config_count ?? "0", 10);
-  for (let t2 = 0; t2 < n; t2++) {
-    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
-  }
-}
-function* Z(e) {
-  for (const n of Object.keys(e))
-    if (_(n)) {
-      const t2 = y[n];
-      yield {
-        category: t2,
-        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
-      };
-    }
-}
-function _(e) {
-  return Object.hasOwn(y, e);
-}
-function ee(e) {
-  const n = {};
-  for (const [t2, o2] of Object.entries(e)) {
-    const a = t2.toLowerCase().trim();
-    (_(a) || a.startsWith("git")) && (n[a] = String(o2));
-  }
-  return n;
-}
-function ne(e) {
-  const n = ee(e), t2 = {
-    read: [],
-    write: [...Q(n)]
-  }, o2 = [
-    ...Z(n),
-    ...k(null, [], t2)
-  ];
-  return {
-    config: t2,
-    vulnerabilities: o2
-  };
-}
-function oe(e, n) {
-  return [...Y(...e).vulnerabilities, ...ne(n).vulnerabilities];
-}
-var P, S, E, F, C, I, R, T, K, h, X, y;
-var init_dist3 = __esm({
-  "node_modules/@simple-git/argv-parser/dist/index.mjs"() {
-    init_dist2();
-    P = /* @__PURE__ */ new Set([
-      "--add",
-      "--edit",
-      "--remove-section",
-      "--rename-section",
-      "--replace-all",
-      "--unset",
-      "--unset-all",
-      "-e"
-    ]);
-    S = /* @__PURE__ */ new Set([
-      "--get",
-      "--get-all",
-      "--get-color",
-      "--get-colorbool",
-      "--get-regexp",
-      "--get-urlmatch",
-      "--list",
-      "-l"
-    ]);
-    E = /* @__PURE__ */ new Set([
-      "edit",
-      "remove-section",
-      "rename-section",
-      "set",
-      "unset"
-    ]);
-    F = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
-    C = {
-      short: /* @__PURE__ */ new Map([
-        ["c", true]
-        //  -c <k=v>    set config key for this invocation
-      ])
-    };
-    I = {
-      short: new Map([
-        ["C", true],
-        //  -C <path>   change working directory
-        ["P", false],
-        // -P          no pager (alias for --no-pager)
-        ["h", false],
-        // -h          help
-        ["p", false],
-        // -p          paginate
-        ["v", false],
-        // -v          version
-        ...C.short.entries()
-      ]),
-      long: /* @__PURE__ */ new Set([
-        "attr-source",
-        "config-env",
-        "exec-path",
-        "git-dir",
-        "list-cmds",
-        "namespace",
-        "super-prefix",
-        "work-tree"
-      ])
-    };
-    R = {
-      clone: {
-        short: /* @__PURE__ */ new Map([
-          ["b", true],
-          // -b <branch>
-          ["j", true],
-          // -j <n>          parallel jobs
-          ["l", false],
-          // -l local
-          ["n", false],
-          // -n no-checkout
-          ["o", true],
-          // -o <name>       remote name
-          ["q", false],
-          // -q quiet
-          ["s", false],
-          // -s shared
-          ["u", true]
-          // -u <upload-pack>
-        ]),
-        long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
-      },
-      commit: {
-        short: /* @__PURE__ */ new Map([
-          ["C", true],
-          // -C <commit>  reuse message
-          ["F", true],
-          // -F <file>    read message from file
-          ["c", true],
-          // -c <commit>  reedit message
-          ["m", true],
-          // -m <msg>
-          ["t", true]
-          // -t <template>
-        ]),
-        long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
-      },
-      config: {
-        short: /* @__PURE__ */ new Map([
-          ["e", false],
-          // -e  open editor
-          ["f", true],
-          //  -f <file>
-          ["l", false]
-          // -l  list
-        ]),
-        long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
-      },
-      fetch: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["upload-pack"])
-      },
-      init: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["template"])
-      },
-      pull: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["upload-pack"])
-      },
-      push: {
-        short: /* @__PURE__ */ new Map(),
-        long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
-      },
-      rebase: {
-        short: /* @__PURE__ */ new Map([
-          ["X", true],
-          // -X <option>   strategy option
-          ["f", false],
-          // -f force-rebase
-          ["i", false],
-          // -i interactive
-          ["k", false],
-          // -k keep-base
-          ["m", false],
-          // -m merge
-          ["n", false],
-          // -n no-stat
-          ["q", false],
-          // -q quiet
-          ["r", false],
-          // -r rebase-merges
-          ["s", true],
-          // -s <strategy>
-          ["v", false],
-          // -v verbose
-          ["x", true]
-          // -x <cmd>      exec
-        ]),
-        long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
-      }
-    };
-    T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-    K = [
-      f("alias", "allowUnsafeAlias"),
-      f("core.askPass", "allowUnsafeAskPass"),
-      f("core.editor", "allowUnsafeEditor"),
-      f("core.fsmonitor", "allowUnsafeFsMonitor"),
-      f("core.gitProxy", "allowUnsafeGitProxy"),
-      f("core.hooksPath", "allowUnsafeHooksPath"),
-      f("core.pager", "allowUnsafePager"),
-      f("core.sshCommand", "allowUnsafeSshCommand"),
-      l("credential.helper", "allowUnsafeCredentialHelper"),
-      l("diff.command", "allowUnsafeDiffExternal"),
-      f("diff.external", "allowUnsafeDiffExternal"),
-      l("difftool.cmd", "allowUnsafeDiffExternal"),
-      l("diff.textconv", "allowUnsafeDiffTextConv"),
-      l("filter.clean", "allowUnsafeFilter"),
-      l("filter.process", "allowUnsafeFilter"),
-      l("filter.smudge", "allowUnsafeFilter"),
-      l("gpg.program", "allowUnsafeGpgProgram"),
-      f("include.path", "allowUnsafeInclude"),
-      l("includeIf", "allowUnsafeInclude"),
-      f("init.templateDir", "allowUnsafeTemplateDir"),
-      l("pager.", "allowUnsafePager"),
-      l("merge.driver", "allowUnsafeMergeDriver"),
-      l("mergetool.path", "allowUnsafeMergeDriver"),
-      l("mergetool.cmd", "allowUnsafeMergeDriver"),
-      l("protocol.allow", "allowUnsafeProtocolOverride"),
-      l("remote.receivepack", "allowUnsafePack"),
-      l("remote.uploadpack", "allowUnsafePack"),
-      f("uploadpack.packObjectsHook", "allowUnsafePack"),
-      f("sequence.editor", "allowUnsafeEditor"),
-      l("submodule.update", "allowUnsafeSubmodule"),
-      l("tar.command", "allowUnsafeCommandBinaries"),
-      l("trailer.cmd", "allowUnsafeCommandBinaries"),
-      l("trailer.command", "allowUnsafeCommandBinaries"),
-      l("url.insteadOf", "allowUnsafeUrlRewrite")
-    ];
-    h = { globalOnly: true, withValue: true };
-    X = [
-      c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
-        name: "--upload-pack or --receive-pack"
-      }),
-      c2("clone", /^-\w*u/, "allowUnsafePack"),
-      c2("clone", "--u", "allowUnsafePack"),
-      c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
-      // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
-      c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
-      c2(null, "--template", "allowUnsafeTemplateDir"),
-      c2(null, "--exec-path", "allowUnsafeExec", h),
-      // `git` reads the configuration of whichever repository these name, so the
-      // directory alone is enough to deliver config the argv guards never see
-      c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
-      c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
-      c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
-    ];
-    y = {
-      editor: "allowUnsafeEditor",
-      git_askpass: "allowUnsafeAskPass",
-      git_config_global: "allowUnsafeConfigPaths",
-      git_config_system: "allowUnsafeConfigPaths",
-      git_config_count: "allowUnsafeConfigEnvCount",
-      git_config_parameters: "allowUnsafeConfigEnvCount",
-      git_config: "allowUnsafeConfigPaths",
-      git_editor: "allowUnsafeEditor",
-      git_exec_path: "allowUnsafeExec",
-      git_external_diff: "allowUnsafeDiffExternal",
-      git_pager: "allowUnsafePager",
-      git_proxy_command: "allowUnsafeGitProxy",
-      git_template_dir: "allowUnsafeTemplateDir",
-      git_sequence_editor: "allowUnsafeEditor",
-      git_ssh: "allowUnsafeSshCommand",
-      git_ssh_command: "allowUnsafeSshCommand",
-      pager: "allowUnsafePager",
-      prefix: "allowUnsafeConfigPaths",
-      ssh_askpass: "allowUnsafeAskPass",
-      visual: "allowUnsafeEditor"
-    };
-  }
-});
-
-// node_modules/simple-git/dist/index.mjs
-var dist_exports2 = {};
-__export(dist_exports2, {
-  CheckRepoActions: () => qe,
-  CleanOptions: () => zt,
-  DiffNameStatus: () => Kt,
-  GitConfigScope: () => Ht,
-  GitConstructError: () => Ae,
-  GitError: () => O2,
-  GitPluginError: () => A2,
-  GitResponseError: () => at,
-  ResetMode: () => Vt,
-  TaskConfigurationError: () => xe,
-  grepQueryBuilder: () => Sn,
-  pathspec: () => c,
-  simpleGit: () => wo
-});
-import { spawn as ve } from "node:child_process";
-import { normalize as Se } from "node:path";
-import { EventEmitter as Ce } from "node:events";
-function Ne(t2) {
-  return typeof t2 != "function" ? W2 : t2;
-}
-function $e(t2) {
-  return typeof t2 == "function" && t2 !== W2;
-}
-function Pe(t2, e) {
-  const n = t2.indexOf(e);
-  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
-}
-function Me(t2, e = 0) {
-  return Dt(t2) && t2.length > e ? t2[e] : void 0;
-}
-function N2(t2, e = 0) {
-  if (Dt(t2) && t2.length > e)
-    return t2[t2.length - 1 - e];
-}
-function Dt(t2) {
-  return Bt(t2);
-}
-function H2(t2 = "", e = true, n = `
-`) {
-  return t2.split(n).reduce((r2, s) => {
-    const o2 = e ? s.trim() : s;
-    return o2 && r2.push(o2), r2;
-  }, []);
-}
-function ut(t2, e) {
-  return H2(t2, true).map((n) => e(n));
-}
-function Lt(t2) {
-  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
-}
-function S2(t2, e) {
-  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
-}
-function De(t2, e) {
-  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
-}
-function ct(t2, e) {
-  if (Array.isArray(t2)) {
-    const n = t2.indexOf(e);
-    n >= 0 && t2.splice(n, 1);
-  } else
-    t2.delete(e);
-  return e;
-}
-function v(t2) {
-  return Array.isArray(t2) ? t2 : [t2];
-}
-function jt(t2) {
-  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
-}
-function L2(t2) {
-  return v(t2).map((e) => e instanceof String ? e : String(e));
-}
-function p(t2, e = 0) {
-  if (t2 == null)
-    return e;
-  const n = parseInt(t2, 10);
-  return Number.isNaN(n) ? e : n;
-}
-function U(t2, e) {
-  const n = [];
-  for (let r2 = 0, s = t2.length; r2 < s; r2++)
-    n.push(e, t2[r2]);
-  return n;
-}
-function F2(t2) {
-  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
-}
-function Le(t2) {
-  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
-}
-function je(t2, e) {
-  const n = {};
-  return e.forEach((r2) => {
-    t2[r2] !== void 0 && (n[r2] = t2[r2]);
-  }), n;
-}
-function wt(t2 = 0) {
-  return new Promise((e) => setTimeout(e, t2));
-}
-function bt(t2) {
-  if (t2 !== false)
-    return t2;
-}
-function d(t2, e, n) {
-  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
-}
-function st(t2, e) {
-  const n = r(t2) ? "string" : typeof t2;
-  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
-}
-function lt(t2) {
-  return !!t2 && ft(t2) === "[object Object]";
-}
-function Ie(t2) {
-  return typeof t2 == "function";
-}
-function Ue() {
-  throw new Error("LineParser:useMatches not implemented");
-}
-function Ge(...t2) {
-  const e = process.cwd(), n = Object.assign(
-    { baseDir: e, ...Fe },
-    ...t2.filter((r2) => typeof r2 == "object" && r2)
-  );
-  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
-}
-function It(t2, e = []) {
-  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
-    const s = t2[r2];
-    if (r(s))
-      n.push(s);
-    else if (st(s, ["boolean"]))
-      n.push(r2 + "=" + s);
-    else if (Array.isArray(s))
-      for (const o2 of s)
-        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
-    else
-      n.push(r2);
-    return n;
-  }, e) : e;
-}
-function h2(t2, e = 0, n = false) {
-  const r2 = [];
-  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
-    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
-  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
-}
-function ze(t2) {
-  const e = typeof N2(t2) == "function";
-  return L2(d(N2(t2, e ? 1 : 0), K2, []));
-}
-function ht(t2) {
-  const e = Ie(N2(t2));
-  return d(N2(t2, e ? 1 : 0), lt);
-}
-function u(t2, e = true) {
-  const n = Ne(N2(t2));
-  return e || $e(n) ? n : void 0;
-}
-function Tt(t2, e) {
-  return t2(e.stdOut, e.stdErr);
-}
-function E2(t2, e, n, r2 = true) {
-  return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
-      const c3 = (y2 = 0) => {
-        if (!(i + y2 >= a))
-          return o2[i + y2];
-      };
-      e.some(({ parse: y2 }) => y2(c3, t2));
-    }
-  }), t2;
-}
-function We(t2) {
-  switch (t2) {
-    case "bare":
-      return Ke();
-    case "root":
-      return He();
-  }
-  return {
-    commands: ["rev-parse", "--is-inside-work-tree"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function He() {
-  return {
-    commands: ["rev-parse", "--git-dir"],
-    format: "utf-8",
-    onError: mt,
-    parser(e) {
-      return /^\.(git)?$/.test(e.trim());
-    }
-  };
-}
-function Ke() {
-  return {
-    commands: ["rev-parse", "--is-bare-repository"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function Ve(t2) {
-  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
-}
-function Ze(t2, e) {
-  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
-  return H2(e).forEach((s) => {
-    const o2 = s.replace(r2, "");
-    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
-  }), n;
-}
-function tn(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser: t2
-  };
-}
-function b2(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser() {
-      throw typeof t2 == "string" ? new xe(t2) : t2;
-    }
-  };
-}
-function g(t2, e = false) {
-  return {
-    commands: t2,
-    format: "utf-8",
-    parser(n) {
-      return e ? String(n).trim() : n;
-    }
-  };
-}
-function Gt(t2) {
-  return {
-    commands: t2,
-    format: "buffer",
-    parser(e) {
-      return e;
-    }
-  };
-}
-function en(t2) {
-  return t2.format === "buffer";
-}
-function kt(t2) {
-  return t2.format === "empty" || !t2.commands.length;
-}
-function on(t2, e) {
-  const { cleanMode: n, options: r2, valid: s } = cn(t2);
-  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
-}
-function an(t2, e) {
-  return {
-    commands: ["clean", `-${t2}`, ...e],
-    format: "utf-8",
-    parser(r2) {
-      return Ze(t2 === "n", r2);
-    }
-  };
-}
-function un(t2) {
-  return Array.isArray(t2) && t2.every((e) => qt.has(e));
-}
-function cn(t2) {
-  let e, n = [], r2 = { cleanMode: false, options: true };
-  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
-    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
-  }), {
-    cleanMode: e,
-    options: n,
-    valid: r2
-  };
-}
-function fn(t2) {
-  return t2 === "f" || t2 === "n";
-}
-function ln(t2) {
-  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
-}
-function hn(t2) {
-  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
-}
-function pn(t2) {
-  const e = new mn();
-  for (const n of Wt(t2))
-    e.addValue(n.file, String(n.key), n.value);
-  return e;
-}
-function dn(t2, e) {
-  let n = null;
-  const r2 = [], s = /* @__PURE__ */ new Map();
-  for (const o2 of Wt(t2, e))
-    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
-  return {
-    key: e,
-    paths: Array.from(s.keys()),
-    scopes: s,
-    value: n,
-    values: r2
-  };
-}
-function gn(t2) {
-  return t2.replace(/^(file):/, "");
-}
-function* Wt(t2, e = null) {
-  const n = t2.split("\0");
-  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
-    const o2 = gn(n[r2++]);
-    let i = n[r2++], a = e;
-    if (i.includes(`
-`)) {
-      const c3 = Pe(i, `
-`);
-      a = c3[0], i = c3[1];
-    }
-    yield { file: o2, key: a, value: i };
-  }
-}
-function Y2(t2, e) {
-  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
-}
-function yn(t2, e, n, r2) {
-  const s = ["config", `--${r2}`];
-  return n && s.push("--add"), s.push(t2, e), {
-    commands: s,
-    format: "utf-8",
-    parser(o2) {
-      return o2;
-    }
-  };
-}
-function wn(t2, e) {
-  const n = ["config", "--null", "--show-origin", "--get-all", t2];
-  return e && n.splice(1, 0, `--${e}`), {
-    commands: n,
-    format: "utf-8",
-    parser(r2) {
-      return dn(r2, t2);
-    }
-  };
-}
-function bn(t2) {
-  const e = ["config", "--list", "--show-origin", "--null"];
-  return t2 && e.push(`--${t2}`), {
-    commands: e,
-    format: "utf-8",
-    parser(n) {
-      return pn(n);
-    }
-  };
-}
-function Tn() {
-  return {
-    addConfig(t2, e, ...n) {
-      return this._runTask(
-        yn(
-          t2,
-          e,
-          n[0] === true,
-          Y2(
-            n[1],
-            "local"
-            /* local */
-          )
-        ),
-        u(arguments)
-      );
-    },
-    getConfig(t2, e) {
-      return this._runTask(
-        wn(t2, Y2(e, void 0)),
-        u(arguments)
-      );
-    },
-    listConfig(...t2) {
-      return this._runTask(
-        bn(Y2(t2[0], void 0)),
-        u(arguments)
-      );
-    }
-  };
-}
-function _n(t2) {
-  return kn.has(t2);
-}
-function Sn(...t2) {
-  return new En().param(...t2);
-}
-function Rn(t2) {
-  const e = /* @__PURE__ */ new Set(), n = {};
-  return ut(t2, (r2) => {
-    const [s, o2, i] = r2.split(I2);
-    e.add(s), (n[s] = n[s] || []).push({
-      line: p(o2),
-      path: s,
-      preview: i
-    });
-  }), {
-    paths: e,
-    results: n
-  };
-}
-function On() {
-  return {
-    grep(t2) {
-      const e = u(arguments), n = h2(arguments);
-      for (const s of vn)
-        if (n.includes(s))
-          return this._runTask(
-            b2(`git.grep: use of "${s}" is not supported.`),
-            e
-          );
-      typeof t2 == "string" && (t2 = Sn().param(t2));
-      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
-      return this._runTask(
-        {
-          commands: r2,
-          format: "utf-8",
-          parser(s) {
-            return Rn(s);
-          }
-        },
-        e
-      );
-    }
-  };
-}
-function An(t2, e) {
-  const n = ["reset"];
-  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
-}
-function xn(t2) {
-  if (Xt(t2))
-    return t2;
-  switch (typeof t2) {
-    case "string":
-    case "undefined":
-      return "soft";
-  }
-}
-function Xt(t2) {
-  return typeof t2 == "string" && Cn.includes(t2);
-}
-function Nn() {
-  return (0, import_debug.default)("simple-git");
-}
-function vt(t2, e, n) {
-  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
-    t2(r2, ...s), n(r2, ...s);
-  } : t2 : (r2, ...s) => {
-    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
-  };
-}
-function $n(t2, e, { namespace: n }) {
-  if (typeof t2 == "string")
-    return t2;
-  const r2 = e && e.namespace || "";
-  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
-}
-function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
-  return y2(n);
-  function c3(w2, T2) {
-    return S2(
-      o2,
-      $2(t2, a.replace(/^[^:]+/, w2), T2, r2)
-    );
-  }
-  function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i ? k2 : C2, {
-      label: t2,
-      sibling: c3,
-      info: C2,
-      step: y2
-    });
-  }
-}
-function Mn(t2, e) {
-  return (n) => {
-    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
-  };
-}
-function Et(t2, e, n, r2) {
-  return (s) => {
-    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
-  };
-}
-function Ln(t2, e, n = W2) {
-  const r2 = (o2) => {
-    n(null, o2);
-  }, s = (o2) => {
-    o2?.task === t2 && n(o2, void 0);
-  };
-  e.then(r2, s);
-}
-function St(t2, e) {
-  return tn((n) => {
-    if (!Lt(t2))
-      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
-    return (e || n).cwd = t2;
-  });
-}
-function Q2(t2) {
-  const e = ["checkout", ...t2];
-  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
-}
-function jn() {
-  return {
-    checkout() {
-      return this._runTask(
-        Q2(h2(arguments, 1)),
-        u(arguments)
-      );
-    },
-    checkoutBranch(t2, e) {
-      return this._runTask(
-        Q2(["-b", t2, e, ...h2(arguments)]),
-        u(arguments)
-      );
-    },
-    checkoutLocalBranch(t2) {
-      return this._runTask(
-        Q2(["-b", t2, ...h2(arguments)]),
-        u(arguments)
-      );
-    }
-  };
-}
-function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
-}
-function In() {
-  return {
-    clone(t2, ...e) {
-      return this._runTask(
-        Rt("clone", Yt, d(t2, m), ...e),
-        u(arguments)
-      );
-    },
-    mirror(t2, ...e) {
-      return this._runTask(
-        Rt("mirror", Bn, d(t2, m), ...e),
-        u(arguments)
-      );
-    }
-  };
-}
-function Fn(t2) {
-  return E2({
-    author: null,
-    branch: "",
-    commit: "",
-    root: false,
-    summary: {
-      changes: 0,
-      insertions: 0,
-      deletions: 0
-    }
-  }, Un, t2);
-}
-function Gn(t2, e, n) {
-  return {
-    commands: [
-      "-c",
-      "core.abbrev=40",
-      "commit",
-      ...U(t2, "-m"),
-      ...e,
-      ...n
-    ],
-    format: "utf-8",
-    parser: Fn
-  };
-}
-function zn() {
-  return {
-    commit(e, ...n) {
-      const r2 = u(arguments), s = t2(e) || Gn(
-        v(e),
-        v(d(n[0], G2, [])),
-        [
-          ...L2(d(n[1], K2, [])),
-          ...h2(arguments, 0, true)
-        ]
-      );
-      return this._runTask(s, r2);
-    }
-  };
-  function t2(e) {
-    return !G2(e) && b2(
-      "git.commit: requires the commit message to be supplied as a string/string[]"
-    );
-  }
-}
-function qn() {
-  return {
-    count: 0,
-    garbage: 0,
-    inPack: 0,
-    packs: 0,
-    prunePackable: 0,
-    size: 0,
-    sizeGarbage: 0,
-    sizePack: 0
-  };
-}
-function Hn() {
-  return {
-    countObjects() {
-      return this._runTask({
-        commands: ["count-objects", "--verbose"],
-        format: "utf-8",
-        parser(t2) {
-          return E2(qn(), [Wn], t2);
-        }
-      });
-    }
-  };
-}
-function Kn() {
-  return {
-    firstCommit() {
-      return this._runTask(
-        g(["rev-list", "--max-parents=0", "HEAD"], true),
-        u(arguments)
-      );
-    }
-  };
-}
-function Vn(t2, e) {
-  const n = ["hash-object", t2];
-  return e && n.push("-w"), g(n, true);
-}
-function Qn(t2, e, n) {
-  const r2 = String(n).trim();
-  let s;
-  if (s = Xn.exec(r2))
-    return new J2(t2, e, false, s[1]);
-  if (s = Yn.exec(r2))
-    return new J2(t2, e, true, s[1]);
-  let o2 = "";
-  const i = r2.split(" ");
-  for (; i.length; )
-    if (i.shift() === "in") {
-      o2 = i.join(" ");
-      break;
-    }
-  return new J2(t2, e, /^re/i.test(r2), o2);
-}
-function Jn(t2) {
-  return t2.includes(Qt);
-}
-function Zn(t2 = false, e, n) {
-  const r2 = ["init", ...n];
-  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
-    commands: r2,
-    format: "utf-8",
-    parser(s) {
-      return Qn(r2.includes("--bare"), e, s);
-    }
-  };
-}
-function tr(t2) {
-  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
-    format: "utf-8",
-    parser(e) {
-      return Object.fromEntries(
-        ut(e, (n) => {
-          const r2 = n.indexOf(":");
-          return [
-            jt(n.substring(0, r2).toLowerCase()),
-            n.substring(r2 + 2).trim()
-          ];
-        })
-      );
-    },
-    commands: ["interpret-trailers", "--parse"],
-    input: t2
-  };
-}
-function er() {
-  return {
-    interpretTrailers(t2) {
-      return this._runTask(
-        tr(d(t2, Be)),
-        u(arguments)
-      );
-    }
-  };
-}
-function pt(t2) {
-  for (let e = 0; e < t2.length; e++) {
-    const n = Jt.exec(t2[e]);
-    if (n)
-      return `--${n[1]}`;
-  }
-  return "";
-}
-function nr(t2) {
-  return Jt.test(t2);
-}
-function Zt(t2 = R2.NONE) {
-  const e = ar[t2];
-  return (n) => E2(new rr(), e, n, false);
-}
-function cr(t2, e) {
-  return e.reduce(
-    (n, r2, s) => (n[r2] = t2[s] || "", n),
-    /* @__PURE__ */ Object.create({ diff: null })
-  );
-}
-function re(t2 = ne2, e = ur, n = R2.NONE) {
-  const r2 = Zt(n);
-  return function(s) {
-    const o2 = H2(
-      s.trim(),
-      false,
-      te
-    ).map(function(i) {
-      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
-      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
-    });
-    return {
-      all: o2,
-      latest: o2.length && o2[0] || null,
-      total: o2.length
-    };
-  };
-}
-function fr(t2) {
-  let e = pt(t2);
-  const n = ["diff"];
-  return e === R2.NONE && (e = R2.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
-    commands: n,
-    format: "utf-8",
-    parser: Zt(e)
-  };
-}
-function dt(t2) {
-  const e = t2.filter(nr);
-  if (e.length > 1)
-    return b2(
-      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
-    );
-  if (e.length && t2.includes("-z"))
-    return b2(
-      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
-    );
-}
-function lr(t2, e) {
-  const n = [], r2 = [];
-  return Object.keys(t2).forEach((s) => {
-    n.push(s), r2.push(String(t2[s]));
-  }), [n, r2.join(e)];
-}
-function hr(t2) {
-  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
-}
-function oe2(t2 = {}, e = []) {
-  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
-    hash: "%H",
-    date: t2.strictDate === false ? "%ai" : "%aI",
-    message: "%s",
-    refs: "%D",
-    body: t2.multiLine ? "%B" : "%b",
-    author_name: t2.mailMap !== false ? "%aN" : "%an",
-    author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i = [], a = [
-    `--pretty=format:${te}${o2}${ee2}`,
-    ...e
-  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
-  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
-    const y2 = t2.symmetric !== false ? "..." : "..";
-    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
-  }
-  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
-    fields: s,
-    splitter: n,
-    commands: [...a, ...i]
-  };
-}
-function mr(t2, e, n) {
-  const r2 = re(t2, e, pt(n));
-  return {
-    commands: ["log", ...n],
-    format: "utf-8",
-    parser: r2
-  };
-}
-function pr() {
-  return {
-    log(...n) {
-      const r2 = u(arguments), s = oe2(
-        ht(arguments),
-        L2(d(arguments[0], K2, []))
-      ), o2 = e(...n) || dt(s.commands) || t2(s);
-      return this._runTask(o2, r2);
-    }
-  };
-  function t2(n) {
-    return mr(n.splitter, n.fields, n.commands);
-  }
-  function e(n, r2) {
-    return m(n) && m(r2) && b2(
-      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
-    );
-  }
-}
-function tt(t2) {
-  return t2.objects = t2.objects || {
-    compressing: 0,
-    counting: 0,
-    enumerating: 0,
-    packReused: 0,
-    reused: { count: 0, delta: 0 },
-    total: { count: 0, delta: 0 }
-  };
-}
-function Ct(t2) {
-  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
-  return {
-    count: p(e && e[1] || "0"),
-    delta: p(n && n[1] || "0")
-  };
-}
-function ae(t2, e) {
-  return E2({ remoteMessages: new br() }, wr, e);
-}
-function Rr(t2, e) {
-  const n = E2(new gr(), Er, [t2, e]);
-  return n.message && n;
-}
-function At(t2) {
-  return t2.length ? {
-    commands: ["merge", ...t2],
-    format: "utf-8",
-    parser(e, n) {
-      const r2 = Cr(e, n);
-      if (r2.failed)
-        throw new at(r2);
-      return r2;
-    }
-  } : b2("Git.merge requires at least one option");
-}
-function xr(t2, e, n) {
-  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
-  return {
-    deleted: r2,
-    tag: s,
-    branch: !s,
-    new: !o2,
-    alreadyUpdated: o2,
-    local: t2,
-    remote: e
-  };
-}
-function Mr(t2 = {}, e) {
-  return S2(e, "--tags"), ce(t2, e);
-}
-function ce(t2 = {}, e) {
-  const n = ["push", ...e];
-  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S2(n, "--verbose"), S2(n, "--porcelain"), {
-    commands: n,
-    format: "utf-8",
-    parser: $r
-  };
-}
-function Dr() {
-  return {
-    showBuffer() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
-        Gt(t2),
-        u(arguments)
-      );
-    },
-    show() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return this._runTask(
-        g(t2),
-        u(arguments)
-      );
-    }
-  };
-}
-function xt(t2) {
-  const [e, n] = t2.split(I2);
-  return {
-    from: n || e,
-    to: e
-  };
-}
-function _2(t2, e, n) {
-  return [`${t2}${e}`, n];
-}
-function et(t2, ...e) {
-  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
-}
-function Fr(t2, e) {
-  const n = e.trim();
-  switch (" ") {
-    case n.charAt(2):
-      return r2(n.charAt(0), n.charAt(1), n.slice(3));
-    case n.charAt(1):
-      return r2(" ", n.charAt(0), n.slice(2));
-    default:
-      return;
-  }
-  function r2(s, o2, i) {
-    const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
-  }
-}
-function zr(t2) {
-  return {
-    format: "utf-8",
-    commands: [
-      "status",
-      "--porcelain",
-      "-b",
-      "-u",
-      "--null",
-      ...t2.filter((n) => !Gr.includes(n))
-    ],
-    parser(n) {
-      return Ur(n);
-    }
-  };
-}
-function q2(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
-  return Object.defineProperty(
-    {
-      major: t2,
-      minor: e,
-      patch: n,
-      agent: r2,
-      installed: s
-    },
-    "toString",
-    {
-      value() {
-        return `${this.major}.${this.minor}.${this.patch}`;
-      },
-      configurable: false,
-      enumerable: false
-    }
-  );
-}
-function qr() {
-  return q2(0, 0, 0, "", false);
-}
-function Wr() {
-  return {
-    version() {
-      return this._runTask({
-        commands: ["--version"],
-        format: "utf-8",
-        parser: Kr,
-        onError(t2, e, n, r2) {
-          if (t2.exitCode === V2.NOT_FOUND)
-            return n(Buffer.from(fe));
-          r2(e);
-        }
-      });
-    }
-  };
-}
-function Kr(t2) {
-  return t2 === fe ? qr() : E2(q2(0, 0, 0, t2), Hr, t2);
-}
-function Yr(t2, e) {
-  return g(["apply", ...e, ...t2]);
-}
-function Nt(t2) {
-  return t2 ? t2.charAt(0) : "";
-}
-function me(t2, e = false) {
-  return E2(
-    new Qr(),
-    e ? [Zr] : Jr,
-    t2
-  );
-}
-function es(t2, e) {
-  return {
-    branch: t2,
-    hash: e,
-    success: true
-  };
-}
-function ns(t2) {
-  return {
-    branch: t2,
-    hash: null,
-    success: false
-  };
-}
-function de(t2, e) {
-  return e === V2.ERROR && pe.test(t2);
-}
-function os(t2) {
-  const e = ["-d", "-D", "--delete"];
-  return t2.some((n) => e.includes(n));
-}
-function is(t2) {
-  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
-  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
-    format: "utf-8",
-    commands: r2,
-    parser(s, o2) {
-      return e ? gt(s, o2).all[0] : me(s, n);
-    }
-  };
-}
-function as() {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v"],
-    parser(t2) {
-      return me(t2);
-    }
-  };
-}
-function us(t2, e = false) {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
-    parser(n, r2) {
-      return gt(n, r2);
-    },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
-      if (!de(String(s), n))
-        return i(s);
-      o2(r2);
-    }
-  };
-}
-function cs(t2, e = false) {
-  const n = {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", t2],
-    parser(r2, s) {
-      return gt(r2, s).branches[t2];
-    },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
-      if (!de(String(i), r2))
-        return c3(i);
-      throw new at(
-        n.parser(F2(o2), F2(s)),
-        String(i)
-      );
-    }
-  };
-  return n;
-}
-function fs(t2) {
-  return {
-    commands: ["check-ignore", ...t2],
-    format: "utf-8",
-    parser: ls
-  };
-}
-function ls(t2) {
-  return t2.split(/\n/g).map(hs).filter(Boolean);
-}
-function hs(t2) {
-  const e = t2.trim().replace(/^["']|["']$/g, "");
-  return e && Se(e);
-}
-function ps(t2, e) {
-  return E2({
-    raw: t2,
-    remote: null,
-    branches: [],
-    tags: [],
-    updated: [],
-    deleted: []
-  }, ms, [t2, e]);
-}
-function ds(t2) {
-  return /^--upload-pack(=|$)/.test(t2);
-}
-function gs(t2, e, n) {
-  const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
-    commands: r2,
-    format: "utf-8",
-    parser: ps
-  };
-}
-function ws(t2) {
-  return E2({ moves: [] }, ys, t2);
-}
-function bs(t2, e) {
-  return {
-    commands: ["mv", "-v", ...v(t2), e],
-    format: "utf-8",
-    parser: ws
-  };
-}
-function Ts(t2, e, n) {
-  const r2 = ["pull", ...n];
-  return t2 && e && r2.splice(1, 0, t2, e), {
-    commands: r2,
-    format: "utf-8",
-    parser(s, o2) {
-      return ue(s, o2);
-    },
-    onError(s, o2, i, a) {
-      const c3 = Rr(
-        F2(s.stdOut),
-        F2(s.stdErr)
-      );
-      if (c3)
-        return a(new at(c3));
-      a(o2);
-    }
-  };
-}
-function ks(t2) {
-  const e = {};
-  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
-}
-function _s(t2) {
-  const e = {};
-  return ge(t2, ([n, r2, s]) => {
-    Object.hasOwn(e, n) || (e[n] = {
-      name: n,
-      refs: { fetch: "", push: "" }
-    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
-  }), Object.values(e);
-}
-function ge(t2, e) {
-  ut(t2, (n) => e(n.split(/\s+/)));
-}
-function vs(t2, e, n) {
-  return g(["remote", "add", ...n, t2, e]);
-}
-function Es(t2) {
-  const e = ["remote"];
-  return t2 && e.push("-v"), {
-    commands: e,
-    format: "utf-8",
-    parser: t2 ? _s : ks
-  };
-}
-function Ss(t2) {
-  const e = [...t2];
-  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
-}
-function Rs(t2) {
-  const e = [...t2];
-  return e[0] !== "remote" && e.unshift("remote"), g(e);
-}
-function Os(t2) {
-  return g(["remote", "remove", t2]);
-}
-function Cs(t2 = {}, e) {
-  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
-    n.splitter,
-    n.fields,
-    pt(r2)
-  );
-  return dt(r2) || {
-    commands: r2,
-    format: "utf-8",
-    parser: s
-  };
-}
-function As(t2, e) {
-  return X2(["add", t2, e]);
-}
-function xs(t2) {
-  return X2(["init", ...t2]);
-}
-function X2(t2) {
-  const e = [...t2];
-  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
-}
-function Ns(t2) {
-  return X2(["update", ...t2]);
-}
-function Ms(t2, e) {
-  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
-  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
-}
-function ye(t2, e) {
-  return t2 === e ? 0 : t2 > e ? 1 : -1;
-}
-function Ds(t2) {
-  return t2.trim();
-}
-function B2(t2) {
-  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
-}
-function Ls(t2 = []) {
-  const e = t2.some((n) => /^--sort=/.test(n));
-  return {
-    format: "utf-8",
-    commands: ["tag", "-l", ...t2],
-    parser(n) {
-      return Ps(n, e);
-    }
-  };
-}
-function js(t2) {
-  return {
-    format: "utf-8",
-    commands: ["tag", t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function Bs(t2, e) {
-  return {
-    format: "utf-8",
-    commands: ["tag", "-a", "-m", e, t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function f2(t2, e) {
-  this._plugins = e, this._executor = new Dn(
-    t2.baseDir,
-    new Xr(t2.maxConcurrentProcesses),
-    e
-  ), this._trimmed = t2.trimmed;
-}
-function Is(t2) {
-  return t2 ? [{
-    type: "spawn.before",
-    action(r2, s) {
-      t2.aborted && s.kill(new A2(void 0, "abort", "Abort already signaled"));
-    }
-  }, {
-    type: "spawn.after",
-    action(r2, s) {
-      function o2() {
-        s.kill(new A2(void 0, "abort", "Abort signal received"));
-      }
-      t2.addEventListener("abort", o2), s.spawned.on("close", () => t2.removeEventListener("abort", o2));
-    }
-  }] : void 0;
-}
-function Fs(t2, e = false) {
-  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
-  return {
-    type: "spawn.options",
-    action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i = new Set(
-        Object.keys(s.env).map((a) => a.toLowerCase().trim())
-      );
-      for (const a of Object.keys(o2)) {
-        const c3 = a.toLowerCase().trim();
-        if (!(!Gs(c3) || n.has(c3))) {
-          if (i.has(c3))
-            throw new A2(
-              void 0,
-              "allowEnvironment",
-              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
-            );
-          Us("removing ambient guarded environment variable %s", a), delete o2[a];
-        }
-      }
-      return {
-        ...r2,
-        env: {
-          ...o2,
-          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
-        }
-      };
-    }
-  };
-}
-function Gs(t2) {
-  const e = t2.toLowerCase().trim();
-  return e.startsWith("git_") || _(e);
-}
-function zs(t2 = {}) {
-  return {
-    type: "spawn.args",
-    action(e, { env: n }) {
-      for (const r2 of oe(e, n))
-        if (t2[r2.category] !== true)
-          throw new A2(void 0, "unsafe", r2.message);
-      return e;
-    }
-  };
-}
-function qs(t2) {
-  const e = U(t2, "-c");
-  return {
-    type: "spawn.args",
-    action(n) {
-      return [...e, ...n];
-    }
-  };
-}
-function Ws({
-  onClose: t2 = true,
-  onExit: e = 50
-} = {}) {
-  function n() {
-    let s = -1;
-    const o2 = {
-      close: (0, import_promise_deferred.deferred)(),
-      closeTimeout: (0, import_promise_deferred.deferred)(),
-      exit: (0, import_promise_deferred.deferred)(),
-      exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i = Promise.race([
-      t2 === false ? $t : o2.closeTimeout.promise,
-      e === false ? $t : o2.exitTimeout.promise
-    ]);
-    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
-      close(a) {
-        s = a, o2.close.done();
-      },
-      exit(a) {
-        s = a, o2.exit.done();
-      },
-      get exitCode() {
-        return s;
-      },
-      result: i
-    };
-  }
-  function r2(s, o2, i) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
-  }
-  return {
-    type: "spawn.after",
-    async action(s, { spawned: o2, close: i }) {
-      const a = n();
-      let c3 = true, y2 = () => {
-        c3 = false;
-      };
-      o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
-      try {
-        await a.result, c3 && await wt(50), i(a.exitCode);
-      } catch (w2) {
-        i(a.exitCode, w2);
-      }
-    }
-  };
-}
-function Vs(t2) {
-  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
-}
-function Pt(t2, e) {
-  if (t2.length < 1 || t2.length > 2)
-    throw new A2(void 0, "binary", Hs);
-  if (t2.some(Vs))
-    if (e)
-      we("permitted unsafe binary %o", t2);
-    else
-      throw new A2(void 0, "binary", Ks);
-  const [r2, s] = t2;
-  return {
-    binary: r2,
-    prefix: s
-  };
-}
-function Xs(t2, e = ["git"], n = false) {
-  let r2 = Pt(v(e), n);
-  t2.on("binary", (s) => {
-    r2 = Pt(v(s), n), we.info("reconfiguring %o", r2);
-  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s) => r2.prefix ? [r2.prefix, ...s] : s);
-}
-function Ys(t2) {
-  if (!t2)
-    return "UNKNOWN";
-  for (const [e, { text: n }] of Object.entries(be))
-    if (t2.startsWith(`fatal: ${n}`))
-      return e;
-  return "UNKNOWN";
-}
-function Js(t2) {
-  return !!(t2.exitCode && t2.stdErr.length);
-}
-function Zs(t2) {
-  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
-}
-function to(t2 = false, e = Js, n = Zs) {
-  return (r2, s) => !t2 && r2 || !e(s) ? r2 : n(s);
-}
-function eo(t2, e) {
-  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O2(void 0, e);
-}
-function Mt(t2) {
-  return {
-    type: "task.error",
-    action(e, n) {
-      const r2 = t2(e.error, {
-        stdErr: n.stdErr,
-        stdOut: n.stdOut,
-        exitCode: n.exitCode
-      });
-      return Buffer.isBuffer(r2) ? {
-        error: eo(n.exitCode, r2.toString("utf-8"))
-      } : {
-        error: r2
-      };
-    }
-  };
-}
-function no(t2) {
-  return {
-    type: "spawn.after",
-    action(e, { commands: n, input: r2, spawned: { stdin: s } }) {
-      if (!s)
-        return;
-      const o2 = t2?.([...n]) ?? r2;
-      if (!o2)
-        return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
-        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
-      }), s.end(o2);
-    }
-  };
-}
-function so(t2) {
-  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
-  return [{
-    type: "spawn.args",
-    action(o2, i) {
-      return n.includes(i.method) ? De(o2, e) : o2;
-    }
-  }, {
-    type: "spawn.after",
-    action(o2, i) {
-      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
-        const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
-        c3 && t2({
-          method: i.method,
-          stage: oo(c3[1]),
-          progress: p(c3[2]),
-          processed: p(c3[3]),
-          total: p(c3[4])
-        });
-      });
-    }
-  }];
-}
-function oo(t2) {
-  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
-}
-function io(t2) {
-  const e = je(t2, ["uid", "gid"]);
-  return {
-    type: "spawn.options",
-    action(n) {
-      return { ...e, ...n };
-    }
-  };
-}
-function ao() {
-  return {
-    type: "spawn.args",
-    action(t2) {
-      const e = [];
-      let n;
-      function r2(s) {
-        (n = n || []).push(...s);
-      }
-      for (let s = 0; s < t2.length; s++) {
-        const o2 = t2[s];
-        if (r(o2)) {
-          r2(o(o2));
-          continue;
-        }
-        if (o2 === "--") {
-          r2(
-            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
-          );
-          break;
-        }
-        e.push(o2);
-      }
-      return n ? [...e, "--", ...n.map(String)] : e;
-    }
-  };
-}
-function uo({
-  block: t2,
-  stdErr: e = true,
-  stdOut: n = true
-}) {
-  if (t2 > 0)
-    return {
-      type: "spawn.after",
-      action(r2, s) {
-        let o2;
-        function i() {
-          o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
-        }
-        function a() {
-          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
-        }
-        function c3() {
-          a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
-        }
-        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
-      }
-    };
-}
-var import_file_exists, import_debug, import_promise_deferred, O2, Ae, A2, at, xe, I2, W2, ft, K2, m, Be, G2, Bt, V2, z2, l2, x2, Fe, qe, mt, Ut, Xe, Ye, Qe, Je, Ft, nn, rn, sn, zt, qt, mn, Ht, Kt, kn, _t, vn, j2, En, Vt, Cn, M2, ot, Pn, Dn, Yt, Bn, Un, Wn, J2, Xn, Yn, Qt, R2, Jt, rr, Ot, sr, or, ir, ar, te, ee2, ne2, ur, se, Z2, dr, ie, gr, yr, wr, br, Tr, kr, _r, vr, Er, Sr, ue, Or, Cr, Ar, Nr, $r, Pr, Lr, jr, Br, Ir, Ur, Gr, fe, Hr, le, Vr, Xr, he, Qr, Jr, Zr, ts, rs, pe, ss, gt, ms, ys, $s, Ps, Us, $t, we, Hs, Ks, be, Qs, nt, ro, wo;
-var init_dist4 = __esm({
-  "node_modules/simple-git/dist/index.mjs"() {
-    init_dist2();
-    init_dist2();
-    import_file_exists = __toESM(require_dist2(), 1);
-    import_debug = __toESM(require_src(), 1);
-    import_promise_deferred = __toESM(require_dist3(), 1);
-    init_dist3();
-    O2 = class extends Error {
-      constructor(e, n) {
-        super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
-      }
-    };
-    Ae = class extends O2 {
-      constructor(e, n) {
-        super(void 0, n), this.config = e;
-      }
-    };
-    A2 = class extends O2 {
-      constructor(e, n, r2) {
-        super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
-      }
-    };
-    at = class extends O2 {
-      constructor(e, n) {
-        super(void 0, n || String(e)), this.git = e;
-      }
-    };
-    xe = class extends O2 {
-      constructor(e) {
-        super(void 0, e);
-      }
-    };
-    I2 = "\0";
-    W2 = () => {
-    };
-    ft = Object.prototype.toString.call.bind(Object.prototype.toString);
-    K2 = (t2) => Array.isArray(t2);
-    m = (t2) => typeof t2 == "string" || r(t2);
-    Be = (t2) => m(t2) || Buffer.isBuffer(t2);
-    G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
-    Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
-    V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
-    z2 = class _z {
-      constructor(e, n) {
-        this.stdOut = e, this.stdErr = n;
-      }
-      asStrings() {
-        return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
-      }
-    };
-    l2 = class {
-      constructor(e, n) {
-        this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
-      }
-      resetMatches() {
-        this.matches.length = 0;
-      }
-      prepareMatches() {
-        return this.matches;
-      }
-      addMatch(e, n, r2) {
-        const s = r2 && e.exec(r2);
-        return s && this.pushMatch(n, s), !!s;
-      }
-      pushMatch(e, n) {
-        this.matches.push(...n.slice(1));
-      }
-    };
-    x2 = class extends l2 {
-      addMatch(e, n, r2) {
-        return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
-      }
-      pushMatch(e, n) {
-        (e > 0 || n.length > 1) && super.pushMatch(e, n);
-      }
-    };
-    Fe = {
-      binary: "git",
-      maxConcurrentProcesses: 5,
-      config: [],
-      trimmed: false
-    };
-    qe = /* @__PURE__ */ ((t2) => (t2.BARE = "bare", t2.IN_TREE = "tree", t2.IS_REPO_ROOT = "root", t2))(qe || {});
-    mt = ({ exitCode: t2 }, e, n, r2) => {
-      if (t2 === V2.UNCLEAN && Ve(e))
-        return n(Buffer.from("false"));
-      r2(e);
-    };
-    Ut = (t2) => t2.trim() === "true";
-    Xe = class {
-      constructor(e) {
-        this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
-      }
-    };
-    Ye = /^[a-z]+\s*/i;
-    Qe = /^[a-z]+\s+[a-z]+\s*/i;
-    Je = /\/$/;
-    Ft = [];
-    nn = "Git clean interactive mode is not supported";
-    rn = 'Git clean mode parameter ("n" or "f") is required';
-    sn = "Git clean unknown option found in: ";
-    zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
-    qt = /* @__PURE__ */ new Set([
-      "i",
-      ...L2(Object.values(zt))
-    ]);
-    mn = class {
-      constructor() {
-        this.files = [], this.values = /* @__PURE__ */ Object.create(null);
-      }
-      get all() {
-        return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
-      }
-      addFile(e) {
-        if (!(e in this.values)) {
-          const n = N2(this.files);
-          this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
-        }
-        return this.values[e];
-      }
-      addValue(e, n, r2) {
-        const s = this.addFile(e);
-        Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
-      }
-    };
-    Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
-    Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
-    kn = new Set(Object.values(Kt));
-    vn = ["-h"];
-    j2 = /* @__PURE__ */ Symbol("grepQuery");
-    En = class {
-      constructor() {
-        this[_t] = [];
-      }
-      *[(_t = j2, Symbol.iterator)]() {
-        for (const e of this[j2])
-          yield e;
-      }
-      and(...e) {
-        return e.length && this[j2].push("--and", "(", ...U(e, "-e"), ")"), this;
-      }
-      param(...e) {
-        return this[j2].push(...U(e, "-e")), this;
-      }
-    };
-    Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
-    Cn = L2(Object.values(Vt));
-    import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
-    import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
-    M2 = class M3 {
-      constructor(e = "GitExecutor") {
-        this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
-      }
-      withProgress(e) {
-        return this._queue.get(e);
-      }
-      createProgress(e) {
-        const n = M3.getName(e.commands[0]), r2 = $2(this.logLabel, n);
-        return {
-          task: e,
-          logger: r2,
-          name: n
-        };
-      }
-      push(e) {
-        const n = this.createProgress(e);
-        return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
-      }
-      fatal(e) {
-        for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
-          n === e.task ? (r2.info("Failed %o", e), r2(
-            "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
-          )) : r2.info(
-            "A fatal exception occurred in a previous task, the queue has been purged: %o",
-            e.message
-          ), this.complete(n);
-        if (this._queue.size !== 0)
-          throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
-      }
-      complete(e) {
-        this.withProgress(e) && this._queue.delete(e);
-      }
-      attempt(e) {
-        const n = this.withProgress(e);
-        if (!n)
-          throw new O2(void 0, "TasksPendingQueue: attempt called for an unknown task");
-        return n.logger("Starting task"), n;
-      }
-      static getName(e = "empty") {
-        return `task:${e}:${++M3.counter}`;
-      }
-    };
-    M2.counter = 0;
-    ot = M2;
-    Pn = class {
-      constructor(e, n, r2) {
-        this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
-      }
-      get cwd() {
-        return this._cwd || this._executor.cwd;
-      }
-      set cwd(e) {
-        this._cwd = e;
-      }
-      get env() {
-        return this._executor.env;
-      }
-      get outputHandler() {
-        return this._executor.outputHandler;
-      }
-      chain() {
-        return this;
-      }
-      push(e) {
-        return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
-      }
-      async attemptTask(e) {
-        const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
-        try {
-          const { logger: s } = this._queue.attempt(e);
-          return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
-        } catch (s) {
-          throw this.onFatalException(e, s);
-        } finally {
-          r2(), n();
-        }
-      }
-      onFatalException(e, n) {
-        const r2 = n instanceof O2 ? Object.assign(n, { task: e }) : new O2(e, n && String(n));
-        return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
-      }
-      async attemptRemoteTask(e, n) {
-        const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
-          "spawn.args",
-          [...e.commands],
-          this.taskContext(e, e.commands)
-        ), o2 = await this.gitResponse(
-          e,
-          r2,
-          s,
-          this.outputHandler,
-          n.step("SPAWN")
-        ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-        return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
-      }
-      async attemptEmptyTask(e, n) {
-        return n("empty task bypassing child process to call to task's parser"), e.parser(this);
-      }
-      handleTaskData(e, n, r2, s) {
-        const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
-        return new Promise((y2, w2) => {
-          s("Preparing to handle process response exitCode=%d stdOut=", o2);
-          const { error: T2 } = this._plugins.exec(
-            "task.error",
-            { error: i },
-            {
-              ...this.taskContext(e, n),
-              ...r2
-            }
-          );
-          if (T2 && e.onError)
-            return s.info("exitCode=%s handling with custom error handler"), e.onError(
-              r2,
-              T2,
-              (k2) => {
-                s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k2)), y2(
-                  new z2(
-                    Array.isArray(k2) ? Buffer.concat(k2) : k2,
-                    Buffer.concat(c3)
-                  )
-                );
-              },
-              w2
-            );
-          if (T2)
-            return s.info(
-              "handling as error: exitCode=%s stdErr=%s rejection=%o",
-              o2,
-              c3.length,
-              i
-            ), w2(T2);
-          s.info("retrieving task output complete"), y2(new z2(Buffer.concat(a), Buffer.concat(c3)));
-        });
-      }
-      async gitResponse(e, n, r2, s, o2) {
-        const i = o2.sibling("output"), a = this._plugins.exec(
-          "spawn.options",
-          {
-            cwd: this.cwd,
-            env: this.env,
-            windowsHide: true
-          },
-          this.taskContext(e, e.commands)
-        );
-        return new Promise((c3) => {
-          const y2 = [], w2 = [];
-          o2.info("%s %o", n, r2), o2("%O", a);
-          let T2 = this._beforeSpawn(e, r2);
-          if (T2)
-            return c3({
-              stdOut: y2,
-              stdErr: w2,
-              exitCode: 9901,
-              rejection: T2
-            });
-          this._plugins.exec("spawn.before", void 0, {
-            ...this.taskContext(e, r2),
-            kill(C2) {
-              T2 = C2 || T2;
-            }
-          });
-          const k2 = ve(n, r2, a);
-          k2.stdout.on(
-            "data",
-            Et(y2, "stdOut", o2, i.step("stdOut"))
-          ), k2.stderr.on(
-            "data",
-            Et(w2, "stdErr", o2, i.step("stdErr"))
-          ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
-            ...this.taskContext(e, r2),
-            spawned: k2,
-            close(C2, Te) {
-              c3({
-                stdOut: y2,
-                stdErr: w2,
-                exitCode: C2,
-                rejection: T2 || Te
-              });
-            },
-            kill(C2) {
-              k2.killed || (T2 = C2, k2.kill("SIGINT"));
-            }
-          });
-        });
-      }
-      _beforeSpawn(e, n) {
-        let r2;
-        return this._plugins.exec("spawn.before", void 0, {
-          ...this.taskContext(e, n),
-          kill(s) {
-            r2 = s || r2;
-          }
-        }), r2;
-      }
-      taskContext(e, n) {
-        return {
-          method: String(Me(e.commands) || ""),
-          commands: n,
-          env: { ...this.env },
-          input: kt(e) ? void 0 : e.input
-        };
-      }
-    };
-    Dn = class {
-      constructor(e, n, r2) {
-        this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
-      }
-      chain() {
-        return new Pn(this, this._scheduler, this._plugins);
-      }
-      push(e) {
-        return this._chain.push(e);
-      }
-    };
-    Yt = (t2, e, n) => {
-      const r2 = ["clone", ...n];
-      return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
-    };
-    Bn = (t2, e, n) => (S2(n, "--mirror"), Yt(t2, e, n));
-    Un = [
-      new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
-        t2.branch = e, t2.commit = r2, t2.root = !!n;
-      }),
-      new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
-        const n = e.split("<"), r2 = n.pop();
-        !r2 || !r2.includes("@") || (t2.author = {
-          email: r2.substr(0, r2.length - 1),
-          name: n.join("<").trim()
-        });
-      }),
-      new l2(
-        /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-        (t2, [e, n, r2]) => {
-          t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
-        }
-      ),
-      new l2(
-        /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-        (t2, [e, n, r2]) => {
-          t2.summary.changes = parseInt(e, 10) || 0;
-          const s = parseInt(n, 10) || 0;
-          r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
-        }
-      )
-    ];
-    Wn = new l2(
-      /([a-z-]+): (\d+)$/,
-      (t2, [e, n]) => {
-        const r2 = jt(e);
-        Object.hasOwn(t2, r2) && (t2[r2] = p(n));
-      }
-    );
-    J2 = class {
-      constructor(e, n, r2, s) {
-        this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
-      }
-    };
-    Xn = /^Init.+ repository in (.+)$/;
-    Yn = /^Rein.+ in (.+)$/;
-    Qt = "--bare";
-    R2 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R2 || {});
-    Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
-    rr = class {
-      constructor() {
-        this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
-      }
-    };
-    Ot = [
-      new l2(
-        /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-        (t2, [e, n, r2 = ""]) => {
-          t2.files.push({
-            file: e.trim(),
-            changes: p(n),
-            insertions: r2.replace(/[^+]/g, "").length,
-            deletions: r2.replace(/[^-]/g, "").length,
-            binary: false
-          });
-        }
-      ),
-      new l2(
-        /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-        (t2, [e, n, r2]) => {
-          t2.files.push({
-            file: e.trim(),
-            before: p(n),
-            after: p(r2),
-            binary: true
-          });
-        }
-      ),
-      new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
-        t2.files.push({
-          file: e.trim(),
-          before: 0,
-          after: 0,
-          binary: true
-        });
-      }),
-      new l2(
-        /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-        (t2, [e, n]) => {
-          const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
-          t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
-        }
-      )
-    ];
-    sr = [
-      new l2(
-        /(\d+)\t(\d+)\t(.+)$/,
-        (t2, [e, n, r2]) => {
-          const s = p(e), o2 = p(n);
-          t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
-            file: r2,
-            changes: s + o2,
-            insertions: s,
-            deletions: o2,
-            binary: false
-          });
-        }
-      ),
-      new l2(/-\t-\t(.+)$/, (t2, [e]) => {
-        t2.changed++, t2.files.push({
-          file: e,
-          after: 0,
-          before: 0,
-          binary: true
-        });
-      })
-    ];
-    or = [
-      new l2(/(.+)$/, (t2, [e]) => {
-        t2.changed++, t2.files.push({
-          file: e,
-          changes: 0,
-          insertions: 0,
-          deletions: 0,
-          binary: false
-        });
-      })
-    ];
-    ir = [
-      new l2(
-        /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-        (t2, [e, n, r2, s, o2]) => {
-          t2.changed++, t2.files.push({
-            file: o2 ?? r2,
-            changes: 0,
-            insertions: 0,
-            deletions: 0,
-            binary: false,
-            status: bt(_n(e) && e),
-            from: bt(!!o2 && r2 !== o2 && r2),
-            similarity: p(n)
-          });
-        }
-      )
-    ];
-    ar = {
-      [R2.NONE]: Ot,
-      [R2.STAT]: Ot,
-      [R2.NUM_STAT]: sr,
-      [R2.NAME_STATUS]: ir,
-      [R2.NAME_ONLY]: or
-    };
-    te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
-    ee2 = " \xF2\xF2";
-    ne2 = " \xF2 ";
-    ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
-    se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
-    Z2 = class {
-      constructor(e, n = null, r2) {
-        this.reason = e, this.file = n, this.meta = r2;
-      }
-      toString() {
-        return `${this.file}:${this.reason}`;
-      }
-    };
-    dr = class {
-      constructor() {
-        this.conflicts = [], this.merges = [], this.result = "success";
-      }
-      get failed() {
-        return this.conflicts.length > 0;
-      }
-      get reason() {
-        return this.result;
-      }
-      toString() {
-        return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
-      }
-    };
-    ie = class {
-      constructor() {
-        this.remoteMessages = {
-          all: []
-        }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
-          changes: 0,
-          deletions: 0,
-          insertions: 0
-        };
-      }
-    };
-    gr = class {
-      constructor() {
-        this.remote = "", this.hash = {
-          local: "",
-          remote: ""
-        }, this.branch = {
-          local: "",
-          remote: ""
-        }, this.message = "";
-      }
-      toString() {
-        return this.message;
-      }
-    };
-    yr = [
-      new x2(
-        /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-        (t2, [e, n]) => {
-          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-          Object.assign(s, { [r2]: p(n) });
-        }
-      ),
-      new x2(
-        /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-        (t2, [e, n]) => {
-          const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-          Object.assign(s, { [r2]: p(n) });
-        }
-      ),
-      new x2(
-        /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-        (t2, [e, n, r2]) => {
-          const s = tt(t2.remoteMessages);
-          s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
-        }
-      )
-    ];
-    wr = [
-      new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
-      ...yr,
-      new x2(
-        [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-        (t2, [e]) => {
-          t2.remoteMessages.pullRequestUrl = e;
-        }
-      ),
-      new x2(
-        [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-        (t2, [e, n, r2]) => {
-          t2.remoteMessages.vulnerabilities = {
-            count: p(e),
-            summary: n,
-            url: r2
-          };
-        }
-      )
-    ];
-    br = class {
-      constructor() {
-        this.all = [];
-      }
-    };
-    Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
-    kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
-    _r = /^(create|delete) mode \d+ (.+)/;
-    vr = [
-      new l2(Tr, (t2, [e, n, r2]) => {
-        t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
-      }),
-      new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
-      new l2(_r, (t2, [e, n]) => {
-        S2(t2.files, n), S2(e === "create" ? t2.created : t2.deleted, n);
-      })
-    ];
-    Er = [
-      new l2(/^from\s(.+)$/i, (t2, [e]) => {
-        t2.remote = e;
-      }),
-      new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
-        t2.message = e;
-      }),
-      new l2(
-        /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
-        }
-      )
-    ];
-    Sr = (t2, e) => E2(new ie(), vr, [t2, e]);
-    ue = (t2, e) => Object.assign(
-      new ie(),
-      Sr(t2, e),
-      ae(t2, e)
-    );
-    Or = [
-      new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
-        t2.merges.push(e);
-      }),
-      new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
-        t2.conflicts.push(new Z2(e, n));
-      }),
-      new l2(
-        /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-        (t2, [e, n, r2]) => {
-          t2.conflicts.push(new Z2(e, n, { deleteRef: r2 }));
-        }
-      ),
-      new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
-        t2.conflicts.push(new Z2(e, null));
-      }),
-      new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
-        t2.result = e;
-      })
-    ];
-    Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
-    Ar = (t2) => E2(new dr(), Or, t2);
-    Nr = [
-      new l2(/^Pushing to (.+)$/, (t2, [e]) => {
-        t2.repo = e;
-      }),
-      new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
-        t2.ref = {
-          ...t2.ref || {},
-          local: e
-        };
-      }),
-      new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
-        t2.pushed.push(xr(e, n, r2));
-      }),
-      new l2(
-        /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-        (t2, [e, n, r2]) => {
-          t2.branch = {
-            ...t2.branch || {},
-            local: e,
-            remote: n,
-            remoteName: r2
-          };
-        }
-      ),
-      new l2(
-        /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.update = {
-            head: {
-              local: e,
-              remote: n
-            },
-            hash: {
-              from: r2,
-              to: s
-            }
-          };
-        }
-      )
-    ];
-    $r = (t2, e) => {
-      const n = Pr(t2, e), r2 = ae(t2, e);
-      return {
-        ...n,
-        ...r2
-      };
-    };
-    Pr = (t2, e) => E2({ pushed: [] }, Nr, [t2, e]);
-    Lr = /^(.+)\0(.+)$/;
-    jr = class {
-      constructor(e, n, r2) {
-        if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
-          const s = Lr.exec(e) || [null, e, e];
-          this.from = s[2] || "", this.path = s[1] || "";
-        }
-      }
-    };
-    Br = class {
-      constructor() {
-        this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
-      }
-    };
-    Ir = new Map([
-      _2(
-        " ",
-        "A",
-        (t2, e) => t2.created.push(e)
-      ),
-      _2(
-        " ",
-        "D",
-        (t2, e) => t2.deleted.push(e)
-      ),
-      _2(
-        " ",
-        "M",
-        (t2, e) => t2.modified.push(e)
-      ),
-      _2("A", " ", (t2, e) => {
-        t2.created.push(e), t2.staged.push(e);
-      }),
-      _2("A", "M", (t2, e) => {
-        t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
-      }),
-      _2("D", " ", (t2, e) => {
-        t2.deleted.push(e), t2.staged.push(e);
-      }),
-      _2("M", " ", (t2, e) => {
-        t2.modified.push(e), t2.staged.push(e);
-      }),
-      _2("M", "M", (t2, e) => {
-        t2.modified.push(e), t2.staged.push(e);
-      }),
-      _2("R", " ", (t2, e) => {
-        t2.renamed.push(xt(e));
-      }),
-      _2("R", "M", (t2, e) => {
-        const n = xt(e);
-        t2.renamed.push(n), t2.modified.push(n.to);
-      }),
-      _2("!", "!", (t2, e) => {
-        (t2.ignored = t2.ignored || []).push(e);
-      }),
-      _2(
-        "?",
-        "?",
-        (t2, e) => t2.not_added.push(e)
-      ),
-      ...et(
-        "A",
-        "A",
-        "U"
-        /* UNMERGED */
-      ),
-      ...et(
-        "D",
-        "D",
-        "U"
-        /* UNMERGED */
-      ),
-      ...et(
-        "U",
-        "A",
-        "D",
-        "U"
-        /* UNMERGED */
-      ),
-      [
-        "##",
-        (t2, e) => {
-          const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
-          let a = n.exec(e);
-          t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
-        }
-      ]
-    ]);
-    Ur = function(t2) {
-      const e = t2.split(I2), n = new Br();
-      for (let r2 = 0, s = e.length; r2 < s; ) {
-        let o2 = e[r2++].trim();
-        o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
-      }
-      return n;
-    };
-    Gr = ["--null", "-z"];
-    fe = "installed=false";
-    Hr = [
-      new l2(
-        /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-        (t2, [e, n, r2, s = ""]) => {
-          Object.assign(
-            t2,
-            q2(p(e), p(n), p(r2), s)
-          );
-        }
-      ),
-      new l2(
-        /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-        (t2, [e, n, r2, s = ""]) => {
-          Object.assign(t2, q2(p(e), p(n), r2, s));
-        }
-      )
-    ];
-    le = class {
-      constructor(e) {
-        this._executor = e;
-      }
-      _runTask(e, n) {
-        const r2 = this._executor.chain(), s = r2.push(e);
-        return n && Ln(e, s, n), Object.create(this, {
-          then: { value: s.then.bind(s) },
-          catch: { value: s.catch.bind(s) },
-          _executor: { value: r2 }
-        });
-      }
-      add(e) {
-        return this._runTask(
-          g(["add", ...v(e)]),
-          u(arguments)
-        );
-      }
-      cwd(e) {
-        const n = u(arguments);
-        return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
-          St(
-            e.path,
-            e.root && this._executor || void 0
-          ),
-          n
-        ) : this._runTask(
-          b2("Git.cwd: workingDirectory must be supplied as a string"),
-          n
-        );
-      }
-      hashObject(e, n) {
-        return this._runTask(
-          Vn(e, n === true),
-          u(arguments)
-        );
-      }
-      init(e) {
-        return this._runTask(
-          Zn(e === true, this._executor.cwd, h2(arguments)),
-          u(arguments)
-        );
-      }
-      merge() {
-        return this._runTask(
-          At(h2(arguments)),
-          u(arguments)
-        );
-      }
-      mergeFromTo(e, n) {
-        return m(e) && m(n) ? this._runTask(
-          At([e, n, ...h2(arguments)]),
-          u(arguments, false)
-        ) : this._runTask(
-          b2(
-            "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
-          )
-        );
-      }
-      outputHandler(e) {
-        return this._executor.outputHandler = e, this;
-      }
-      push() {
-        const e = ce(
-          {
-            remote: d(arguments[0], m),
-            branch: d(arguments[1], m)
-          },
-          h2(arguments)
-        );
-        return this._runTask(e, u(arguments));
-      }
-      stash() {
-        return this._runTask(
-          g(["stash", ...h2(arguments)]),
-          u(arguments)
-        );
-      }
-      status() {
-        return this._runTask(
-          zr(h2(arguments)),
-          u(arguments)
-        );
-      }
-    };
-    Object.assign(
-      le.prototype,
-      jn(),
-      In(),
-      zn(),
-      Tn(),
-      Hn(),
-      Kn(),
-      On(),
-      er(),
-      pr(),
-      Dr(),
-      Wr()
-    );
-    Vr = /* @__PURE__ */ (() => {
-      let t2 = 0;
-      return () => {
-        t2++;
-        const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
-        return {
-          promise: e,
-          done: n,
-          id: t2
-        };
-      };
-    })();
-    Xr = class {
-      constructor(e = 2) {
-        this.concurrency = e, this.logger = $2("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
-      }
-      schedule() {
-        if (!this.pending.length || this.running.length >= this.concurrency) {
-          this.logger(
-            "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
-            this.pending.length,
-            this.running.length,
-            this.concurrency
-          );
-          return;
-        }
-        const e = S2(this.running, this.pending.shift());
-        this.logger("Attempting id=%s", e.id), e.done(() => {
-          this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
-        });
-      }
-      next() {
-        const { promise: e, id: n } = S2(this.pending, Vr());
-        return this.logger("Scheduling id=%s", n), this.schedule(), e;
-      }
-    };
-    he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
-    Qr = class {
-      constructor() {
-        this.all = [], this.branches = {}, this.current = "", this.detached = false;
-      }
-      push(e, n, r2, s, o2) {
-        e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
-          current: e === "*",
-          linkedWorkTree: e === "+",
-          name: r2,
-          commit: s,
-          label: o2
-        };
-      }
-    };
-    Jr = [
-      new l2(
-        /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.push(Nt(e), true, n, r2, s);
-        }
-      ),
-      new l2(
-        /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-        (t2, [e, n, r2, s]) => {
-          t2.push(Nt(e), false, n, r2, s);
-        }
-      )
-    ];
-    Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
-      t2.push(he.CURRENT, false, e, "", "");
-    });
-    ts = class {
-      constructor() {
-        this.all = [], this.branches = {}, this.errors = [];
-      }
-      get success() {
-        return !this.errors.length;
-      }
-    };
-    rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
-    pe = /^error[^']+'([^']+)'/m;
-    ss = [
-      new l2(rs, (t2, [e, n]) => {
-        const r2 = es(e, n);
-        t2.all.push(r2), t2.branches[e] = r2;
-      }),
-      new l2(pe, (t2, [e]) => {
-        const n = ns(e);
-        t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
-      })
-    ];
-    gt = (t2, e) => E2(new ts(), ss, [t2, e]);
-    ms = [
-      new l2(/From (.+)$/, (t2, [e]) => {
-        t2.remote = e;
-      }),
-      new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-        t2.branches.push({
-          name: e,
-          tracking: n
-        });
-      }),
-      new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-        t2.tags.push({
-          name: e,
-          tracking: n
-        });
-      }),
-      new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
-        t2.deleted.push({
-          tracking: e
-        });
-      }),
-      new l2(
-        /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-        (t2, [e, n, r2, s]) => {
-          t2.updated.push({
-            name: r2,
-            tracking: s,
-            to: n,
-            from: e
-          });
-        }
-      )
-    ];
-    ys = [
-      new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
-        t2.moves.push({ from: e, to: n });
-      })
-    ];
-    $s = class {
-      constructor(e, n) {
-        this.all = e, this.latest = n;
-      }
-    };
-    Ps = function(t2, e = false) {
-      const n = t2.split(`
-`).map(Ds).filter(Boolean);
-      e || n.sort(function(s, o2) {
-        const i = s.split("."), a = o2.split(".");
-        if (i.length === 1 || a.length === 1)
-          return Ms(B2(i[0]), B2(a[0]));
-        for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
-          const w2 = ye(B2(i[c3]), B2(a[c3]));
-          if (w2)
-            return w2;
-        }
-        return 0;
-      });
-      const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
-      return new $s(n, r2);
-    };
-    (f2.prototype = Object.create(le.prototype)).constructor = f2;
-    f2.prototype.customBinary = function(t2) {
-      return this._plugins.reconfigure("binary", t2), this;
-    };
-    f2.prototype.env = function(t2, e) {
-      return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
-    };
-    f2.prototype.stashList = function(t2) {
-      return this._runTask(
-        Cs(
-          ht(arguments) || {},
-          K2(t2) && t2 || []
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.mv = function(t2, e) {
-      return this._runTask(bs(t2, e), u(arguments));
-    };
-    f2.prototype.checkoutLatestTag = function(t2) {
-      var e = this;
-      return this.pull(function() {
-        e.tags(function(n, r2) {
-          e.checkout(r2.latest, t2);
-        });
-      });
-    };
-    f2.prototype.pull = function(t2, e, n, r2) {
-      return this._runTask(
-        Ts(
-          d(t2, m),
-          d(e, m),
-          h2(arguments)
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.fetch = function(t2, e) {
-      return this._runTask(
-        gs(
-          d(t2, m),
-          d(e, m),
-          h2(arguments)
-        ),
-        u(arguments)
-      );
-    };
-    f2.prototype.tags = function(t2, e) {
-      return this._runTask(
-        Ls(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.rebase = function() {
-      return this._runTask(
-        g(["rebase", ...h2(arguments)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.reset = function(t2) {
-      return this._runTask(
-        An(xn(t2), h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.revert = function(t2) {
-      const e = u(arguments);
-      return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
-        g(["revert", ...h2(arguments, 0, true), t2]),
-        e
-      );
-    };
-    f2.prototype.addTag = function(t2) {
-      const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
-      return this._runTask(e, u(arguments));
-    };
-    f2.prototype.addAnnotatedTag = function(t2, e) {
-      return this._runTask(
-        Bs(t2, e),
-        u(arguments)
-      );
-    };
-    f2.prototype.deleteLocalBranch = function(t2, e, n) {
-      return this._runTask(
-        cs(t2, typeof e == "boolean" ? e : false),
-        u(arguments)
-      );
-    };
-    f2.prototype.deleteLocalBranches = function(t2, e, n) {
-      return this._runTask(
-        us(t2, typeof e == "boolean" ? e : false),
-        u(arguments)
-      );
-    };
-    f2.prototype.branch = function(t2, e) {
-      return this._runTask(
-        is(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.branchLocal = function(t2) {
-      return this._runTask(as(), u(arguments));
-    };
-    f2.prototype.raw = function(t2) {
-      const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
-      for (let s = 0; s < n.length && e; s++)
-        if (!st(n[s])) {
-          n.splice(s, n.length - s);
-          break;
-        }
-      n.push(...h2(arguments, 0, true));
-      var r2 = u(arguments);
-      return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
-        b2("Raw: must supply one or more command to execute"),
-        r2
-      );
-    };
-    f2.prototype.submoduleAdd = function(t2, e, n) {
-      return this._runTask(As(t2, e), u(arguments));
-    };
-    f2.prototype.submoduleUpdate = function(t2, e) {
-      return this._runTask(
-        Ns(h2(arguments, true)),
-        u(arguments)
-      );
-    };
-    f2.prototype.submoduleInit = function(t2, e) {
-      return this._runTask(
-        xs(h2(arguments, true)),
-        u(arguments)
-      );
-    };
-    f2.prototype.subModule = function(t2, e) {
-      return this._runTask(
-        X2(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.listRemote = function() {
-      return this._runTask(
-        Ss(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.addRemote = function(t2, e, n) {
-      return this._runTask(
-        vs(t2, e, h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.removeRemote = function(t2, e) {
-      return this._runTask(Os(t2), u(arguments));
-    };
-    f2.prototype.getRemotes = function(t2, e) {
-      return this._runTask(Es(t2 === true), u(arguments));
-    };
-    f2.prototype.remote = function(t2, e) {
-      return this._runTask(
-        Rs(h2(arguments)),
-        u(arguments)
-      );
-    };
-    f2.prototype.tag = function(t2, e) {
-      const n = h2(arguments);
-      return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
-    };
-    f2.prototype.updateServerInfo = function(t2) {
-      return this._runTask(
-        g(["update-server-info"]),
-        u(arguments)
-      );
-    };
-    f2.prototype.pushTags = function(t2, e) {
-      const n = Mr(
-        { remote: d(t2, m) },
-        h2(arguments)
-      );
-      return this._runTask(n, u(arguments));
-    };
-    f2.prototype.rm = function(t2) {
-      return this._runTask(
-        g(["rm", "-f", ...v(t2)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.rmKeepLocal = function(t2) {
-      return this._runTask(
-        g(["rm", "--cached", ...v(t2)]),
-        u(arguments)
-      );
-    };
-    f2.prototype.catFile = function(t2, e) {
-      return this._catFile("utf-8", arguments);
-    };
-    f2.prototype.binaryCatFile = function() {
-      return this._catFile("buffer", arguments);
-    };
-    f2.prototype._catFile = function(t2, e) {
-      var n = u(e), r2 = ["cat-file"], s = e[0];
-      if (typeof s == "string")
-        return this._runTask(
-          b2("Git.catFile: options must be supplied as an array of strings"),
-          n
-        );
-      Array.isArray(s) && r2.push.apply(r2, s);
-      const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
-      return this._runTask(o2, n);
-    };
-    f2.prototype.diff = function(t2, e) {
-      const n = m(t2) ? b2(
-        "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
-      ) : g(["diff", ...h2(arguments)]);
-      return this._runTask(n, u(arguments));
-    };
-    f2.prototype.diffSummary = function() {
-      return this._runTask(
-        fr(h2(arguments, 1)),
-        u(arguments)
-      );
-    };
-    f2.prototype.applyPatch = function(t2) {
-      const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
-        "git.applyPatch requires one or more string patches as the first argument"
-      );
-      return this._runTask(e, u(arguments));
-    };
-    f2.prototype.revparse = function() {
-      const t2 = ["rev-parse", ...h2(arguments, true)];
-      return this._runTask(
-        g(t2, true),
-        u(arguments)
-      );
-    };
-    f2.prototype.clean = function(t2, e, n) {
-      const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
-      return this._runTask(
-        on(s, o2),
-        u(arguments)
-      );
-    };
-    f2.prototype.exec = function(t2) {
-      const e = {
-        commands: [],
-        format: "utf-8",
-        parser() {
-          typeof t2 == "function" && t2();
-        }
-      };
-      return this._runTask(e);
-    };
-    f2.prototype.checkIgnore = function(t2, e) {
-      return this._runTask(
-        fs(v(d(t2, G2, []))),
-        u(arguments)
-      );
-    };
-    f2.prototype.checkIsRepo = function(t2, e) {
-      return this._runTask(
-        We(d(t2, m)),
-        u(arguments)
-      );
-    };
-    Us = $2("", "plugin:allowEnvironment");
-    $t = (0, import_promise_deferred.deferred)().promise;
-    we = $2("", "plugin:binary");
-    Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
-    Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
-    be = {
-      DISALLOWED_ABBREVIATED: {
-        text: "disallowed abbreviated or ambiguous option",
-        solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
-      },
-      UNKNOWN: {
-        text: "~ unknown ~",
-        solution: void 0
-      }
-    };
-    Qs = class extends O2 {
-      constructor(e = "") {
-        const n = Ys(e);
-        super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
-      }
-    };
-    nt = $2("", "plugin:input");
-    ro = class {
-      constructor() {
-        this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
-      }
-      on(e, n) {
-        this.events.on(e, n);
-      }
-      reconfigure(e, n) {
-        this.events.emit(e, n);
-      }
-      append(e, n) {
-        const r2 = S2(this.plugins, { type: e, action: n });
-        return () => this.plugins.delete(r2);
-      }
-      add(e) {
-        const n = [];
-        return v(e).forEach(
-          (r2) => {
-            r2 && this.plugins.add(S2(n, r2));
-          }
-        ), () => {
-          n.forEach((r2) => {
-            this.plugins.delete(r2);
-          });
-        };
-      }
-      exec(e, n, r2) {
-        let s = n;
-        const o2 = Object.freeze(Object.create(r2));
-        for (const i of this.plugins)
-          i.type === e && (s = i.action(s, o2));
-        return s;
-      }
-    };
-    wo = (t2, e) => {
-      const n = new ro(), r2 = Ge(
-        t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
-        e
-      );
-      if (!Lt(r2.baseDir))
-        throw new Ae(
-          r2,
-          "Cannot use simple-git on a directory that does not exist"
-        );
-      return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
-        Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
-      ), new f2(r2, n);
-    };
-  }
-});
-
 // src/git/git.ts
 import { spawn } from "node:child_process";
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
 import { dirname as dirname4, join as join4, resolve as resolve3 } from "node:path";
-async function simpleGitFor(dir, config = SAFE_CONFIG) {
-  const { simpleGit } = await Promise.resolve().then(() => (init_dist4(), dist_exports2));
-  return simpleGit({
-    baseDir: dir,
-    config,
-    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePack: false }
-  });
-}
 async function workTreeRoot(dir) {
   if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
-    for (let at3 = resolve3(dir); ; at3 = dirname4(at3)) {
-      if (existsSync3(join4(at3, ".git"))) return at3;
-      if (dirname4(at3) === at3 || process.env.GIT_CEILING_DIRECTORIES?.split(":").includes(dirname4(at3))) return void 0;
+    for (let at2 = resolve3(dir); ; at2 = dirname4(at2)) {
+      if (existsSync3(join4(at2, ".git"))) return at2;
+      if (dirname4(at2) === at2 || process.env.GIT_CEILING_DIRECTORIES?.split(":").includes(dirname4(at2))) return void 0;
     }
   }
   try {
@@ -21508,8 +16118,8 @@ function gitEnv() {
   delete env2.GIT_EXTERNAL_DIFF;
   return env2;
 }
-function spawnGit(dir, args, withInput = false) {
-  return spawn("git", [...SAFE_CONFIG.flatMap((setting) => ["-c", setting]), ...args], {
+function spawnGit(dir, args, withInput = false, config = SAFE_CONFIG) {
+  return spawn("git", [...config.flatMap((setting) => ["-c", setting]), ...args], {
     cwd: dir,
     stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"],
     env: gitEnv()
@@ -21552,9 +16162,9 @@ async function isGitDate(dir, value) {
 function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
-function runGit(dir, args, input) {
+function runGit(dir, args, input, config) {
   return new Promise((resolve19, reject) => {
-    const child = spawnGit(dir, args, input !== void 0);
+    const child = spawnGit(dir, args, input !== void 0, config);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
     const err = [];
@@ -21674,7 +16284,7 @@ async function danglingObjects(repo) {
   }
   return found;
 }
-var SAFE_CONFIG, SAFE_DIFF_OPTIONS, GitError, NETWORK_PROTOCOLS;
+var SAFE_CONFIG, SAFE_DIFF_OPTIONS, HOOKS_PATH_CONFIG, GitError, NETWORK_PROTOCOLS;
 var init_git = __esm({
   "src/git/git.ts"() {
     "use strict";
@@ -21689,9 +16299,10 @@ var init_git = __esm({
       "protocol.allow=never"
     ];
     SAFE_DIFF_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color"];
+    HOOKS_PATH_CONFIG = SAFE_CONFIG.filter((setting) => !setting.startsWith("core.hooksPath="));
     GitError = class extends KeyhoundError {
-      constructor(args, code2, stderr) {
-        super(`git ${args[0]} failed: ${failureReason({ code: code2, stderr })}`);
+      constructor(args, code2, stderr, shownAs = args[0]) {
+        super(`git ${shownAs} failed: ${failureReason({ code: code2, stderr })}`);
         this.args = args;
         this.code = code2;
         this.stderr = stderr;
@@ -21699,6 +16310,7 @@ var init_git = __esm({
       args;
       code;
       stderr;
+      name = "GitError";
     };
     NETWORK_PROTOCOLS = ["file", "git", "http", "https", "ssh"].flatMap((name) => ["-c", `protocol.${name}.allow=always`]);
   }
@@ -22027,7 +16639,7 @@ var init_ci_checkout = __esm({
   }
 });
 
-// src/fingerprints.ts
+// src/findings/fingerprints.ts
 import { createHash as createHash2, randomBytes, scrypt, scryptSync } from "node:crypto";
 function guessBits(secret) {
   const text = /^[0-9a-f]+$/i.test(secret) ? secret : secret.replace(LEET, "a");
@@ -22071,7 +16683,7 @@ function newSalt() {
 }
 var DEFAULT_SALT, SCRYPT, LENGTH, GUESSABLE_BELOW_BITS, WORD_BITS, RUN_BITS, RUNS, BITS_PER_CHARACTER, LEET, SALT_PATTERN;
 var init_fingerprints = __esm({
-  "src/fingerprints.ts"() {
+  "src/findings/fingerprints.ts"() {
     "use strict";
     DEFAULT_SALT = "keyhound";
     SCRYPT = { N: 2 ** 11, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
@@ -22086,7 +16698,10 @@ var init_fingerprints = __esm({
   }
 });
 
-// src/findings.ts
+// src/findings/finding.ts
+function shortSha(sha) {
+  return sha.slice(0, 12);
+}
 function rawSecret(finding) {
   return hidden.get(finding)?.secret ?? finding.secret;
 }
@@ -22179,8 +16794,8 @@ function makeFinding(rule2, raw, file, startLine, commit) {
   return finding;
 }
 var hidden;
-var init_findings = __esm({
-  "src/findings.ts"() {
+var init_finding = __esm({
+  "src/findings/finding.ts"() {
     "use strict";
     init_fingerprints();
     init_redact();
@@ -22329,58 +16944,58 @@ function* gzipItems(bytes, budget, name) {
 function gzipName(bytes) {
   const flags = bytes[3] ?? 0;
   if (!(flags & 8)) return void 0;
-  let at3 = 10;
-  if (flags & 4) at3 += 2 + bytes.readUInt16LE(at3);
-  const end = bytes.indexOf(0, at3);
-  return end > at3 ? bytes.subarray(at3, end).toString("latin1") : void 0;
+  let at2 = 10;
+  if (flags & 4) at2 += 2 + bytes.readUInt16LE(at2);
+  const end = bytes.indexOf(0, at2);
+  return end > at2 ? bytes.subarray(at2, end).toString("latin1") : void 0;
 }
 function octal(field2) {
   if ((field2[0] ?? 0) & 128) return Number.MAX_SAFE_INTEGER;
   const text = field2.toString("latin1").replace(/\0.*$/s, "").trim();
   return text === "" ? 0 : Number.parseInt(text, 8);
 }
-function isTarHeader(bytes, at3) {
-  if (bytes.length < at3 + BLOCK) return false;
-  const header = Buffer.from(bytes.buffer, bytes.byteOffset + at3, BLOCK);
+function isTarHeader(bytes, at2) {
+  if (bytes.length < at2 + BLOCK) return false;
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset + at2, BLOCK);
   if (header.toString("latin1", 257, 262) !== "ustar") return false;
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
   return sum === octal(header.subarray(148, 156));
 }
-function field(header, from, to2) {
-  const bytes = header.subarray(from, to2);
+function field(header, from, to) {
+  const bytes = header.subarray(from, to);
   const end = bytes.indexOf(0);
   return bytes.subarray(0, end === -1 ? bytes.length : end).toString("utf8");
 }
 function paxRecords(data) {
   const records = /* @__PURE__ */ new Map();
-  let at3 = 0;
-  while (at3 < data.length) {
-    const space = data.indexOf(32, at3);
-    const length = Number.parseInt(data.toString("latin1", at3, space), 10);
+  let at2 = 0;
+  while (at2 < data.length) {
+    const space = data.indexOf(32, at2);
+    const length = Number.parseInt(data.toString("latin1", at2, space), 10);
     if (space === -1 || !(length > 0)) break;
-    const record2 = data.toString("utf8", space + 1, at3 + length - 1);
+    const record2 = data.toString("utf8", space + 1, at2 + length - 1);
     const equals = record2.indexOf("=");
     if (equals > 0) records.set(record2.slice(0, equals), record2.slice(equals + 1));
-    at3 += length;
+    at2 += length;
   }
   return records;
 }
 function* tarItems(bytes, budget) {
-  let at3 = 0;
+  let at2 = 0;
   let longName;
   let pax = /* @__PURE__ */ new Map();
-  while (at3 + BLOCK <= bytes.length) {
-    const header = bytes.subarray(at3, at3 + BLOCK);
+  while (at2 + BLOCK <= bytes.length) {
+    const header = bytes.subarray(at2, at2 + BLOCK);
     if (header.every((byte) => byte === 0)) return;
-    if (!isTarHeader(bytes, at3)) {
+    if (!isTarHeader(bytes, at2)) {
       yield { name: longName ?? field(header, 0, 100), reason: "unreadable", warning: "a tar header is damaged; the rest of the archive was not read" };
       return;
     }
     const type = String.fromCharCode(header[156]) || "0";
     const size = Number(pax.get("size") ?? octal(header.subarray(124, 136)));
-    const start = at3 + BLOCK;
-    at3 = start + Math.ceil(size / BLOCK) * BLOCK;
+    const start = at2 + BLOCK;
+    at2 = start + Math.ceil(size / BLOCK) * BLOCK;
     const prefix = field(header, 345, 500);
     const name = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     if (start + size > bytes.length) {
@@ -22410,12 +17025,12 @@ function* tarItems(bytes, budget) {
 }
 function zipDirectory(bytes) {
   const from = Math.max(0, bytes.length - 22 - MAX_COMMENT);
-  for (let at3 = bytes.length - 22; at3 >= from; at3--) {
-    if (bytes.readUInt32LE(at3) !== ZIP_END) continue;
-    const count2 = bytes.readUInt16LE(at3 + 10);
-    const offset = bytes.readUInt32LE(at3 + 16);
+  for (let at2 = bytes.length - 22; at2 >= from; at2--) {
+    if (bytes.readUInt32LE(at2) !== ZIP_END) continue;
+    const count2 = bytes.readUInt16LE(at2 + 10);
+    const offset = bytes.readUInt32LE(at2 + 16);
     if (count2 !== 65535 && offset !== 4294967295) return { offset, count: count2 };
-    const locator = at3 - 20;
+    const locator = at2 - 20;
     if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR) return void 0;
     const end = Number(bytes.readBigUInt64LE(locator + 8));
     if (end + 56 > bytes.length || bytes.readUInt32LE(end) !== ZIP64_END) return void 0;
@@ -22424,40 +17039,40 @@ function zipDirectory(bytes) {
   return void 0;
 }
 function zip64Values(extra, entry) {
-  for (let at3 = 0; at3 + 4 <= extra.length; ) {
-    const id = extra.readUInt16LE(at3);
-    const length = extra.readUInt16LE(at3 + 2);
+  for (let at2 = 0; at2 + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(at2);
+    const length = extra.readUInt16LE(at2 + 2);
     if (id === 1) {
-      let value = at3 + 4;
-      const next = () => value + 8 <= at3 + 4 + length ? Number(extra.readBigUInt64LE((value += 8) - 8)) : void 0;
+      let value = at2 + 4;
+      const next = () => value + 8 <= at2 + 4 + length ? Number(extra.readBigUInt64LE((value += 8) - 8)) : void 0;
       if (entry.size === 4294967295) entry.size = next() ?? entry.size;
       if (entry.compressedSize === 4294967295) entry.compressedSize = next() ?? entry.compressedSize;
       if (entry.localOffset === 4294967295) entry.localOffset = next() ?? entry.localOffset;
       return;
     }
-    at3 += 4 + length;
+    at2 += 4 + length;
   }
 }
 function* centralEntries(bytes, offset, count2) {
-  let at3 = offset;
+  let at2 = offset;
   for (let i = 0; i < count2; i++) {
-    if (at3 + 46 > bytes.length || bytes.readUInt32LE(at3) !== CENTRAL) return void (yield void 0);
-    const flags = bytes.readUInt16LE(at3 + 8);
-    const nameLength = bytes.readUInt16LE(at3 + 28);
-    const extraLength = bytes.readUInt16LE(at3 + 30);
-    const commentLength = bytes.readUInt16LE(at3 + 32);
-    const unixMode = bytes.readUInt32LE(at3 + 38) >>> 16;
+    if (at2 + 46 > bytes.length || bytes.readUInt32LE(at2) !== CENTRAL) return void (yield void 0);
+    const flags = bytes.readUInt16LE(at2 + 8);
+    const nameLength = bytes.readUInt16LE(at2 + 28);
+    const extraLength = bytes.readUInt16LE(at2 + 30);
+    const commentLength = bytes.readUInt16LE(at2 + 32);
+    const unixMode = bytes.readUInt32LE(at2 + 38) >>> 16;
     const entry = {
-      name: bytes.toString(flags & 2048 ? "utf8" : "latin1", at3 + 46, at3 + 46 + nameLength),
-      method: bytes.readUInt16LE(at3 + 10),
+      name: bytes.toString(flags & 2048 ? "utf8" : "latin1", at2 + 46, at2 + 46 + nameLength),
+      method: bytes.readUInt16LE(at2 + 10),
       encrypted: (flags & 1) !== 0,
       symlink: (unixMode & 61440) === 40960,
-      compressedSize: bytes.readUInt32LE(at3 + 20),
-      size: bytes.readUInt32LE(at3 + 24),
-      localOffset: bytes.readUInt32LE(at3 + 42)
+      compressedSize: bytes.readUInt32LE(at2 + 20),
+      size: bytes.readUInt32LE(at2 + 24),
+      localOffset: bytes.readUInt32LE(at2 + 42)
     };
-    zip64Values(bytes.subarray(at3 + 46 + nameLength, at3 + 46 + nameLength + extraLength), entry);
-    at3 += 46 + nameLength + extraLength + commentLength;
+    zip64Values(bytes.subarray(at2 + 46 + nameLength, at2 + 46 + nameLength + extraLength), entry);
+    at2 += 46 + nameLength + extraLength + commentLength;
     yield entry;
   }
 }
@@ -22596,7 +17211,7 @@ var init_read_file = __esm({
 
 // src/sources/types.ts
 var LABELS;
-var init_types2 = __esm({
+var init_types = __esm({
   "src/sources/types.ts"() {
     "use strict";
     LABELS = {
@@ -22633,14 +17248,14 @@ async function* objectsOutsideCommits(repo, blobs, maxSize, options) {
     if (object === TOO_LARGE) yield "too-large";
     if (typeof object === "symbol") continue;
     const { message: message2, commit } = parseTag(tag.id, object.toString("utf8"));
-    yield { text: message2, label: LABELS.tag(tag.name), commit };
+    yield { path: LABELS.tag(tag.name), text: message2, startLine: 1, commit };
   }
   for (const id of options.danglingBlobs) {
     const bytes = await blobs.read(id, maxSize);
     if (bytes === MISSING) continue;
     if (bytes === TOO_LARGE) yield "too-large";
     else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield "binary";
-    else yield { text: decodeText(bytes), label: LABELS.blob(id) };
+    else yield { path: LABELS.blob(id), text: decodeText(bytes), startLine: 1 };
   }
 }
 var init_git_objects = __esm({
@@ -22649,7 +17264,7 @@ var init_git_objects = __esm({
     init_blobs();
     init_git();
     init_read_file();
-    init_types2();
+    init_types();
   }
 });
 
@@ -22822,6 +17437,860 @@ var init_diff_parser = __esm({
   }
 });
 
+// src/engine/placeholders.ts
+function isPlaceholder(secret, policy = "all") {
+  return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
+}
+var DOCUMENTATION_KEYS, STAND_IN_WORDS, EXAMPLE_WORDS, NAMED_STAND_IN, ELLIPSIS, MASK_RUN, REFERENCE;
+var init_placeholders = __esm({
+  "src/engine/placeholders.ts"() {
+    "use strict";
+    DOCUMENTATION_KEYS = /* @__PURE__ */ new Set([
+      "AKIAIOSFODNN7EXAMPLE",
+      "AKIAI44QH8DHBEXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+      "pk_test_TYooMQauvdEDq54NiTphI7jx",
+      "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+      "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+      "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+      "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",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      // Google reCAPTCHA's test site key and secret key: every verification with them passes
+      // (developers.google.com/recaptcha/docs/faq, automated tests)
+      "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+      "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+      // OAuth 2.0 (RFC 6749, 6750) and OAuth 1.0 (RFC 5849) examples, copied into many libraries' docs
+      "2YotnFZFEjr1zCsicMWpAA",
+      "tGzv3JOkF0XG5Qx2TlKWIA",
+      "SplxlOBeZQQYbYS6WxSbIA",
+      "7Fjfp0ZBr1KtDRbnfVdmIw",
+      "gX1fBat3bV",
+      "mF_9.B5f-4.1JqM",
+      "dpf43f3p2l4k3l03",
+      "kd94hf93k423kf44",
+      "hh5s93j4hdidpola",
+      "hdhd0244k9j7ao03",
+      "nnch734d00sl2jdk",
+      "pfkkdhi9sl3r4s00"
+    ]);
+    STAND_IN_WORDS = /placeholder|your[_-]?(?:api|secret|token|key|pass|own)|change[_-]?me|redacted|replace[_-]?(?:me|with|this)|insert[_-]|not[_-]?a[_-]?real/i;
+    EXAMPLE_WORDS = /example|dummy|sample[_-]?(?:key|token|secret)|fake[_-]?(?:key|token|secret)|abcdefgh/i;
+    NAMED_STAND_IN = /^(?:my|your)[_-][A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+    ELLIPSIS = /(?:\.{3}|…)$/;
+    MASK_RUN = /([xX*#.•0])\1{5,}/;
+    REFERENCE = /\$\{|\{\{|\}\}|^<[^>]*>$|^%\(|^\$[A-Z_][A-Z0-9_]*$|process\.env|os\.environ|getenv|ENV\[|System\.getenv|secrets\.[A-Z_]/;
+  }
+});
+
+// src/engine/checks.ts
+import { createHmac } from "node:crypto";
+function crc32(text) {
+  let crc = 4294967295;
+  for (let i = 0; i < text.length; i++) {
+    crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
+  }
+  return (crc ^ 4294967295) >>> 0;
+}
+function base62(value, width) {
+  let out = "";
+  let rest = value;
+  while (rest > 0) {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out.padStart(width, "0");
+}
+function hasValidCrc32Suffix(token) {
+  const body = token.slice(token.indexOf("_") + 1);
+  if (body.length !== 36) return false;
+  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
+}
+function decodeBase64UrlJson(part) {
+  try {
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function hasValidGrafanaChecksum(token) {
+  const split = token.lastIndexOf("_");
+  const checksum = crc32(token.slice(0, split));
+  const littleEndian = [0, 8, 16, 24].map((shift) => (checksum >>> shift & 255).toString(16).padStart(2, "0")).join("");
+  return littleEndian === token.slice(split + 1).toLowerCase();
+}
+function hasSentryTokenPayload(token) {
+  const payload = token.slice("sntrys_".length, token.lastIndexOf("_"));
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    return typeof claims === "object" && claims !== null && "org" in claims && "url" in claims;
+  } catch {
+    return false;
+  }
+}
+function isStructuredJwt(token) {
+  const [header, payload, signature] = token.split(".");
+  if (!header || !payload) return false;
+  const head = decodeBase64UrlJson(header);
+  const body = decodeBase64UrlJson(payload);
+  if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
+  const hash2 = HMAC_HASHES[String(head.alg)];
+  if (!hash2 || !signature) return true;
+  const signed = `${header}.${payload}`;
+  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
+}
+function isAwsKeyId(id) {
+  return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
+}
+function crc24(bytes) {
+  let crc = 11994318;
+  for (const byte of bytes) {
+    crc ^= byte << 16;
+    for (let bit = 0; bit < 8; bit++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
+    }
+  }
+  return crc & 16777215;
+}
+function hasValidPgpChecksum(block) {
+  const lines = armourLines(block);
+  const blank = lines.indexOf("", 1);
+  const body = lines.slice(blank === -1 ? 1 : blank + 1, -1);
+  const checksumAt = body.findIndex((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
+  if (checksumAt === -1) return void 0;
+  const data = Buffer.from(body.slice(0, checksumAt).join(""), "base64");
+  const expected = Buffer.from(body[checksumAt].slice(1), "base64").readUIntBE(0, 3);
+  return crc24(data) === expected;
+}
+function armourLines(block) {
+  return block.replace(/\\[rn]/g, "\n").split(/\r?\n/).map((line) => line.trim());
+}
+function bodyLine(line) {
+  return line.replace(/^(?:(?:[*#;]|\/\/)\s+)?["'`]?/, "").replace(/(?:\\[rn])*(?:["'`]\s*[+,]?)?\s*\\?$/, "").trim().replace(/^[+,]$/, "");
+}
+function hasPlausiblePemBody(block) {
+  const lines = armourLines(block).map(bodyLine).filter(Boolean);
+  const inner = lines.slice(1, -1);
+  const body = inner.filter((line) => !HEADER_LINE.test(line)).join("").replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return /\.\.\.|…/.test(body) ? false : void 0;
+  const bytes = Buffer.from(body, "base64");
+  if (lines[0].includes("OPENSSH")) return bytes.subarray(0, 15).toString("latin1") === "openssh-key-v1\0";
+  if (inner.some((line) => /^Proc-Type:\s*4,ENCRYPTED/i.test(line))) return bytes.length >= 64 && bytes.length % 8 === 0;
+  if (bytes[0] !== 48) return false;
+  const length = derLength(bytes, 1);
+  return length !== void 0 && length.end + length.value === bytes.length && (bytes[length.end] === 2 || bytes[length.end] === 48);
+}
+function derLength(bytes, at2) {
+  const first = bytes[at2];
+  if (first === void 0) return void 0;
+  if (first < 128) return { value: first, end: at2 + 1 };
+  const count2 = first & 127;
+  if (count2 === 0 || count2 > 4 || at2 + 1 + count2 > bytes.length) return void 0;
+  let value = 0;
+  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at2 + i];
+  return { value, end: at2 + 1 + count2 };
+}
+function hasValidBech32Checksum(text) {
+  const lower = text.toLowerCase();
+  const separator = lower.lastIndexOf("1");
+  if (separator < 1 || lower.length - separator < 7) return false;
+  const values = [];
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) >> 5);
+  values.push(0);
+  for (const char of lower.slice(0, separator)) values.push(char.charCodeAt(0) & 31);
+  for (const char of lower.slice(separator + 1)) {
+    const value = BECH32.indexOf(char);
+    if (value === -1) return false;
+    values.push(value);
+  }
+  const generators = [996825010, 642813549, 513874426, 1027748829, 705979059];
+  let checksum = 1;
+  for (const value of values) {
+    const top2 = checksum >>> 25;
+    checksum = (checksum & 33554431) << 5 ^ value;
+    for (let i = 0; i < 5; i++) if (top2 >>> i & 1) checksum ^= generators[i];
+  }
+  return checksum === 1;
+}
+function hasBasicCredentials(encoded) {
+  const body = encoded.replace(/=+$/, "");
+  if (body.length % 4 === 1) return false;
+  const bytes = Buffer.from(body, "base64");
+  if (bytes.toString("base64").replace(/=+$/, "") !== body) return false;
+  const text = bytes.toString("utf8");
+  const colon = text.indexOf(":");
+  if (colon === -1 || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return false;
+  const user = text.slice(0, colon);
+  const password = text.slice(colon + 1);
+  if (password.length === 0 || password === user || SAMPLE_BASIC_PASSWORD.test(password) || isPlaceholder(password)) return false;
+  return void 0;
+}
+var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, SAMPLE_BASIC_PASSWORD, CHECKS;
+var init_checks = __esm({
+  "src/engine/checks.ts"() {
+    "use strict";
+    init_placeholders();
+    CRC_TABLE = (() => {
+      const table = new Uint32Array(256);
+      for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+        table[n] = c >>> 0;
+      }
+      return table;
+    })();
+    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    DEMO_JWT_KEYS = ["secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "shhhhh", "key", "secretkey", "my-secret"];
+    HMAC_HASHES = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
+    HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
+    BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    SAMPLE_BASIC_PASSWORD = /^(?:open sesame|pass(?:word|wd)?|secret|test(?:ing)?|foo|bar|baz|admin|guest|demo|user|pwd|changeit)\d{0,4}$/i;
+    CHECKS = {
+      "github-crc32": hasValidCrc32Suffix,
+      "npm-crc32": hasValidCrc32Suffix,
+      "grafana-crc32": hasValidGrafanaChecksum,
+      "sentry-payload": hasSentryTokenPayload,
+      jwt: isStructuredJwt,
+      "aws-key-id": isAwsKeyId,
+      "pgp-crc24": hasValidPgpChecksum,
+      "pem-body": hasPlausiblePemBody,
+      bech32: hasValidBech32Checksum,
+      "basic-credentials": hasBasicCredentials
+    };
+  }
+});
+
+// src/engine/entropy.ts
+function shannonEntropy(text) {
+  if (text.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  const length = text.length;
+  for (const count2 of counts.values()) {
+    const p = count2 / length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/lines.ts
+var LineIndex;
+var init_lines = __esm({
+  "src/engine/lines.ts"() {
+    "use strict";
+    LineIndex = class {
+      constructor(text) {
+        this.text = text;
+      }
+      text;
+      starts;
+      /** Offsets where each line starts; built on first use, since most texts have no finding. */
+      lineStarts() {
+        if (this.starts) return this.starts;
+        const starts = [0];
+        let at2 = this.text.indexOf("\n");
+        while (at2 !== -1) {
+          starts.push(at2 + 1);
+          at2 = this.text.indexOf("\n", at2 + 1);
+        }
+        this.starts = starts;
+        return starts;
+      }
+      /** 1-based line and column of an offset. */
+      position(offset) {
+        const starts = this.lineStarts();
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+          const mid = low + high + 1 >> 1;
+          if (starts[mid] <= offset) low = mid;
+          else high = mid - 1;
+        }
+        return { line: low + 1, column: offset - starts[low] + 1 };
+      }
+      /** The text of a 1-based line, without its line break. */
+      lineText(line) {
+        const starts = this.lineStarts();
+        const start = starts[line - 1] ?? this.text.length;
+        const next = starts[line];
+        let end = next === void 0 ? this.text.length : next - 1;
+        if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
+        return this.text.slice(start, end);
+      }
+    };
+  }
+});
+
+// src/engine/line-suppressions.ts
+function inlineComments(lineText) {
+  if (!mentionsAllow(lineText)) return [];
+  return [...lineText.matchAll(INLINE_ALLOW)].map((match) => ({ text: match[0], ...match[1] ? { onlyRule: match[1] } : {} }));
+}
+function inlineAllowIds(lineText) {
+  return inlineComments(lineText).flatMap(({ onlyRule }) => onlyRule ? [onlyRule] : []);
+}
+var INLINE_ALLOW, mentionsAllow, LineSuppressions;
+var init_line_suppressions = __esm({
+  "src/engine/line-suppressions.ts"() {
+    "use strict";
+    INLINE_ALLOW = /keyhound:allow(?:[ \t]+(?!--)([a-z0-9]+(?:-[a-z0-9]+)*))?|gitleaks:allow|pragma: allowlist secret/g;
+    mentionsAllow = (text) => text.includes(":allow") || text.includes("allowlist secret");
+    LineSuppressions = class {
+      constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+      }
+      text;
+      lines;
+      /** Whether the text mentions an inline comment at all: most texts do not, and then no line is read. */
+      anyComment;
+      comments = /* @__PURE__ */ new Map();
+      lineRegexes = /* @__PURE__ */ new Map();
+      /** Why a finding of this rule on this (1-based) line is suppressed by a comment, if it is. */
+      comment(line, ruleId) {
+        this.anyComment ??= mentionsAllow(this.text);
+        if (!this.anyComment) return void 0;
+        let comments = this.comments.get(line);
+        if (!comments) {
+          comments = inlineComments(this.lines.lineText(line));
+          this.comments.set(line, comments);
+        }
+        const comment = comments.find(({ onlyRule }) => onlyRule === void 0 || onlyRule === ruleId);
+        return comment && `inline comment "${comment.text}"`;
+      }
+      /** The allowlist's first line regex that matches this line, if one does. */
+      lineRegex(line, allowlist) {
+        if (allowlist.lineRegexes.length === 0) return void 0;
+        let byLine = this.lineRegexes.get(allowlist);
+        if (!byLine) this.lineRegexes.set(allowlist, byLine = /* @__PURE__ */ new Map());
+        let found = byLine.get(line);
+        if (found === void 0) {
+          const lineText = this.lines.lineText(line);
+          found = allowlist.lineRegexes.find((candidate) => candidate.test(lineText)) ?? null;
+          byLine.set(line, found);
+        }
+        return found ?? void 0;
+      }
+    };
+  }
+});
+
+// src/engine/decode.ts
+function printable(text) {
+  if (text.length < 6) return false;
+  let good = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 >= 32 && code2 < 127 || code2 === 9 || code2 === 10 || code2 === 13) good += 1;
+  }
+  return good / text.length >= 0.95;
+}
+function decodeBase64(encoded) {
+  const standard = encoded.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  if (!/[0-9+/]/.test(standard)) return void 0;
+  if (standard.length % 4 === 1) return void 0;
+  const bytes = Buffer.from(standard, "base64");
+  if (bytes.toString("base64").replace(/=+$/, "") !== standard) return void 0;
+  const text = bytes.toString("latin1");
+  return printable(text) ? bytes.toString("utf8") : void 0;
+}
+function decodeHex(encoded) {
+  const text = Buffer.from(encoded, "hex").toString("latin1");
+  return printable(text) ? text : void 0;
+}
+function decodePercent(encoded) {
+  try {
+    const text = decodeURIComponent(encoded);
+    return text !== encoded && printable(text) ? text : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function decodeUnicodeEscapes(encoded) {
+  const text = encoded.replace(/\\u([0-9A-Fa-f]{4})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return text !== encoded && printable(text) ? text : void 0;
+}
+var BASE64_MARKERS, DECODERS, MAX_DECODE_DEPTH;
+var init_decode = __esm({
+  "src/engine/decode.ts"() {
+    "use strict";
+    BASE64_MARKERS = ["secret", "password", "passwd", "credential", "data:\n", "data:\r\n", "basic ", "base64", "b64", "dockerconfigjson", '"auth"', "'auth'"];
+    DECODERS = [
+      {
+        name: "base64",
+        keywords: BASE64_MARKERS,
+        span: 512,
+        pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,8192}={0,2}(?![A-Za-z0-9+/=_-])/g,
+        decode: decodeBase64
+      },
+      {
+        name: "hex",
+        // Hex runs are mostly hashes; decode only where the text says hex.
+        keywords: ["hex"],
+        span: 512,
+        pattern: /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,4096}(?![0-9A-Fa-f])/g,
+        decode: decodeHex
+      },
+      {
+        name: "percent",
+        keywords: ["%2", "%3", "%4", "%5", "%7"],
+        span: 1024,
+        // Runs with at least two %XX escapes; text between escapes never holds a % itself.
+        // The text before the first escape is taken only from where its run starts, so a
+        // long run without escapes is not rescanned from every offset (linear, not 300× a char).
+        pattern: /(?:(?<![^\s"'<>`%])[^\s"'<>`%]{0,300})?(?:%[0-9A-Fa-f]{2}[^\s"'<>`%]{0,300}){2,64}/g,
+        decode: decodePercent
+      },
+      {
+        name: "unicode-escape",
+        keywords: ["\\u00"],
+        span: 1024,
+        // As for percent: the text before the first escape only from the start of its run.
+        pattern: /(?:(?<![^\s"'`\\])[^\s"'`\\]{0,300})?(?:\\u[0-9A-Fa-f]{4}[^\s"'`\\]{0,300}){2,256}/g,
+        decode: decodeUnicodeEscapes
+      }
+    ];
+    MAX_DECODE_DEPTH = 2;
+  }
+});
+
+// src/engine/prefilter.ts
+function keywordColumns(keywords) {
+  const columns = new Uint8Array(256);
+  let count2 = 1;
+  for (const keyword of keywords) {
+    for (let i = 0; i < keyword.length; i++) {
+      const byte = keyword.charCodeAt(i) & 255;
+      const lower = byte >= 65 && byte <= 90 ? byte + 32 : byte;
+      if (columns[lower] === 0) columns[lower] = count2++;
+      if (lower >= 97 && lower <= 122) columns[lower - 32] = columns[lower];
+      columns[byte] = columns[lower];
+    }
+  }
+  let shift = 0;
+  while (1 << shift < count2) shift++;
+  return { columns, shift };
+}
+function buildAutomaton(keywords) {
+  const { columns, shift } = keywordColumns(keywords);
+  const width = 1 << shift;
+  const capacity = keywords.reduce((sum, keyword) => sum + keyword.length, 1);
+  const delta = capacity < 65536 ? new Uint16Array(capacity << shift) : new Uint32Array(capacity << shift);
+  const firstChild = new Uint32Array(capacity);
+  const nextSibling = new Uint32Array(capacity);
+  const columnOf = new Uint8Array(capacity);
+  const own = [];
+  let count2 = 1;
+  for (let id = 0; id < keywords.length; id++) {
+    const keyword = keywords[id];
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const column = columns[keyword.charCodeAt(i) & 255];
+      let child = delta[state << shift | column];
+      if (child === 0) {
+        child = count2++;
+        delta[state << shift | column] = child;
+        columnOf[child] = column;
+        nextSibling[child] = firstChild[state];
+        firstChild[state] = child;
+      }
+      state = child;
+    }
+    (own[state] ??= []).push(id);
+  }
+  const outputs = Array.from({ length: count2 }, (_, state) => own[state] ?? NO_OUTPUT);
+  const fail = new Uint32Array(count2);
+  const queue = new Uint32Array(count2);
+  let tail = 0;
+  for (let child = firstChild[0]; child !== 0; child = nextSibling[child]) queue[tail++] = child;
+  for (let head = 0; head < tail; head++) {
+    const state = queue[head];
+    const row2 = state << shift;
+    const failRow = fail[state] << shift;
+    delta.copyWithin(row2, failRow, failRow + width);
+    for (let child = firstChild[state]; child !== 0; child = nextSibling[child]) {
+      fail[child] = delta[failRow | columnOf[child]];
+      delta[row2 | columnOf[child]] = child;
+      queue[tail++] = child;
+    }
+    const inherited = outputs[fail[state]];
+    if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
+  }
+  const hasOutput = new Uint8Array(count2);
+  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
+  return { columns, shift, delta, outputs, hasOutput };
+}
+function buildPrefilter(rules) {
+  const rulesByKeyword = /* @__PURE__ */ new Map();
+  rules.forEach((rule2, index) => {
+    for (const keyword of rule2.keywords) {
+      const list = rulesByKeyword.get(keyword);
+      if (list) {
+        if (list[list.length - 1] !== index) list.push(index);
+      } else rulesByKeyword.set(keyword, [index]);
+    }
+  });
+  const keywords = [...rulesByKeyword.keys()];
+  const rulesOf = [...rulesByKeyword.values()];
+  const lengths = keywords.map((keyword) => keyword.length);
+  const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
+  const { columns, shift, delta, outputs, hasOutput } = buildAutomaton(keywords);
+  function start(length) {
+    const candidates = /* @__PURE__ */ new Map();
+    for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
+    return candidates;
+  }
+  function record2(candidates, state, end) {
+    for (const id of outputs[state]) {
+      const at2 = end - lengths[id] + 1;
+      for (const index of rulesOf[id]) {
+        const hits = candidates.get(index);
+        if (hits === void 0) candidates.set(index, [at2]);
+        else if (hits !== null) {
+          if (hits.length >= MAX_HITS_PER_RULE) candidates.set(index, null);
+          else hits.push(at2);
+        }
+      }
+    }
+  }
+  return {
+    scanBytes(bytes) {
+      const candidates = start(bytes.length);
+      let state = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        state = delta[state << shift | columns[bytes[i]]];
+        if (hasOutput[state]) record2(candidates, state, i);
+      }
+      return candidates;
+    },
+    scanText(text) {
+      const candidates = start(text.length);
+      let state = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code2 = text.charCodeAt(i);
+        state = delta[state << shift | (code2 < 128 ? columns[code2] : 0)];
+        if (hasOutput[state]) record2(candidates, state, i);
+      }
+      return candidates;
+    }
+  };
+}
+var MAX_HITS_PER_RULE, NO_OUTPUT;
+var init_prefilter = __esm({
+  "src/engine/prefilter.ts"() {
+    "use strict";
+    MAX_HITS_PER_RULE = 2e3;
+    NO_OUTPUT = [];
+  }
+});
+
+// src/engine/windows.ts
+function regionsAround(text, offsets, span, slack = 0) {
+  const length = text.length;
+  if (offsets === null || offsets.length === 0) return [[0, length]];
+  const sorted = [...offsets].sort((a, b) => a - b);
+  const regions = [];
+  let covered = 0;
+  for (const offset of sorted) {
+    let start = Math.max(0, offset - span - slack);
+    let end = Math.min(length, offset + span);
+    const previous = regions[regions.length - 1];
+    if (previous && start <= previous[1]) {
+      if (end > previous[1]) {
+        const widened = widenEnd(text, end);
+        covered += widened - previous[1];
+        previous[1] = widened;
+      }
+      continue;
+    }
+    start = widenStart(text, start);
+    end = widenEnd(text, end);
+    if (previous && start <= previous[1]) {
+      covered += Math.max(0, end - previous[1]);
+      previous[1] = Math.max(previous[1], end);
+      continue;
+    }
+    regions.push([start, end]);
+    covered += end - start;
+  }
+  return covered > length / 2 ? [[0, length]] : regions;
+}
+function widenStart(text, start) {
+  const from = Math.max(0, start - MAX_LINE_WIDENING);
+  const newline = text.slice(from, start).lastIndexOf("\n");
+  return newline === -1 ? from : from + newline + 1;
+}
+function widenEnd(text, end) {
+  const to = Math.min(text.length, end + MAX_LINE_WIDENING);
+  const newline = text.slice(end, to).indexOf("\n");
+  return newline === -1 ? to : end + newline;
+}
+var MAX_LINE_WIDENING;
+var init_windows = __esm({
+  "src/engine/windows.ts"() {
+    "use strict";
+    MAX_LINE_WIDENING = 4096;
+  }
+});
+
+// src/engine/detect.ts
+import { isAscii } from "node:buffer";
+function createDetector(rules, allowlist) {
+  const prefilter = buildPrefilter([...rules, ...DECODERS]);
+  const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
+  function detectText(text, depth) {
+    const candidates = prefilter.scanText(text);
+    return candidates.size ? detectCandidates(text, candidates, depth) : [];
+  }
+  function detectCandidates(text, candidates, depth = 0, slack = 0) {
+    const lines = new LineIndex(text);
+    const suppressions = new LineSuppressions(text, lines);
+    const found = [];
+    const vetoed = [];
+    const runRule = (rule2, offsets) => {
+      for (const [start, end] of regionsAround(text, offsets, rule2.span, slack)) {
+        for (const finding of matchRule(rule2, text, start, end, lines, suppressions, global, vetoed)) found.push(finding);
+      }
+    };
+    const informative = [];
+    for (const [index, rawOffsets] of candidates) {
+      const rule2 = rules[index];
+      const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
+      if (rule2) {
+        if (depth > 0 && rule2.keywords.length === 0) continue;
+        if (rule2.informs.length) informative.push([rule2, offsets]);
+        else runRule(rule2, offsets);
+      } else if (depth < MAX_DECODE_DEPTH) {
+        const decoder = DECODERS[index - rules.length];
+        for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
+          for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
+        }
+      }
+    }
+    for (const [rule2, offsets] of informative) {
+      if (found.some((finding) => !finding.rule.informative && tellsAbout(rule2, finding.rule.id))) runRule(rule2, offsets);
+    }
+    const kept = keepInformed(onePerSpan(found, vetoed));
+    markOtherSpans(kept);
+    return pairUp(kept);
+  }
+  function* decodeAndDetect(decoder, text, regionStart, regionEnd, lines, suppressions, depth) {
+    const region = text.slice(regionStart, regionEnd);
+    const pattern2 = new RegExp(decoder.pattern);
+    let match;
+    while ((match = pattern2.exec(region)) !== null) {
+      const decoded = decoder.decode(match[0]);
+      if (decoded === void 0) continue;
+      const inner = detectText(decoded, depth + 1);
+      if (inner.length === 0) continue;
+      const start = regionStart + match.index;
+      const end = start + match[0].length;
+      const from = lines.position(start);
+      const to = lines.position(end - 1);
+      const lineText = lines.lineText(from.line);
+      for (const { otherSpans: _inDecodedText, ...finding } of inner) {
+        const suppressedBy = finding.suppressedBy ?? suppressedAt(finding.rule, finding.secret, from.line, suppressions, global);
+        yield {
+          ...finding,
+          start,
+          end,
+          lineText,
+          matchStart: start,
+          line: from.line,
+          column: from.column,
+          endLine: to.line,
+          endColumn: to.column + 1,
+          encoding: [decoder.name, ...finding.encoding ?? []],
+          ...suppressedBy ? { suppressedBy } : {}
+        };
+      }
+    }
+  }
+  return {
+    rules,
+    detect: (text) => detectText(text, 0),
+    candidates: (text) => prefilter.scanText(text),
+    detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
+    detectBytes(bytes) {
+      const byteCandidates = prefilter.scanBytes(bytes);
+      if (byteCandidates.size === 0) return [];
+      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+      const extra = bytes.length - text.length;
+      if (extra > MAX_SLACK) return detectCandidates(text, prefilter.scanText(text));
+      return detectCandidates(text, byteCandidates, 0, extra);
+    }
+  };
+}
+function* matchRule(rule2, text, regionStart, regionEnd, lines, suppressions, global, vetoed) {
+  const regex2 = rule2.regex;
+  const region = regionStart === 0 && regionEnd === text.length ? text : text.slice(regionStart, regionEnd);
+  regex2.lastIndex = 0;
+  let match;
+  while ((match = regex2.exec(region)) !== null) {
+    if (match[0].length === 0) regex2.lastIndex += 1;
+    const indices = match.indices?.groups?.secret;
+    const secret = match.groups?.secret;
+    if (!indices || secret === void 0 || secret.length === 0) continue;
+    const start = indices[0] + regionStart;
+    const end = indices[1] + regionStart;
+    if (isPlaceholder(secret, rule2.placeholders)) continue;
+    const entropy = shannonEntropy(secret);
+    if (entropy < rule2.entropy) continue;
+    const verdict = rule2.check ? CHECKS[rule2.check](secret) : void 0;
+    if (verdict === false) {
+      vetoed.push([start, end]);
+      continue;
+    }
+    if (allowedBy(secret, rule2.allowRegexes, rule2.stopwords, "")) continue;
+    const from = lines.position(start);
+    const lineText = lines.lineText(from.line);
+    const suppressedBy = suppressedAt(rule2, secret, from.line, suppressions, global);
+    const to = lines.position(end - 1);
+    yield {
+      rule: rule2,
+      secret,
+      start,
+      end,
+      lineText,
+      entropy,
+      matchStart: match.index + regionStart,
+      line: from.line,
+      column: from.column,
+      endLine: to.line,
+      endColumn: to.column + 1,
+      confidence: verdict ? "high" : rule2.generic ? "low" : "medium",
+      ...suppressedBy ? { suppressedBy } : {}
+    };
+  }
+}
+function allowedBy(secret, regexes, stopwords, where) {
+  const regex2 = regexes.findIndex((candidate) => candidate.test(secret));
+  if (regex2 !== -1) return `${where}.regexes[${regex2}]`;
+  const lower = secret.toLowerCase();
+  const word = stopwords.findIndex((candidate) => lower.includes(candidate));
+  return word === -1 ? void 0 : `${where}.stopwords[${word}]`;
+}
+function suppressedAt(rule2, secret, line, suppressions, global) {
+  return suppressions.comment(line, rule2.id) ?? (rule2.configAllowlist && configAllowedBy(secret, line, suppressions, rule2.configAllowlist, `ruleAllowlists.${rule2.id}`)) ?? configAllowedBy(secret, line, suppressions, global, "allowlist");
+}
+function configAllowedBy(secret, line, suppressions, allowlist, where) {
+  const bySecret = allowedBy(secret, allowlist.regexes, allowlist.stopwords, where);
+  if (bySecret) return bySecret;
+  const byLine = suppressions.lineRegex(line, allowlist);
+  return byLine && `${where}.lines[${allowlist.lineRegexes.indexOf(byLine)}]`;
+}
+function onePerSpan(all, vetoed = []) {
+  const findings = vetoed.length ? all.filter((finding) => !finding.rule.generic || !vetoed.some((span) => overlaps(span, [finding.start, finding.end]))) : all;
+  if (findings.length < 2) return findings;
+  const ranked = [...findings].sort(
+    (a, b) => Number(a.rule.generic) - Number(b.rule.generic) || Number(Boolean(a.encoding)) - Number(Boolean(b.encoding)) || b.end - b.start - (a.end - a.start) || a.start - b.start || // The same secret matched by two rules: the one that needed more context (the
+    // provider's name before it) knows better; then a fixed order, not the text's.
+    (a.matchStart ?? a.start) - (b.matchStart ?? b.start) || a.rule.id.localeCompare(b.rule.id)
+  );
+  const kept = [];
+  for (const finding of ranked) {
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = low + high >> 1;
+      if (kept[middle].start < finding.end) low = middle + 1;
+      else high = middle;
+    }
+    const before = kept[low - 1];
+    if (before && overlaps([before.start, before.end], [finding.start, finding.end])) continue;
+    kept.splice(low, 0, finding);
+  }
+  return kept.sort((a, b) => a.start - b.start || a.rule.id.localeCompare(b.rule.id));
+}
+function tellsAbout(informative, credentialRuleId) {
+  return informative.informs.includes(credentialRuleId) || informative.informs.includes("*");
+}
+function keepInformed(findings) {
+  if (!findings.some((finding) => finding.rule.informs.length)) return findings;
+  const credentials = findings.filter((finding) => !finding.rule.informative).sort((a, b) => a.line - b.line);
+  return findings.flatMap((finding) => {
+    const { informs, pairLines } = finding.rule;
+    if (informs.length === 0) return [finding];
+    const near = [];
+    for (let i = firstAtOrAfter(credentials, finding.line - pairLines); i < credentials.length && credentials[i].line <= finding.line + pairLines; i++) {
+      if (tellsAbout(finding.rule, credentials[i].rule.id)) near.push(credentials[i]);
+    }
+    if (near.length === 0) return [];
+    if (finding.suppressedBy || near.some((credential) => !credential.suppressedBy)) return [finding];
+    return [{ ...finding, suppressedBy: `its credential is suppressed (${near[0].suppressedBy})` }];
+  });
+}
+function firstAtOrAfter(sorted, line) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle].line < line) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+function pairUp(findings) {
+  if (findings.length < 2 || !findings.some((finding) => finding.rule.pairsWith.length)) return findings;
+  const absorbed = /* @__PURE__ */ new Set();
+  for (const finding of findings) {
+    const { pairsWith, pairLines } = finding.rule;
+    if (pairsWith.length === 0 || absorbed.has(finding)) continue;
+    const partner = findings.filter((other) => other !== finding && !absorbed.has(other) && !other.pair && pairsWith.includes(other.rule.id)).filter((other) => Math.abs(other.line - finding.line) <= pairLines).sort((a, b) => Math.abs(a.line - finding.line) - Math.abs(b.line - finding.line))[0];
+    if (!partner) continue;
+    absorbed.add(partner);
+    finding.pair = { rule: partner.rule, secret: partner.secret, line: partner.line, column: partner.column };
+    finding.confidence = "high";
+  }
+  return absorbed.size ? findings.filter((finding) => !absorbed.has(finding)) : findings;
+}
+function markOtherSpans(findings) {
+  if (findings.length < 2) return;
+  const sorted = [...findings].sort((a, b) => a.start - b.start);
+  let low = 0;
+  for (const finding of sorted) {
+    const lineStart = finding.start - (finding.column - 1);
+    const lineEnd = lineStart + finding.lineText.length;
+    const from = Math.max(lineStart, finding.start - NEIGHBOURHOOD);
+    const to = Math.min(lineEnd, finding.end + NEIGHBOURHOOD);
+    while (low < sorted.length && sorted[low].start < from - MAX_SPAN_LOOKBACK) low += 1;
+    const others = [];
+    for (let i = low; i < sorted.length && sorted[i].start < to; i++) {
+      const other = sorted[i];
+      if (other === finding || other.end <= from) continue;
+      others.push([Math.max(other.start, lineStart) - lineStart, Math.min(other.end, lineEnd) - lineStart]);
+    }
+    if (others.length) finding.otherSpans = others;
+  }
+}
+var MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
+var init_detect = __esm({
+  "src/engine/detect.ts"() {
+    "use strict";
+    init_checks();
+    init_entropy();
+    init_lines();
+    init_line_suppressions();
+    init_placeholders();
+    init_decode();
+    init_prefilter();
+    init_windows();
+    MAX_SLACK = 2048;
+    overlaps = (a, b) => a[0] < b[1] && b[0] < a[1];
+    NEIGHBOURHOOD = 400;
+    MAX_SPAN_LOOKBACK = 4e4;
+  }
+});
+
 // src/sources/byte-budget.ts
 function scanBudget(bytes) {
   const memory = new SharedArrayBuffer(8);
@@ -22970,16 +18439,16 @@ function javaKeyStore(bytes) {
   if (bytes.length < 12) return void 0;
   const magic = bytes.readUInt32BE(0);
   if (magic !== JKS_MAGIC && magic !== JCEKS_MAGIC) return void 0;
-  const version = bytes.readUInt32BE(4);
-  if (version !== 1 && version !== 2) return void 0;
+  const version2 = bytes.readUInt32BE(4);
+  if (version2 !== 1 && version2 !== 2) return void 0;
   const kind = magic === JKS_MAGIC ? "jks" : "jceks";
   const count2 = bytes.readUInt32BE(8);
-  let at3 = 12;
-  const skip = (length) => (at3 += length) <= bytes.length;
-  const u16 = () => at3 + 2 <= bytes.length ? bytes.readUInt16BE((at3 += 2) - 2) : Number.MAX_SAFE_INTEGER;
-  const u32 = () => at3 + 4 <= bytes.length ? bytes.readUInt32BE((at3 += 4) - 4) : Number.MAX_SAFE_INTEGER;
-  const certificate = () => (version === 2 ? skip(u16()) : true) && skip(u32());
-  for (let i = 0; i < count2 && at3 < bytes.length; i++) {
+  let at2 = 12;
+  const skip = (length) => (at2 += length) <= bytes.length;
+  const u16 = () => at2 + 2 <= bytes.length ? bytes.readUInt16BE((at2 += 2) - 2) : Number.MAX_SAFE_INTEGER;
+  const u32 = () => at2 + 4 <= bytes.length ? bytes.readUInt32BE((at2 += 4) - 4) : Number.MAX_SAFE_INTEGER;
+  const certificate = () => (version2 === 2 ? skip(u16()) : true) && skip(u32());
+  for (let i = 0; i < count2 && at2 < bytes.length; i++) {
     const tag = u32();
     if (tag === PRIVATE_KEY_ENTRY || tag === SECRET_KEY_ENTRY && kind === "jceks") return kind;
     if (tag !== TRUSTED_CERT_ENTRY || !skip(u16()) || !skip(8) || !certificate()) return void 0;
@@ -23005,27 +18474,27 @@ function isGnupgSecretKey(bytes) {
     if (bytes.length < 1 + size) return false;
     [body, length] = [1 + size, bytes.readUIntBE(1, size)];
   } else return false;
-  const version = bytes[body];
-  if (body + length > bytes.length || version === void 0 || version < 3 || version > 6) return false;
-  return OPENPGP_ALGORITHMS.has(bytes[body + (version === 3 ? 7 : 5)] ?? 0);
+  const version2 = bytes[body];
+  if (body + length > bytes.length || version2 === void 0 || version2 < 3 || version2 > 6) return false;
+  return OPENPGP_ALGORITHMS.has(bytes[body + (version2 === 3 ? 7 : 5)] ?? 0);
 }
-function tlv(bytes, at3) {
-  const tag = bytes[at3];
-  const first = bytes[at3 + 1];
+function tlv(bytes, at2) {
+  const tag = bytes[at2];
+  const first = bytes[at2 + 1];
   if (tag === void 0 || first === void 0) return void 0;
-  if (first === 128) return { tag, start: at3 + 2, end: void 0 };
-  if (first < 128) return { tag, start: at3 + 2, end: at3 + 2 + first };
+  if (first === 128) return { tag, start: at2 + 2, end: void 0 };
+  if (first < 128) return { tag, start: at2 + 2, end: at2 + 2 + first };
   const count2 = first & 127;
-  if (count2 > 4 || at3 + 2 + count2 > bytes.length) return void 0;
-  const start = at3 + 2 + count2;
-  return { tag, start, end: start + bytes.readUIntBE(at3 + 2, count2) };
+  if (count2 > 4 || at2 + 2 + count2 > bytes.length) return void 0;
+  const start = at2 + 2 + count2;
+  return { tag, start, end: start + bytes.readUIntBE(at2 + 2, count2) };
 }
 function isPkcs12WithKeys(bytes) {
   const pfx = tlv(bytes, 0);
   if (!pfx || pfx.tag !== SEQUENCE || pfx.end !== void 0 && pfx.end !== bytes.length) return false;
-  const version = tlv(bytes, pfx.start);
-  if (!version || version.tag !== INTEGER || version.end !== version.start + 1 || bytes[version.start] !== 3) return false;
-  const authSafe = tlv(bytes, version.end);
+  const version2 = tlv(bytes, pfx.start);
+  if (!version2 || version2.tag !== INTEGER || version2.end !== version2.start + 1 || bytes[version2.start] !== 3) return false;
+  const authSafe = tlv(bytes, version2.end);
   const type = authSafe && tlv(bytes, authSafe.start);
   if (!authSafe || authSafe.tag !== SEQUENCE || !type || type.tag !== OID || type.end === void 0) return false;
   const oid = bytes.subarray(type.start, type.end);
@@ -23069,9 +18538,9 @@ var init_key_stores = __esm({
 function toFileFindings(findings) {
   return findings.map(({ rule: rule2, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => {
     const from = Math.max(0, column - 1 - LINE_CONTEXT);
-    const to2 = Math.min(lineText.length, (endLine === line ? endColumn - 1 : lineText.length) + LINE_CONTEXT);
-    const inWindow = (offset) => Math.min(Math.max(offset - from, 0), to2 - from);
-    const others = otherSpans?.filter(([start, end]) => end > from && start < to2).map(([start, end]) => [inWindow(start), inWindow(end)]);
+    const to = Math.min(lineText.length, (endLine === line ? endColumn - 1 : lineText.length) + LINE_CONTEXT);
+    const inWindow = (offset) => Math.min(Math.max(offset - from, 0), to - from);
+    const others = otherSpans?.filter(([start, end]) => end > from && start < to).map(([start, end]) => [inWindow(start), inWindow(end)]);
     return {
       ruleId: rule2.id,
       secret,
@@ -23081,7 +18550,7 @@ function toFileFindings(findings) {
       endColumn,
       entropy,
       confidence,
-      lineText: lineText.slice(from, to2),
+      lineText: lineText.slice(from, to),
       ...from > 0 ? { lineOffset: from } : {},
       ...others?.length ? { otherSpans: others } : {},
       ...suppressedBy ? { suppressedBy } : {},
@@ -23089,6 +18558,9 @@ function toFileFindings(findings) {
       ...pair ? { pair: { ruleId: pair.rule.id, secret: pair.secret, line: pair.line, column: pair.column } } : {}
     };
   });
+}
+function placeFindings(found, place, rules) {
+  return found.map((raw) => makeFinding(rules.get(raw.ruleId), raw, raw.file ?? place.path, place.startLine, place.commit));
 }
 function scanFile(target, detector, limits) {
   const file = readFileBytes(target.absolute, target.shown, limits.maxFileSize, limits.archives?.maxSize);
@@ -23105,6 +18577,7 @@ var LINE_CONTEXT;
 var init_scan_file = __esm({
   "src/scan/scan-file.ts"() {
     "use strict";
+    init_finding();
     init_archives();
     init_read_file();
     init_scan_contents();
@@ -23112,7 +18585,54 @@ var init_scan_file = __esm({
   }
 });
 
-// src/config/rules-cache.ts
+// src/rules/pieces.ts
+function expandPattern(pattern2, own, where, using = []) {
+  const joined = typeof pattern2 === "string" ? pattern2 : pattern2.join("");
+  return joined.replace(NAME, (_, name) => {
+    if (Object.hasOwn(own, name)) {
+      if (using.includes(name)) throw new RuleError(`${where}: piece ${name} names itself (through ${using.join(" \u2192 ")})`);
+      return expandPattern(own[name], own, where, [...using, name]);
+    }
+    if (Object.hasOwn(PIECES, name)) return PIECES[name];
+    throw new RuleError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(", ")})`);
+  });
+}
+function expandRuleFile(written, source) {
+  const { pieces = {}, rules, ...rest } = written;
+  return {
+    ...rest,
+    rules: rules.map((rule2) => ({ ...rule2, pattern: expandPattern(rule2.pattern, pieces, `${source}: rule ${rule2.id}`) }))
+  };
+}
+var PIECES, NAME;
+var init_pieces = __esm({
+  "src/rules/pieces.ts"() {
+    "use strict";
+    init_errors();
+    PIECES = {
+      /** Not inside a longer word: no letter, digit or _ before / after. */
+      "word-start": "(?<![A-Za-z0-9_])",
+      "word-end": "(?![A-Za-z0-9_])",
+      /** Not inside a longer token: no letter, digit, _ or - before / after. */
+      "token-start": "(?<![A-Za-z0-9_-])",
+      "token-end": "(?![A-Za-z0-9_-])",
+      /** Not inside a dotted name either (a host, a module path). */
+      "dotted-start": "(?<![A-Za-z0-9_.-])",
+      /** The same for case-insensitive rules, written in lower case. */
+      "lower-start": "(?<![a-z0-9])",
+      "lower-end": "(?![a-z0-9])",
+      "lower-token-end": "(?![a-z0-9_-])",
+      /** At the start / end of a line. */
+      "line-start": "(?<![^\\n])",
+      "line-end": "(?![^\\r\\n])",
+      /** No more base64 after it. */
+      "base64-end": "(?![A-Za-z0-9+/=])"
+    };
+    NAME = /\{\{([a-z0-9-]+)\}\}/g;
+  }
+});
+
+// src/rules/rules-cache.ts
 import { createHash as createHash5, randomUUID } from "node:crypto";
 import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
@@ -23121,7 +18641,7 @@ function cacheFile() {
   return join5(process.env.XDG_CACHE_HOME || join5(homedir2(), ".cache"), "keyhound", "builtin-rules.json");
 }
 function forScanning(file) {
-  return { ...file, rules: file.rules.map(({ examples: _e2, negatives: _n2, references: _r2, ...rule2 }) => ({ ...rule2, examples: [] })) };
+  return { ...file, rules: file.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule2 }) => ({ ...rule2, examples: [] })) };
 }
 async function parsedRuleFiles(paths) {
   const texts = paths.map((path) => readFileSync6(path, "utf8"));
@@ -23148,14 +18668,14 @@ async function parsedRuleFiles(paths) {
 }
 var CACHE_FORMAT;
 var init_rules_cache = __esm({
-  "src/config/rules-cache.ts"() {
+  "src/rules/rules-cache.ts"() {
     "use strict";
     init_yaml_file();
     CACHE_FORMAT = "builtin-rules-v1";
   }
 });
 
-// src/config/builtin-rules.ts
+// src/rules/builtin-rules.ts
 import { readdirSync, readFileSync as readFileSync7 } from "node:fs";
 function builtinRuleFilePaths() {
   const dir = packagePath("rules");
@@ -23179,12 +18699,197 @@ function bundledRuleFiles() {
   return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
 }
 var init_builtin_rules = __esm({
-  "src/config/builtin-rules.ts"() {
+  "src/rules/builtin-rules.ts"() {
     "use strict";
     init_bundled();
     init_package_root();
     init_pieces();
     init_rules_cache();
+  }
+});
+
+// src/engine/types.ts
+var SEVERITIES, DEFAULT_SPAN;
+var init_types2 = __esm({
+  "src/engine/types.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low"];
+    DEFAULT_SPAN = 1024;
+  }
+});
+
+// src/verify/spec.ts
+function fixedOrigin(url) {
+  const match = /^https:\/\/([a-z0-9.-]+(?::\d{1,5})?)(?=[/?]|$)/i.exec(url);
+  return match && !match[1].includes("{{") ? `https://${match[1].toLowerCase()}` : void 0;
+}
+function checkVerifySpec(spec, where) {
+  if (spec.signer) {
+    if (!SIGNERS.includes(spec.signer)) throw new KeyhoundError(`${where}: verify.signer: unknown signer ${spec.signer}`);
+    return;
+  }
+  if (!spec.url) throw new KeyhoundError(`${where}: verify: needs a url (or a signer)`);
+  if (!fixedOrigin(spec.url)) throw new KeyhoundError(`${where}: verify.url: must be https:// with a fixed host (placeholders only in the path or query)`);
+  if (!spec.live) throw new KeyhoundError(`${where}: verify: needs a live condition`);
+}
+function verifyOrigin(spec) {
+  if (spec.signer === "aws-sts") return "https://sts.amazonaws.com";
+  return fixedOrigin(spec.url ?? "");
+}
+var SIGNERS;
+var init_spec = __esm({
+  "src/verify/spec.ts"() {
+    "use strict";
+    init_errors();
+    SIGNERS = ["aws-sts"];
+  }
+});
+
+// src/rules/self-test.ts
+function checkExamples(files, rules) {
+  const detector = createDetector(rules);
+  const byId = new Map(rules.map((rule2) => [rule2.id, rule2]));
+  const informs = (informer, credential) => {
+    const rule2 = byId.get(informer);
+    return rule2 !== void 0 && tellsAbout(rule2, credential);
+  };
+  const together = (ruleId, id) => informs(ruleId, id) || informs(id, ruleId);
+  const problems = [];
+  for (const file of files) {
+    for (const spec of file.spec.rules) {
+      const expected = { has: (id) => id === spec.id || together(spec.id, id) };
+      spec.examples.forEach((example, index) => {
+        const ids = reported(detector, example);
+        if (!ids.includes(spec.id)) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `not found${ids.length ? ` (found by ${[...new Set(ids)].join(", ")})` : ""}` });
+        } else if (ids.some((id) => !expected.has(id))) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: `also found by ${[...new Set(ids.filter((id) => !expected.has(id)))].join(", ")}` });
+        } else if (!spec.keywords.some((keyword) => example.toLowerCase().includes(keyword.toLowerCase())) && spec.keywords.length > 0) {
+          problems.push({ source: file.source, ruleId: spec.id, kind: "example", index, message: "contains none of the rule keywords" });
+        }
+      });
+      (spec.negatives ?? []).forEach((negative, index) => {
+        const ids = reported(detector, negative).filter((id) => id === spec.id || !expected.has(id));
+        if (ids.length) problems.push({ source: file.source, ruleId: spec.id, kind: "negative", index, message: `found by ${[...new Set(ids)].join(", ")}` });
+      });
+    }
+  }
+  return problems;
+}
+function reported(detector, text) {
+  return detector.detect(text).filter((finding) => !finding.suppressedBy).map((finding) => finding.rule.id);
+}
+function describeProblem(problem) {
+  return `${problem.source}: rule ${problem.ruleId}: ${problem.kind} #${problem.index + 1} ${problem.message}`;
+}
+var init_self_test = __esm({
+  "src/rules/self-test.ts"() {
+    "use strict";
+    init_detect();
+  }
+});
+
+// src/rules/rule-files.ts
+function checkedVerifySpec(spec, where) {
+  checkVerifySpec(spec, where);
+  return spec;
+}
+async function parseRuleFile(text, file) {
+  const validate2 = await validatorFor("rules");
+  const written = await parseValidatedYaml(text, file, validate2, RuleError, (data, path) => {
+    if (path[0] !== "rules" || path[1] === void 0) return "";
+    const rule2 = data.rules[Number(path[1])];
+    return rule2?.id ? `rule ${rule2.id}` : `rule #${Number(path[1]) + 1}`;
+  });
+  return expandRuleFile(written, file);
+}
+function compileRegex(source, flags, where, kind = RuleError) {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    throw new kind(`${where}: invalid regex: ${regexErrorReason(error.message)}`);
+  }
+}
+function regexErrorReason(message2) {
+  return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
+}
+function compileRule(spec, file, source) {
+  const where = `${source}: rule ${spec.id}`;
+  const regex2 = compileRegex(spec.pattern, spec.caseInsensitive ? "gdi" : "gd", `${where}: pattern`);
+  if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleError(`${where}: pattern has no (?<secret>\u2026) group`);
+  return {
+    id: spec.id,
+    provider: file.provider,
+    description: spec.description,
+    severity: spec.severity,
+    remediation: file.remediation,
+    keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
+    regex: regex2,
+    entropy: spec.entropy ?? 0,
+    span: spec.span ?? DEFAULT_SPAN,
+    lines: spec.lines ?? 1,
+    ...spec.maxTextLength !== void 0 ? { maxTextLength: spec.maxTextLength } : {},
+    ...spec.check ? { check: spec.check } : {},
+    generic: spec.generic ?? false,
+    pairsWith: spec.pairsWith ?? [],
+    pairLines: spec.pairLines ?? 5,
+    informs: spec.informs ?? [],
+    informative: spec.informative === true || (spec.informs?.length ?? 0) > 0,
+    placeholders: spec.placeholders ?? (spec.informs ? "references" : "all"),
+    allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, "", `${where}: allowlist.regexes[${i}]`)),
+    stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
+    ...spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}
+  };
+}
+function compileRuleFile(spec, source) {
+  return { source, spec, rules: spec.rules.map((rule2) => compileRule(rule2, spec, source)) };
+}
+async function assertWellFormed(files) {
+  assertUniqueIds(files);
+  assertKnownPartners(files);
+  await assertNoCatastrophicBacktracking(files);
+}
+function assertKnownPartners(files) {
+  const ids = new Set(files.flatMap((file) => file.rules.map((rule2) => rule2.id)));
+  for (const file of files) {
+    for (const rule2 of file.rules) {
+      const unknown = [...rule2.pairsWith, ...rule2.informs].find((id) => !ids.has(id) && id !== "*");
+      if (unknown) throw new RuleError(`${file.source}: rule ${rule2.id}: names rule ${unknown}, which is not in these rule files`);
+    }
+  }
+}
+function assertUniqueIds(files) {
+  const owner = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    for (const rule2 of file.rules) {
+      const first = owner.get(rule2.id);
+      if (first) throw new RuleError(`${file.source}: rule ${rule2.id}: duplicate id (also in ${first})`);
+      owner.set(rule2.id, file.source);
+    }
+  }
+}
+async function loadRuleFiles(paths, inline = []) {
+  const files = [...inline];
+  for (const path of paths) {
+    const spec = await parseRuleFile(readTextFile(path, "rule file", path, RuleError), path);
+    files.push(compileRuleFile(spec, path));
+  }
+  await assertWellFormed(files);
+  const problems = checkExamples(files, files.flatMap((file) => file.rules));
+  if (problems[0]) throw new RuleError(describeProblem(problems[0]));
+  return files;
+}
+var init_rule_files = __esm({
+  "src/rules/rule-files.ts"() {
+    "use strict";
+    init_yaml_file();
+    init_schemas();
+    init_types2();
+    init_errors();
+    init_spec();
+    init_pieces();
+    init_redos();
+    init_self_test();
   }
 });
 
@@ -23814,7 +19519,7 @@ var require_parse = __commonJS({
       try {
         new RegExp(value);
       } catch (ex) {
-        return args.map((v2) => utils.escapeRegex(v2)).join("..");
+        return args.map((v) => utils.escapeRegex(v)).join("..");
       }
       return value;
     };
@@ -23901,14 +19606,14 @@ var require_parse = __commonJS({
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
       for (let i = 0; i < values.length; i++) {
-        for (let j3 = i + 1; j3 < values.length; j3++) {
+        for (let j = i + 1; j < values.length; j++) {
           const a = values[i];
-          const b3 = values[j3];
+          const b = values[j];
           const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
             continue;
           }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
             return true;
           }
         }
@@ -24227,10 +19932,10 @@ var require_parse = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
           if (first === "\\") {
             backslashes = true;
-            return m2;
+            return m;
           }
           if (first === "?") {
             if (esc) {
@@ -24250,14 +19955,14 @@ var require_parse = __commonJS({
             }
             return star;
           }
-          return esc ? m2 : `\\${m2}`;
+          return esc ? m : `\\${m}`;
         });
         if (backslashes === true) {
           if (opts.unescape === true) {
             output = output.replace(/\\/g, "");
           } else {
-            output = output.replace(/\\+/g, (m2) => {
-              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
             });
           }
         }
@@ -24457,8 +20162,8 @@ var require_parse = __commonJS({
             brace.value = brace.output = "\\{";
             value = output = "\\}";
             state.output = out;
-            for (const t2 of toks) {
-              state.output += t2.output || t2.value;
+            for (const t of toks) {
+              state.output += t.output || t.value;
             }
           }
           push2({ type: "brace", value, output });
@@ -24899,7 +20604,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern2, options) => {
-      if (Array.isArray(pattern2)) return pattern2.map((p2) => picomatch.parse(p2, options));
+      if (Array.isArray(pattern2)) return pattern2.map((p) => picomatch.parse(p, options));
       return parse3(pattern2, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan2(input, options);
@@ -25016,7 +20721,7 @@ function entryFor(finding, salt) {
 }
 function formatBaseline(entries, salt) {
   const unique = new Map(entries.map((entry) => [entryKey2(entry), entry]));
-  const sorted = [...unique.entries()].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0).map(([, entry]) => {
+  const sorted = [...unique.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => {
     const ordered = {};
     for (const key of ["ruleId", "fingerprint", "secretSha256", "secretSha1", "source"]) if (entry[key]) ordered[key] = entry[key];
     return ordered;
@@ -25029,19 +20734,19 @@ function parseBaseline(text, file) {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new KeyhoundError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
+    throw new ConfigError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
   }
   const baseline = data;
   if (typeof baseline !== "object" || baseline === null || baseline.version !== BASELINE_VERSION || !Array.isArray(baseline.entries)) {
-    throw new KeyhoundError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
+    throw new ConfigError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
   }
   if (baseline.salt !== void 0 && (typeof baseline.salt !== "string" || !SALT_PATTERN.test(baseline.salt))) {
-    throw new KeyhoundError(`${file}: salt is not 16 to 64 lower-case hex digits`);
+    throw new ConfigError(`${file}: salt is not 16 to 64 lower-case hex digits`);
   }
   return { version: BASELINE_VERSION, ...baseline.salt ? { salt: baseline.salt } : {}, entries: baseline.entries };
 }
 function loadBaseline(file, shown = file) {
-  return parseBaseline(readTextFile(file, "baseline", shown), shown);
+  return parseBaseline(readTextFile(file, "baseline", shown, ConfigError), shown);
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
@@ -25068,7 +20773,7 @@ var init_baseline = __esm({
     "use strict";
     init_errors();
     init_fingerprints();
-    init_findings();
+    init_finding();
     init_yaml_file();
     BASELINE_VERSION = 1;
     DEFAULT_BASELINE_FILE = ".keyhound-baseline.json";
@@ -25087,13 +20792,13 @@ function parseIgnoreFile(text, file) {
     const line = raw.trim();
     const declared = SALT_LINE.exec(line)?.[1];
     if (declared !== void 0) {
-      if (!SALT_PATTERN.test(declared)) throw new KeyhoundError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
+      if (!SALT_PATTERN.test(declared)) throw new ConfigError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
       salt = declared;
       return;
     }
     if (line === "" || line.startsWith("#")) return;
     const match = ENTRY.exec(line);
-    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
+    if (!match) throw new ConfigError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
     entries.push({ fingerprint: match[1], line: index + 1, ...match[2] ? { comment: maskSecretLike(match[2]) } : {} });
   });
   return { file, entries, ...salt ? { salt } : {} };
@@ -25101,7 +20806,7 @@ function parseIgnoreFile(text, file) {
 function loadIgnoreFile(root2, explicit, cwd) {
   const file = explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
   if (!explicit && !existsSync4(file)) return void 0;
-  return parseIgnoreFile(readTextFile(file, "ignore file", explicit), explicit ?? IGNORE_FILE_NAME);
+  return parseIgnoreFile(readTextFile(file, "ignore file", explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);
 }
 var IGNORE_FILE_NAME, ENTRY, SALT_LINE;
 var init_ignore_file = __esm({
@@ -25190,7 +20895,7 @@ var init_suppress = __esm({
     "use strict";
     init_baseline();
     init_ignore_file();
-    init_findings();
+    init_finding();
     init_fingerprints();
     init_test_paths();
     LOW_IN_TESTS = "low confidence or a note in test or sample code (reportLowInTests: true in the config reports it)";
@@ -25209,8 +20914,8 @@ function compileRuleset(spec) {
 }
 function compileAllowlist(entries, where) {
   return {
-    regexes: entries.regexes.map((re2, i) => compileRegex(re2, "", `${where}.regexes[${i}]`)),
-    lineRegexes: entries.lines.map((re2, i) => compileRegex(re2, "", `${where}.lines[${i}]`)),
+    regexes: entries.regexes.map((re, i) => compileRegex(re, "", `${where}.regexes[${i}]`, ConfigError)),
+    lineRegexes: entries.lines.map((re, i) => compileRegex(re, "", `${where}.lines[${i}]`, ConfigError)),
     stopwords: entries.stopwords.map((word) => word.toLowerCase())
   };
 }
@@ -25220,102 +20925,9 @@ function withRuleAllowlist(rule2, entries) {
 var init_ruleset = __esm({
   "src/scan/ruleset.ts"() {
     "use strict";
+    init_errors();
     init_rule_files();
     init_detect();
-  }
-});
-
-// src/report/common.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { sep as sep2 } from "node:path";
-function shownSecret(finding, showSecrets) {
-  return showSecrets ? rawSecret(finding) : finding.secret;
-}
-function shownLine(finding, showSecrets) {
-  if (!showSecrets) return finding.lineText;
-  const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? "";
-  return finding.lineText.split(finding.secret).join(firstLine);
-}
-function verificationText(verification) {
-  const { status, reason, identity: identity2, checkedAt } = verification;
-  const about = Object.entries(identity2 ?? {}).map(([name, value]) => `${name} ${value}`);
-  return `${status}${reason ? `: ${reason}` : ""} (${[...about, `checked ${checkedAt}`].join("; ")})`;
-}
-function shortSha(sha) {
-  return sha.slice(0, 12);
-}
-function whereIs(finding) {
-  const at3 = `${finding.file}:${finding.line}:${finding.column}`;
-  return finding.commit ? `${shortSha(finding.commit.sha)}:${at3}` : at3;
-}
-function suppressionKind(suppressedBy) {
-  return suppressedBy.startsWith("inline comment") ? "inSource" : "external";
-}
-function keyhoundVersion(meta) {
-  if (meta?.version) return meta.version;
-  packageVersion ??= readPackageVersion();
-  return packageVersion;
-}
-function readPackageVersion() {
-  try {
-    const { version } = JSON.parse(readFileSync8(packagePath("package.json"), "utf8"));
-    return typeof version === "string" && version ? version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-function segments(path) {
-  const slashed = sep2 === "\\" ? path.replace(/\\/g, "/") : path;
-  return slashed.replace(/^(?:\.\/)+/, "").split("/");
-}
-function uriReference(path) {
-  return segments(path).map((segment) => encodeURIComponent(segment).replace(/%40/g, "@")).join("/");
-}
-function cleanUrl(url) {
-  if (!url) return void 0;
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return void 0;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
-  parsed.username = "";
-  parsed.password = "";
-  parsed.search = "";
-  parsed.hash = "";
-  return parsed.href.replace(/\/+$/, "").replace(/\.git$/, "");
-}
-function repositoryLinks(url) {
-  const clean = cleanUrl(url);
-  if (!clean) return void 0;
-  const parsed = new URL(clean);
-  const hostname = parsed.hostname.toLowerCase();
-  const host = hostname === "github.com" ? "github" : hostname === "gitlab.com" || hostname.startsWith("gitlab.") ? "gitlab" : void 0;
-  if (parsed.protocol !== "https:" || !host || parsed.pathname.split("/").filter(Boolean).length < 2) return void 0;
-  const base = clean;
-  const dash = host === "gitlab" ? "/-" : "";
-  return {
-    host,
-    base,
-    commit: (sha) => SHA.test(sha) ? `${base}${dash}/commit/${sha}` : void 0,
-    file: (sha, path, line, endLine) => {
-      const parts = segments(path);
-      if (!SHA.test(sha) || path === "<stdin>" || parts.some((part) => part === ".." || part === "")) return void 0;
-      const lines = endLine > line ? host === "github" ? `L${line}-L${endLine}` : `L${line}-${endLine}` : `L${line}`;
-      return `${base}${dash}/blob/${sha}/${parts.map(encodeURIComponent).join("/")}#${lines}`;
-    }
-  };
-}
-var KEYHOUND_URL, SEVERITY_RANK, packageVersion, SHA;
-var init_common = __esm({
-  "src/report/common.ts"() {
-    "use strict";
-    init_findings();
-    init_package_root();
-    KEYHOUND_URL = "https://github.com/keyhound/keyhound";
-    SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
-    SHA = /^[0-9a-f]{7,64}$/i;
   }
 });
 
@@ -25338,7 +20950,7 @@ var init_unknown_rules = __esm({
   "src/scan/unknown-rules.ts"() {
     "use strict";
     init_line_suppressions();
-    init_common();
+    init_finding();
     init_redact();
   }
 });
@@ -25374,7 +20986,7 @@ var require_ignore = __commonJS({
     var RETURN_FALSE = () => false;
     var sanitizeRange = (range) => range.replace(
       REGEX_REGEXP_RANGE,
-      (match, from, to2) => from.charCodeAt(0) <= to2.charCodeAt(0) ? match : EMPTY
+      (match, from, to) => from.charCodeAt(0) <= to.charCodeAt(0) ? match : EMPTY
     );
     var cleanRangeBackSlash = (slashes) => {
       const { length } = slashes;
@@ -25395,7 +21007,7 @@ var require_ignore = __commonJS({
         // (a ) -> (a)
         // (a \ ) -> (a  )
         /((?:\\\\)*?)(\\?\s+)$/,
-        (_3, m1, m2) => m1 + (m2.indexOf("\\") === 0 ? SPACE : EMPTY)
+        (_, m1, m2) => m1 + (m2.indexOf("\\") === 0 ? SPACE : EMPTY)
       ],
       // Replace (\ ) with ' '
       // (\ ) -> ' '
@@ -25403,7 +21015,7 @@ var require_ignore = __commonJS({
       // (\\\ ) -> '\\ '
       [
         /(\\+?)\s/g,
-        (_3, m1) => {
+        (_, m1) => {
           const { length } = m1;
           return m1.slice(0, length - length % 2) + SPACE;
         }
@@ -25474,7 +21086,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_3, index, str) => index + 6 < str.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
+        (_, index, str) => index + 6 < str.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
       ],
       // normal intermediate wildcards
       [
@@ -25486,7 +21098,7 @@ var require_ignore = __commonJS({
         /(^|[^\\]+)(\\\*)+(?=.+)/g,
         // '*.js' matches '.js'
         // '*.js' doesn't match 'abc'
-        (_3, p1, p2) => {
+        (_, p1, p2) => {
           const unescaped = p2.replace(/\\\*/g, "[^\\/]*");
           return p1 + unescaped;
         }
@@ -25533,11 +21145,11 @@ var require_ignore = __commonJS({
     var MODE_CHECK_IGNORE = "checkRegex";
     var UNDERSCORE = "_";
     var TRAILING_WILD_CARD_REPLACERS = {
-      [MODE_IGNORE](_3, p1) {
+      [MODE_IGNORE](_, p1) {
         const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
         return `${prefix}(?=$|\\/$)`;
       },
-      [MODE_CHECK_IGNORE](_3, p1) {
+      [MODE_CHECK_IGNORE](_, p1) {
         const prefix = p1 ? `${p1}[^/]*` : "[^/]*";
         return `${prefix}(?=$|\\/$)`;
       }
@@ -25681,9 +21293,9 @@ var require_ignore = __commonJS({
         return doThrow(`path must not be empty`, TypeError);
       }
       if (checkPath.isNotRelative(path)) {
-        const r2 = "`path.relative()`d";
+        const r = "`path.relative()`d";
         return doThrow(
-          `path should be a ${r2} string, but got "${originalPath}"`,
+          `path should be a ${r} string, but got "${originalPath}"`,
           RangeError
         );
       }
@@ -25691,7 +21303,7 @@ var require_ignore = __commonJS({
     };
     var isNotRelative = (path) => REGEX_TEST_INVALID_PATH.test(path);
     checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p2) => p2;
+    checkPath.convert = (p) => p;
     var Ignore = class {
       constructor({
         ignorecase = true,
@@ -25816,8 +21428,8 @@ async function prepareScan(options) {
   for (const warning of config?.warnings ?? []) options.onWarning?.(warning);
   if (config) {
     const regexes = configRegexes(config);
-    for (const regex2 of regexes) compileRegex(regex2.source, regex2.flags, regex2.where);
-    await assertLinearTime(regexes);
+    for (const regex2 of regexes) compileRegex(regex2.source, regex2.flags, regex2.where, ConfigError);
+    await assertLinearTime(regexes, ConfigError);
   }
   const spec = config?.spec ?? {};
   const custom = (config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : []).map((file) => file.spec);
@@ -25883,7 +21495,7 @@ async function pathAllowlist(spec) {
     const patterns = entries?.paths ?? [];
     const any = ignore2().add(patterns);
     const globs = patterns.map((pattern2) => [pattern2, ignore2().add(pattern2)]);
-    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, "", `${where}.pathRegexes[${i}]`));
+    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, "", `${where}.pathRegexes[${i}]`, ConfigError));
     return (path) => (patterns.length && any.ignores(path) ? globs.find(([, one]) => one.ignores(path))?.[0] : void 0) ?? regexes.find((regex2) => regex2.test(path))?.source;
   };
   const globalMatch = matcher(spec.allowlist, "allowlist");
@@ -25908,6 +21520,7 @@ var init_setup = __esm({
     "use strict";
     init_builtin_rules();
     init_config();
+    init_redos();
     init_rule_files();
     init_errors();
     init_git();
@@ -26019,10 +21632,10 @@ var init_scan_contents = __esm({
         }
         for (const missing of layout.missing) this.skip(`${path}!${printableName(missing)}`, "unreadable", "the image manifest names it, but the tarball does not hold it");
         for (const layer of layout.layers) {
-          const at3 = `${path}:${shortDigest(layer.digest)}`;
+          const at2 = `${path}:${shortDigest(layer.digest)}`;
           const format3 = archiveFormat(layer.bytes);
-          if (format3) this.archive(layer.bytes, format3, at3, depth + 1, budget);
-          else this.skip(at3, "unreadable", "an image layer that is not a tar");
+          if (format3) this.archive(layer.bytes, format3, at2, depth + 1, budget);
+          else this.skip(at2, "unreadable", "an image layer that is not a tar");
         }
         return true;
       }
@@ -26048,7 +21661,6 @@ var init_diff_scan = __esm({
   "src/scan/diff-scan.ts"() {
     "use strict";
     init_detect();
-    init_findings();
     init_blobs();
     init_diff_parser();
     init_archives();
@@ -26107,7 +21719,7 @@ var init_diff_scan = __esm({
             for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
           }
           const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
-          for (const raw of toFileFindings(touching)) findings.push(makeFinding(byId.get(raw.ruleId), raw, diff.path, hunk.startLine, diff.commit));
+          for (const finding of placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId)) findings.push(finding);
         }
         return { findings, wholeFile: findings.length > 0 && !newFile };
       }
@@ -26138,12 +21750,12 @@ var init_diff_scan = __esm({
        * file (a partial clone).
        */
       async judgeWholeFile(diff, parents, fallback) {
-        const version = await this.readVersion(this.blobName(diff), diff.path, true);
-        if (version === MISSING) {
+        const version2 = await this.readVersion(this.blobName(diff), diff.path, true);
+        if (version2 === MISSING) {
           if (fallback.length || diff.binary) this.warn(`${this.where(diff)}: git could not give the whole file; ${diff.binary ? "not scanned" : "judged on the patch alone"}`);
           return fallback;
         }
-        if (version === void 0) return [];
+        if (version2 === void 0) return [];
         const { detector, byId } = this.setup.ruleset;
         const known = /* @__PURE__ */ new Set();
         for (const parent of parents) {
@@ -26153,16 +21765,16 @@ var init_diff_scan = __esm({
           for (const finding of found ?? []) if (!finding.suppressedBy) known.add(identity(finding));
         }
         let fresh;
-        if (typeof version === "string") fresh = toFileFindings(detector.detect(version));
+        if (typeof version2 === "string") fresh = toFileFindings(detector.detect(version2));
         else {
-          const contents = this.contents(version.binary, diff.path);
+          const contents = this.contents(version2.binary, diff.path);
           if (!contents) {
             countSkip(this.stats, "binary");
             return [];
           }
           fresh = addContents(this.stats, contents, this.warn);
         }
-        return fresh.filter((finding) => !known.has(identity(finding))).map((raw) => makeFinding(byId.get(raw.ruleId), raw, raw.file ?? diff.path, 1, diff.commit));
+        return placeFindings(fresh.filter((finding) => !known.has(identity(finding))), { path: diff.path, startLine: 1, commit: diff.commit }, byId);
       }
       /** A binary version's key store or archive contents (scan-contents.ts). */
       contents(bytes, path) {
@@ -26176,8 +21788,8 @@ var init_diff_scan = __esm({
 });
 
 // src/scan/result.ts
-function compareFindings(a, b3) {
-  return a.file < b3.file ? -1 : a.file > b3.file ? 1 : a.line - b3.line || a.column - b3.column || a.ruleId.localeCompare(b3.ruleId);
+function compareFindings(a, b) {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 async function finishScan(all, setup, stats, started, toRoot) {
   useSalt(all, setup.suppressor.salt);
@@ -26203,33 +21815,32 @@ async function finishScan(all, setup, stats, started, toRoot) {
 var init_result = __esm({
   "src/scan/result.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_suppress();
     init_unknown_rules();
   }
 });
 
 // src/scan/text-scan.ts
-function findingsInText(setup, stats, text, label, commit) {
-  if (text.length > setup.maxFileSize) {
+function findingsInText(setup, stats, fragment) {
+  if (fragment.text.length > setup.maxFileSize) {
     countSkip(stats, "too-large");
     return [];
   }
-  stats.bytes += Buffer.byteLength(text);
+  stats.bytes += Buffer.byteLength(fragment.text);
   const { detector, byId } = setup.ruleset;
-  return toFileFindings(detector.detect(text)).map((raw) => makeFinding(byId.get(raw.ruleId), raw, label, 1, commit));
+  return placeFindings(toFileFindings(detector.detect(fragment.text)), fragment, byId);
 }
 async function scanText(text, label, options = {}) {
   const started = performance.now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
   stats.files = 1;
-  return finishScan(findingsInText(setup, stats, text, label), setup, stats, started, (file) => file);
+  return finishScan(findingsInText(setup, stats, { path: label, text, startLine: 1 }), setup, stats, started, (file) => file);
 }
 var init_text_scan = __esm({
   "src/scan/text-scan.ts"() {
     "use strict";
-    init_findings();
     init_result();
     init_scan_file();
     init_setup();
@@ -26238,7 +21849,7 @@ var init_text_scan = __esm({
 
 // src/scan/history-cache.ts
 import { createHash as createHash7, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join8 } from "node:path";
 function historyCacheKey(parts) {
   return sha2562(JSON.stringify({ version: VERSION, ...parts }));
@@ -26273,7 +21884,7 @@ function serialise(key, commits) {
 function load(file, key, warn) {
   let text;
   try {
-    text = readFileSync9(file, "utf8");
+    text = readFileSync8(file, "utf8");
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -26447,12 +22058,12 @@ async function scanHistory(options = {}) {
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record2(finding, position);
+        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record2(finding, position);
       },
       file: (diff) => {
-        const at3 = position;
+        const at2 = position;
         const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, "")) : void 0;
-        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, at3);
+        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, at2);
         const found = scanner.scan(diff);
         if (Array.isArray(found)) found.forEach(keep);
         else pending.push(found.then((later) => later.forEach(keep), (error) => void (failure ??= error)));
@@ -26471,7 +22082,7 @@ async function scanHistory(options = {}) {
   try {
     total = Number((await runGit(repo, [revList[0], "--count", ...revList.slice(1)])).trim());
   } catch (error) {
-    throw new KeyhoundError(`git log failed: ${error.message.replace(/^git rev-list failed: /, "")}`);
+    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, "log") : error;
   }
   const count2 = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count2));
@@ -26520,9 +22131,9 @@ async function scanHistory(options = {}) {
       danglingTags: firstShard ? dangling?.tags ?? [] : [],
       danglingBlobs: firstShard ? dangling?.blobs ?? [] : []
     });
-    for await (const text of outside) {
-      if (typeof text === "string") countSkip(stats, text);
-      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record2(finding, -1);
+    for await (const fragment of outside) {
+      if (typeof fragment === "string") countSkip(stats, fragment);
+      else for (const finding of findingsInText(setup, stats, fragment)) record2(finding, -1);
     }
   } finally {
     blobs.close();
@@ -26559,7 +22170,7 @@ async function secretsAtHead(repo, secrets) {
 }
 async function commitCache(repo, where, setup, options, warn) {
   const key = historyCacheKey({
-    keyhound: keyhoundVersion(void 0),
+    keyhound: packageVersion(),
     rules: setup.ruleset.spec,
     config: setup.config ? { file: relative3(setup.root, setup.config.file), spec: setup.config.spec } : null,
     maxFileSize: setup.maxFileSize,
@@ -26576,19 +22187,19 @@ var init_history = __esm({
   "src/scan/history.ts"() {
     "use strict";
     init_errors();
-    init_findings();
+    init_finding();
     init_blobs();
+    init_package_root();
     init_git();
     init_git_objects();
     init_diff_parser();
-    init_types2();
+    init_types();
     init_diff_scan();
     init_text_scan();
     init_history_cache();
     init_shard();
     init_result();
     init_setup();
-    init_common();
     LOG_ARGUMENTS = [
       "log",
       "-p",
@@ -26647,6 +22258,86 @@ var init_staged = __esm({
     init_result();
     init_setup();
     STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
+  }
+});
+
+// src/report/common.ts
+import { sep as sep2 } from "node:path";
+function shownSecret(finding, showSecrets) {
+  return showSecrets ? rawSecret(finding) : finding.secret;
+}
+function shownLine(finding, showSecrets) {
+  if (!showSecrets) return finding.lineText;
+  const firstLine = rawSecret(finding).split(/\r?\n/)[0] ?? "";
+  return finding.lineText.split(finding.secret).join(firstLine);
+}
+function verificationText(verification) {
+  const { status, reason, identity: identity2, checkedAt } = verification;
+  const about = Object.entries(identity2 ?? {}).map(([name, value]) => `${name} ${value}`);
+  return `${status}${reason ? `: ${reason}` : ""} (${[...about, `checked ${checkedAt}`].join("; ")})`;
+}
+function whereIs(finding) {
+  const at2 = `${finding.file}:${finding.line}:${finding.column}`;
+  return finding.commit ? `${shortSha(finding.commit.sha)}:${at2}` : at2;
+}
+function suppressionKind(suppressedBy) {
+  return suppressedBy.startsWith("inline comment") ? "inSource" : "external";
+}
+function keyhoundVersion(meta) {
+  return meta?.version || packageVersion();
+}
+function segments(path) {
+  const slashed = sep2 === "\\" ? path.replace(/\\/g, "/") : path;
+  return slashed.replace(/^(?:\.\/)+/, "").split("/");
+}
+function uriReference(path) {
+  return segments(path).map((segment) => encodeURIComponent(segment).replace(/%40/g, "@")).join("/");
+}
+function cleanUrl(url) {
+  if (!url) return void 0;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return void 0;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  return parsed.href.replace(/\/+$/, "").replace(/\.git$/, "");
+}
+function repositoryLinks(url) {
+  const clean = cleanUrl(url);
+  if (!clean) return void 0;
+  const parsed = new URL(clean);
+  const hostname = parsed.hostname.toLowerCase();
+  const host = hostname === "github.com" ? "github" : hostname === "gitlab.com" || hostname.startsWith("gitlab.") ? "gitlab" : void 0;
+  if (parsed.protocol !== "https:" || !host || parsed.pathname.split("/").filter(Boolean).length < 2) return void 0;
+  const base = clean;
+  const dash = host === "gitlab" ? "/-" : "";
+  return {
+    host,
+    base,
+    commit: (sha) => SHA.test(sha) ? `${base}${dash}/commit/${sha}` : void 0,
+    file: (sha, path, line, endLine) => {
+      const parts = segments(path);
+      if (!SHA.test(sha) || path === "<stdin>" || parts.some((part) => part === ".." || part === "")) return void 0;
+      const lines = endLine > line ? host === "github" ? `L${line}-L${endLine}` : `L${line}-${endLine}` : `L${line}`;
+      return `${base}${dash}/blob/${sha}/${parts.map(encodeURIComponent).join("/")}#${lines}`;
+    }
+  };
+}
+var KEYHOUND_URL, SEVERITY_RANK, SHA;
+var init_common = __esm({
+  "src/report/common.ts"() {
+    "use strict";
+    init_finding();
+    init_package_root();
+    KEYHOUND_URL = "https://github.com/keyhound/keyhound";
+    SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
+    SHA = /^[0-9a-f]{7,64}$/i;
   }
 });
 
@@ -26719,14 +22410,14 @@ function formatBytes(bytes) {
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
-function formatSeconds(ms2) {
-  return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 2 : 1)} s`;
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
 }
 function plural(count2, word) {
   return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
 }
 function severityCounts(findings) {
-  return SEVERITIES.map((severity) => [severity, findings.filter((f3) => f3.severity === severity).length]).filter(([, count2]) => count2 > 0).map(([severity, count2]) => `${count2} ${severity}`).join(", ");
+  return SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length]).filter(([, count2]) => count2 > 0).map(([severity, count2]) => `${count2} ${severity}`).join(", ");
 }
 function skippedSummary(stats) {
   const parts = Object.entries(stats.skipped).map(([reason, count2]) => `${count2} ${reason}`);
@@ -26735,7 +22426,7 @@ function skippedSummary(stats) {
 function ruleCounts(findings) {
   const counts = /* @__PURE__ */ new Map();
   for (const finding of findings) counts.set(finding.ruleId, (counts.get(finding.ruleId) ?? 0) + 1);
-  const ranked = [...counts].sort((a, b3) => b3[1] - a[1] || a[0].localeCompare(b3[0]));
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const named = ranked.slice(0, TOP_RULES).map(([id, count2]) => `${id} ${count2}`);
   const more = ranked.length - TOP_RULES;
   return more > 0 ? `${named.join(", ")} and ${plural(more, "more rule")}` : named.join(", ");
@@ -26759,7 +22450,7 @@ var TOP_RULES;
 var init_summary = __esm({
   "src/report/summary.ts"() {
     "use strict";
-    init_types();
+    init_types2();
     TOP_RULES = 5;
   }
 });
@@ -26792,6 +22483,7 @@ var formatGithub;
 var init_github = __esm({
   "src/report/github.ts"() {
     "use strict";
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -26817,13 +22509,13 @@ function findingId(finding, sha) {
 }
 function code(text) {
   const flat = text.replace(/[\r\n]+/g, " ");
-  const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m2) => m2[0].length));
+  const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
-function gitlabTime(ms2) {
-  return new Date(ms2).toISOString().slice(0, 19);
+function gitlabTime(ms) {
+  return new Date(ms).toISOString().slice(0, 19);
 }
 var GITLAB_SCHEMA_VERSION, GITLAB_SCHEMA, NO_COMMIT, SEVERITY, formatGitlab;
 var init_gitlab = __esm({
@@ -26836,8 +22528,8 @@ var init_gitlab = __esm({
     NO_COMMIT = "0000000";
     SEVERITY = { critical: "Critical", high: "High", medium: "Medium", low: "Low" };
     formatGitlab = ({ findings, stats, meta }, { showSecrets }) => {
-      const version = keyhoundVersion(meta);
-      const tool = { id: "keyhound", name: "keyhound", url: KEYHOUND_URL, vendor: { name: "keyhound" }, version };
+      const version2 = keyhoundVersion(meta);
+      const tool = { id: "keyhound", name: "keyhound", url: KEYHOUND_URL, vendor: { name: "keyhound" }, version: version2 };
       const parsedStart = meta?.startedAt ? Date.parse(meta.startedAt) : NaN;
       const start = Number.isFinite(parsedStart) ? parsedStart : Date.now() - stats.durationMs;
       const vulnerability = (finding) => {
@@ -26901,7 +22593,7 @@ var init_gitlab = __esm({
 
 // src/report/html.ts
 function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c3) => ENTITIES[c3]);
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 function render2(value) {
   if (value instanceof Markup) return value.text;
@@ -26915,9 +22607,9 @@ function html(strings2, ...values) {
 function providerGroups(findings) {
   const groups = /* @__PURE__ */ new Map();
   for (const finding of findings) groups.set(finding.provider, [...groups.get(finding.provider) ?? [], finding]);
-  const worst = (list) => Math.min(...list.map((f3) => SEVERITY_RANK[f3.severity]));
-  for (const list of groups.values()) list.sort((a, b3) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b3.severity]);
-  return [...groups].sort(([a, x3], [b3, y2]) => worst(x3) - worst(y2) || a.localeCompare(b3));
+  const worst = (list) => Math.min(...list.map((f) => SEVERITY_RANK[f.severity]));
+  for (const list of groups.values()) list.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  return [...groups].sort(([a, x], [b, y]) => worst(x) - worst(y) || a.localeCompare(b));
 }
 function anchor(provider) {
   return `provider-${provider.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
@@ -26951,14 +22643,15 @@ ${finding.pair ? html`<dt>Paired with</dt><dd><code>${finding.pair.ruleId}</code
 `;
 }
 function startedText(startedAt) {
-  const ms2 = startedAt ? Date.parse(startedAt) : NaN;
-  return Number.isFinite(ms2) ? `${new Date(ms2).toISOString().slice(0, 19).replace("T", " ")} UTC` : void 0;
+  const ms = startedAt ? Date.parse(startedAt) : NaN;
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC` : void 0;
 }
 var ENTITIES, Markup, STYLE, formatHtml;
 var init_html = __esm({
   "src/report/html.ts"() {
     "use strict";
-    init_types();
+    init_types2();
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -27018,7 +22711,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
 @media print { body { background: #fff; } main { max-width: none; padding: 0; } a { color: inherit; } }
 `;
     formatHtml = ({ findings, stats, suppressed, staleIgnores, meta }, { showSecrets }) => {
-      const version = keyhoundVersion(meta);
+      const version2 = keyhoundVersion(meta);
       const links = repositoryLinks(meta?.repositoryUrl);
       const repository = cleanUrl(meta?.repositoryUrl);
       const started = startedText(meta?.startedAt);
@@ -27029,7 +22722,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
       const skipped = Object.entries(stats.skipped).map(([reason, n]) => `${n} ${reason}`);
       const title = leaks.length ? `${plural(leaks.length, "leak")} found` : "no leaks found";
       const run = [
-        html`keyhound ${version}`,
+        html`keyhound ${version2}`,
         meta?.command && html`<code>${meta.command}</code>`,
         started && html`started ${started}`
       ].filter((part) => part instanceof Markup);
@@ -27072,7 +22765,7 @@ ${suppressed.map((finding) => html`<tr><td>${whereIs(finding)}</td><td><code>${f
 <p>These ignore-file entries matched nothing in this scan:</p>
 <ul>${staleIgnores.map((entry) => html`<li>line ${entry.line}: <code>${entry.fingerprint}</code>${entry.comment ? html` <span class="muted"># ${entry.comment}</span>` : ""}</li>`)}</ul>
 </section>
-` : ""}<footer>Generated by keyhound ${version}. ${showSecrets ? "Secrets are shown raw." : "Secrets are redacted: a known prefix and at most 4 characters, then a fixed-length mask."} A fingerprint hashes the rule and the secret: it names a secret without revealing it.</footer>
+` : ""}<footer>Generated by keyhound ${version2}. ${showSecrets ? "Secrets are shown raw." : "Secrets are redacted: a known prefix and at most 4 characters, then a fixed-length mask."} A fingerprint hashes the rule and the secret: it names a secret without revealing it.</footer>
 </main>`;
       return `<!DOCTYPE html>
 <html lang="en">
@@ -27081,7 +22774,7 @@ ${suppressed.map((finding) => html`<tr><td>${whereIs(finding)}</td><td><code>${f
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
-<meta name="generator" content="keyhound ${escapeHtml(version)}">
+<meta name="generator" content="keyhound ${escapeHtml(version2)}">
 <title>keyhound: ${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -27099,7 +22792,7 @@ var JSON_REPORT_VERSION, formatJson;
 var init_json = __esm({
   "src/report/json.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_inert();
     JSON_REPORT_VERSION = 1;
     formatJson = ({ findings, stats, suppressed, staleIgnores, meta }, { showSecrets }) => {
@@ -27130,7 +22823,7 @@ var formatJsonl;
 var init_jsonl = __esm({
   "src/report/jsonl.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_inert();
     formatJsonl = ({ findings, suppressed }, { showSecrets }) => [...findings, ...suppressed ?? []].map((finding) => `${findingLine(finding, showSecrets)}
 `).join("");
@@ -27148,8 +22841,8 @@ function attrs(values) {
   return Object.entries(values).map(([name, value]) => ` ${name}="${xmlAttr(String(value))}"`).join("");
 }
 function caseName(finding) {
-  const at3 = `${finding.ruleId} at ${finding.file}:${finding.line}:${finding.column}`;
-  return finding.commit ? `${at3} in commit ${shortSha(finding.commit.sha)}` : at3;
+  const at2 = `${finding.ruleId} at ${finding.file}:${finding.line}:${finding.column}`;
+  return finding.commit ? `${at2} in commit ${shortSha(finding.commit.sha)}` : at2;
 }
 function failureBody(finding, showSecrets) {
   const lines = [
@@ -27180,6 +22873,7 @@ var NOT_XML, reference, formatJunit;
 var init_junit = __esm({
   "src/report/junit.ts"() {
     "use strict";
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -27209,7 +22903,7 @@ var init_junit = __esm({
         ...Object.entries(properties).map(([name, value]) => `      <property${attrs({ name, value })}/>`),
         "    </properties>",
         ...cases,
-        `    <system-out>${xmlText([summaryLine(findings, stats), ...stats.warnings.map((w2) => `warning: ${w2}`)].join("\n"))}</system-out>`,
+        `    <system-out>${xmlText([summaryLine(findings, stats), ...stats.warnings.map((w) => `warning: ${w}`)].join("\n"))}</system-out>`,
         "  </testsuite>",
         "</testsuites>",
         ""
@@ -27223,7 +22917,7 @@ function ruleName(id) {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
 }
 function markdownText(text) {
-  return text.replace(/[\\`*[\]<]/g, (c3) => `\\${c3}`);
+  return text.replace(/[\\`*[\]<]/g, (c) => `\\${c}`);
 }
 function rule(finding) {
   const { ruleId, description, provider, severity, remediation } = finding;
@@ -27255,6 +22949,7 @@ var SARIF_SCHEMA, SARIF_LEVEL, SECURITY_SEVERITY, formatSarif;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
+    init_finding();
     init_common();
     init_inert();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -27347,7 +23042,7 @@ var STYLES, formatText;
 var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
-    init_findings();
+    init_finding();
     init_common();
     init_inert();
     init_summary();
@@ -27485,7 +23180,7 @@ var init_options = __esm({
     "use strict";
     init_config();
     init_errors();
-    init_types();
+    init_types2();
     init_report();
     REPORT_OPTIONS = {
       format: { alias: "f", type: "string", choices: FORMAT_NAMES, default: "text", describe: "report format", requiresArg: true },
@@ -27598,12 +23293,12 @@ var init_report_meta = __esm({
 import { realpathSync, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
-async function writeReport(text, output, io2) {
+async function writeReport(text, output, io) {
   if (!output) {
-    io2.stdout(text);
+    io.stdout(text);
     return;
   }
-  const path = resolve6(io2.cwd, output);
+  const path = resolve6(io.cwd, output);
   const existing = statOrUndefined(path);
   try {
     if (existing && !existing.isFile()) await writeFile(path, text);
@@ -27658,7 +23353,7 @@ __export(cache_exports, {
   defaultVerifyCacheFile: () => defaultVerifyCacheFile,
   fileVerifyCache: () => fileVerifyCache
 });
-import { mkdirSync as mkdirSync4, readFileSync as readFileSync10, renameSync as renameSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync9, renameSync as renameSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
 import { dirname as dirname6, join as join9 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
@@ -27667,7 +23362,7 @@ function defaultVerifyCacheFile(env2 = process.env) {
 function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
   let entries = {};
   try {
-    const parsed = JSON.parse(readFileSync10(file, "utf8"));
+    const parsed = JSON.parse(readFileSync9(file, "utf8"));
     if (parsed && typeof parsed === "object") entries = parsed;
   } catch {
   }
@@ -27707,7 +23402,7 @@ var init_cache = __esm({
 // src/verify/request.ts
 import { createHash as createHash10, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
-  return template.replace(/\{\{(secret|pair)\}\}/g, (_3, name) => encode(credential[name] ?? ""));
+  return template.replace(/\{\{(secret|pair)\}\}/g, (_, name) => encode(credential[name] ?? ""));
 }
 function buildRequest(spec, credential, now = /* @__PURE__ */ new Date()) {
   if (spec.signer === "aws-sts") return awsStsRequest(credential, now);
@@ -27727,12 +23422,12 @@ function matches(condition, answer, json2) {
   const statuses = condition.status === void 0 ? void 0 : [condition.status].flat();
   if (statuses && !statuses.includes(answer.status)) return false;
   for (const [path, expected] of Object.entries(condition.json ?? {})) {
-    const value = at2(json2, path);
+    const value = at(json2, path);
     if (![expected].flat().includes(value)) return false;
   }
   return true;
 }
-function at2(json2, path) {
+function at(json2, path) {
   let value = json2;
   for (const key of path.split(".")) {
     if (value === null || typeof value !== "object") return void 0;
@@ -27756,7 +23451,7 @@ function readAnswer(spec, answer) {
   return { status: revoked ? "revoked" : "unknown" };
 }
 function identityOf(spec, answer, json2) {
-  const fields = spec.signer === "aws-sts" ? awsIdentity(answer.body) : Object.fromEntries((spec.identity ?? []).map((path) => [path, at2(json2, path)]));
+  const fields = spec.signer === "aws-sts" ? awsIdentity(answer.body) : Object.fromEntries((spec.identity ?? []).map((path) => [path, at(json2, path)]));
   const identity2 = {};
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") identity2[name] = String(value).slice(0, MAX_IDENTITY);
@@ -27792,7 +23487,7 @@ function awsStsRequest(credential, now) {
   };
 }
 function signatureV4(secret, day, region, service, stringToSign) {
-  const key = [region, service, "aws4_request"].reduce((k2, part) => hmac(k2, part), hmac(`AWS4${secret}`, day));
+  const key = [region, service, "aws4_request"].reduce((k, part) => hmac(k, part), hmac(`AWS4${secret}`, day));
   return hmac(key, stringToSign).toString("hex");
 }
 function awsIdentity(body) {
@@ -27945,27 +23640,26 @@ var init_verify = __esm({
   "src/verify/verify.ts"() {
     "use strict";
     init_entropy();
-    init_findings();
+    init_finding();
     init_redact();
-    init_cache();
     init_request();
     init_spec();
     init_transport();
     DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
     RETRIES_AFTER_429 = 3;
     MAX_RETRY_PAUSE_MS = 1e4;
-    sleep = (ms2) => new Promise((resolve19) => setTimeout(resolve19, ms2));
+    sleep = (ms) => new Promise((resolve19) => setTimeout(resolve19, ms));
     looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
   }
 });
 
 // src/cli/report-options.ts
-function withReportOptions(y2) {
-  return y2.options(REPORT_OPTIONS);
+function withReportOptions(y) {
+  return y.options(REPORT_OPTIONS);
 }
-function setupOptions(args, io2) {
+function setupOptions(args, io) {
   return {
-    cwd: io2.cwd,
+    cwd: io.cwd,
     ...args.config ? { config: args.config } : {},
     ...args.maxFileSize !== void 0 ? { maxFileSize: args.maxFileSize } : {},
     ...args.archives !== void 0 ? { archives: args.archives } : {},
@@ -27976,7 +23670,7 @@ function setupOptions(args, io2) {
     exclude: args.exclude,
     reportSuppressed: args.reportSuppressed,
     onWarning: (message2) => {
-      if (!args.quiet) io2.stderr(`warning: ${inert(message2)}
+      if (!args.quiet) io.stderr(`warning: ${inert(message2)}
 `);
     }
   };
@@ -27985,42 +23679,42 @@ function useColor(flag, isTTY, env2) {
   if (flag !== void 0) return flag;
   return isTTY && !env2.NO_COLOR;
 }
-async function scanAndReport(args, io2, command2, run) {
+async function scanAndReport(args, io, command2, run) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  const progress = progressDisplay(io2.stderr, io2.stderrIsTTY && !args.quiet);
+  const progress = progressDisplay(io.stderr, io.stderrIsTTY && !args.quiet);
   let result;
   if ((args.dryRun || args.onlyVerified || args.failOnVerified) && !args.verify) {
     throw new KeyhoundError(`--${args.dryRun ? "dry-run" : args.onlyVerified ? "only-verified" : "fail-on-verified"}: needs --verify`);
   }
   try {
-    result = await run({ ...setupOptions(args, io2), onProgress: (state) => progress.update(state) });
+    result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
     await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
   } finally {
     progress.done();
   }
-  if (args.verify) result = await verified(result, args, io2);
-  return await report({ ...result, meta: await reportMeta(args.format, io2.cwd, io2.env, `keyhound ${command2}`, startedAt) }, args, io2);
+  if (args.verify) result = await verified(result, args, io);
+  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command2}`, startedAt) }, args, io);
 }
-async function verified(result, args, io2) {
+async function verified(result, args, io) {
   const { defaultVerifyCacheFile: defaultVerifyCacheFile2, fileVerifyCache: fileVerifyCache2 } = await Promise.resolve().then(() => (init_cache(), cache_exports));
   const { verifyFindings: verifyFindings2 } = await Promise.resolve().then(() => (init_verify(), verify_exports));
   const asked = await verifyFindings2(result.findings, result.ruleFor ?? (() => void 0), {
     dryRun: args.dryRun,
-    cache: fileVerifyCache2(defaultVerifyCacheFile2(io2.env)),
+    cache: fileVerifyCache2(defaultVerifyCacheFile2(io.env)),
     onRequest: (request) => {
-      if (args.dryRun) io2.stderr(`keyhound verify (dry run, nothing sent): ${request}
+      if (args.dryRun) io.stderr(`keyhound verify (dry run, nothing sent): ${request}
 `);
     }
   });
-  if (!args.quiet && !args.dryRun) io2.stderr(`keyhound verify: asked ${asked === 1 ? "one provider" : `providers ${asked} times`} (cached answers are not asked again)
+  if (!args.quiet && !args.dryRun) io.stderr(`keyhound verify: asked ${asked === 1 ? "one provider" : `providers ${asked} times`} (cached answers are not asked again)
 `);
   return args.onlyVerified ? { ...result, findings: result.findings.filter((finding) => finding.verification?.status === "live") } : result;
 }
-async function report(result, args, io2) {
-  const color = useColor(args.color, args.output ? false : io2.stdoutIsTTY, io2.env);
-  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io2);
-  io2.onReport?.(result);
-  if ((args.format !== "text" || args.output) && !args.quiet) io2.stderr(`${summaryLine(result.findings, result.stats)}
+async function report(result, args, io) {
+  const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
+  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  io.onReport?.(result);
+  if ((args.format !== "text" || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}
 `);
   const failing = args.failOnVerified ? result.findings.filter((finding) => finding.verification?.status === "live") : result.findings;
   return failsOn(failing, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
@@ -28034,8 +23728,8 @@ var init_report_options = __esm({
     "use strict";
     init_errors();
     init_report();
-    init_types();
-    init_findings();
+    init_types2();
+    init_finding();
     init_inert();
     init_summary();
     init_options();
@@ -28048,12 +23742,12 @@ var init_report_options = __esm({
 
 // src/cli/commands/git-modes.ts
 import { resolve as resolve7 } from "node:path";
-async function runStaged(args, io2) {
-  if (args.verify && !(await loadConfig(await workTreeRoot(io2.cwd) ?? io2.cwd, args.config, io2.cwd))?.spec.verify?.staged) {
+async function runStaged(args, io) {
+  if (args.verify && !(await loadConfig(await workTreeRoot(io.cwd) ?? io.cwd, args.config, io.cwd))?.spec.verify?.staged) {
     throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
   }
-  const code2 = await scanAndReport(args, io2, "staged", scanStaged);
-  if (code2 === EXIT_LEAKS && !args.quiet && io2.env.GIT_INDEX_FILE !== void 0) io2.stderr(BLOCKED_HELP);
+  const code2 = await scanAndReport(args, io, "staged", scanStaged);
+  if (code2 === EXIT_LEAKS && !args.quiet && io.env.GIT_INDEX_FILE !== void 0) io.stderr(BLOCKED_HELP);
   return code2;
 }
 async function historyOptions(args, cwd) {
@@ -28071,10 +23765,10 @@ async function historyOptions(args, cwd) {
     ...args.cache === false ? {} : { cache: args.cache ?? true }
   };
 }
-async function runHistory(args, io2) {
-  const repo = args.repo ? resolve7(io2.cwd, args.repo) : io2.cwd;
-  const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve7(io2.cwd, args.cache) } : {} }, repo);
-  return scanAndReport(args.repo ? withPathsFrom(io2.cwd, args) : args, { ...io2, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
+async function runHistory(args, io) {
+  const repo = args.repo ? resolve7(io.cwd, args.repo) : io.cwd;
+  const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve7(io.cwd, args.cache) } : {} }, repo);
+  return scanAndReport(args.repo ? withPathsFrom(io.cwd, args) : args, { ...io, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
 }
 function withPathsFrom(cwd, args) {
   return {
@@ -28085,41 +23779,41 @@ function withPathsFrom(cwd, args) {
     ...args.output ? { output: resolve7(cwd, args.output) } : {}
   };
 }
-async function runCi(args, io2) {
+async function runCi(args, io) {
   const say = (message2) => {
-    if (!args.quiet) io2.stderr(`keyhound ci: ${message2}
+    if (!args.quiet) io.stderr(`keyhound ci: ${message2}
 `);
   };
-  const range = await chooseCiRange({ cwd: io2.cwd, env: io2.env, ...args.base ? { base: args.base } : {}, onFetch: say });
+  const range = await chooseCiRange({ cwd: io.cwd, env: io.env, ...args.base ? { base: args.base } : {}, onFetch: say });
   if (range.notice) say(range.notice);
   say(`scanning ${showRevisions(range.revisions)} (${range.description})`);
-  return scanAndReport(args, io2, "ci", (options) => scanHistory({ ...options, ranges: range.revisions }));
+  return scanAndReport(args, io, "ci", (options) => scanHistory({ ...options, ranges: range.revisions }));
 }
-async function runPrePush(args, io2) {
-  const push2 = prePushRanges(await io2.readStdin());
+async function runPrePush(args, io) {
+  const push2 = prePushRanges(await io.readStdin());
   if (push2.ranges.length === 0 && push2.newBranches.length === 0) {
     const empty = { findings: [], stats: { files: 0, commits: 0, bytes: 0, rules: 0, findings: 0, durationMs: 0, skipped: {}, warnings: [] } };
-    return await report(empty, args, io2);
+    return await report(empty, args, io);
   }
   const code2 = await scanAndReport(
     args,
-    io2,
+    io,
     "pre-push",
     (options) => (
       // A hook, like staged: archives only when asked for.
       scanHistory({ ...options, archives: options.archives ?? false, ranges: [...push2.ranges, ...push2.newBranches], excludeRemotes: push2.newBranches.length > 0 })
     )
   );
-  if (code2 === EXIT_LEAKS && !args.quiet) io2.stderr("\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n");
+  if (code2 === EXIT_LEAKS && !args.quiet) io.stderr("\nPush blocked: keyhound found secrets in the commits being pushed. Rewrite those commits without the secret (git rebase -i), rotate the key, or mark a false positive with `keyhound:allow`.\nTo bypass this check (not recommended): git push --no-verify\n");
   return code2;
 }
-async function runCommitMsg(args, io2) {
-  const text = readTextFile(resolve7(io2.cwd, args.file), "commit message");
+async function runCommitMsg(args, io) {
+  const text = readTextFile(resolve7(io.cwd, args.file), "commit message");
   const scissors = SCISSORS.exec(text);
   const message2 = scissors ? text.slice(0, scissors.index) : text;
-  const code2 = await scanAndReport(args, io2, "commit-msg", (options) => scanText(message2, LABELS.commitMessage, options));
+  const code2 = await scanAndReport(args, io, "commit-msg", (options) => scanText(message2, LABELS.commitMessage, options));
   if (code2 === EXIT_LEAKS && !args.quiet) {
-    io2.stderr("\nCommit blocked: the commit message holds a secret. Write the message again without it (git keeps it in .git/COMMIT_EDITMSG), and rotate the key.\nTo bypass this check (not recommended): git commit --no-verify\n");
+    io.stderr("\nCommit blocked: the commit message holds a secret. Write the message again without it (git keeps it in .git/COMMIT_EDITMSG), and rotate the key.\nTo bypass this check (not recommended): git commit --no-verify\n");
   }
   return code2;
 }
@@ -28136,7 +23830,7 @@ var init_git_modes = __esm({
     init_history();
     init_staged();
     init_text_scan();
-    init_types2();
+    init_types();
     init_exit_codes();
     init_report_options();
     BLOCKED_HELP = `
@@ -28190,12 +23884,12 @@ var init_io = __esm({
 });
 
 // node_modules/cliui/build/lib/index.js
-function addBorder(col, ts2, style) {
+function addBorder(col, ts, style) {
   if (col.border) {
-    if (/[.']-+[.']/.test(ts2)) {
+    if (/[.']-+[.']/.test(ts)) {
       return "";
     }
-    if (ts2.trim().length !== 0) {
+    if (ts.trim().length !== 0) {
       return style;
     }
     return "  ";
@@ -28293,10 +23987,10 @@ var init_lib = __esm({
           }
         });
         rows.forEach((columns) => {
-          this.div(...columns.map((r2, i) => {
+          this.div(...columns.map((r, i) => {
             return {
-              text: r2.trim(),
-              padding: this.measurePadding(r2),
+              text: r.trim(),
+              padding: this.measurePadding(r),
               width: i === 0 && columns.length > 1 ? leftColumnWidth : void 0
             };
           }));
@@ -28321,33 +24015,33 @@ var init_lib = __esm({
         return lines.filter((line) => !line.hidden).map((line) => line.text).join("\n");
       }
       rowToString(row2, lines) {
-        this.rasterize(row2).forEach((rrow, r2) => {
+        this.rasterize(row2).forEach((rrow, r) => {
           let str = "";
-          rrow.forEach((col, c3) => {
-            const { width } = row2[c3];
-            const wrapWidth = this.negatePadding(row2[c3]);
-            let ts2 = col;
+          rrow.forEach((col, c) => {
+            const { width } = row2[c];
+            const wrapWidth = this.negatePadding(row2[c]);
+            let ts = col;
             if (wrapWidth > mixin.stringWidth(col)) {
-              ts2 += " ".repeat(wrapWidth - mixin.stringWidth(col));
+              ts += " ".repeat(wrapWidth - mixin.stringWidth(col));
             }
-            if (row2[c3].align && row2[c3].align !== "left" && this.wrap) {
-              const fn2 = align[row2[c3].align];
-              ts2 = fn2(ts2, wrapWidth);
-              if (mixin.stringWidth(ts2) < wrapWidth) {
-                ts2 += " ".repeat((width || 0) - mixin.stringWidth(ts2) - 1);
+            if (row2[c].align && row2[c].align !== "left" && this.wrap) {
+              const fn = align[row2[c].align];
+              ts = fn(ts, wrapWidth);
+              if (mixin.stringWidth(ts) < wrapWidth) {
+                ts += " ".repeat((width || 0) - mixin.stringWidth(ts) - 1);
               }
             }
-            const padding = row2[c3].padding || [0, 0, 0, 0];
+            const padding = row2[c].padding || [0, 0, 0, 0];
             if (padding[left]) {
               str += " ".repeat(padding[left]);
             }
-            str += addBorder(row2[c3], ts2, "| ");
-            str += ts2;
-            str += addBorder(row2[c3], ts2, " |");
+            str += addBorder(row2[c], ts, "| ");
+            str += ts;
+            str += addBorder(row2[c], ts, " |");
             if (padding[right]) {
               str += " ".repeat(padding[right]);
             }
-            if (r2 === 0 && lines.length > 0) {
+            if (r === 0 && lines.length > 0) {
               str = this.renderInline(str, lines[lines.length - 1]);
             }
           });
@@ -28382,8 +24076,8 @@ var init_lib = __esm({
         const rrows = [];
         const widths = this.columnWidths(row2);
         let wrapped;
-        row2.forEach((col, c3) => {
-          col.width = widths[c3];
+        row2.forEach((col, c) => {
+          col.width = widths[c];
           if (this.wrap) {
             wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
           } else {
@@ -28397,12 +24091,12 @@ var init_lib = __esm({
             wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
             wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
           }
-          wrapped.forEach((str, r2) => {
-            if (!rrows[r2]) {
+          wrapped.forEach((str, r) => {
+            if (!rrows[r]) {
               rrows.push([]);
             }
-            const rrow = rrows[r2];
-            for (let i = 0; i < c3; i++) {
+            const rrow = rrows[r];
+            for (let i = 0; i < c; i++) {
               if (rrow[i] === void 0) {
                 rrow.push("");
               }
@@ -28439,11 +24133,11 @@ var init_lib = __esm({
           return void 0;
         });
         const unsetWidth = unset ? Math.floor(remainingWidth / unset) : 0;
-        return widths.map((w2, i) => {
-          if (w2 === void 0) {
+        return widths.map((w, i) => {
+          if (w === void 0) {
             return Math.max(unsetWidth, _minWidth(row2[i]));
           }
-          return w2;
+          return w;
         });
       }
     };
@@ -29147,16 +24841,16 @@ function decamelize(str, joinString) {
   }
   return notCamelcase;
 }
-function looksLikeNumber(x3) {
-  if (x3 === null || x3 === void 0)
+function looksLikeNumber(x) {
+  if (x === null || x === void 0)
     return false;
-  if (typeof x3 === "number")
+  if (typeof x === "number")
     return true;
-  if (/^0x[0-9a-f]+$/i.test(x3))
+  if (/^0x[0-9a-f]+$/i.test(x))
     return true;
-  if (/^0[^.]/.test(x3))
+  if (/^0[^.]/.test(x))
     return false;
-  return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x3);
+  return /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x);
 }
 var init_string_utils = __esm({
   "node_modules/yargs-parser/build/lib/string-utils.js"() {
@@ -29171,26 +24865,26 @@ function tokenizeArgString(argString) {
   argString = argString.trim();
   let i = 0;
   let prevC = null;
-  let c3 = null;
+  let c = null;
   let opening = null;
   const args = [];
   for (let ii = 0; ii < argString.length; ii++) {
-    prevC = c3;
-    c3 = argString.charAt(ii);
-    if (c3 === " " && !opening) {
+    prevC = c;
+    c = argString.charAt(ii);
+    if (c === " " && !opening) {
       if (!(prevC === " ")) {
         i++;
       }
       continue;
     }
-    if (c3 === opening) {
+    if (c === opening) {
       opening = null;
-    } else if ((c3 === "'" || c3 === '"') && !opening) {
-      opening = c3;
+    } else if ((c === "'" || c === '"') && !opening) {
+      opening = c;
     }
     if (!args[i])
       args[i] = "";
-    args[i] += c3;
+    args[i] += c;
   }
   return args;
 }
@@ -29224,8 +24918,8 @@ function combineAliases(aliases) {
     change = false;
     for (let i = 0; i < aliasArrays.length; i++) {
       for (let ii = i + 1; ii < aliasArrays.length; ii++) {
-        const intersect = aliasArrays[i].filter(function(v2) {
-          return aliasArrays[ii].indexOf(v2) !== -1;
+        const intersect = aliasArrays[i].filter(function(v) {
+          return aliasArrays[ii].indexOf(v) !== -1;
         });
         if (intersect.length) {
           aliasArrays[i] = aliasArrays[i].concat(aliasArrays[ii]);
@@ -29237,8 +24931,8 @@ function combineAliases(aliases) {
     }
   }
   aliasArrays.forEach(function(aliasArray) {
-    aliasArray = aliasArray.filter(function(v2, i, self) {
-      return self.indexOf(v2) === i;
+    aliasArray = aliasArray.filter(function(v, i, self) {
+      return self.indexOf(v) === i;
     });
     const lastAlias = aliasArray.pop();
     if (lastAlias !== void 0 && typeof lastAlias === "string") {
@@ -29416,7 +25110,7 @@ var init_yargs_parser = __esm({
           let broken;
           let key;
           let letters;
-          let m2;
+          let m;
           let next;
           let value;
           if (arg !== "--" && /^-/.test(arg) && isUnknownOptionAsArg(arg)) {
@@ -29425,26 +25119,26 @@ var init_yargs_parser = __esm({
             pushPositional(arg);
             continue;
           } else if (arg.match(/^--.+=/) || !configuration["short-option-groups"] && arg.match(/^-.+=/)) {
-            m2 = arg.match(/^--?([^=]+)=([\s\S]*)$/);
-            if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
-              if (checkAllAliases(m2[1], flags.arrays)) {
-                i = eatArray(i, m2[1], args, m2[2]);
-              } else if (checkAllAliases(m2[1], flags.nargs) !== false) {
-                i = eatNargs(i, m2[1], args, m2[2]);
+            m = arg.match(/^--?([^=]+)=([\s\S]*)$/);
+            if (m !== null && Array.isArray(m) && m.length >= 3) {
+              if (checkAllAliases(m[1], flags.arrays)) {
+                i = eatArray(i, m[1], args, m[2]);
+              } else if (checkAllAliases(m[1], flags.nargs) !== false) {
+                i = eatNargs(i, m[1], args, m[2]);
               } else {
-                setArg(m2[1], m2[2], true);
+                setArg(m[1], m[2], true);
               }
             }
           } else if (arg.match(negatedBoolean) && configuration["boolean-negation"]) {
-            m2 = arg.match(negatedBoolean);
-            if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
-              key = m2[1];
+            m = arg.match(negatedBoolean);
+            if (m !== null && Array.isArray(m) && m.length >= 2) {
+              key = m[1];
               setArg(key, checkAllAliases(key, flags.arrays) ? [false] : false);
             }
           } else if (arg.match(/^--.+/) || !configuration["short-option-groups"] && arg.match(/^-[^-]+/)) {
-            m2 = arg.match(/^--?(.+)/);
-            if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
-              key = m2[1];
+            m = arg.match(/^--?(.+)/);
+            if (m !== null && Array.isArray(m) && m.length >= 2) {
+              key = m[1];
               if (checkAllAliases(key, flags.arrays)) {
                 i = eatArray(i, key, args);
               } else if (checkAllAliases(key, flags.nargs) !== false) {
@@ -29463,15 +25157,15 @@ var init_yargs_parser = __esm({
               }
             }
           } else if (arg.match(/^-.\..+=/)) {
-            m2 = arg.match(/^-([^=]+)=([\s\S]*)$/);
-            if (m2 !== null && Array.isArray(m2) && m2.length >= 3) {
-              setArg(m2[1], m2[2]);
+            m = arg.match(/^-([^=]+)=([\s\S]*)$/);
+            if (m !== null && Array.isArray(m) && m.length >= 3) {
+              setArg(m[1], m[2]);
             }
           } else if (arg.match(/^-.\..+/) && !arg.match(negative)) {
             next = args[i + 1];
-            m2 = arg.match(/^-(.\..+)/);
-            if (m2 !== null && Array.isArray(m2) && m2.length >= 2) {
-              key = m2[1];
+            m = arg.match(/^-(.\..+)/);
+            if (m !== null && Array.isArray(m) && m.length >= 2) {
+              key = m[1];
               if (next !== void 0 && !next.match(/^-/) && !checkAllAliases(key, flags.bools) && !checkAllAliases(key, flags.counts)) {
                 setArg(key, next);
                 i++;
@@ -29482,11 +25176,11 @@ var init_yargs_parser = __esm({
           } else if (arg.match(/^-[^-]+/) && !arg.match(negative)) {
             letters = arg.slice(1, -1).split("");
             broken = false;
-            for (let j3 = 0; j3 < letters.length; j3++) {
-              next = arg.slice(j3 + 2);
-              if (letters[j3 + 1] && letters[j3 + 1] === "=") {
-                value = arg.slice(j3 + 3);
-                key = letters[j3];
+            for (let j = 0; j < letters.length; j++) {
+              next = arg.slice(j + 2);
+              if (letters[j + 1] && letters[j + 1] === "=") {
+                value = arg.slice(j + 3);
+                key = letters[j];
                 if (checkAllAliases(key, flags.arrays)) {
                   i = eatArray(i, key, args, value);
                 } else if (checkAllAliases(key, flags.nargs) !== false) {
@@ -29498,20 +25192,20 @@ var init_yargs_parser = __esm({
                 break;
               }
               if (next === "-") {
-                setArg(letters[j3], next);
+                setArg(letters[j], next);
                 continue;
               }
-              if (/[A-Za-z]/.test(letters[j3]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) && checkAllAliases(next, flags.bools) === false) {
-                setArg(letters[j3], next);
+              if (/[A-Za-z]/.test(letters[j]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) && checkAllAliases(next, flags.bools) === false) {
+                setArg(letters[j], next);
                 broken = true;
                 break;
               }
-              if (letters[j3 + 1] && letters[j3 + 1].match(/\W/)) {
-                setArg(letters[j3], next);
+              if (letters[j + 1] && letters[j + 1].match(/\W/)) {
+                setArg(letters[j], next);
                 broken = true;
                 break;
               } else {
-                setArg(letters[j3], defaultValue(letters[j3]));
+                setArg(letters[j], defaultValue(letters[j]));
               }
             }
             key = arg.slice(-1)[0];
@@ -29570,7 +25264,7 @@ var init_yargs_parser = __esm({
         }
         if (configuration["strip-aliased"]) {
           ;
-          [].concat(...Object.keys(aliases).map((k2) => aliases[k2])).forEach((alias) => {
+          [].concat(...Object.keys(aliases).map((k) => aliases[k])).forEach((alias) => {
             if (configuration["camel-case-expansion"] && alias.includes("-")) {
               delete argv[alias.split(".").map((prop) => camelCase(prop)).join(".")];
             }
@@ -29662,15 +25356,15 @@ var init_yargs_parser = __esm({
           const splitKey = key.split(".");
           setKey(argv, splitKey, value);
           if (flags.aliases[key]) {
-            flags.aliases[key].forEach(function(x3) {
-              const keyProperties = x3.split(".");
+            flags.aliases[key].forEach(function(x) {
+              const keyProperties = x.split(".");
               setKey(argv, keyProperties, value);
             });
           }
           if (splitKey.length > 1 && configuration["dot-notation"]) {
             ;
-            (flags.aliases[splitKey[0]] || []).forEach(function(x3) {
-              let keyProperties = x3.split(".");
+            (flags.aliases[splitKey[0]] || []).forEach(function(x) {
+              let keyProperties = x.split(".");
               const a = [].concat(splitKey);
               a.shift();
               keyProperties = keyProperties.concat(a);
@@ -29711,8 +25405,8 @@ var init_yargs_parser = __esm({
             if (typeof val === "string")
               val = val === "true";
           }
-          let value = Array.isArray(val) ? val.map(function(v2) {
-            return maybeCoerceNumber(key, v2);
+          let value = Array.isArray(val) ? val.map(function(v) {
+            return maybeCoerceNumber(key, v);
           }) : maybeCoerceNumber(key, val);
           if (checkAllAliases(key, flags.counts) && (isUndefined(value) || typeof value === "boolean")) {
             value = increment();
@@ -29845,45 +25539,45 @@ var init_yargs_parser = __esm({
               setKey(obj, key.split("."), defaults2[key]);
               if (canLog)
                 defaulted[key] = true;
-              (aliases2[key] || []).forEach(function(x3) {
-                if (hasKey(obj, x3.split(".")))
+              (aliases2[key] || []).forEach(function(x) {
+                if (hasKey(obj, x.split(".")))
                   return;
-                setKey(obj, x3.split("."), defaults2[key]);
+                setKey(obj, x.split("."), defaults2[key]);
               });
             }
           });
         }
         function hasKey(obj, keys) {
-          let o2 = obj;
+          let o = obj;
           if (!configuration["dot-notation"])
             keys = [keys.join(".")];
           keys.slice(0, -1).forEach(function(key2) {
-            o2 = o2[key2] || {};
+            o = o[key2] || {};
           });
           const key = keys[keys.length - 1];
-          if (typeof o2 !== "object")
+          if (typeof o !== "object")
             return false;
           else
-            return key in o2;
+            return key in o;
         }
         function setKey(obj, keys, value) {
-          let o2 = obj;
+          let o = obj;
           if (!configuration["dot-notation"])
             keys = [keys.join(".")];
           keys.slice(0, -1).forEach(function(key2) {
             key2 = sanitizeKey(key2);
-            if (typeof o2 === "object" && o2[key2] === void 0) {
-              o2[key2] = {};
+            if (typeof o === "object" && o[key2] === void 0) {
+              o[key2] = {};
             }
-            if (typeof o2[key2] !== "object" || Array.isArray(o2[key2])) {
-              if (Array.isArray(o2[key2])) {
-                o2[key2].push({});
+            if (typeof o[key2] !== "object" || Array.isArray(o[key2])) {
+              if (Array.isArray(o[key2])) {
+                o[key2].push({});
               } else {
-                o2[key2] = [o2[key2], {}];
+                o[key2] = [o[key2], {}];
               }
-              o2 = o2[key2][o2[key2].length - 1];
+              o = o[key2][o[key2].length - 1];
             } else {
-              o2 = o2[key2];
+              o = o[key2];
             }
           });
           const key = sanitizeKey(keys[keys.length - 1]);
@@ -29892,26 +25586,26 @@ var init_yargs_parser = __esm({
           let duplicate = configuration["duplicate-arguments-array"];
           if (!duplicate && checkAllAliases(key, flags.nargs)) {
             duplicate = true;
-            if (!isUndefined(o2[key]) && flags.nargs[key] === 1 || Array.isArray(o2[key]) && o2[key].length === flags.nargs[key]) {
-              o2[key] = void 0;
+            if (!isUndefined(o[key]) && flags.nargs[key] === 1 || Array.isArray(o[key]) && o[key].length === flags.nargs[key]) {
+              o[key] = void 0;
             }
           }
           if (value === increment()) {
-            o2[key] = increment(o2[key]);
-          } else if (Array.isArray(o2[key])) {
+            o[key] = increment(o[key]);
+          } else if (Array.isArray(o[key])) {
             if (duplicate && isTypeArray && isValueArray) {
-              o2[key] = configuration["flatten-duplicate-arrays"] ? o2[key].concat(value) : (Array.isArray(o2[key][0]) ? o2[key] : [o2[key]]).concat([value]);
+              o[key] = configuration["flatten-duplicate-arrays"] ? o[key].concat(value) : (Array.isArray(o[key][0]) ? o[key] : [o[key]]).concat([value]);
             } else if (!duplicate && Boolean(isTypeArray) === Boolean(isValueArray)) {
-              o2[key] = value;
+              o[key] = value;
             } else {
-              o2[key] = o2[key].concat([value]);
+              o[key] = o[key].concat([value]);
             }
-          } else if (o2[key] === void 0 && isTypeArray) {
-            o2[key] = isValueArray ? value : [value];
-          } else if (duplicate && !(o2[key] === void 0 || checkAllAliases(key, flags.counts) || checkAllAliases(key, flags.bools))) {
-            o2[key] = [o2[key], value];
+          } else if (o[key] === void 0 && isTypeArray) {
+            o[key] = isValueArray ? value : [value];
+          } else if (duplicate && !(o[key] === void 0 || checkAllAliases(key, flags.counts) || checkAllAliases(key, flags.bools))) {
+            o[key] = [o[key], value];
           } else {
-            o2[key] = value;
+            o[key] = value;
           }
         }
         function extendAliases(...args2) {
@@ -29920,27 +25614,27 @@ var init_yargs_parser = __esm({
               if (flags.aliases[key])
                 return;
               flags.aliases[key] = [].concat(aliases[key] || []);
-              flags.aliases[key].concat(key).forEach(function(x3) {
-                if (/-/.test(x3) && configuration["camel-case-expansion"]) {
-                  const c3 = camelCase(x3);
-                  if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
-                    flags.aliases[key].push(c3);
-                    newAliases[c3] = true;
+              flags.aliases[key].concat(key).forEach(function(x) {
+                if (/-/.test(x) && configuration["camel-case-expansion"]) {
+                  const c = camelCase(x);
+                  if (c !== key && flags.aliases[key].indexOf(c) === -1) {
+                    flags.aliases[key].push(c);
+                    newAliases[c] = true;
                   }
                 }
               });
-              flags.aliases[key].concat(key).forEach(function(x3) {
-                if (x3.length > 1 && /[A-Z]/.test(x3) && configuration["camel-case-expansion"]) {
-                  const c3 = decamelize(x3, "-");
-                  if (c3 !== key && flags.aliases[key].indexOf(c3) === -1) {
-                    flags.aliases[key].push(c3);
-                    newAliases[c3] = true;
+              flags.aliases[key].concat(key).forEach(function(x) {
+                if (x.length > 1 && /[A-Z]/.test(x) && configuration["camel-case-expansion"]) {
+                  const c = decamelize(x, "-");
+                  if (c !== key && flags.aliases[key].indexOf(c) === -1) {
+                    flags.aliases[key].push(c);
+                    newAliases[c] = true;
                   }
                 }
               });
-              flags.aliases[key].forEach(function(x3) {
-                flags.aliases[x3] = [key].concat(flags.aliases[key].filter(function(y2) {
-                  return x3 !== y2;
+              flags.aliases[key].forEach(function(x) {
+                flags.aliases[x] = [key].concat(flags.aliases[key].filter(function(y) {
+                  return x !== y;
                 }));
               });
             });
@@ -29954,7 +25648,7 @@ var init_yargs_parser = __esm({
         }
         function hasAnyFlag(key) {
           const flagsKeys = Object.keys(flags);
-          const toCheck = [].concat(flagsKeys.map((k2) => flags[k2]));
+          const toCheck = [].concat(flagsKeys.map((k) => flags[k]));
           return toCheck.some(function(flag) {
             return Array.isArray(flag) ? flag.includes(key) : flag[key];
           });
@@ -29973,13 +25667,13 @@ var init_yargs_parser = __esm({
           let hasAllFlags = true;
           let next;
           const letters = arg.slice(1).split("");
-          for (let j3 = 0; j3 < letters.length; j3++) {
-            next = arg.slice(j3 + 2);
-            if (!hasAnyFlag(letters[j3])) {
+          for (let j = 0; j < letters.length; j++) {
+            next = arg.slice(j + 2);
+            if (!hasAnyFlag(letters[j])) {
               hasAllFlags = false;
               break;
             }
-            if (letters[j3 + 1] && letters[j3 + 1] === "=" || next === "-" || /[A-Za-z]/.test(letters[j3]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) || letters[j3 + 1] && letters[j3 + 1].match(/\W/)) {
+            if (letters[j + 1] && letters[j + 1] === "=" || next === "-" || /[A-Za-z]/.test(letters[j]) && /^-?\d+(\.\d*)?(e-?\d+)?$/.test(next) || letters[j + 1] && letters[j + 1].match(/\W/)) {
               break;
             }
           }
@@ -30062,7 +25756,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync11 } from "fs";
+import { readFileSync as readFileSync10 } from "fs";
 import { createRequire as createRequire2 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -30091,7 +25785,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path);
         } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync11(path, "utf8"));
+          return JSON.parse(readFileSync10(path, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -30262,7 +25956,7 @@ var init_string_width3 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync12, statSync as statSync4, writeFile as writeFile2 } from "fs";
+import { readFileSync as readFileSync11, statSync as statSync4, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -30270,7 +25964,7 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync12,
+        readFileSync: readFileSync11,
         writeFile: writeFile2
       },
       format: format2,
@@ -30476,7 +26170,7 @@ var require_get_caller_file = __commonJS({
         throw new TypeError("getCallerFile(position) requires position be less then Error.stackTraceLimit but position was: `" + position + "` and Error.stackTraceLimit was: `" + Error.stackTraceLimit + "`");
       }
       var oldPrepareStackTrace = Error.prepareStackTrace;
-      Error.prepareStackTrace = function(_3, stack2) {
+      Error.prepareStackTrace = function(_, stack2) {
         return stack2;
       };
       var stack = new Error().stack;
@@ -30494,7 +26188,7 @@ import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
 import { basename as basename3, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
 import { createRequire as createRequire3 } from "node:module";
-import { readFileSync as readFileSync13, readdirSync as readdirSync4 } from "node:fs";
+import { readFileSync as readFileSync12, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -30542,7 +26236,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync13,
+      readFileSync: readFileSync12,
       readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
@@ -30745,28 +26439,28 @@ var init_middleware = __esm({
             if (typeof callback[i] !== "function") {
               throw Error("middleware must be a function");
             }
-            const m2 = callback[i];
-            m2.applyBeforeValidation = applyBeforeValidation;
-            m2.global = global;
+            const m = callback[i];
+            m.applyBeforeValidation = applyBeforeValidation;
+            m.global = global;
           }
           Array.prototype.push.apply(this.globalMiddleware, callback);
         } else if (typeof callback === "function") {
-          const m2 = callback;
-          m2.applyBeforeValidation = applyBeforeValidation;
-          m2.global = global;
-          m2.mutates = mutates;
+          const m = callback;
+          m.applyBeforeValidation = applyBeforeValidation;
+          m.global = global;
+          m.mutates = mutates;
           this.globalMiddleware.push(callback);
         }
         return this.yargs;
       }
       addCoerceMiddleware(callback, option) {
         const aliases = this.yargs.getAliases();
-        this.globalMiddleware = this.globalMiddleware.filter((m2) => {
+        this.globalMiddleware = this.globalMiddleware.filter((m) => {
           const toCheck = [...aliases[option] || [], option];
-          if (!m2.option)
+          if (!m.option)
             return true;
           else
-            return !toCheck.includes(m2.option);
+            return !toCheck.includes(m.option);
         });
         callback.option = option;
         return this.addMiddleware(callback, true, true, true);
@@ -30783,7 +26477,7 @@ var init_middleware = __esm({
           this.globalMiddleware = frozen;
       }
       reset() {
-        this.globalMiddleware = this.globalMiddleware.filter((m2) => m2.global);
+        this.globalMiddleware = this.globalMiddleware.filter((m) => m.global);
       }
     };
   }
@@ -30817,7 +26511,7 @@ function isCommandBuilderDefinition(builder) {
   return typeof builder === "object" && !!builder.builder && typeof builder.handler === "function";
 }
 function isCommandAndAliases(cmd) {
-  return cmd.every((c3) => typeof c3 === "string");
+  return cmd.every((c) => typeof c === "string");
 }
 function isCommandBuilderCallback(builder) {
   return typeof builder === "function";
@@ -30858,7 +26552,7 @@ var init_command = __esm({
         });
         if (!Array.isArray(opts.extensions))
           opts.extensions = ["js"];
-        const visit = typeof opts.visit === "function" ? opts.visit : (o2) => o2;
+        const visit = typeof opts.visit === "function" ? opts.visit : (o) => o;
         for (const fileb of files) {
           const file = fileb.toString();
           if (opts.exclude) {
@@ -30934,8 +26628,8 @@ var init_command = __esm({
           const parsedCommand = parseCommand(cmd);
           aliases = aliases.map((alias) => parseCommand(alias).cmd);
           let isDefault = false;
-          const parsedAliases = [parsedCommand.cmd].concat(aliases).filter((c3) => {
-            if (DEFAULT_MARKER.test(c3)) {
+          const parsedAliases = [parsedCommand.cmd].concat(aliases).filter((c) => {
+            if (DEFAULT_MARKER.test(c)) {
               isDefault = true;
               return false;
             }
@@ -31029,11 +26723,11 @@ var init_command = __esm({
         return !yargs.getInternalMethods().getUsageInstance().getUsageDisabled() && yargs.getInternalMethods().getUsageInstance().getUsage().length === 0;
       }
       usageFromParentCommandsCommandHandler(parentCommands, commandHandler) {
-        const c3 = DEFAULT_MARKER.test(commandHandler.original) ? commandHandler.original.replace(DEFAULT_MARKER, "").trim() : commandHandler.original;
-        const pc = parentCommands.filter((c4) => {
-          return !DEFAULT_MARKER.test(c4);
+        const c = DEFAULT_MARKER.test(commandHandler.original) ? commandHandler.original.replace(DEFAULT_MARKER, "").trim() : commandHandler.original;
+        const pc = parentCommands.filter((c2) => {
+          return !DEFAULT_MARKER.test(c2);
         });
-        pc.push(c3);
+        pc.push(c);
         return `$0 ${pc.join(" ")}`;
       }
       handleValidationAndGetResult(isDefaultCommand, commandHandler, innerArgv, currentContext, aliases, yargs, middlewares, positionalMap) {
@@ -31117,18 +26811,18 @@ var init_command = __esm({
           demand: {}
         };
         const parsed = parseCommand(cmdString);
-        parsed.demanded.forEach((d2) => {
-          const [cmd, ...aliases] = d2.cmd;
-          if (d2.variadic) {
+        parsed.demanded.forEach((d) => {
+          const [cmd, ...aliases] = d.cmd;
+          if (d.variadic) {
             parseOptions.array.push(cmd);
             parseOptions.default[cmd] = [];
           }
           parseOptions.alias[cmd] = aliases;
           parseOptions.demand[cmd] = true;
         });
-        parsed.optional.forEach((o2) => {
-          const [cmd, ...aliases] = o2.cmd;
-          if (o2.variadic) {
+        parsed.optional.forEach((o) => {
+          const [cmd, ...aliases] = o.cmd;
+          if (o.variadic) {
             parseOptions.array.push(cmd);
             parseOptions.default[cmd] = [];
           }
@@ -31187,7 +26881,7 @@ var init_command = __esm({
       }
       isInConfigs(yargs, key) {
         const { configObjects } = yargs.getOptions();
-        return configObjects.some((c3) => Object.prototype.hasOwnProperty.call(c3, key)) || configObjects.some((c3) => Object.prototype.hasOwnProperty.call(c3, this.shim.Parser.camelCase(key)));
+        return configObjects.some((c) => Object.prototype.hasOwnProperty.call(c, key)) || configObjects.some((c) => Object.prototype.hasOwnProperty.call(c, this.shim.Parser.camelCase(key)));
       }
       runDefaultBuilderOn(yargs) {
         if (!this.defaultCommand)
@@ -31281,8 +26975,8 @@ function usage(yargs, shim3) {
   const __ = shim3.y18n.__;
   const self = {};
   const fails = [];
-  self.failFn = function failFn(f3) {
-    fails.push(f3);
+  self.failFn = function failFn(f) {
+    fails.push(f);
   };
   let failMessage = null;
   let globalFailMessage = null;
@@ -31378,12 +27072,12 @@ function usage(yargs, shim3) {
   let descriptions = {};
   self.describe = function describe(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
-      keyOrKeys.forEach((k2) => {
-        self.describe(k2, desc);
+      keyOrKeys.forEach((k) => {
+        self.describe(k, desc);
       });
     } else if (typeof keyOrKeys === "object") {
-      Object.keys(keyOrKeys).forEach((k2) => {
-        self.describe(k2, keyOrKeys[k2]);
+      Object.keys(keyOrKeys).forEach((k) => {
+        self.describe(k, keyOrKeys[k]);
       });
     } else {
       descriptions[keyOrKeys] = desc;
@@ -31448,15 +27142,15 @@ function usage(yargs, shim3) {
         });
         ui2.div();
       } else if (commands.length) {
-        let u2 = null;
+        let u = null;
         if (demandedCommands._) {
-          u2 = `${base$0} <${__("command")}>
+          u = `${base$0} <${__("command")}>
 `;
         } else {
-          u2 = `${base$0} [${__("command")}]
+          u = `${base$0} [${__("command")}]
 `;
         }
-        ui2.div(`${u2}`);
+        ui2.div(`${u}`);
       }
     }
     if (commands.length > 1 || commands.length === 1 && !commands[0][2]) {
@@ -31464,7 +27158,7 @@ function usage(yargs, shim3) {
       const context = yargs.getInternalMethods().getContext();
       const parentCommands = context.commands.length ? `${context.commands.join(" ")} ` : "";
       if (yargs.getInternalMethods().getParserConfiguration()["sort-commands"] === true) {
-        commands = commands.sort((a, b3) => a[0].localeCompare(b3[0]));
+        commands = commands.sort((a, b) => a[0].localeCompare(b[0]));
       }
       const prefix = base$0 ? `${base$0} ` : "";
       commands.forEach((command2) => {
@@ -31614,10 +27308,10 @@ function usage(yargs, shim3) {
   function maxWidth(table, theWrap, modifier) {
     let width = 0;
     if (!Array.isArray(table)) {
-      table = Object.values(table).map((v2) => [v2]);
+      table = Object.values(table).map((v) => [v]);
     }
-    table.forEach((v2) => {
-      width = Math.max(shim3.stringWidth(modifier ? `${modifier} ${getText(v2[0])}` : getText(v2[0])) + getIndentation(v2[0]), width);
+    table.forEach((v) => {
+      width = Math.max(shim3.stringWidth(modifier ? `${modifier} ${getText(v[0])}` : getText(v[0])) + getIndentation(v[0]), width);
     });
     if (theWrap)
       width = Math.min(width, parseInt((theWrap * 0.5).toString(), 10));
@@ -31665,7 +27359,7 @@ function usage(yargs, shim3) {
     });
     keys.forEach((key) => {
       toCheck = [key].concat(aliases[key]);
-      if (!toCheck.some((k2) => groupedKeys.indexOf(k2) !== -1)) {
+      if (!toCheck.some((k) => groupedKeys.indexOf(k) !== -1)) {
         groups[defaultGroup].push(key);
       }
     });
@@ -31681,8 +27375,8 @@ function usage(yargs, shim3) {
     const emit = typeof level === "function" ? level : logger[level];
     emit(self.help());
   };
-  self.functionDescription = (fn2) => {
-    const description = fn2.name ? shim3.Parser.decamelize(fn2.name, "-") : __("generated-value");
+  self.functionDescription = (fn) => {
+    const description = fn.name ? shim3.Parser.decamelize(fn.name, "-") : __("generated-value");
     return ["(", description, ")"].join("");
   };
   self.stringifiedValues = function stringifiedValues(values, separator) {
@@ -31726,16 +27420,16 @@ function usage(yargs, shim3) {
       return maxWidth2;
     }
   }
-  let version = null;
+  let version2 = null;
   self.version = (ver) => {
-    version = ver;
+    version2 = ver;
   };
   self.showVersion = (level) => {
     const logger = yargs.getInternalMethods().getLoggerInstance();
     if (!level)
       level = "error";
     const emit = typeof level === "function" ? level : logger[level];
-    emit(version);
+    emit(version2);
   };
   self.reset = function reset(localLookup) {
     failMessage = null;
@@ -31745,7 +27439,7 @@ function usage(yargs, shim3) {
     epilogs = [];
     examples = [];
     commands = [];
-    descriptions = objFilter(descriptions, (k2) => !localLookup[k2]);
+    descriptions = objFilter(descriptions, (k) => !localLookup[k]);
     return self;
   };
   const frozens = [];
@@ -31900,7 +27594,7 @@ var init_completion = __esm({
     init_parse_command();
     Completion = class {
       constructor(yargs, usage2, command2, shim3) {
-        var _a2, _b2, _c2, _d, _e2;
+        var _a2, _b2, _c2, _d, _e;
         this.yargs = yargs;
         this.usage = usage2;
         this.command = command2;
@@ -31910,7 +27604,7 @@ var init_completion = __esm({
         this.customCompletionFunction = null;
         this.indexAfterLastReset = 0;
         this.zshShell = (_c2 = ((_a2 = this.shim.getEnv("SHELL")) === null || _a2 === void 0 ? void 0 : _a2.includes("zsh")) || ((_b2 = this.shim.getEnv("ZSH_NAME")) === null || _b2 === void 0 ? void 0 : _b2.includes("zsh"))) !== null && _c2 !== void 0 ? _c2 : false;
-        this.fishShell = (_e2 = (_d = this.shim.getEnv("SHELL")) === null || _d === void 0 ? void 0 : _d.includes("fish")) !== null && _e2 !== void 0 ? _e2 : false;
+        this.fishShell = (_e = (_d = this.shim.getEnv("SHELL")) === null || _d === void 0 ? void 0 : _d.includes("fish")) !== null && _e !== void 0 ? _e : false;
       }
       defaultCompletion(args, argv, current, done) {
         const handlers = this.command.getCommandHandlers();
@@ -31919,9 +27613,9 @@ var init_completion = __esm({
             const builder = handlers[args[i]].builder;
             if (isCommandBuilderCallback(builder)) {
               this.indexAfterLastReset = i + 1;
-              const y2 = this.yargs.getInternalMethods().reset();
-              builder(y2, true);
-              return y2.argv;
+              const y = this.yargs.getInternalMethods().reset();
+              builder(y, true);
+              return y.argv;
             }
           }
         }
@@ -31970,7 +27664,7 @@ var init_completion = __esm({
             if (this.fishShell) {
               completions.push(...choices);
             } else {
-              completions.push(...choices.map((c3) => c3.replace(/:/g, "\\:")));
+              completions.push(...choices.map((c) => c.replace(/:/g, "\\:")));
             }
           }
         }
@@ -32116,8 +27810,8 @@ var init_completion = __esm({
         script = script.replace(/{{completion_command}}/g, cmd);
         return script.replace(/{{app_path}}/g, $0);
       }
-      registerFunction(fn2) {
-        this.customCompletionFunction = fn2;
+      registerFunction(fn) {
+        this.customCompletionFunction = fn;
       }
       setParsed(parsed) {
         this.aliases = parsed.aliases;
@@ -32127,34 +27821,34 @@ var init_completion = __esm({
 });
 
 // node_modules/yargs/build/lib/utils/levenshtein.js
-function levenshtein(a, b3) {
+function levenshtein(a, b) {
   if (a.length === 0)
-    return b3.length;
-  if (b3.length === 0)
+    return b.length;
+  if (b.length === 0)
     return a.length;
   const matrix = [];
   let i;
-  for (i = 0; i <= b3.length; i++) {
+  for (i = 0; i <= b.length; i++) {
     matrix[i] = [i];
   }
-  let j3;
-  for (j3 = 0; j3 <= a.length; j3++) {
-    matrix[0][j3] = j3;
+  let j;
+  for (j = 0; j <= a.length; j++) {
+    matrix[0][j] = j;
   }
-  for (i = 1; i <= b3.length; i++) {
-    for (j3 = 1; j3 <= a.length; j3++) {
-      if (b3.charAt(i - 1) === a.charAt(j3 - 1)) {
-        matrix[i][j3] = matrix[i - 1][j3 - 1];
+  for (i = 1; i <= b.length; i++) {
+    for (j = 1; j <= a.length; j++) {
+      if (b.charAt(i - 1) === a.charAt(j - 1)) {
+        matrix[i][j] = matrix[i - 1][j - 1];
       } else {
-        if (i > 1 && j3 > 1 && b3.charAt(i - 2) === a.charAt(j3 - 1) && b3.charAt(i - 1) === a.charAt(j3 - 2)) {
-          matrix[i][j3] = matrix[i - 2][j3 - 2] + 1;
+        if (i > 1 && j > 1 && b.charAt(i - 2) === a.charAt(j - 1) && b.charAt(i - 1) === a.charAt(j - 2)) {
+          matrix[i][j] = matrix[i - 2][j - 2] + 1;
         } else {
-          matrix[i][j3] = Math.min(matrix[i - 1][j3 - 1] + 1, Math.min(matrix[i][j3 - 1] + 1, matrix[i - 1][j3] + 1));
+          matrix[i][j] = Math.min(matrix[i - 1][j - 1] + 1, Math.min(matrix[i][j - 1] + 1, matrix[i - 1][j] + 1));
         }
       }
     }
   }
-  return matrix[b3.length][a.length];
+  return matrix[b.length][a.length];
 }
 var init_levenshtein = __esm({
   "node_modules/yargs/build/lib/utils/levenshtein.js"() {
@@ -32169,19 +27863,19 @@ function validation(yargs, usage2, shim3) {
   self.nonOptionCount = function nonOptionCount(argv) {
     const demandedCommands = yargs.getDemandedCommands();
     const positionalCount = argv._.length + (argv["--"] ? argv["--"].length : 0);
-    const _s2 = positionalCount - yargs.getInternalMethods().getContext().commands.length;
-    if (demandedCommands._ && (_s2 < demandedCommands._.min || _s2 > demandedCommands._.max)) {
-      if (_s2 < demandedCommands._.min) {
+    const _s = positionalCount - yargs.getInternalMethods().getContext().commands.length;
+    if (demandedCommands._ && (_s < demandedCommands._.min || _s > demandedCommands._.max)) {
+      if (_s < demandedCommands._.min) {
         if (demandedCommands._.minMsg !== void 0) {
-          usage2.fail(demandedCommands._.minMsg ? demandedCommands._.minMsg.replace(/\$0/g, _s2.toString()).replace(/\$1/, demandedCommands._.min.toString()) : null);
+          usage2.fail(demandedCommands._.minMsg ? demandedCommands._.minMsg.replace(/\$0/g, _s.toString()).replace(/\$1/, demandedCommands._.min.toString()) : null);
         } else {
-          usage2.fail(__n("Not enough non-option arguments: got %s, need at least %s", "Not enough non-option arguments: got %s, need at least %s", _s2, _s2.toString(), demandedCommands._.min.toString()));
+          usage2.fail(__n("Not enough non-option arguments: got %s, need at least %s", "Not enough non-option arguments: got %s, need at least %s", _s, _s.toString(), demandedCommands._.min.toString()));
         }
-      } else if (_s2 > demandedCommands._.max) {
+      } else if (_s > demandedCommands._.max) {
         if (demandedCommands._.maxMsg !== void 0) {
-          usage2.fail(demandedCommands._.maxMsg ? demandedCommands._.maxMsg.replace(/\$0/g, _s2.toString()).replace(/\$1/, demandedCommands._.max.toString()) : null);
+          usage2.fail(demandedCommands._.maxMsg ? demandedCommands._.maxMsg.replace(/\$0/g, _s.toString()).replace(/\$1/, demandedCommands._.max.toString()) : null);
         } else {
-          usage2.fail(__n("Too many non-option arguments: got %s, maximum of %s", "Too many non-option arguments: got %s, maximum of %s", _s2, _s2.toString(), demandedCommands._.max.toString()));
+          usage2.fail(__n("Too many non-option arguments: got %s, maximum of %s", "Too many non-option arguments: got %s, maximum of %s", _s, _s.toString(), demandedCommands._.max.toString()));
         }
       }
     }
@@ -32299,8 +27993,8 @@ ${customMsgs.join("\n")}` : "";
   self.implies = function implies(key, value) {
     argsert("<string|object> [array|number|string]", [key, value], arguments.length);
     if (typeof key === "object") {
-      Object.keys(key).forEach((k2) => {
-        self.implies(k2, key[k2]);
+      Object.keys(key).forEach((k) => {
+        self.implies(k, key[k]);
       });
     } else {
       yargs.global(key);
@@ -32358,8 +28052,8 @@ ${customMsgs.join("\n")}` : "";
   self.conflicts = function conflicts(key, value) {
     argsert("<string|object> [array|string]", [key, value], arguments.length);
     if (typeof key === "object") {
-      Object.keys(key).forEach((k2) => {
-        self.conflicts(k2, key[k2]);
+      Object.keys(key).forEach((k) => {
+        self.conflicts(k, key[k]);
       });
     } else {
       yargs.global(key);
@@ -32396,13 +28090,13 @@ ${customMsgs.join("\n")}` : "";
   };
   self.recommendCommands = function recommendCommands(cmd, potentialCommands) {
     const threshold = 3;
-    potentialCommands = potentialCommands.sort((a, b3) => b3.length - a.length);
+    potentialCommands = potentialCommands.sort((a, b) => b.length - a.length);
     let recommended = null;
     let bestDistance = Infinity;
     for (let i = 0, candidate; (candidate = potentialCommands[i]) !== void 0; i++) {
-      const d2 = levenshtein(cmd, candidate);
-      if (d2 <= threshold && d2 < bestDistance) {
-        bestDistance = d2;
+      const d = levenshtein(cmd, candidate);
+      if (d <= threshold && d < bestDistance) {
+        bestDistance = d;
         recommended = candidate;
       }
     }
@@ -32410,8 +28104,8 @@ ${customMsgs.join("\n")}` : "";
       usage2.fail(__("Did you mean %s?", recommended));
   };
   self.reset = function reset(localLookup) {
-    implied = objFilter(implied, (k2) => !localLookup[k2]);
-    conflicting = objFilter(conflicting, (k2) => !localLookup[k2]);
+    implied = objFilter(implied, (k) => !localLookup[k]);
+    conflicting = objFilter(conflicting, (k) => !localLookup[k]);
     return self;
   };
   const frozens = [];
@@ -32514,8 +28208,8 @@ function YargsFactory(_shim) {
     return yargs;
   };
 }
-function isYargsInstance(y2) {
-  return !!y2 && typeof y2.getInternalMethods === "function";
+function isYargsInstance(y) {
+  return !!y && typeof y.getInternalMethods === "function";
 }
 var __classPrivateFieldSet, __classPrivateFieldGet, _YargsInstance_command, _YargsInstance_cwd, _YargsInstance_context, _YargsInstance_completion, _YargsInstance_completionCommand, _YargsInstance_defaultShowHiddenOpt, _YargsInstance_exitError, _YargsInstance_detectLocale, _YargsInstance_emittedWarnings, _YargsInstance_exitProcess, _YargsInstance_frozens, _YargsInstance_globalMiddleware, _YargsInstance_groups, _YargsInstance_hasOutput, _YargsInstance_helpOpt, _YargsInstance_isGlobalContext, _YargsInstance_logger, _YargsInstance_output, _YargsInstance_options, _YargsInstance_parentRequire, _YargsInstance_parserConfig, _YargsInstance_parseFn, _YargsInstance_parseContext, _YargsInstance_pkgs, _YargsInstance_preservedGroups, _YargsInstance_processArgs, _YargsInstance_recommendCommands, _YargsInstance_shim, _YargsInstance_strict, _YargsInstance_strictCommands, _YargsInstance_strictOptions, _YargsInstance_usage, _YargsInstance_usageConfig, _YargsInstance_versionOpt, _YargsInstance_validation, kCopyDoubleDash, kCreateLogger, kDeleteFromParserHintObject, kEmitWarning, kFreeze, kGetDollarZero, kGetParserConfiguration, kGetUsageConfiguration, kGuessLocale, kGuessVersion, kParsePositionalNumbers, kPkgUp, kPopulateParserHintArray, kPopulateParserHintSingleValueDictionary, kPopulateParserHintArrayDictionary, kPopulateParserHintDictionary, kSanitizeKey, kSetKey, kUnfreeze, kValidateAsync, kGetCommandInstance, kGetContext, kGetHasOutput, kGetLoggerInstance, kGetParseContext, kGetUsageInstance, kGetValidationInstance, kHasParseCallback, kIsGlobalContext, kPostProcess, kRebase, kReset, kRunYargsParserAndExecuteCommands, kRunValidation, kSetHasOutput, kTrackManuallySetKeys, DEFAULT_LOCALE, YargsInstance;
 var init_yargs_factory = __esm({
@@ -32533,16 +28227,16 @@ var init_yargs_factory = __esm({
     init_is_promise();
     init_maybe_async_result();
     init_set_blocking();
-    __classPrivateFieldSet = function(receiver, state, value, kind, f3) {
+    __classPrivateFieldSet = function(receiver, state, value, kind, f) {
       if (kind === "m") throw new TypeError("Private method is not writable");
-      if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a setter");
-      if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-      return kind === "a" ? f3.call(receiver, value) : f3 ? f3.value = value : state.set(receiver, value), value;
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
     };
-    __classPrivateFieldGet = function(receiver, state, kind, f3) {
-      if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a getter");
-      if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
-      return kind === "m" ? f3 : kind === "a" ? f3.call(receiver) : f3 ? f3.value : state.get(receiver);
+    __classPrivateFieldGet = function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
     };
     kCopyDoubleDash = /* @__PURE__ */ Symbol("copyDoubleDash");
     kCreateLogger = /* @__PURE__ */ Symbol("copyDoubleDash");
@@ -32682,14 +28376,14 @@ var init_yargs_factory = __esm({
         this[kTrackManuallySetKeys](keys);
         return this;
       }
-      check(f3, global) {
-        argsert("<function> [boolean]", [f3, global], arguments.length);
+      check(f, global) {
+        argsert("<function> [boolean]", [f, global], arguments.length);
         this.middleware((argv, _yargs) => {
           return maybeAsyncResult(() => {
-            return f3(argv, _yargs.getOptions());
+            return f(argv, _yargs.getOptions());
           }, (result) => {
             if (!result) {
-              __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(__classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__("Argument check failed: %s", f3.toString()));
+              __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(__classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.__("Argument check failed: %s", f.toString()));
             } else if (typeof result === "string" || result instanceof Error) {
               __classPrivateFieldGet(this, _YargsInstance_usage, "f").fail(result.toString(), result);
             }
@@ -32764,15 +28458,15 @@ var init_yargs_factory = __esm({
           msg = void 0;
         }
         this.describe(key, msg || __classPrivateFieldGet(this, _YargsInstance_usage, "f").deferY18nLookup("Path to JSON config file"));
-        (Array.isArray(key) ? key : [key]).forEach((k2) => {
-          __classPrivateFieldGet(this, _YargsInstance_options, "f").config[k2] = parseFn || true;
+        (Array.isArray(key) ? key : [key]).forEach((k) => {
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").config[k] = parseFn || true;
         });
         return this;
       }
-      completion(cmd, desc, fn2) {
-        argsert("[string] [string|boolean|function] [function]", [cmd, desc, fn2], arguments.length);
+      completion(cmd, desc, fn) {
+        argsert("[string] [string|boolean|function] [function]", [cmd, desc, fn], arguments.length);
         if (typeof desc === "function") {
-          fn2 = desc;
+          fn = desc;
           desc = void 0;
         }
         __classPrivateFieldSet(this, _YargsInstance_completionCommand, cmd || __classPrivateFieldGet(this, _YargsInstance_completionCommand, "f") || "completion", "f");
@@ -32780,8 +28474,8 @@ var init_yargs_factory = __esm({
           desc = "generate completion script";
         }
         this.command(__classPrivateFieldGet(this, _YargsInstance_completionCommand, "f"), desc);
-        if (fn2)
-          __classPrivateFieldGet(this, _YargsInstance_completion, "f").registerFunction(fn2);
+        if (fn)
+          __classPrivateFieldGet(this, _YargsInstance_completion, "f").registerFunction(fn);
         return this;
       }
       command(cmd, description, builder, handler, middlewares, deprecated) {
@@ -32922,12 +28616,12 @@ var init_yargs_factory = __esm({
         __classPrivateFieldSet(this, _YargsInstance_exitProcess, enabled, "f");
         return this;
       }
-      fail(f3) {
-        argsert("<function|boolean>", [f3], arguments.length);
-        if (typeof f3 === "boolean" && f3 !== false) {
+      fail(f) {
+        argsert("<function|boolean>", [f], arguments.length);
+        if (typeof f === "boolean" && f !== false) {
           throw new YError("Invalid first argument. Expected function or boolean 'false'");
         }
-        __classPrivateFieldGet(this, _YargsInstance_usage, "f").failFn(f3);
+        __classPrivateFieldGet(this, _YargsInstance_usage, "f").failFn(f);
         return this;
       }
       getAliases() {
@@ -33005,11 +28699,11 @@ var init_yargs_factory = __esm({
         argsert("<string|array> [boolean]", [globals, global], arguments.length);
         globals = [].concat(globals);
         if (global !== false) {
-          __classPrivateFieldGet(this, _YargsInstance_options, "f").local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local.filter((l3) => globals.indexOf(l3) === -1);
+          __classPrivateFieldGet(this, _YargsInstance_options, "f").local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local.filter((l) => globals.indexOf(l) === -1);
         } else {
-          globals.forEach((g2) => {
-            if (!__classPrivateFieldGet(this, _YargsInstance_options, "f").local.includes(g2))
-              __classPrivateFieldGet(this, _YargsInstance_options, "f").local.push(g2);
+          globals.forEach((g) => {
+            if (!__classPrivateFieldGet(this, _YargsInstance_options, "f").local.includes(g))
+              __classPrivateFieldGet(this, _YargsInstance_options, "f").local.push(g);
           });
         }
         return this;
@@ -33070,8 +28764,8 @@ var init_yargs_factory = __esm({
       option(key, opt) {
         argsert("<string|object> [object]", [key, opt], arguments.length);
         if (typeof key === "object") {
-          Object.keys(key).forEach((k2) => {
-            this.options(k2, key[k2]);
+          Object.keys(key).forEach((k) => {
+            this.options(k, key[k]);
           });
         } else {
           if (typeof opt !== "object") {
@@ -33263,10 +28957,10 @@ var init_yargs_factory = __esm({
           "description",
           "alias"
         ];
-        opts = objFilter(opts, (k2, v2) => {
-          if (k2 === "type" && !["string", "number", "boolean"].includes(v2))
+        opts = objFilter(opts, (k, v) => {
+          if (k === "type" && !["string", "number", "boolean"].includes(v))
             return false;
-          return supportedOpts.includes(k2);
+          return supportedOpts.includes(k);
         });
         const fullCommand = __classPrivateFieldGet(this, _YargsInstance_context, "f").fullCommands[__classPrivateFieldGet(this, _YargsInstance_context, "f").fullCommands.length - 1];
         const parseOptions = fullCommand ? __classPrivateFieldGet(this, _YargsInstance_command, "f").cmdToParseOptions(fullCommand) : {
@@ -33524,9 +29218,9 @@ var init_yargs_factory = __esm({
         } else {
           default$0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.argv().slice(0, 1);
         }
-        $0 = default$0.map((x3) => {
-          const b3 = this[kRebase](__classPrivateFieldGet(this, _YargsInstance_cwd, "f"), x3);
-          return x3.match(/^(\/|([a-zA-Z]:)?\\)/) && b3.length < x3.length ? b3 : x3;
+        $0 = default$0.map((x) => {
+          const b = this[kRebase](__classPrivateFieldGet(this, _YargsInstance_cwd, "f"), x);
+          return x.match(/^(\/|([a-zA-Z]:)?\\)/) && b.length < x.length ? b : x;
         }).join(" ").trim();
         if (__classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_") && __classPrivateFieldGet(this, _YargsInstance_shim, "f").getProcessArgvBin() === __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_")) {
           $0 = __classPrivateFieldGet(this, _YargsInstance_shim, "f").getEnv("_").replace(`${__classPrivateFieldGet(this, _YargsInstance_shim, "f").path.dirname(__classPrivateFieldGet(this, _YargsInstance_shim, "f").process.execPath())}/`, "");
@@ -33601,12 +29295,12 @@ var init_yargs_factory = __esm({
       }
       [kPopulateParserHintDictionary](builder, type, key, value, singleKeyHandler) {
         if (Array.isArray(key)) {
-          key.forEach((k2) => {
-            builder(k2, value);
+          key.forEach((k) => {
+            builder(k, value);
           });
         } else if (/* @__PURE__ */ ((key2) => typeof key2 === "object")(key)) {
-          for (const k2 of objectKeys(key)) {
-            builder(k2, key[k2]);
+          for (const k of objectKeys(key)) {
+            builder(k, key[k]);
           }
         } else {
           singleKeyHandler(type, this[kSanitizeKey](key), value);
@@ -33622,11 +29316,11 @@ var init_yargs_factory = __esm({
         return this;
       }
       [kUnfreeze]() {
-        var _a2, _b2, _c2, _d, _e2, _f, _g, _h, _j, _k, _l, _m;
+        var _a2, _b2, _c2, _d, _e, _f, _g, _h, _j, _k, _l, _m;
         const frozen = __classPrivateFieldGet(this, _YargsInstance_frozens, "f").pop();
         assertNotStrictEqual(frozen, void 0, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
         let configObjects;
-        _a2 = this, _b2 = this, _c2 = this, _d = this, _e2 = this, _f = this, _g = this, _h = this, _j = this, _k = this, _l = this, _m = this, {
+        _a2 = this, _b2 = this, _c2 = this, _d = this, _e = this, _f = this, _g = this, _h = this, _j = this, _k = this, _l = this, _m = this, {
           options: { set value(_o) {
             __classPrivateFieldSet(_a2, _YargsInstance_options, _o, "f");
           } }.value,
@@ -33641,7 +29335,7 @@ var init_yargs_factory = __esm({
             __classPrivateFieldSet(_d, _YargsInstance_output, _o, "f");
           } }.value,
           exitError: { set value(_o) {
-            __classPrivateFieldSet(_e2, _YargsInstance_exitError, _o, "f");
+            __classPrivateFieldSet(_e, _YargsInstance_exitError, _o, "f");
           } }.value,
           hasOutput: { set value(_o) {
             __classPrivateFieldSet(_f, _YargsInstance_hasOutput, _o, "f");
@@ -33748,9 +29442,9 @@ var init_yargs_factory = __esm({
         tmpOptions.local = __classPrivateFieldGet(this, _YargsInstance_options, "f").local || [];
         tmpOptions.configObjects = __classPrivateFieldGet(this, _YargsInstance_options, "f").configObjects || [];
         const localLookup = {};
-        tmpOptions.local.forEach((l3) => {
-          localLookup[l3] = true;
-          (aliases[l3] || []).forEach((a) => {
+        tmpOptions.local.forEach((l) => {
+          localLookup[l] = true;
+          (aliases[l] || []).forEach((a) => {
             localLookup[a] = true;
           });
         });
@@ -33784,11 +29478,11 @@ var init_yargs_factory = __esm({
           "demandedCommands",
           "deprecatedOptions"
         ];
-        arrayOptions.forEach((k2) => {
-          tmpOptions[k2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[k2] || []).filter((k3) => !localLookup[k3]);
+        arrayOptions.forEach((k) => {
+          tmpOptions[k] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[k] || []).filter((k2) => !localLookup[k2]);
         });
-        objectOptions.forEach((k2) => {
-          tmpOptions[k2] = objFilter(__classPrivateFieldGet(this, _YargsInstance_options, "f")[k2], (k3) => !localLookup[k3]);
+        objectOptions.forEach((k) => {
+          tmpOptions[k] = objFilter(__classPrivateFieldGet(this, _YargsInstance_options, "f")[k], (k2) => !localLookup[k2]);
         });
         tmpOptions.envPrefix = __classPrivateFieldGet(this, _YargsInstance_options, "f").envPrefix;
         __classPrivateFieldSet(this, _YargsInstance_options, tmpOptions, "f");
@@ -33844,7 +29538,7 @@ var init_yargs_factory = __esm({
             return this[kPostProcess](argv, populateDoubleDash, !!calledFromCommand, false);
           }
           if (__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")) {
-            const helpCmds = [__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")].concat(aliases[__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")] || []).filter((k2) => k2.length > 1);
+            const helpCmds = [__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")].concat(aliases[__classPrivateFieldGet(this, _YargsInstance_helpOpt, "f")] || []).filter((k) => k.length > 1);
             if (helpCmds.includes("" + argv._[argv._.length - 1])) {
               argv._.pop();
               helpOptSet = true;
@@ -33972,8 +29666,8 @@ var init_yargs_factory = __esm({
         if (typeof keys === "string") {
           __classPrivateFieldGet(this, _YargsInstance_options, "f").key[keys] = true;
         } else {
-          for (const k2 of keys) {
-            __classPrivateFieldGet(this, _YargsInstance_options, "f").key[k2] = true;
+          for (const k of keys) {
+            __classPrivateFieldGet(this, _YargsInstance_options, "f").key[k] = true;
           }
         }
       }
@@ -33994,30 +29688,29 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync3, readFileSync as readFileSync14, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
 import { basename as basename4, dirname as dirname9, isAbsolute, join as join11, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative5(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
 }
 async function hookPlace(cwd, hook) {
-  const git = await simpleGitFor(cwd, ["core.fsmonitor=false"]);
   let paths;
   try {
-    paths = (await git.revparse(["--show-toplevel", "--git-common-dir", "--git-path", "hooks"])).split("\n");
-  } catch {
-    throw new KeyhoundError(`not a git repository: ${cwd}`);
+    paths = (await runGit(cwd, ["rev-parse", "--show-toplevel", "--git-common-dir", "--git-path", "hooks"], void 0, HOOKS_PATH_CONFIG)).trim().split("\n");
+  } catch (error) {
+    throw new KeyhoundError(`not a git repository: ${cwd}`, { cause: error });
   }
   const here = realpathSync2(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
-  const at3 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
-  if (basename4(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at3(join11(dirname9(hooksDir), hook), true);
+  const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
+  if (basename4(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at2(join11(dirname9(hooksDir), hook), true);
   if (hooksDir === join11(gitDir, "hooks") && existsSync6(join11(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
     );
   }
-  return at3(join11(hooksDir, hook), false);
+  return at2(join11(hooksDir, hook), false);
 }
 function checkNoLink(place) {
   const { shown } = place;
@@ -34036,7 +29729,7 @@ function checkNoLink(place) {
 }
 function regularFileText(file) {
   const stat = lstatSync2(file, { throwIfNoEntry: false });
-  return stat?.isFile() ? readFileSync14(file, "utf8") : void 0;
+  return stat?.isFile() ? readFileSync13(file, "utf8") : void 0;
 }
 function rewrite(file, text) {
   const fd = openSync3(file, constants3.O_WRONLY | constants3.O_TRUNC | constants3.O_NOFOLLOW);
@@ -34252,7 +29945,7 @@ var walk_exports = {};
 __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
-import { readdirSync as readdirSync5, readFileSync as readFileSync15 } from "node:fs";
+import { readdirSync as readdirSync5, readFileSync as readFileSync14 } from "node:fs";
 import { join as join12, posix } from "node:path";
 async function walkDirectory(dir) {
   const files = [];
@@ -34280,7 +29973,7 @@ async function walkDirectory(dir) {
 }
 function readGitignore(file) {
   try {
-    return readFileSync15(file, "utf8");
+    return readFileSync14(file, "utf8");
   } catch {
     return "";
   }
@@ -34464,7 +30157,7 @@ async function scan(options = {}) {
       stats.files += 1;
       stats.bytes += result.bytes;
     }
-    for (const raw of found) findings.push(makeFinding(ruleset.byId.get(raw.ruleId), raw, raw.file ?? result.target.shown, 1));
+    for (const finding of placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId)) findings.push(finding);
     options.onProgress?.({ stats, findings: findings.length });
   };
   const workers = BUNDLED ? options.workers ?? defaultWorkerCount() : 0;
@@ -34476,7 +30169,7 @@ async function scan(options = {}) {
   if (options.shard) stats.shard = shardName(options.shard);
   if (options.stdin !== void 0 && inShard(LABELS.stdin, options.shard)) {
     stats.files += 1;
-    findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
+    findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
   }
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
 }
@@ -34485,10 +30178,9 @@ var init_scan = __esm({
   "src/scan/scan.ts"() {
     "use strict";
     init_bundled();
-    init_findings();
     init_worktree();
     init_pool();
-    init_types2();
+    init_types();
     init_scan_file();
     init_text_scan();
     init_result();
@@ -34512,44 +30204,44 @@ function baselineSalt(output) {
     return newSalt();
   }
 }
-async function baselinePath(output, io2) {
-  const path = output !== void 0 ? resolve14(io2.cwd, output) : join14(await workTreeRoot(io2.cwd) ?? io2.cwd, DEFAULT_BASELINE_FILE);
-  return { path, shown: output ?? (relative7(io2.cwd, path) || DEFAULT_BASELINE_FILE) };
+async function baselinePath(output, io) {
+  const path = output !== void 0 ? resolve14(io.cwd, output) : join14(await workTreeRoot(io.cwd) ?? io.cwd, DEFAULT_BASELINE_FILE);
+  return { path, shown: output ?? (relative7(io.cwd, path) || DEFAULT_BASELINE_FILE) };
 }
-async function runBaselineCreate(args, io2) {
-  const options = { cwd: io2.cwd, baseline: false, ...args.config ? { config: args.config } : {} };
-  const { path: output, shown } = await baselinePath(args.output, io2);
+async function runBaselineCreate(args, io) {
+  const options = { cwd: io.cwd, baseline: false, ...args.config ? { config: args.config } : {} };
+  const { path: output, shown } = await baselinePath(args.output, io);
   const salt = baselineSalt(output);
-  const paths = args.paths.length ? args.paths : [await workTreeRoot(io2.cwd) ?? io2.cwd];
+  const paths = args.paths.length ? args.paths : [await workTreeRoot(io.cwd) ?? io.cwd];
   const result = args.history ? await scanHistory(options) : await scan({ ...options, paths });
   await prepareFingerprints(result.findings, salt);
-  await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io2);
-  io2.stdout(`keyhound: wrote ${result.findings.length} findings to ${shown}
+  await writeReport(formatBaseline(result.findings.map((finding) => entryFor(finding, salt)), salt), output, io);
+  io.stdout(`keyhound: wrote ${result.findings.length} findings to ${shown}
 `);
   return EXIT_CLEAN;
 }
-async function runBaselineImport(args, io2) {
-  const setup = await prepareScan({ cwd: io2.cwd, baseline: false, ...args.config ? { config: args.config } : {} });
-  const { path: output, shown } = await baselinePath(args.output, io2);
+async function runBaselineImport(args, io) {
+  const setup = await prepareScan({ cwd: io.cwd, baseline: false, ...args.config ? { config: args.config } : {} });
+  const { path: output, shown } = await baselinePath(args.output, io);
   const existing = existsSync7(output) ? loadBaseline(output) : void 0;
   const salt = existing?.salt ?? newSalt();
   const entries = existing?.entries ?? [];
   const before = entries.length;
   for (const file of args.files) {
-    const text2 = readTextFile(resolve14(io2.cwd, file), "file to import");
+    const text2 = readTextFile(resolve14(io.cwd, file), "file to import");
     const format3 = args.from ?? detectFormat(file, text2);
     const parsed = parseForeign(text2, file, format3);
     const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector, salt);
-    for (const warning of [...parsed.warnings, ...resolved.warnings]) io2.stderr(`warning: ${inert(warning)}
+    for (const warning of [...parsed.warnings, ...resolved.warnings]) io.stderr(`warning: ${inert(warning)}
 `);
     entries.push(...parsed.entries, ...resolved.entries);
-    io2.stdout(`keyhound: ${file} (${format3}): ${parsed.entries.length + resolved.entries.length} entries
+    io.stdout(`keyhound: ${file} (${format3}): ${parsed.entries.length + resolved.entries.length} entries
 `);
   }
   const text = formatBaseline(entries, salt);
-  await writeReport(text, output, io2);
+  await writeReport(text, output, io);
   const count2 = JSON.parse(text).entries.length;
-  io2.stdout(`keyhound: ${shown} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
+  io.stdout(`keyhound: ${shown} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
 `);
   return EXIT_CLEAN;
 }
@@ -34560,7 +30252,7 @@ var init_baseline2 = __esm({
     init_baseline();
     init_baseline_import();
     init_yaml_file();
-    init_findings();
+    init_finding();
     init_fingerprints();
     init_inert();
     init_history();
@@ -34574,23 +30266,23 @@ var init_baseline2 = __esm({
 // src/cli/commands/ignore.ts
 import { existsSync as existsSync8 } from "node:fs";
 import { join as join15, relative as relative8, resolve as resolve15 } from "node:path";
-async function runIgnore(args, io2) {
+async function runIgnore(args, io) {
   if (!FINGERPRINT.test(args.fingerprint)) throw new KeyhoundError("ignore: not a fingerprint (32 lower-case hex digits, as the report shows them)");
   const reason = args.reason.trim();
   if (!reason || /[\r\n]/.test(reason)) throw new KeyhoundError("--reason: say why in one line of text");
-  const file = args.ignoreFile !== void 0 ? resolve15(io2.cwd, args.ignoreFile) : join15(await workTreeRoot(io2.cwd) ?? io2.cwd, IGNORE_FILE_NAME);
-  const shown = args.ignoreFile ?? (relative8(io2.cwd, file) || IGNORE_FILE_NAME);
+  const file = args.ignoreFile !== void 0 ? resolve15(io.cwd, args.ignoreFile) : join15(await workTreeRoot(io.cwd) ?? io.cwd, IGNORE_FILE_NAME);
+  const shown = args.ignoreFile ?? (relative8(io.cwd, file) || IGNORE_FILE_NAME);
   const text = existsSync8(file) ? readTextFile(file, "ignore file", shown) : "";
   const known = parseIgnoreFile(text, shown).entries.find((entry) => entry.fingerprint === args.fingerprint);
   if (known) {
-    io2.stdout(`keyhound: ${shown}:${known.line} already ignores ${args.fingerprint}
+    io.stdout(`keyhound: ${shown}:${known.line} already ignores ${args.fingerprint}
 `);
     return EXIT_CLEAN;
   }
   const separator = text === "" || text.endsWith("\n") ? "" : "\n";
   await writeReport(`${text}${separator}${args.fingerprint}  # ${reason}
-`, file, io2);
-  io2.stdout(`keyhound: ${shown}: ignoring ${args.fingerprint} (${inert(reason)})
+`, file, io);
+  io.stdout(`keyhound: ${shown}: ignoring ${args.fingerprint} (${inert(reason)})
 `);
   return EXIT_CLEAN;
 }
@@ -34611,11 +30303,11 @@ var init_ignore = __esm({
 
 // src/cli/commands/rules.ts
 import { resolve as resolve16 } from "node:path";
-async function runRulesList(args, io2) {
-  const { ruleset } = await prepareScan({ cwd: io2.cwd, ...args.config ? { config: args.config } : {} });
+async function runRulesList(args, io) {
+  const { ruleset } = await prepareScan({ cwd: io.cwd, ...args.config ? { config: args.config } : {} });
   const rows = ruleset.rules.map((rule2) => ({ id: rule2.id, provider: rule2.provider, severity: rule2.severity, keywords: rule2.keywords }));
   if (args.format === "json") {
-    io2.stdout(`${JSON.stringify(rows, null, 2)}
+    io.stdout(`${JSON.stringify(rows, null, 2)}
 `);
     return EXIT_CLEAN;
   }
@@ -34623,27 +30315,28 @@ async function runRulesList(args, io2) {
   const providerWidth = Math.max(...rows.map((row2) => row2.provider.length), 8);
   const line = (id, provider, severity, keywords) => `${id.padEnd(idWidth)}  ${provider.padEnd(providerWidth)}  ${severity.padEnd(8)}  ${keywords}
 `;
-  io2.stdout(line("ID", "PROVIDER", "SEVERITY", "KEYWORDS"));
-  for (const row2 of rows) io2.stdout(line(row2.id, row2.provider, row2.severity, inert(row2.keywords.join(", "))));
-  io2.stdout(`${rows.length} rules from ${new Set(rows.map((row2) => row2.provider)).size} providers
+  io.stdout(line("ID", "PROVIDER", "SEVERITY", "KEYWORDS"));
+  for (const row2 of rows) io.stdout(line(row2.id, row2.provider, row2.severity, inert(row2.keywords.join(", "))));
+  io.stdout(`${rows.length} rules from ${new Set(rows.map((row2) => row2.provider)).size} providers
 `);
   return EXIT_CLEAN;
 }
-async function runRulesCheck(args, io2) {
+async function runRulesCheck(args, io) {
   const files = [];
   for (const path of args.files) {
-    files.push(compileRuleFile(await parseRuleFile(readTextFile(resolve16(io2.cwd, path), "rule file"), path), path));
+    const file = resolve16(io.cwd, path);
+    files.push(compileRuleFile(await parseRuleFile(readTextFile(file, "rule file", file, RuleError), path), path));
   }
   await assertWellFormed(files);
-  if (!redosAnalyserInstalled()) io2.stderr(`warning: ${REDOS_UNCHECKED}
+  if (!redosAnalyserInstalled()) io.stderr(`warning: ${REDOS_UNCHECKED}
 `);
   const problems = checkExamples(files, files.flatMap((file) => file.rules));
-  for (const problem of problems) io2.stderr(`${inert(describeProblem(problem))}
+  for (const problem of problems) io.stderr(`${inert(describeProblem(problem))}
 `);
   for (const file of files) {
     const failed = problems.some((problem) => problem.source === file.source);
     const examples = file.spec.rules.reduce((n, rule2) => n + rule2.examples.length + (rule2.negatives?.length ?? 0), 0);
-    io2.stdout(`${failed ? "FAIL" : "ok"}  ${inert(file.source)}: ${file.rules.length} rules, ${examples} examples and negatives
+    io.stdout(`${failed ? "FAIL" : "ok"}  ${inert(file.source)}: ${file.rules.length} rules, ${examples} examples and negatives
 `);
   }
   return problems.length ? EXIT_LEAKS : EXIT_CLEAN;
@@ -34651,8 +30344,11 @@ async function runRulesCheck(args, io2) {
 var init_rules = __esm({
   "src/cli/commands/rules.ts"() {
     "use strict";
+    init_errors();
     init_setup();
     init_rule_files();
+    init_redos();
+    init_self_test();
     init_yaml_file();
     init_inert();
     init_exit_codes();
@@ -34660,11 +30356,11 @@ var init_rules = __esm({
 });
 
 // src/cli/commands/scan.ts
-async function runScan(args, io2) {
-  const stdin = args.stdin ? await io2.readStdin() : void 0;
+async function runScan(args, io) {
+  const stdin = args.stdin ? await io.readStdin() : void 0;
   return scanAndReport(
     args,
-    io2,
+    io,
     "scan",
     (options) => scan({
       ...options,
@@ -34704,7 +30400,7 @@ function mergeReports(reports, names) {
   const suppressed = [];
   let anySuppressed = false;
   let staleIgnores;
-  for (const [repository, members] of [...groups].sort(([a], [b3]) => a.localeCompare(b3))) {
+  for (const [repository, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const shards = checkShards(repository, members.map(({ report: report2, name }) => ({ shard: report2.stats.shard, name })));
     const own = deduplicate(members.flatMap(({ report: report2 }) => report2.findings));
     const ownSuppressed = deduplicate(members.flatMap(({ report: report2 }) => report2.suppressed ?? []));
@@ -34746,9 +30442,9 @@ function checkShards(repository, members) {
     if (seen.has(shard)) throw new KeyhoundError(`${repository}: shard ${shard} twice (${seen.get(shard)} and ${name})`);
     seen.set(shard, name);
   }
-  const missing = Array.from({ length: count2 }, (_3, i) => `${i + 1}/${count2}`).filter((shard) => !seen.has(shard));
+  const missing = Array.from({ length: count2 }, (_, i) => `${i + 1}/${count2}`).filter((shard) => !seen.has(shard));
   if (missing.length) throw new KeyhoundError(`${repository}: shard ${missing.join(", ")} missing (a merge of shards must have every one)`);
-  return [...seen.keys()].sort((a, b3) => Number(a.split("/")[0]) - Number(b3.split("/")[0]));
+  return [...seen.keys()].sort((a, b) => Number(a.split("/")[0]) - Number(b.split("/")[0]));
 }
 function deduplicate(all) {
   const rows = /* @__PURE__ */ new Map();
@@ -34760,12 +30456,12 @@ function deduplicate(all) {
   }
   return [...rows.values()].sort(compareFindings);
 }
-function joinHistory(a, b3) {
-  const [earliest, joined] = joinOccurrences(a.history, b3.history);
-  return { ...earliest === a.history ? a : b3, history: joined };
+function joinHistory(a, b) {
+  const [earliest, joined] = joinOccurrences(a.history, b.history);
+  return { ...earliest === a.history ? a : b, history: joined };
 }
-function joinOccurrences(a, b3) {
-  const [earliest, later] = (b3.position ?? -1) > (a.position ?? -1) ? [b3, a] : [a, b3];
+function joinOccurrences(a, b) {
+  const [earliest, later] = (b.position ?? -1) > (a.position ?? -1) ? [b, a] : [a, b];
   return [
     earliest,
     {
@@ -34776,8 +30472,8 @@ function joinOccurrences(a, b3) {
     }
   ];
 }
-function common(a, b3) {
-  return a.filter((entry) => b3.some((other) => other.fingerprint === entry.fingerprint && other.line === entry.line));
+function common(a, b) {
+  return a.filter((entry) => b.some((other) => other.fingerprint === entry.fingerprint && other.line === entry.line));
 }
 function addStats(parts, findings, suppressed) {
   const sum = (pick) => parts.some((stats) => pick(stats) !== void 0) ? parts.reduce((total, stats) => total + (pick(stats) ?? 0), 0) : void 0;
@@ -34831,7 +30527,7 @@ function mergeSarif(logs, names) {
       groups.set(key, [...groups.get(key) ?? [], { run, name: names[index] ?? `report ${index + 1}` }]);
     }
   });
-  const runs = [...groups].sort(([a], [b3]) => a.localeCompare(b3)).map(([repository, members]) => {
+  const runs = [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([repository, members]) => {
     checkShards(repository, members.map(({ run, name }) => ({ shard: run.properties.stats.shard, name })));
     return mergeRuns(members.map(({ run }) => run));
   });
@@ -34889,7 +30585,7 @@ function sarifFailsOn(log, threshold) {
 var init_merge_sarif = __esm({
   "src/merge/merge-sarif.ts"() {
     "use strict";
-    init_types();
+    init_types2();
     init_errors();
     init_sarif();
     init_merge_reports();
@@ -34898,26 +30594,26 @@ var init_merge_sarif = __esm({
 
 // src/cli/commands/merge.ts
 import { resolve as resolve17 } from "node:path";
-async function runMerge(args, io2) {
-  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve17(io2.cwd, file), "report", file), file));
+async function runMerge(args, io) {
+  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve17(io.cwd, file), "report", file), file));
   const sarif = parsed.filter(isSarif);
-  if (sarif.length > 0) return mergeSarifReports(sarif, args, io2, parsed.length);
+  if (sarif.length > 0) return mergeSarifReports(sarif, args, io, parsed.length);
   const reports = parsed.map((report2, i) => asJsonReport(report2, args.reports[i]));
   const merged = mergeReports(reports, args.reports);
-  const text = args.format === "json" ? mergedJson(merged) : FORMATTERS[args.format](merged, { showSecrets: false, color: useColor(args.color, args.output ? false : io2.stdoutIsTTY, io2.env) });
-  await writeReport(text, args.output, io2);
-  if ((args.format !== "text" || args.output) && !args.quiet) io2.stderr(`${summaryLine(merged.findings, merged.stats)}
+  const text = args.format === "json" ? mergedJson(merged) : FORMATTERS[args.format](merged, { showSecrets: false, color: useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env) });
+  await writeReport(text, args.output, io);
+  if ((args.format !== "text" || args.output) && !args.quiet) io.stderr(`${summaryLine(merged.findings, merged.stats)}
 `);
   return failsOn(merged.findings, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
-async function mergeSarifReports(logs, args, io2, given) {
+async function mergeSarifReports(logs, args, io, given) {
   if (logs.length !== given) throw new KeyhoundError("merge: json and SARIF reports cannot be merged together");
   if (args.format !== "json" && args.format !== "sarif") throw new KeyhoundError(`--format ${args.format}: SARIF reports merge into SARIF (--format sarif)`);
   const merged = mergeSarif(logs.map((log, i) => asSarifLog(log, args.reports[i])), args.reports);
   await writeReport(`${inertJson(JSON.stringify(merged, null, 2))}
-`, args.output, io2);
+`, args.output, io);
   const results = merged.runs.reduce((count2, run) => count2 + run.results.length, 0);
-  if (!args.quiet) io2.stderr(`merged ${logs.length} SARIF reports: ${results} results in ${merged.runs.length} run${merged.runs.length === 1 ? "" : "s"}
+  if (!args.quiet) io.stderr(`merged ${logs.length} SARIF reports: ${results} results in ${merged.runs.length} run${merged.runs.length === 1 ? "" : "s"}
 `);
   return sarifFailsOn(merged, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
 }
@@ -34955,7 +30651,7 @@ function optionName(key) {
   return key.length === 1 ? `-${key}` : `--${key}`;
 }
 function camelCase2(name) {
-  return name.replace(/-([a-z])/g, (_3, letter) => letter.toUpperCase());
+  return name.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
 }
 function usageError(message2) {
   const missing = /^Not enough arguments following: (\S+)$/.exec(message2);
@@ -34990,13 +30686,13 @@ function count(option) {
     throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
   };
 }
-async function main(argv, io2 = processIo()) {
+async function main(argv, io = processIo()) {
   let exitCode = EXIT_ERROR;
   const args = argv.map((arg) => arg === "-" ? "--stdin" : arg);
   const cli = yargs_default(args).scriptName("keyhound").usage("$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.").command(
     "scan [paths..]",
     "scan files and directories (in git: tracked and untracked-not-ignored files); - reads stdin",
-    (y2) => withReportOptions(y2).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
+    (y) => withReportOptions(y).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
     async (a) => {
       exitCode = await runScan(
         {
@@ -35006,15 +30702,15 @@ async function main(argv, io2 = processIo()) {
           ...a.workers !== void 0 ? { workers: a.workers } : {},
           ...a.shard ? { shard: a.shard } : {}
         },
-        io2
+        io
       );
     }
-  ).command("staged", "scan what the next commit will contain (the index), for a pre-commit hook", (y2) => withReportOptions(y2), async (a) => {
-    exitCode = await runStaged(reportArgs(a), io2);
+  ).command("staged", "scan what the next commit will contain (the index), for a pre-commit hook", (y) => withReportOptions(y), async (a) => {
+    exitCode = await runStaged(reportArgs(a), io);
   }).command(
     "history [repo]",
     "scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced",
-    (y2) => withReportOptions(y2).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }).option("shard", SHARD_OPTION).option("cache", { type: "string", describe: "directory of the history cache (default: .git/keyhound/); --no-cache reads every commit", requiresArg: true }),
+    (y) => withReportOptions(y).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }).option("shard", SHARD_OPTION).option("cache", { type: "string", describe: "directory of the history cache (default: .git/keyhound/); --no-cache reads every commit", requiresArg: true }),
     async (a) => {
       exitCode = await runHistory(
         {
@@ -35029,101 +30725,101 @@ async function main(argv, io2 = processIo()) {
           ...a.shard ? { shard: a.shard } : {},
           ...a.cache !== void 0 ? { cache: a.cache } : {}
         },
-        io2
+        io
       );
     }
   ).command(
     "ci",
     "scan the commits a CI event is about: a pull request, push or tag, or the whole history on a schedule (GitHub, GitLab, Bitbucket, Azure, CircleCI, Jenkins)",
-    (y2) => withReportOptions(y2).option("base", { type: "string", describe: "scan BASE..HEAD (default: chosen from the CI variables and event)", requiresArg: true }),
+    (y) => withReportOptions(y).option("base", { type: "string", describe: "scan BASE..HEAD (default: chosen from the CI variables and event)", requiresArg: true }),
     async (a) => {
-      exitCode = await runCi({ ...reportArgs(a), ...a.base ? { base: a.base } : {} }, io2);
+      exitCode = await runCi({ ...reportArgs(a), ...a.base ? { base: a.base } : {} }, io);
     }
   ).command(
     "pre-push [remote] [url]",
     "scan the commits being pushed (reads the pre-push hook input on stdin)",
     // git passes a pre-push hook the remote's name and address: taken, and not needed (stdin names the commits).
-    (y2) => withReportOptions(y2).positional("remote", { type: "string", describe: "the remote pushed to (as git passes it)" }).positional("url", { type: "string", describe: "the remote's address" }),
+    (y) => withReportOptions(y).positional("remote", { type: "string", describe: "the remote pushed to (as git passes it)" }).positional("url", { type: "string", describe: "the remote's address" }),
     async (a) => {
-      exitCode = await runPrePush(reportArgs(a), io2);
+      exitCode = await runPrePush(reportArgs(a), io);
     }
   ).command(
     "commit-msg <file>",
     "scan a commit message before git records it (for a commit-msg hook; git passes the message file)",
-    (y2) => withReportOptions(y2).positional("file", { type: "string", demandOption: true, describe: "the file holding the message" }),
+    (y) => withReportOptions(y).positional("file", { type: "string", demandOption: true, describe: "the file holding the message" }),
     async (a) => {
-      exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io2);
+      exitCode = await runCommitMsg({ ...reportArgs(a), file: a.file }, io);
     }
   ).command(
     "merge <reports..>",
     "combine json reports of --shard runs, or of many repositories, into one: one row per secret, a section per repository",
-    (y2) => y2.positional("reports", { type: "string", array: true, demandOption: true, describe: "json reports (--format json)" }).options({ format: { ...REPORT_OPTIONS.format, default: "json" }, output: REPORT_OPTIONS.output, "fail-on": REPORT_OPTIONS["fail-on"], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
+    (y) => y.positional("reports", { type: "string", array: true, demandOption: true, describe: "json reports (--format json)" }).options({ format: { ...REPORT_OPTIONS.format, default: "json" }, output: REPORT_OPTIONS.output, "fail-on": REPORT_OPTIONS["fail-on"], quiet: REPORT_OPTIONS.quiet, color: REPORT_OPTIONS.color }),
     async (a) => {
       exitCode = await runMerge(
         { reports: a.reports, format: a.format, failOn: a["fail-on"], quiet: a.quiet, ...a.output ? { output: a.output } : {}, ...a.color !== void 0 ? { color: a.color } : {} },
-        io2
+        io
       );
     }
-  ).command("hook <command>", "install or uninstall the git hook (husky-aware)", (y2) => {
-    const which = (z3) => z3.option("pre-push", { type: "boolean", default: false, describe: "a pre-push hook instead of pre-commit" }).option("commit-msg", { type: "boolean", default: false, describe: "a commit-msg hook (secrets in commit messages) instead of pre-commit" });
+  ).command("hook <command>", "install or uninstall the git hook (husky-aware)", (y) => {
+    const which = (z) => z.option("pre-push", { type: "boolean", default: false, describe: "a pre-push hook instead of pre-commit" }).option("commit-msg", { type: "boolean", default: false, describe: "a commit-msg hook (secrets in commit messages) instead of pre-commit" });
     const hook = async (action, a) => {
       if (a["pre-push"] && a["commit-msg"]) throw new KeyhoundError("--pre-push and --commit-msg: one hook at a time");
       const name = a["pre-push"] ? "pre-push" : a["commit-msg"] ? "commit-msg" : "pre-commit";
-      const result = action === "install" ? await installHook(io2.cwd, name) : await uninstallHook(io2.cwd, name);
-      io2.stdout(`keyhound: ${result.message}
+      const result = action === "install" ? await installHook(io.cwd, name) : await uninstallHook(io.cwd, name);
+      io.stdout(`keyhound: ${result.message}
 `);
-      if (result.warning) io2.stderr(`keyhound: warning: ${result.warning}
+      if (result.warning) io.stderr(`keyhound: warning: ${result.warning}
 `);
       exitCode = EXIT_CLEAN;
     };
-    return y2.command("install", "install the hook (pre-commit; pre-push or commit-msg with --pre-push, --commit-msg)", which, (a) => hook("install", a)).command("uninstall", "remove the hook, restoring the one it replaced", which, (a) => hook("uninstall", a)).demandCommand(1, "name a hook command: install or uninstall");
+    return y.command("install", "install the hook (pre-commit; pre-push or commit-msg with --pre-push, --commit-msg)", which, (a) => hook("install", a)).command("uninstall", "remove the hook, restoring the one it replaced", which, (a) => hook("uninstall", a)).demandCommand(1, "name a hook command: install or uninstall");
   }).command(
     "baseline <command>",
     "record known findings, or import another scanner's baseline",
-    (y2) => y2.command(
+    (y) => y.command(
       "create [paths..]",
       "write the current findings (hashes only) to a baseline file; later scans report only new ones (they read .keyhound-baseline.json at the repository root by themselves)",
-      (z3) => z3.positional("paths", { type: "string", array: true, describe: "files or directories (default: the whole repository)" }).option("output", { alias: "o", type: "string", describe: `baseline file (default: ${DEFAULT_BASELINE_FILE} at the repository root, which scans use without --baseline)`, requiresArg: true }).option("history", { type: "boolean", default: false, describe: "record the findings of the whole history instead of the working tree" }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      (z) => z.positional("paths", { type: "string", array: true, describe: "files or directories (default: the whole repository)" }).option("output", { alias: "o", type: "string", describe: `baseline file (default: ${DEFAULT_BASELINE_FILE} at the repository root, which scans use without --baseline)`, requiresArg: true }).option("history", { type: "boolean", default: false, describe: "record the findings of the whole history instead of the working tree" }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
         exitCode = await runBaselineCreate(
           { paths: a.paths ?? [], history: a.history, ...a.output ? { output: a.output } : {}, ...a.config ? { config: a.config } : {} },
-          io2
+          io
         );
       }
     ).command(
       "import <files..>",
       "merge a gitleaks JSON report, a .gitleaksignore or a detect-secrets .secrets.baseline into a keyhound baseline",
-      (z3) => z3.positional("files", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", describe: `baseline file, merged into if it exists (default: ${DEFAULT_BASELINE_FILE} at the repository root)`, requiresArg: true }).option("from", { choices: ["gitleaks", "gitleaksignore", "detect-secrets"], describe: "format (default: detected)", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      (z) => z.positional("files", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", describe: `baseline file, merged into if it exists (default: ${DEFAULT_BASELINE_FILE} at the repository root)`, requiresArg: true }).option("from", { choices: ["gitleaks", "gitleaksignore", "detect-secrets"], describe: "format (default: detected)", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
         exitCode = await runBaselineImport(
           { files: a.files, ...a.output ? { output: a.output } : {}, ...a.from ? { from: a.from } : {}, ...a.config ? { config: a.config } : {} },
-          io2
+          io
         );
       }
     ).demandCommand(1, "name a baseline command: create or import")
   ).command(
     "ignore <fingerprint>",
     "record a false alarm in .keyhoundignore by the fingerprint the report shows (for a line that cannot hold a keyhound:allow comment, such as JSON)",
-    (y2) => y2.positional("fingerprint", { type: "string", demandOption: true, describe: "the finding's fingerprint (32 hex digits)" }).option("reason", { type: "string", demandOption: 'say why it is not a leak: --reason "\u2026"', describe: "why it is not a leak (written beside it)", requiresArg: true }).option("ignore-file", { type: "string", describe: "the ignore file (default: .keyhoundignore at the repository root)", requiresArg: true }),
+    (y) => y.positional("fingerprint", { type: "string", demandOption: true, describe: "the finding's fingerprint (32 hex digits)" }).option("reason", { type: "string", demandOption: 'say why it is not a leak: --reason "\u2026"', describe: "why it is not a leak (written beside it)", requiresArg: true }).option("ignore-file", { type: "string", describe: "the ignore file (default: .keyhoundignore at the repository root)", requiresArg: true }),
     async (a) => {
-      exitCode = await runIgnore({ fingerprint: a.fingerprint, reason: a.reason, ...a["ignore-file"] ? { ignoreFile: a["ignore-file"] } : {} }, io2);
+      exitCode = await runIgnore({ fingerprint: a.fingerprint, reason: a.reason, ...a["ignore-file"] ? { ignoreFile: a["ignore-file"] } : {} }, io);
     }
   ).command(
     "rules <command>",
     "list the rules, or check rule files",
-    (y2) => y2.command(
+    (y) => y.command(
       "list",
       "list every rule: id, provider, severity, keywords",
-      (z3) => z3.option("format", { alias: "f", choices: ["text", "json"], default: "text", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
+      (z) => z.option("format", { alias: "f", choices: ["text", "json"], default: "text", requiresArg: true }).option("config", { alias: "c", type: "string", describe: "config file", requiresArg: true }),
       async (a) => {
-        exitCode = await runRulesList({ format: a.format, ...a.config ? { config: a.config } : {} }, io2);
+        exitCode = await runRulesList({ format: a.format, ...a.config ? { config: a.config } : {} }, io);
       }
     ).command(
       "check <files..>",
       "validate rule files and run their examples and negatives",
-      (z3) => z3.positional("files", { type: "string", array: true, demandOption: true }),
+      (z) => z.positional("files", { type: "string", array: true, demandOption: true }),
       async (a) => {
-        exitCode = await runRulesCheck({ files: a.files }, io2);
+        exitCode = await runRulesCheck({ files: a.files }, io);
       }
     ).demandCommand(1, "name a rules command: list or check")
   ).demandCommand(1, "name a command (try keyhound --help)").strict().help().version(keyhoundVersion(void 0)).wrap(Math.min(100, process.stdout.columns || 100)).exitProcess(false).fail((message2, error) => {
@@ -35136,13 +30832,13 @@ async function main(argv, io2 = processIo()) {
       helpOrVersion = output;
     });
     if (helpOrVersion) {
-      io2.stdout(`${helpOrVersion}
+      io.stdout(`${helpOrVersion}
 `);
       return EXIT_CLEAN;
     }
     return exitCode;
   } catch (error) {
-    io2.stderr(failureText(error, io2.env));
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }
@@ -35196,23 +30892,23 @@ function parseStagedArgs(argv) {
     return void 0;
   }
 }
-async function runStagedFast(args, io2 = processIo()) {
+async function runStagedFast(args, io = processIo()) {
   try {
-    return await runStaged(args, io2);
+    return await runStaged(args, io);
   } catch (error) {
-    io2.stderr(failureText(error, io2.env));
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }
 
 // src/cli/entry.ts
-async function main2(argv, io2) {
+async function main2(argv, io) {
   if (argv[0] === "staged") {
     const args = parseStagedArgs(argv.slice(1));
-    if (args) return runStagedFast(args, io2);
+    if (args) return runStagedFast(args, io);
   }
   const full = await Promise.resolve().then(() => (init_main(), main_exports));
-  return full.main(argv, io2);
+  return full.main(argv, io);
 }
 async function runProcess(argv) {
   process.on("uncaughtException", (error) => {
@@ -35271,27 +30967,27 @@ function actionArguments(env2, sarif) {
   if (chosen) throw new KeyhoundError(`args: ${chosen}: the action chooses the reports (SARIF to the sarif input's file, annotations in the log); leave it out`);
   return ["ci", ...args, "--format", "sarif", "--output", sarif];
 }
-async function runAction(io2 = processIo()) {
+async function runAction(io = processIo()) {
   try {
-    return await runStep(io2);
+    return await runStep(io);
   } catch (error) {
-    io2.stderr(failureText(error, io2.env));
+    io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
   }
 }
-async function runStep(io2) {
-  const { env: env2 } = io2;
-  const sarif = resolve18(io2.cwd, actionInput(env2, "sarif") || join16(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+async function runStep(io) {
+  const { env: env2 } = io;
+  const sarif = resolve18(io.cwd, actionInput(env2, "sarif") || join16(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
     mkdirSync6(dirname10(sarif), { recursive: true });
   } catch (error) {
     throw new KeyhoundError(`sarif: cannot create the directory of ${sarif} (${error.code ?? "error"})`);
   }
   let result;
-  const code2 = await main2(actionArguments(env2, sarif), { ...io2, onReport: (input) => void (result = input) });
+  const code2 = await main2(actionArguments(env2, sarif), { ...io, onReport: (input) => void (result = input) });
   if (!result) return code2;
   const annotations = formatGithub(result, { showSecrets: false, color: false }).split("\n").filter((line) => line.startsWith("::"));
-  if (annotations.length) io2.stdout(`${annotations.join("\n")}
+  if (annotations.length) io.stdout(`${annotations.join("\n")}
 `);
   setOutput(env2, "findings", String(result.findings.length));
   setOutput(env2, "sarif", sarif);

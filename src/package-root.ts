@@ -1,5 +1,5 @@
 /** Locates files that ship with the package (rules/, schema/, dist/), from source or from the bundle. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,4 +19,21 @@ export function packageRoot(): string {
 
 export function packagePath(...parts: string[]): string {
   return join(packageRoot(), ...parts);
+}
+
+let version: string | undefined;
+
+/** The version in keyhound's package.json ('unknown' when it cannot be read). */
+export function packageVersion(): string {
+  version ??= readPackageVersion();
+  return version;
+}
+
+function readPackageVersion(): string {
+  try {
+    const { version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: unknown };
+    return typeof version === 'string' && version ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

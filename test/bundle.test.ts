@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REDOS_UNCHECKED } from '../src/config/rule-files.js';
+import { REDOS_UNCHECKED } from '../src/rules/redos.js';
 import { BIN, keyhound, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { unbuiltCopy } from './helpers/package-copy.js';

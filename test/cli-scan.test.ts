@@ -1,5 +1,5 @@
 /** End to end: the built CLI, spawned on real directories and git repositories. */
-import { chmodSync, cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';

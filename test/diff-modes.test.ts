@@ -8,8 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinRuleFilePaths } from '../src/config/builtin-rules.js';
-import { compileRuleFile, parseRuleFile } from '../src/config/rule-files.js';
+import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
+import { compileRuleFile, parseRuleFile } from '../src/rules/rule-files.js';
 import { createDetector } from '../src/engine/detect.js';
 import { gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
 import { run } from './helpers/run.js';

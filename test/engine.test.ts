@@ -11,8 +11,8 @@ import { regionsAround } from '../src/engine/windows.js';
 import type { RawFinding, Rule } from '../src/engine/types.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
 import { readFileSync } from 'node:fs';
-import { builtinRuleFilePaths, builtinRuleFiles } from '../src/config/builtin-rules.js';
-import { parseRuleFile } from '../src/config/rule-files.js';
+import { builtinRuleFilePaths, builtinRuleFiles } from '../src/rules/builtin-rules.js';
+import { parseRuleFile } from '../src/rules/rule-files.js';
 import { fakeKeys, fakeRsaPem } from './helpers/keys.js';
 
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {

@@ -8,15 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { fastHash, guessBits, isGuessable, slowFingerprint, DEFAULT_SALT } from '../src/fingerprints.js';
-import { makeFinding, prepareFingerprints, secretIdentity } from '../src/findings.js';
+import { fastHash, guessBits, isGuessable, slowFingerprint, DEFAULT_SALT } from '../src/findings/fingerprints.js';
+import { makeFinding, prepareFingerprints, secretIdentity } from '../src/findings/finding.js';
 import { gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys, randomSource } from './helpers/keys.js';
 import { RULES } from './fixtures/report-input.js';
 import { run } from './helpers/run.js';
 
 // Calls through to the real functions, counting them: a fingerprint is computed at most once a finding.
-vi.mock(import('../src/fingerprints.js'), async (original) => {
+vi.mock(import('../src/findings/fingerprints.js'), async (original) => {
   const real = await original();
   return { ...real, slowFingerprint: vi.fn(real.slowFingerprint), slowFingerprintAsync: vi.fn(real.slowFingerprintAsync) };
 });
@@ -99,7 +99,7 @@ describe('the fingerprint of a guessable secret', () => {
   });
 
   it('is computed at most once a finding, and only when something reads it', async () => {
-    const { slowFingerprint: sync, slowFingerprintAsync: async } = await import('../src/fingerprints.js');
+    const { slowFingerprint: sync, slowFingerprintAsync: async } = await import('../src/findings/fingerprints.js');
     vi.mocked(sync).mockClear();
     vi.mocked(async).mockClear();
     const finding = makeFinding(RULES.generic, { secret: 'Winter1999#', line: 1, column: 12, endLine: 1, endColumn: 23, lineText: 'password = Winter1999#', entropy: 3, confidence: 'low' }, 'a.env', 1);

@@ -4,9 +4,9 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
-import { builtinRuleFiles } from '../src/config/builtin-rules.js';
+import { builtinRuleFiles } from '../src/rules/builtin-rules.js';
 import { revListArguments } from '../src/scan/history.js';
-import { commitAll, gitIn, keyhound, repoWith, tempDir, writeTree } from './helpers/cli.js';
+import { commitAll, gitIn, keyhound, repoWith, tempDir } from './helpers/cli.js';
 
 const keys = fakeKeys(11);
 const other = fakeKeys(12);

@@ -6,8 +6,8 @@
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import { builtinRuleFiles } from '../src/config/builtin-rules.js';
-import { makeFinding } from '../src/findings.js';
+import { builtinRuleFiles } from '../src/rules/builtin-rules.js';
+import { makeFinding } from '../src/findings/finding.js';
 import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../src/report/index.js';
 import type { ReportInput } from '../src/report/types.js';
 import { compileRuleset } from '../src/scan/ruleset.js';

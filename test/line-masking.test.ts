@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { builtinRuleFiles } from '../src/config/builtin-rules.js';
-import { makeFinding } from '../src/findings.js';
+import { builtinRuleFiles } from '../src/rules/builtin-rules.js';
+import { makeFinding } from '../src/findings/finding.js';
 import { FORMAT_NAMES, FORMATTERS } from '../src/report/index.js';
-import { maskLine, maskSecretLike } from '../src/report/redact.js';
-import { secretLikeSpans } from '../src/report/secret-like.js';
+import { maskLine, maskSecretLike } from '../src/findings/redact.js';
+import { secretLikeSpans } from '../src/findings/secret-like.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
 import { toFileFindings } from '../src/scan/scan-file.js';
 import { tempDir, writeTree } from './helpers/cli.js';

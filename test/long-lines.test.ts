@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinRuleFiles } from '../src/config/builtin-rules.js';
+import { builtinRuleFiles } from '../src/rules/builtin-rules.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
 import { scanFile } from '../src/scan/scan-file.js';
 import { keyhound, tempDir, writeTree } from './helpers/cli.js';

@@ -4,7 +4,7 @@
  * redacted secrets only; keyhound scans them with the rest of its repository.
  */
 import { describe, expect, it } from 'vitest';
-import { rawSecret } from '../src/findings.js';
+import { rawSecret } from '../src/findings/finding.js';
 import { FORMAT_NAMES, FORMATTERS } from '../src/report/index.js';
 import { allFindings, hiddenParts, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';
 import { keyhound, tempDir, writeTree } from './helpers/cli.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { rawSecret } from '../src/findings.js';
+import { rawSecret } from '../src/findings/finding.js';
 import { escapeHtml, formatHtml } from '../src/report/html.js';
 import type { ReportInput } from '../src/report/types.js';
 import { allFindings, COMMIT, hiddenParts, META, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rawSecret } from '../src/findings.js';
+import { rawSecret } from '../src/findings/finding.js';
 import { formatSarif } from '../src/report/sarif.js';
 import type { ReportInput } from '../src/report/types.js';
 import { COMMIT, hiddenParts, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';

@@ -5,8 +5,8 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinRuleFilePaths } from '../src/config/builtin-rules.js';
-import { parsedRuleFiles } from '../src/config/rules-cache.js';
+import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
+import { parsedRuleFiles } from '../src/rules/rules-cache.js';
 import { tempDir } from './helpers/cli.js';
 
 const before = process.env.XDG_CACHE_HOME;

@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinRuleFilePaths } from '../src/config/builtin-rules.js';
-import { assertKnownPartners, assertUniqueIds, checkExamples, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/config/rule-files.js';
+import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
+import { assertKnownPartners, assertUniqueIds, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
+import { checkExamples } from '../src/rules/self-test.js';
 import { createDetector, type Detector } from '../src/engine/detect.js';
 import type { Rule } from '../src/engine/types.js';
 import { DIFF_CONTEXT } from '../src/scan/diff-scan.js';

@@ -11,19 +11,17 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileRule } from '../src/config/rule-files.js';
-import type { Rule, RuleSpec } from '../src/engine/types.js';
-import { makeFinding, type Finding } from '../src/findings.js';
+import { compileRule } from '../src/rules/rule-files.js';
+import type { AnswerCondition, Rule, RuleSpec, VerifySpec } from '../src/engine/types.js';
+import { makeFinding, type Finding } from '../src/findings/finding.js';
 import { buildRequest, readAnswer, signatureV4 } from '../src/verify/request.js';
-import { checkVerifySpec, type AnswerCondition, type VerifySpec } from '../src/verify/spec.js';
+import { checkVerifySpec } from '../src/verify/spec.js';
 import { httpsTransport } from '../src/verify/transport.js';
 import { fileVerifyCache } from '../src/verify/cache.js';
 import { verifyFindings } from '../src/verify/verify.js';
 import { BIN, tempDir, writeTree } from './helpers/cli.js';
-import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
-const keys = fakeKeys(41);
 const HOST = 'api.keyhound-test.invalid';
 
 describe('a verify spec', () => {
@@ -248,7 +246,7 @@ net.Socket.prototype.connect = function (...args) { record(JSON.stringify(args[0
 
 describe('the built-in verifiers', () => {
   it('cover at least 40 providers, each asking its own fixed https host', async () => {
-    const { builtinRuleFiles } = await import('../src/config/builtin-rules.js');
+    const { builtinRuleFiles } = await import('../src/rules/builtin-rules.js');
     const files = await builtinRuleFiles();
     const verified = files.filter((file) => file.rules.some((rule) => rule.verify));
     expect(verified.length).toBeGreaterThanOrEqual(40);
@@ -290,8 +288,8 @@ describe('every built-in verifier, against a local server that answers as its pr
   const seen: Array<{ host?: string; raw: string }> = [];
 
   beforeAll(async () => {
-    const { builtinRuleFilePaths } = await import('../src/config/builtin-rules.js');
-    const { compileRuleFile, parseRuleFile } = await import('../src/config/rule-files.js');
+    const { builtinRuleFilePaths } = await import('../src/rules/builtin-rules.js');
+    const { compileRuleFile, parseRuleFile } = await import('../src/rules/rule-files.js');
     const { createDetector } = await import('../src/engine/detect.js');
     for (const path of builtinRuleFilePaths()) {
       const file = await parseRuleFile(readFileSync(path, 'utf8'), path);

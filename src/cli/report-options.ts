@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { KeyhoundError } from '../errors.js';
 import { FORMATTERS } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import { prepareFingerprints, type Finding } from '../findings.js';
+import { prepareFingerprints, type Finding } from '../findings/finding.js';
 import { inert } from '../report/inert.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';

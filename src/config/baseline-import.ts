@@ -11,9 +11,9 @@ import { basename } from 'node:path';
 import { KeyhoundError } from '../errors.js';
 import { runGit } from '../git/git.js';
 import type { Detector } from '../engine/detect.js';
-import { fingerprint, isGuessable } from '../fingerprints.js';
+import { fingerprint, isGuessable } from '../findings/fingerprints.js';
 import { secretSha256, type BaselineEntry } from './baseline.js';
-import { readTextFile } from './yaml-file.js';
+import { readTextFile } from '../files/yaml-file.js';
 
 export type ForeignFormat = 'gitleaks' | 'gitleaksignore' | 'detect-secrets';
 

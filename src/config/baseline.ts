@@ -6,10 +6,10 @@
  * without one was written before keyhound salted them, and still matches.
  */
 import { createHash } from 'node:crypto';
-import { KeyhoundError } from '../errors.js';
-import { SALT_PATTERN } from '../fingerprints.js';
-import { fingerprintWith, hasGuessableSecret, legacyFingerprint, prepareFingerprints, rawSecret, type Finding } from '../findings.js';
-import { readTextFile } from './yaml-file.js';
+import { ConfigError } from '../errors.js';
+import { SALT_PATTERN } from '../findings/fingerprints.js';
+import { fingerprintWith, hasGuessableSecret, legacyFingerprint, prepareFingerprints, rawSecret, type Finding } from '../findings/finding.js';
+import { readTextFile } from '../files/yaml-file.js';
 
 export const BASELINE_VERSION = 1;
 export const DEFAULT_BASELINE_FILE = '.keyhound-baseline.json';
@@ -66,21 +66,21 @@ export function parseBaseline(text: string, file: string): Baseline {
     data = JSON.parse(text);
   } catch {
     // Not the parser's message: it quotes the input, which may be a secret.
-    throw new KeyhoundError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
+    throw new ConfigError(`${file}: not JSON (create a baseline with \`keyhound baseline create\`)`);
   }
   const baseline = data as Partial<Baseline>;
   if (typeof baseline !== 'object' || baseline === null || baseline.version !== BASELINE_VERSION || !Array.isArray(baseline.entries)) {
-    throw new KeyhoundError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
+    throw new ConfigError(`${file}: not a keyhound baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; create one with \`keyhound baseline create\`)`);
   }
   if (baseline.salt !== undefined && (typeof baseline.salt !== 'string' || !SALT_PATTERN.test(baseline.salt))) {
-    throw new KeyhoundError(`${file}: salt is not 16 to 64 lower-case hex digits`);
+    throw new ConfigError(`${file}: salt is not 16 to 64 lower-case hex digits`);
   }
   return { version: BASELINE_VERSION, ...(baseline.salt ? { salt: baseline.salt } : {}), entries: baseline.entries };
 }
 
 /** `shown`: the file's name as the user gave it, for messages. */
 export function loadBaseline(file: string, shown = file): Baseline {
-  return parseBaseline(readTextFile(file, 'baseline', shown), shown);
+  return parseBaseline(readTextFile(file, 'baseline', shown, ConfigError), shown);
 }
 
 /**

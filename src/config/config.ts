@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RuleSpec } from '../engine/types.js';
-import { KeyhoundError } from '../errors.js';
-import { REDOS_UNCHECKED, redosAnalyserInstalled, type RegexToScreen } from './rule-files.js';
-import { validatorFor } from './schemas.js';
-import { parseValidatedYaml, readTextFile } from './yaml-file.js';
+import { ConfigError, KeyhoundError } from '../errors.js';
+import { REDOS_UNCHECKED, redosAnalyserInstalled, type RegexToScreen } from '../rules/redos.js';
+import { validatorFor } from '../files/schemas.js';
+import { parseValidatedYaml, readTextFile } from '../files/yaml-file.js';
 
 export const CONFIG_FILE_NAME = '.keyhound.yaml';
 
@@ -46,7 +46,8 @@ export interface LoadedConfig {
 export function parseSize(value: number | string, where: string, typed = false): number {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!match) throw new KeyhoundError(`${where}: not a size${typed ? `: ${value}` : ''} (use bytes or a unit: 512KB, 10MB)`);
+  // A size typed on the command line is an option's error, not the config's.
+  if (!match) throw new (typed ? KeyhoundError : ConfigError)(`${where}: not a size${typed ? `: ${value}` : ''} (use bytes or a unit: 512KB, 10MB)`);
   const unit = (match[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(match[1]) * factor);
@@ -64,13 +65,13 @@ export async function loadConfig(root: string, explicit: string | undefined, cwd
 async function readConfig(root: string, explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
   const file = explicit ? resolve(cwd, explicit) : join(root, CONFIG_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
-  const text = readTextFile(file, 'config file');
+  const text = readTextFile(file, 'config file', file, ConfigError);
   if (file.endsWith('.toml')) {
     const { translateGitleaksConfig } = await import('./gitleaks-config.js');
     return { file, ...(await translateGitleaksConfig(text, explicit ?? file)) };
   }
   const validate = await validatorFor('config');
-  const spec = (await parseValidatedYaml(text, explicit ?? file, validate)) as ConfigSpec;
+  const spec = (await parseValidatedYaml(text, explicit ?? file, validate, ConfigError)) as ConfigSpec;
   if (spec.maxFileSize !== undefined) parseSize(spec.maxFileSize, `${file}: maxFileSize`);
   assertBoundedGlobs(spec, explicit ?? file);
   return { file, spec, warnings: [] };
@@ -93,7 +94,7 @@ function assertBoundedGlobs(spec: ConfigSpec, file: string): void {
   for (const [where, entries] of lists) {
     const at = (entries?.paths ?? []).findIndex((glob) => wildcardsInAName(glob) > MAX_WILDCARDS_IN_A_NAME);
     if (at === -1) continue;
-    throw new KeyhoundError(
+    throw new ConfigError(
       `${file}: ${where}.paths[${at}]: more than ${MAX_WILDCARDS_IN_A_NAME} * in one name of the path: matching would take time ` +
         "that grows as a power of the name's length (use pathRegexes, with bounded repetition)",
     );

@@ -18,10 +18,10 @@
  * | regexes + regexTarget line/match  | lines                                      |
  * | stopwords                         | stopwords                                  |
  */
-import { KeyhoundError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { RuleSpec } from '../engine/types.js';
 import type { AllowlistSpec, ConfigSpec } from './config.js';
-import { withoutQuotedSource } from './yaml-file.js';
+import { withoutQuotedSource } from '../files/yaml-file.js';
 
 interface GitleaksAllowlist {
   description?: string;
@@ -196,10 +196,10 @@ export async function translateGitleaksConfig(text: string, file: string): Promi
   } catch (error) {
     // The parser's first line names the problem; its later lines quote the file. Guarded anyway.
     const { message, line } = error as Error & { line?: number };
-    throw new KeyhoundError(`${file}${line ? `:${line}` : ''}: invalid TOML: ${withoutQuotedSource(message.split('\n')[0]!, text)}`);
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid TOML: ${withoutQuotedSource(message.split('\n')[0]!, text)}`, { cause: error });
   }
   const wrong = wrongType(config, CONFIG_SHAPE, '');
-  if (wrong) throw new KeyhoundError(`${file}: ${wrong}`);
+  if (wrong) throw new ConfigError(`${file}: ${wrong}`);
   const warnings: string[] = [];
   const spec: ConfigSpec = {};
   if (config.extend) {

@@ -7,10 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KeyhoundError } from '../errors.js';
-import { SALT_PATTERN } from '../fingerprints.js';
-import { maskSecretLike } from '../report/redact.js';
-import { readTextFile } from './yaml-file.js';
+import { ConfigError } from '../errors.js';
+import { SALT_PATTERN } from '../findings/fingerprints.js';
+import { maskSecretLike } from '../findings/redact.js';
+import { readTextFile } from '../files/yaml-file.js';
 
 export const IGNORE_FILE_NAME = '.keyhoundignore';
 
@@ -38,14 +38,14 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
     const line = raw.trim();
     const declared = SALT_LINE.exec(line)?.[1];
     if (declared !== undefined) {
-      if (!SALT_PATTERN.test(declared)) throw new KeyhoundError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
+      if (!SALT_PATTERN.test(declared)) throw new ConfigError(`${file}:${index + 1}: keyhound-salt is not 16 to 64 lower-case hex digits`);
       salt = declared;
       return;
     }
     if (line === '' || line.startsWith('#')) return;
     const match = ENTRY.exec(line);
     // Not quoted: a line that is not a fingerprint may well be the key itself, pasted.
-    if (!match) throw new KeyhoundError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
+    if (!match) throw new ConfigError(`${file}:${index + 1}: not a fingerprint (32 hex digits, then an optional # comment)`);
     // Comments are shown in reports (stale entries, what suppressed a finding): masked like a shown line.
     entries.push({ fingerprint: match[1]!, line: index + 1, ...(match[2] ? { comment: maskSecretLike(match[2]) } : {}) });
   });
@@ -56,5 +56,5 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
 export function loadIgnoreFile(root: string, explicit: string | undefined, cwd: string): IgnoreFile | undefined {
   const file = explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
   if (!explicit && !existsSync(file)) return undefined;
-  return parseIgnoreFile(readTextFile(file, 'ignore file', explicit), explicit ?? IGNORE_FILE_NAME);
+  return parseIgnoreFile(readTextFile(file, 'ignore file', explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);
 }

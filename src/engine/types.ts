@@ -1,5 +1,4 @@
 /** Types shared by the detector, the rule loader and the reports. */
-import type { VerifySpec } from '../verify/spec.js';
 import type { Encoding } from './decode.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -147,3 +146,24 @@ export interface RawFinding {
 export type PlaceholderPolicy = 'all' | 'references';
 
 export type Confidence = 'high' | 'medium' | 'low';
+
+/** How a rule's credential can be checked with its provider (the rule file's `verify:`; see verify/spec.ts). */
+/** When a provider's answer means a verdict: its status, and optionally fields of its JSON body. */
+export interface AnswerCondition {
+  status?: number | number[];
+  /** Dotted paths into the JSON body, each with the value (or one of the values) it must hold. */
+  json?: Record<string, string | number | boolean | Array<string | number | boolean>>;
+}
+
+export interface VerifySpec {
+  url?: string;
+  method?: 'GET' | 'POST' | 'HEAD';
+  auth?: { bearer?: string; basic?: [string, string] };
+  headers?: Record<string, string>;
+  body?: string;
+  /** A request that must be signed with the secret (no URL of the rule's own). */
+  signer?: 'aws-sts';
+  live?: AnswerCondition;
+  revoked?: AnswerCondition;
+  identity?: string[];
+}

@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { SimpleGit } from 'simple-git';
 import { KeyhoundError } from '../errors.js';
 
 /** `-c` settings that switch off everything a repository's config could make git run. */
@@ -25,18 +24,10 @@ export const SAFE_CONFIG = [
 export const SAFE_DIFF_OPTIONS = ['--no-ext-diff', '--no-textconv', '--no-color'];
 
 /**
- * simple-git, for one-off queries whose parsed results help (config, rev-parse). Loaded
- * lazily: scans and the pre-commit hook spawn git directly, streaming its output,
- * and should not pay simple-git's start-up.
+ * The safe settings but the hooks path: where the user's own git runs hooks, for
+ * `keyhound hook install` (with SAFE_CONFIG, git would answer /dev/null).
  */
-export async function simpleGitFor(dir: string, config: string[] = SAFE_CONFIG): Promise<SimpleGit> {
-  const { simpleGit } = await import('simple-git');
-  return simpleGit({
-    baseDir: dir,
-    config,
-    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePack: false },
-  } as Parameters<typeof simpleGit>[0]);
-}
+export const HOOKS_PATH_CONFIG = SAFE_CONFIG.filter((setting) => !setting.startsWith('core.hooksPath='));
 
 /** The top of the work tree that contains `dir`, or undefined outside git. */
 export async function workTreeRoot(dir: string): Promise<string | undefined> {
@@ -88,8 +79,8 @@ function gitEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function spawnGit(dir: string, args: string[], withInput = false) {
-  return spawn('git', [...SAFE_CONFIG.flatMap((setting) => ['-c', setting]), ...args], {
+export function spawnGit(dir: string, args: string[], withInput = false, config: readonly string[] = SAFE_CONFIG) {
+  return spawn('git', [...config.flatMap((setting) => ['-c', setting]), ...args], {
     cwd: dir,
     stdio: [withInput ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     env: gitEnv(),
@@ -152,21 +143,27 @@ export function failureReason(result: StreamResult): string {
   return result.stderr.split('\n').find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 
-/** git ran and failed (or could not run): which command, its exit code and what it said. */
+/**
+ * git ran and failed (or could not run): which command, its exit code and what it said.
+ * `shownAs`: the command the message names, when the user knows the step by another name.
+ */
 export class GitError extends KeyhoundError {
+  override readonly name: string = 'GitError';
+
   constructor(
     readonly args: readonly string[],
     readonly code: number,
     readonly stderr: string,
+    shownAs = args[0],
   ) {
-    super(`git ${args[0]} failed: ${failureReason({ code, stderr })}`);
+    super(`git ${shownAs} failed: ${failureReason({ code, stderr })}`);
   }
 }
 
-/** Runs git with the safe settings and returns stdout; a failure becomes a GitError. */
-export function runGit(dir: string, args: string[], input?: string): Promise<string> {
+/** Runs git with the safe settings (or `config`) and returns stdout; a failure becomes a GitError. */
+export function runGit(dir: string, args: string[], input?: string, config?: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawnGit(dir, args, input !== undefined);
+    const child = spawnGit(dir, args, input !== undefined, config);
     if (input !== undefined) child.stdin?.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -12,7 +12,7 @@
 import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KeyhoundError } from '../errors.js';
-import { simpleGitFor } from '../git/git.js';
+import { HOOKS_PATH_CONFIG, runGit } from '../git/git.js';
 
 export type HookName = 'pre-commit' | 'pre-push' | 'commit-msg';
 
@@ -49,13 +49,12 @@ function isInside(parent: string, path: string): boolean {
 
 /** Where the hook goes: husky's script when git runs husky's hooks, else git's hooks directory. */
 export async function hookPlace(cwd: string, hook: HookName): Promise<HookPlace> {
-  // The user's real config: the safe settings used for scans would override core.hooksPath.
-  const git = await simpleGitFor(cwd, ['core.fsmonitor=false']);
+  // The user's real core.hooksPath: the safe settings used for scans would override it.
   let paths: string[];
   try {
-    paths = (await git.revparse(['--show-toplevel', '--git-common-dir', '--git-path', 'hooks'])).split('\n');
-  } catch {
-    throw new KeyhoundError(`not a git repository: ${cwd}`);
+    paths = (await runGit(cwd, ['rev-parse', '--show-toplevel', '--git-common-dir', '--git-path', 'hooks'], undefined, HOOKS_PATH_CONFIG)).trim().split('\n');
+  } catch (error) {
+    throw new KeyhoundError(`not a git repository: ${cwd}`, { cause: error });
   }
   // git prints the top level resolved, the others relative to where it runs: resolve them alike.
   const here = realpathSync(cwd);

@@ -11,7 +11,7 @@
  */
 import type { IgnoreEntry } from '../config/ignore-file.js';
 import { KeyhoundError } from '../errors.js';
-import type { Finding, HistoryOccurrences } from '../findings.js';
+import type { Finding, HistoryOccurrences } from '../findings/finding.js';
 import { compareFindings } from '../scan/result.js';
 import type { ScanStats } from '../scan/setup.js';
 

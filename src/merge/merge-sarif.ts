@@ -7,7 +7,7 @@
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 import { SECURITY_SEVERITY } from '../report/sarif.js';
-import type { HistoryOccurrences } from '../findings.js';
+import type { HistoryOccurrences } from '../findings/finding.js';
 import type { ScanStats } from '../scan/setup.js';
 import { addStats, checkShards, joinOccurrences, UNNAMED } from './merge-reports.js';
 

@@ -1,10 +1,8 @@
 /** What the machine-readable and audit formats share: the secret as shown, locations, versions, links. */
-import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { Severity } from '../engine/types.js';
-import { rawSecret, type Finding } from '../findings.js';
-import { packagePath } from '../package-root.js';
-import type { Verification } from '../verify/verify.js';
+import { rawSecret, shortSha, type Finding, type Verification } from '../findings/finding.js';
+import { packageVersion } from '../package-root.js';
 import type { ReportMeta } from './types.js';
 
 export const KEYHOUND_URL = 'https://github.com/keyhound/keyhound';
@@ -34,11 +32,6 @@ export function verificationText(verification: Verification): string {
   return `${status}${reason ? `: ${reason}` : ''} (${[...about, `checked ${checkedAt}`].join('; ')})`;
 }
 
-/** A commit id as short as git log shows it. */
-export function shortSha(sha: string): string {
-  return sha.slice(0, 12);
-}
-
 /** `file:line:column`, after the short commit id for a history finding (as the text report writes it). */
 export function whereIs(finding: Finding): string {
   const at = `${finding.file}:${finding.line}:${finding.column}`;
@@ -50,22 +43,9 @@ export function suppressionKind(suppressedBy: string): 'inSource' | 'external' {
   return suppressedBy.startsWith('inline comment') ? 'inSource' : 'external';
 }
 
-let packageVersion: string | undefined;
-
 /** The version a report names: the caller's, else the one in keyhound's package.json. */
 export function keyhoundVersion(meta: ReportMeta | undefined): string {
-  if (meta?.version) return meta.version;
-  packageVersion ??= readPackageVersion();
-  return packageVersion;
-}
-
-function readPackageVersion(): string {
-  try {
-    const { version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: unknown };
-    return typeof version === 'string' && version ? version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  return meta?.version || packageVersion();
 }
 
 /** A path's segments: forward slashes (backslashes too on Windows), no leading `./`. */

@@ -7,7 +7,7 @@
  * With --report-suppressed, a last column `suppressedBy` is added and suppressed
  * findings follow the reported ones.
  */
-import type { Finding } from '../findings.js';
+import type { Finding } from '../findings/finding.js';
 import { shownSecret, verificationText } from './common.js';
 import { inertKeepingLines } from './inert.js';
 import type { Formatter } from './types.js';

@@ -5,8 +5,8 @@
  * for GitHub to place the annotation (run keyhound from the root). GitHub shows at most
  * 10 error and 10 warning annotations per step; every finding is still in the log.
  */
-import type { Finding } from '../findings.js';
-import { shortSha, shownSecret, verificationText } from './common.js';
+import { shortSha, type Finding } from '../findings/finding.js';
+import { shownSecret, verificationText } from './common.js';
 import { inert, inertInCommand } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../engine/types.js';
-import type { Finding } from '../findings.js';
+import type { Finding } from '../findings/finding.js';
 import { KEYHOUND_URL, keyhoundVersion, shownLine, shownSecret, verificationText } from './common.js';
 import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';

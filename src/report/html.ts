@@ -8,8 +8,8 @@
  * and shows terminal escapes as text (report/inert.ts), for a report printed rather than opened.
  */
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import type { Finding } from '../findings.js';
-import { cleanUrl, keyhoundVersion, repositoryLinks, SEVERITY_RANK, shortSha, shownLine, shownSecret, verificationText, whereIs, type RepositoryLinks } from './common.js';
+import { shortSha, type Finding } from '../findings/finding.js';
+import { cleanUrl, keyhoundVersion, repositoryLinks, type RepositoryLinks, SEVERITY_RANK, shownLine, shownSecret, verificationText, whereIs } from './common.js';
 import { inertKeepingLines } from './inert.js';
 import { formatBytes, formatSeconds, leaksOf, plural, severityCounts } from './summary.js';
 import type { Formatter } from './types.js';

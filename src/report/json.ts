@@ -1,5 +1,5 @@
 /** `--format json`: `{ version, repository?, revision?, findings, stats }`, documented in the README. */
-import { withRawSecrets, type Finding } from '../findings.js';
+import { withRawSecrets, type Finding } from '../findings/finding.js';
 import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 

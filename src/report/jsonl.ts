@@ -4,7 +4,7 @@
  * No stats line: every line is a finding, so `wc -l` counts them and `jq -c` or a
  * line reader takes them one at a time; the summary goes to stderr as for json.
  */
-import { withRawSecrets, type Finding } from '../findings.js';
+import { withRawSecrets, type Finding } from '../findings/finding.js';
 import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 

@@ -4,8 +4,8 @@
  * one failing test case per finding; with no findings, one passing case, so a reporter
  * shows that the check ran. Suppressed findings (with --report-suppressed) are skipped cases.
  */
-import type { Finding } from '../findings.js';
-import { keyhoundVersion, shortSha, shownLine, shownSecret, verificationText } from './common.js';
+import { shortSha, type Finding } from '../findings/finding.js';
+import { keyhoundVersion, shownLine, shownSecret, verificationText } from './common.js';
 import { DRIVING } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';

@@ -6,8 +6,8 @@
  * --report-suppressed) are results carrying a `suppressions` entry.
  */
 import type { Severity } from '../engine/types.js';
-import type { Finding } from '../findings.js';
-import { cleanUrl, KEYHOUND_URL, keyhoundVersion, shortSha, shownSecret, suppressionKind, uriReference, verificationText } from './common.js';
+import { shortSha, type Finding } from '../findings/finding.js';
+import { cleanUrl, KEYHOUND_URL, keyhoundVersion, shownSecret, suppressionKind, uriReference, verificationText } from './common.js';
 import { inertJson } from './inert.js';
 import type { Formatter } from './types.js';
 

@@ -1,5 +1,5 @@
 /** Human-readable sizes, durations and the one-line summary shared by the text reports. */
-import type { Finding } from '../findings.js';
+import type { Finding } from '../findings/finding.js';
 import { SEVERITIES } from '../engine/types.js';
 import type { ScanStats } from '../scan/setup.js';
 

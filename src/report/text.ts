@@ -2,8 +2,8 @@
  * The default report, for people: one block per finding (with its fingerprint, for
  * `keyhound ignore`), then how to fix each kind of leak, once, then a one-line summary.
  */
-import { rawSecret, withRawSecrets, type Finding } from '../findings.js';
-import { shortSha, verificationText, whereIs } from './common.js';
+import { rawSecret, shortSha, withRawSecrets, type Finding } from '../findings/finding.js';
+import { verificationText, whereIs } from './common.js';
 import { inert } from './inert.js';
 import { summaryLine } from './summary.js';
 import type { Formatter } from './types.js';

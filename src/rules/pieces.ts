@@ -5,7 +5,7 @@
  * defines under `pieces:`. Expanded once when the file is loaded, so the detector sees
  * one plain regex source.
  */
-import { KeyhoundError } from '../errors.js';
+import { RuleError } from '../errors.js';
 import type { RuleFileSpec, RuleSpec } from '../engine/types.js';
 
 /** The boundaries rules use again and again; each says what may not touch the match. */
@@ -47,11 +47,11 @@ export function expandPattern(pattern: PatternSource, own: Readonly<Record<strin
   const joined = typeof pattern === 'string' ? pattern : pattern.join('');
   return joined.replace(NAME, (_, name: string) => {
     if (Object.hasOwn(own, name)) {
-      if (using.includes(name)) throw new KeyhoundError(`${where}: piece ${name} names itself (through ${using.join(' → ')})`);
+      if (using.includes(name)) throw new RuleError(`${where}: piece ${name} names itself (through ${using.join(' → ')})`);
       return expandPattern(own[name]!, own, where, [...using, name]);
     }
     if (Object.hasOwn(PIECES, name)) return PIECES[name]!;
-    throw new KeyhoundError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(', ')})`);
+    throw new RuleError(`${where}: pattern names {{${name}}}, which is no piece (shared: ${Object.keys(PIECES).join(', ')})`);
   });
 }
 

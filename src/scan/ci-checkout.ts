@@ -6,7 +6,7 @@
  */
 import { KeyhoundError } from '../errors.js';
 import { currentBranch, failureReason, fetchFromOrigin, GitError, openRepository, originBranches, parentlessCommits, presentCommits, remoteBranches, runGit, setRemoteBranches, shallowBoundary } from '../git/git.js';
-import { readTextFile } from '../config/yaml-file.js';
+import { readTextFile } from '../files/yaml-file.js';
 import { detectCiSystem, FULL_HISTORY_FIX, readCiEvent, type CiSystem, type GithubPayload } from './ci-events.js';
 import { commitsNamedBy, resolveCiEvent, revisionTips, showRevisions, type CiRange, type Wanted } from './ci-range.js';
 

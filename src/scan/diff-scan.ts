@@ -13,13 +13,13 @@
  */
 import { tellsAbout } from '../engine/detect.js';
 import type { RawFinding, Rule } from '../engine/types.js';
-import { makeFinding, type Finding } from '../findings.js';
+import type { Finding } from '../findings/finding.js';
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { NULL_BLOB, type FileDiff } from '../sources/diff-parser.js';
 import { archiveFormat } from '../sources/archives.js';
 import { decodeText, hasUtf16Bom, isBinary } from '../sources/read-file.js';
 import { addContents, scanContents, type Contents } from './scan-contents.js';
-import { toFileFindings, type FileFinding } from './scan-file.js';
+import { placeFindings, toFileFindings, type FileFinding } from './scan-file.js';
 import { countSkip, type ScanSetup, type ScanStats } from './setup.js';
 
 /**
@@ -112,7 +112,7 @@ export class DiffScanner {
       if (candidates.size === 0) continue;
       if (!newFile) for (const index of candidates.keys()) if (this.reachesFar[index]) return { findings, wholeFile: true };
       const touching = touchingAdded(detector.detectCandidates(text, candidates), (line) => hunk.added[line - 1] === true);
-      for (const raw of toFileFindings(touching)) findings.push(makeFinding(byId.get(raw.ruleId)!, raw, diff.path, hunk.startLine, diff.commit));
+      for (const finding of placeFindings(toFileFindings(touching), { path: diff.path, startLine: hunk.startLine, commit: diff.commit }, byId)) findings.push(finding);
     }
     // A finding is judged again on the whole file, as scan sees it (pairs, informative neighbours, spans).
     return { findings, wholeFile: findings.length > 0 && !newFile };
@@ -171,7 +171,7 @@ export class DiffScanner {
       }
       fresh = addContents(this.stats, contents, this.warn);
     }
-    return fresh.filter((finding) => !known.has(identity(finding))).map((raw) => makeFinding(byId.get(raw.ruleId)!, raw, raw.file ?? diff.path, 1, diff.commit));
+    return placeFindings(fresh.filter((finding) => !known.has(identity(finding))), { path: diff.path, startLine: 1, commit: diff.commit }, byId);
   }
 
   /** A binary version's key store or archive contents (scan-contents.ts). */

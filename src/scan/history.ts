@@ -7,9 +7,10 @@ import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { KeyhoundError } from '../errors.js';
-import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings.js';
+import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
-import { danglingObjects, failureReason, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
+import { packageVersion } from '../package-root.js';
+import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { LABELS } from '../sources/types.js';
@@ -19,7 +20,6 @@ import { defaultCacheDir, historyCacheKey, openCommitCache, type CommitCache } f
 import { inShard, shardName, type Shard } from './shard.js';
 import { finishScan, type ScanResult } from './result.js';
 import { countSkip, DEFAULT_ARCHIVE_LIMITS, emptyStats, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
-import { keyhoundVersion } from '../report/common.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -162,7 +162,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
         options.onProgress?.({ stats, findings: bySecret.size });
       },
       message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, text, LABELS.commitMessage, commit)) record(finding, position);
+        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record(finding, position);
       },
       file: (diff) => {
         // Taken now: a finding that needs the whole file is kept after later commits began.
@@ -194,7 +194,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   try {
     total = Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
   } catch (error) {
-    throw new KeyhoundError(`git log failed: ${(error as Error).message.replace(/^git rev-list failed: /, '')}`);
+    // Named as the history walk the user asked for (a bad range is git log's complaint to them).
+    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, 'log') : error;
   }
   const count = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count));
@@ -244,9 +245,9 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
       tags: everyRef && firstShard, danglingTags: firstShard ? (dangling?.tags ?? []) : [], danglingBlobs: firstShard ? (dangling?.blobs ?? []) : [],
     });
-    for await (const text of outside) {
-      if (typeof text === 'string') countSkip(stats, text);
-      else for (const finding of findingsInText(setup, stats, text.text, text.label, text.commit)) record(finding, -1);
+    for await (const fragment of outside) {
+      if (typeof fragment === 'string') countSkip(stats, fragment);
+      else for (const finding of findingsInText(setup, stats, fragment)) record(finding, -1);
     }
   } finally {
     blobs.close();
@@ -290,7 +291,7 @@ async function secretsAtHead(repo: string, secrets: string[]): Promise<(secret: 
 /** The cache for this scan, keyed by everything that decides what a commit's scan finds. */
 async function commitCache(repo: string, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): Promise<CommitCache> {
   const key = historyCacheKey({
-    keyhound: keyhoundVersion(undefined),
+    keyhound: packageVersion(),
     rules: setup.ruleset.spec,
     config: setup.config ? { file: relative(setup.root, setup.config.file), spec: setup.config.spec } : null,
     maxFileSize: setup.maxFileSize,

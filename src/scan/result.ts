@@ -1,7 +1,7 @@
 /** What every scan returns, and the last step they share: suppressions, order, stats. */
 import type { IgnoreEntry } from '../config/ignore-file.js';
 import type { Rule } from '../engine/types.js';
-import { useSalt, type Finding } from '../findings.js';
+import { useSalt, type Finding } from '../findings/finding.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
 import { unknownInlineRuleIds } from './unknown-rules.js';

@@ -1,5 +1,6 @@
 /** The rules and allowlists of one scan, in a form that can be sent to worker threads. */
-import { compileRegex, compileRule } from '../config/rule-files.js';
+import { ConfigError } from '../errors.js';
+import { compileRegex, compileRule } from '../rules/rule-files.js';
 import { createDetector, type Detector } from '../engine/detect.js';
 import type { GlobalAllowlist, Rule, RuleFileSpec } from '../engine/types.js';
 
@@ -37,8 +38,8 @@ export function compileRuleset(spec: RulesetSpec): Ruleset {
 
 function compileAllowlist(entries: AllowlistEntries, where: string): GlobalAllowlist {
   return {
-    regexes: entries.regexes.map((re, i) => compileRegex(re, '', `${where}.regexes[${i}]`)),
-    lineRegexes: entries.lines.map((re, i) => compileRegex(re, '', `${where}.lines[${i}]`)),
+    regexes: entries.regexes.map((re, i) => compileRegex(re, '', `${where}.regexes[${i}]`, ConfigError)),
+    lineRegexes: entries.lines.map((re, i) => compileRegex(re, '', `${where}.lines[${i}]`, ConfigError)),
     stopwords: entries.stopwords.map((word) => word.toLowerCase()),
   };
 }

@@ -71,7 +71,6 @@ export function addContents(stats: ScanStats, contents: Contents, warn: (message
 
 /** A name from inside an archive, printable: control characters (a newline, an escape sequence) shown as `\xNN`. */
 export function printableName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

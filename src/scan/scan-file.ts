@@ -1,10 +1,10 @@
 /** Reads one file and runs the detector on it; shared by the main thread and the workers. */
 import type { Detector } from '../engine/detect.js';
-import type { RawFinding } from '../engine/types.js';
-import type { Located } from '../findings.js';
+import type { RawFinding, Rule } from '../engine/types.js';
+import { makeFinding, type Finding, type Located } from '../findings/finding.js';
 import { archiveFormat } from '../sources/archives.js';
 import { decodeText, isSkip, readFileBytes } from '../sources/read-file.js';
-import type { Skip } from '../sources/types.js';
+import type { Place, Skip } from '../sources/types.js';
 import type { ScanTarget } from '../sources/worktree.js';
 import { scanContents, type ContentLimits, type Contents } from './scan-contents.js';
 
@@ -47,6 +47,14 @@ export function toFileFindings(findings: RawFinding[]): FileFinding[] {
       ...(pair ? { pair: { ruleId: pair.rule.id, secret: pair.secret, line: pair.line, column: pair.column } } : {}),
     };
   });
+}
+
+/**
+ * The one place raw findings become findings, whatever their source: each is placed in
+ * its fragment (path, first line, commit); one found inside an archive keeps its path there.
+ */
+export function placeFindings(found: readonly FileFinding[], place: Place, rules: ReadonlyMap<string, Rule>): Finding[] {
+  return found.map((raw) => makeFinding(rules.get(raw.ruleId)!, raw, raw.file ?? place.path, place.startLine, place.commit));
 }
 
 export function scanFile(target: ScanTarget, detector: Detector, limits: ContentLimits): FileResult {

@@ -4,12 +4,12 @@
  */
 import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
-import { makeFinding, type Finding } from '../findings.js';
+import type { Finding } from '../findings/finding.js';
 import type { Skip } from '../sources/types.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
 import { LABELS } from '../sources/types.js';
-import { scanFile, type FileResult } from './scan-file.js';
+import { placeFindings, scanFile, type FileResult } from './scan-file.js';
 import { findingsInText } from './text-scan.js';
 import { finishScan, type ScanResult } from './result.js';
 import { addContents } from './scan-contents.js';
@@ -80,7 +80,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       stats.files += 1;
       stats.bytes += result.bytes;
     }
-    for (const raw of found) findings.push(makeFinding(ruleset.byId.get(raw.ruleId)!, raw, raw.file ?? result.target.shown, 1));
+    // One at a time: a minified file can hold more findings than a call takes arguments.
+    for (const finding of placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId)) findings.push(finding);
     options.onProgress?.({ stats, findings: findings.length });
   };
 
@@ -95,7 +96,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (options.shard) stats.shard = shardName(options.shard);
   if (options.stdin !== undefined && inShard(LABELS.stdin, options.shard)) {
     stats.files += 1;
-    findings.push(...findingsInText(setup, stats, options.stdin, LABELS.stdin));
+    findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
   }
 
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));

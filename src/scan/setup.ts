@@ -1,9 +1,10 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
 import { relative } from 'node:path';
-import { builtinRules } from '../config/builtin-rules.js';
+import { builtinRules } from '../rules/builtin-rules.js';
 import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
-import { assertLinearTime, compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../config/rule-files.js';
-import { KeyhoundError } from '../errors.js';
+import { assertLinearTime } from '../rules/redos.js';
+import { compileRegex, compileRuleFile, loadRuleFiles, type LoadedRuleFile } from '../rules/rule-files.js';
+import { ConfigError, KeyhoundError } from '../errors.js';
 import { workTreeRoot } from '../git/git.js';
 import { scanBudget } from '../sources/byte-budget.js';
 import type { SkipReason } from '../sources/types.js';
@@ -119,8 +120,8 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   if (config) {
     const regexes = configRegexes(config);
     // Compiled here first, so that a broken one is named with its file (and never quoted).
-    for (const regex of regexes) compileRegex(regex.source, regex.flags, regex.where);
-    await assertLinearTime(regexes);
+    for (const regex of regexes) compileRegex(regex.source, regex.flags, regex.where, ConfigError);
+    await assertLinearTime(regexes, ConfigError);
   }
   const spec = config?.spec ?? {};
   const custom = (config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : []).map((file) => file.spec);
@@ -201,7 +202,7 @@ async function pathAllowlist(spec: ConfigSpec): Promise<(path: string, ruleId?: 
     // only a path it matches is tried against each glob, to say which one.
     const any = ignore().add(patterns);
     const globs = patterns.map((pattern) => [pattern, ignore().add(pattern)] as const);
-    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, '', `${where}.pathRegexes[${i}]`));
+    const regexes = (entries?.pathRegexes ?? []).map((source, i) => compileRegex(source, '', `${where}.pathRegexes[${i}]`, ConfigError));
     return (path: string) =>
       (patterns.length && any.ignores(path) ? globs.find(([, one]) => one.ignores(path))?.[0] : undefined) ??
       regexes.find((regex) => regex.test(path))?.source;

@@ -4,7 +4,7 @@
  * content is what is checked, with the staged file's line numbers; each added line is
  * judged in the context of the staged file (diff-scan.ts).
  */
-import type { Finding } from '../findings.js';
+import type { Finding } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { GitError, openRepository, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { DiffParser, type FileDiff } from '../sources/diff-parser.js';

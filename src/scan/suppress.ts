@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { baselineMatcher, DEFAULT_BASELINE_FILE, loadBaseline } from '../config/baseline.js';
 import { loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
-import { hasGuessableSecret, legacyFingerprint, prepareFingerprints, type Finding } from '../findings.js';
-import { DEFAULT_SALT } from '../fingerprints.js';
+import { hasGuessableSecret, legacyFingerprint, prepareFingerprints, type Finding } from '../findings/finding.js';
+import { DEFAULT_SALT } from '../findings/fingerprints.js';
 import { isTestPath } from './test-paths.js';
 
 export interface SuppressionOptions {

@@ -4,20 +4,20 @@
  * reported under a label in angle brackets (`<stdin>`, `<commit message>`), which no
  * path allowlist matches; inline comments and the config's allowlists apply as anywhere.
  */
-import { makeFinding, type Finding } from '../findings.js';
-import type { CommitInfo } from '../sources/types.js';
+import type { Finding } from '../findings/finding.js';
+import type { Fragment } from '../sources/types.js';
 import { finishScan, type ScanResult } from './result.js';
-import { toFileFindings } from './scan-file.js';
+import { placeFindings, toFileFindings } from './scan-file.js';
 import { countSkip, emptyStats, prepareScan, type ScanSetup, type ScanStats, type SetupOptions } from './setup.js';
 
-export function findingsInText(setup: ScanSetup, stats: ScanStats, text: string, label: string, commit?: CommitInfo): Finding[] {
-  if (text.length > setup.maxFileSize) {
+export function findingsInText(setup: ScanSetup, stats: ScanStats, fragment: Fragment): Finding[] {
+  if (fragment.text.length > setup.maxFileSize) {
     countSkip(stats, 'too-large');
     return [];
   }
-  stats.bytes += Buffer.byteLength(text);
+  stats.bytes += Buffer.byteLength(fragment.text);
   const { detector, byId } = setup.ruleset;
-  return toFileFindings(detector.detect(text)).map((raw) => makeFinding(byId.get(raw.ruleId)!, raw, label, 1, commit));
+  return placeFindings(toFileFindings(detector.detect(fragment.text)), fragment, byId);
 }
 
 /** A whole scan of one text under a label (a commit message before it is committed). */
@@ -26,5 +26,5 @@ export async function scanText(text: string, label: string, options: SetupOption
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
   stats.files = 1;
-  return finishScan(findingsInText(setup, stats, text, label), setup, stats, started, (file) => file);
+  return finishScan(findingsInText(setup, stats, { path: label, text, startLine: 1 }), setup, stats, started, (file) => file);
 }

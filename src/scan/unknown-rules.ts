@@ -4,9 +4,9 @@
  */
 import type { ConfigSpec } from '../config/config.js';
 import { inlineAllowIds } from '../engine/line-suppressions.js';
-import type { Finding } from '../findings.js';
-import { shortSha } from '../report/common.js';
-import { maskSecretLike } from '../report/redact.js';
+import { shortSha, type Finding } from '../findings/finding.js';
+
+import { maskSecretLike } from '../findings/redact.js';
 
 /** Config entries naming no rule. `file` is the config file as shown to the user. */
 export function unknownConfigRuleIds(file: string, spec: Pick<ConfigSpec, 'disable' | 'ruleAllowlists'>, known: ReadonlySet<string>): string[] {

@@ -4,7 +4,7 @@
  * of the new version, each marked added or not, and the blob ids git names. Pure:
  * lines in, file diffs out, tested on strings.
  */
-import type { CommitInfo } from './types.js';
+import type { CommitInfo } from '../findings/finding.js';
 
 /**
  * What `git log --format=COMMIT_FORMAT` prints before each commit's patch: a marker line

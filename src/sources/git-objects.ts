@@ -2,19 +2,14 @@
  * Text git keeps outside the commits' files: the messages of annotated tags, and the
  * blobs and tags that no ref, reflog or other object reaches (dangling objects: what a
  * rebase, an amend, a reset or a force-push left behind). Dangling commits are walked
- * with the history; this yields the rest as text to scan under a label.
+ * with the history; this yields the rest as fragments under a label (a tag's `commit`
+ * is the tag object, its tagger and date, as a commit would name them).
  */
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { annotatedTags } from '../git/git.js';
 import { decodeText, hasUtf16Bom, isBinary } from './read-file.js';
-import { LABELS, type CommitInfo } from './types.js';
-
-export interface LabelledText {
-  text: string;
-  label: string;
-  /** For a tag: the tag object, its tagger and date, as a commit would name them. */
-  commit?: CommitInfo;
-}
+import { LABELS, type Fragment } from './types.js';
+import type { CommitInfo } from '../findings/finding.js';
 
 /** A tag object's message, and who tagged when (`tagger Name <email> <epoch> <zone>`). */
 export function parseTag(id: string, object: string): { message: string; commit: CommitInfo } {
@@ -39,20 +34,20 @@ export async function* objectsOutsideCommits(
   blobs: BlobReader,
   maxSize: number,
   options: { tags: boolean; danglingTags: readonly string[]; danglingBlobs: readonly string[] },
-): AsyncGenerator<LabelledText | 'binary' | 'too-large'> {
+): AsyncGenerator<Fragment | 'binary' | 'too-large'> {
   const tags = [...(options.tags ? await annotatedTags(repo) : []), ...options.danglingTags.map((id) => ({ name: id.slice(0, 12), id }))];
   for (const tag of tags) {
     const object = await blobs.read(tag.id, maxSize, 'tag');
     if (object === TOO_LARGE) yield 'too-large';
     if (typeof object === 'symbol') continue;
     const { message, commit } = parseTag(tag.id, object.toString('utf8'));
-    yield { text: message, label: LABELS.tag(tag.name), commit };
+    yield { path: LABELS.tag(tag.name), text: message, startLine: 1, commit };
   }
   for (const id of options.danglingBlobs) {
     const bytes = await blobs.read(id, maxSize);
     if (bytes === MISSING) continue;
     if (bytes === TOO_LARGE) yield 'too-large';
     else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield 'binary';
-    else yield { text: decodeText(bytes), label: LABELS.blob(id) };
+    else yield { path: LABELS.blob(id), text: decodeText(bytes), startLine: 1 };
   }
 }

@@ -1,12 +1,5 @@
 /** What every source yields: a piece of text and where it came from. */
-
-export interface CommitInfo {
-  sha: string;
-  author: string;
-  email: string;
-  date: string;
-  message: string;
-}
+import type { CommitInfo } from '../findings/finding.js';
 
 /** How findings in text that is not a file are labelled in reports, in place of a path. */
 export const LABELS = {
@@ -25,6 +18,9 @@ export interface Fragment {
   startLine: number;
   commit?: CommitInfo;
 }
+
+/** Where a fragment's text sits: what a finding in it is reported at. */
+export type Place = Omit<Fragment, 'text'>;
 
 /**
  * Why a file was not scanned; counted in the stats, never silent. For archives:

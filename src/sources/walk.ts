@@ -1,8 +1,9 @@
 /**
  * Walks a plain directory (outside git), honouring every .gitignore in the tree.
- * Our own walker rather than fast-glob: glob matching drops names it cannot match
- * (a newline in a file name), and walking by hand lets an ignored directory be
- * skipped whole instead of listed and filtered.
+ * Our own walker rather than fast-glob: fast-glob's `ignore` is one list of globs for
+ * the whole walk, while each .gitignore applies, with gitignore's own rules (anchoring,
+ * negation), to the directory it sits in; walking by hand applies each where it lives
+ * and skips an ignored directory whole instead of listing and filtering it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';

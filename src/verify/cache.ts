@@ -7,8 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Finding } from '../findings.js';
-import type { Verification } from './verify.js';
+import type { Finding, Verification } from '../findings/finding.js';
 
 export interface VerifyCache {
   get(finding: Finding): Verification | undefined;

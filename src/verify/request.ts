@@ -3,7 +3,8 @@
  * verdict. Pure: the transport (transport.ts) is the only part that touches the network.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { AnswerCondition, VerifySpec } from './spec.js';
+import type { AnswerCondition, VerifySpec } from '../engine/types.js';
+import type { VerifyStatus } from '../findings/finding.js';
 
 export interface VerifyRequest {
   method: 'GET' | 'POST' | 'HEAD';
@@ -17,7 +18,6 @@ export interface Answer {
   body: string;
 }
 
-export type VerifyStatus = 'live' | 'revoked' | 'unknown' | 'error';
 
 /** The raw values a request may hold. */
 export interface Credential {

@@ -13,27 +13,9 @@
  * `{{pair}}` stands for the other half of a paired credential. A signed request (AWS) is
  * code instead: `signer: aws-sts`.
  */
+import type { VerifySpec } from '../engine/types.js';
 import { KeyhoundError } from '../errors.js';
 
-/** When an answer means a verdict: its status, and optionally fields of its JSON body. */
-export interface AnswerCondition {
-  status?: number | number[];
-  /** Dotted paths into the JSON body, each with the value (or one of the values) it must hold. */
-  json?: Record<string, string | number | boolean | Array<string | number | boolean>>;
-}
-
-export interface VerifySpec {
-  url?: string;
-  method?: 'GET' | 'POST' | 'HEAD';
-  auth?: { bearer?: string; basic?: [string, string] };
-  headers?: Record<string, string>;
-  body?: string;
-  /** A request that must be signed with the secret (no URL of the rule's own). */
-  signer?: 'aws-sts';
-  live?: AnswerCondition;
-  revoked?: AnswerCondition;
-  identity?: string[];
-}
 
 export const SIGNERS = ['aws-sts'] as const;
 

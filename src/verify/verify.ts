@@ -8,23 +8,13 @@
  * requests (method and address, with the secret's place shown, never the secret).
  */
 import { shannonEntropy } from '../engine/entropy.js';
-import type { Rule } from '../engine/types.js';
-import { rawSecret, withRawSecrets, type Finding } from '../findings.js';
-import { redact } from '../report/redact.js';
-import { type VerifyCache } from './cache.js';
-import { buildRequest, readAnswer, type VerifyStatus } from './request.js';
-import { verifyOrigin, type VerifySpec } from './spec.js';
+import { rawSecret, withRawSecrets, type Finding, type Verification } from '../findings/finding.js';
+import { redact } from '../findings/redact.js';
+import type { VerifyCache } from './cache.js';
+import { buildRequest, readAnswer } from './request.js';
+import type { Rule, VerifySpec } from '../engine/types.js';
+import { verifyOrigin } from './spec.js';
 import { httpsTransport, type Transport } from './transport.js';
-
-export interface Verification {
-  status: VerifyStatus;
-  /** When the provider was asked (ISO 8601); from the cache, when it was asked then. */
-  checkedAt: string;
-  /** What the provider says about the credential (account, user, scopes), redacted where it looks secret. */
-  identity?: Record<string, string>;
-  /** Why the status is unknown or error (a timeout, a rate limit, the budget). */
-  reason?: string;
-}
 
 export interface VerifyOptions {
   /** List the requests instead of sending them. */

@@ -1,7 +1,7 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/config.js';
-import { readTextFile } from '../../config/yaml-file.js';
+import { readTextFile } from '../../files/yaml-file.js';
 import { KeyhoundError } from '../../errors.js';
 import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';

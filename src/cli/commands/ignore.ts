@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { IGNORE_FILE_NAME, parseIgnoreFile } from '../../config/ignore-file.js';
-import { readTextFile } from '../../config/yaml-file.js';
+import { readTextFile } from '../../files/yaml-file.js';
 import { KeyhoundError } from '../../errors.js';
 import { workTreeRoot } from '../../git/git.js';
 import { inert } from '../../report/inert.js';

@@ -1,6 +1,6 @@
 /** `keyhound merge REPORT…`: the json reports of shards or of many repositories as one report. */
 import { resolve } from 'node:path';
-import { readTextFile } from '../../config/yaml-file.js';
+import { readTextFile } from '../../files/yaml-file.js';
 import type { Severity } from '../../engine/types.js';
 import { KeyhoundError } from '../../errors.js';
 import { asJsonReport, mergeReports, type MergedReport } from '../../merge/merge-reports.js';

@@ -1,10 +1,11 @@
 /** `keyhound rules list` and `keyhound rules check FILE…`. */
 import { resolve } from 'node:path';
+import { RuleError } from '../../errors.js';
 import { prepareScan } from '../../scan/setup.js';
-import {
-  assertWellFormed, checkExamples, compileRuleFile, describeProblem, parseRuleFile, REDOS_UNCHECKED, redosAnalyserInstalled, type LoadedRuleFile,
-} from '../../config/rule-files.js';
-import { readTextFile } from '../../config/yaml-file.js';
+import { assertWellFormed, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../../rules/rule-files.js';
+import { REDOS_UNCHECKED, redosAnalyserInstalled } from '../../rules/redos.js';
+import { checkExamples, describeProblem } from '../../rules/self-test.js';
+import { readTextFile } from '../../files/yaml-file.js';
 import { inert } from '../../report/inert.js';
 import { EXIT_CLEAN, EXIT_LEAKS } from '../exit-codes.js';
 import type { Io } from '../io.js';
@@ -35,7 +36,8 @@ export async function runRulesList(args: { format: 'text' | 'json'; config?: str
 export async function runRulesCheck(args: { files: string[] }, io: Io): Promise<number> {
   const files: LoadedRuleFile[] = [];
   for (const path of args.files) {
-    files.push(compileRuleFile(await parseRuleFile(readTextFile(resolve(io.cwd, path), 'rule file'), path), path));
+    const file = resolve(io.cwd, path);
+    files.push(compileRuleFile(await parseRuleFile(readTextFile(file, 'rule file', file, RuleError), path), path));
   }
   await assertWellFormed(files);
   if (!redosAnalyserInstalled()) io.stderr(`warning: ${REDOS_UNCHECKED}\n`);

@@ -1,10 +1,35 @@
 /** A finding as every report and the library API see it: located, redacted, fingerprinted. */
-import type { Encoding } from './engine/decode.js';
-import type { Confidence, Rule, Severity } from './engine/types.js';
+import type { Encoding } from '../engine/decode.js';
+import type { Confidence, Rule, Severity } from '../engine/types.js';
 import { DEFAULT_SALT, fastHash, isGuessable, slowFingerprint, slowFingerprintAsync } from './fingerprints.js';
-import { maskLine, maskSecretLike, redact, type LineSpan } from './report/redact.js';
-import type { CommitInfo } from './sources/types.js';
-import type { Verification } from './verify/verify.js';
+import { maskLine, maskSecretLike, redact, type LineSpan } from './redact.js';
+
+/** The commit (or tag) text comes from; on a finding, the one that introduced it (author and message masked where they look secret). */
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  email: string;
+  date: string;
+  message: string;
+}
+
+/** A commit id as short as git log shows it. */
+export function shortSha(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+export type VerifyStatus = 'live' | 'revoked' | 'unknown' | 'error';
+
+/** What a provider said when asked whether a credential works (--verify). */
+export interface Verification {
+  status: VerifyStatus;
+  /** When the provider was asked (ISO 8601); from the cache, when it was asked then. */
+  checkedAt: string;
+  /** What the provider says about the credential (account, user, scopes), redacted where it looks secret. */
+  identity?: Record<string, string>;
+  /** Why the status is unknown or error (a timeout, a rate limit, the budget). */
+  reason?: string;
+}
 
 export interface Finding {
   ruleId: string;

@@ -1,6 +1,6 @@
 /** Reads a YAML document and validates it against a JSON Schema, with errors that name file, line and field. */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { KeyhoundError } from '../errors.js';
+import { KeyhoundError, type ErrorKind } from '../errors.js';
 
 export interface SchemaError {
   instancePath: string;
@@ -28,15 +28,15 @@ export const MAX_TEXT_FILE_SIZE = 64 * 1024 * 1024;
  * regular file only (a symlink to one is fine), of at most MAX_TEXT_FILE_SIZE. A FIFO
  * would block the read forever and a device such as /dev/zero never ends.
  */
-/** `shown`: the file's name as the user gave it, for the message (default: `file`). */
-export function readTextFile(file: string, what: string, shown = file): string {
-  const refuse = (reason: string): KeyhoundError => new KeyhoundError(`cannot read ${what} ${shown} (${reason})`);
+/** `shown`: the file's name as the user gave it, for the message (default: `file`); `kind`: the error to throw. */
+export function readTextFile(file: string, what: string, shown = file, kind: ErrorKind = KeyhoundError): string {
+  const refuse = (reason: string, cause?: unknown): KeyhoundError => new kind(`cannot read ${what} ${shown} (${reason})`, { cause });
   let fd: number;
   try {
     // Non-blocking: opening a FIFO must not wait for a writer (it is refused below).
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw refuse((error as NodeJS.ErrnoException).code ?? 'error');
+    throw refuse((error as NodeJS.ErrnoException).code ?? 'error', error);
   }
   try {
     const stat = fstatSync(fd);
@@ -44,7 +44,7 @@ export function readTextFile(file: string, what: string, shown = file): string {
     if (stat.size > MAX_TEXT_FILE_SIZE) throw refuse(`larger than ${MAX_TEXT_FILE_SIZE / 1024 / 1024} MB`);
     return readFileSync(fd, 'utf8');
   } catch (error) {
-    throw error instanceof KeyhoundError ? error : refuse((error as NodeJS.ErrnoException).code ?? 'error');
+    throw error instanceof KeyhoundError ? error : refuse((error as NodeJS.ErrnoException).code ?? 'error', error);
   } finally {
     closeSync(fd);
   }
@@ -56,12 +56,14 @@ type YamlDocument = ReturnType<Yaml['parseDocument']>;
 /**
  * Parses YAML text and validates it. `describe` names the object at a path (for
  * example the rule id), so that an error says which rule is wrong, not only where.
- * An empty document (nothing, only comments, or null) is an empty mapping.
+ * An empty document (nothing, only comments, or null) is an empty mapping. Errors are
+ * of `kind` (ConfigError, RuleError), with the parser's own error as their cause.
  */
 export async function parseValidatedYaml(
   text: string,
   file: string,
   validate: Validate,
+  kind: ErrorKind,
   describe: (data: unknown, path: string[]) => string = () => '',
 ): Promise<unknown> {
   const yaml = await loadYaml();
@@ -72,7 +74,7 @@ export async function parseValidatedYaml(
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const line = lineAt(unclosedAt(yaml, doc, syntaxError.pos[0]) ?? syntaxError.pos[0]);
-    throw new KeyhoundError(`${file}:${line}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split('\n')[0]!, text)}`);
+    throw new kind(`${file}:${line}: invalid YAML: ${withoutQuotedSource(syntaxError.message.split('\n')[0]!, text)}`, { cause: syntaxError });
   }
   let data: unknown;
   try {
@@ -80,7 +82,7 @@ export async function parseValidatedYaml(
   } catch (error) {
     // An alias to no anchor, or too many aliases (a "billion laughs"): thrown, not listed in doc.errors.
     const alias = unresolvedAlias(yaml, doc);
-    throw new KeyhoundError(`${file}${alias === undefined ? '' : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String((error as Error).message).split('\n')[0]!, text)}`);
+    throw new kind(`${file}${alias === undefined ? '' : `:${lineAt(alias)}`}: invalid YAML: ${withoutQuotedSource(String((error as Error).message).split('\n')[0]!, text)}`, { cause: error });
   }
   if (validate(data)) return data;
   const error = pickError(validate.errors ?? []);
@@ -96,7 +98,7 @@ export async function parseValidatedYaml(
     error.keyword === 'additionalProperties' ? 'unknown field'
     : error.keyword === 'required' ? 'missing (required)'
     : error.message ?? 'invalid';
-  throw new KeyhoundError(`${file}:${line}:${where ? ` ${where}:` : ''} ${shownName(field)}: ${message}${allowedValues(error)}`);
+  throw new kind(`${file}:${line}:${where ? ` ${where}:` : ''} ${shownName(field)}: ${message}${allowedValues(error)}`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { BUNDLED } from '../bundled.js';
 import type { RuleFileSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
-import { expandRuleFile, type WrittenRuleFile } from '../rules/pieces.js';
+import { expandRuleFile, type WrittenRuleFile } from './pieces.js';
 import { parsedRuleFiles } from './rules-cache.js';
 
 export function builtinRuleFilePaths(): string[] {

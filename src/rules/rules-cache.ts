@@ -10,8 +10,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { WrittenRuleFile } from '../rules/pieces.js';
-import { loadYaml } from './yaml-file.js';
+import type { WrittenRuleFile } from './pieces.js';
+import { loadYaml } from '../files/yaml-file.js';
 
 /** Changes when what is cached changes shape, so an older keyhound's cache is not read. */
 const CACHE_FORMAT = 'builtin-rules-v1';
