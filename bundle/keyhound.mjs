@@ -30689,7 +30689,9 @@ function count(option) {
 async function main(argv, io = processIo()) {
   let exitCode = EXIT_ERROR;
   const args = argv.map((arg) => arg === "-" ? "--stdin" : arg);
-  const cli = yargs_default(args).scriptName("keyhound").usage("$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.").command(
+  const cli = yargs_default(args).middleware((parsed) => {
+    for (const [name, value] of Object.entries(parsed)) if (Array.isArray(value) && !REPEATABLE.has(name)) parsed[name] = value.at(-1);
+  }, true).scriptName("keyhound").usage("$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.").command(
     "scan [paths..]",
     "scan files and directories (in git: tracked and untracked-not-ignored files); - reads stdin",
     (y) => withReportOptions(y).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
@@ -30842,7 +30844,7 @@ async function main(argv, io = processIo()) {
     return EXIT_ERROR;
   }
 }
-var SHARD_OPTION;
+var REPEATABLE, SHARD_OPTION;
 var init_main = __esm({
   "src/cli/main.ts"() {
     "use strict";
@@ -30863,6 +30865,7 @@ var init_main = __esm({
     init_report_options();
     init_usage_errors();
     init_shard();
+    REPEATABLE = /* @__PURE__ */ new Set(["_", "paths", "include", "exclude", "range", "reports", "files"]);
     SHARD_OPTION = { type: "string", describe: "scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports", requiresArg: true, coerce: parseShard };
   }
 });

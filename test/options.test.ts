@@ -103,3 +103,23 @@ describe('--include and --exclude', () => {
     expect(await ruleIds(['history'])).toEqual(['stripe-live-secret-key']);
   });
 });
+
+describe('an option given twice', () => {
+  it('takes its last value, and a repeatable one collects every value (scan, history, staged)', async () => {
+    const dir = repoWith({ 'a.env': `STRIPE=${keys.stripe}\n`, 'src/b.env': `STRIPE=${keys.stripe}\n` });
+    commitAll(dir, 'keys');
+    const configs = ['--config', 'missing.yaml', '--config', 'none.yaml'];
+    for (const argv of [['scan', '.', ...configs], ['history', '--no-cache', '--no-cache', ...configs]]) {
+      const result = await run(argv, { cwd: dir });
+      expect(result.stderr, argv[0]).toMatch(/^keyhound: cannot read config file \S*none\.yaml/);
+      expect(result.code).toBe(2);
+    }
+    const both = await run(['scan', '.', '-f', 'json', '-f', 'text', '--include', 'a.env', '--include', 'src/**'], { cwd: dir });
+    expect(both.stdout).toMatch(/^a\.env:1:/m);
+    expect(both.stdout).toMatch(/^src\/b\.env:1:/m);
+    writeTree(dir, { 'c.env': `STRIPE=${keys.stripe}\n` });
+    gitIn(dir, ['add', 'c.env']);
+    const staged = await run(['staged', '-f', 'json', '-f', 'text'], { cwd: dir, env: { GIT_INDEX_FILE: '.git/index' } });
+    expect(staged.stdout).toMatch(/^c\.env:1:/m);
+  });
+});

@@ -22,6 +22,9 @@ import { withReportOptions } from './report-options.js';
 import { usageError } from './usage-errors.js';
 import { parseShard } from '../scan/shard.js';
 
+/** Options and positionals that may be given more than once. */
+const REPEATABLE = new Set(['_', 'paths', 'include', 'exclude', 'range', 'reports', 'files']);
+
 /** yargs' coerce for a count option: a whole number, not NaN from `--max-commits abc`. */
 function count(option: string): (value: number) => number {
   return (value) => {
@@ -38,6 +41,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   // yargs drops a bare `-`; the convention "read stdin" becomes the --stdin flag.
   const args = argv.map((arg) => (arg === '-' ? '--stdin' : arg));
   const cli = yargs(args)
+    // An option given twice takes its last value, as in most tools; repeatable ones collect.
+    .middleware((parsed) => {
+      for (const [name, value] of Object.entries(parsed)) if (Array.isArray(value) && !REPEATABLE.has(name)) parsed[name] = value.at(-1);
+    }, true)
     .scriptName('keyhound')
     .usage('$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.')
     .command(
