@@ -18534,7 +18534,7 @@ var init_key_stores = __esm({
   }
 });
 
-// src/scan/scan-file.ts
+// src/scan/file-findings.ts
 function toFileFindings(findings) {
   return findings.map(({ rule: rule2, secret, line, column, endLine, endColumn, lineText, otherSpans, entropy, suppressedBy, confidence, encoding, pair }) => {
     const from = Math.max(0, column - 1 - LINE_CONTEXT);
@@ -18562,25 +18562,11 @@ function toFileFindings(findings) {
 function placeFindings(found, place, rules) {
   return found.map((raw) => makeFinding(rules.get(raw.ruleId), raw, raw.file ?? place.path, place.startLine, place.commit));
 }
-function scanFile(target, detector, limits) {
-  const file = readFileBytes(target.absolute, target.shown, limits.maxFileSize, limits.archives?.maxSize);
-  if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
-  if (file.binary || archiveFormat(file.bytes)) {
-    const contents = scanContents(file.bytes, target.shown, detector, limits);
-    return contents ? { target, bytes: 0, findings: [], contents } : { target, bytes: 0, skip: { path: target.shown, reason: "binary" }, findings: [] };
-  }
-  if (file.bytes.length > limits.maxFileSize) return { target, bytes: 0, skip: { path: target.shown, reason: "too-large" }, findings: [] };
-  const findings = file.utf16 ? detector.detect(decodeText(file.bytes)) : detector.detectBytes(file.bytes);
-  return { target, bytes: file.bytes.length, findings: toFileFindings(findings) };
-}
 var LINE_CONTEXT;
-var init_scan_file = __esm({
-  "src/scan/scan-file.ts"() {
+var init_file_findings = __esm({
+  "src/scan/file-findings.ts"() {
     "use strict";
     init_finding();
-    init_archives();
-    init_read_file();
-    init_scan_contents();
     LINE_CONTEXT = 200;
   }
 });
@@ -21569,7 +21555,7 @@ var init_scan_contents = __esm({
     init_image();
     init_key_stores();
     init_read_file();
-    init_scan_file();
+    init_file_findings();
     init_setup();
     ContentsWalk = class {
       constructor(detector, limits) {
@@ -21666,7 +21652,7 @@ var init_diff_scan = __esm({
     init_archives();
     init_read_file();
     init_scan_contents();
-    init_scan_file();
+    init_file_findings();
     init_setup();
     DIFF_CONTEXT = 10;
     KEY_BLOCK_BODY = /^\s*[A-Za-z0-9+/]{40,}={0,2}\s*$/;
@@ -21842,7 +21828,7 @@ var init_text_scan = __esm({
   "src/scan/text-scan.ts"() {
     "use strict";
     init_result();
-    init_scan_file();
+    init_file_findings();
     init_setup();
   }
 });
@@ -30113,6 +30099,28 @@ var init_pool = __esm({
   }
 });
 
+// src/scan/scan-file.ts
+function scanFile(target, detector, limits) {
+  const file = readFileBytes(target.absolute, target.shown, limits.maxFileSize, limits.archives?.maxSize);
+  if (isSkip(file)) return { target, bytes: 0, skip: file, findings: [] };
+  if (file.binary || archiveFormat(file.bytes)) {
+    const contents = scanContents(file.bytes, target.shown, detector, limits);
+    return contents ? { target, bytes: 0, findings: [], contents } : { target, bytes: 0, skip: { path: target.shown, reason: "binary" }, findings: [] };
+  }
+  if (file.bytes.length > limits.maxFileSize) return { target, bytes: 0, skip: { path: target.shown, reason: "too-large" }, findings: [] };
+  const findings = file.utf16 ? detector.detect(decodeText(file.bytes)) : detector.detectBytes(file.bytes);
+  return { target, bytes: file.bytes.length, findings: toFileFindings(findings) };
+}
+var init_scan_file = __esm({
+  "src/scan/scan-file.ts"() {
+    "use strict";
+    init_archives();
+    init_read_file();
+    init_file_findings();
+    init_scan_contents();
+  }
+});
+
 // src/scan/scan.ts
 import { relative as relative6, sep as sep5 } from "node:path";
 async function scan(options = {}) {
@@ -30181,6 +30189,7 @@ var init_scan = __esm({
     init_worktree();
     init_pool();
     init_types();
+    init_file_findings();
     init_scan_file();
     init_text_scan();
     init_result();

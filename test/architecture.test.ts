@@ -81,6 +81,28 @@ describe('one path from every source to a finding', () => {
     const callers = sourceFiles(SRC)
       .filter((path) => /\bmakeFinding\(/.test(readFileSync(path, 'utf8').replace(/export function makeFinding\(/, '')))
       .map((path) => relative(SRC, path).split('\\').join('/'));
-    expect(callers).toEqual(['scan/scan-file.ts']);
+    expect(callers).toEqual(['scan/file-findings.ts']);
+  });
+});
+
+describe('imports between files', () => {
+  it('form no cycle, inside a module either (type-only imports aside: they vanish at run time)', () => {
+    const files = sourceFiles(SRC).map((file) => relative(SRC, file).split('\\').join('/'));
+    const runtimeImports = new Map(files.map((file) => {
+      const text = readFileSync(join(SRC, file), 'utf8');
+      const specifiers = [...text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s*'(\.{1,2}\/[^']+)'/gms)].map((match) => match[1]!);
+      return [file, specifiers.map((specifier) => posix.join(posix.dirname(file), specifier).replace(/\.js$/, '.ts'))];
+    }));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') return void cycles.push([...path.slice(path.indexOf(file)), file].join(' → '));
+      state.set(file, 'open');
+      for (const next of runtimeImports.get(file) ?? []) if (runtimeImports.has(next)) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect(cycles).toEqual([]);
   });
 });

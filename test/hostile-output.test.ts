@@ -11,7 +11,7 @@ import { makeFinding } from '../src/findings/finding.js';
 import { FORMAT_NAMES, FORMATTERS, type FormatName } from '../src/report/index.js';
 import type { ReportInput } from '../src/report/types.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
-import { toFileFindings } from '../src/scan/scan-file.js';
+import { toFileFindings } from '../src/scan/file-findings.js';
 import { gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';

@@ -12,7 +12,7 @@ import { FORMAT_NAMES, FORMATTERS } from '../src/report/index.js';
 import { maskLine, maskSecretLike } from '../src/findings/redact.js';
 import { secretLikeSpans } from '../src/findings/secret-like.js';
 import { compileRuleset } from '../src/scan/ruleset.js';
-import { toFileFindings } from '../src/scan/scan-file.js';
+import { toFileFindings } from '../src/scan/file-findings.js';
 import { tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';

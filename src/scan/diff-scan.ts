@@ -19,7 +19,7 @@ import { NULL_BLOB, type FileDiff } from '../sources/diff-parser.js';
 import { archiveFormat } from '../sources/archives.js';
 import { decodeText, hasUtf16Bom, isBinary } from '../sources/read-file.js';
 import { addContents, scanContents, type Contents } from './scan-contents.js';
-import { placeFindings, toFileFindings, type FileFinding } from './scan-file.js';
+import { placeFindings, toFileFindings, type FileFinding } from './file-findings.js';
 import { countSkip, type ScanSetup, type ScanStats } from './setup.js';
 
 /**

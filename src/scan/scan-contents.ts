@@ -13,7 +13,7 @@ import { entryKey, imageLayout, shortDigest } from '../sources/image.js';
 import { keyStoreLine, recogniseKeyStore } from '../sources/key-stores.js';
 import { decodeText, hasUtf16Bom, isBinary } from '../sources/read-file.js';
 import type { Skip, SkipReason } from '../sources/types.js';
-import { toFileFindings, type FileFinding } from './scan-file.js';
+import { toFileFindings, type FileFinding } from './file-findings.js';
 import { countSkip, type ScanStats } from './setup.js';
 
 /** Budgets for opening archives; plain data, so they cross to worker threads. */

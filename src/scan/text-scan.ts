@@ -7,7 +7,7 @@
 import type { Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/types.js';
 import { finishScan, type ScanResult } from './result.js';
-import { placeFindings, toFileFindings } from './scan-file.js';
+import { placeFindings, toFileFindings } from './file-findings.js';
 import { countSkip, emptyStats, prepareScan, type ScanSetup, type ScanStats, type SetupOptions } from './setup.js';
 
 export function findingsInText(setup: ScanSetup, stats: ScanStats, fragment: Fragment): Finding[] {
