@@ -16864,13 +16864,19 @@ function catFile(repo, mode) {
     });
     return process2;
   };
+  let outgoing = "";
+  const flush = () => {
+    child.stdin.write(outgoing);
+    outgoing = "";
+  };
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
     return new Promise((resolve19, reject) => {
       queue.push({ resolve: resolve19, reject });
-      child.stdin.write(`${name}
-`);
+      if (!outgoing) queueMicrotask(flush);
+      outgoing += `${name}
+`;
     });
   };
   return Object.assign(ask, { close: () => void child?.stdin.end() });
@@ -22077,7 +22083,7 @@ async function scanHistory(options = {}) {
     let walker = walkers[index];
     if (!walker) {
       const started2 = { input: new PassThrough(), positions: [] };
-      walker = { ...started2, done: walk(started2.input, started2.positions) };
+      walker = { ...started2, pending: "", done: walk(started2.input, started2.positions) };
       walkers[index] = walker;
     }
     return walker;
@@ -22098,11 +22104,15 @@ async function scanHistory(options = {}) {
       }
       const walker = walkerFor(Math.min(Math.floor(position / share), count2 - 1));
       walker.positions.push(position);
-      walker.input.write(`${sha}
-`);
+      walker.pending += `${sha}
+`;
+      if (walker.pending.length >= WRITE_BATCH) {
+        walker.input.write(walker.pending);
+        walker.pending = "";
+      }
     });
     const started2 = walkers.filter((walker) => walker !== void 0);
-    for (const walker of started2) walker.input.end();
+    for (const walker of started2) walker.input.end(walker.pending);
     await Promise.all(started2.map((walker) => walker.done));
     if (listing.code !== 0) {
       readCleanly = false;
@@ -22168,7 +22178,7 @@ async function commitCache(repo, where, setup, options, warn) {
   });
   return openCommitCache(where === true ? await defaultCacheDir(repo) : where, key, warn);
 }
-var LOG_ARGUMENTS, PARALLEL_FROM;
+var LOG_ARGUMENTS, WRITE_BATCH, PARALLEL_FROM;
 var init_history = __esm({
   "src/scan/history.ts"() {
     "use strict";
@@ -22198,6 +22208,7 @@ var init_history = __esm({
       "--no-walk=unsorted",
       "--stdin"
     ];
+    WRITE_BATCH = 16384;
     PARALLEL_FROM = 1e3;
   }
 });

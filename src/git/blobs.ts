@@ -99,12 +99,20 @@ function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
     return process;
   };
 
+  // Names asked for in one turn go to git in one write: a write a name cost 0.3 s of a
+  // 10,000-commit history's 3.6 s.
+  let outgoing = '';
+  const flush = (): void => {
+    child!.stdin!.write(outgoing);
+    outgoing = '';
+  };
   const ask = (name: string): Promise<Answer | typeof MISSING> => {
     if (failed) return Promise.reject(failed);
     child ??= start();
     return new Promise((resolve, reject) => {
       queue.push({ resolve, reject });
-      child!.stdin!.write(`${name}\n`);
+      if (!outgoing) queueMicrotask(flush);
+      outgoing += `${name}\n`;
     });
   };
   return Object.assign(ask, { close: () => void child?.stdin!.end() });

