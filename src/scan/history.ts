@@ -68,9 +68,9 @@ export const LOG_ARGUMENTS = [
   'log', '-p', `-U${DIFF_CONTEXT}`, '-M', '--cc', '--full-index', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS, '--no-walk=unsorted', '--stdin',
 ];
 
-/** Below this many commits one git process is as fast as two. */
 /** Characters of commit ids written to a walker at once (about 400 ids). */
 const WRITE_BATCH = 16_384;
+/** Below this many commits one git process is as fast as two. */
 const PARALLEL_FROM = 1000;
 
 /** One place a secret was added: a commit (by its rev-list position) and whether a suppression covers it there. */
