@@ -16866,7 +16866,7 @@ function catFile(repo, mode) {
   };
   let outgoing = "";
   const flush = () => {
-    child.stdin.write(outgoing);
+    if (outgoing) child.stdin.write(outgoing);
     outgoing = "";
   };
   const ask = (name) => {
@@ -16879,7 +16879,14 @@ function catFile(repo, mode) {
 `;
     });
   };
-  return Object.assign(ask, { close: () => void child?.stdin.end() });
+  return Object.assign(ask, {
+    // Names still waiting for their turn's write go first: end() after them, never before.
+    close: () => {
+      const last = outgoing;
+      outgoing = "";
+      child?.stdin.end(last || void 0);
+    }
+  });
 }
 function blobReader(repo) {
   const check = catFile(repo, "--batch-check");

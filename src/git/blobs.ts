@@ -103,7 +103,7 @@ function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
   // 10,000-commit history's 3.6 s.
   let outgoing = '';
   const flush = (): void => {
-    child!.stdin!.write(outgoing);
+    if (outgoing) child!.stdin!.write(outgoing);
     outgoing = '';
   };
   const ask = (name: string): Promise<Answer | typeof MISSING> => {
@@ -115,7 +115,14 @@ function catFile(repo: string, mode: '--batch' | '--batch-check'): Ask {
       outgoing += `${name}\n`;
     });
   };
-  return Object.assign(ask, { close: () => void child?.stdin!.end() });
+  return Object.assign(ask, {
+    // Names still waiting for their turn's write go first: end() after them, never before.
+    close: () => {
+      const last = outgoing;
+      outgoing = '';
+      child?.stdin!.end(last || undefined);
+    },
+  });
 }
 
 export function blobReader(repo: string): BlobReader {
