@@ -18,7 +18,7 @@ import { fakeKeys, fakeRsaPem } from './helpers/keys.js';
 function rule(id: string, pattern: string, extra: Partial<Rule> = {}): Rule {
   return {
     id, provider: 'test', description: id, severity: 'high', remediation: 'rotate it',
-    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, pairsWith: [], pairLines: 5, informs: [], placeholders: 'all', allowRegexes: [], stopwords: [],
+    keywords: [], regex: new RegExp(pattern, 'gd'), entropy: 0, span: 1024, generic: false, pairsWith: [], pairLines: 5, informs: [], placeholders: 'all', allowRegexes: [], stopwords: [], lines: 1, informative: false,
     ...extra,
   };
 }

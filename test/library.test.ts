@@ -1,6 +1,6 @@
 /** The library API runs the same pipeline as the CLI and keeps raw secrets out of serialisation. */
 import { describe, expect, it } from 'vitest';
-import { rawSecret, scan } from '../dist/index.js';
+import { rawSecret, scan } from '../src/index.js';
 import { fakeKeys } from './helpers/keys.js';
 import { tempDir, writeTree } from './helpers/cli.js';
 

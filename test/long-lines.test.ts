@@ -47,7 +47,7 @@ describe('one long line with a finding every 32 characters', () => {
   it('sends each finding with the part of the line around it, not the whole line', () => {
     const dir = tempDir();
     writeTree(dir, { 'bundle.min.js': minifiedLine(10_000) });
-    const result = scanFile({ absolute: join(dir, 'bundle.min.js'), shown: 'bundle.min.js' }, ruleset.detector, 10 * 1024 * 1024);
+    const result = scanFile({ absolute: join(dir, 'bundle.min.js'), shown: 'bundle.min.js' }, ruleset.detector, { maxFileSize: 10 * 1024 * 1024 });
     expect(result.findings.length).toBeGreaterThan(9_900);
     // The secret (20 characters) and 200 characters either side at most.
     expect(Math.max(...result.findings.map((finding) => finding.lineText.length))).toBeLessThanOrEqual(420);

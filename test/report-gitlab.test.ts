@@ -3,7 +3,7 @@
  * schema (15.x) requires — written out below from GitLab's documentation, since no
  * package ships the schema — and never a raw secret.
  */
-import Ajv from 'ajv';
+import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { formatGitlab, GITLAB_SCHEMA_VERSION, NO_COMMIT } from '../src/report/gitlab.js';
 import type { ReportInput } from '../src/report/types.js';
@@ -50,7 +50,8 @@ const schema = {
     },
   },
 };
-const ajv = new Ajv({ strict: false, allErrors: true });
+// A CommonJS module: under Node's ES module rules its class is the module's `default`.
+const ajv = new AjvModule.default({ strict: false, allErrors: true });
 const validate = ajv.compile(schema);
 
 const redacted = { showSecrets: false, color: false };

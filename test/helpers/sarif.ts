@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a SARIF log's objects are read as loose JSON, field by field, in the tests. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvModule from 'ajv-draft-04';
 
 // The SARIF 2.1.0 schema as Microsoft ships it (the rtm.5 JSON Schema, draft-04, which
 // schemastore and GitHub code scanning use for 2.1.0 logs).
@@ -10,7 +10,8 @@ const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../node_mod
 
 /** RFC 3986 characters, with every % starting a valid escape. */
 const URI_CHARS = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
-const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+// A CommonJS module: under Node's ES module rules its class is the module's `default`.
+const ajv = new AjvModule.default({ strict: false, allErrors: true, unicodeRegExp: false });
 ajv.addFormat('uri', (value: string) => URI_CHARS.test(value) && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value));
 ajv.addFormat('uri-reference', (value: string) => URI_CHARS.test(value));
 ajv.addFormat('date-time', (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value));
