@@ -17258,7 +17258,7 @@ async function* objectsOutsideCommits(repo, blobs, maxSize, options) {
   const tags = [...options.tags ? await annotatedTags(repo) : [], ...options.danglingTags.map((id) => ({ name: id.slice(0, 12), id }))];
   for (const tag of tags) {
     const object = await blobs.read(tag.id, maxSize, "tag");
-    if (object === TOO_LARGE) yield "too-large";
+    if (object === TOO_LARGE) yield { path: LABELS.tag(tag.name), reason: "too-large" };
     if (typeof object === "symbol") continue;
     const { message: message2, commit } = parseTag(tag.id, object.toString("utf8"));
     yield { path: LABELS.tag(tag.name), text: message2, startLine: 1, commit };
@@ -17266,9 +17266,10 @@ async function* objectsOutsideCommits(repo, blobs, maxSize, options) {
   for (const id of options.danglingBlobs) {
     const bytes = await blobs.read(id, maxSize);
     if (bytes === MISSING) continue;
-    if (bytes === TOO_LARGE) yield "too-large";
-    else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield "binary";
-    else yield { path: LABELS.blob(id), text: decodeText(bytes), startLine: 1 };
+    const path = LABELS.blob(id);
+    if (bytes === TOO_LARGE) yield { path, reason: "too-large" };
+    else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield { path, reason: "binary" };
+    else yield { path, text: decodeText(bytes), startLine: 1 };
   }
 }
 var init_git_objects = __esm({
@@ -21416,6 +21417,12 @@ import { relative as relative2 } from "node:path";
 function emptyStats(rules) {
   return { files: 0, bytes: 0, rules, findings: 0, durationMs: 0, skipped: {}, warnings: [] };
 }
+function warnInto(stats, onWarning) {
+  return (message2) => {
+    stats.warnings.push(message2);
+    onWarning?.(message2);
+  };
+}
 function countSkip(stats, reason) {
   stats.skipped[reason] = (stats.skipped[reason] ?? 0) + 1;
 }
@@ -21786,63 +21793,89 @@ var init_diff_scan = __esm({
   }
 });
 
-// src/scan/result.ts
-function compareFindings(a, b) {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
-}
-async function finishScan(all, setup, stats, started, toRoot) {
-  useSalt(all, setup.suppressor.salt);
-  await setup.suppressor.prepare(all);
-  const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
-  for (const notice of setup.suppressor.notices()) {
-    stats.warnings.push(notice);
-    setup.onWarning?.(notice);
-  }
-  findings.sort(compareFindings);
-  suppressed.sort(compareFindings);
-  stats.findings = findings.length;
-  stats.suppressed = suppressed.length;
-  for (const warning of unknownInlineRuleIds(findings, setup.ruleIds)) {
-    stats.warnings.push(warning);
-    setup.onWarning?.(warning);
-  }
-  stats.durationMs = Math.round(performance.now() - started);
-  const ruleFor = (ruleId) => setup.ruleset.byId.get(ruleId);
-  if (!setup.reportSuppressed) return { findings, stats, ruleFor };
-  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };
-}
-var init_result = __esm({
-  "src/scan/result.ts"() {
+// src/scan/scan-loop.ts
+var ScanLoop;
+var init_scan_loop = __esm({
+  "src/scan/scan-loop.ts"() {
     "use strict";
-    init_finding();
-    init_suppress();
-    init_unknown_rules();
-  }
-});
-
-// src/scan/text-scan.ts
-function findingsInText(setup, stats, fragment) {
-  if (fragment.text.length > setup.maxFileSize) {
-    countSkip(stats, "too-large");
-    return [];
-  }
-  stats.bytes += Buffer.byteLength(fragment.text);
-  const { detector, byId } = setup.ruleset;
-  return placeFindings(toFileFindings(detector.detect(fragment.text)), fragment, byId);
-}
-async function scanText(text, label, options = {}) {
-  const started = performance.now();
-  const setup = await prepareScan(options);
-  const stats = emptyStats(setup.ruleCount);
-  stats.files = 1;
-  return finishScan(findingsInText(setup, stats, { path: label, text, startLine: 1 }), setup, stats, started, (file) => file);
-}
-var init_text_scan = __esm({
-  "src/scan/text-scan.ts"() {
-    "use strict";
-    init_result();
+    init_diff_scan();
     init_file_findings();
+    init_scan_contents();
     init_setup();
+    ScanLoop = class {
+      constructor(options) {
+        this.options = options;
+      }
+      options;
+      diffScanner;
+      pending = [];
+      failure;
+      /** False once a changed file could not be read in full: "nothing found" is then not proof of a clean commit. */
+      readCleanly = true;
+      take(item) {
+        switch (item.kind) {
+          case "skip":
+            return this.skip(item.skip);
+          case "commit":
+            this.options.stats.commits = (this.options.stats.commits ?? 0) + 1;
+            return this.options.onProgress?.();
+          case "text":
+            return this.emit(this.text(item.fragment, item.ownFile === true), item);
+          case "file":
+            this.file(item);
+            return this.options.onProgress?.();
+          case "diff":
+            return this.diff(item);
+        }
+      }
+      /** Waits for the changed files still being read from git; throws the first failure. */
+      async finish() {
+        await Promise.all(this.pending);
+        if (this.failure !== void 0) throw this.failure;
+      }
+      skip({ reason, warning }) {
+        countSkip(this.options.stats, reason);
+        if (warning) this.options.warn(warning);
+      }
+      text(fragment, ownFile) {
+        const { setup, stats } = this.options;
+        if (fragment.text.length > setup.maxFileSize) {
+          countSkip(stats, "too-large");
+          return [];
+        }
+        if (ownFile) stats.files += 1;
+        stats.bytes += Buffer.byteLength(fragment.text);
+        return placeFindings(toFileFindings(setup.ruleset.detector.detect(fragment.text)), fragment, setup.ruleset.byId);
+      }
+      file(item) {
+        const { result } = item;
+        const { stats, warn, setup } = this.options;
+        if (result.skip) return this.skip(result.skip);
+        const found = result.contents ? addContents(stats, result.contents, warn) : result.findings;
+        if (!result.contents) {
+          stats.files += 1;
+          stats.bytes += result.bytes;
+        }
+        this.emit(placeFindings(found, { path: result.target.shown, startLine: 1 }, setup.ruleset.byId), item);
+      }
+      diff(item) {
+        const found = this.judge().scan(item.diff);
+        if (Array.isArray(found)) return this.emit(found, item);
+        this.pending.push(found.then((later) => this.emit(later, item), (error) => void (this.failure ??= error)));
+      }
+      judge() {
+        const { setup, stats, warn, blobs } = this.options;
+        if (!blobs) throw new Error("a diff item needs a blob reader");
+        this.diffScanner ??= new DiffScanner(setup, stats, blobs, (message2) => {
+          this.readCleanly = false;
+          warn(message2);
+        });
+        return this.diffScanner;
+      }
+      emit(findings, item) {
+        for (const finding of findings) this.options.onFinding(finding, item);
+      }
+    };
   }
 });
 
@@ -21967,6 +22000,40 @@ var init_shard = __esm({
   }
 });
 
+// src/scan/result.ts
+function compareFindings(a, b) {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+async function finishScan(all, setup, stats, started, toRoot) {
+  useSalt(all, setup.suppressor.salt);
+  await setup.suppressor.prepare(all);
+  const { findings, suppressed } = partition(all, setup.suppressor, toRoot);
+  for (const notice of setup.suppressor.notices()) {
+    stats.warnings.push(notice);
+    setup.onWarning?.(notice);
+  }
+  findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
+  stats.findings = findings.length;
+  stats.suppressed = suppressed.length;
+  for (const warning of unknownInlineRuleIds(findings, setup.ruleIds)) {
+    stats.warnings.push(warning);
+    setup.onWarning?.(warning);
+  }
+  stats.durationMs = Math.round(performance.now() - started);
+  const ruleFor = (ruleId) => setup.ruleset.byId.get(ruleId);
+  if (!setup.reportSuppressed) return { findings, stats, ruleFor };
+  return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };
+}
+var init_result = __esm({
+  "src/scan/result.ts"() {
+    "use strict";
+    init_finding();
+    init_suppress();
+    init_unknown_rules();
+  }
+});
+
 // src/scan/history.ts
 import { availableParallelism } from "node:os";
 import { relative as relative3 } from "node:path";
@@ -22003,10 +22070,7 @@ async function scanHistory(options = {}) {
   const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
-  const warn = (message2) => {
-    stats.warnings.push(message2);
-    options.onWarning?.(message2);
-  };
+  const warn = warnInto(stats, options.onWarning);
   const [boundary, anyCommit, notes, dangling] = await Promise.all([
     shallowBoundary(repo),
     hasCommits(repo),
@@ -22039,38 +22103,32 @@ async function scanHistory(options = {}) {
     tracked.paths.add(finding.file);
   };
   const blobs = blobReader(repo);
-  let failure;
+  const loop = new ScanLoop({
+    setup,
+    stats,
+    warn,
+    blobs,
+    onFinding: (finding, item) => {
+      if (item.kind === "diff" && finding.commit && notes.has(finding.commit.sha)) finding.file = LABELS.notes(item.diff.path.replace(/\//g, ""));
+      record2(finding, "order" in item ? item.order ?? -1 : -1);
+    },
+    onProgress: () => options.onProgress?.({ stats, findings: bySecret.size })
+  });
   const walk = async (input, positions) => {
-    const scanner = new DiffScanner(setup, stats, blobs, (message2) => {
-      readCleanly = false;
-      warn(message2);
-    });
-    const pending = [];
     let seen = -1;
-    let position = -1;
+    let order = -1;
     const parser2 = new DiffParser({
       commit: (commit) => {
         seen += 1;
-        position = positions[seen] ?? position;
+        order = positions[seen] ?? order;
         if (cache2) scanned.push(commit.sha);
-        stats.commits += 1;
-        options.onProgress?.({ stats, findings: bySecret.size });
+        loop.take({ kind: "commit" });
       },
-      message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record2(finding, position);
-      },
-      file: (diff) => {
-        const at2 = position;
-        const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, "")) : void 0;
-        const keep = (finding) => record2(label ? Object.assign(finding, { file: label }) : finding, at2);
-        const found = scanner.scan(diff);
-        if (Array.isArray(found)) found.forEach(keep);
-        else pending.push(found.then((later) => later.forEach(keep), (error) => void (failure ??= error)));
-      }
+      message: (commit, text) => loop.take({ kind: "text", fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
+      file: (diff) => loop.take({ kind: "diff", diff, order })
     });
     const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), input);
     parser2.end();
-    await Promise.all(pending);
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
@@ -22121,12 +22179,12 @@ async function scanHistory(options = {}) {
     const started2 = walkers.filter((walker) => walker !== void 0);
     for (const walker of started2) walker.input.end(walker.pending);
     await Promise.all(started2.map((walker) => walker.done));
+    await loop.finish();
     if (listing.code !== 0) {
       readCleanly = false;
       warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
     }
-    if (failure !== void 0) throw failure;
-    if (cache2 && readCleanly) cache2.remember(scanned.filter((sha) => !withFindings.has(sha)));
+    if (cache2 && readCleanly && loop.readCleanly) cache2.remember(scanned.filter((sha) => !withFindings.has(sha)));
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
     const firstShard = (options.shard?.index ?? 1) === 1;
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
@@ -22134,10 +22192,7 @@ async function scanHistory(options = {}) {
       danglingTags: firstShard ? dangling?.tags ?? [] : [],
       danglingBlobs: firstShard ? dangling?.blobs ?? [] : []
     });
-    for await (const fragment of outside) {
-      if (typeof fragment === "string") countSkip(stats, fragment);
-      else for (const finding of findingsInText(setup, stats, fragment)) record2(finding, -1);
-    }
+    for await (const object of outside) loop.take("reason" in object ? { kind: "skip", skip: object } : { kind: "text", fragment: object });
   } finally {
     blobs.close();
   }
@@ -22198,7 +22253,7 @@ var init_history = __esm({
     init_diff_parser();
     init_types();
     init_diff_scan();
-    init_text_scan();
+    init_scan_loop();
     init_history_cache();
     init_shard();
     init_result();
@@ -22235,16 +22290,14 @@ async function scanStaged(options = {}) {
     throw new GitError(STAGED_DIFF_ARGS, result.code, result.stderr);
   }
   const stats = emptyStats(setup.ruleCount);
-  const warn = (message2) => {
-    stats.warnings.push(message2);
-    options.onWarning?.(message2);
-  };
+  const warn = warnInto(stats, options.onWarning);
   const findings = [];
   if (files.length) {
     const blobs = blobReader(setup.root);
     try {
-      const scanner = new DiffScanner(setup, stats, blobs, warn);
-      for (const file of files) findings.push(...await scanner.scan(file));
+      const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => findings.push(finding) });
+      for (const diff2 of files) loop.take({ kind: "diff", diff: diff2 });
+      await loop.finish();
     } finally {
       blobs.close();
     }
@@ -22259,9 +22312,29 @@ var init_staged = __esm({
     init_git();
     init_diff_parser();
     init_diff_scan();
+    init_scan_loop();
     init_result();
     init_setup();
     STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
+  }
+});
+
+// src/scan/text-scan.ts
+async function scanText(text, label, options = {}) {
+  const started = performance.now();
+  const setup = await prepareScan(options);
+  const stats = emptyStats(setup.ruleCount);
+  const findings = [];
+  const warn = warnInto(stats, options.onWarning);
+  new ScanLoop({ setup, stats, warn, onFinding: (finding) => findings.push(finding) }).take({ kind: "text", fragment: { path: label, text, startLine: 1 }, ownFile: true });
+  return finishScan(findings, setup, stats, started, (file) => file);
+}
+var init_text_scan = __esm({
+  "src/scan/text-scan.ts"() {
+    "use strict";
+    init_result();
+    init_scan_loop();
+    init_setup();
   }
 });
 
@@ -30148,54 +30221,33 @@ async function scan(options = {}) {
   const { ruleset, contentLimits: contentLimits2 } = setup;
   const stats = emptyStats(setup.ruleCount);
   const findings = [];
+  const warn = warnInto(stats, options.onWarning);
+  const loop = new ScanLoop({
+    setup,
+    stats,
+    warn,
+    onFinding: (finding) => findings.push(finding),
+    onProgress: () => options.onProgress?.({ stats, findings: findings.length })
+  });
   const paths = options.paths?.length ? options.paths : options.stdin === void 0 ? ["."] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
-  const notAllowlisted = (target) => {
+  for (const skip of skipped) loop.take({ kind: "skip", skip });
+  const toScan = (target) => {
     const fromRoot = relative6(setup.root, target.absolute).split(sep5).join("/");
-    if (setup.excluded(fromRoot)) {
-      countSkip(stats, "excluded");
-      return false;
-    }
-    if (!inShard(fromRoot, options.shard)) {
-      countSkip(stats, "other-shard");
-      return false;
-    }
-    if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
-    countSkip(stats, "allowlisted");
-    return false;
+    const reason = setup.excluded(fromRoot) ? "excluded" : !inShard(fromRoot, options.shard) ? "other-shard" : isAbsolutePathAllowed(setup, target.absolute) ? "allowlisted" : void 0;
+    if (reason) loop.take({ kind: "skip", skip: { path: target.shown, reason } });
+    return reason === void 0;
   };
-  const warn = (warning) => {
-    stats.warnings.push(warning);
-    options.onWarning?.(warning);
-  };
-  const skip = ({ reason, warning }) => {
-    countSkip(stats, reason);
-    if (warning) warn(warning);
-  };
-  skipped.forEach(skip);
-  const collect = (result) => {
-    if (result.skip) {
-      skip(result.skip);
-      return;
-    }
-    const found = result.contents ? addContents(stats, result.contents, warn) : result.findings;
-    if (!result.contents) {
-      stats.files += 1;
-      stats.bytes += result.bytes;
-    }
-    for (const finding of placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId)) findings.push(finding);
-    options.onProgress?.({ stats, findings: findings.length });
-  };
+  const scanned = (result) => loop.take({ kind: "file", result });
   const workers = BUNDLED ? options.workers ?? defaultWorkerCount() : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, contentLimits2, workers, collect, (target) => scanFile(target, ruleset.detector, contentLimits2));
+    await scanFilesInWorkers(targets, toScan, ruleset.spec, contentLimits2, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits2));
   } else {
-    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits2));
+    for (const target of targets) if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits2));
   }
   if (options.shard) stats.shard = shardName(options.shard);
   if (options.stdin !== void 0 && inShard(LABELS.stdin, options.shard)) {
-    stats.files += 1;
-    findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
+    loop.take({ kind: "text", fragment: { path: LABELS.stdin, text: options.stdin, startLine: 1 }, ownFile: true });
   }
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
 }
@@ -30207,11 +30259,9 @@ var init_scan = __esm({
     init_worktree();
     init_pool();
     init_types();
-    init_file_findings();
     init_scan_file();
-    init_text_scan();
+    init_scan_loop();
     init_result();
-    init_scan_contents();
     init_setup();
     init_shard();
     init_suppress();

@@ -83,6 +83,20 @@ describe('one path from every source to a finding', () => {
       .map((path) => relative(SRC, path).split('\\').join('/'));
     expect(callers).toEqual(['scan/file-findings.ts']);
   });
+
+  it('every mode feeds the one scan loop: only the loop runs the detector on text, places findings or judges a patch', () => {
+    const callers = (pattern: RegExp) => sourceFiles(SRC)
+      .filter((path) => pattern.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(SRC, path).split('\\').join('/'))
+      .sort();
+    // diff-scan.ts is the loop's judge of patches; scan-contents.ts and scan-file.ts run
+    // the detector inside a file (on worker threads too) and return plain data to the loop.
+    expect(callers(/\bplaceFindings\(/)).toEqual(['scan/diff-scan.ts', 'scan/file-findings.ts', 'scan/scan-loop.ts']);
+    expect(callers(/new DiffScanner\(/)).toEqual(['scan/scan-loop.ts']);
+    expect(callers(/\.detect(?:Bytes)?\(/).filter((file) => file.startsWith('scan/'))).toEqual(['scan/diff-scan.ts', 'scan/scan-contents.ts', 'scan/scan-file.ts', 'scan/scan-loop.ts']);
+    const modes = ['scan/scan.ts', 'scan/staged.ts', 'scan/history.ts', 'scan/text-scan.ts'];
+    expect(modes.filter((file) => !/new ScanLoop\(/.test(readFileSync(join(SRC, file), 'utf8')))).toEqual([]);
+  });
 });
 
 describe('imports between files', () => {

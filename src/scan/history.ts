@@ -14,12 +14,12 @@ import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, ope
 import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
 import { LABELS } from '../sources/types.js';
-import { DIFF_CONTEXT, DiffScanner } from './diff-scan.js';
-import { findingsInText } from './text-scan.js';
+import { DIFF_CONTEXT } from './diff-scan.js';
+import { ScanLoop } from './scan-loop.js';
 import { defaultCacheDir, historyCacheKey, openCommitCache, type CommitCache } from './history-cache.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { finishScan, type ScanResult } from './result.js';
-import { countSkip, DEFAULT_ARCHIVE_LIMITS, emptyStats, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
+import { DEFAULT_ARCHIVE_LIMITS, emptyStats, warnInto, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -103,10 +103,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
-  const warn = (message: string): void => {
-    stats.warnings.push(message);
-    options.onWarning?.(message);
-  };
+  const warn = warnInto(stats, options.onWarning);
   const [boundary, anyCommit, notes, dangling] = await Promise.all([
     shallowBoundary(repo), hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
   ]);
@@ -142,44 +139,36 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   };
 
   const blobs = blobReader(repo);
-  let failure: unknown;
+  /** Where every walker's items become findings; each finding is recorded at its commit's position. */
+  const loop = new ScanLoop({
+    setup, stats, warn, blobs,
+    onFinding: (finding, item) => {
+      // A file in a notes history is the note on the commit its path names.
+      if (item.kind === 'diff' && finding.commit && notes.has(finding.commit.sha)) finding.file = LABELS.notes(item.diff.path.replace(/\//g, ''));
+      record(finding, 'order' in item ? (item.order ?? -1) : -1);
+    },
+    onProgress: () => options.onProgress?.({ stats, findings: bySecret.size }),
+  });
   /**
-   * A git log over the commits fed to `input`; `positions[n]` is its n-th commit's place
-   * in rev-list's order (pushed before the commit is written to `input`).
+   * A git log over the commits fed to `input`, its commits, messages and changed files
+   * handed to the loop; `positions[n]` is its n-th commit's place in rev-list's order
+   * (pushed before the commit is written to `input`).
    */
   const walk = async (input: Readable, positions: readonly number[]): Promise<void> => {
-    const scanner = new DiffScanner(setup, stats, blobs, (message) => {
-      readCleanly = false;
-      warn(message);
-    });
-    const pending: Array<Promise<void>> = [];
     let seen = -1;
-    let position = -1;
+    let order = -1;
     const parser = new DiffParser({
       commit: (commit) => {
         seen += 1;
-        position = positions[seen] ?? position;
+        order = positions[seen] ?? order;
         if (cache) scanned.push(commit.sha);
-        stats.commits! += 1;
-        options.onProgress?.({ stats, findings: bySecret.size });
+        loop.take({ kind: 'commit' });
       },
-      message: (commit, text) => {
-        for (const finding of findingsInText(setup, stats, { path: LABELS.commitMessage, text, startLine: 1, commit })) record(finding, position);
-      },
-      file: (diff) => {
-        // Taken now: a finding that needs the whole file is kept after later commits began.
-        const at = position;
-        // A file in a notes history is the note on the commit its path names.
-        const label = diff.commit && notes.has(diff.commit.sha) ? LABELS.notes(diff.path.replace(/\//g, '')) : undefined;
-        const keep = (finding: Finding): void => record(label ? Object.assign(finding, { file: label }) : finding, at);
-        const found = scanner.scan(diff);
-        if (Array.isArray(found)) found.forEach(keep);
-        else pending.push(found.then((later) => later.forEach(keep), (error: unknown) => void (failure ??= error)));
-      },
+      message: (commit, text) => loop.take({ kind: 'text', fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
+      file: (diff) => loop.take({ kind: 'diff', diff, order }),
     });
     const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
     parser.end();
-    await Promise.all(pending);
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
@@ -239,12 +228,12 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const started = walkers.filter((walker) => walker !== undefined);
     for (const walker of started) walker.input.end(walker.pending);
     await Promise.all(started.map((walker) => walker.done));
+    await loop.finish();
     if (listing.code !== 0) {
       readCleanly = false;
       warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
     }
-    if (failure !== undefined) throw failure;
-    if (cache && readCleanly) cache.remember(scanned.filter((sha) => !withFindings.has(sha)));
+    if (cache && readCleanly && loop.readCleanly) cache.remember(scanned.filter((sha) => !withFindings.has(sha)));
     // Annotated tags' messages (when every ref is scanned), and what no ref reaches; in no
     // commit's history, so any commit that also adds the secret is where it is reported.
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
@@ -252,10 +241,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
       tags: everyRef && firstShard, danglingTags: firstShard ? (dangling?.tags ?? []) : [], danglingBlobs: firstShard ? (dangling?.blobs ?? []) : [],
     });
-    for await (const fragment of outside) {
-      if (typeof fragment === 'string') countSkip(stats, fragment);
-      else for (const finding of findingsInText(setup, stats, fragment)) record(finding, -1);
-    }
+    for await (const object of outside) loop.take('reason' in object ? { kind: 'skip', skip: object } : { kind: 'text', fragment: object });
   } finally {
     blobs.close();
   }

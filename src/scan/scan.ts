@@ -5,16 +5,13 @@
 import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
 import type { Finding } from '../findings/finding.js';
-import type { Skip } from '../sources/types.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
 import { LABELS } from '../sources/types.js';
-import { placeFindings } from './file-findings.js';
 import { scanFile, type FileResult } from './scan-file.js';
-import { findingsInText } from './text-scan.js';
+import { ScanLoop } from './scan-loop.js';
 import { finishScan, type ScanResult } from './result.js';
-import { addContents } from './scan-contents.js';
-import { countSkip, emptyStats, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
+import { emptyStats, warnInto, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { relativeToRoot } from './suppress.js';
 
@@ -43,61 +40,36 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const stats = emptyStats(setup.ruleCount);
   const findings: Finding[] = [];
 
+  const warn = warnInto(stats, options.onWarning);
+  const loop = new ScanLoop({
+    setup, stats, warn,
+    onFinding: (finding) => findings.push(finding),
+    onProgress: () => options.onProgress?.({ stats, findings: findings.length }),
+  });
+
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
+  for (const skip of skipped) loop.take({ kind: 'skip', skip });
   // Checked as files are handed out, so that the workers start scanning at once.
-  const notAllowlisted = (target: ScanTarget): boolean => {
+  const toScan = (target: ScanTarget): boolean => {
     const fromRoot = relative(setup.root, target.absolute).split(sep).join('/');
-    if (setup.excluded(fromRoot)) {
-      countSkip(stats, 'excluded');
-      return false;
-    }
-    if (!inShard(fromRoot, options.shard)) {
-      countSkip(stats, 'other-shard');
-      return false;
-    }
-    if (!isAbsolutePathAllowed(setup, target.absolute)) return true;
-    countSkip(stats, 'allowlisted');
-    return false;
+    const reason = setup.excluded(fromRoot) ? 'excluded' : !inShard(fromRoot, options.shard) ? 'other-shard' : isAbsolutePathAllowed(setup, target.absolute) ? 'allowlisted' : undefined;
+    if (reason) loop.take({ kind: 'skip', skip: { path: target.shown, reason } });
+    return reason === undefined;
   };
-
-  const warn = (warning: string): void => {
-    stats.warnings.push(warning);
-    options.onWarning?.(warning);
-  };
-  const skip = ({ reason, warning }: Skip): void => {
-    countSkip(stats, reason);
-    if (warning) warn(warning);
-  };
-  skipped.forEach(skip);
-
-  const collect = (result: FileResult): void => {
-    if (result.skip) {
-      skip(result.skip);
-      return;
-    }
-    const found = result.contents ? addContents(stats, result.contents, warn) : result.findings;
-    if (!result.contents) {
-      stats.files += 1;
-      stats.bytes += result.bytes;
-    }
-    // One at a time: a minified file can hold more findings than a call takes arguments.
-    for (const finding of placeFindings(found, { path: result.target.shown, startLine: 1 }, ruleset.byId)) findings.push(finding);
-    options.onProgress?.({ stats, findings: findings.length });
-  };
+  const scanned = (result: FileResult): void => loop.take({ kind: 'file', result });
 
   // Worker threads run the built worker file, so only the bundle has them; from source
   // (the tests) everything runs on this thread, reading nothing but source files.
   const workers = BUNDLED ? (options.workers ?? defaultWorkerCount()) : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, notAllowlisted, ruleset.spec, contentLimits, workers, collect, (target) => scanFile(target, ruleset.detector, contentLimits));
+    await scanFilesInWorkers(targets, toScan, ruleset.spec, contentLimits, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits));
   } else {
-    for (const target of targets.filter(notAllowlisted)) collect(scanFile(target, ruleset.detector, contentLimits));
+    for (const target of targets) if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits));
   }
   if (options.shard) stats.shard = shardName(options.shard);
   if (options.stdin !== undefined && inShard(LABELS.stdin, options.shard)) {
-    stats.files += 1;
-    findings.push(...findingsInText(setup, stats, { path: LABELS.stdin, text: options.stdin, startLine: 1 }));
+    loop.take({ kind: 'text', fragment: { path: LABELS.stdin, text: options.stdin, startLine: 1 }, ownFile: true });
   }
 
   return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));

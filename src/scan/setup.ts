@@ -106,6 +106,14 @@ export function emptyStats(rules: number): ScanStats {
   return { files: 0, bytes: 0, rules, findings: 0, durationMs: 0, skipped: {}, warnings: [] };
 }
 
+/** How a scan warns: into the stats (reports list them), and on to the caller as it happens. */
+export function warnInto(stats: ScanStats, onWarning: ((message: string) => void) | undefined): (message: string) => void {
+  return (message) => {
+    stats.warnings.push(message);
+    onWarning?.(message);
+  };
+}
+
 export function countSkip(stats: ScanStats, reason: SkipReason): void {
   stats.skipped[reason] = (stats.skipped[reason] ?? 0) + 1;
 }

@@ -8,9 +8,10 @@ import type { Finding } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { GitError, openRepository, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { DiffParser, type FileDiff } from '../sources/diff-parser.js';
-import { DIFF_CONTEXT, DiffScanner } from './diff-scan.js';
+import { DIFF_CONTEXT } from './diff-scan.js';
+import { ScanLoop } from './scan-loop.js';
 import { finishScan, type ScanResult } from './result.js';
-import { emptyStats, prepareScan, requireRepository, type SetupOptions } from './setup.js';
+import { emptyStats, warnInto, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
 export const STAGED_DIFF_ARGS = ['diff', '--cached', `-U${DIFF_CONTEXT}`, '-M', '--full-index', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
 
@@ -32,17 +33,15 @@ export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult
     throw new GitError(STAGED_DIFF_ARGS, result.code, result.stderr);
   }
   const stats = emptyStats(setup.ruleCount);
-  const warn = (message: string): void => {
-    stats.warnings.push(message);
-    options.onWarning?.(message);
-  };
+  const warn = warnInto(stats, options.onWarning);
   const findings: Finding[] = [];
   // Nothing staged (a hook on an empty change): no rules to compile, no git to start.
   if (files.length) {
     const blobs = blobReader(setup.root);
     try {
-      const scanner = new DiffScanner(setup, stats, blobs, warn);
-      for (const file of files) findings.push(...(await scanner.scan(file)));
+      const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => findings.push(finding) });
+      for (const diff of files) loop.take({ kind: 'diff', diff });
+      await loop.finish();
     } finally {
       blobs.close();
     }

@@ -5,26 +5,17 @@
  * path allowlist matches; inline comments and the config's allowlists apply as anywhere.
  */
 import type { Finding } from '../findings/finding.js';
-import type { Fragment } from '../sources/types.js';
 import { finishScan, type ScanResult } from './result.js';
-import { placeFindings, toFileFindings } from './file-findings.js';
-import { countSkip, emptyStats, prepareScan, type ScanSetup, type ScanStats, type SetupOptions } from './setup.js';
-
-export function findingsInText(setup: ScanSetup, stats: ScanStats, fragment: Fragment): Finding[] {
-  if (fragment.text.length > setup.maxFileSize) {
-    countSkip(stats, 'too-large');
-    return [];
-  }
-  stats.bytes += Buffer.byteLength(fragment.text);
-  const { detector, byId } = setup.ruleset;
-  return placeFindings(toFileFindings(detector.detect(fragment.text)), fragment, byId);
-}
+import { ScanLoop } from './scan-loop.js';
+import { emptyStats, warnInto, prepareScan, type SetupOptions } from './setup.js';
 
 /** A whole scan of one text under a label (a commit message before it is committed). */
 export async function scanText(text: string, label: string, options: SetupOptions = {}): Promise<ScanResult> {
   const started = performance.now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
-  stats.files = 1;
-  return finishScan(findingsInText(setup, stats, { path: label, text, startLine: 1 }), setup, stats, started, (file) => file);
+  const findings: Finding[] = [];
+  const warn = warnInto(stats, options.onWarning);
+  new ScanLoop({ setup, stats, warn, onFinding: (finding) => findings.push(finding) }).take({ kind: 'text', fragment: { path: label, text, startLine: 1 }, ownFile: true });
+  return finishScan(findings, setup, stats, started, (file) => file);
 }

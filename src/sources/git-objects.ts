@@ -8,7 +8,7 @@
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { annotatedTags } from '../git/git.js';
 import { decodeText, hasUtf16Bom, isBinary } from './read-file.js';
-import { LABELS, type Fragment } from './types.js';
+import { LABELS, type Fragment, type Skip } from './types.js';
 import type { CommitInfo } from '../findings/finding.js';
 
 /** A tag object's message, and who tagged when (`tagger Name <email> <epoch> <zone>`). */
@@ -34,11 +34,11 @@ export async function* objectsOutsideCommits(
   blobs: BlobReader,
   maxSize: number,
   options: { tags: boolean; danglingTags: readonly string[]; danglingBlobs: readonly string[] },
-): AsyncGenerator<Fragment | 'binary' | 'too-large'> {
+): AsyncGenerator<Fragment | Skip> {
   const tags = [...(options.tags ? await annotatedTags(repo) : []), ...options.danglingTags.map((id) => ({ name: id.slice(0, 12), id }))];
   for (const tag of tags) {
     const object = await blobs.read(tag.id, maxSize, 'tag');
-    if (object === TOO_LARGE) yield 'too-large';
+    if (object === TOO_LARGE) yield { path: LABELS.tag(tag.name), reason: 'too-large' };
     if (typeof object === 'symbol') continue;
     const { message, commit } = parseTag(tag.id, object.toString('utf8'));
     yield { path: LABELS.tag(tag.name), text: message, startLine: 1, commit };
@@ -46,8 +46,9 @@ export async function* objectsOutsideCommits(
   for (const id of options.danglingBlobs) {
     const bytes = await blobs.read(id, maxSize);
     if (bytes === MISSING) continue;
-    if (bytes === TOO_LARGE) yield 'too-large';
-    else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield 'binary';
-    else yield { path: LABELS.blob(id), text: decodeText(bytes), startLine: 1 };
+    const path = LABELS.blob(id);
+    if (bytes === TOO_LARGE) yield { path, reason: 'too-large' };
+    else if (!hasUtf16Bom(bytes) && isBinary(bytes)) yield { path, reason: 'binary' };
+    else yield { path, text: decodeText(bytes), startLine: 1 };
   }
 }
