@@ -30763,6 +30763,10 @@ function count(option) {
     throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
   };
 }
+function skipHelpRendering(cli) {
+  const usage2 = cli.getInternalMethods?.().getUsageInstance();
+  if (usage2) usage2.cacheHelpMessage = () => void 0;
+}
 async function main(argv, io = processIo()) {
   let exitCode = EXIT_ERROR;
   const args = argv.map((arg) => arg === "-" ? "--stdin" : arg);
@@ -30905,6 +30909,7 @@ async function main(argv, io = processIo()) {
     if (error && error.name !== "YError") throw error;
     throw new KeyhoundError(usageError(message2 ?? error.message));
   }).showHelpOnFail(false);
+  skipHelpRendering(cli);
   try {
     let helpOrVersion = "";
     await cli.parseAsync(args, {}, (_err, _args, output) => {

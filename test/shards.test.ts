@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scan } from '../src/scan/scan.js';
 import { inShard, parseShard } from '../src/scan/shard.js';
 import { commitAll, gitIn, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
@@ -227,5 +228,33 @@ describe('--format jsonl', () => {
     expect(jsonl.stdout).not.toContain(keys.stripe);
     const scan = await run(['scan', '--format', 'jsonl'], { cwd: dir });
     expect(scan.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as Finding).file)).toEqual(['config/app.env', 'services/billing.py']);
+  });
+
+  it('streams: a finding is passed on as soon as it is final, before the files after it are scanned', async () => {
+    const dir = tempDir();
+    const files = Object.fromEntries(['a', 'b', 'c', 'd'].map((name, i) => [`${name}.env`, i % 2 ? 'NOTHING=here\n' : `STRIPE_KEY=${i ? other.stripe : keys.stripe}\n`]));
+    writeTree(dir, files);
+    const events: string[] = [];
+    const { findings } = await scan({
+      paths: ['.'], cwd: dir,
+      onFinding: (finding) => void events.push(`finding ${finding.file}`),
+      onProgress: ({ stats }) => void events.push(`scanned ${stats.files}`),
+    });
+    expect(findings).toHaveLength(2);
+    expect(events).toEqual(['scanned 1', 'finding a.env', 'scanned 2', 'scanned 3', 'finding c.env', 'scanned 4']);
+  });
+
+  it('streams only what is reported: a finding the ignore file or --report-suppressed decides is written as the json report says', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.env': `STRIPE_KEY=${keys.stripe}\n`, 'b.env': `STRIPE_KEY=${other.stripe}\n` });
+    const ignored = (JSON.parse((await run(['scan', '--format', 'json'], { cwd: dir })).stdout) as Report).findings.find((finding) => finding.file === 'b.env')!;
+    writeTree(dir, { '.keyhoundignore': `${ignored.fingerprint}\n` });
+    for (const extra of [[], ['--report-suppressed']]) {
+      const json = JSON.parse((await run(['scan', '--format', 'json', ...extra], { cwd: dir })).stdout) as Report & { suppressed?: Finding[] };
+      const jsonl = await run(['scan', '--format', 'jsonl', ...extra], { cwd: dir });
+      expect(jsonl.code).toBe(1);
+      const lines = jsonl.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Finding);
+      expect(lines).toEqual([...json.findings, ...(json.suppressed ?? [])]);
+    }
   });
 });

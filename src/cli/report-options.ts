@@ -5,6 +5,7 @@ import { FORMATTERS } from '../report/index.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { prepareFingerprints, type Finding } from '../findings/finding.js';
 import { inert } from '../report/inert.js';
+import { findingLine } from '../report/jsonl.js';
 import { summaryLine } from '../report/summary.js';
 import type { ScanResult } from '../scan/result.js';
 import type { SetupOptions } from '../scan/setup.js';
@@ -57,15 +58,23 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
   if ((args.dryRun || args.onlyVerified || args.failOnVerified) && !args.verify) {
     throw new KeyhoundError(`--${args.dryRun ? 'dry-run' : args.onlyVerified ? 'only-verified' : 'fail-on-verified'}: needs --verify`);
   }
+  // jsonl on standard output streams: each finding's line as soon as the finding is final.
+  const streamed = new Set<Finding>();
+  const stream = async (finding: Finding): Promise<void> => {
+    await prepareFingerprints([finding]);
+    io.stdout(`${findingLine(finding, args.showSecrets)}\n`);
+    streamed.add(finding);
+  };
+  const streams = args.format === 'jsonl' && !args.output && !args.verify;
   try {
-    result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
+    result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state), ...(streams ? { onFinding: stream } : {}) });
     // Every format shows fingerprints, and --verify's cache is keyed by them: the slow ones are computed on every core first.
     await prepareFingerprints([...result.findings, ...(result.suppressed ?? [])]);
   } finally {
     progress.done();
   }
   if (args.verify) result = await verified(result, args, io);
-  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io);
+  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io, streamed);
 }
 
 /** --verify: each finding's provider asked (or, with --dry-run, the requests listed); --only-verified keeps the live ones. */
@@ -83,9 +92,12 @@ async function verified(result: ScanResult, args: ReportArgs, io: Io): Promise<S
   return args.onlyVerified ? { ...result, findings: result.findings.filter((finding) => finding.verification?.status === 'live') } : result;
 }
 
-export async function report(result: ReportInput, args: ReportArgs, io: Io): Promise<number> {
+/** `streamed`: findings whose jsonl lines are already written. */
+export async function report(result: ReportInput, args: ReportArgs, io: Io, streamed: ReadonlySet<Finding> = new Set()): Promise<number> {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
-  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  const unwritten = (findings: Finding[]) => findings.filter((finding) => !streamed.has(finding));
+  const rest = streamed.size ? { ...result, findings: unwritten(result.findings), ...(result.suppressed ? { suppressed: unwritten(result.suppressed) } : {}) } : result;
+  await writeReport(FORMATTERS[args.format](rest, { showSecrets: args.showSecrets, color }), args.output, io);
   io.onReport?.(result);
   // The text report ends with the summary; other formats are for machines, so people get it on stderr.
   if ((args.format !== 'text' || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}\n`);

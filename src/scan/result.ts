@@ -17,6 +17,45 @@ export interface ScanResult {
   ruleFor?: (ruleId: string) => Rule | undefined;
 }
 
+/**
+ * The findings of a scan, each also passed on (onFinding) as soon as its suppression is
+ * decided, in the order found: for output that streams. finishScan decides them all
+ * again at the end (the same answer), sorts and counts.
+ */
+export class FindingStream {
+  readonly all: Finding[] = [];
+  private passed: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly setup: ScanSetup,
+    private readonly toRoot: (file: string) => string,
+    private readonly onFinding: ((finding: Finding) => void | Promise<void>) | undefined,
+  ) {}
+
+  add(finding: Finding): void {
+    this.all.push(finding);
+    const { onFinding, setup } = this;
+    if (!onFinding) return;
+    this.passed = this.passed.then(async () => {
+      useSalt([finding], setup.suppressor.salt);
+      await setup.suppressor.prepare([finding]);
+      const { findings } = partition([finding], setup.suppressor, this.toRoot);
+      if (findings.length || setup.reportSuppressed) await onFinding(finding);
+    });
+  }
+
+  /** Waits until every finding so far has been passed on. */
+  flush(): Promise<void> {
+    return this.passed;
+  }
+
+  /** The whole result, once every finding has been passed on. */
+  async finish(stats: ScanStats, started: number): Promise<ScanResult> {
+    await this.passed;
+    return finishScan(this.all, this.setup, stats, started, this.toRoot);
+  }
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }

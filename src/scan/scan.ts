@@ -4,13 +4,12 @@
  */
 import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
-import type { Finding } from '../findings/finding.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
 import { LABELS } from '../sources/types.js';
 import { scanFile, type FileResult } from './scan-file.js';
 import { ScanLoop } from './scan-loop.js';
-import { finishScan, type ScanResult } from './result.js';
+import { FindingStream, type ScanResult } from './result.js';
 import { emptyStats, warnInto, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { relativeToRoot } from './suppress.js';
@@ -38,13 +37,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const setup = await prepareScan(options);
   const { ruleset, contentLimits } = setup;
   const stats = emptyStats(setup.ruleCount);
-  const findings: Finding[] = [];
+  const found = new FindingStream(setup, relativeToRoot(setup.root, cwd), options.onFinding);
 
   const warn = warnInto(stats, options.onWarning);
   const loop = new ScanLoop({
     setup, stats, warn,
-    onFinding: (finding) => findings.push(finding),
-    onProgress: () => options.onProgress?.({ stats, findings: findings.length }),
+    onFinding: (finding) => found.add(finding),
+    onProgress: () => options.onProgress?.({ stats, findings: found.all.length }),
   });
 
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];
@@ -65,12 +64,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, toScan, ruleset.spec, contentLimits, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits));
   } else {
-    for (const target of targets) if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits));
+    for (const target of targets) {
+      if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits));
+      // A finding to pass on goes out now, not after the last file.
+      if (options.onFinding) await found.flush();
+    }
   }
   if (options.shard) stats.shard = shardName(options.shard);
   if (options.stdin !== undefined && inShard(LABELS.stdin, options.shard)) {
     loop.take({ kind: 'text', fragment: { path: LABELS.stdin, text: options.stdin, startLine: 1 }, ownFile: true });
   }
 
-  return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
+  return found.finish(stats, started);
 }

@@ -1,4 +1,5 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
+import type { Finding } from '../findings/finding.js';
 import { relative } from 'node:path';
 import { builtinRules } from '../rules/builtin-rules.js';
 import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
@@ -47,6 +48,13 @@ export interface SetupOptions extends SuppressionOptions {
   onWarning?: (message: string) => void;
   /** Called as the scan advances (after each file, or each commit in history modes). */
   onProgress?: (progress: Progress) => void;
+  /**
+   * Each finding as soon as it is final (its suppression decided: `suppressedBy` set, and
+   * passed on only with reportSuppressed), in the order found, for output that streams.
+   * The scan waits for what it returns. History modes pass none: a secret's row is
+   * decided when every commit has been read (result.ts `FindingStream`).
+   */
+  onFinding?: (finding: Finding) => void | Promise<void>;
 }
 
 export interface Progress {

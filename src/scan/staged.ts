@@ -4,13 +4,12 @@
  * content is what is checked, with the staged file's line numbers; each added line is
  * judged in the context of the staged file (diff-scan.ts).
  */
-import type { Finding } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { GitError, openRepository, SAFE_DIFF_OPTIONS, streamGitLines } from '../git/git.js';
 import { DiffParser, type FileDiff } from '../sources/diff-parser.js';
 import { DIFF_CONTEXT } from './diff-scan.js';
 import { ScanLoop } from './scan-loop.js';
-import { finishScan, type ScanResult } from './result.js';
+import { FindingStream, type ScanResult } from './result.js';
 import { emptyStats, warnInto, prepareScan, requireRepository, type SetupOptions } from './setup.js';
 
 export const STAGED_DIFF_ARGS = ['diff', '--cached', `-U${DIFF_CONTEXT}`, '-M', '--full-index', '--ignore-submodules=all', ...SAFE_DIFF_OPTIONS];
@@ -34,17 +33,17 @@ export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult
   }
   const stats = emptyStats(setup.ruleCount);
   const warn = warnInto(stats, options.onWarning);
-  const findings: Finding[] = [];
+  const found = new FindingStream(setup, (file) => file, options.onFinding);
   // Nothing staged (a hook on an empty change): no rules to compile, no git to start.
   if (files.length) {
     const blobs = blobReader(setup.root);
     try {
-      const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => findings.push(finding) });
+      const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => found.add(finding) });
       for (const diff of files) loop.take({ kind: 'diff', diff });
       await loop.finish();
     } finally {
       blobs.close();
     }
   }
-  return finishScan(findings, setup, stats, started, (file) => file);
+  return found.finish(stats, started);
 }

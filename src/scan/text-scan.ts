@@ -4,8 +4,7 @@
  * reported under a label in angle brackets (`<stdin>`, `<commit message>`), which no
  * path allowlist matches; inline comments and the config's allowlists apply as anywhere.
  */
-import type { Finding } from '../findings/finding.js';
-import { finishScan, type ScanResult } from './result.js';
+import { FindingStream, type ScanResult } from './result.js';
 import { ScanLoop } from './scan-loop.js';
 import { emptyStats, warnInto, prepareScan, type SetupOptions } from './setup.js';
 
@@ -14,8 +13,8 @@ export async function scanText(text: string, label: string, options: SetupOption
   const started = performance.now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
-  const findings: Finding[] = [];
+  const found = new FindingStream(setup, (file) => file, options.onFinding);
   const warn = warnInto(stats, options.onWarning);
-  new ScanLoop({ setup, stats, warn, onFinding: (finding) => findings.push(finding) }).take({ kind: 'text', fragment: { path: label, text, startLine: 1 }, ownFile: true });
-  return finishScan(findings, setup, stats, started, (file) => file);
+  new ScanLoop({ setup, stats, warn, onFinding: (finding) => found.add(finding) }).take({ kind: 'text', fragment: { path: label, text, startLine: 1 }, ownFile: true });
+  return found.finish(stats, started);
 }
