@@ -22025,12 +22025,45 @@ async function finishScan(all, setup, stats, started, toRoot) {
   if (!setup.reportSuppressed) return { findings, stats, ruleFor };
   return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };
 }
+var FindingStream;
 var init_result = __esm({
   "src/scan/result.ts"() {
     "use strict";
     init_finding();
     init_suppress();
     init_unknown_rules();
+    FindingStream = class {
+      constructor(setup, toRoot, onFinding) {
+        this.setup = setup;
+        this.toRoot = toRoot;
+        this.onFinding = onFinding;
+      }
+      setup;
+      toRoot;
+      onFinding;
+      all = [];
+      passed = Promise.resolve();
+      add(finding) {
+        this.all.push(finding);
+        const { onFinding, setup } = this;
+        if (!onFinding) return;
+        this.passed = this.passed.then(async () => {
+          useSalt([finding], setup.suppressor.salt);
+          await setup.suppressor.prepare([finding]);
+          const { findings } = partition([finding], setup.suppressor, this.toRoot);
+          if (findings.length || setup.reportSuppressed) await onFinding(finding);
+        });
+      }
+      /** Waits until every finding so far has been passed on. */
+      flush() {
+        return this.passed;
+      }
+      /** The whole result, once every finding has been passed on. */
+      async finish(stats, started) {
+        await this.passed;
+        return finishScan(this.all, this.setup, stats, started, this.toRoot);
+      }
+    };
   }
 });
 
@@ -22291,18 +22324,18 @@ async function scanStaged(options = {}) {
   }
   const stats = emptyStats(setup.ruleCount);
   const warn = warnInto(stats, options.onWarning);
-  const findings = [];
+  const found = new FindingStream(setup, (file) => file, options.onFinding);
   if (files.length) {
     const blobs = blobReader(setup.root);
     try {
-      const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => findings.push(finding) });
+      const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => found.add(finding) });
       for (const diff2 of files) loop.take({ kind: "diff", diff: diff2 });
       await loop.finish();
     } finally {
       blobs.close();
     }
   }
-  return finishScan(findings, setup, stats, started, (file) => file);
+  return found.finish(stats, started);
 }
 var STAGED_DIFF_ARGS;
 var init_staged = __esm({
@@ -22324,10 +22357,10 @@ async function scanText(text, label, options = {}) {
   const started = performance.now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
-  const findings = [];
+  const found = new FindingStream(setup, (file) => file, options.onFinding);
   const warn = warnInto(stats, options.onWarning);
-  new ScanLoop({ setup, stats, warn, onFinding: (finding) => findings.push(finding) }).take({ kind: "text", fragment: { path: label, text, startLine: 1 }, ownFile: true });
-  return finishScan(findings, setup, stats, started, (file) => file);
+  new ScanLoop({ setup, stats, warn, onFinding: (finding) => found.add(finding) }).take({ kind: "text", fragment: { path: label, text, startLine: 1 }, ownFile: true });
+  return found.finish(stats, started);
 }
 var init_text_scan = __esm({
   "src/scan/text-scan.ts"() {
@@ -23763,14 +23796,22 @@ async function scanAndReport(args, io, command2, run) {
   if ((args.dryRun || args.onlyVerified || args.failOnVerified) && !args.verify) {
     throw new KeyhoundError(`--${args.dryRun ? "dry-run" : args.onlyVerified ? "only-verified" : "fail-on-verified"}: needs --verify`);
   }
+  const streamed = /* @__PURE__ */ new Set();
+  const stream = async (finding) => {
+    await prepareFingerprints([finding]);
+    io.stdout(`${findingLine(finding, args.showSecrets)}
+`);
+    streamed.add(finding);
+  };
+  const streams = args.format === "jsonl" && !args.output && !args.verify;
   try {
-    result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state) });
+    result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state), ...streams ? { onFinding: stream } : {} });
     await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
   } finally {
     progress.done();
   }
   if (args.verify) result = await verified(result, args, io);
-  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command2}`, startedAt) }, args, io);
+  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command2}`, startedAt) }, args, io, streamed);
 }
 async function verified(result, args, io) {
   const { defaultVerifyCacheFile: defaultVerifyCacheFile2, fileVerifyCache: fileVerifyCache2 } = await Promise.resolve().then(() => (init_cache(), cache_exports));
@@ -23787,9 +23828,11 @@ async function verified(result, args, io) {
 `);
   return args.onlyVerified ? { ...result, findings: result.findings.filter((finding) => finding.verification?.status === "live") } : result;
 }
-async function report(result, args, io) {
+async function report(result, args, io, streamed = /* @__PURE__ */ new Set()) {
   const color = useColor(args.color, args.output ? false : io.stdoutIsTTY, io.env);
-  await writeReport(FORMATTERS[args.format](result, { showSecrets: args.showSecrets, color }), args.output, io);
+  const unwritten = (findings) => findings.filter((finding) => !streamed.has(finding));
+  const rest = streamed.size ? { ...result, findings: unwritten(result.findings), ...result.suppressed ? { suppressed: unwritten(result.suppressed) } : {} } : result;
+  await writeReport(FORMATTERS[args.format](rest, { showSecrets: args.showSecrets, color }), args.output, io);
   io.onReport?.(result);
   if ((args.format !== "text" || args.output) && !args.quiet) io.stderr(`${summaryLine(result.findings, result.stats)}
 `);
@@ -23808,6 +23851,7 @@ var init_report_options = __esm({
     init_types2();
     init_finding();
     init_inert();
+    init_jsonl();
     init_summary();
     init_options();
     init_progress();
@@ -30220,14 +30264,14 @@ async function scan(options = {}) {
   const setup = await prepareScan(options);
   const { ruleset, contentLimits: contentLimits2 } = setup;
   const stats = emptyStats(setup.ruleCount);
-  const findings = [];
+  const found = new FindingStream(setup, relativeToRoot(setup.root, cwd), options.onFinding);
   const warn = warnInto(stats, options.onWarning);
   const loop = new ScanLoop({
     setup,
     stats,
     warn,
-    onFinding: (finding) => findings.push(finding),
-    onProgress: () => options.onProgress?.({ stats, findings: findings.length })
+    onFinding: (finding) => found.add(finding),
+    onProgress: () => options.onProgress?.({ stats, findings: found.all.length })
   });
   const paths = options.paths?.length ? options.paths : options.stdin === void 0 ? ["."] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
@@ -30243,13 +30287,16 @@ async function scan(options = {}) {
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
     await scanFilesInWorkers(targets, toScan, ruleset.spec, contentLimits2, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits2));
   } else {
-    for (const target of targets) if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits2));
+    for (const target of targets) {
+      if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits2));
+      if (options.onFinding) await found.flush();
+    }
   }
   if (options.shard) stats.shard = shardName(options.shard);
   if (options.stdin !== void 0 && inShard(LABELS.stdin, options.shard)) {
     loop.take({ kind: "text", fragment: { path: LABELS.stdin, text: options.stdin, startLine: 1 }, ownFile: true });
   }
-  return finishScan(findings, setup, stats, started, relativeToRoot(setup.root, cwd));
+  return found.finish(stats, started);
 }
 var POOL_THRESHOLD;
 var init_scan = __esm({
