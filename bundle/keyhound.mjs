@@ -17459,6 +17459,43 @@ var init_diff_parser = __esm({
   }
 });
 
+// src/sources/patches.ts
+async function stagedChange(cwd) {
+  const files = [];
+  const parser2 = new DiffParser({ file: (diff) => files.push(diff) });
+  const git = await streamGitLines(cwd, STAGED_DIFF_ARGS, (line) => parser2.line(line));
+  parser2.end();
+  return { files, git };
+}
+async function commitPatches(repo, commits, events) {
+  const parser2 = new DiffParser(events);
+  const git = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), commits);
+  parser2.end();
+  return git;
+}
+var DIFF_CONTEXT, STAGED_DIFF_ARGS, LOG_ARGUMENTS;
+var init_patches = __esm({
+  "src/sources/patches.ts"() {
+    "use strict";
+    init_git();
+    init_diff_parser();
+    DIFF_CONTEXT = 10;
+    STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
+    LOG_ARGUMENTS = [
+      "log",
+      "-p",
+      `-U${DIFF_CONTEXT}`,
+      "-M",
+      "--cc",
+      "--full-index",
+      `--format=${COMMIT_FORMAT}`,
+      ...SAFE_DIFF_OPTIONS,
+      "--no-walk=unsorted",
+      "--stdin"
+    ];
+  }
+});
+
 // src/engine/placeholders.ts
 function isPlaceholder(secret, policy = "all") {
   return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
@@ -21670,19 +21707,19 @@ function touchingAdded(findings, isAdded) {
   const besideOne = (finding) => credentials.some((credential) => tellsAbout(finding.rule, credential.rule.id) && Math.abs(credential.line - finding.line) <= finding.rule.pairLines);
   return findings.filter((finding) => finding.rule.informative ? touches(finding) || besideOne(finding) : credentials.includes(finding));
 }
-var DIFF_CONTEXT, KEY_BLOCK_BODY, identity, ARCHIVE_NAME, DiffScanner;
+var KEY_BLOCK_BODY, identity, ARCHIVE_NAME, DiffScanner;
 var init_diff_scan = __esm({
   "src/scan/diff-scan.ts"() {
     "use strict";
     init_detect();
     init_blobs();
     init_diff_parser();
+    init_patches();
     init_archives();
     init_read_file();
     init_scan_contents();
     init_file_findings();
     init_setup();
-    DIFF_CONTEXT = 10;
     KEY_BLOCK_BODY = /^\s*[A-Za-z0-9+/]{40,}={0,2}\s*$/;
     identity = (finding) => `${"rule" in finding ? finding.rule.id : finding.ruleId}\0${finding.secret}`;
     ARCHIVE_NAME = /\.(?:zip|jar|war|ear|apk|aar|ipa|whl|nupkg|vsix|xpi|tar|tgz|gz)$/i;
@@ -22256,7 +22293,7 @@ async function scanHistory(options = {}) {
   const walk = async (input, positions) => {
     let seen = -1;
     let order = -1;
-    const parser2 = new DiffParser({
+    const result = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
@@ -22266,8 +22303,6 @@ async function scanHistory(options = {}) {
       message: (commit, text) => loop.take({ kind: "text", fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
       file: (diff) => loop.take({ kind: "diff", diff, order })
     });
-    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), input);
-    parser2.end();
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
@@ -22369,7 +22404,7 @@ async function historyCaches(repo, where, setup, options, warn) {
   const dir = where === true ? await defaultCacheDir(repo) : where;
   return { commits: openCommitCache(dir, key, warn), head: keptText(dir, HEAD_FILE, key, warn) };
 }
-var LOG_ARGUMENTS, WRITE_BATCH, PARALLEL_FROM;
+var WRITE_BATCH, PARALLEL_FROM;
 var init_history = __esm({
   "src/scan/history.ts"() {
     "use strict";
@@ -22379,27 +22414,14 @@ var init_history = __esm({
     init_package_root();
     init_git();
     init_git_objects();
-    init_diff_parser();
+    init_patches();
     init_types();
-    init_diff_scan();
     init_scan_loop();
     init_history_cache();
     init_head_presence();
     init_shard();
     init_result();
     init_setup();
-    LOG_ARGUMENTS = [
-      "log",
-      "-p",
-      `-U${DIFF_CONTEXT}`,
-      "-M",
-      "--cc",
-      "--full-index",
-      `--format=${COMMIT_FORMAT}`,
-      ...SAFE_DIFF_OPTIONS,
-      "--no-walk=unsorted",
-      "--stdin"
-    ];
     WRITE_BATCH = 16384;
     PARALLEL_FROM = 1e3;
   }
@@ -22408,16 +22430,13 @@ var init_history = __esm({
 // src/scan/staged.ts
 async function scanStaged(options = {}) {
   const started = performance.now();
-  const files = [];
-  const parser2 = new DiffParser({ file: (diff2) => files.push(diff2) });
-  const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => parser2.line(line));
+  const change = stagedChange(options.cwd ?? process.cwd());
   const setup = await prepareScan({ ...options, archives: options.archives ?? false });
   requireRepository(setup);
-  const result = await diff;
-  parser2.end();
-  if (result.code !== 0) {
+  const { files, git } = await change;
+  if (git.code !== 0) {
     await openRepository(setup.root);
-    throw new GitError(STAGED_DIFF_ARGS, result.code, result.stderr);
+    throw new GitError(STAGED_DIFF_ARGS, git.code, git.stderr);
   }
   const stats = emptyStats(setup.ruleCount);
   const warn = warnInto(stats, options.onWarning);
@@ -22426,7 +22445,7 @@ async function scanStaged(options = {}) {
     const blobs = blobReader(setup.root);
     try {
       const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => found.add(finding) });
-      for (const diff2 of files) loop.take({ kind: "diff", diff: diff2 });
+      for (const diff of files) loop.take({ kind: "diff", diff });
       await loop.finish();
     } finally {
       blobs.close();
@@ -22434,18 +22453,15 @@ async function scanStaged(options = {}) {
   }
   return found.finish(stats, started);
 }
-var STAGED_DIFF_ARGS;
 var init_staged = __esm({
   "src/scan/staged.ts"() {
     "use strict";
     init_blobs();
     init_git();
-    init_diff_parser();
-    init_diff_scan();
+    init_patches();
     init_scan_loop();
     init_result();
     init_setup();
-    STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
   }
 });
 

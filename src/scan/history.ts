@@ -10,11 +10,10 @@ import { KeyhoundError } from '../errors.js';
 import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { packageVersion } from '../package-root.js';
-import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
+import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
-import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
+import { commitPatches, LOG_ARGUMENTS } from '../sources/patches.js';
 import { LABELS } from '../sources/types.js';
-import { DIFF_CONTEXT } from './diff-scan.js';
 import { ScanLoop } from './scan-loop.js';
 import { defaultCacheDir, historyCacheKey, keptText, openCommitCache, type CommitCache, type KeptText } from './history-cache.js';
 import { HEAD_FILE, presentAtHead } from './head-presence.js';
@@ -63,11 +62,6 @@ export function revListArguments(options: HistoryOptions, unreachableCommits: re
     ...revisions, ...unreachableCommits, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
   ];
 }
-
-/** The patches of exactly the commits given on stdin, in that order; merges as combined diffs (what they add to every parent). */
-export const LOG_ARGUMENTS = [
-  'log', '-p', `-U${DIFF_CONTEXT}`, '-M', '--cc', '--full-index', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS, '--no-walk=unsorted', '--stdin',
-];
 
 /** Characters of commit ids written to a walker at once (about 400 ids). */
 const WRITE_BATCH = 16_384;
@@ -158,7 +152,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const walk = async (input: Readable, positions: readonly number[]): Promise<void> => {
     let seen = -1;
     let order = -1;
-    const parser = new DiffParser({
+    const result = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
@@ -168,8 +162,6 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       message: (commit, text) => loop.take({ kind: 'text', fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
       file: (diff) => loop.take({ kind: 'diff', diff, order }),
     });
-    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
-    parser.end();
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
