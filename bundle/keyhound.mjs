@@ -16125,7 +16125,7 @@ function spawnGit(dir, args, withInput = false, config = SAFE_CONFIG) {
     env: gitEnv()
   });
 }
-function streamGitLines(dir, args, onLine, input) {
+function streamGitLines(dir, args, onLine, input, room) {
   return new Promise((resolve19, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
@@ -16145,6 +16145,11 @@ function streamGitLines(dir, args, onLine, input) {
         newline = text.indexOf("\n", start);
       }
       rest = text.slice(start);
+      const behind = room?.();
+      if (behind) {
+        child.stdout.pause();
+        void behind.then(() => child.stdout.resume());
+      }
     });
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
@@ -17467,9 +17472,9 @@ async function stagedChange(cwd) {
   parser2.end();
   return { files, git };
 }
-async function commitPatches(repo, commits, events) {
+async function commitPatches(repo, commits, events, room) {
   const parser2 = new DiffParser(events);
-  const git = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), commits);
+  const git = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), commits, room);
   parser2.end();
   return git;
 }
@@ -21839,7 +21844,7 @@ var init_diff_scan = __esm({
 });
 
 // src/scan/scan-loop.ts
-var ScanLoop;
+var MAX_WAITING, ScanLoop;
 var init_scan_loop = __esm({
   "src/scan/scan-loop.ts"() {
     "use strict";
@@ -21847,13 +21852,16 @@ var init_scan_loop = __esm({
     init_file_findings();
     init_scan_contents();
     init_setup();
+    MAX_WAITING = 256;
     ScanLoop = class {
       constructor(options) {
         this.options = options;
       }
       options;
       diffScanner;
-      pending = [];
+      waiting = 0;
+      /** Called as waiting files settle: those who wait for room, or for the last of them. */
+      wakers = [];
       failure;
       /** False once a changed file could not be read in full: "nothing found" is then not proof of a clean commit. */
       readCleanly = true;
@@ -21873,9 +21881,14 @@ var init_scan_loop = __esm({
             return this.diff(item);
         }
       }
+      /** A promise while too many changed files wait for git: the source should pause until it resolves. */
+      room() {
+        if (this.waiting < MAX_WAITING) return void 0;
+        return new Promise((resolve19) => this.wakers.push(resolve19));
+      }
       /** Waits for the changed files still being read from git; throws the first failure. */
       async finish() {
-        await Promise.all(this.pending);
+        while (this.waiting > 0) await new Promise((resolve19) => this.wakers.push(resolve19));
         if (this.failure !== void 0) throw this.failure;
       }
       skip({ reason, warning }) {
@@ -21906,7 +21919,15 @@ var init_scan_loop = __esm({
       diff(item) {
         const found = this.judge().scan(item.diff);
         if (Array.isArray(found)) return this.emit(found, item);
-        this.pending.push(found.then((later) => this.emit(later, item), (error) => void (this.failure ??= error)));
+        this.waiting += 1;
+        const settled = () => {
+          this.waiting -= 1;
+          if (this.waiting > MAX_WAITING / 2 && this.waiting > 0) return;
+          const wakers = this.wakers;
+          this.wakers = [];
+          for (const wake of wakers) wake();
+        };
+        void found.then((later) => this.emit(later, item)).catch((error) => void (this.failure ??= error)).finally(settled);
       }
       judge() {
         const { setup, stats, warn, blobs } = this.options;
@@ -22302,7 +22323,7 @@ async function scanHistory(options = {}) {
       },
       message: (commit, text) => loop.take({ kind: "text", fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
       file: (diff) => loop.take({ kind: "diff", diff, order })
-    });
+    }, () => loop.room());
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);

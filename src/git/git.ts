@@ -95,10 +95,17 @@ export interface StreamResult {
 /**
  * Runs git and hands each line of its output to `onLine` as it arrives, so a whole
  * history never sits in memory. `input` goes to git's stdin: a string, or a stream.
- * Resolves with the exit code and stderr; never rejects for a non-zero exit (the
- * caller decides whether that is fatal).
+ * `room`, asked after each chunk: a promise while the consumer is behind, and git's
+ * output is not read (git waits) until it resolves. Resolves with the exit code and
+ * stderr; never rejects for a non-zero exit (the caller decides whether that is fatal).
  */
-export function streamGitLines(dir: string, args: string[], onLine: (line: string) => void, input?: string | Readable): Promise<StreamResult> {
+export function streamGitLines(
+  dir: string,
+  args: string[],
+  onLine: (line: string) => void,
+  input?: string | Readable,
+  room?: () => Promise<void> | undefined,
+): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(dir, args, input !== undefined);
     if (typeof input === 'string') child.stdin?.end(input);
@@ -118,6 +125,11 @@ export function streamGitLines(dir: string, args: string[], onLine: (line: strin
         newline = text.indexOf('\n', start);
       }
       rest = text.slice(start);
+      const behind = room?.();
+      if (behind) {
+        child.stdout!.pause();
+        void behind.then(() => child.stdout!.resume());
+      }
     });
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));

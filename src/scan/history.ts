@@ -161,7 +161,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       },
       message: (commit, text) => loop.take({ kind: 'text', fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
       file: (diff) => loop.take({ kind: 'diff', diff, order }),
-    });
+    }, () => loop.room());
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);

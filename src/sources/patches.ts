@@ -32,10 +32,13 @@ export async function stagedChange(cwd: string): Promise<{ files: FileDiff[]; gi
   return { files, git };
 }
 
-/** The patches of the commits whose ids are written to `commits` (one a line), handed to `events` as git prints them. */
-export async function commitPatches(repo: string, commits: Readable, events: DiffEvents): Promise<StreamResult> {
+/**
+ * The patches of the commits whose ids are written to `commits` (one a line), handed to
+ * `events` as git prints them; while `room` gives a promise, git waits.
+ */
+export async function commitPatches(repo: string, commits: Readable, events: DiffEvents, room?: () => Promise<void> | undefined): Promise<StreamResult> {
   const parser = new DiffParser(events);
-  const git = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), commits);
+  const git = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), commits, room);
   parser.end();
   return git;
 }
