@@ -1,6 +1,7 @@
 // Memory in the size of the history: keyhound history on a synthetic 50,000-commit
 // repository (tiny edits, built with git fast-import in a few seconds), with Node's own
-// peak RSS at 5,000, 20,000 and 50,000 commits. Target: flat, whatever the length
+// peak RSS at 5,000, 20,000 and 50,000 commits, each a full read (--no-cache: with the
+// history cache a run would read only what earlier runs did not). Target: flat, whatever the length
 // (git log's own memory is not keyhound's and is left out).
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,7 +37,7 @@ export async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'keyhound-bench-memory-'));
   try {
     const rows = LENGTHS.map((commits) => {
-      const tool = { name: `keyhound history --max-commits ${commits}`, cmd: process.execPath, args: [KEYHOUND, 'history', '--max-commits', String(commits), '--format', 'json', '--output', join(scratch, 'r.json'), '-q'], cwd: REPO, env: { GIT_CEILING_DIRECTORIES: CORPUS }, okStatus: [0, 1], stdout: 'ignore', timeoutSeconds: 600 };
+      const tool = { name: `keyhound history --max-commits ${commits}`, cmd: process.execPath, args: [KEYHOUND, 'history', '--no-cache', '--max-commits', String(commits), '--format', 'json', '--output', join(scratch, 'r.json'), '-q'], cwd: REPO, env: { GIT_CEILING_DIRECTORIES: CORPUS }, okStatus: [0, 1], stdout: 'ignore', timeoutSeconds: 600 };
       return { commits, nodePeakRssMb: Math.round(nodeOwnPeakRss(tool, scratch) * 10) / 10 };
     });
     printColumns(['commits', 'node peak RSS MB'], rows.map((row) => [String(row.commits), row.nodePeakRssMb.toFixed(1)]));
