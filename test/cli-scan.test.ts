@@ -1,22 +1,13 @@
 /** End to end: the CLI on real directories and git repositories, in process but where a real process is tested. */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeys } from './helpers/keys.js';
-import { gitIn, initRepo, keyhound, tempDir, writeTree, type RunResult } from './helpers/cli.js';
-import { packageCopy } from './helpers/package-copy.js';
+import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { runUnprivileged } from './helpers/package-copy.js';
 import { run } from './helpers/run.js';
 
 const keys = fakeKeys(42);
-
-/** Runs a copy of the built package as the user nobody (for a root test run, which reads every file). */
-function asNobody(args: string[], cwd: string): RunResult {
-  const result = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, join(packageCopy(), 'bin', 'keyhound.js'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: cwd },
-  });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 function json(stdout: string) {
   return JSON.parse(stdout) as {
@@ -94,9 +85,7 @@ describe('keyhound scan on a plain directory', () => {
     writeTree(dir, { 'secret.txt': 'x', 'ok.txt': `${keys.github}\n` });
     chmodSync(join(dir, 'secret.txt'), 0o000);
     chmodSync(join(dir, 'ok.txt'), 0o644);
-    // root reads everything: when the tests run as root, a process of an unprivileged user
-    // runs a world-readable copy of the built package (the checkout may not be readable).
-    const result = process.getuid?.() === 0 ? asNobody(['scan', '--format', 'json'], dir) : await run(['scan', '--format', 'json'], { cwd: dir });
+    const result = await runUnprivileged(['scan', '--format', 'json'], dir);
     expect(result.stderr).toMatch(/warning: secret\.txt: cannot read \(EACCES\)/);
     expect(result.code).toBe(1);
     const report = json(result.stdout);
