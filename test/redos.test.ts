@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { check, type Diagnostics } from 'recheck';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
 import { compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
 import { DECODERS } from '../src/engine/decode.js';
