@@ -1,4 +1,4 @@
-/** End to end: the CLI on real directories and git repositories, in process but where a real process is tested. */
+/** End to end: the CLI in process on real directories and git repositories; a real process only for worker threads and another user. */
 import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
