@@ -8887,10 +8887,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash2 = {};
+      const hash3 = {};
       for (const item of arr)
-        hash2[item] = true;
-      return hash2;
+        hash3[item] = true;
+      return hash3;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema2) {
@@ -16191,6 +16191,14 @@ async function openRepository(dir) {
   if (bare === "true") return { root: gitDir, bare: true };
   return { root: (await runGit(dir, ["rev-parse", "--show-toplevel"])).trim(), bare: false };
 }
+async function headTree(repo) {
+  try {
+    return (await runGit(repo, ["rev-parse", "-q", "--verify", "HEAD^{tree}"])).trim();
+  } catch (error) {
+    if (!(error instanceof GitError) || error.code !== 1) throw error;
+    return void 0;
+  }
+}
 async function hasCommits(repo) {
   try {
     await runGit(repo, ["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
@@ -17451,6 +17459,43 @@ var init_diff_parser = __esm({
   }
 });
 
+// src/sources/patches.ts
+async function stagedChange(cwd) {
+  const files = [];
+  const parser2 = new DiffParser({ file: (diff) => files.push(diff) });
+  const git = await streamGitLines(cwd, STAGED_DIFF_ARGS, (line) => parser2.line(line));
+  parser2.end();
+  return { files, git };
+}
+async function commitPatches(repo, commits, events) {
+  const parser2 = new DiffParser(events);
+  const git = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), commits);
+  parser2.end();
+  return git;
+}
+var DIFF_CONTEXT, STAGED_DIFF_ARGS, LOG_ARGUMENTS;
+var init_patches = __esm({
+  "src/sources/patches.ts"() {
+    "use strict";
+    init_git();
+    init_diff_parser();
+    DIFF_CONTEXT = 10;
+    STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
+    LOG_ARGUMENTS = [
+      "log",
+      "-p",
+      `-U${DIFF_CONTEXT}`,
+      "-M",
+      "--cc",
+      "--full-index",
+      `--format=${COMMIT_FORMAT}`,
+      ...SAFE_DIFF_OPTIONS,
+      "--no-walk=unsorted",
+      "--stdin"
+    ];
+  }
+});
+
 // src/engine/placeholders.ts
 function isPlaceholder(secret, policy = "all") {
   return REFERENCE.test(secret) || MASK_RUN.test(secret) || NAMED_STAND_IN.test(secret) || ELLIPSIS.test(secret) || STAND_IN_WORDS.test(secret) || policy === "all" && (DOCUMENTATION_KEYS.has(secret) || EXAMPLE_WORDS.test(secret));
@@ -17550,10 +17595,10 @@ function isStructuredJwt(token) {
   const head = decodeBase64UrlJson(header);
   const body = decodeBase64UrlJson(payload);
   if (typeof head !== "object" || head === null || !("alg" in head) || typeof body !== "object" || body === null) return false;
-  const hash2 = HMAC_HASHES[String(head.alg)];
-  if (!hash2 || !signature) return true;
+  const hash3 = HMAC_HASHES[String(head.alg)];
+  if (!hash3 || !signature) return true;
   const signed = `${header}.${payload}`;
-  return !DEMO_JWT_KEYS.some((key) => createHmac(hash2, key).update(signed).digest("base64url") === signature);
+  return !DEMO_JWT_KEYS.some((key) => createHmac(hash3, key).update(signed).digest("base64url") === signature);
 }
 function isAwsKeyId(id) {
   return /^[A-Z0-9]{4}[A-Z2-7]{16}$/.test(id);
@@ -18645,9 +18690,9 @@ function forScanning(file) {
 }
 async function parsedRuleFiles(paths) {
   const texts = paths.map((path) => readFileSync6(path, "utf8"));
-  const hash2 = createHash5("sha256").update(CACHE_FORMAT);
-  paths.forEach((path, i) => hash2.update(`\0${basename(path)}\0${texts[i]}`));
-  const key = hash2.digest("hex");
+  const hash3 = createHash5("sha256").update(CACHE_FORMAT);
+  paths.forEach((path, i) => hash3.update(`\0${basename(path)}\0${texts[i]}`));
+  const key = hash3.digest("hex");
   const file = cacheFile();
   try {
     const cached = JSON.parse(readFileSync6(file, "utf8"));
@@ -21662,19 +21707,19 @@ function touchingAdded(findings, isAdded) {
   const besideOne = (finding) => credentials.some((credential) => tellsAbout(finding.rule, credential.rule.id) && Math.abs(credential.line - finding.line) <= finding.rule.pairLines);
   return findings.filter((finding) => finding.rule.informative ? touches(finding) || besideOne(finding) : credentials.includes(finding));
 }
-var DIFF_CONTEXT, KEY_BLOCK_BODY, identity, ARCHIVE_NAME, DiffScanner;
+var KEY_BLOCK_BODY, identity, ARCHIVE_NAME, DiffScanner;
 var init_diff_scan = __esm({
   "src/scan/diff-scan.ts"() {
     "use strict";
     init_detect();
     init_blobs();
     init_diff_parser();
+    init_patches();
     init_archives();
     init_read_file();
     init_scan_contents();
     init_file_findings();
     init_setup();
-    DIFF_CONTEXT = 10;
     KEY_BLOCK_BODY = /^\s*[A-Za-z0-9+/]{40,}={0,2}\s*$/;
     identity = (finding) => `${"rule" in finding ? finding.rule.id : finding.ruleId}\0${finding.secret}`;
     ARCHIVE_NAME = /\.(?:zip|jar|war|ear|apk|aar|ipa|whl|nupkg|vsix|xpi|tar|tgz|gz)$/i;
@@ -21888,55 +21933,59 @@ function historyCacheKey(parts) {
 }
 function openCommitCache(dir, key, warn) {
   const file = join8(dir, CACHE_FILE);
-  const loaded = load(file, key, warn);
+  const commits = (body) => new Set(body ? body.split("\n") : []);
+  const loaded = commits(readChecked(file, COMMITS, key, warn));
   return {
     file,
     known: (sha) => loaded.has(sha),
+    size: loaded.size,
     remember(clean) {
       if (clean.length === 0) return;
-      const all = /* @__PURE__ */ new Set([...load(file, key, () => void 0), ...loaded, ...clean]);
-      try {
-        mkdirSync3(dir, { recursive: true });
-        writeWhole(file, serialise(key, [...all].sort()));
-      } catch (error) {
-        warn(`cannot write the history cache ${file} (${error.code ?? "error"}): the next run reads every commit again`);
-      }
+      const all = /* @__PURE__ */ new Set([...commits(readChecked(file, COMMITS, key, () => void 0)), ...loaded, ...clean]);
+      writeChecked(file, COMMITS, key, [...all].sort().join("\n"), warn);
     }
   };
+}
+function keptText(dir, name, key, warn) {
+  const file = join8(dir, name);
+  const kind = { format: `keyhound-${name.replace(/\.json$/, "")}`, field: "body", valid: () => true };
+  return { read: () => readChecked(file, kind, key, warn), write: (body) => writeChecked(file, kind, key, body, warn) };
 }
 function sha2562(text) {
   return createHash7("sha256").update(text).digest("hex");
 }
-function serialise(key, commits) {
-  const list = commits.join("\n");
-  const cache2 = { format: FORMAT, version: VERSION, key, commits: list, sha256: sha2562(list) };
-  return `${JSON.stringify(cache2)}
-`;
-}
-function load(file, key, warn) {
+function readChecked(file, kind, key, warn) {
   let text;
   try {
     text = readFileSync8(file, "utf8");
   } catch {
-    return /* @__PURE__ */ new Set();
+    return void 0;
   }
-  const cache2 = parse2(text);
-  if (!cache2) {
-    warn(`the history cache ${file} is corrupt: not trusted, every commit is read again and the cache rebuilt`);
-    return /* @__PURE__ */ new Set();
+  const body = parse2(text, kind);
+  if (body === void 0) {
+    warn(`the history cache ${file} is corrupt: not trusted, rebuilt from what git says`);
+    return void 0;
   }
-  if (cache2.key !== key || cache2.version !== VERSION) return /* @__PURE__ */ new Set();
-  return new Set(cache2.commits === "" ? [] : cache2.commits.split("\n"));
+  return body.key === key && body.version === VERSION ? body.text : void 0;
 }
-function parse2(text) {
+function parse2(text, kind) {
   try {
     const cache2 = JSON.parse(text);
-    if (cache2?.format !== FORMAT || typeof cache2.version !== "number" || typeof cache2.key !== "string") return void 0;
-    if (typeof cache2.commits !== "string" || cache2.sha256 !== sha2562(cache2.commits)) return void 0;
-    if (cache2.commits !== "" && !cache2.commits.split("\n").every((id) => COMMIT_ID2.test(id))) return void 0;
-    return cache2;
+    const body = cache2?.[kind.field];
+    if (cache2?.format !== kind.format || typeof cache2.version !== "number" || typeof cache2.key !== "string") return void 0;
+    if (typeof body !== "string" || cache2.sha256 !== sha2562(body) || !kind.valid(body)) return void 0;
+    return { key: cache2.key, version: cache2.version, text: body };
   } catch {
     return void 0;
+  }
+}
+function writeChecked(file, kind, key, body, warn) {
+  try {
+    mkdirSync3(join8(file, ".."), { recursive: true });
+    writeWhole(file, `${JSON.stringify({ format: kind.format, version: VERSION, key, [kind.field]: body, sha256: sha2562(body) })}
+`);
+  } catch (error) {
+    warn(`cannot write the history cache ${file} (${error.code ?? "error"}): the next run asks git again`);
   }
 }
 function writeWhole(file, text) {
@@ -21964,7 +22013,7 @@ function removeStaleTemporaries(file) {
 async function defaultCacheDir(repo) {
   return join8((await runGit(repo, ["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim(), "keyhound");
 }
-var CACHE_FILE, FORMAT, VERSION, COMMIT_ID2, STALE_TEMPORARY_MS;
+var CACHE_FILE, FORMAT, VERSION, COMMIT_ID2, STALE_TEMPORARY_MS, COMMITS;
 var init_history_cache = __esm({
   "src/scan/history-cache.ts"() {
     "use strict";
@@ -21974,11 +22023,105 @@ var init_history_cache = __esm({
     VERSION = 1;
     COMMIT_ID2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
     STALE_TEMPORARY_MS = 10 * 60 * 1e3;
+    COMMITS = {
+      format: FORMAT,
+      field: "commits",
+      valid: (body) => body === "" || body.split("\n").every((id) => COMMIT_ID2.test(id))
+    };
+  }
+});
+
+// src/scan/head-presence.ts
+import { createHash as createHash8 } from "node:crypto";
+function rowKey({ finding }) {
+  return hash2([finding.commit?.sha ?? "", finding.file, finding.line, finding.column, finding.endLine, finding.endColumn, finding.ruleId].join("\0"));
+}
+function searchableLine(secret) {
+  return secret.split(/\r?\n/).reduce((longest, line) => line.length > longest.length ? line : longest, "");
+}
+async function presentAtHead(repo, rows, kept) {
+  const tree = rows.length ? await headTree(repo) : void 0;
+  if (!tree) return () => false;
+  const before = kept ? parsePresence(kept.read()) : void 0;
+  const changed = before ? await changedPaths(repo, before.tree, tree) : void 0;
+  const presence = /* @__PURE__ */ new Map();
+  const everywhere = [];
+  const inChanged = [];
+  const gone = new Set(changed?.map(hash2));
+  for (const row2 of rows) {
+    const key = rowKey(row2);
+    const paths = changed && before?.presence.get(key);
+    if (!paths) {
+      everywhere.push(row2);
+      continue;
+    }
+    presence.set(key, paths.filter((path) => !gone.has(path)));
+    if (changed.length) inChanged.push(row2);
+  }
+  await grepInto(presence, repo, tree, everywhere, void 0);
+  await grepInto(presence, repo, tree, inChanged, changed);
+  kept?.write(serialise(tree, presence));
+  return (row2) => (presence.get(rowKey(row2))?.length ?? 0) > 0;
+}
+async function grepInto(presence, repo, tree, rows, paths) {
+  const lines = /* @__PURE__ */ new Map();
+  for (const row2 of rows) {
+    const line = searchableLine(row2.secret);
+    if (!line) continue;
+    lines.set(line, [...lines.get(line) ?? [], rowKey(row2)]);
+    if (!presence.has(rowKey(row2))) presence.set(rowKey(row2), []);
+  }
+  if (lines.size === 0) return;
+  let output = "";
+  try {
+    const pathspecs = paths ? paths.map((path) => `:(literal)${path}`) : [];
+    output = await runGit(repo, ["grep", "-z", "-o", "-F", "--no-textconv", "-I", "-f", "-", tree, "--", ...pathspecs], [...lines.keys()].join("\n"));
+  } catch {
+  }
+  for (let at2 = 0; at2 < output.length; ) {
+    const nul = output.indexOf("\0", at2);
+    const end = output.indexOf("\n", nul + 1);
+    if (nul === -1 || end === -1) break;
+    const path = hash2(output.slice(at2 + tree.length + 1, nul));
+    for (const key of lines.get(output.slice(nul + 1, end)) ?? []) {
+      const held = presence.get(key);
+      if (!held.includes(path)) held.push(path);
+    }
+    at2 = end + 1;
+  }
+}
+async function changedPaths(repo, from, to) {
+  if (from === to) return [];
+  try {
+    const output = await runGit(repo, ["diff-tree", "-r", "-z", "--name-only", "--no-renames", ...SAFE_DIFF_OPTIONS, from, to]);
+    const paths = output.split("\0").filter(Boolean);
+    return paths.length <= MAX_CHANGED ? paths : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function serialise(tree, presence) {
+  return [tree, ...[...presence].map(([key, paths]) => [key, ...paths].join(" "))].join("\n");
+}
+function parsePresence(body) {
+  if (!body) return void 0;
+  const [tree = "", ...rows] = body.split("\n");
+  if (!/^[0-9a-f]{40,64}$/.test(tree)) return void 0;
+  return { tree, presence: new Map(rows.map((line) => line.split(" ")).map(([key = "", ...paths]) => [key, paths])) };
+}
+var HEAD_FILE, MAX_CHANGED, hash2;
+var init_head_presence = __esm({
+  "src/scan/head-presence.ts"() {
+    "use strict";
+    init_git();
+    HEAD_FILE = "head.json";
+    MAX_CHANGED = 2e3;
+    hash2 = (text) => createHash8("sha256").update(text).digest("hex").slice(0, 32);
   }
 });
 
 // src/scan/shard.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function parseShard(value) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
   const [index, count2] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
@@ -21990,7 +22133,7 @@ function shardName(shard) {
 }
 function inShard(key, shard) {
   if (!shard || shard.count === 1) return true;
-  const bucket = createHash8("sha256").update(key).digest().readUInt32BE(0) % shard.count;
+  const bucket = createHash9("sha256").update(key).digest().readUInt32BE(0) % shard.count;
   return bucket === shard.index - 1;
 }
 var init_shard = __esm({
@@ -22116,7 +22259,7 @@ async function scanHistory(options = {}) {
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = /* @__PURE__ */ new Map();
-  const cache2 = options.cache === void 0 ? void 0 : await commitCache(repo, options.cache, setup, options, warn);
+  const cache2 = options.cache === void 0 ? void 0 : await historyCaches(repo, options.cache, setup, options, warn);
   const scanned = [];
   const withFindings = /* @__PURE__ */ new Set();
   let readCleanly = true;
@@ -22150,7 +22293,7 @@ async function scanHistory(options = {}) {
   const walk = async (input, positions) => {
     let seen = -1;
     let order = -1;
-    const parser2 = new DiffParser({
+    const result = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
@@ -22160,8 +22303,6 @@ async function scanHistory(options = {}) {
       message: (commit, text) => loop.take({ kind: "text", fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
       file: (diff) => loop.take({ kind: "diff", diff, order })
     });
-    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser2.line(line), input);
-    parser2.end();
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
@@ -22174,7 +22315,8 @@ async function scanHistory(options = {}) {
   } catch (error) {
     throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, "log") : error;
   }
-  const count2 = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  const toRead = total - (cache2?.commits.size ?? 0);
+  const count2 = toRead >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count2));
   const walkers = [];
   const walkerFor = (index) => {
@@ -22195,7 +22337,7 @@ async function scanHistory(options = {}) {
       const position = listed++;
       if (!inShard(sha, options.shard)) return;
       if (boundary.has(sha)) reachedBoundary = true;
-      if (cache2?.known(sha)) {
+      if (cache2?.commits.known(sha)) {
         stats.commits += 1;
         stats.cachedCommits += 1;
         return;
@@ -22217,7 +22359,7 @@ async function scanHistory(options = {}) {
       readCleanly = false;
       warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
     }
-    if (cache2 && readCleanly && loop.readCleanly) cache2.remember(scanned.filter((sha) => !withFindings.has(sha)));
+    if (cache2 && readCleanly && loop.readCleanly) cache2.commits.remember(scanned.filter((sha) => !withFindings.has(sha)));
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
     const firstShard = (options.shard?.index ?? 1) === 1;
     const outside = objectsOutsideCommits(repo, blobs, setup.maxFileSize, {
@@ -22230,13 +22372,15 @@ async function scanHistory(options = {}) {
     blobs.close();
   }
   if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
-  const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
-  const findings = [...bySecret.values()].map(({ finding, commits: count3, paths, order }) => {
+  const rows = [...bySecret.values()].map((tracked) => ({ ...tracked, secret: rawSecret(tracked.finding) }));
+  const present = await presentAtHead(repo, rows, cache2?.head);
+  const findings = rows.map((row2) => {
+    const { finding, commits: count3, paths, order } = row2;
     const truncated = finding.commit !== void 0 && boundary.has(finding.commit.sha);
     const history = {
       commits: count3,
       paths: [...paths].sort(),
-      presentAtHead: presentAtHead(rawSecret(finding)),
+      presentAtHead: present(row2),
       ...truncated ? { truncated } : {},
       position: order
     };
@@ -22245,21 +22389,7 @@ async function scanHistory(options = {}) {
   });
   return finishScan(findings, setup, stats, started, (file) => file);
 }
-function searchableLine(secret) {
-  return secret.split(/\r?\n/).reduce((longest, line) => line.length > longest.length ? line : longest, "");
-}
-async function secretsAtHead(repo, secrets) {
-  if (secrets.length === 0) return () => false;
-  const lines = [...new Set(secrets.map(searchableLine).filter((line) => line.length > 0))];
-  let found = /* @__PURE__ */ new Set();
-  try {
-    const output = await runGit(repo, ["grep", "-h", "-o", "-F", "--no-textconv", "-I", "-f", "-", "HEAD", "--"], lines.join("\n"));
-    found = new Set(output.split("\n"));
-  } catch {
-  }
-  return (secret) => found.has(searchableLine(secret));
-}
-async function commitCache(repo, where, setup, options, warn) {
+async function historyCaches(repo, where, setup, options, warn) {
   const key = historyCacheKey({
     keyhound: packageVersion(),
     rules: setup.ruleset.spec,
@@ -22271,9 +22401,10 @@ async function commitCache(repo, where, setup, options, warn) {
     reportSuppressed: setup.reportSuppressed,
     log: LOG_ARGUMENTS
   });
-  return openCommitCache(where === true ? await defaultCacheDir(repo) : where, key, warn);
+  const dir = where === true ? await defaultCacheDir(repo) : where;
+  return { commits: openCommitCache(dir, key, warn), head: keptText(dir, HEAD_FILE, key, warn) };
 }
-var LOG_ARGUMENTS, WRITE_BATCH, PARALLEL_FROM;
+var WRITE_BATCH, PARALLEL_FROM;
 var init_history = __esm({
   "src/scan/history.ts"() {
     "use strict";
@@ -22283,26 +22414,14 @@ var init_history = __esm({
     init_package_root();
     init_git();
     init_git_objects();
-    init_diff_parser();
+    init_patches();
     init_types();
-    init_diff_scan();
     init_scan_loop();
     init_history_cache();
+    init_head_presence();
     init_shard();
     init_result();
     init_setup();
-    LOG_ARGUMENTS = [
-      "log",
-      "-p",
-      `-U${DIFF_CONTEXT}`,
-      "-M",
-      "--cc",
-      "--full-index",
-      `--format=${COMMIT_FORMAT}`,
-      ...SAFE_DIFF_OPTIONS,
-      "--no-walk=unsorted",
-      "--stdin"
-    ];
     WRITE_BATCH = 16384;
     PARALLEL_FROM = 1e3;
   }
@@ -22311,16 +22430,13 @@ var init_history = __esm({
 // src/scan/staged.ts
 async function scanStaged(options = {}) {
   const started = performance.now();
-  const files = [];
-  const parser2 = new DiffParser({ file: (diff2) => files.push(diff2) });
-  const diff = streamGitLines(options.cwd ?? process.cwd(), STAGED_DIFF_ARGS, (line) => parser2.line(line));
+  const change = stagedChange(options.cwd ?? process.cwd());
   const setup = await prepareScan({ ...options, archives: options.archives ?? false });
   requireRepository(setup);
-  const result = await diff;
-  parser2.end();
-  if (result.code !== 0) {
+  const { files, git } = await change;
+  if (git.code !== 0) {
     await openRepository(setup.root);
-    throw new GitError(STAGED_DIFF_ARGS, result.code, result.stderr);
+    throw new GitError(STAGED_DIFF_ARGS, git.code, git.stderr);
   }
   const stats = emptyStats(setup.ruleCount);
   const warn = warnInto(stats, options.onWarning);
@@ -22329,7 +22445,7 @@ async function scanStaged(options = {}) {
     const blobs = blobReader(setup.root);
     try {
       const loop = new ScanLoop({ setup, stats, warn, blobs, onFinding: (finding) => found.add(finding) });
-      for (const diff2 of files) loop.take({ kind: "diff", diff: diff2 });
+      for (const diff of files) loop.take({ kind: "diff", diff });
       await loop.finish();
     } finally {
       blobs.close();
@@ -22337,18 +22453,15 @@ async function scanStaged(options = {}) {
   }
   return found.finish(stats, started);
 }
-var STAGED_DIFF_ARGS;
 var init_staged = __esm({
   "src/scan/staged.ts"() {
     "use strict";
     init_blobs();
     init_git();
-    init_diff_parser();
-    init_diff_scan();
+    init_patches();
     init_scan_loop();
     init_result();
     init_setup();
-    STAGED_DIFF_ARGS = ["diff", "--cached", `-U${DIFF_CONTEXT}`, "-M", "--full-index", "--ignore-submodules=all", ...SAFE_DIFF_OPTIONS];
   }
 });
 
@@ -22611,9 +22724,9 @@ var init_github = __esm({
 });
 
 // src/report/gitlab.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 function findingId(finding, sha) {
-  const hex = createHash9("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
+  const hex = createHash10("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
   const variant = (parseInt(hex[16], 16) & 3 | 8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -23510,7 +23623,7 @@ var init_cache = __esm({
 });
 
 // src/verify/request.ts
-import { createHash as createHash10, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash11, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_, name) => encode(credential[name] ?? ""));
 }
@@ -23614,7 +23727,7 @@ var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
     MAX_IDENTITY = 120;
-    sha2563 = (text) => createHash10("sha256").update(text).digest("hex");
+    sha2563 = (text) => createHash11("sha256").update(text).digest("hex");
     hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
   }
 });

@@ -77,15 +77,59 @@ describe('keyhound history with its cache', () => {
     expect((await historyJson(dir, ['--exclude', 'deploy.env'])).report.stats.cachedCommits).toBe(0);
   });
 
-  it('holds commit ids only: no secret, no finding', async () => {
+  it('holds commit ids and hashes only: no secret, no finding, no path in clear', async () => {
     const dir = history();
     await historyJson(dir);
     const files = readdirSync(join(dir, '.git', 'keyhound'));
-    expect(files).toEqual(['history.json']);
-    const text = readFileSync(cacheFile(dir), 'utf8');
-    for (const secret of [keys.stripe, keys.github, keys.stripe.slice(8, 20), keys.github.slice(4, 16)]) expect(text).not.toContain(secret);
+    expect(files).toEqual(['head.json', 'history.json']);
     const withFindings = (await historyJson(dir)).report.findings.map((finding) => finding.commit!.sha);
-    for (const sha of withFindings) expect(text).not.toContain(sha);
+    for (const file of files) {
+      const text = readFileSync(join(dir, '.git', 'keyhound', file), 'utf8');
+      for (const secret of [keys.stripe, keys.github, keys.stripe.slice(8, 20), keys.github.slice(4, 16)]) expect(text).not.toContain(secret);
+      for (const sha of withFindings) expect(text).not.toContain(sha);
+      for (const path of ['config.js', 'deploy.env']) expect(text).not.toContain(path);
+    }
+  });
+
+  it('keeps which files at HEAD hold each secret: right as new commits move, copy and delete it', async () => {
+    const dir = history();
+    const present = async (args: string[] = []) => {
+      const { findings } = JSON.parse((await run(['history', '--format', 'json', ...args], { cwd: dir })).stdout) as { findings: Array<{ ruleId: string; history: { presentAtHead: boolean } }> };
+      return Object.fromEntries(findings.map((finding) => [finding.ruleId, finding.history.presentAtHead]));
+    };
+    const expectSameAsFullScan = async (expected: Record<string, boolean>) => {
+      expect(await present()).toEqual(expected);
+      expect(await present(['--no-cache'])).toEqual(expected);
+    };
+    await expectSameAsFullScan({ 'stripe-live-secret-key': true, 'github-pat-classic': true });
+    const headCache = join(dir, '.git', 'keyhound', 'head.json');
+    const kept = readFileSync(headCache, 'utf8');
+    await expectSameAsFullScan({ 'stripe-live-secret-key': true, 'github-pat-classic': true });
+    // Same HEAD: the kept answer stands as it was.
+    expect(readFileSync(headCache, 'utf8')).toBe(kept);
+    // Moved to another file in a new commit: still at HEAD.
+    writeTree(dir, { 'config.js': 'const key = process.env.KEY;\n', 'moved: here.js': `const key = "${keys.stripe}";\n` });
+    commitAll(dir, 'move the key');
+    await expectSameAsFullScan({ 'stripe-live-secret-key': true, 'github-pat-classic': true });
+    // Deleted from the only file that held it: no longer at HEAD.
+    writeTree(dir, { 'moved: here.js': 'const key = process.env.KEY;\n' });
+    commitAll(dir, 'remove the key');
+    await expectSameAsFullScan({ 'stripe-live-secret-key': false, 'github-pat-classic': true });
+    // Back in a file no commit since the cache was written touched: found where it is.
+    writeTree(dir, { 'README.md': `start\n${keys.stripe}\n` });
+    commitAll(dir, 'paste it into the readme');
+    await expectSameAsFullScan({ 'stripe-live-secret-key': true, 'github-pat-classic': true });
+  });
+
+  it('a corrupt record of what HEAD holds is not trusted: a warning, and git asked again', async () => {
+    const dir = history();
+    const full = await historyJson(dir);
+    const headCache = join(dir, '.git', 'keyhound', 'head.json');
+    writeFileSync(headCache, readFileSync(headCache, 'utf8').replace(/"body":"[0-9a-f]{6}/, '"body":"000000'));
+    const result = await historyJson(dir);
+    expect(result.stderr).toMatch(/warning: the history cache .*head\.json is corrupt: not trusted/);
+    expect(result.report.findings).toEqual(full.report.findings);
+    expect((await historyJson(dir)).stderr).not.toMatch(/corrupt/);
   });
 
   it.each([
@@ -133,7 +177,7 @@ describe('keyhound history with its cache', () => {
     await historyJson(dir, ['--no-cache']);
     expect(() => readdirSync(join(dir, '.git', 'keyhound'))).toThrow();
     await historyJson(dir, ['--cache', elsewhere]);
-    expect(readdirSync(elsewhere)).toEqual(['history.json']);
+    expect(readdirSync(elsewhere)).toEqual(['head.json', 'history.json']);
     expect((await historyJson(dir, ['--cache', elsewhere])).report.stats.cachedCommits).toBe(7);
   });
 

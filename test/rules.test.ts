@@ -12,7 +12,7 @@ import { assertKnownPartners, assertUniqueIds, compileRuleFile, parseRuleFile, t
 import { checkExamples } from '../src/rules/self-test.js';
 import { createDetector, type Detector } from '../src/engine/detect.js';
 import type { Rule } from '../src/engine/types.js';
-import { DIFF_CONTEXT } from '../src/scan/diff-scan.js';
+import { DIFF_CONTEXT } from '../src/sources/patches.js';
 
 const paths = builtinRuleFilePaths();
 let files: LoadedRuleFile[] = [];

@@ -203,6 +203,17 @@ export async function openRepository(dir: string): Promise<Repository> {
 }
 
 /** Whether HEAD or any ref names a commit (an empty repository has none). */
+/** The tree of HEAD's commit, or undefined when HEAD names no commit yet. */
+export async function headTree(repo: string): Promise<string | undefined> {
+  try {
+    return (await runGit(repo, ['rev-parse', '-q', '--verify', 'HEAD^{tree}'])).trim();
+  } catch (error) {
+    // Exit 1 is "no such object"; anything else is git refusing to work.
+    if (!(error instanceof GitError) || error.code !== 1) throw error;
+    return undefined;
+  }
+}
+
 export async function hasCommits(repo: string): Promise<boolean> {
   try {
     await runGit(repo, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);

@@ -16,18 +16,12 @@ import type { RawFinding, Rule } from '../engine/types.js';
 import type { Finding } from '../findings/finding.js';
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { NULL_BLOB, type FileDiff } from '../sources/diff-parser.js';
+import { DIFF_CONTEXT } from '../sources/patches.js';
 import { archiveFormat } from '../sources/archives.js';
 import { decodeText, hasUtf16Bom, isBinary } from '../sources/read-file.js';
 import { addContents, scanContents, type Contents } from './scan-contents.js';
 import { placeFindings, toFileFindings, type FileFinding } from './file-findings.js';
 import { countSkip, type ScanSetup, type ScanStats } from './setup.js';
-
-/**
- * Lines of unchanged context git shows around each change: enough for rules that read
- * neighbouring lines (a .netrc entry, a Docker `auths` block, an AWS key pair); what
- * reaches further is looked up in the whole file.
- */
-export const DIFF_CONTEXT = 10;
 
 /** A rule whose match (or the keyword gating it) can reach beyond the context lines, or that judges a whole small file. */
 function reachesBeyondContext(rule: Rule): boolean {

@@ -25,14 +25,15 @@ const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 /** A temporary file older than this was left by a crash (a write takes milliseconds). */
 const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 
-interface CacheFile {
-  format: typeof FORMAT;
+/**
+ * A cache file: its format, version and key, a body of text, and the body's SHA-256.
+ * (`commits` in history.json; `body` in the others.)
+ */
+interface CheckedFile {
+  format: string;
   version: number;
-  /** What the commits were scanned with (historyCacheKey). */
+  /** What was scanned with (historyCacheKey). */
   key: string;
-  /** Commit ids, one a line, sorted. */
-  commits: string;
-  /** SHA-256 of `commits`. */
   sha256: string;
 }
 
@@ -41,6 +42,8 @@ export interface CommitCache {
   file: string;
   /** Whether the commit was scanned before with the same key and held nothing. */
   known(sha: string): boolean;
+  /** How many commits it names. */
+  size: number;
   /** Adds commits scanned in full and found clean; a warning (never an error) when the file cannot be written. */
   remember(clean: readonly string[]): void;
 }
@@ -52,61 +55,90 @@ export function historyCacheKey(parts: Record<string, unknown>): string {
 
 export function openCommitCache(dir: string, key: string, warn: (message: string) => void): CommitCache {
   const file = join(dir, CACHE_FILE);
-  const loaded = load(file, key, warn);
+  const commits = (body: string | undefined) => new Set(body ? body.split('\n') : []);
+  const loaded = commits(readChecked(file, COMMITS, key, warn));
   return {
     file,
     known: (sha) => loaded.has(sha),
+    size: loaded.size,
     remember(clean) {
       if (clean.length === 0) return;
       // Another run (a concurrent shard) may have written since: keep what it added.
-      const all = new Set([...load(file, key, () => undefined), ...loaded, ...clean]);
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeWhole(file, serialise(key, [...all].sort()));
-      } catch (error) {
-        warn(`cannot write the history cache ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): the next run reads every commit again`);
-      }
+      const all = new Set([...commits(readChecked(file, COMMITS, key, () => undefined)), ...loaded, ...clean]);
+      writeChecked(file, COMMITS, key, [...all].sort().join('\n'), warn);
     },
   };
 }
+
+/**
+ * A text kept under the same key as the commits (head-presence.ts keeps which files at
+ * HEAD hold each finding's secret, by hashes only): undefined when absent, written with
+ * another key, or corrupt (then with a warning).
+ */
+export interface KeptText {
+  read(): string | undefined;
+  write(body: string): void;
+}
+
+export function keptText(dir: string, name: string, key: string, warn: (message: string) => void): KeptText {
+  const file = join(dir, name);
+  const kind: FileKind = { format: `keyhound-${name.replace(/\.json$/, '')}`, field: 'body', valid: () => true };
+  return { read: () => readChecked(file, kind, key, warn), write: (body) => writeChecked(file, kind, key, body, warn) };
+}
+
+/** What a cache file is called inside, which field holds its body, and what a valid body is. */
+interface FileKind {
+  format: string;
+  field: string;
+  valid(body: string): boolean;
+}
+
+const COMMITS: FileKind = {
+  format: FORMAT,
+  field: 'commits',
+  valid: (body) => body === '' || body.split('\n').every((id) => COMMIT_ID.test(id)),
+};
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function serialise(key: string, commits: string[]): string {
-  const list = commits.join('\n');
-  const cache: CacheFile = { format: FORMAT, version: VERSION, key, commits: list, sha256: sha256(list) };
-  return `${JSON.stringify(cache)}\n`;
-}
-
-/** The clean commits the file names under `key`; none (and a warning) when it is corrupt. */
-function load(file: string, key: string, warn: (message: string) => void): Set<string> {
+/** The body the file holds under `key`; undefined when there is none, and with a warning when it is corrupt. */
+function readChecked(file: string, kind: FileKind, key: string, warn: (message: string) => void): string | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return new Set();
+    return undefined;
   }
-  const cache = parse(text);
-  if (!cache) {
-    warn(`the history cache ${file} is corrupt: not trusted, every commit is read again and the cache rebuilt`);
-    return new Set();
+  const body = parse(text, kind);
+  if (body === undefined) {
+    warn(`the history cache ${file} is corrupt: not trusted, rebuilt from what git says`);
+    return undefined;
   }
   // Other rules, config or version: none of it applies (the file is replaced on save).
-  if (cache.key !== key || cache.version !== VERSION) return new Set();
-  return new Set(cache.commits === '' ? [] : cache.commits.split('\n'));
+  return body.key === key && body.version === VERSION ? body.text : undefined;
 }
 
-function parse(text: string): CacheFile | undefined {
+function parse(text: string, kind: FileKind): { key: string; version: number; text: string } | undefined {
   try {
-    const cache = JSON.parse(text) as Partial<CacheFile> | null;
-    if (cache?.format !== FORMAT || typeof cache.version !== 'number' || typeof cache.key !== 'string') return undefined;
-    if (typeof cache.commits !== 'string' || cache.sha256 !== sha256(cache.commits)) return undefined;
-    if (cache.commits !== '' && !cache.commits.split('\n').every((id) => COMMIT_ID.test(id))) return undefined;
-    return cache as CacheFile;
+    const cache = JSON.parse(text) as (Partial<CheckedFile> & Record<string, unknown>) | null;
+    const body = cache?.[kind.field];
+    if (cache?.format !== kind.format || typeof cache.version !== 'number' || typeof cache.key !== 'string') return undefined;
+    if (typeof body !== 'string' || cache.sha256 !== sha256(body) || !kind.valid(body)) return undefined;
+    return { key: cache.key, version: cache.version, text: body };
   } catch {
     return undefined;
+  }
+}
+
+/** Writes the file whole; a warning (never an error) when it cannot. */
+function writeChecked(file: string, kind: FileKind, key: string, body: string, warn: (message: string) => void): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeWhole(file, `${JSON.stringify({ format: kind.format, version: VERSION, key, [kind.field]: body, sha256: sha256(body) })}\n`);
+  } catch (error) {
+    warn(`cannot write the history cache ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): the next run asks git again`);
   }
 }
 

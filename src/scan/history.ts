@@ -10,13 +10,13 @@ import { KeyhoundError } from '../errors.js';
 import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { packageVersion } from '../package-root.js';
-import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, SAFE_DIFF_OPTIONS, shallowBoundary, streamGitLines } from '../git/git.js';
+import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, shallowBoundary, streamGitLines } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
-import { COMMIT_FORMAT, DiffParser } from '../sources/diff-parser.js';
+import { commitPatches, LOG_ARGUMENTS } from '../sources/patches.js';
 import { LABELS } from '../sources/types.js';
-import { DIFF_CONTEXT } from './diff-scan.js';
 import { ScanLoop } from './scan-loop.js';
-import { defaultCacheDir, historyCacheKey, openCommitCache, type CommitCache } from './history-cache.js';
+import { defaultCacheDir, historyCacheKey, keptText, openCommitCache, type CommitCache, type KeptText } from './history-cache.js';
+import { HEAD_FILE, presentAtHead } from './head-presence.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { finishScan, type ScanResult } from './result.js';
 import { DEFAULT_ARCHIVE_LIMITS, emptyStats, warnInto, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
@@ -62,11 +62,6 @@ export function revListArguments(options: HistoryOptions, unreachableCommits: re
     ...revisions, ...unreachableCommits, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
   ];
 }
-
-/** The patches of exactly the commits given on stdin, in that order; merges as combined diffs (what they add to every parent). */
-export const LOG_ARGUMENTS = [
-  'log', '-p', `-U${DIFF_CONTEXT}`, '-M', '--cc', '--full-index', `--format=${COMMIT_FORMAT}`, ...SAFE_DIFF_OPTIONS, '--no-walk=unsorted', '--stdin',
-];
 
 /** Characters of commit ids written to a walker at once (about 400 ids). */
 const WRITE_BATCH = 16_384;
@@ -114,7 +109,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = new Map<string, Tracked>();
-  const cache = options.cache === undefined ? undefined : await commitCache(repo, options.cache, setup, options, warn);
+  const cache = options.cache === undefined ? undefined : await historyCaches(repo, options.cache, setup, options, warn);
   /** Commits read in full, and those among them with a finding: the rest are what the cache learns. */
   const scanned: string[] = [];
   const withFindings = new Set<string>();
@@ -157,7 +152,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const walk = async (input: Readable, positions: readonly number[]): Promise<void> => {
     let seen = -1;
     let order = -1;
-    const parser = new DiffParser({
+    const result = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
@@ -167,8 +162,6 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       message: (commit, text) => loop.take({ kind: 'text', fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
       file: (diff) => loop.take({ kind: 'diff', diff, order }),
     });
-    const result = await streamGitLines(repo, LOG_ARGUMENTS, (line) => parser.line(line), input);
-    parser.end();
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
@@ -188,7 +181,9 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     // Named as the history walk the user asked for (a bad range is git log's complaint to them).
     throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, 'log') : error;
   }
-  const count = total >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  // The commits to read: all but those the cache knows (an estimate: it may know some no ref reaches now).
+  const toRead = total - (cache?.commits.size ?? 0);
+  const count = toRead >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count));
   // A walker starts with its first commit: git log with nothing on stdin would show HEAD.
   const walkers: Array<{ input: PassThrough; positions: number[]; pending: string; done: Promise<void> } | undefined> = [];
@@ -210,7 +205,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       const position = listed++;
       if (!inShard(sha, options.shard)) return;
       if (boundary.has(sha)) reachedBoundary = true;
-      if (cache?.known(sha)) {
+      if (cache?.commits.known(sha)) {
         stats.commits! += 1;
         stats.cachedCommits! += 1;
         return;
@@ -233,7 +228,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       readCleanly = false;
       warn(`git rev-list stopped early after ${listed} commits: ${failureReason(listing)}`);
     }
-    if (cache && readCleanly && loop.readCleanly) cache.remember(scanned.filter((sha) => !withFindings.has(sha)));
+    if (cache && readCleanly && loop.readCleanly) cache.commits.remember(scanned.filter((sha) => !withFindings.has(sha)));
     // Annotated tags' messages (when every ref is scanned), and what no ref reaches; in no
     // commit's history, so any commit that also adds the secret is where it is reported.
     const everyRef = !options.ranges?.length && !options.branch && options.allRefs !== false;
@@ -247,11 +242,13 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   }
   if (reachedBoundary) warn('shallow clone: commits before the shallow boundary are not here; a secret already present at the boundary is marked "history truncated"');
 
-  const presentAtHead = await secretsAtHead(repo, [...bySecret.values()].map((tracked) => rawSecret(tracked.finding)));
-  const findings = [...bySecret.values()].map(({ finding, commits: count, paths, order }) => {
+  const rows = [...bySecret.values()].map((tracked) => ({ ...tracked, secret: rawSecret(tracked.finding) }));
+  const present = await presentAtHead(repo, rows, cache?.head);
+  const findings = rows.map((row) => {
+    const { finding, commits: count, paths, order } = row;
     const truncated = finding.commit !== undefined && boundary.has(finding.commit.sha);
     const history: HistoryOccurrences = {
-      commits: count, paths: [...paths].sort(), presentAtHead: presentAtHead(rawSecret(finding)), ...(truncated ? { truncated } : {}), position: order,
+      commits: count, paths: [...paths].sort(), presentAtHead: present(row), ...(truncated ? { truncated } : {}), position: order,
     };
     finding.history = history;
     return finding;
@@ -259,30 +256,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   return finishScan(findings, setup, stats, started, (file) => file);
 }
 
-/** The longest line of a secret: what a line-oriented grep can look for. */
-function searchableLine(secret: string): string {
-  return secret.split(/\r?\n/).reduce((longest, line) => (line.length > longest.length ? line : longest), '');
-}
-
-/**
- * Which secrets some file at HEAD still contains, in one `git grep` (the secrets go
- * to git through a pipe, never a file).
- */
-async function secretsAtHead(repo: string, secrets: string[]): Promise<(secret: string) => boolean> {
-  if (secrets.length === 0) return () => false;
-  const lines = [...new Set(secrets.map(searchableLine).filter((line) => line.length > 0))];
-  let found = new Set<string>();
-  try {
-    const output = await runGit(repo, ['grep', '-h', '-o', '-F', '--no-textconv', '-I', '-f', '-', 'HEAD', '--'], lines.join('\n'));
-    found = new Set(output.split('\n'));
-  } catch {
-    // No HEAD (or nothing matched: git grep exits 1): nothing is present at HEAD.
-  }
-  return (secret) => found.has(searchableLine(secret));
-}
-
-/** The cache for this scan, keyed by everything that decides what a commit's scan finds. */
-async function commitCache(repo: string, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): Promise<CommitCache> {
+/** The caches of this scan (clean commits; what HEAD holds), keyed by everything that decides what a commit's scan finds. */
+async function historyCaches(repo: string, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): Promise<{ commits: CommitCache; head: KeptText }> {
   const key = historyCacheKey({
     keyhound: packageVersion(),
     rules: setup.ruleset.spec,
@@ -294,5 +269,6 @@ async function commitCache(repo: string, where: string | true, setup: ScanSetup,
     reportSuppressed: setup.reportSuppressed,
     log: LOG_ARGUMENTS,
   });
-  return openCommitCache(where === true ? await defaultCacheDir(repo) : where, key, warn);
+  const dir = where === true ? await defaultCacheDir(repo) : where;
+  return { commits: openCommitCache(dir, key, warn), head: keptText(dir, HEAD_FILE, key, warn) };
 }
