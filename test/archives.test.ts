@@ -280,6 +280,7 @@ describe('keyhound scan on archives', () => {
     const zip = zipBytes([{ name: 'a.env', data: `GITHUB_TOKEN=${keys.github}\n# ${'p'.repeat(60 * 1024)}\n` }]);
     for (let i = 0; i < 6; i++) files[`jars/lib${i}.jar`] = zip;
     writeTree(dir, files);
+    // Spawned: worker threads run only in the built package (src/bundled.ts).
     const result = keyhound(['scan', '.', '--format', 'json', '--max-archive-total', '200KB'], { cwd: dir });
     const report = JSON.parse(result.stdout) as Report;
     // 60 KB a jar within a 200 KB budget: three jars are read, whichever threads read them.

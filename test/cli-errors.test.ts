@@ -83,6 +83,7 @@ describe('a write that fails for another reason', () => {
 });
 
 describe('a package without its build (dist/) or its bundle (bundle/)', () => {
+  // Spawned: what is tested is the bin's own start-up, before any of keyhound loads.
   const copy = tempDir('keyhound-pkg-');
   for (const part of ['package.json', 'bin']) cpSync(join(import.meta.dirname, '..', part), join(copy, part), { recursive: true });
   const bin = join(copy, 'bin', 'keyhound.js');

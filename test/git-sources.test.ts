@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { commitAll, gitIn, keyhound, repoWith, tempDir, writeTree } from './helpers/cli.js';
+import { describe, expect, it, vi } from 'vitest';
+import { commitAll, gitIn, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys, fakeRsaPem } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
@@ -242,12 +242,14 @@ describe('a git that refuses to work is an error, never a clean result', () => {
     }
   });
 
-  it('exits 2 when git is missing', () => {
+  it('exits 2 when git is missing', async () => {
     const dir = repoWith({ 'a.txt': 'a\n' });
     commitAll(dir, 'a');
     const bin = tempDir();
     chmodSync(bin, 0o755);
-    const result = keyhound(['history'], { cwd: dir, env: { PATH: bin } });
+    // keyhound spawns git with process.env, whose PATH finds it (the Io's env is for keyhound itself).
+    vi.stubEnv('PATH', bin);
+    const result = await run(['history'], { cwd: dir }).finally(() => vi.unstubAllEnvs());
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot run git/);
   });

@@ -6,25 +6,25 @@ import { describe, expect, it } from 'vitest';
 import { readFileBytes } from '../src/sources/read-file.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
-import { BIN, gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
-import { packageCopy } from './helpers/package-copy.js';
+import { gitIn, initRepo, keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { runUnprivileged } from './helpers/package-copy.js';
 
 const keys = fakeKeys(31);
 
 interface Report { findings: Array<{ file: string; line: number; column: number; ruleId: string }>; stats: { skipped: Record<string, number>; warnings: string[]; commits?: number } }
-const scanJson = (dir: string, args: string[] = []) => {
-  const result = keyhound(['scan', '--format', 'json', ...args], { cwd: dir });
+const scanJson = async (dir: string, args: string[] = []) => {
+  const result = await run(['scan', '--format', 'json', ...args], { cwd: dir });
   return { ...result, report: JSON.parse(result.stdout) as Report };
 };
 
 describe('crafted files', () => {
-  it('skips a 2 GB sparse file by size without reading it', () => {
+  it('skips a 2 GB sparse file by size without reading it', async () => {
     const dir = tempDir();
     const fd = openSync(join(dir, 'huge.bin'), 'w');
     ftruncateSync(fd, 2 * 1024 ** 3);
     closeSync(fd);
     writeTree(dir, { 'ok.txt': `${keys.github}\n` });
-    const { report } = scanJson(dir);
+    const { report } = await scanJson(dir);
     expect(report.stats.skipped).toEqual({ 'too-large': 1 });
     expect(report.findings).toHaveLength(1);
   });
@@ -44,23 +44,23 @@ describe('crafted files', () => {
     expect(report.stats.warnings).toEqual(["big.txt: 640 MB, more than one file's text can be (512 MB); skipped"]);
   });
 
-  it('scans a single 50 MB line full of keywords, finding the key at its end', () => {
+  it('scans a single 50 MB line full of keywords, finding the key at its end', async () => {
     const dir = tempDir();
     const filler = 'token=abc secret=def password=ghi api_key=jkl '.repeat(Math.ceil((50 * 1024 ** 2) / 48));
     writeTree(dir, { 'minified.js': `${filler}k="${keys.github}"` });
     const started = Date.now();
-    const { report } = scanJson(dir, ['--max-file-size', '100MB']);
+    const { report } = await scanJson(dir, ['--max-file-size', '100MB']);
     expect(report.findings.map((f) => f.ruleId)).toEqual(['github-pat-classic']);
     expect(report.findings[0]!.column).toBe(filler.length + 4);
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
-  it('reports thousands of secrets on one minified line in time linear in their number', () => {
+  it('reports thousands of secrets on one minified line in time linear in their number', async () => {
     const dir = tempDir();
     const line = Array.from({ length: 20_000 }, (_, i) => `db_password="${keys.generic}${i.toString(36)}"`).join(';');
     writeTree(dir, { 'bundle.min.js': `${line}\n` });
     const started = Date.now();
-    expect(keyhound(['scan', '--format', 'json', '--output', 'report.json'], { cwd: dir }).code).toBe(1);
+    expect((await run(['scan', '--format', 'json', '--output', 'report.json'], { cwd: dir })).code).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
     expect(report.findings).toHaveLength(20_000);
@@ -68,20 +68,20 @@ describe('crafted files', () => {
     expect(report.findings.every((f) => (f as unknown as { lineText: string }).lineText.length < 200 && !(f as unknown as { lineText: string }).lineText.includes(keys.generic))).toBe(true);
   });
 
-  it('reads invalid UTF-8 and NUL bytes past the binary probe as text', () => {
+  it('reads invalid UTF-8 and NUL bytes past the binary probe as text', async () => {
     const dir = tempDir();
     writeTree(dir, {
       'latin.txt': Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0xff, 0x0a]), Buffer.from(`key ${keys.github}\n`)]),
       'late-nul.txt': Buffer.concat([Buffer.from('x'.repeat(9000)), Buffer.from([0]), Buffer.from(`\n${keys.stripe}\n`)]),
     });
-    const { report } = scanJson(dir);
+    const { report } = await scanJson(dir);
     expect(report.findings.map((f) => [f.file, f.line, f.ruleId])).toEqual([
       ['late-nul.txt', 2, 'stripe-live-secret-key'],
       ['latin.txt', 2, 'github-pat-classic'],
     ]);
   });
 
-  it('handles deep trees, symlink loops, FIFOs and names with newlines', () => {
+  it('handles deep trees, symlink loops, FIFOs and names with newlines', async () => {
     const dir = tempDir();
     let deep = dir;
     for (let i = 0; i < 100; i++) deep = join(deep, 'd');
@@ -92,7 +92,7 @@ describe('crafted files', () => {
     symlinkSync(dir, join(dir, 'self'));
     spawnSync('mkfifo', [join(dir, 'pipe')]);
     writeFileSync(join(dir, 'new\nline.txt'), `${keys.stripe}\n`);
-    const { report, code } = scanJson(dir);
+    const { report, code } = await scanJson(dir);
     expect(code).toBe(1);
     expect(report.findings.map((f) => f.file).sort()).toEqual([`${'d/'.repeat(100)}key.txt`, 'new\nline.txt']);
     expect(report.stats.skipped).toEqual({ symlink: 3, 'not-a-file': 1 });
@@ -114,19 +114,14 @@ describe('crafted files', () => {
     expect(report.stats.warnings[0]).toMatch(new RegExp(`^deep/(${name}/)+: cannot list this directory \\(ENAMETOOLONG\\); its files were not scanned$`));
   });
 
-  it('counts and warns about a directory it may not read (run as nobody when root), and scans the rest', () => {
+  it('counts and warns about a directory it may not read (run as nobody when root), and scans the rest', async () => {
     const dir = tempDir();
     chmodSync(dir, 0o755);
     writeTree(dir, { 'locked/key.txt': `${keys.stripe}\n`, 'ok.txt': `${keys.github}\n` });
     chmodSync(join(dir, 'ok.txt'), 0o644);
     chmodSync(join(dir, 'locked'), 0o000);
-    const asRoot = process.getuid?.() === 0;
-    const bin = asRoot ? join(packageCopy(), 'bin', 'keyhound.js') : BIN;
-    const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, bin] : [process.execPath, bin];
-    const result = spawnSync(command[0]!, [...command.slice(1), 'scan', '--format', 'json'], {
-      cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir },
-    });
-    expect(result.status, result.stderr).toBe(1);
+    const result = await runUnprivileged(['scan', '--format', 'json'], dir);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(/^warning: locked\/: cannot list this directory \(EACCES\); its files were not scanned$/m);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.findings.map((f) => f.file)).toEqual(['ok.txt']);
@@ -217,7 +212,7 @@ describe('config files that once crashed every scan', () => {
 });
 
 describe('hostile git repositories', () => {
-  it('warns about a missing object and reports what it could read', () => {
+  it('warns about a missing object and reports what it could read', async () => {
     const dir = tempDir();
     initRepo(dir);
     writeTree(dir, { 'a.txt': `${keys.github}\n` });
@@ -229,13 +224,13 @@ describe('hostile git repositories', () => {
     // Remove the first commit's blob: the history is now broken.
     const blob = gitIn(dir, ['rev-parse', 'HEAD~1:a.txt']).trim();
     rmSync(join(dir, '.git/objects', blob.slice(0, 2), blob.slice(2)));
-    const result = keyhound(['history', '--format', 'json'], { cwd: dir });
+    const result = await run(['history', '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/warning: git log stopped early/);
     expect((JSON.parse(result.stdout) as Report).findings.map((f) => f.file)).toEqual(['b.txt']);
   });
 
-  it('scans a 100,000-file commit and a 1 MB commit message', () => {
+  it('scans a 100,000-file commit and a 1 MB commit message', async () => {
     const dir = tempDir();
     initRepo(dir);
     const lines: string[] = ['commit refs/heads/main', 'committer T <t@test.invalid> 1700000000 +0000'];
@@ -248,7 +243,7 @@ describe('hostile git repositories', () => {
     const imported = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, input: `${lines.join('\n')}\n`, maxBuffer: 1 << 30 });
     expect(imported.status).toBe(0);
     const started = Date.now();
-    const result = keyhound(['history', '--format', 'json'], { cwd: dir });
+    const result = await run(['history', '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.findings.map((f) => f.file)).toEqual(['f/77/77777.txt']);

@@ -1,7 +1,9 @@
 /**
  * No secret leaves keyhound (README: "keyhound never prints one unless you ask"):
  * unique fake keys are planted in every kind of input, and every command, in every
- * report format, verbosity and error path, is run as a user runs it. No raw key may
+ * report format, verbosity and error path, is run on a real repository (in process,
+ * through `main(argv, io)`; a real process where one is needed: another user, a crashing
+ * worker thread of a package copy). No raw key may
  * appear in stdout, stderr, a report, a baseline, or any other file keyhound wrote,
  * unless --show-secrets is given. An encoded key counts as raw in its encoded form too
  * (a base64 run is as good as the key). Keys no rule reports (beside one it does), a
@@ -9,11 +11,12 @@
  * also holds hostile names and content: no run may print a terminal escape or a line
  * a CI runner would read as a workflow command.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { gitIn, initRepo, tempDir, writeTree } from './helpers/cli.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { gitIn, initRepo, tempDir, writeTree, type RunResult } from './helpers/cli.js';
+import { run } from './helpers/run.js';
 import { packageCopy } from './helpers/package-copy.js';
 import { fakeKeys } from './helpers/keys.js';
 
@@ -164,42 +167,43 @@ function snapshot(dir: string, into = new Map<string, string>()): Map<string, st
 interface RunOptions {
   cwd?: string;
   input?: string;
+  /** Spawn this bin (of a package copy) instead of running in process. */
   bin?: string;
-  /** Run as `nobody` (when the tests run as root). */
+  /** Spawn the package copy as `nobody` (when the tests run as root, which reads every file). */
   asNobody?: boolean;
 }
 
 /** Report files (under out/) belong to the run that names them: runs go three at a time. */
 const OUT = 'out/';
 
-/** Runs the CLI and collects what it printed and every file it created or changed under the repository and its TMPDIR. */
-function keyhound(label: string, args: string[], options: RunOptions = {}): Promise<Run> {
+/** Runs the CLI (in process unless a real process is asked for) and collects what it printed and every file it created or changed under the repository and its TMPDIR. */
+async function keyhound(label: string, args: string[], options: RunOptions = {}): Promise<Run> {
   const cwd = options.cwd ?? world.repo;
   const before = snapshot(world.repo, snapshot(world.tmp));
+  const { code, stdout, stderr } = options.bin || options.asNobody ? await spawned(args, cwd, options) : await run(args, { cwd, ...(options.input ? { input: options.input } : {}) });
+  const after = snapshot(world.repo, snapshot(world.tmp));
+  const written: Record<string, string> = {};
+  for (const [path, stamp] of after) {
+    const name = relative(world.repo, path);
+    if (name.startsWith(OUT) && !args.some((arg) => arg.endsWith(name))) continue;
+    if (before.get(path) !== stamp) written[name] = ['latin1', 'utf8', 'utf16le'].map((encoding) => readFileSync(path, encoding as BufferEncoding)).join('\n');
+  }
+  return { label: `${label} (exit ${code})`, code, stdout, stderr, written };
+}
+
+/** A real process of the package copy (or `options.bin`), with the environment beforeAll set. */
+function spawned(args: string[], cwd: string, options: RunOptions): Promise<RunResult> {
   const bin = options.bin ?? world.bin;
   const [command, ...prefix] = options.asNobody ? ['runuser', '-u', 'nobody', '--', process.execPath] : [process.execPath];
   return new Promise((resolve) => {
-    const child = execFile(
-      command!,
-      [...prefix, bin, ...args],
-      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', TMPDIR: world.tmp, HOME: world.tmp, CI: '', GITHUB_ACTIONS: '' } },
-      (error, stdout, stderr) => {
-        const after = snapshot(world.repo, snapshot(world.tmp));
-        const written: Record<string, string> = {};
-        for (const [path, stamp] of after) {
-          const name = relative(world.repo, path);
-          if (name.startsWith(OUT) && !args.some((arg) => arg.endsWith(name))) continue;
-          if (before.get(path) !== stamp) written[name] = ['latin1', 'utf8', 'utf16le'].map((encoding) => readFileSync(path, encoding as BufferEncoding)).join('\n');
-        }
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ label: `${label} (exit ${code})`, code, stdout, stderr, written });
-      },
-    );
+    const child = execFile(command!, [...prefix, bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
     child.stdin?.end(options.input ?? '');
   });
 }
 
-/** Runs one batch at a time, a few processes at once (two cores). */
+/** Runs one batch of jobs, a few at once (their git processes overlap; two cores). */
 async function runAll(jobs: Array<() => Promise<Run>>, parallel = 3): Promise<Run[]> {
   const results: Run[] = new Array(jobs.length);
   let next = 0;
@@ -215,22 +219,29 @@ async function runAll(jobs: Array<() => Promise<Run>>, parallel = 3): Promise<Ru
 }
 
 /** The --format choices the CLI offers, read from its help (other formats may be added). */
-function formatChoices(bin: string): string[] {
-  const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { encoding: 'utf8' }).stdout;
+async function formatChoices(): Promise<string[]> {
+  const help = (await run(['scan', '--help'], { cwd: world.repo })).stdout;
   const choices = /--format[\s\S]*?\[choices: ([^\]]+)\]/.exec(help)?.[1];
   if (!choices) throw new Error(`no --format choices in scan --help:\n${help}`);
   return [...choices.matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const pkg = packageCopy();
   const repo = tempDir('keyhound-noleak-repo-');
   const tmp = tempDir('keyhound-noleak-tmp-');
   chmodSync(tmp, 0o777);
+  // keyhound's caches and temporary files go under HOME and TMPDIR, watched like the
+  // repository. In process it reads them from process.env (os.homedir(), os.tmpdir()),
+  // so they are set there, for this file's runs and the processes it spawns alike.
+  for (const name of ['HOME', 'TMPDIR']) vi.stubEnv(name, tmp);
+  for (const name of ['CI', 'GITHUB_ACTIONS']) vi.stubEnv(name, '');
   const firstCommit = buildRepo(repo);
-  const bin = join(pkg, 'bin', 'keyhound.js');
-  world = { pkg, bin, repo, tmp, firstCommit, formats: formatChoices(bin) };
+  world = { pkg, bin: join(pkg, 'bin', 'keyhound.js'), repo, tmp, firstCommit, formats: [] };
+  world.formats = await formatChoices();
 }, 120_000);
+
+afterAll(() => vi.unstubAllEnvs());
 
 // --- the matrix ------------------------------------------------------------------------------
 
@@ -282,7 +293,7 @@ describe('no secret leaves keyhound', () => {
     for (const run of listed) expect(run.stdout, run.label).toMatch(/allowlist\.regexes\[0\][\s\S]*allowlist\.stopwords\[0\]|allowlist\.stopwords\[0\][\s\S]*allowlist\.regexes\[0\]/);
     const history = runs.find((run) => run.label.startsWith('history --format text'))!;
     expect(history.stdout + Object.values(history.written).join('')).toMatch(/rotate \*{8} \\x1b\]52/);
-  }, 120_000); // some 40 real processes, three at a time: over 30 s on a loaded 2-core machine
+  }, 120_000); // some 40 runs, each with its git processes: over 30 s on a loaded 2-core machine
 
   it('in baseline create, baseline import (of a gitleaks report holding the raw key) and rules list', async () => {
     const runs = await runAll([

@@ -18,14 +18,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { check, type Diagnostics } from 'recheck';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
 import { compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
 import { DECODERS } from '../src/engine/decode.js';
 import { createDetector } from '../src/engine/detect.js';
-import { keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { tempDir, writeTree } from './helpers/cli.js';
 import { nearMissShapes } from './helpers/near-miss.js';
-import { packageCopy } from './helpers/package-copy.js';
 import { run } from './helpers/run.js';
 
 const RECORD_FILE = join(import.meta.dirname, 'redos-safe.json');
@@ -244,47 +243,41 @@ describe('ReDoS: crafted near-miss input through the real detector', () => {
 });
 
 describe('ReDoS: a custom rule whose pattern backtracks catastrophically is rejected at load', () => {
-  let bin = '';
-  beforeAll(() => {
-    bin = join(packageCopy(), 'bin', 'keyhound.js');
-  }, 120_000);
-  const run = (args: string[], cwd: string) => keyhound(args, { cwd, bin });
-
   const ruleFile = (pattern: string): string =>
     `provider: acme\nremediation: rotate it in the console\nrules:\n  - id: acme-key\n    description: Acme key\n    severity: high\n` +
     `    keywords: [acme_]\n    pattern: '${pattern}'\n    examples: ['key = acme_qwzmxnvbty!']\n`;
   const NESTED = '(?<secret>acme_(?:[a-z]+)+!)';
   const SAFE = '(?<secret>acme_[a-z]{10})!';
 
-  it('by rules check, naming the file and the rule (exit 2)', () => {
+  it('by rules check, naming the file and the rule (exit 2)', async () => {
     const dir = tempDir();
     writeTree(dir, { 'bad.yaml': ruleFile(NESTED), 'good.yaml': ruleFile(SAFE) });
-    const bad = run(['rules', 'check', 'bad.yaml'], dir);
+    const bad = await run(['rules', 'check', 'bad.yaml'], { cwd: dir });
     expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toMatch(/^keyhound: bad\.yaml: rule acme-key: pattern can backtrack catastrophically \(exponential.*\): bound the repetition/);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const good = run(['rules', 'check', 'good.yaml'], dir);
+    const good = await run(['rules', 'check', 'good.yaml'], { cwd: dir });
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^ok {2}good\.yaml/);
   });
 
-  it('by a scan whose .keyhound.yaml loads it with ruleFiles, or holds it inline', () => {
+  it('by a scan whose .keyhound.yaml loads it with ruleFiles, or holds it inline', async () => {
     const dir = tempDir();
     writeTree(dir, { '.keyhound.yaml': 'ruleFiles: [custom/bad.yaml]\n', 'custom/bad.yaml': ruleFile(NESTED), 'a.txt': 'hello\n' });
-    const viaFile = run(['scan', '.'], dir);
+    const viaFile = await run(['scan', '.'], { cwd: dir });
     expect(viaFile.code, viaFile.stderr).toBe(2);
     expect(viaFile.stderr).toMatch(/custom\/bad\.yaml: rule acme-key: pattern can backtrack catastrophically/);
 
     const inline = tempDir();
     const rule = ruleFile(NESTED).split('rules:\n')[1]!;
     writeTree(inline, { '.keyhound.yaml': `rules:\n${rule}`, 'a.txt': 'hello\n' });
-    const viaConfig = run(['scan', '.'], inline);
+    const viaConfig = await run(['scan', '.'], { cwd: inline });
     expect(viaConfig.code, viaConfig.stderr).toBe(2);
     expect(viaConfig.stderr).toMatch(/\.keyhound\.yaml: rule acme-key: pattern can backtrack catastrophically/);
 
     // A safe custom rule loads and finds its key.
     writeTree(dir, { 'custom/bad.yaml': ruleFile(SAFE), 'a.txt': 'key = acme_qwzmxnvbty!\n' });
-    const ok = run(['scan', 'a.txt', '--format', 'json'], dir);
+    const ok = await run(['scan', 'a.txt', '--format', 'json'], { cwd: dir });
     expect(ok.code, ok.stderr).toBe(1);
     expect(ok.stdout).toMatch(/"ruleId": "acme-key"/);
   });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { rawSecret } from '../src/findings/finding.js';
 import { FORMAT_NAMES, FORMATTERS } from '../src/report/index.js';
 import { allFindings, hiddenParts, reportInput, reportInputWithSuppressed } from './fixtures/report-input.js';
-import { keyhound, tempDir, writeTree } from './helpers/cli.js';
+import { tempDir, writeTree } from './helpers/cli.js';
+import { run } from './helpers/run.js';
 import { fakeKeys } from './helpers/keys.js';
 
 const GOLDEN: Record<string, string> = {
@@ -71,10 +72,10 @@ describe('report formats', () => {
 describe('keyhound scan --format NAME', () => {
   const keys = fakeKeys(44);
   for (const name of NEW_FORMATS) {
-    it(`${name}: writes the report and exits 1 on a leak, with the secret redacted`, () => {
+    it(`${name}: writes the report and exits 1 on a leak, with the secret redacted`, async () => {
       const dir = tempDir();
       writeTree(dir, { 'src/config.js': `export const token = "${keys.github}";\n` });
-      const { code, stdout, stderr } = keyhound(['scan', '.', '--format', name], { cwd: dir });
+      const { code, stdout, stderr } = await run(['scan', '.', '--format', name], { cwd: dir });
       expect(code).toBe(1);
       expect(stderr).not.toContain(keys.github);
       expect(stdout).toContain('github-pat-classic');
@@ -84,10 +85,10 @@ describe('keyhound scan --format NAME', () => {
     });
   }
 
-  it('a clean scan exits 0 in every format', () => {
+  it('a clean scan exits 0 in every format', async () => {
     const dir = tempDir();
     writeTree(dir, { 'README.md': 'nothing to see\n' });
-    for (const name of NEW_FORMATS) expect(keyhound(['scan', '.', '--format', name], { cwd: dir }).code).toBe(0);
+    for (const name of NEW_FORMATS) expect((await run(['scan', '.', '--format', name], { cwd: dir })).code).toBe(0);
   });
 });
 

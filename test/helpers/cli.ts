@@ -13,6 +13,8 @@ export interface RunResult {
 }
 
 /**
+ * The built bin as a real process: only where a process is what is tested (signals, a
+ * hook git runs, pipes, worker threads, the package itself); else run() of run.ts.
  * `bin`: another copy of the package's bin/keyhound.js (default: this checkout's).
  * `timeoutMs`: kill it after this long (code -1), for cases that once hung.
  */

@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitIn, initRepo, tempDir } from './cli.js';
+import { gitIn, initRepo, tempDir, type RunResult } from './cli.js';
+import { run } from './run.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -56,4 +57,18 @@ export function checkoutRepository(): { path: string; rev: string } {
   gitIn(path, ['add', '-A']);
   gitIn(path, ['commit', '-q', '-m', 'keyhound']);
   return { path, rev: gitIn(path, ['rev-parse', 'HEAD']).trim() };
+}
+
+/**
+ * Runs the CLI as a user without privileges, for tests of files it may not read: in
+ * process, or, when the tests run as root (which reads every file), as a real process of
+ * the user nobody on a packageCopy() (the checkout may not be readable by nobody).
+ */
+export async function runUnprivileged(args: string[], cwd: string): Promise<RunResult> {
+  if (process.getuid?.() !== 0) return run(args, { cwd });
+  const bin = join(packageCopy(), 'bin', 'keyhound.js');
+  const result = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, bin, ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: cwd },
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
