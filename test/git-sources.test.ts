@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { commitAll, gitIn, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys, fakeRsaPem } from './helpers/keys.js';
 import { run } from './helpers/run.js';
@@ -232,8 +232,12 @@ describe('a git that refuses to work is an error, never a clean result', () => {
     const dir = repoWith({ 'app.env': `STRIPE_KEY=${keys.stripe}\n` });
     commitAll(dir, 'key');
     chownSync(dir, 65534, 65534);
+    // git gets process.env (the Io's env is for keyhound itself): no global or system config that trusts every directory.
+    vi.stubEnv('GIT_CONFIG_GLOBAL', '/dev/null');
+    vi.stubEnv('GIT_CONFIG_NOSYSTEM', '1');
+    onTestFinished(() => vi.unstubAllEnvs());
     for (const args of [['history'], ['baseline', 'create', '--history', '-o', join(tempDir(), 'b.json')], ['ci', '--base', 'HEAD~1'], ['staged']]) {
-      const result = await run(args, { cwd: dir, env: { ...NO_CI, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+      const result = await run(args, { cwd: dir, env: NO_CI });
       expect(result.code, `${args.join(' ')}: ${result.stdout}`).toBe(2);
       const errors = result.stderr.split('\n').filter((line) => line.startsWith('keyhound:'));
       expect(errors).toHaveLength(1);
