@@ -527,7 +527,8 @@ function addCommit(repo) {
   const index = join(repo, 'bench-index');
   const env = { ...process.env, GIT_INDEX_FILE: index, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
   git(repo, ['read-tree', 'main'], { env });
-  const blob = git(repo, ['hash-object', '-w', '--stdin'], { input: 'export const added = 1;\n' }).trim();
+  // stdin a pipe: git() ignores stdin by default, and the input would go nowhere.
+  const blob = git(repo, ['hash-object', '-w', '--stdin'], { input: 'export const added = 1;\n', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
   git(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},packages/added-by-bench.js`], { env });
   const tree = git(repo, ['write-tree'], { env }).trim();
   const commit = git(repo, ['commit-tree', tree, '-p', 'main', '-m', 'one new commit'], { env }).trim();
@@ -536,6 +537,11 @@ function addCommit(repo) {
 }
 
 const findingsOf = (file) => JSON.stringify(JSON.parse(readFileSync(file, 'utf8')).findings);
+/** "read / listed": the commits a run read in full, of those it listed (the rest the cache answered for). */
+const commitsReadOf = (file) => {
+  const { commits = 0, cachedCommits = 0 } = JSON.parse(readFileSync(file, 'utf8')).stats;
+  return `${commits - cachedCommits} / ${commits}`;
+};
 
 /** Full scan, rescan with nothing new, rescan after one new commit: seconds and ratios to the full scan. */
 export function measureCache(scratch) {
@@ -550,6 +556,7 @@ export function measureCache(scratch) {
   run(process.execPath, [KEYHOUND, 'history', '--cache', cache, '--quiet', '--format', 'json', '-o', report], { cwd: mirror });
   const nothingNew = measure(tool('rescan, nothing new', ['--cache', cache]), scratch, null);
   const sameNothingNew = findingsOf(report) === expected;
+  const readNothingNew = commitsReadOf(report);
   cpSync(cache, snapshot, { recursive: true });
   addCommit(mirror);
   // Each run starts from the cache as it was before the new commit.
@@ -565,11 +572,15 @@ export function measureCache(scratch) {
   const fullAfter = run(process.execPath, [KEYHOUND, 'history', '--no-cache', '--quiet', '--format', 'json', '-o', join(scratch, 'full-after.json')], { cwd: mirror });
   if (fullAfter.status !== 0 && fullAfter.status !== 1) throw new Error(`keyhound exited ${fullAfter.status}: ${fullAfter.stderr}`);
   const sameOneNew = findingsOf(report) === findingsOf(join(scratch, 'full-after.json'));
+  const readOneNew = commitsReadOf(report);
   const rows = [full, nothingNew, oneNew];
   console.log('\nkeyhound history with the cache (median s; ratio to the full scan):');
   printColumns(
-    ['run', 'median s', 'ratio to full', 'same findings as a full scan'],
-    rows.map((row, i) => [row.name, row.seconds.toFixed(3), (row.seconds / full.seconds).toFixed(3), i === 0 ? '-' : String([sameNothingNew, sameOneNew][i - 1])]),
+    ['run', 'median s', 'ratio to full', 'CPU s', 'commits read / listed', 'same findings as a full scan'],
+    rows.map((row, i) => [
+      row.name, row.seconds.toFixed(3), (row.seconds / full.seconds).toFixed(3), row.cpuSeconds.toFixed(2),
+      i === 0 ? 'all' : [readNothingNew, readOneNew][i - 1], i === 0 ? '-' : String([sameNothingNew, sameOneNew][i - 1]),
+    ]),
   );
   return {
     full: strip(full), nothingNew: strip(nothingNew), oneNewCommit: strip(oneNew),

@@ -16,10 +16,11 @@ import { CORPUS, KEYHOUND, git, isMain, machineLoad, measure, mustRun, printTabl
 const REPO = join(CORPUS, 'history-repo');
 const SIDE_BRANCHES = ['feature/pagination', 'release/1.x'];
 
+/** Every commit read (--no-cache): with the history cache, runs after the first would read only what is new. */
 function historyTool(name, mirror, extra, scratch) {
   return {
     name, cmd: process.execPath, cwd: mirror, okStatus: [0, 1],
-    args: [KEYHOUND, 'history', '.', ...extra, '--format', 'json', '-o', join(scratch, 'report.json'), '--quiet'],
+    args: [KEYHOUND, 'history', '.', '--no-cache', ...extra, '--format', 'json', '-o', join(scratch, 'report.json'), '--quiet'],
   };
 }
 
