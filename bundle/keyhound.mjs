@@ -30410,9 +30410,14 @@ async function scan(options = {}) {
   const paths = options.paths?.length ? options.paths : options.stdin === void 0 ? ["."] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   for (const skip of skipped) loop.take({ kind: "skip", skip });
-  const toScan = (target) => {
+  const leftOut = (target) => {
     const fromRoot = relative6(setup.root, target.absolute).split(sep5).join("/");
-    const reason = setup.excluded(fromRoot) ? "excluded" : !inShard(fromRoot, options.shard) ? "other-shard" : isAbsolutePathAllowed(setup, target.absolute) ? "allowlisted" : void 0;
+    if (setup.excluded(fromRoot)) return "excluded";
+    if (!inShard(fromRoot, options.shard)) return "other-shard";
+    return isAbsolutePathAllowed(setup, target.absolute) ? "allowlisted" : void 0;
+  };
+  const toScan = (target) => {
+    const reason = leftOut(target);
     if (reason) loop.take({ kind: "skip", skip: { path: target.shown, reason } });
     return reason === void 0;
   };

@@ -235,7 +235,7 @@ describe('a git that refuses to work is an error, never a clean result', () => {
     // git gets process.env (the Io's env is for keyhound itself): no global or system config that trusts every directory.
     vi.stubEnv('GIT_CONFIG_GLOBAL', '/dev/null');
     vi.stubEnv('GIT_CONFIG_NOSYSTEM', '1');
-    onTestFinished(() => vi.unstubAllEnvs());
+    onTestFinished(() => void vi.unstubAllEnvs());
     for (const args of [['history'], ['baseline', 'create', '--history', '-o', join(tempDir(), 'b.json')], ['ci', '--base', 'HEAD~1'], ['staged']]) {
       const result = await run(args, { cwd: dir, env: NO_CI });
       expect(result.code, `${args.join(' ')}: ${result.stdout}`).toBe(2);

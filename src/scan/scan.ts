@@ -6,7 +6,7 @@ import { relative, sep } from 'node:path';
 import { BUNDLED } from '../bundled.js';
 import { listTargets, type ScanTarget } from '../sources/worktree.js';
 import { defaultWorkerCount, scanFilesInWorkers } from './pool.js';
-import { LABELS } from '../sources/types.js';
+import { LABELS, type SkipReason } from '../sources/types.js';
 import { scanFile, type FileResult } from './scan-file.js';
 import { ScanLoop } from './scan-loop.js';
 import { FindingStream, type ScanResult } from './result.js';
@@ -49,10 +49,16 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const paths = options.paths?.length ? options.paths : options.stdin === undefined ? ['.'] : [];
   const { targets, skipped } = paths.length ? await listTargets(paths, cwd) : { targets: [], skipped: [] };
   for (const skip of skipped) loop.take({ kind: 'skip', skip });
+  /** Why a listed file is left out, if it is. */
+  const leftOut = (target: ScanTarget): SkipReason | undefined => {
+    const fromRoot = relative(setup.root, target.absolute).split(sep).join('/');
+    if (setup.excluded(fromRoot)) return 'excluded';
+    if (!inShard(fromRoot, options.shard)) return 'other-shard';
+    return isAbsolutePathAllowed(setup, target.absolute) ? 'allowlisted' : undefined;
+  };
   // Checked as files are handed out, so that the workers start scanning at once.
   const toScan = (target: ScanTarget): boolean => {
-    const fromRoot = relative(setup.root, target.absolute).split(sep).join('/');
-    const reason = setup.excluded(fromRoot) ? 'excluded' : !inShard(fromRoot, options.shard) ? 'other-shard' : isAbsolutePathAllowed(setup, target.absolute) ? 'allowlisted' : undefined;
+    const reason = leftOut(target);
     if (reason) loop.take({ kind: 'skip', skip: { path: target.shown, reason } });
     return reason === undefined;
   };
