@@ -21918,10 +21918,14 @@ var init_scan_loop = __esm({
       }
       diff(item) {
         const found = this.judge().scan(item.diff);
-        if (Array.isArray(found)) return this.emit(found, item);
+        if (Array.isArray(found)) {
+          this.emit(found, item);
+          return this.options.onJudged?.(item);
+        }
         this.waiting += 1;
         const settled = () => {
           this.waiting -= 1;
+          this.options.onJudged?.(item);
           if (this.waiting > MAX_WAITING / 2 && this.waiting > 0) return;
           const wakers = this.wakers;
           this.wakers = [];
@@ -21940,6 +21944,70 @@ var init_scan_loop = __esm({
       }
       emit(findings, item) {
         for (const finding of findings) this.options.onFinding(finding, item);
+      }
+    };
+  }
+});
+
+// src/scan/row-release.ts
+var RowRelease;
+var init_row_release = __esm({
+  "src/scan/row-release.ts"() {
+    "use strict";
+    RowRelease = class {
+      constructor(release) {
+        this.release = release;
+      }
+      release;
+      /** Per walker: the position of the commit it reads (Infinity before its first, -Infinity once done). */
+      current = /* @__PURE__ */ new Map();
+      /** Changed files still being judged, by their commit's position. */
+      judging = /* @__PURE__ */ new Map();
+      /** Rows offered but not yet final, by secret. */
+      queued = /* @__PURE__ */ new Map();
+      released = /* @__PURE__ */ new Set();
+      walkerStarted(walker) {
+        this.current.set(walker, Infinity);
+      }
+      walkerAt(walker, order) {
+        this.current.set(walker, order);
+        this.flush();
+      }
+      walkerDone(walker) {
+        this.current.set(walker, -Infinity);
+        this.flush();
+      }
+      judgingStarted(order) {
+        this.judging.set(order, (this.judging.get(order) ?? 0) + 1);
+      }
+      judgingDone(order) {
+        const left2 = (this.judging.get(order) ?? 1) - 1;
+        if (left2 > 0) this.judging.set(order, left2);
+        else this.judging.delete(order);
+        this.flush();
+      }
+      /** A secret's row as it now stands (an unsuppressed occurrence): out now if final, else when it is. */
+      offer(secret, row2) {
+        if (this.released.has(secret)) return;
+        this.queued.set(secret, row2);
+        this.flush();
+      }
+      /** The oldest position anything still to come can have. */
+      frontier() {
+        let frontier = -Infinity;
+        for (const order of this.current.values()) frontier = Math.max(frontier, order);
+        for (const order of this.judging.keys()) frontier = Math.max(frontier, order);
+        return frontier;
+      }
+      flush() {
+        if (this.queued.size === 0) return;
+        const frontier = this.frontier();
+        for (const [secret, row2] of this.queued) {
+          if (row2.order < frontier) continue;
+          this.queued.delete(secret);
+          this.released.add(secret);
+          this.release(row2.finding);
+        }
       }
     };
   }
@@ -22238,7 +22306,7 @@ import { PassThrough } from "node:stream";
 function assertRevision(value, option) {
   if (value.startsWith("-") || value.includes("\n")) throw new KeyhoundError(`${option}: not a revision: ${value}`);
 }
-function revListArguments(options, unreachableCommits = []) {
+function revListArguments(options, unreachableCommits = [], oldestFirst = false) {
   for (const range of options.ranges ?? []) assertRevision(range, "--range");
   if (options.branch) assertRevision(options.branch, "--branch");
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ["HEAD"] : ["--all"];
@@ -22248,6 +22316,7 @@ function revListArguments(options, unreachableCommits = []) {
     // same second (or with a skewed clock) can come before their parents, and the
     // highest position would then not be the introduction.
     "--topo-order",
+    ...oldestFirst ? ["--reverse"] : [],
     ...options.since ? [`--since=${options.since}`] : [],
     ...options.maxCommits !== void 0 ? [`--max-count=${options.maxCommits}`] : [],
     ...revisions,
@@ -22280,6 +22349,8 @@ async function scanHistory(options = {}) {
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = /* @__PURE__ */ new Map();
+  const stream = options.onFinding ? new FindingStream(setup, (file) => file, options.onFinding) : void 0;
+  const release = stream ? new RowRelease((finding) => stream.add(finding)) : void 0;
   const cache2 = options.cache === void 0 ? void 0 : await historyCaches(repo, options.cache, setup, options, warn);
   const scanned = [];
   const withFindings = /* @__PURE__ */ new Set();
@@ -22290,14 +22361,16 @@ async function scanHistory(options = {}) {
     if (reason !== void 0) finding.suppressedBy = reason;
     const occurrence = { finding, order: position, suppressed: reason !== void 0 };
     const identity2 = secretIdentity(finding);
-    const tracked = bySecret.get(identity2);
+    let tracked = bySecret.get(identity2);
     if (!tracked) {
-      bySecret.set(identity2, { ...occurrence, commits: 1, paths: /* @__PURE__ */ new Set([finding.file]) });
-      return;
+      tracked = { ...occurrence, commits: 1, paths: /* @__PURE__ */ new Set([finding.file]) };
+      bySecret.set(identity2, tracked);
+    } else {
+      if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);
+      tracked.commits += 1;
+      tracked.paths.add(finding.file);
     }
-    if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);
-    tracked.commits += 1;
-    tracked.paths.add(finding.file);
+    if (!tracked.suppressed) release?.offer(identity2, tracked);
   };
   const blobs = blobReader(repo);
   const loop = new ScanLoop({
@@ -22309,27 +22382,34 @@ async function scanHistory(options = {}) {
       if (item.kind === "diff" && finding.commit && notes.has(finding.commit.sha)) finding.file = LABELS.notes(item.diff.path.replace(/\//g, ""));
       record2(finding, "order" in item ? item.order ?? -1 : -1);
     },
-    onProgress: () => options.onProgress?.({ stats, findings: bySecret.size })
+    onProgress: () => options.onProgress?.({ stats, findings: bySecret.size }),
+    ...release ? { onJudged: (item) => release.judgingDone(item.kind === "diff" ? item.order ?? -1 : -1) } : {}
   });
-  const walk = async (input, positions) => {
+  const walk = async (walker, input, positions) => {
     let seen = -1;
     let order = -1;
+    release?.walkerStarted(walker);
     const result = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
         if (cache2) scanned.push(commit.sha);
         loop.take({ kind: "commit" });
+        release?.walkerAt(walker, order);
       },
       message: (commit, text) => loop.take({ kind: "text", fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
-      file: (diff) => loop.take({ kind: "diff", diff, order })
+      file: (diff) => {
+        release?.judgingStarted(order);
+        loop.take({ kind: "diff", diff, order });
+      }
     }, () => loop.room());
+    release?.walkerDone(walker);
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
     }
   };
-  const revList = revListArguments(options, dangling?.commits);
+  const revList = revListArguments(options, dangling?.commits, release !== void 0);
   let total;
   try {
     total = Number((await runGit(repo, [revList[0], "--count", ...revList.slice(1)])).trim());
@@ -22344,7 +22424,7 @@ async function scanHistory(options = {}) {
     let walker = walkers[index];
     if (!walker) {
       const started2 = { input: new PassThrough(), positions: [] };
-      walker = { ...started2, pending: "", done: walk(started2.input, started2.positions) };
+      walker = { ...started2, pending: "", done: walk(index, started2.input, started2.positions) };
       walkers[index] = walker;
     }
     return walker;
@@ -22355,7 +22435,7 @@ async function scanHistory(options = {}) {
   try {
     const listing = await streamGitLines(repo, revList, (sha) => {
       if (!sha) return;
-      const position = listed++;
+      const position = release ? total - 1 - listed++ : listed++;
       if (!inShard(sha, options.shard)) return;
       if (boundary.has(sha)) reachedBoundary = true;
       if (cache2?.commits.known(sha)) {
@@ -22408,6 +22488,7 @@ async function scanHistory(options = {}) {
     finding.history = history;
     return finding;
   });
+  await stream?.flush();
   return finishScan(findings, setup, stats, started, (file) => file);
 }
 async function historyCaches(repo, where, setup, options, warn) {
@@ -22438,6 +22519,7 @@ var init_history = __esm({
     init_patches();
     init_types();
     init_scan_loop();
+    init_row_release();
     init_history_cache();
     init_head_presence();
     init_shard();

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../src/scan/scan.js';
+import { scanHistory } from '../src/scan/history.js';
 import { inShard, parseShard } from '../src/scan/shard.js';
 import { commitAll, gitIn, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
@@ -223,7 +224,10 @@ describe('--format jsonl', () => {
     expect(jsonl.code).toBe(1);
     expect(jsonl.stdout.endsWith('\n')).toBe(true);
     const lines = jsonl.stdout.trimEnd().split('\n');
-    expect(lines.map((line) => JSON.parse(line) as Finding)).toEqual((JSON.parse(json.stdout) as Report).findings);
+    // History streams each row once it is final: as in the json report but for its `history` summary, which needs the whole walk.
+    const byFingerprint = (a: Finding, b: Finding) => a.fingerprint.localeCompare(b.fingerprint);
+    const withoutSummary = (JSON.parse(json.stdout) as Report).findings.map(({ history: _summary, ...row }) => row);
+    expect(lines.map((line) => JSON.parse(line) as Finding).sort(byFingerprint)).toEqual(withoutSummary.sort(byFingerprint));
     expect(lines).toHaveLength(3);
     expect(jsonl.stdout).not.toContain(keys.stripe);
     const scan = await run(['scan', '--format', 'jsonl'], { cwd: dir });
@@ -242,6 +246,33 @@ describe('--format jsonl', () => {
     });
     expect(findings).toHaveLength(2);
     expect(events).toEqual(['scanned 1', 'finding a.env', 'scanned 2', 'scanned 3', 'finding c.env', 'scanned 4']);
+  });
+
+  it('history streams each row as soon as no older commit can add its secret, at the commit a full walk names', async () => {
+    const dir = repoWith({ 'settings.txt': 'x\n'.repeat(30) });
+    commitAll(dir, 'base');
+    for (let i = 0; i < 8; i++) {
+      // c0 adds a token in a new file (settled by the patch, at once). c1 changes a file
+      // (judged on its whole versions, which git gives later) and c4 adds the same Stripe
+      // key to a new file: the row must still name c1, the older.
+      if (i === 0) writeTree(dir, { 'early.env': `GITHUB_TOKEN=${keys.github}\n` });
+      if (i === 1) writeTree(dir, { 'settings.txt': `${'x\n'.repeat(15)}stripe = "${keys.stripe}"\n${'x\n'.repeat(15)}` });
+      if (i === 4) writeTree(dir, { 'new.env': `STRIPE=${keys.stripe}\n` });
+      // 200 KB a commit: git's output comes in many pieces, as a real history's does.
+      writeTree(dir, { [`f${i}.txt`]: `${i}\n`.padEnd(200_000, 'y') });
+      commitAll(dir, `c${i}`);
+    }
+    const events: string[] = [];
+    const result = await scanHistory({
+      cwd: dir,
+      onFinding: (finding) => void events.push(`${finding.ruleId} at ${finding.commit?.message}:${finding.file}`),
+      onProgress: ({ stats }) => void events.push(`read ${stats.commits}`),
+    });
+    const rows = ['github-pat-classic at c0:early.env', 'stripe-live-secret-key at c1:settings.txt'];
+    expect(result.findings.map((finding) => `${finding.ruleId} at ${finding.commit?.message}:${finding.file}`).sort()).toEqual(rows);
+    expect(events.filter((event) => !event.startsWith('read')).sort()).toEqual(rows);
+    // Oldest first: c0's row goes out while newer commits are still being read.
+    expect(events.indexOf(rows[0]!)).toBeLessThan(events.indexOf('read 9'));
   });
 
   it('streams only what is reported: a finding the ignore file or --report-suppressed decides is written as the json report says', async () => {

@@ -14,11 +14,12 @@ import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, ope
 import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { commitPatches, LOG_ARGUMENTS } from '../sources/patches.js';
 import { LABELS } from '../sources/types.js';
-import { ScanLoop } from './scan-loop.js';
+import { ScanLoop, type ScanItem } from './scan-loop.js';
+import { RowRelease } from './row-release.js';
 import { defaultCacheDir, historyCacheKey, keptText, openCommitCache, type CommitCache, type KeptText } from './history-cache.js';
 import { HEAD_FILE, presentAtHead } from './head-presence.js';
 import { inShard, shardName, type Shard } from './shard.js';
-import { finishScan, type ScanResult } from './result.js';
+import { finishScan, FindingStream, type ScanResult } from './result.js';
 import { DEFAULT_ARCHIVE_LIMITS, emptyStats, warnInto, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
 
 export interface HistoryOptions extends SetupOptions {
@@ -47,7 +48,7 @@ function assertRevision(value: string, option: string): void {
 }
 
 /** `git rev-list` arguments for the commits to scan (revisions checked first). */
-export function revListArguments(options: HistoryOptions, unreachableCommits: readonly string[] = []): string[] {
+export function revListArguments(options: HistoryOptions, unreachableCommits: readonly string[] = [], oldestFirst = false): string[] {
   for (const range of options.ranges ?? []) assertRevision(range, '--range');
   if (options.branch) assertRevision(options.branch, '--branch');
   const revisions = options.ranges?.length ? options.ranges : options.branch ? [options.branch] : options.allRefs === false ? ['HEAD'] : ['--all'];
@@ -57,6 +58,7 @@ export function revListArguments(options: HistoryOptions, unreachableCommits: re
     // same second (or with a skewed clock) can come before their parents, and the
     // highest position would then not be the introduction.
     '--topo-order',
+    ...(oldestFirst ? ['--reverse'] : []),
     ...(options.since ? [`--since=${options.since}`] : []),
     ...(options.maxCommits !== undefined ? [`--max-count=${options.maxCommits}`] : []),
     ...revisions, ...unreachableCommits, ...(options.excludeRemotes ? ['--not', '--remotes'] : []), '--',
@@ -109,6 +111,9 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     return finishScan([], setup, stats, started, (file) => file);
   }
   const bySecret = new Map<string, Tracked>();
+  // jsonl: each row as soon as it is final (row-release.ts), its suppression decided as for scan.
+  const stream = options.onFinding ? new FindingStream(setup, (file) => file, options.onFinding) : undefined;
+  const release = stream ? new RowRelease((finding) => stream.add(finding)) : undefined;
   const cache = options.cache === undefined ? undefined : await historyCaches(repo, options.cache, setup, options, warn);
   /** Commits read in full, and those among them with a finding: the rest are what the cache learns. */
   const scanned: string[] = [];
@@ -123,14 +128,16 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     if (reason !== undefined) finding.suppressedBy = reason;
     const occurrence: Occurrence = { finding, order: position, suppressed: reason !== undefined };
     const identity = secretIdentity(finding);
-    const tracked = bySecret.get(identity);
+    let tracked = bySecret.get(identity);
     if (!tracked) {
-      bySecret.set(identity, { ...occurrence, commits: 1, paths: new Set([finding.file]) });
-      return;
+      tracked = { ...occurrence, commits: 1, paths: new Set([finding.file]) };
+      bySecret.set(identity, tracked);
+    } else {
+      if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);
+      tracked.commits += 1;
+      tracked.paths.add(finding.file);
     }
-    if (preferred(occurrence, tracked)) Object.assign(tracked, occurrence);
-    tracked.commits += 1;
-    tracked.paths.add(finding.file);
+    if (!tracked.suppressed) release?.offer(identity, tracked);
   };
 
   const blobs = blobReader(repo);
@@ -143,25 +150,32 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
       record(finding, 'order' in item ? (item.order ?? -1) : -1);
     },
     onProgress: () => options.onProgress?.({ stats, findings: bySecret.size }),
+    ...(release ? { onJudged: (item: ScanItem) => release.judgingDone(item.kind === 'diff' ? (item.order ?? -1) : -1) } : {}),
   });
   /**
    * A git log over the commits fed to `input`, its commits, messages and changed files
    * handed to the loop; `positions[n]` is its n-th commit's place in rev-list's order
    * (pushed before the commit is written to `input`).
    */
-  const walk = async (input: Readable, positions: readonly number[]): Promise<void> => {
+  const walk = async (walker: number, input: Readable, positions: readonly number[]): Promise<void> => {
     let seen = -1;
     let order = -1;
+    release?.walkerStarted(walker);
     const result = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
         if (cache) scanned.push(commit.sha);
         loop.take({ kind: 'commit' });
+        release?.walkerAt(walker, order);
       },
       message: (commit, text) => loop.take({ kind: 'text', fragment: { path: LABELS.commitMessage, text, startLine: 1, commit }, order }),
-      file: (diff) => loop.take({ kind: 'diff', diff, order }),
+      file: (diff) => {
+        release?.judgingStarted(order);
+        loop.take({ kind: 'diff', diff, order });
+      },
     }, () => loop.room());
+    release?.walkerDone(walker);
     if (result.code !== 0) {
       readCleanly = false;
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
@@ -173,7 +187,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // take a half each, side by side (git's diffing, not the detector, is what a history
   // scan waits for, and it uses one core per process); consecutive commits share most
   // of their trees, so halves diff faster than alternate commits.
-  const revList = revListArguments(options, dangling?.commits);
+  // Streamed rows need the oldest commits first (row-release.ts).
+  const revList = revListArguments(options, dangling?.commits, release !== undefined);
   let total: number;
   try {
     total = Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
@@ -191,7 +206,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     let walker = walkers[index];
     if (!walker) {
       const started = { input: new PassThrough(), positions: [] as number[] };
-      walker = { ...started, pending: '', done: walk(started.input, started.positions) };
+      walker = { ...started, pending: '', done: walk(index, started.input, started.positions) };
       walkers[index] = walker;
     }
     return walker;
@@ -202,7 +217,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   try {
     const listing = await streamGitLines(repo, revList, (sha) => {
       if (!sha) return;
-      const position = listed++;
+      // The commit's place in rev-list's own order (newest 0), however it was listed.
+      const position = release ? total - 1 - listed++ : listed++;
       if (!inShard(sha, options.shard)) return;
       if (boundary.has(sha)) reachedBoundary = true;
       if (cache?.commits.known(sha)) {
@@ -253,6 +269,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     finding.history = history;
     return finding;
   });
+  await stream?.flush();
   return finishScan(findings, setup, stats, started, (file) => file);
 }
 

@@ -43,6 +43,8 @@ export interface LoopOptions {
   onProgress?: () => void;
   /** Where `diff` items' whole versions are read from, when a patch is not enough. */
   blobs?: BlobReader;
+  /** After a `diff` item's findings have all been handed on: at once, or once git gave its whole versions. */
+  onJudged?: (item: ScanItem) => void;
 }
 
 /**
@@ -122,10 +124,14 @@ export class ScanLoop {
 
   private diff(item: { kind: 'diff'; diff: FileDiff }): void {
     const found = this.judge().scan(item.diff);
-    if (Array.isArray(found)) return this.emit(found, item);
+    if (Array.isArray(found)) {
+      this.emit(found, item);
+      return this.options.onJudged?.(item);
+    }
     this.waiting += 1;
     const settled = (): void => {
       this.waiting -= 1;
+      this.options.onJudged?.(item);
       // Room again at half the bound (not at each settled file), and always for the last.
       if (this.waiting > MAX_WAITING / 2 && this.waiting > 0) return;
       const wakers = this.wakers;

@@ -51,8 +51,9 @@ export interface SetupOptions extends SuppressionOptions {
   /**
    * Each finding as soon as it is final (its suppression decided: `suppressedBy` set, and
    * passed on only with reportSuppressed), in the order found, for output that streams.
-   * The scan waits for what it returns. History modes pass none: a secret's row is
-   * decided when every commit has been read (result.ts `FindingStream`).
+   * The scan waits for what it returns (result.ts `FindingStream`). History passes each
+   * secret's row once no older commit can add it, without its `history` summary, which
+   * needs the whole walk (row-release.ts).
    */
   onFinding?: (finding: Finding) => void | Promise<void>;
 }
