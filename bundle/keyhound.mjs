@@ -22016,7 +22016,7 @@ var init_row_release = __esm({
 // src/scan/history-cache.ts
 import { createHash as createHash7, randomBytes as randomBytes2 } from "node:crypto";
 import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join8 } from "node:path";
+import { basename as basename2, join as join8 } from "node:path";
 function historyCacheKey(parts) {
   return sha2562(JSON.stringify({ version: VERSION, ...parts }));
 }
@@ -22089,7 +22089,7 @@ function writeWhole(file, text) {
 }
 function removeStaleTemporaries(file) {
   const dir = join8(file, "..");
-  const prefix = `${CACHE_FILE}.tmp-`;
+  const prefix = `${basename2(file)}.tmp-`;
   for (const name of readdirSync2(dir)) {
     if (!name.startsWith(prefix)) continue;
     const path = join8(dir, name);
@@ -22121,7 +22121,6 @@ var init_history_cache = __esm({
 });
 
 // src/scan/head-presence.ts
-import { createHash as createHash8 } from "node:crypto";
 function rowKey({ finding }) {
   return hash2([finding.commit?.sha ?? "", finding.file, finding.line, finding.column, finding.endLine, finding.endColumn, finding.ruleId].join("\0"));
 }
@@ -22203,14 +22202,15 @@ var init_head_presence = __esm({
   "src/scan/head-presence.ts"() {
     "use strict";
     init_git();
+    init_history_cache();
     HEAD_FILE = "head.json";
     MAX_CHANGED = 2e3;
-    hash2 = (text) => createHash8("sha256").update(text).digest("hex").slice(0, 32);
+    hash2 = (text) => sha2562(text).slice(0, 32);
   }
 });
 
 // src/scan/shard.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function parseShard(value) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
   const [index, count2] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
@@ -22222,7 +22222,7 @@ function shardName(shard) {
 }
 function inShard(key, shard) {
   if (!shard || shard.count === 1) return true;
-  const bucket = createHash9("sha256").update(key).digest().readUInt32BE(0) % shard.count;
+  const bucket = createHash8("sha256").update(key).digest().readUInt32BE(0) % shard.count;
   return bucket === shard.index - 1;
 }
 var init_shard = __esm({
@@ -22827,9 +22827,9 @@ var init_github = __esm({
 });
 
 // src/report/gitlab.ts
-import { createHash as createHash10 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function findingId(finding, sha) {
-  const hex = createHash10("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
+  const hex = createHash9("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
   const variant = (parseInt(hex[16], 16) & 3 | 8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -23568,7 +23568,7 @@ var init_progress = __esm({
 });
 
 // src/cli/report-meta.ts
-import { basename as basename2 } from "node:path";
+import { basename as basename3 } from "node:path";
 function httpsRepositoryUrl(remote) {
   const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?\/?$/.exec(remote);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
@@ -23594,7 +23594,7 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
   ]);
   const repositoryUrl = remote ? httpsRepositoryUrl(remote) : void 0;
   const directory = root2 || gitDir;
-  const repository = repositoryUrl ?? (directory ? basename2(directory).replace(/\.git$/, "") : void 0);
+  const repository = repositoryUrl ?? (directory ? basename3(directory).replace(/\.git$/, "") : void 0);
   return {
     ...meta,
     ...revision ? { revision } : {},
@@ -23726,7 +23726,7 @@ var init_cache = __esm({
 });
 
 // src/verify/request.ts
-import { createHash as createHash11, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash10, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_, name) => encode(credential[name] ?? ""));
 }
@@ -23830,7 +23830,7 @@ var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
     MAX_IDENTITY = 120;
-    sha2563 = (text) => createHash11("sha256").update(text).digest("hex");
+    sha2563 = (text) => createHash10("sha256").update(text).digest("hex");
     hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
   }
 });
@@ -26523,7 +26523,7 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename3, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
+import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
 import { createRequire as createRequire3 } from "node:module";
 import { readFileSync as readFileSync12, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
@@ -26555,7 +26555,7 @@ var init_esm = __esm({
       mainFilename: mainFilename || process.cwd(),
       Parser: lib_default,
       path: {
-        basename: basename3,
+        basename: basename4,
         dirname: dirname8,
         extname,
         relative: relative4,
@@ -30026,7 +30026,7 @@ var init_yargs = __esm({
 
 // src/hooks/install.ts
 import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync3, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
-import { basename as basename4, dirname as dirname9, isAbsolute, join as join11, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { basename as basename5, dirname as dirname9, isAbsolute, join as join11, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative5(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
@@ -30041,7 +30041,7 @@ async function hookPlace(cwd, hook) {
   const here = realpathSync2(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
   const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
-  if (basename4(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at2(join11(dirname9(hooksDir), hook), true);
+  if (basename5(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at2(join11(dirname9(hooksDir), hook), true);
   if (hooksDir === join11(gitDir, "hooks") && existsSync6(join11(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
@@ -30186,9 +30186,9 @@ var init_install = __esm({
 });
 
 // src/config/baseline-import.ts
-import { basename as basename5 } from "node:path";
+import { basename as basename6 } from "node:path";
 function detectFormat(file, text) {
-  const name = basename5(file);
+  const name = basename6(file);
   if (name === ".gitleaksignore") return "gitleaksignore";
   try {
     const data = JSON.parse(text);

@@ -10,10 +10,9 @@
  * commits, git searches only the files that changed between the two trees, and a row
  * not seen before is searched for everywhere. No secret and no path is kept in clear.
  */
-import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/finding.js';
 import { headTree, runGit, SAFE_DIFF_OPTIONS } from '../git/git.js';
-import type { KeptText } from './history-cache.js';
+import { sha256, type KeptText } from './history-cache.js';
 
 /** The file in the cache directory. */
 export const HEAD_FILE = 'head.json';
@@ -30,7 +29,7 @@ export interface Row {
 /** Per row key: hashes of the paths at HEAD that hold its secret. */
 type Presence = Map<string, string[]>;
 
-const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+const hash = (text: string): string => sha256(text).slice(0, 32);
 
 /** Where a row was found, which decides its secret: commit, file, span and rule. */
 function rowKey({ finding }: Row): string {

@@ -6,15 +6,18 @@
  *
  * So the cache holds commit ids and nothing else: no finding, no secret, nothing a
  * baseline or an ignore file must match. Every finding of a rescan comes from git, as
- * in a first scan, and the findings are exactly the same.
+ * in a first scan, and the findings are exactly the same. Beside it, other texts under
+ * the same key (keptText: head-presence.ts keeps which files at HEAD hold each secret, by
+ * hashes only).
  *
- * One file, `history.json`, in `.git/keyhound/` by default. Written beside and renamed
- * over (a crash leaves at most a stray temporary file, never read); checked on load (its
- * format, its key, every id, a checksum), and rebuilt with a warning when anything is off.
+ * Files in `.git/keyhound/` by default (`history.json`, `head.json`). Each is written
+ * beside and renamed over (a crash leaves at most a stray temporary file, never read);
+ * checked on load (its format, its key, its body, a checksum), and rebuilt with a warning
+ * when anything is off.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { runGit } from '../git/git.js';
 
 export const CACHE_FILE = 'history.json';
@@ -99,7 +102,7 @@ const COMMITS: FileKind = {
   valid: (body) => body === '' || body.split('\n').every((id) => COMMIT_ID.test(id)),
 };
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -154,10 +157,10 @@ function writeWhole(file: string, text: string): void {
   removeStaleTemporaries(file);
 }
 
-/** Temporary files a crashed run left: never read, so only removed. */
+/** Temporary files of `file` a crashed run left: never read, so only removed. */
 function removeStaleTemporaries(file: string): void {
   const dir = join(file, '..');
-  const prefix = `${CACHE_FILE}.tmp-`;
+  const prefix = `${basename(file)}.tmp-`;
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(prefix)) continue;
     const path = join(dir, name);

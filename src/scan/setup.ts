@@ -1,6 +1,6 @@
 /** What every scan shares: config, rules, path allowlist, limits, and the stats it fills in. */
-import type { Finding } from '../findings/finding.js';
 import { relative } from 'node:path';
+import type { Finding } from '../findings/finding.js';
 import { builtinRules } from '../rules/builtin-rules.js';
 import { configRegexes, configRuleFiles, loadConfig, parseSize, type AllowlistSpec, type ConfigSpec, type LoadedConfig } from '../config/config.js';
 import { assertLinearTime } from '../rules/redos.js';
