@@ -14,6 +14,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   // Node scripts (bench/, scripts/, bin/): Node's globals.
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: NODE_GLOBALS } },
+  // The bin and its code cache loader are CommonJS (bin/keyhound.cjs says why).
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...NODE_GLOBALS, require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     rules: {
       // Matching control characters is the job here (terminal-safe output, binary detection).

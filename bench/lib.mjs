@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const CORPUS = join(ROOT, 'bench', '.corpus');
 export const RESULTS = join(ROOT, 'bench', '.results.json');
-export const KEYHOUND = join(ROOT, 'bin', 'keyhound.js');
+export const KEYHOUND = join(ROOT, 'bin', 'keyhound.cjs');
 export const TIME = '/usr/bin/time';
 export const RUNS = 3;
 

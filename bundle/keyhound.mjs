@@ -125,9 +125,17 @@ function failureText(error, env2) {
   return `keyhound: ${inert(oneLine(message2))}
 ${stack}`;
 }
+async function runAsProcess(run) {
+  process.on("uncaughtException", (error) => {
+    process.stderr.write(failureText(error, process.env));
+    process.exit(EXIT_ERROR);
+  });
+  process.exitCode = await run();
+}
 var init_failure = __esm({
   "src/cli/failure.ts"() {
     "use strict";
+    init_exit_codes();
     init_errors();
     init_inert();
   }
@@ -14766,7 +14774,7 @@ var require_ajv = __commonJS({
 
 // src/files/schemas.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { createRequire as createRequire2 } from "node:module";
 function schema(name) {
   let value = cache.get(name);
   if (!value) {
@@ -14779,8 +14787,8 @@ async function validatorFor(name) {
   let validate2 = validators.get(name);
   if (validate2) return validate2;
   if (BUNDLED) {
-    const precompiled = packagePath("dist", "validators.js");
-    validate2 = (await import(pathToFileURL(precompiled).href))[name];
+    const precompiled = createRequire2(import.meta.url)(packagePath("dist", "validators.cjs"));
+    validate2 = precompiled[name];
   } else {
     const { default: Ajv } = await Promise.resolve().then(() => __toESM(require_ajv(), 1));
     const ajv = new Ajv.default({ allErrors: true }).addSchema(ruleSchema());
@@ -18712,9 +18720,15 @@ async function parsedRuleFiles(paths) {
     writeFileSync2(partial, JSON.stringify({ key, files }));
     renameSync(partial, file);
   } catch {
-    rmSync(partial, { force: true });
+    removeIfThere(partial);
   }
   return files;
+}
+function removeIfThere(path) {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+  }
 }
 var CACHE_FORMAT;
 var init_rules_cache = __esm({
@@ -26094,7 +26108,7 @@ var init_yargs_parser = __esm({
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
 import { readFileSync as readFileSync10 } from "fs";
-import { createRequire as createRequire2 } from "node:module";
+import { createRequire as createRequire3 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
   "node_modules/yargs-parser/build/lib/index.js"() {
@@ -26109,7 +26123,7 @@ var init_lib2 = __esm({
       }
     }
     env = process ? process.env : {};
-    require2 = createRequire2 ? createRequire2(import.meta.url) : void 0;
+    require2 = createRequire3 ? createRequire3(import.meta.url) : void 0;
     parser = new YargsParser({
       cwd: process.cwd,
       env: () => {
@@ -26524,7 +26538,7 @@ import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
 import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
-import { createRequire as createRequire3 } from "node:module";
+import { createRequire as createRequire4 } from "node:module";
 import { readFileSync as readFileSync12, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
@@ -26539,7 +26553,7 @@ var init_esm = __esm({
     import_get_caller_file = __toESM(require_get_caller_file(), 1);
     __dirname = fileURLToPath2(import.meta.url);
     mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
-    require3 = createRequire3(import.meta.url);
+    require3 = createRequire4(import.meta.url);
     esm_default = {
       assert: {
         notStrictEqual,
@@ -31221,7 +31235,6 @@ var init_main = __esm({
 });
 
 // src/cli/entry.ts
-init_exit_codes();
 init_failure();
 
 // src/cli/staged-fast.ts
@@ -31264,11 +31277,7 @@ async function main2(argv, io) {
   return full.main(argv, io);
 }
 async function runProcess(argv) {
-  process.on("uncaughtException", (error) => {
-    process.stderr.write(failureText(error, process.env));
-    process.exit(EXIT_ERROR);
-  });
-  process.exitCode = await main2(argv);
+  await runAsProcess(() => main2(argv));
 }
 
 // src/action/action.ts

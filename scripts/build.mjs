@@ -31,7 +31,7 @@ writeFileSync('dist/rule-ids.json', JSON.stringify(specs.flatMap((spec) => spec.
 
 // The schemas' validators, compiled now (ajv standalone) so that loading a config at
 // start-up (the pre-commit hook) does not compile JSON Schemas.
-const standalone = new Ajv({ allErrors: true, code: { source: true, esm: true } });
+const standalone = new Ajv({ allErrors: true, code: { source: true } });
 standalone.addSchema(ruleSchema).addSchema(configSchema);
 mkdirSync('dist/.generated', { recursive: true });
 writeFileSync('dist/.generated/validators.js', standaloneCode(standalone, { rules: ruleSchema.$id, config: configSchema.$id }));
@@ -39,7 +39,7 @@ writeFileSync('dist/.generated/validators.js', standaloneCode(standalone, { rule
 execFileSync('npx', ['tsc', '-p', '.', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
 await build({
-  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts', validators: 'dist/.generated/validators.js' },
+  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -56,6 +56,34 @@ await build({
   define: { __KEYHOUND_BUNDLED__: 'true' },
   // CommonJS dependencies inside an ESM bundle need a require().
   banner: { js: "import { createRequire as __keyhoundRequire } from 'node:module'; const require = __keyhoundRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// `keyhound staged`, which every pre-commit hook runs, starts from dist/staged.cjs
+// (bin/keyhound.cjs): CommonJS, so that node starts no ES module loader, and loaded
+// through V8's code cache (bin/code-cache.cjs), which takes a script, not a module. A
+// script so loaded cannot import(), so dynamic imports become require()s here, and the
+// schemas' validators are CommonJS too (dist/validators.cjs, for both entries).
+const onlyAtRunTime = {
+  name: 'only-at-run-time',
+  setup(build) {
+    // ajv: dist/ has the schemas' validators precompiled (its runtime helpers they use are
+    // bundled); smol-toml reads gitleaks configs only. Loaded from node_modules when needed.
+    build.onResolve({ filter: /^(ajv|smol-toml|recheck)$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+await build({
+  entryPoints: { staged: 'src/cli/staged-entry.ts', validators: 'dist/.generated/validators.js' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  supported: { 'dynamic-import': false },
+  plugins: [onlyAtRunTime],
+  define: { __KEYHOUND_BUNDLED__: 'true', 'import.meta.url': '__keyhoundUrl' },
+  banner: { js: "const __keyhoundUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
 rmSync('dist/.generated', { recursive: true, force: true });

@@ -26,9 +26,9 @@ describe('bundle/keyhound.mjs', () => {
   });
 });
 
-describe('a package with no dist/ and no node_modules: bin/keyhound.js runs the bundle', () => {
+describe('a package with no dist/ and no node_modules: bin/keyhound.cjs runs the bundle', () => {
   const pkg = unbuiltCopy();
-  const bin = join(pkg, 'bin', 'keyhound.js');
+  const bin = join(pkg, 'bin', 'keyhound.cjs');
   const env = { XDG_CACHE_HOME: tempDir('keyhound-cache-') };
 
   it('finds a planted key (exit 1), passes a clean tree (exit 0), and says its own version, not the project\'s', () => {
@@ -52,7 +52,7 @@ describe('a package with no dist/ and no node_modules: bin/keyhound.js runs the 
     expect(keyhound(['scan', '.'], { cwd: dir, bin, env }).code).toBe(1);
     const copy = unbuiltCopy();
     rmSync(join(copy, 'rules', 'stripe.yaml'));
-    const result = keyhound(['scan', '.'], { cwd: dir, bin: join(copy, 'bin', 'keyhound.js'), env });
+    const result = keyhound(['scan', '.'], { cwd: dir, bin: join(copy, 'bin', 'keyhound.cjs'), env });
     expect(result.code, result.stderr).toBe(0);
   });
 

@@ -86,7 +86,7 @@ describe('a package without its build (dist/) or its bundle (bundle/)', () => {
   // Spawned: what is tested is the bin's own start-up, before any of keyhound loads.
   const copy = tempDir('keyhound-pkg-');
   for (const part of ['package.json', 'bin']) cpSync(join(import.meta.dirname, '..', part), join(copy, part), { recursive: true });
-  const bin = join(copy, 'bin', 'keyhound.js');
+  const bin = join(copy, 'bin', 'keyhound.cjs');
 
   it('says to reinstall it, in one line, exit 2', () => {
     const result = keyhound(['scan'], { cwd: tempDir(), bin });

@@ -30,7 +30,7 @@ function project(files: Record<string, string> = {}): string {
 function addKeyhound(dir: string): void {
   mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
   symlinkSync(ROOT, join(dir, 'node_modules/keyhound'));
-  symlinkSync('../keyhound/bin/keyhound.js', join(dir, 'node_modules/.bin/keyhound'));
+  symlinkSync('../keyhound/bin/keyhound.cjs', join(dir, 'node_modules/.bin/keyhound'));
 }
 
 /** husky's own set-up, as `npm install` runs it (prepare): core.hooksPath = .husky/_. */

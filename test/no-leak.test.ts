@@ -237,7 +237,7 @@ beforeAll(async () => {
   for (const name of ['HOME', 'TMPDIR']) vi.stubEnv(name, tmp);
   for (const name of ['CI', 'GITHUB_ACTIONS']) vi.stubEnv(name, '');
   const firstCommit = buildRepo(repo);
-  world = { pkg, bin: join(pkg, 'bin', 'keyhound.js'), repo, tmp, firstCommit, formats: [] };
+  world = { pkg, bin: join(pkg, 'bin', 'keyhound.cjs'), repo, tmp, firstCommit, formats: [] };
   world.formats = await formatChoices();
 }, 120_000);
 
@@ -374,7 +374,7 @@ describe('no secret leaves keyhound', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`f${i}.env`] = i === 7 ? `TOKEN=${KEYS.plain}\n` : `n=${i}\n`;
     writeTree(many, files);
-    const run = await keyhound('scan (worker crash)', ['scan', '--workers', '2', '--format', 'json'], { cwd: many, bin: join(crashing, 'bin', 'keyhound.js') });
+    const run = await keyhound('scan (worker crash)', ['scan', '--workers', '2', '--format', 'json'], { cwd: many, bin: join(crashing, 'bin', 'keyhound.cjs') });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/scanner worker failed/);
     expect(leaks(run)).toEqual([]);

@@ -54,3 +54,16 @@ describe('the built-in rules cache', () => {
     expect(ids(await parsedRuleFiles(paths.slice(0, 1))).length).toBeGreaterThan(0);
   });
 });
+
+describe('without a usable cache directory', () => {
+  it('parses the rules all the same (the cache directory is a file)', async () => {
+    const home = tempDir('keyhound-cache-');
+    writeFileSync(join(home, 'keyhound'), 'a file where the directory would be');
+    process.env.XDG_CACHE_HOME = home;
+    try {
+      expect(ids(await parsedRuleFiles(ruleDir()))).toContain('stripe-live-secret-key');
+    } finally {
+      process.env.XDG_CACHE_HOME = cacheHome;
+    }
+  });
+});

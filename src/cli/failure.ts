@@ -2,6 +2,7 @@
  * How keyhound says it could not do its job: one line on stderr, never a stack trace,
  * unless KEYHOUND_DEBUG=1 asks for one (for a bug report).
  */
+import { EXIT_ERROR } from './exit-codes.js';
 import { isKeyhoundError } from '../errors.js';
 import { inert } from '../report/inert.js';
 
@@ -23,4 +24,18 @@ export function failureText(error: unknown, env: NodeJS.ProcessEnv): string {
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : '';
   // Messages name files from the scanned repository: inert, so no name drives the terminal or the CI log.
   return `keyhound: ${inert(oneLine(message))}\n${stack}`;
+}
+
+/**
+ * A CLI run as the bin's process: an error nothing caught (a failed write to stdout, a
+ * bug) is one line and exit 2 like any other failure; never Node's stack trace and exit
+ * 1, which would read as "leaks". No handler for SIGINT and SIGTERM: they end the
+ * process at once, however busy (src/cli/write-report.ts says why).
+ */
+export async function runAsProcess(run: () => Promise<number>): Promise<void> {
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(failureText(error, process.env));
+    process.exit(EXIT_ERROR);
+  });
+  process.exitCode = await run();
 }

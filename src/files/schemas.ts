@@ -1,6 +1,6 @@
 /** The JSON Schemas that ship with the package, read once when first needed. */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import type { Validate } from './yaml-file.js';
 import { BUNDLED } from '../bundled.js';
 import { packagePath } from '../package-root.js';
@@ -23,15 +23,16 @@ export type SchemaName = 'rules' | 'config';
 const validators = new Map<SchemaName, Validate>();
 
 /**
- * The validator for a shipped schema: precompiled by the build (dist/validators.js) in
- * the bundle, compiled with ajv when running from source.
+ * The validator for a shipped schema: precompiled by the build (dist/validators.cjs,
+ * CommonJS so that the hook's CommonJS entry can load it too) in the bundle, compiled
+ * with ajv when running from source.
  */
 export async function validatorFor(name: SchemaName): Promise<Validate> {
   let validate = validators.get(name);
   if (validate) return validate;
   if (BUNDLED) {
-    const precompiled = packagePath('dist', 'validators.js');
-    validate = ((await import(pathToFileURL(precompiled).href)) as Record<SchemaName, Validate>)[name];
+    const precompiled = createRequire(import.meta.url)(packagePath('dist', 'validators.cjs')) as Record<SchemaName, Validate>;
+    validate = precompiled[name];
   } else {
     const { default: Ajv } = await import('ajv');
     // The config's own rules are the rule files' rules: its schema refers to theirs.

@@ -47,7 +47,16 @@ export async function parsedRuleFiles(paths: readonly string[]): Promise<Written
     renameSync(partial, file);
   } catch {
     // No writable cache directory: the YAML is simply parsed again next time.
-    rmSync(partial, { force: true });
+    removeIfThere(partial);
   }
   return files;
+}
+
+/** Removes a file that may be there; not even a directory to remove it from (the cache's path is a file) is fine too. */
+function removeIfThere(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was written there.
+  }
 }

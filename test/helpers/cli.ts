@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-export const BIN = resolve(import.meta.dirname, '../../bin/keyhound.js');
+export const BIN = resolve(import.meta.dirname, '../../bin/keyhound.cjs');
 
 export interface RunResult {
   code: number;
@@ -15,7 +15,7 @@ export interface RunResult {
 /**
  * The built bin as a real process: only where a process is what is tested (signals, a
  * hook git runs, pipes, worker threads, the package itself); else run() of run.ts.
- * `bin`: another copy of the package's bin/keyhound.js (default: this checkout's).
+ * `bin`: another copy of the package's bin/keyhound.cjs (default: this checkout's).
  * `timeoutMs`: kill it after this long (code -1), for cases that once hung.
  */
 export function keyhound(args: string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv; bin?: string; timeoutMs?: number }): RunResult {

@@ -66,7 +66,7 @@ export function checkoutRepository(): { path: string; rev: string } {
  */
 export async function runUnprivileged(args: string[], cwd: string): Promise<RunResult> {
   if (process.getuid?.() !== 0) return run(args, { cwd });
-  const bin = join(packageCopy(), 'bin', 'keyhound.js');
+  const bin = join(packageCopy(), 'bin', 'keyhound.cjs');
   const result = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, bin, ...args], {
     cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: cwd },
   });
