@@ -141,6 +141,28 @@ var init_failure = __esm({
   }
 });
 
+// src/builtins.ts
+import { createRequire } from "node:module";
+var load, crypto, zlib, fsPromises, nodeCrypto, nodeZlib, createHash, createHmac, createPrivateKey, randomBytes, randomUUID, scrypt, scryptSync, gunzipSync, inflateRawSync, writeFile;
+var init_builtins = __esm({
+  "src/builtins.ts"() {
+    "use strict";
+    load = createRequire(import.meta.url);
+    nodeCrypto = () => crypto ??= load("node:crypto");
+    nodeZlib = () => zlib ??= load("node:zlib");
+    createHash = (algorithm, options) => nodeCrypto().createHash(algorithm, options);
+    createHmac = (algorithm, key, options) => nodeCrypto().createHmac(algorithm, key, options);
+    createPrivateKey = (key) => nodeCrypto().createPrivateKey(key);
+    randomBytes = (size) => nodeCrypto().randomBytes(size);
+    randomUUID = () => nodeCrypto().randomUUID();
+    scrypt = (password, salt, keylen, options, callback) => nodeCrypto().scrypt(password, salt, keylen, options, callback);
+    scryptSync = (password, salt, keylen, options) => nodeCrypto().scryptSync(password, salt, keylen, options);
+    gunzipSync = (buffer, options) => nodeZlib().gunzipSync(buffer, options);
+    inflateRawSync = (buffer, options) => nodeZlib().inflateRawSync(buffer, options);
+    writeFile = (path, data) => (fsPromises ??= load("node:fs/promises")).writeFile(path, data);
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -7772,9 +7794,8 @@ var init_package_root = __esm({
 });
 
 // src/rules/redos.ts
-import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 import { homedir } from "node:os";
 import { dirname as dirname2, join as join2, resolve, sep } from "node:path";
 function isBuiltinRuleFile(source) {
@@ -7807,7 +7828,7 @@ function loadRecheck() {
 }
 function redosAnalyserInstalled() {
   try {
-    createRequire(import.meta.url).resolve("recheck");
+    createRequire2(import.meta.url).resolve("recheck");
     return true;
   } catch {
     return false;
@@ -7849,6 +7870,7 @@ var recheck, REDOS_UNCHECKED, REDOS_CHECK_TIMEOUT_MS;
 var init_redos = __esm({
   "src/rules/redos.ts"() {
     "use strict";
+    init_builtins();
     init_yaml_file();
     init_errors();
     init_redact();
@@ -14774,7 +14796,7 @@ var require_ajv = __commonJS({
 
 // src/files/schemas.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { createRequire as createRequire2 } from "node:module";
+import { createRequire as createRequire3 } from "node:module";
 function schema(name) {
   let value = cache.get(name);
   if (!value) {
@@ -14787,7 +14809,7 @@ async function validatorFor(name) {
   let validate2 = validators.get(name);
   if (validate2) return validate2;
   if (BUNDLED) {
-    const precompiled = createRequire2(import.meta.url)(packagePath("dist", "validators.cjs"));
+    const precompiled = createRequire3(import.meta.url)(packagePath("dist", "validators.cjs"));
     validate2 = precompiled[name];
   } else {
     const { default: Ajv } = await Promise.resolve().then(() => __toESM(require_ajv(), 1));
@@ -16661,7 +16683,6 @@ var init_ci_checkout = __esm({
 });
 
 // src/findings/fingerprints.ts
-import { createHash as createHash2, randomBytes, scrypt, scryptSync } from "node:crypto";
 function guessBits(secret) {
   const text = /^[0-9a-f]+$/i.test(secret) ? secret : secret.replace(LEET, "a");
   const seen = /* @__PURE__ */ new Set();
@@ -16680,7 +16701,7 @@ function isGuessable(secret, keywords = []) {
   return guessBits(secret.slice(prefix)) < GUESSABLE_BELOW_BITS;
 }
 function fastHash(ruleId, secret) {
-  return createHash2("sha256").update(`${ruleId}\0${secret}`).digest("hex");
+  return createHash("sha256").update(`${ruleId}\0${secret}`).digest("hex");
 }
 function scryptInput(ruleId, secret) {
   return `${ruleId}\0${secret}`;
@@ -16706,6 +16727,7 @@ var DEFAULT_SALT, SCRYPT, LENGTH, GUESSABLE_BELOW_BITS, WORD_BITS, RUN_BITS, RUN
 var init_fingerprints = __esm({
   "src/findings/fingerprints.ts"() {
     "use strict";
+    init_builtins();
     DEFAULT_SALT = "keyhound";
     SCRYPT = { N: 2 ** 11, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
     LENGTH = 16;
@@ -16938,7 +16960,6 @@ var init_blobs = __esm({
 });
 
 // src/sources/archives.ts
-import { gunzipSync, inflateRawSync } from "node:zlib";
 function archiveFormat(bytes) {
   for (const [format3, magic] of MAGIC) if (magic.every((byte, i) => bytes[i] === byte)) return format3 === "bzip2" && !isBzip2(bytes) ? void 0 : format3;
   return isTarHeader(bytes, 0) ? "tar" : void 0;
@@ -17144,6 +17165,7 @@ var MAGIC, FORMAT_PROBE, RATIO_FLOOR, BLOCK, TAR_SKIPS, ZIP_END, ZIP64_LOCATOR, 
 var init_archives = __esm({
   "src/sources/archives.ts"() {
     "use strict";
+    init_builtins();
     MAGIC = [
       ["zip", [80, 75, 3, 4]],
       ["zip", [80, 75, 5, 6]],
@@ -17558,7 +17580,6 @@ var init_placeholders = __esm({
 });
 
 // src/engine/checks.ts
-import { createHmac } from "node:crypto";
 function crc32(text) {
   let crc = 4294967295;
   for (let i = 0; i < text.length; i++) {
@@ -17704,6 +17725,7 @@ var CRC_TABLE, BASE62, DEMO_JWT_KEYS, HMAC_HASHES, HEADER_LINE, BECH32, SAMPLE_B
 var init_checks = __esm({
   "src/engine/checks.ts"() {
     "use strict";
+    init_builtins();
     init_placeholders();
     CRC_TABLE = (() => {
       const table = new Uint32Array(256);
@@ -18399,7 +18421,6 @@ var init_byte_budget = __esm({
 });
 
 // src/sources/image.ts
-import { createHash as createHash3 } from "node:crypto";
 function shortDigest(digest) {
   const [algorithm, hex] = digest.includes(":") ? digest.split(":", 2) : ["sha256", digest];
   return `${algorithm}:${hex.slice(0, 12)}`;
@@ -18483,16 +18504,16 @@ var strings, blobPath, sha256;
 var init_image = __esm({
   "src/sources/image.ts"() {
     "use strict";
+    init_builtins();
     strings = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
     blobPath = (digest) => `blobs/${digest.replace(":", "/")}`;
-    sha256 = (bytes) => `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
+    sha256 = (bytes) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   }
 });
 
 // src/sources/key-stores.ts
-import { createHash as createHash4, createPrivateKey } from "node:crypto";
 function keyStoreLine(kind, bytes) {
-  return `sha256:${createHash4("sha256").update(bytes).digest("hex")} (keyhound: ${kind} recognised by content)`;
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")} (keyhound: ${kind} recognised by content)`;
 }
 function recogniseKeyStore(bytes) {
   if (isKeePass(bytes)) return "keepass";
@@ -18590,6 +18611,7 @@ var JKS_MAGIC, JCEKS_MAGIC, PRIVATE_KEY_ENTRY, TRUSTED_CERT_ENTRY, SECRET_KEY_EN
 var init_key_stores = __esm({
   "src/sources/key-stores.ts"() {
     "use strict";
+    init_builtins();
     JKS_MAGIC = 4277010157;
     JCEKS_MAGIC = 3469659854;
     PRIVATE_KEY_ENTRY = 1;
@@ -18691,7 +18713,6 @@ var init_pieces = __esm({
 });
 
 // src/rules/rules-cache.ts
-import { createHash as createHash5, randomUUID } from "node:crypto";
 import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { basename, dirname as dirname5, join as join5 } from "node:path";
@@ -18703,7 +18724,7 @@ function forScanning(file) {
 }
 async function parsedRuleFiles(paths) {
   const texts = paths.map((path) => readFileSync6(path, "utf8"));
-  const hash3 = createHash5("sha256").update(CACHE_FORMAT);
+  const hash3 = createHash("sha256").update(CACHE_FORMAT);
   paths.forEach((path, i) => hash3.update(`\0${basename(path)}\0${texts[i]}`));
   const key = hash3.digest("hex");
   const file = cacheFile();
@@ -18734,6 +18755,7 @@ var CACHE_FORMAT;
 var init_rules_cache = __esm({
   "src/rules/rules-cache.ts"() {
     "use strict";
+    init_builtins();
     init_yaml_file();
     CACHE_FORMAT = "builtin-rules-v1";
   }
@@ -18759,8 +18781,7 @@ async function builtinRules() {
   return { ids: files.flatMap((file) => file.rules.map((rule2) => rule2.id)), files: () => files };
 }
 function bundledRuleFiles() {
-  const files = JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
-  return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
+  return JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
 }
 var init_builtin_rules = __esm({
   "src/rules/builtin-rules.ts"() {
@@ -18877,10 +18898,11 @@ function compileRegex(source, flags, where, kind = RuleError) {
 function regexErrorReason(message2) {
   return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
 }
-function compileRule(spec, file, source) {
+function compileRule(spec, file, source, checked = false) {
   const where = `${source}: rule ${spec.id}`;
-  const regex2 = compileRegex(spec.pattern, spec.caseInsensitive ? "gdi" : "gd", `${where}: pattern`);
-  if (!/\(\?<secret>/.test(spec.pattern)) throw new RuleError(`${where}: pattern has no (?<secret>\u2026) group`);
+  const flags = spec.caseInsensitive ? "gdi" : "gd";
+  let regex2 = checked ? void 0 : compileRegex(spec.pattern, flags, `${where}: pattern`);
+  if (!checked && !/\(\?<secret>/.test(spec.pattern)) throw new RuleError(`${where}: pattern has no (?<secret>\u2026) group`);
   return {
     id: spec.id,
     provider: file.provider,
@@ -18888,7 +18910,9 @@ function compileRule(spec, file, source) {
     severity: spec.severity,
     remediation: file.remediation,
     keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
-    regex: regex2,
+    get regex() {
+      return regex2 ??= compileRegex(spec.pattern, flags, `${where}: pattern`);
+    },
     entropy: spec.entropy ?? 0,
     span: spec.span ?? DEFAULT_SPAN,
     lines: spec.lines ?? 1,
@@ -18902,7 +18926,7 @@ function compileRule(spec, file, source) {
     placeholders: spec.placeholders ?? (spec.informs ? "references" : "all"),
     allowRegexes: (spec.allowlist?.regexes ?? []).map((re, i) => compileRegex(re, "", `${where}: allowlist.regexes[${i}]`)),
     stopwords: (spec.allowlist?.stopwords ?? []).map((word) => word.toLowerCase()),
-    ...spec.verify ? { verify: checkedVerifySpec(spec.verify, where) } : {}
+    ...spec.verify ? { verify: checked ? spec.verify : checkedVerifySpec(spec.verify, where) } : {}
   };
 }
 function compileRuleFile(spec, source) {
@@ -20776,7 +20800,6 @@ var init_test_paths = __esm({
 });
 
 // src/config/baseline.ts
-import { createHash as createHash6 } from "node:crypto";
 function secretSha256(secret) {
   return hash("sha256", secret);
 }
@@ -20835,13 +20858,14 @@ var BASELINE_VERSION, DEFAULT_BASELINE_FILE, hash, entryKey2;
 var init_baseline = __esm({
   "src/config/baseline.ts"() {
     "use strict";
+    init_builtins();
     init_errors();
     init_fingerprints();
     init_finding();
     init_yaml_file();
     BASELINE_VERSION = 1;
     DEFAULT_BASELINE_FILE = ".keyhound-baseline.json";
-    hash = (algorithm, text) => createHash6(algorithm).update(text).digest("hex");
+    hash = (algorithm, text) => createHash(algorithm).update(text).digest("hex");
     entryKey2 = (entry) => [entry.fingerprint, entry.secretSha256, entry.secretSha1, entry.ruleId, entry.source].map((part) => part ?? "").join("|");
   }
 });
@@ -20971,7 +20995,10 @@ function compileRuleset(spec) {
   const disabled = new Set(spec.disabled);
   const ruleAllowlist = (id) => Object.hasOwn(spec.ruleAllowlists, id) ? spec.ruleAllowlists[id] : void 0;
   const rules = spec.files.flatMap(
-    (file) => file.rules.filter((rule2) => !disabled.has(rule2.id)).map((rule2) => withRuleAllowlist(compileRule(rule2, file, `rules/${file.provider}.yaml`), ruleAllowlist(rule2.id)))
+    (file) => (
+      // Every rule here was checked before: a custom one when its file was loaded (setup.ts).
+      file.rules.filter((rule2) => !disabled.has(rule2.id)).map((rule2) => withRuleAllowlist(compileRule(rule2, file, `rules/${file.provider}.yaml`, true), ruleAllowlist(rule2.id)))
+    )
   );
   const allowlist = compileAllowlist(spec.allowlist, "allowlist");
   return { spec, rules, byId: new Map(rules.map((rule2) => [rule2.id, rule2])), detector: createDetector(rules, allowlist) };
@@ -22028,7 +22055,6 @@ var init_row_release = __esm({
 });
 
 // src/scan/history-cache.ts
-import { createHash as createHash7, randomBytes as randomBytes2 } from "node:crypto";
 import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { basename as basename2, join as join8 } from "node:path";
 function historyCacheKey(parts) {
@@ -22055,7 +22081,7 @@ function keptText(dir, name, key, warn) {
   return { read: () => readChecked(file, kind, key, warn), write: (body) => writeChecked(file, kind, key, body, warn) };
 }
 function sha2562(text) {
-  return createHash7("sha256").update(text).digest("hex");
+  return createHash("sha256").update(text).digest("hex");
 }
 function readChecked(file, kind, key, warn) {
   let text;
@@ -22092,7 +22118,7 @@ function writeChecked(file, kind, key, body, warn) {
   }
 }
 function writeWhole(file, text) {
-  const temporary = `${file}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+  const temporary = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     writeFileSync3(temporary, text, { flag: "wx", mode: 384 });
     renameSync2(temporary, file);
@@ -22120,6 +22146,7 @@ var CACHE_FILE, FORMAT, VERSION, COMMIT_ID2, STALE_TEMPORARY_MS, COMMITS;
 var init_history_cache = __esm({
   "src/scan/history-cache.ts"() {
     "use strict";
+    init_builtins();
     init_git();
     CACHE_FILE = "history.json";
     FORMAT = "keyhound-history-cache";
@@ -22224,7 +22251,6 @@ var init_head_presence = __esm({
 });
 
 // src/scan/shard.ts
-import { createHash as createHash8 } from "node:crypto";
 function parseShard(value) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
   const [index, count2] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
@@ -22236,12 +22262,13 @@ function shardName(shard) {
 }
 function inShard(key, shard) {
   if (!shard || shard.count === 1) return true;
-  const bucket = createHash8("sha256").update(key).digest().readUInt32BE(0) % shard.count;
+  const bucket = createHash("sha256").update(key).digest().readUInt32BE(0) % shard.count;
   return bucket === shard.index - 1;
 }
 var init_shard = __esm({
   "src/scan/shard.ts"() {
     "use strict";
+    init_builtins();
     init_errors();
   }
 });
@@ -22841,9 +22868,8 @@ var init_github = __esm({
 });
 
 // src/report/gitlab.ts
-import { createHash as createHash9 } from "node:crypto";
 function findingId(finding, sha) {
-  const hex = createHash9("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
+  const hex = createHash("sha256").update([finding.fingerprint, finding.file, finding.line, finding.column, sha].join("\0")).digest("hex");
   const variant = (parseInt(hex[16], 16) & 3 | 8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -22861,6 +22887,7 @@ var GITLAB_SCHEMA_VERSION, GITLAB_SCHEMA, NO_COMMIT, SEVERITY, formatGitlab;
 var init_gitlab = __esm({
   "src/report/gitlab.ts"() {
     "use strict";
+    init_builtins();
     init_common();
     init_inert();
     GITLAB_SCHEMA_VERSION = "15.2.1";
@@ -23631,7 +23658,6 @@ var init_report_meta = __esm({
 
 // src/cli/write-report.ts
 import { realpathSync, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
 async function writeReport(text, output, io) {
   if (!output) {
@@ -23681,6 +23707,7 @@ var HELD_SIGNALS;
 var init_write_report = __esm({
   "src/cli/write-report.ts"() {
     "use strict";
+    init_builtins();
     init_errors();
     HELD_SIGNALS = ["SIGINT", "SIGTERM"];
   }
@@ -23740,7 +23767,6 @@ var init_cache = __esm({
 });
 
 // src/verify/request.ts
-import { createHash as createHash10, createHmac as createHmac2 } from "node:crypto";
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_, name) => encode(credential[name] ?? ""));
 }
@@ -23843,9 +23869,10 @@ var MAX_IDENTITY, sha2563, hmac;
 var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
+    init_builtins();
     MAX_IDENTITY = 120;
-    sha2563 = (text) => createHash10("sha256").update(text).digest("hex");
-    hmac = (key, text) => createHmac2("sha256", key).update(text).digest();
+    sha2563 = (text) => createHash("sha256").update(text).digest("hex");
+    hmac = (key, text) => createHmac("sha256", key).update(text).digest();
   }
 });
 
@@ -26108,7 +26135,7 @@ var init_yargs_parser = __esm({
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
 import { readFileSync as readFileSync10 } from "fs";
-import { createRequire as createRequire3 } from "node:module";
+import { createRequire as createRequire4 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
   "node_modules/yargs-parser/build/lib/index.js"() {
@@ -26123,7 +26150,7 @@ var init_lib2 = __esm({
       }
     }
     env = process ? process.env : {};
-    require2 = createRequire3 ? createRequire3(import.meta.url) : void 0;
+    require2 = createRequire4 ? createRequire4(import.meta.url) : void 0;
     parser = new YargsParser({
       cwd: process.cwd,
       env: () => {
@@ -26538,7 +26565,7 @@ import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
 import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
-import { createRequire as createRequire4 } from "node:module";
+import { createRequire as createRequire5 } from "node:module";
 import { readFileSync as readFileSync12, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
@@ -26553,7 +26580,7 @@ var init_esm = __esm({
     import_get_caller_file = __toESM(require_get_caller_file(), 1);
     __dirname = fileURLToPath2(import.meta.url);
     mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
-    require3 = createRequire4(import.meta.url);
+    require3 = createRequire5(import.meta.url);
     esm_default = {
       assert: {
         notStrictEqual,
@@ -31292,8 +31319,8 @@ init_github();
 init_summary();
 
 // src/action/runner.ts
+init_builtins();
 init_errors();
-import { randomUUID as randomUUID2 } from "node:crypto";
 import { appendFileSync } from "node:fs";
 function actionInput(env2, name) {
   return (env2[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
@@ -31311,7 +31338,7 @@ function appendTo(env2, variable, text) {
   }
 }
 function setOutput(env2, name, value) {
-  const delimiter = `ghadelimiter_${randomUUID2()}`;
+  const delimiter = `ghadelimiter_${randomUUID()}`;
   appendTo(env2, "GITHUB_OUTPUT", `${name}<<${delimiter}
 ${value}
 ${delimiter}

@@ -1,7 +1,7 @@
 // Builds keyhound: type-checks, bundles the CLI, library and worker with esbuild
 // (one file each, fast start-up for the hook), and precompiles rules/*.yaml into
-// dist/rules.json (and their ids into dist/rule-ids.json) after validating every file
-// against the schema.
+// dist/rules.json (patterns expanded; their ids also in dist/rule-ids.json) after
+// validating every file against the schema.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv';
@@ -10,7 +10,15 @@ import { build } from 'esbuild';
 import { parse } from 'yaml';
 
 rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist', { recursive: true });
+mkdirSync('dist/.generated', { recursive: true });
+
+/** A module of src/, bundled on its own for this script to use (as the scanner would). */
+async function sourceModule(path) {
+  const outfile = `dist/.generated/${path.replaceAll('/', '-')}.mjs`;
+  await build({ entryPoints: [path], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+  return import(new URL(`../${outfile}`, import.meta.url).href);
+}
+const { expandRuleFile } = await sourceModule('src/rules/pieces.ts');
 
 const ruleSchema = JSON.parse(readFileSync('schema/rules.schema.json', 'utf8'));
 const configSchema = JSON.parse(readFileSync('schema/config.schema.json', 'utf8'));
@@ -22,8 +30,10 @@ const specs = files.map((name) => {
     console.error(`rules/${name}: ${validate.errors.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
     process.exit(1);
   }
-  // Examples and references are for people, the test suite and `rules check`; the scanner does not need them.
-  return { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule }) => ({ ...rule, examples: [] })) };
+  // Examples and references are for people, the test suite and `rules check`; the scanner
+  // does not need them. Patterns are expanded now (pieces.ts), not at every start-up.
+  const forScanning = { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule }) => ({ ...rule, examples: [] })) };
+  return expandRuleFile(forScanning, `rules/${name}`);
 });
 writeFileSync('dist/rules.json', JSON.stringify(specs));
 // The ids alone: a scan that compiles no rule (a hook with nothing staged) reads only these.
@@ -33,8 +43,7 @@ writeFileSync('dist/rule-ids.json', JSON.stringify(specs.flatMap((spec) => spec.
 // start-up (the pre-commit hook) does not compile JSON Schemas.
 const standalone = new Ajv({ allErrors: true, code: { source: true } });
 standalone.addSchema(ruleSchema).addSchema(configSchema);
-mkdirSync('dist/.generated', { recursive: true });
-writeFileSync('dist/.generated/validators.js', standaloneCode(standalone, { rules: ruleSchema.$id, config: configSchema.$id }));
+writeFileSync('dist/.generated/validators.cjs', standaloneCode(standalone, { rules: ruleSchema.$id, config: configSchema.$id }));
 
 execFileSync('npx', ['tsc', '-p', '.', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
@@ -73,7 +82,7 @@ const onlyAtRunTime = {
   },
 };
 await build({
-  entryPoints: { staged: 'src/cli/staged-entry.ts', validators: 'dist/.generated/validators.js' },
+  entryPoints: { staged: 'src/cli/staged-entry.ts', validators: 'dist/.generated/validators.cjs' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,

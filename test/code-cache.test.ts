@@ -54,8 +54,10 @@ describe('the code cache loader', () => {
     const env = { XDG_CACHE_HOME: tempDir() };
     const file = script(3);
     load(file, env);
-    const [entry] = readdirSync(cacheDirectory(env));
-    writeFileSync(join(cacheDirectory(env), entry!), 'not bytecode at all');
+    // The copy of the file it starts with stays, so that V8 is given the garbage after it.
+    const entry = join(cacheDirectory(env), readdirSync(cacheDirectory(env))[0]!);
+    const source = readFileSync(file);
+    writeFileSync(entry, Buffer.concat([source, Buffer.alloc(readFileSync(entry).length - source.length, 'garbage ')]));
     expect(load(file, env)).toMatchObject({ status: 'rejected', value: 3 });
     expect(load(file, env)).toMatchObject({ status: 'used', value: 3 });
   });

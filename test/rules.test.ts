@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinRuleFilePaths } from '../src/rules/builtin-rules.js';
-import { assertKnownPartners, assertUniqueIds, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
+import { builtinRuleFilePaths, builtinRuleFiles } from '../src/rules/builtin-rules.js';
+import { assertKnownPartners, assertUniqueIds, compileRule, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
 import { checkExamples } from '../src/rules/self-test.js';
 import { createDetector, type Detector } from '../src/engine/detect.js';
 import type { Rule } from '../src/engine/types.js';
@@ -101,5 +101,36 @@ describe('rule reach', () => {
       }),
     );
     expect(short).toEqual([]);
+  });
+});
+
+describe('a rule compiled for a scan (already checked)', () => {
+  const spec = { id: 'late', description: 'd', severity: 'high' as const, keywords: ['late_'], pattern: '(?<secret>late_[a-z]{8})', examples: [] };
+  const file = { provider: 'test', remediation: 'Rotate it.', rules: [spec] };
+
+  it('compiles its regex when first read, the same regex as when checked', () => {
+    const checked = compileRule(spec, file, 'rules/test.yaml');
+    const lazy = compileRule(spec, file, 'rules/test.yaml', true);
+    expect(lazy.regex).toEqual(checked.regex);
+    expect(lazy.regex).toBe(lazy.regex);
+  });
+
+  it('is checked at once otherwise: a broken pattern fails when the file is loaded', () => {
+    const broken = { ...spec, pattern: '(?<secret>late_[a-z' };
+    expect(() => compileRule(broken, file, 'rules/test.yaml')).toThrow(/rules\/test\.yaml: rule late: pattern: invalid regex/);
+    // Trusted, it fails only if a scan ever needs it: nothing else in the rule is touched.
+    const trusted = compileRule(broken, file, 'rules/test.yaml', true);
+    expect(trusted.id).toBe('late');
+    expect(() => trusted.regex).toThrow(/invalid regex/);
+  });
+});
+
+describe("the build's rules (dist/rules.json, which the bundle reads)", () => {
+  it('are the rule files, each pattern expanded as when loaded from source', async () => {
+    const patterns = (files: Array<{ rules: Array<{ id: string; pattern: unknown }> }>) => files.flatMap((file) => file.rules.map((rule) => [rule.id, rule.pattern]));
+    const built = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'dist', 'rules.json'), 'utf8')) as Array<{ rules: Array<{ id: string; pattern: unknown }> }>;
+    const fromSource = await builtinRuleFiles();
+    expect(patterns(built)).toEqual(patterns(fromSource));
+    expect(patterns(built).every(([, pattern]) => typeof pattern === 'string' && !pattern.includes('{{'))).toBe(true);
   });
 });

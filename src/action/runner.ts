@@ -3,7 +3,7 @@
  * @actions/core does it: inputs in INPUT_* variables, outputs and the job summary
  * appended to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../builtins.js';
 import { appendFileSync } from 'node:fs';
 import { KeyhoundError } from '../errors.js';
 

@@ -7,7 +7,7 @@
  * stream: renaming over it would put a regular file in its place.
  */
 import { realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeFile } from '../builtins.js';
 import { resolve } from 'node:path';
 import { KeyhoundError } from '../errors.js';
 import type { Io } from './io.js';

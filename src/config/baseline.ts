@@ -5,7 +5,7 @@
  * Its `salt` salts the fingerprints of guessable secrets (fingerprints.ts); a baseline
  * without one was written before keyhound salted them, and still matches.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../builtins.js';
 import { ConfigError } from '../errors.js';
 import { SALT_PATTERN } from '../findings/fingerprints.js';
 import { fingerprintWith, hasGuessableSecret, legacyFingerprint, prepareFingerprints, rawSecret, type Finding } from '../findings/finding.js';

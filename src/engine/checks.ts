@@ -3,7 +3,7 @@
  * or drop a match that cannot be a real token (false: a wrong checksum, say). Undefined:
  * the format gives nothing to check in this match (an armour without its checksum line).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac } from '../builtins.js';
 import { isPlaceholder } from './placeholders.js';
 import type { CheckName } from './types.js';
 

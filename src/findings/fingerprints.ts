@@ -10,7 +10,7 @@
  * repository's files declare (the ignore file's `# keyhound-salt:` line, a baseline's
  * `salt`), else DEFAULT_SALT.
  */
-import { createHash, randomBytes, scrypt, scryptSync } from 'node:crypto';
+import { createHash, randomBytes, scrypt, scryptSync } from '../builtins.js';
 
 /** The salt when a repository declares none. */
 export const DEFAULT_SALT = 'keyhound';

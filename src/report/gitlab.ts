@@ -6,7 +6,7 @@
  * analyzer writes it. No `raw_source_code_extract`: GitLab would keep the raw secret.
  * Suppressed findings are left out (GitLab has no such state); the scan messages say how many.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../builtins.js';
 import type { Severity } from '../engine/types.js';
 import type { Finding } from '../findings/finding.js';
 import { KEYHOUND_URL, keyhoundVersion, shownLine, shownSecret, verificationText } from './common.js';

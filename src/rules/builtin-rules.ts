@@ -1,14 +1,14 @@
 /**
  * The built-in rules. The build precompiles rules/*.yaml into dist/rules.json (no YAML
- * parser at start-up, no examples) and their ids into dist/rule-ids.json, which only the
- * bundle reads; running from source reads the YAML itself, through a cache keyed by its
- * contents (rules-cache.ts).
+ * parser at start-up, no examples, patterns expanded) and their ids into
+ * dist/rule-ids.json, which only the bundle reads; running from source reads the YAML
+ * itself, through a cache keyed by its contents (rules-cache.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { BUNDLED } from '../bundled.js';
 import type { RuleFileSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
-import { expandRuleFile, type WrittenRuleFile } from './pieces.js';
+import { expandRuleFile } from './pieces.js';
 import { parsedRuleFiles } from './rules-cache.js';
 
 export function builtinRuleFilePaths(): string[] {
@@ -42,7 +42,7 @@ export async function builtinRules(): Promise<BuiltinRules> {
   return { ids: files.flatMap((file) => file.rules.map((rule) => rule.id)), files: () => files };
 }
 
+/** The build's rules, their patterns expanded already (scripts/build.mjs). */
 function bundledRuleFiles(): RuleFileSpec[] {
-  const files = JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as WrittenRuleFile[];
-  return files.map((file) => expandRuleFile(file, `rules/${file.provider}.yaml`));
+  return JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as RuleFileSpec[];
 }

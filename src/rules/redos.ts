@@ -2,7 +2,7 @@
  * The ReDoS check of user rules: recheck (a ReDoS analyser, loaded only when custom
  * rules need it) rejects a pattern that can backtrack catastrophically.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../builtins.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';

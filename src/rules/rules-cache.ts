@@ -6,7 +6,7 @@
  * at start-up; reading them back as JSON takes a few milliseconds. (dist/ has them
  * precompiled by the build instead.)
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from '../builtins.js';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';

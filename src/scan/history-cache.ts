@@ -15,7 +15,7 @@
  * checked on load (its format, its key, its body, a checksum), and rebuilt with a warning
  * when anything is off.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from '../builtins.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runGit } from '../git/git.js';

@@ -30,7 +30,8 @@ export function compileRuleset(spec: RulesetSpec): Ruleset {
   // Own keys only: a rule may be called `constructor`.
   const ruleAllowlist = (id: string) => (Object.hasOwn(spec.ruleAllowlists, id) ? spec.ruleAllowlists[id] : undefined);
   const rules = spec.files.flatMap((file) =>
-    file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`), ruleAllowlist(rule.id))),
+    // Every rule here was checked before: a custom one when its file was loaded (setup.ts).
+    file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`, true), ruleAllowlist(rule.id))),
   );
   const allowlist = compileAllowlist(spec.allowlist, 'allowlist');
   return { spec, rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist) };

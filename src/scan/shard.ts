@@ -3,7 +3,7 @@
  * everything exactly once. A commit (history) or a path (scan) belongs to the shard its
  * hash names: the same in every job, on every machine, whatever order git lists it in.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../builtins.js';
 import { KeyhoundError } from '../errors.js';
 
 export interface Shard {

@@ -8,7 +8,7 @@
  * told the most it may produce (`maxOutputLength`), so a lying header or a zip bomb ends
  * as a counted skip, never as unbounded memory.
  */
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync } from '../builtins.js';
 import type { SkipReason } from './types.js';
 
 /** Formats read here. */

@@ -5,7 +5,7 @@
  * tar, or a gzip'd tar). Every layer is read whole, so a file a later layer deletes (a
  * whiteout) is still found in the layer that added it.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../builtins.js';
 
 export interface ImageConfig {
   digest: string;

@@ -10,7 +10,7 @@
  * baselines apply as to any rule. The line's "secret" is the file's SHA-256, never its
  * bytes: the fingerprint follows the content wherever it is copied or renamed.
  */
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey } from '../builtins.js';
 
 export type KeyStoreKind = 'pkcs12' | 'jks' | 'jceks' | 'keepass' | 'der-private-key' | 'gnupg-secret-key';
 

@@ -2,7 +2,7 @@
  * From a verify spec and a secret to the HTTPS request, and from the answer to a
  * verdict. Pure: the transport (transport.ts) is the only part that touches the network.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac } from '../builtins.js';
 import type { AnswerCondition, VerifySpec } from '../engine/types.js';
 import type { VerifyStatus } from '../findings/finding.js';
 

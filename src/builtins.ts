@@ -1,0 +1,39 @@
+/**
+ * The node built-ins that most runs never use, loaded on first use instead of at
+ * start-up: hashing (a finding's fingerprint, a cache), decompression (an archive) and
+ * promise-based file writes (a report file). A pre-commit hook that finds nothing needs
+ * none of them, and loading crypto, zlib and fs/promises at start-up cost it 5 ms
+ * (bench/hook.mjs). Each function here is node's own, called through its module.
+ */
+import type * as Crypto from 'node:crypto';
+import type * as FsPromises from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
+
+const load = createRequire(import.meta.url);
+let crypto: typeof Crypto | undefined;
+let zlib: typeof Zlib | undefined;
+let fsPromises: typeof FsPromises | undefined;
+const nodeCrypto = (): typeof Crypto => (crypto ??= load('node:crypto') as typeof Crypto);
+const nodeZlib = (): typeof Zlib => (zlib ??= load('node:zlib') as typeof Zlib);
+
+export const createHash = (algorithm: string, options?: Crypto.HashOptions): Crypto.Hash => nodeCrypto().createHash(algorithm, options);
+export const createHmac = (algorithm: string, key: Crypto.BinaryLike | Crypto.KeyObject, options?: Parameters<typeof Crypto.createHmac>[2]): Crypto.Hmac =>
+  nodeCrypto().createHmac(algorithm, key, options);
+export const createPrivateKey = (key: Crypto.PrivateKeyInput | string | Buffer): Crypto.KeyObject => nodeCrypto().createPrivateKey(key);
+export const randomBytes = (size: number): Buffer => nodeCrypto().randomBytes(size);
+export const randomUUID = (): string => nodeCrypto().randomUUID();
+export const scrypt = (
+  password: Crypto.BinaryLike,
+  salt: Crypto.BinaryLike,
+  keylen: number,
+  options: Crypto.ScryptOptions,
+  callback: (error: Error | null, derivedKey: Buffer) => void,
+): void => nodeCrypto().scrypt(password, salt, keylen, options, callback);
+export const scryptSync = (password: Crypto.BinaryLike, salt: Crypto.BinaryLike, keylen: number, options?: Crypto.ScryptOptions): Buffer =>
+  nodeCrypto().scryptSync(password, salt, keylen, options);
+
+export const gunzipSync = (buffer: Zlib.InputType, options?: Zlib.ZlibOptions): Buffer => nodeZlib().gunzipSync(buffer, options);
+export const inflateRawSync = (buffer: Zlib.InputType, options?: Zlib.ZlibOptions): Buffer => nodeZlib().inflateRawSync(buffer, options);
+
+export const writeFile = (path: string, data: string): Promise<void> => (fsPromises ??= load('node:fs/promises') as typeof FsPromises).writeFile(path, data);
