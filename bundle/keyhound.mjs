@@ -18023,7 +18023,7 @@ function buildAutomaton(keywords) {
   for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
   return { columns, shift, delta, outputs, hasOutput };
 }
-function buildPrefilter(rules) {
+function keywordsOf(rules) {
   const rulesByKeyword = /* @__PURE__ */ new Map();
   rules.forEach((rule2, index) => {
     for (const keyword of rule2.keywords) {
@@ -18033,11 +18033,13 @@ function buildPrefilter(rules) {
       } else rulesByKeyword.set(keyword, [index]);
     }
   });
-  const keywords = [...rulesByKeyword.keys()];
-  const rulesOf = [...rulesByKeyword.values()];
+  return { keywords: [...rulesByKeyword.keys()], rulesOf: [...rulesByKeyword.values()] };
+}
+function buildPrefilter(rules, prebuilt) {
+  const { keywords, rulesOf } = keywordsOf(rules);
   const lengths = keywords.map((keyword) => keyword.length);
   const always = rules.flatMap((rule2, index) => rule2.keywords.length === 0 ? [index] : []);
-  const { columns, shift, delta, outputs, hasOutput } = buildAutomaton(keywords);
+  const { columns, shift, delta, outputs, hasOutput } = prebuilt && decodeAutomaton(prebuilt, keywords) || buildAutomaton(keywords);
   function start(length) {
     const candidates = /* @__PURE__ */ new Map();
     for (const index of always) if (length <= (rules[index].maxTextLength ?? Infinity)) candidates.set(index, null);
@@ -18078,12 +18080,38 @@ function buildPrefilter(rules) {
     }
   };
 }
-var MAX_HITS_PER_RULE, NO_OUTPUT;
+function decodeAutomaton(bytes, keywords) {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (data.length < 8 || data.toString("latin1", 0, 4) !== MAGIC2) return void 0;
+  const length = data.readUInt32LE(4);
+  const header = JSON.parse(data.toString("utf8", 8, 8 + length));
+  if (header.keywords.length !== keywords.length || header.keywords.some((keyword, i) => keyword !== keywords[i])) return void 0;
+  const start = align4(8 + length);
+  const columns = new Uint8Array(data.subarray(start, start + 256));
+  const entries = header.states << header.shift;
+  const tableStart = data.byteOffset + start + 256;
+  const width = header.wide ? 4 : 2;
+  const table = tableStart % width === 0 ? data.buffer : data.buffer.slice(tableStart, tableStart + entries * width);
+  const offset = tableStart % width === 0 ? tableStart : 0;
+  const delta = header.wide ? new Uint32Array(table, offset, entries) : new Uint16Array(table, offset, entries);
+  const outputs = new Array(header.states).fill(NO_OUTPUT);
+  const hasOutput = new Uint8Array(header.states);
+  for (const [state, ...ids] of header.outputs) {
+    outputs[state] = ids;
+    hasOutput[state] = 1;
+  }
+  return { columns, shift: header.shift, delta, outputs, hasOutput };
+}
+function align4(n) {
+  return n + 3 & ~3;
+}
+var MAX_HITS_PER_RULE, NO_OUTPUT, MAGIC2;
 var init_prefilter = __esm({
   "src/engine/prefilter.ts"() {
     "use strict";
     MAX_HITS_PER_RULE = 2e3;
     NO_OUTPUT = [];
+    MAGIC2 = "KHA1";
   }
 });
 
@@ -18138,8 +18166,8 @@ var init_windows = __esm({
 
 // src/engine/detect.ts
 import { isAscii } from "node:buffer";
-function createDetector(rules, allowlist) {
-  const prefilter = buildPrefilter([...rules, ...DECODERS]);
+function createDetector(rules, allowlist, keywords) {
+  const prefilter = buildPrefilter(keyworded(rules), keywords);
   const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
   function detectText(text, depth) {
     const candidates = prefilter.scanText(text);
@@ -18366,7 +18394,7 @@ function markOtherSpans(findings) {
     if (others.length) finding.otherSpans = others;
   }
 }
-var MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
+var keyworded, MAX_SLACK, overlaps, NEIGHBOURHOOD, MAX_SPAN_LOOKBACK;
 var init_detect = __esm({
   "src/engine/detect.ts"() {
     "use strict";
@@ -18378,6 +18406,7 @@ var init_detect = __esm({
     init_decode();
     init_prefilter();
     init_windows();
+    keyworded = (rules) => [...rules, ...DECODERS];
     MAX_SLACK = 2048;
     overlaps = (a, b) => a[0] < b[1] && b[0] < a[1];
     NEIGHBOURHOOD = 400;
@@ -18775,10 +18804,21 @@ async function builtinRuleFiles() {
 async function builtinRules() {
   if (BUNDLED) {
     let files2;
-    return { ids: JSON.parse(readFileSync7(packagePath("dist", "rule-ids.json"), "utf8")), files: () => files2 ??= bundledRuleFiles() };
+    return {
+      ids: JSON.parse(readFileSync7(packagePath("dist", "rule-ids.json"), "utf8")),
+      files: () => files2 ??= bundledRuleFiles(),
+      keywords: bundledKeywords
+    };
   }
   const files = await builtinRuleFiles();
-  return { ids: files.flatMap((file) => file.rules.map((rule2) => rule2.id)), files: () => files };
+  return { ids: files.flatMap((file) => file.rules.map((rule2) => rule2.id)), files: () => files, keywords: () => void 0 };
+}
+function bundledKeywords() {
+  try {
+    return readFileSync7(packagePath("dist", "keywords.bin"));
+  } catch {
+    return void 0;
+  }
 }
 function bundledRuleFiles() {
   return JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
@@ -20991,7 +21031,7 @@ var init_suppress = __esm({
 });
 
 // src/scan/ruleset.ts
-function compileRuleset(spec) {
+function compileRuleset(spec, keywords) {
   const disabled = new Set(spec.disabled);
   const ruleAllowlist = (id) => Object.hasOwn(spec.ruleAllowlists, id) ? spec.ruleAllowlists[id] : void 0;
   const rules = spec.files.flatMap(
@@ -21001,7 +21041,7 @@ function compileRuleset(spec) {
     )
   );
   const allowlist = compileAllowlist(spec.allowlist, "allowlist");
-  return { spec, rules, byId: new Map(rules.map((rule2) => [rule2.id, rule2])), detector: createDetector(rules, allowlist) };
+  return { spec, rules, byId: new Map(rules.map((rule2) => [rule2.id, rule2])), detector: createDetector(rules, allowlist, keywords) };
 }
 function compileAllowlist(entries, where) {
   return {
@@ -21552,7 +21592,7 @@ async function prepareScan(options) {
     inGit: repoRoot !== void 0,
     ...config ? { config } : {},
     get ruleset() {
-      compiled ??= compileRuleset(rulesetSpec());
+      compiled ??= compileRuleset(rulesetSpec(), builtin?.keywords());
       return compiled;
     },
     ruleCount: allRuleIds.filter((id) => !disabled.has(id)).length,

@@ -1,7 +1,7 @@
 // Builds keyhound: type-checks, bundles the CLI, library and worker with esbuild
 // (one file each, fast start-up for the hook), and precompiles rules/*.yaml into
-// dist/rules.json (patterns expanded; their ids also in dist/rule-ids.json) after
-// validating every file against the schema.
+// dist/rules.json (patterns expanded; their ids also in dist/rule-ids.json, their
+// keyword prefilter in dist/keywords.bin) after validating every file against the schema.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv';
@@ -15,7 +15,7 @@ mkdirSync('dist/.generated', { recursive: true });
 /** A module of src/, bundled on its own for this script to use (as the scanner would). */
 async function sourceModule(path) {
   const outfile = `dist/.generated/${path.replaceAll('/', '-')}.mjs`;
-  await build({ entryPoints: [path], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+  await build({ entryPoints: [path], outfile, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
   return import(new URL(`../${outfile}`, import.meta.url).href);
 }
 const { expandRuleFile } = await sourceModule('src/rules/pieces.ts');
@@ -36,6 +36,10 @@ const specs = files.map((name) => {
   return expandRuleFile(forScanning, `rules/${name}`);
 });
 writeFileSync('dist/rules.json', JSON.stringify(specs));
+// Their keyword prefilter, built now: a start-up that scans with the built-in rules alone
+// reads it back (under 1 ms) instead of building it (about 10 ms).
+const { encodeBuiltinKeywords } = await sourceModule('src/scan/ruleset.ts');
+writeFileSync('dist/keywords.bin', encodeBuiltinKeywords(specs));
 // The ids alone: a scan that compiles no rule (a hook with nothing staged) reads only these.
 writeFileSync('dist/rule-ids.json', JSON.stringify(specs.flatMap((spec) => spec.rules.map((rule) => rule.id))));
 

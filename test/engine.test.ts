@@ -6,10 +6,10 @@ import { createDetector, onePerSpan } from '../src/engine/detect.js';
 import { shannonEntropy } from '../src/engine/entropy.js';
 import { LineIndex } from '../src/engine/lines.js';
 import { isPlaceholder } from '../src/engine/placeholders.js';
-import { buildPrefilter } from '../src/engine/prefilter.js';
+import { buildPrefilter, encodePrefilter } from '../src/engine/prefilter.js';
 import { regionsAround } from '../src/engine/windows.js';
 import type { RawFinding, Rule } from '../src/engine/types.js';
-import { compileRuleset } from '../src/scan/ruleset.js';
+import { compileRuleset, encodeBuiltinKeywords } from '../src/scan/ruleset.js';
 import { readFileSync } from 'node:fs';
 import { builtinRuleFilePaths, builtinRuleFiles } from '../src/rules/builtin-rules.js';
 import { parseRuleFile } from '../src/rules/rule-files.js';
@@ -156,14 +156,32 @@ describe('prefilter', () => {
       return expected;
     };
     const text = pieces.join('');
-    // The table is built as scans go: a second text reuses what the first one built.
-    const all = buildPrefilter(keywords.map((keyword) => ({ keywords: [keyword] })));
-    for (const part of [text.slice(0, text.length / 3), text, text.slice(text.length / 2)]) {
-      const expected = naive(part);
-      expect(expected.size).toBeGreaterThan(30);
-      expect(all.scanText(part)).toEqual(expected);
-      expect(all.scanBytes(Buffer.from(part, 'latin1'))).toEqual(expected);
+    const rules = keywords.map((keyword) => ({ keywords: [keyword] }));
+    // Built here, and read back from its encoding (what the build ships for the built-in rules).
+    for (const all of [buildPrefilter(rules), buildPrefilter(rules, encodePrefilter(rules))]) {
+      for (const part of [text.slice(0, text.length / 3), text, text.slice(text.length / 2)]) {
+        const expected = naive(part);
+        expect(expected.size).toBeGreaterThan(30);
+        expect(all.scanText(part)).toEqual(expected);
+        expect(all.scanBytes(Buffer.from(part, 'latin1'))).toEqual(expected);
+      }
     }
+  });
+  it('reads an encoded automaton back only for the keywords it was built for', () => {
+    // Everything after its header zeroed: a prefilter that reads it finds nothing, one that builds its own finds all.
+    const zeroed = Buffer.from(encodePrefilter(rules));
+    zeroed.fill(0, (8 + zeroed.readUInt32LE(4) + 3) & ~3);
+    expect(buildPrefilter(rules, zeroed).scanText('x sk_live_abc').size).toBe(0);
+    const other = [...rules, rule('d', 'x', { keywords: ['other_'] })];
+    expect(found(buildPrefilter(other, zeroed).scanText('x sk_live_abc other_'))).toEqual({ 0: [2], 1: [2], 3: [14] });
+    expect(buildPrefilter(rules, Buffer.from('not an automaton')).scanText('sk_').size).toBe(1);
+  });
+});
+
+describe("the build's prefilter of the built-in rules (dist/keywords.bin)", () => {
+  it('is the one their rules, loaded from source, encode', async () => {
+    const built = readFileSync(new URL('../dist/keywords.bin', import.meta.url));
+    expect(Buffer.from(encodeBuiltinKeywords(await builtinRuleFiles())).equals(built)).toBe(true);
   });
 });
 

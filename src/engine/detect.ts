@@ -17,7 +17,7 @@ import { LineIndex } from './lines.js';
 import { LineSuppressions } from './line-suppressions.js';
 import { isPlaceholder } from './placeholders.js';
 import { DECODERS, MAX_DECODE_DEPTH, type Decoder } from './decode.js';
-import { buildPrefilter, type Candidates, type Prefilter } from './prefilter.js';
+import { buildPrefilter, encodePrefilter, type Candidates, type Keyworded, type Prefilter } from './prefilter.js';
 import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
 import { regionsAround } from './windows.js';
 
@@ -32,9 +32,17 @@ export interface Detector {
   detectCandidates(text: string, candidates: Candidates): RawFinding[];
 }
 
-export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist): Detector {
-  // Decoders are gated by keywords like rules: they follow the rules in the prefilter's list.
-  const prefilter: Prefilter = buildPrefilter([...rules, ...DECODERS]);
+/** What the prefilter is built over: decoders are gated by keywords like rules, and follow them. */
+const keyworded = (rules: readonly Rule[]): Keyworded[] => [...rules, ...DECODERS];
+
+/** The prefilter of `createDetector(rules)`, encoded: the build ships the built-in rules' (dist/keywords.bin). */
+export function encodeKeywords(rules: readonly Rule[]): Uint8Array {
+  return encodePrefilter(keyworded(rules));
+}
+
+/** `keywords`: `encodeKeywords` of these rules, read back instead of built (when it was made for them). */
+export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist, keywords?: Uint8Array): Detector {
+  const prefilter: Prefilter = buildPrefilter(keyworded(rules), keywords);
   const global: GlobalAllowlist = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
 
   function detectText(text: string, depth: number): RawFinding[] {

@@ -26,6 +26,8 @@ export async function builtinRuleFiles(): Promise<RuleFileSpec[]> {
 export interface BuiltinRules {
   ids: readonly string[];
   files(): RuleFileSpec[];
+  /** Their prefilter, encoded by the build (dist/keywords.bin); none from source. */
+  keywords(): Uint8Array | undefined;
 }
 
 /**
@@ -36,10 +38,23 @@ export interface BuiltinRules {
 export async function builtinRules(): Promise<BuiltinRules> {
   if (BUNDLED) {
     let files: RuleFileSpec[] | undefined;
-    return { ids: JSON.parse(readFileSync(packagePath('dist', 'rule-ids.json'), 'utf8')) as string[], files: () => (files ??= bundledRuleFiles()) };
+    return {
+      ids: JSON.parse(readFileSync(packagePath('dist', 'rule-ids.json'), 'utf8')) as string[],
+      files: () => (files ??= bundledRuleFiles()),
+      keywords: bundledKeywords,
+    };
   }
   const files = await builtinRuleFiles();
-  return { ids: files.flatMap((file) => file.rules.map((rule) => rule.id)), files: () => files };
+  return { ids: files.flatMap((file) => file.rules.map((rule) => rule.id)), files: () => files, keywords: () => undefined };
+}
+
+/** The build's encoded prefilter; without it, the scan builds its own. */
+function bundledKeywords(): Uint8Array | undefined {
+  try {
+    return readFileSync(packagePath('dist', 'keywords.bin'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The build's rules, their patterns expanded already (scripts/build.mjs). */

@@ -1,7 +1,7 @@
 /** The rules and allowlists of one scan, in a form that can be sent to worker threads. */
 import { ConfigError } from '../errors.js';
 import { compileRegex, compileRule } from '../rules/rule-files.js';
-import { createDetector, type Detector } from '../engine/detect.js';
+import { createDetector, encodeKeywords, type Detector } from '../engine/detect.js';
 import type { GlobalAllowlist, Rule, RuleFileSpec } from '../engine/types.js';
 
 /** Allowlist entries as written (strings), so the spec can cross to a worker thread. */
@@ -25,7 +25,11 @@ export interface Ruleset {
   detector: Detector;
 }
 
-export function compileRuleset(spec: RulesetSpec): Ruleset {
+/**
+ * `keywords`: the built-in rules' prefilter as the build encoded it (dist/keywords.bin),
+ * used when this ruleset has exactly their keywords (no rule disabled or added).
+ */
+export function compileRuleset(spec: RulesetSpec, keywords?: Uint8Array): Ruleset {
   const disabled = new Set(spec.disabled);
   // Own keys only: a rule may be called `constructor`.
   const ruleAllowlist = (id: string) => (Object.hasOwn(spec.ruleAllowlists, id) ? spec.ruleAllowlists[id] : undefined);
@@ -34,7 +38,13 @@ export function compileRuleset(spec: RulesetSpec): Ruleset {
     file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`, true), ruleAllowlist(rule.id))),
   );
   const allowlist = compileAllowlist(spec.allowlist, 'allowlist');
-  return { spec, rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist) };
+  return { spec, rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist, keywords) };
+}
+
+/** The prefilter of the built-in rules alone, encoded: what the build ships as dist/keywords.bin. */
+export function encodeBuiltinKeywords(files: RuleFileSpec[]): Uint8Array {
+  const none: AllowlistEntries = { regexes: [], lines: [], stopwords: [] };
+  return encodeKeywords(compileRuleset({ files, disabled: [], allowlist: none, ruleAllowlists: {} }).rules);
 }
 
 function compileAllowlist(entries: AllowlistEntries, where: string): GlobalAllowlist {

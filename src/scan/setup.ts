@@ -166,7 +166,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
     inGit: repoRoot !== undefined,
     ...(config ? { config } : {}),
     get ruleset() {
-      compiled ??= compileRuleset(rulesetSpec());
+      compiled ??= compileRuleset(rulesetSpec(), builtin?.keywords());
       return compiled;
     },
     ruleCount: allRuleIds.filter((id) => !disabled.has(id)).length,
