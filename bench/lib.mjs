@@ -110,7 +110,7 @@ export function ensureApt(pkg, check) {
 /** Another engineer may be rebuilding: wait for dist/ to be complete. */
 export function waitForBuild() {
   for (let i = 0; i < 60; i += 1) {
-    if (existsSync(join(ROOT, 'dist', 'cli.js')) && existsSync(join(ROOT, 'dist', 'worker.js'))) return;
+    if (existsSync(join(ROOT, 'dist', 'cli.cjs')) && existsSync(join(ROOT, 'dist', 'worker.js'))) return;
     sleep(1000);
   }
   throw new Error('dist/ is missing: run npm run compile');

@@ -2,7 +2,8 @@
 /**
  * Loads a CommonJS file with V8's code cache: the bytecode V8 compiled for it on an
  * earlier run, kept in the user's cache directory (as the built-in rules' cache is).
- * The pre-commit hook (dist/staged.cjs) starts about 6 ms sooner for it.
+ * Loading the pre-commit hook's dist/staged.cjs takes 9.8 ms with it, 18.1 ms without;
+ * the whole CLI's dist/cli.cjs gains more (`keyhound --version`: 142 → 114 ms).
  *
  * The cache holds compiled code of the file only, no data a scan saw. Each entry starts
  * with a copy of the file it was compiled from, and is used only when that copy is the

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // CommonJS, not an ES module: node then starts without its ES module loader (about 6 ms
-// that every pre-commit hook would pay); the full CLI loads it when it needs it.
+// that every pre-commit hook would pay).
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -17,23 +17,26 @@ function cannotLoad(entry, error) {
   process.exit(2);
 }
 
-/** The pre-commit hook's short path (dist/staged.cjs, through V8's code cache): false when it is not for these arguments. */
-function runStaged(entry) {
-  let staged;
+/** One of dist/'s CommonJS entries, through V8's code cache (code-cache.cjs). */
+function load(name) {
+  const entry = join(root, 'dist', name);
   try {
-    staged = require('./code-cache.cjs').loadWithCodeCache(entry);
+    const loaded = require('./code-cache.cjs').loadWithCodeCache(entry);
+    if (loaded.status !== 'used') process.once('exit', loaded.save);
+    return loaded.exports;
   } catch (error) {
-    cannotLoad(entry, error);
+    return cannotLoad(entry, error);
   }
-  if (staged.status !== 'used') process.once('exit', staged.save);
-  return staged.exports.runStagedProcess(argv);
 }
 
 // dist/ is the build (precompiled rules, worker threads): `npm install` or `npm run
 // compile` makes it in a checkout, and a published package ships it. Where there is none
 // (`npm i -g git+…` builds nothing), the committed, self-contained bundle runs.
-const built = existsSync(join(root, 'dist', 'cli.js'));
-if (!(built && argv[0] === 'staged' && runStaged(join(root, 'dist', 'staged.cjs')))) {
-  const entry = join(root, built ? 'dist/cli.js' : 'bundle/keyhound.mjs');
-  import(pathToFileURL(entry).href).then((cli) => cli.runProcess(argv), (error) => cannotLoad(entry, error));
+if (!existsSync(join(root, 'dist', 'cli.cjs'))) {
+  const bundle = join(root, 'bundle', 'keyhound.mjs');
+  import(pathToFileURL(bundle).href).then((cli) => cli.runProcess(argv), (error) => cannotLoad(bundle, error));
+} else if (!(argv[0] === 'staged' && load('staged.cjs').runStagedProcess(argv))) {
+  // The pre-commit hook starts from its own, smaller entry; all else (and what the hook's
+  // short path leaves, --help or a typo) from the whole CLI.
+  load('cli.cjs').runProcess(argv);
 }

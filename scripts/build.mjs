@@ -1,5 +1,5 @@
-// Builds keyhound: type-checks, bundles the CLI, library and worker with esbuild
-// (one file each, fast start-up for the hook), and precompiles rules/*.yaml into
+// Builds keyhound: type-checks, bundles the CLI, the hook's entry, library and worker
+// with esbuild (one file each, fast start-up), and precompiles rules/*.yaml into
 // dist/rules.json (patterns expanded; their ids also in dist/rule-ids.json, their
 // keyword prefilter in dist/keywords.bin) after validating every file against the schema.
 import { execFileSync } from 'node:child_process';
@@ -52,7 +52,7 @@ writeFileSync('dist/.generated/validators.cjs', standaloneCode(standalone, { rul
 execFileSync('npx', ['tsc', '-p', '.', '--emitDeclarationOnly'], { stdio: 'inherit' });
 
 await build({
-  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts', worker: 'src/scan/worker.ts' },
+  entryPoints: { index: 'src/index.ts', worker: 'src/scan/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -72,11 +72,12 @@ await build({
   logLevel: 'warning',
 });
 
-// `keyhound staged`, which every pre-commit hook runs, starts from dist/staged.cjs
-// (bin/keyhound.cjs): CommonJS, so that node starts no ES module loader, and loaded
-// through V8's code cache (bin/code-cache.cjs), which takes a script, not a module. A
+// The CLI (bin/keyhound.cjs) runs from CommonJS files, so that node starts no ES module
+// loader, loaded through V8's code cache (bin/code-cache.cjs), which takes a script, not
+// a module: dist/cli.cjs, and for `keyhound staged`, which every pre-commit hook runs,
+// dist/staged.cjs, the hook's short path alone (a smaller file to read and load). A
 // script so loaded cannot import(), so dynamic imports become require()s here, and the
-// schemas' validators are CommonJS too (dist/validators.cjs, for both entries).
+// schemas' validators are CommonJS too (dist/validators.cjs, for every entry).
 const onlyAtRunTime = {
   name: 'only-at-run-time',
   setup(build) {
@@ -86,7 +87,7 @@ const onlyAtRunTime = {
   },
 };
 await build({
-  entryPoints: { staged: 'src/cli/staged-entry.ts', validators: 'dist/.generated/validators.cjs' },
+  entryPoints: { cli: 'src/cli/entry.ts', staged: 'src/cli/staged-entry.ts', validators: 'dist/.generated/validators.cjs' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -94,6 +95,7 @@ await build({
   platform: 'node',
   target: 'node20',
   supported: { 'dynamic-import': false },
+  sourcemap: true,
   plugins: [onlyAtRunTime],
   define: { __KEYHOUND_BUNDLED__: 'true', 'import.meta.url': '__keyhoundUrl' },
   banner: { js: "const __keyhoundUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -24,7 +24,7 @@ export function packageCopy(): string {
   const dir = tempDir('keyhound-pkg-');
   chmodSync(dir, 0o755);
   const sources = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'rules')), newest(join(ROOT, 'scripts')));
-  const fresh = existsSync(join(ROOT, 'dist', 'cli.js')) && existsSync(join(ROOT, 'dist', 'rules.json')) && newest(join(ROOT, 'dist')) >= sources;
+  const fresh = existsSync(join(ROOT, 'dist', 'cli.cjs')) && existsSync(join(ROOT, 'dist', 'rules.json')) && newest(join(ROOT, 'dist')) >= sources;
   const parts = fresh ? ['package.json', 'bin', 'dist', 'rules', 'schema'] : ['package.json', 'tsconfig.json', 'bin', 'scripts', 'src', 'rules', 'schema'];
   for (const part of parts) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
