@@ -143,7 +143,7 @@ var init_failure = __esm({
 
 // src/builtins.ts
 import { createRequire } from "node:module";
-var load, crypto, zlib, fsPromises, nodeCrypto, nodeZlib, createHash, createHmac, createPrivateKey, randomBytes, randomUUID, scrypt, scryptSync, gunzipSync, inflateRawSync, writeFile;
+var load, crypto, zlib, fsPromises, nodeCrypto, nodeZlib, createHash, createHmac, createPrivateKey, randomBytes, randomUUID, scrypt, scryptSync, gunzipSync, inflateRawSync, writeFile, now;
 var init_builtins = __esm({
   "src/builtins.ts"() {
     "use strict";
@@ -160,6 +160,7 @@ var init_builtins = __esm({
     gunzipSync = (buffer, options) => nodeZlib().gunzipSync(buffer, options);
     inflateRawSync = (buffer, options) => nodeZlib().inflateRawSync(buffer, options);
     writeFile = (path, data) => (fsPromises ??= load("node:fs/promises")).writeFile(path, data);
+    now = () => Number(process.hrtime.bigint()) / 1e6;
   }
 });
 
@@ -22333,7 +22334,7 @@ async function finishScan(all, setup, stats, started, toRoot) {
     stats.warnings.push(warning);
     setup.onWarning?.(warning);
   }
-  stats.durationMs = Math.round(performance.now() - started);
+  stats.durationMs = Math.round(now() - started);
   const ruleFor = (ruleId) => setup.ruleset.byId.get(ruleId);
   if (!setup.reportSuppressed) return { findings, stats, ruleFor };
   return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };
@@ -22345,6 +22346,7 @@ var init_result = __esm({
     init_finding();
     init_suppress();
     init_unknown_rules();
+    init_builtins();
     FindingStream = class {
       constructor(setup, toRoot, onFinding) {
         this.setup = setup;
@@ -22411,7 +22413,7 @@ function preferred(candidate, kept) {
   return candidate.order > kept.order;
 }
 async function scanHistory(options = {}) {
-  const started = performance.now();
+  const started = now();
   const repository = await openRepository(options.cwd ?? process.cwd());
   const repo = repository.root;
   const setup = await prepareScan({ ...options, root: repo });
@@ -22606,6 +22608,7 @@ var init_history = __esm({
     init_shard();
     init_result();
     init_setup();
+    init_builtins();
     WRITE_BATCH = 16384;
     PARALLEL_FROM = 1e3;
   }
@@ -22613,7 +22616,7 @@ var init_history = __esm({
 
 // src/scan/staged.ts
 async function scanStaged(options = {}) {
-  const started = performance.now();
+  const started = now();
   const change = stagedChange(options.cwd ?? process.cwd());
   const setup = await prepareScan({ ...options, archives: options.archives ?? false });
   requireRepository(setup);
@@ -22646,12 +22649,13 @@ var init_staged = __esm({
     init_scan_loop();
     init_result();
     init_setup();
+    init_builtins();
   }
 });
 
 // src/scan/text-scan.ts
 async function scanText(text, label, options = {}) {
-  const started = performance.now();
+  const started = now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
   const found = new FindingStream(setup, (file) => file, options.onFinding);
@@ -22665,6 +22669,7 @@ var init_text_scan = __esm({
     init_result();
     init_scan_loop();
     init_setup();
+    init_builtins();
   }
 });
 
@@ -23619,17 +23624,17 @@ var init_options = __esm({
 
 // src/cli/progress.ts
 function progressDisplay(write, enabled) {
-  const started = performance.now();
+  const started = now();
   let last = 0;
   let shown = false;
   return {
     update({ stats, findings }) {
       if (!enabled) return;
-      const now = performance.now();
-      if (now - started < DELAY_MS || now - last < INTERVAL_MS) return;
-      last = now;
+      const time = now();
+      if (time - started < DELAY_MS || time - last < INTERVAL_MS) return;
+      last = time;
       shown = true;
-      const seconds = (now - started) / 1e3;
+      const seconds = (time - started) / 1e3;
       const done = stats.commits !== void 0 ? `${stats.commits} commits` : `${stats.files} files`;
       write(`\r\x1B[2Kscanning: ${done}, ${formatBytes(stats.bytes)} (${formatBytes(Math.round(stats.bytes / seconds))}/s), ${findings} findings so far`);
     },
@@ -23643,6 +23648,7 @@ var init_progress = __esm({
   "src/cli/progress.ts"() {
     "use strict";
     init_summary();
+    init_builtins();
     INTERVAL_MS = 100;
     DELAY_MS = 500;
   }
@@ -23766,7 +23772,7 @@ import { dirname as dirname6, join as join9 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
   return join9(env2.XDG_CACHE_HOME || join9(homedir3(), ".cache"), "keyhound", "verify-v1.json");
 }
-function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
+function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now2 = Date.now) {
   let entries = {};
   try {
     const parsed = JSON.parse(readFileSync9(file, "utf8"));
@@ -23779,7 +23785,7 @@ function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
     get(finding) {
       const entry = entries[key(finding)];
       if (!entry || typeof entry.checkedAt !== "string") return void 0;
-      return now() - Date.parse(entry.checkedAt) < ttlMs ? entry : void 0;
+      return now2() - Date.parse(entry.checkedAt) < ttlMs ? entry : void 0;
     },
     set(finding, verification) {
       entries[key(finding)] = verification;
@@ -23787,7 +23793,7 @@ function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now = Date.now) {
     },
     async save() {
       if (!changed) return;
-      const fresh = Object.fromEntries(Object.entries(entries).filter(([, entry]) => now() - Date.parse(entry.checkedAt) < ttlMs));
+      const fresh = Object.fromEntries(Object.entries(entries).filter(([, entry]) => now2() - Date.parse(entry.checkedAt) < ttlMs));
       try {
         mkdirSync4(dirname6(file), { recursive: true });
         writeFileSync5(`${file}.partial`, `${JSON.stringify(fresh)}
@@ -23810,8 +23816,8 @@ var init_cache = __esm({
 function fill(template, credential, encode = (value) => value) {
   return template.replace(/\{\{(secret|pair)\}\}/g, (_, name) => encode(credential[name] ?? ""));
 }
-function buildRequest(spec, credential, now = /* @__PURE__ */ new Date()) {
-  if (spec.signer === "aws-sts") return awsStsRequest(credential, now);
+function buildRequest(spec, credential, now2 = /* @__PURE__ */ new Date()) {
+  if (spec.signer === "aws-sts") return awsStsRequest(credential, now2);
   const headers = { "user-agent": "keyhound-verify", accept: "application/json" };
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = fill(value, credential);
   if (spec.auth?.bearer) headers.authorization = `Bearer ${fill(spec.auth.bearer, credential)}`;
@@ -23864,11 +23870,11 @@ function identityOf(spec, answer, json2) {
   }
   return Object.keys(identity2).length ? identity2 : void 0;
 }
-function awsStsRequest(credential, now) {
+function awsStsRequest(credential, now2) {
   const keyId = credential.pair ?? "";
   const secret = credential.secret;
   const body = "Action=GetCallerIdentity&Version=2011-06-15";
-  const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, "");
+  const amzDate = now2.toISOString().replace(/[:-]|\.\d{3}/g, "");
   const day = amzDate.slice(0, 8);
   const scope = `${day}/us-east-1/sts/aws4_request`;
   const headers = {
@@ -23986,7 +23992,7 @@ function safeIdentity(identity2) {
 async function verifyFindings(findings, ruleFor, options = {}) {
   const settings = { ...DEFAULTS, ...options };
   const transport = options.transport ?? httpsTransport();
-  const now = options.now ?? (() => /* @__PURE__ */ new Date());
+  const now2 = options.now ?? (() => /* @__PURE__ */ new Date());
   const started = Date.now();
   const nextSlot = /* @__PURE__ */ new Map();
   let sent = 0;
@@ -24000,14 +24006,14 @@ async function verifyFindings(findings, ruleFor, options = {}) {
     const origin = verifyOrigin(spec);
     const credential = { secret: rawSecret(finding), ...withRawSecrets(finding).pair ? { pair: withRawSecrets(finding).pair.secret } : {} };
     for (let attempt = 0; ; attempt++) {
-      if (Date.now() - started > settings.budgetMs) return { status: "unknown", checkedAt: now().toISOString(), reason: "the verification budget ran out" };
+      if (Date.now() - started > settings.budgetMs) return { status: "unknown", checkedAt: now2().toISOString(), reason: "the verification budget ran out" };
       const slot = Math.max(Date.now(), nextSlot.get(origin) ?? 0);
       nextSlot.set(origin, slot + settings.hostIntervalMs);
       if (slot > Date.now()) await sleep(slot - Date.now());
       sent += 1;
       options.onRequest?.(describeRequest(spec));
       try {
-        const answer = await transport(buildRequest(spec, credential, now()), settings.timeoutMs);
+        const answer = await transport(buildRequest(spec, credential, now2()), settings.timeoutMs);
         if (answer.status === 429 && attempt < RETRIES_AFTER_429) {
           nextSlot.set(origin, Date.now() + Math.min(MAX_RETRY_PAUSE_MS, settings.retryPauseMs * 2 ** attempt));
           continue;
@@ -24016,14 +24022,14 @@ async function verifyFindings(findings, ruleFor, options = {}) {
         const identity2 = safeIdentity(verdict.identity);
         const result = {
           status: verdict.status,
-          checkedAt: now().toISOString(),
+          checkedAt: now2().toISOString(),
           ...identity2 ? { identity: identity2 } : {},
           ...verdict.status === "unknown" ? { reason: answer.status === 429 ? "rate limited" : `unexpected answer (HTTP ${answer.status})` } : {}
         };
         if (result.status === "live" || result.status === "revoked") options.cache?.set(finding, result);
         return result;
       } catch (error) {
-        return { status: "unknown", checkedAt: now().toISOString(), reason: error.message.slice(0, 200) };
+        return { status: "unknown", checkedAt: now2().toISOString(), reason: error.message.slice(0, 200) };
       }
     }
   };
@@ -30556,7 +30562,7 @@ var init_scan_file = __esm({
 // src/scan/scan.ts
 import { relative as relative6, sep as sep5 } from "node:path";
 async function scan(options = {}) {
-  const started = performance.now();
+  const started = now();
   const cwd = options.cwd ?? process.cwd();
   const setup = await prepareScan(options);
   const { ruleset, contentLimits: contentLimits2 } = setup;
@@ -30614,6 +30620,7 @@ var init_scan = __esm({
     init_setup();
     init_shard();
     init_suppress();
+    init_builtins();
     init_setup();
     init_result();
     POOL_THRESHOLD = 256;

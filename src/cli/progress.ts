@@ -4,6 +4,7 @@
  */
 import type { Progress } from '../scan/setup.js';
 import { formatBytes } from '../report/summary.js';
+import { now } from '../builtins.js';
 
 /** Redraw at most this often. */
 const INTERVAL_MS = 100;
@@ -17,17 +18,17 @@ export interface ProgressDisplay {
 }
 
 export function progressDisplay(write: (text: string) => void, enabled: boolean): ProgressDisplay {
-  const started = performance.now();
+  const started = now();
   let last = 0;
   let shown = false;
   return {
     update({ stats, findings }) {
       if (!enabled) return;
-      const now = performance.now();
-      if (now - started < DELAY_MS || now - last < INTERVAL_MS) return;
-      last = now;
+      const time = now();
+      if (time - started < DELAY_MS || time - last < INTERVAL_MS) return;
+      last = time;
       shown = true;
-      const seconds = (now - started) / 1000;
+      const seconds = (time - started) / 1000;
       const done = stats.commits !== undefined ? `${stats.commits} commits` : `${stats.files} files`;
       write(`\r\u001b[2Kscanning: ${done}, ${formatBytes(stats.bytes)} (${formatBytes(Math.round(stats.bytes / seconds))}/s), ${findings} findings so far`);
     },

@@ -21,6 +21,7 @@ import { HEAD_FILE, presentAtHead } from './head-presence.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { finishScan, FindingStream, type ScanResult } from './result.js';
 import { DEFAULT_ARCHIVE_LIMITS, emptyStats, warnInto, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
+import { now } from '../builtins.js';
 
 export interface HistoryOptions extends SetupOptions {
   /** Revision ranges (`A..B`); default: all refs. */
@@ -94,7 +95,7 @@ function preferred(candidate: Occurrence, kept: Occurrence): boolean {
 }
 
 export async function scanHistory(options: HistoryOptions = {}): Promise<ScanResult> {
-  const started = performance.now();
+  const started = now();
   const repository = await openRepository(options.cwd ?? process.cwd());
   const repo = repository.root;
   const setup = await prepareScan({ ...options, root: repo });

@@ -5,6 +5,7 @@ import { useSalt, type Finding } from '../findings/finding.js';
 import type { ScanSetup, ScanStats } from './setup.js';
 import { partition } from './suppress.js';
 import { unknownInlineRuleIds } from './unknown-rules.js';
+import { now } from '../builtins.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -80,7 +81,7 @@ export async function finishScan(all: Finding[], setup: ScanSetup, stats: ScanSt
     stats.warnings.push(warning);
     setup.onWarning?.(warning);
   }
-  stats.durationMs = Math.round(performance.now() - started);
+  stats.durationMs = Math.round(now() - started);
   const ruleFor = (ruleId: string) => setup.ruleset.byId.get(ruleId);
   if (!setup.reportSuppressed) return { findings, stats, ruleFor };
   return { findings, stats, suppressed, staleIgnores: setup.suppressor.staleIgnores(), ruleFor };

@@ -13,6 +13,7 @@ import { FindingStream, type ScanResult } from './result.js';
 import { emptyStats, warnInto, isAbsolutePathAllowed, prepareScan, type SetupOptions } from './setup.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { relativeToRoot } from './suppress.js';
+import { now } from '../builtins.js';
 
 export { DEFAULT_MAX_FILE_SIZE, type ScanStats } from './setup.js';
 export { compareFindings, type ScanResult } from './result.js';
@@ -32,7 +33,7 @@ export interface ScanOptions extends SetupOptions {
 }
 
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
-  const started = performance.now();
+  const started = now();
   const cwd = options.cwd ?? process.cwd();
   const setup = await prepareScan(options);
   const { ruleset, contentLimits } = setup;

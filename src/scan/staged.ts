@@ -10,9 +10,10 @@ import { STAGED_DIFF_ARGS, stagedChange } from '../sources/patches.js';
 import { ScanLoop } from './scan-loop.js';
 import { FindingStream, type ScanResult } from './result.js';
 import { emptyStats, warnInto, prepareScan, requireRepository, type SetupOptions } from './setup.js';
+import { now } from '../builtins.js';
 
 export async function scanStaged(options: SetupOptions = {}): Promise<ScanResult> {
-  const started = performance.now();
+  const started = now();
   // git and the set-up run side by side: the hook's start-up is what users feel.
   const change = stagedChange(options.cwd ?? process.cwd());
   // The hook stays fast: archives are opened only when asked for (--archives).

@@ -7,10 +7,11 @@
 import { FindingStream, type ScanResult } from './result.js';
 import { ScanLoop } from './scan-loop.js';
 import { emptyStats, warnInto, prepareScan, type SetupOptions } from './setup.js';
+import { now } from '../builtins.js';
 
 /** A whole scan of one text under a label (a commit message before it is committed). */
 export async function scanText(text: string, label: string, options: SetupOptions = {}): Promise<ScanResult> {
-  const started = performance.now();
+  const started = now();
   const setup = await prepareScan(options);
   const stats = emptyStats(setup.ruleCount);
   const found = new FindingStream(setup, (file) => file, options.onFinding);
