@@ -8,10 +8,10 @@
  * The cache holds compiled code of the file only, no data a scan saw. Each entry starts
  * with a copy of the file it was compiled from, and is used only when that copy is the
  * file byte for byte: a rebuilt keyhound never runs stale bytecode (V8's own check
- * compares only the source's length), and no hash is computed, as node's crypto would
+ * compares only the source's length), and the file is not hashed, as node's crypto would
  * cost the hook more than the check. V8 rejects data it cannot use (a corrupt entry,
- * another node, other flags); the file is then compiled as usual and the entry written
- * again.
+ * another node); the file is then compiled as usual and the entry written again. Runs
+ * under other node flags (NODE_OPTIONS) keep an entry of their own.
  */
 const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -20,7 +20,7 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 /** Changes when what is cached changes shape. */
-const FORMAT = 'keyhound-code-cache-2';
+const FORMAT = 'keyhound-code-cache-3';
 /** Entries kept: one per keyhound build and node in use, so that two projects do not evict each other. */
 const KEEP = 8;
 
@@ -38,8 +38,9 @@ function cacheDirectory(env) {
 function loadWithCodeCache(file, env = process.env) {
   const source = readFileSync(file);
   const directory = cacheDirectory(env);
-  // Entries of one node and one size of file share a name: another build replaces it.
-  const cacheFile = join(directory, `${FORMAT}-${process.version}-${process.arch}-${source.length}.bin`);
+  // Entries of one node, one set of its flags and one size of file share a name: another
+  // build replaces it. V8 rejects code compiled under other flags, so each set keeps its own.
+  const cacheFile = join(directory, `${FORMAT}-${process.version}-${process.arch}-${flagsHash(env)}-${source.length}.bin`);
   let cachedData;
   try {
     const entry = readFileSync(cacheFile);
@@ -56,6 +57,14 @@ function loadWithCodeCache(file, env = process.env) {
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   const status = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   return { exports: module.exports, status, save: () => save(script, source, directory, cacheFile) };
+}
+
+/** A short hash (FNV-1a) of node's flags, from its command line and NODE_OPTIONS. */
+function flagsHash(env) {
+  const flags = `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 function save(script, source, directory, cacheFile) {

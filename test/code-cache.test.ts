@@ -69,6 +69,16 @@ describe('the code cache loader', () => {
     expect(readdirSync(home)).toEqual(['keyhound']);
   });
 
+  it('keeps an entry for each set of node flags, which V8 would otherwise reject in turn', () => {
+    const env = { XDG_CACHE_HOME: tempDir() };
+    const flagged = { ...env, NODE_OPTIONS: '--max-old-space-size=200' };
+    const file = script(4);
+    expect(['missing', 'used'].map(() => load(file, env).status)).toEqual(['missing', 'used']);
+    expect(['missing', 'used'].map(() => load(file, flagged).status)).toEqual(['missing', 'used']);
+    expect(load(file, env).status).toBe('used');
+    expect(readdirSync(cacheDirectory(env))).toHaveLength(2);
+  });
+
   it('keeps the eight most recently written entries', () => {
     const env = { XDG_CACHE_HOME: tempDir() };
     const dir = cacheDirectory(env);
