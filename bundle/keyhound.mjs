@@ -21042,7 +21042,7 @@ function compileRuleset(spec, keywords) {
     )
   );
   const allowlist = compileAllowlist(spec.allowlist, "allowlist");
-  return { spec, rules, byId: new Map(rules.map((rule2) => [rule2.id, rule2])), detector: createDetector(rules, allowlist, keywords) };
+  return { spec, ...keywords ? { keywords } : {}, rules, byId: new Map(rules.map((rule2) => [rule2.id, rule2])), detector: createDetector(rules, allowlist, keywords) };
 }
 function compileAllowlist(entries, where) {
   return {
@@ -30505,7 +30505,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
     };
     const count2 = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
     for (let i = 0; i < count2; i++) {
-      const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset, limits } });
+      const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset: ruleset.spec, keywords: ruleset.keywords, limits } });
       workers.push(worker);
       running += 1;
       worker.on("message", (results) => {
@@ -30593,7 +30593,7 @@ async function scan(options = {}) {
   const scanned = (result) => loop.take({ kind: "file", result });
   const workers = BUNDLED ? options.workers ?? defaultWorkerCount() : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, toScan, ruleset.spec, contentLimits2, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits2));
+    await scanFilesInWorkers(targets, toScan, ruleset, contentLimits2, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits2));
   } else {
     for (const target of targets) {
       if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits2));
@@ -31311,6 +31311,9 @@ var init_main = __esm({
 // src/cli/entry.ts
 init_failure();
 
+// src/cli/staged-entry.ts
+init_failure();
+
 // src/cli/staged-fast.ts
 init_git_modes();
 init_exit_codes();
@@ -31341,12 +31344,15 @@ async function runStagedFast(args, io = processIo()) {
   }
 }
 
+// src/cli/staged-entry.ts
+function stagedArgs(argv) {
+  return argv[0] === "staged" ? parseStagedArgs(argv.slice(1)) : void 0;
+}
+
 // src/cli/entry.ts
 async function main2(argv, io) {
-  if (argv[0] === "staged") {
-    const args = parseStagedArgs(argv.slice(1));
-    if (args) return runStagedFast(args, io);
-  }
+  const args = stagedArgs(argv);
+  if (args) return runStagedFast(args, io);
   const full = await Promise.resolve().then(() => (init_main(), main_exports));
   return full.main(argv, io);
 }

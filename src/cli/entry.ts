@@ -5,13 +5,12 @@
  */
 import { runAsProcess } from './failure.js';
 import type { Io } from './io.js';
-import { parseStagedArgs, runStagedFast } from './staged-fast.js';
+import { stagedArgs } from './staged-entry.js';
+import { runStagedFast } from './staged-fast.js';
 
 export async function main(argv: string[], io?: Io): Promise<number> {
-  if (argv[0] === 'staged') {
-    const args = parseStagedArgs(argv.slice(1));
-    if (args) return runStagedFast(args, io);
-  }
+  const args = stagedArgs(argv);
+  if (args) return runStagedFast(args, io);
   const full = await import('./main.js');
   return full.main(argv, io);
 }

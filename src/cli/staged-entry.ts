@@ -4,14 +4,20 @@
  * load it through V8's code cache (bin/code-cache.cjs).
  */
 import { runAsProcess } from './failure.js';
+import type { ReportArgs } from './options.js';
 import { parseStagedArgs, runStagedFast } from './staged-fast.js';
+
+/** The hook's options, when these arguments are `staged` with options its short path takes (not --help, not a typo). */
+export function stagedArgs(argv: string[]): ReportArgs | undefined {
+  return argv[0] === 'staged' ? parseStagedArgs(argv.slice(1)) : undefined;
+}
 
 /**
  * Runs `keyhound staged` as the bin's process, or returns false, having done nothing,
- * for arguments the short path leaves to the full CLI (--help, a typo, another command).
+ * for arguments the short path leaves to the full CLI.
  */
 export function runStagedProcess(argv: string[]): boolean {
-  const args = argv[0] === 'staged' ? parseStagedArgs(argv.slice(1)) : undefined;
+  const args = stagedArgs(argv);
   if (!args) return false;
   void runAsProcess(() => runStagedFast(args));
   return true;

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
 import type { ScanTarget } from '../sources/worktree.js';
-import type { RulesetSpec } from './ruleset.js';
+import type { Ruleset } from './ruleset.js';
 import type { ContentLimits } from './scan-contents.js';
 import type { FileResult } from './scan-file.js';
 
@@ -26,7 +26,7 @@ export async function scanFilesInWorkers(
   targets: readonly ScanTarget[],
   /** Whether a target is to be scanned at all (asked as targets are handed out). */
   accept: (target: ScanTarget) => boolean,
-  ruleset: RulesetSpec,
+  ruleset: Pick<Ruleset, 'spec' | 'keywords'>,
   limits: ContentLimits,
   workerCount: number,
   onResult: (result: FileResult) => void,
@@ -66,7 +66,7 @@ export async function scanFilesInWorkers(
     };
     const count = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(packagePath('dist', 'worker.js'), { workerData: { ruleset, limits } });
+      const worker = new Worker(packagePath('dist', 'worker.js'), { workerData: { ruleset: ruleset.spec, keywords: ruleset.keywords, limits } });
       workers.push(worker);
       running += 1;
       worker.on('message', (results: FileResult[]) => {

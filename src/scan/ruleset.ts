@@ -20,6 +20,8 @@ export interface RulesetSpec {
 
 export interface Ruleset {
   spec: RulesetSpec;
+  /** The encoded prefilter it was given (compileRuleset), for worker threads to read back too. */
+  keywords?: Uint8Array;
   rules: Rule[];
   byId: Map<string, Rule>;
   detector: Detector;
@@ -38,7 +40,7 @@ export function compileRuleset(spec: RulesetSpec, keywords?: Uint8Array): Rulese
     file.rules.filter((rule) => !disabled.has(rule.id)).map((rule) => withRuleAllowlist(compileRule(rule, file, `rules/${file.provider}.yaml`, true), ruleAllowlist(rule.id))),
   );
   const allowlist = compileAllowlist(spec.allowlist, 'allowlist');
-  return { spec, rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist, keywords) };
+  return { spec, ...(keywords ? { keywords } : {}), rules, byId: new Map(rules.map((rule) => [rule.id, rule])), detector: createDetector(rules, allowlist, keywords) };
 }
 
 /** The prefilter of the built-in rules alone, encoded: what the build ships as dist/keywords.bin. */

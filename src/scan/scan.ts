@@ -69,7 +69,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // (the tests) everything runs on this thread, reading nothing but source files.
   const workers = BUNDLED ? (options.workers ?? defaultWorkerCount()) : 0;
   if (workers > 0 && targets.length >= POOL_THRESHOLD) {
-    await scanFilesInWorkers(targets, toScan, ruleset.spec, contentLimits, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits));
+    await scanFilesInWorkers(targets, toScan, ruleset, contentLimits, workers, scanned, (target) => scanFile(target, ruleset.detector, contentLimits));
   } else {
     for (const target of targets) {
       if (toScan(target)) scanned(scanFile(target, ruleset.detector, contentLimits));

@@ -6,8 +6,8 @@ import type { ContentLimits } from './scan-contents.js';
 import { scanFile } from './scan-file.js';
 
 // The scan's archive budget arrives as shared memory: every thread draws on the one budget.
-const { ruleset, limits } = workerData as { ruleset: RulesetSpec; limits: ContentLimits };
-const { detector } = compileRuleset(ruleset);
+const { ruleset, keywords, limits } = workerData as { ruleset: RulesetSpec; keywords?: Uint8Array; limits: ContentLimits };
+const { detector } = compileRuleset(ruleset, keywords);
 
 parentPort!.on('message', (batch: ScanTarget[]) => {
   parentPort!.postMessage(batch.map((target) => scanFile(target, detector, limits)));
