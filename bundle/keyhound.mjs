@@ -47,6 +47,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/cli/exit-codes.ts
 var EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR;
@@ -24720,6 +24721,10 @@ var require_emoji_regex = __commonJS({
 });
 
 // node_modules/cliui/node_modules/string-width/index.js
+var string_width_exports = {};
+__export(string_width_exports, {
+  default: () => stringWidth
+});
 function stringWidth(string, options = {}) {
   if (typeof string !== "string" || string.length === 0) {
     return 0;
@@ -24775,8 +24780,23 @@ var init_string_width = __esm({
   }
 });
 
+// lazy-string-width:node_modules/cliui/node_modules/string-width/index.js
+function stringWidth2(text, options) {
+  real ??= (init_string_width(), __toCommonJS(string_width_exports)).default;
+  return real(text, options);
+}
+var real;
+var init_string_width2 = __esm({
+  "lazy-string-width:node_modules/cliui/node_modules/string-width/index.js"() {
+  }
+});
+
 // node_modules/wrap-ansi/node_modules/string-width/index.js
-function stringWidth2(string, options = {}) {
+var string_width_exports2 = {};
+__export(string_width_exports2, {
+  default: () => stringWidth3
+});
+function stringWidth3(string, options = {}) {
   if (typeof string !== "string" || string.length === 0) {
     return 0;
   }
@@ -24821,13 +24841,24 @@ function stringWidth2(string, options = {}) {
   return width;
 }
 var import_emoji_regex2, segmenter2, defaultIgnorableCodePointRegex2;
-var init_string_width2 = __esm({
+var init_string_width3 = __esm({
   "node_modules/wrap-ansi/node_modules/string-width/index.js"() {
     init_strip_ansi();
     init_get_east_asian_width();
     import_emoji_regex2 = __toESM(require_emoji_regex(), 1);
     segmenter2 = new Intl.Segmenter();
     defaultIgnorableCodePointRegex2 = new RegExp("^\\p{Default_Ignorable_Code_Point}$", "u");
+  }
+});
+
+// lazy-string-width:node_modules/wrap-ansi/node_modules/string-width/index.js
+function stringWidth4(text, options) {
+  real2 ??= (init_string_width3(), __toCommonJS(string_width_exports2)).default;
+  return real2(text, options);
+}
+var real2;
+var init_string_width4 = __esm({
+  "lazy-string-width:node_modules/wrap-ansi/node_modules/string-width/index.js"() {
   }
 });
 
@@ -25029,7 +25060,7 @@ function wrapAnsi(string, columns, options) {
 var ESCAPES, END_CODE, ANSI_ESCAPE_BELL, ANSI_CSI, ANSI_OSC, ANSI_SGR_TERMINATOR, ANSI_ESCAPE_LINK, wrapAnsiCode, wrapAnsiHyperlink, wordLengths, wrapWord, stringVisibleTrimSpacesRight, exec;
 var init_wrap_ansi = __esm({
   "node_modules/wrap-ansi/index.js"() {
-    init_string_width2();
+    init_string_width4();
     init_strip_ansi();
     init_ansi_styles();
     ESCAPES = /* @__PURE__ */ new Set([
@@ -25044,14 +25075,14 @@ var init_wrap_ansi = __esm({
     ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
     wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
     wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
-    wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
+    wordLengths = (string) => string.split(" ").map((character) => stringWidth4(character));
     wrapWord = (rows, word, columns) => {
       const characters = [...word];
       let isInsideEscape = false;
       let isInsideLinkEscape = false;
-      let visible2 = stringWidth2(stripAnsi(rows.at(-1)));
+      let visible2 = stringWidth4(stripAnsi(rows.at(-1)));
       for (const [index, character] of characters.entries()) {
-        const characterLength = stringWidth2(character);
+        const characterLength = stringWidth4(character);
         if (visible2 + characterLength <= columns) {
           rows[rows.length - 1] += character;
         } else {
@@ -25088,7 +25119,7 @@ var init_wrap_ansi = __esm({
       const words = string.split(" ");
       let last = words.length;
       while (last > 0) {
-        if (stringWidth2(words[last - 1]) > 0) {
+        if (stringWidth4(words[last - 1]) > 0) {
           break;
         }
         last--;
@@ -25111,7 +25142,7 @@ var init_wrap_ansi = __esm({
         if (options.trim !== false) {
           rows[rows.length - 1] = rows.at(-1).trimStart();
         }
-        let rowLength = stringWidth2(rows.at(-1));
+        let rowLength = stringWidth4(rows.at(-1));
         if (index !== 0) {
           if (rowLength >= columns && (options.wordWrap === false || options.trim === false)) {
             rows.push("");
@@ -25188,7 +25219,7 @@ var init_wrap_ansi = __esm({
 // node_modules/cliui/index.mjs
 function ui(opts) {
   return cliui(opts, {
-    stringWidth,
+    stringWidth: stringWidth2,
     stripAnsi,
     wrap: wrapAnsi
   });
@@ -25196,7 +25227,7 @@ function ui(opts) {
 var init_cliui = __esm({
   "node_modules/cliui/index.mjs"() {
     init_lib();
-    init_string_width();
+    init_string_width2();
     init_strip_ansi();
     init_wrap_ansi();
   }
@@ -26250,6 +26281,10 @@ var init_process_argv = __esm({
 });
 
 // node_modules/string-width/index.js
+var string_width_exports3 = {};
+__export(string_width_exports3, {
+  default: () => stringWidth5
+});
 function isDoubleWidthNonRgiEmojiSequence(segment) {
   if (segment.length > 50) {
     return false;
@@ -26325,7 +26360,7 @@ function trailingWidth(visibleSegment, eastAsianWidthOptions) {
   }
   return extra;
 }
-function stringWidth3(input, options = {}) {
+function stringWidth5(input, options = {}) {
   if (typeof input !== "string" || input.length === 0) {
     return 0;
   }
@@ -26366,7 +26401,7 @@ function stringWidth3(input, options = {}) {
   return width;
 }
 var segmenter3, visibleCharacterRegex, spacingMarkRegex, rgiEmojiRegex, unqualifiedKeycapRegex, extendedPictographicRegex;
-var init_string_width3 = __esm({
+var init_string_width5 = __esm({
   "node_modules/string-width/index.js"() {
     init_strip_ansi();
     init_get_east_asian_width();
@@ -26376,6 +26411,17 @@ var init_string_width3 = __esm({
     rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
     unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
     extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
+  }
+});
+
+// lazy-string-width:node_modules/string-width/index.js
+function stringWidth6(text, options) {
+  real3 ??= (init_string_width5(), __toCommonJS(string_width_exports3)).default;
+  return real3(text, options);
+}
+var real3;
+var init_string_width6 = __esm({
+  "lazy-string-width:node_modules/string-width/index.js"() {
   }
 });
 
@@ -26621,11 +26667,11 @@ var init_esm = __esm({
     init_sync();
     init_lib2();
     init_process_argv();
-    init_string_width3();
+    init_string_width6();
     init_y18n();
     import_get_caller_file = __toESM(require_get_caller_file(), 1);
     __dirname = fileURLToPath2(import.meta.url);
-    mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
+    mainFilename = resolve11(__dirname, "..", "..");
     require3 = createRequire5(import.meta.url);
     esm_default = {
       assert: {
@@ -26667,7 +26713,7 @@ var init_esm = __esm({
         const callerFile = (0, import_get_caller_file.default)(3);
         return callerFile.match(/^file:\/\//) ? fileURLToPath2(callerFile) : callerFile;
       },
-      stringWidth: stringWidth3,
+      stringWidth: stringWidth6,
       y18n: y18n_default({
         directory: resolve11(__dirname, "../../../locales"),
         updateFiles: false
@@ -30142,9 +30188,9 @@ function checkNoLink(place) {
   if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
     let existing = dir;
     while (!existsSync6(existing)) existing = dirname9(existing);
-    const real = realpathSync2(existing);
-    if (!isInside(realpathSync2(place.root), real)) {
-      throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real}); keyhound does not write there`);
+    const real4 = realpathSync2(existing);
+    if (!isInside(realpathSync2(place.root), real4)) {
+      throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real4}); keyhound does not write there`);
     }
   }
   if (place.husky && lstatSync2(place.file, { throwIfNoEntry: false })?.isSymbolicLink()) {

@@ -8,6 +8,7 @@ import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
+import { lazyStringWidth, yargsFindsItsRoot } from './yargs-start-up.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/.generated', { recursive: true });
@@ -65,6 +66,7 @@ await build({
   external: ['recheck'],
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [lazyStringWidth, yargsFindsItsRoot],
   // Only the bundle reads built artefacts (src/bundled.ts).
   define: { __KEYHOUND_BUNDLED__: 'true' },
   // CommonJS dependencies inside an ESM bundle need a require().
@@ -96,7 +98,7 @@ await build({
   target: 'node20',
   supported: { 'dynamic-import': false },
   sourcemap: true,
-  plugins: [onlyAtRunTime],
+  plugins: [onlyAtRunTime, lazyStringWidth, yargsFindsItsRoot],
   define: { __KEYHOUND_BUNDLED__: 'true', 'import.meta.url': '__keyhoundUrl' },
   banner: { js: "const __keyhoundUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

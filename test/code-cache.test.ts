@@ -127,3 +127,38 @@ describe('the pre-commit hook from its CommonJS entry', () => {
     expect(BIN.endsWith('keyhound.cjs')).toBe(true);
   });
 });
+
+describe('the full CLI starting', () => {
+  // Spawned: what is tested is what the built bin does as it starts. A preloaded script
+  // records which directories it lists and whether it builds an Intl.Segmenter (what
+  // string-width does as it loads, 9–12 ms; its emoji regex another 13 ms).
+  function startWatched(args: string[], cwd: string) {
+    const record = join(tempDir(), 'record.json');
+    const preload = join(tempDir(), 'watch.cjs');
+    writeFileSync(preload, `
+      const fs = require('node:fs');
+      const listed = [];
+      let segmenters = 0;
+      const readdirSync = fs.readdirSync;
+      fs.readdirSync = (dir, ...rest) => (listed.push(String(dir)), readdirSync(dir, ...rest));
+      const Segmenter = Intl.Segmenter;
+      Intl.Segmenter = class extends Segmenter { constructor(...a) { super(...a); segmenters += 1; } };
+      process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ listed, segmenters })));
+    `);
+    const run = keyhound(args, { cwd, env: { NODE_OPTIONS: `--require ${preload}`, XDG_CACHE_HOME: tempDir() } });
+    return { run, ...(JSON.parse(readFileSync(record, 'utf8')) as { listed: string[]; segmenters: number }) };
+  }
+
+  it('lists no directory above the one it runs in, and lays out no text it does not print', () => {
+    const cwd = join(repoWith({}), 'deep', 'down');
+    mkdirSync(cwd, { recursive: true });
+    const { run, listed, segmenters } = startWatched(['--version'], cwd);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(listed.filter((dir) => !dir.startsWith(join(BIN, '..', '..')))).toEqual([]);
+    expect(segmenters).toBe(0);
+    // --help still lays out its columns.
+    const help = startWatched(['--help'], cwd);
+    expect(help.run.stdout).toMatch(/^ {2}keyhound scan \S* +\S/m);
+    expect(help.segmenters).toBeGreaterThan(0);
+  });
+});
