@@ -3,9 +3,11 @@
  * those with findings, finds exactly what a full scan finds, and never trusts a cache
  * that is corrupt or was written under other rules or config.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCommitCache } from '../src/scan/history-cache.js';
 import { commitAll, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
@@ -188,5 +190,21 @@ describe('keyhound history with its cache', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/warning: cannot write the history cache .*not-a-dir\/cache\/history\.json \(ENOTDIR\)/);
     expect(result.report.findings).toHaveLength(2);
+  });
+
+  it('keeps what another run (a concurrent shard) wrote between its own read and write', () => {
+    const dir = tempDir();
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => createHash('sha1').update(`${i}`).digest('hex'));
+    const [a, b, c, d] = ids(4);
+    openCommitCache(dir, 'key', () => undefined).remember([a!]);
+    const one = openCommitCache(dir, 'key', () => undefined);
+    const other = openCommitCache(dir, 'key', () => undefined);
+    other.remember([b!]);
+    one.remember([c!]);
+    // The file one read is unchanged since: written without reading it again.
+    openCommitCache(dir, 'key', () => undefined).remember([d!]);
+    const kept = openCommitCache(dir, 'key', () => undefined);
+    expect([a, b, c, d].map((id) => kept.known(id!))).toEqual([true, true, true, true]);
+    expect(kept.size).toBe(4);
   });
 });

@@ -193,6 +193,10 @@ export interface Repository {
   /** The top of the work tree, or the git directory of a bare repository (or mirror). */
   root: string;
   bare: boolean;
+  /** The git directory a linked worktree shares with the main one (its own otherwise). */
+  commonDir: string;
+  /** Where git lists a shallow clone's boundary (the file may not exist). */
+  shallowFile: string;
 }
 
 /**
@@ -202,19 +206,20 @@ export interface Repository {
 export async function openRepository(dir: string): Promise<Repository> {
   let answer: string;
   try {
-    answer = await runGit(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir']);
+    // One git for all four facts: each git started costs a history rescan about 2 ms.
+    answer = await runGit(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--path-format=absolute', '--git-common-dir', '--git-path', 'shallow']);
   } catch (error) {
     if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {
       throw new KeyhoundError(`not a git repository: ${dir} (use \`keyhound scan\` for a plain directory)`, { cause: error });
     }
     throw error;
   }
-  const [bare, gitDir = dir] = answer.trim().split('\n');
-  if (bare === 'true') return { root: gitDir, bare: true };
-  return { root: (await runGit(dir, ['rev-parse', '--show-toplevel'])).trim(), bare: false };
+  const [bare, gitDir = dir, commonDir = gitDir, shallowFile = join(commonDir, 'shallow')] = answer.trim().split('\n');
+  const paths = { commonDir, shallowFile };
+  if (bare === 'true') return { root: gitDir, bare: true, ...paths };
+  return { root: (await runGit(dir, ['rev-parse', '--show-toplevel'])).trim(), bare: false, ...paths };
 }
 
-/** Whether HEAD or any ref names a commit (an empty repository has none). */
 /** The tree of HEAD's commit, or undefined when HEAD names no commit yet. */
 export async function headTree(repo: string): Promise<string | undefined> {
   try {
@@ -226,6 +231,7 @@ export async function headTree(repo: string): Promise<string | undefined> {
   }
 }
 
+/** Whether HEAD or any ref names a commit (an empty repository has none). */
 export async function hasCommits(repo: string): Promise<boolean> {
   try {
     await runGit(repo, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
@@ -238,10 +244,9 @@ export async function hasCommits(repo: string): Promise<boolean> {
 }
 
 /** The commits at a shallow clone's boundary (their parents are missing); empty for a full clone. */
-export async function shallowBoundary(repo: string): Promise<Set<string>> {
-  const file = resolve(repo, (await runGit(repo, ['rev-parse', '--git-path', 'shallow'])).trim());
+export function shallowBoundary(repository: Repository): Set<string> {
   try {
-    return new Set(readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0));
+    return new Set(readFileSync(repository.shallowFile, 'utf8').split('\n').filter((line) => line.length > 0));
   } catch {
     return new Set();
   }

@@ -20,7 +20,8 @@ export interface CiRangeOptions {
 }
 
 export async function chooseCiRange(options: CiRangeOptions): Promise<CiRange> {
-  const repo = (await openRepository(options.cwd)).root;
+  const repository = await openRepository(options.cwd);
+  const repo = repository.root;
   const system = detectCiSystem(options.env);
   const payload = system === 'github' ? readPayload(options.env.GITHUB_EVENT_PATH) : undefined;
   const event = readCiEvent(system, options.env, payload, options.base);
@@ -28,7 +29,7 @@ export async function chooseCiRange(options: CiRangeOptions): Promise<CiRange> {
   const fetcher = system === 'none' ? undefined : new Fetcher(repo, system, options.onFetch ?? (() => {}));
   for (;;) {
     const [branches, commits, headBranch, boundary] = await Promise.all([
-      remoteBranches(repo, 'origin'), presentCommits(repo, named), currentBranch(repo), shallowBoundary(repo),
+      remoteBranches(repo, 'origin'), presentCommits(repo, named), currentBranch(repo), shallowBoundary(repository),
     ]);
     const selection = resolveCiEvent(event, { remoteBranches: branches, commits, ...(headBranch ? { headBranch } : {}) });
     if (selection.wanted && (await fetcher?.fetchWanted(selection.wanted, boundary.size > 0))) continue;

@@ -10,7 +10,7 @@ import { KeyhoundError } from '../errors.js';
 import { rawSecret, secretIdentity, type Finding, type HistoryOccurrences } from '../findings/finding.js';
 import { blobReader } from '../git/blobs.js';
 import { packageVersion } from '../package-root.js';
-import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, shallowBoundary, streamGitLines } from '../git/git.js';
+import { danglingObjects, failureReason, GitError, hasCommits, notesCommits, openRepository, runGit, shallowBoundary, streamGitLines, type Repository } from '../git/git.js';
 import { objectsOutsideCommits } from '../sources/git-objects.js';
 import { commitPatches, LOG_ARGUMENTS } from '../sources/patches.js';
 import { LABELS } from '../sources/types.js';
@@ -102,8 +102,9 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
   const warn = warnInto(stats, options.onWarning);
-  const [boundary, anyCommit, notes, dangling] = await Promise.all([
-    shallowBoundary(repo), hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
+  const boundary = shallowBoundary(repository);
+  const [anyCommit, notes, dangling] = await Promise.all([
+    hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
   ]);
   /** Whether a scanned commit sits at a shallow clone's boundary (a range deepened enough has none). */
   let reachedBoundary = false;
@@ -115,7 +116,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // jsonl: each row as soon as it is final (row-release.ts), its suppression decided as for scan.
   const stream = options.onFinding ? new FindingStream(setup, (file) => file, options.onFinding) : undefined;
   const release = stream ? new RowRelease((finding) => stream.add(finding)) : undefined;
-  const cache = options.cache === undefined ? undefined : await historyCaches(repo, options.cache, setup, options, warn);
+  const cache = options.cache === undefined ? undefined : historyCaches(repository, options.cache, setup, options, warn);
   /** Commits read in full, and those among them with a finding: the rest are what the cache learns. */
   const scanned: string[] = [];
   const withFindings = new Set<string>();
@@ -275,10 +276,10 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
 }
 
 /** The caches of this scan (clean commits; what HEAD holds), keyed by everything that decides what a commit's scan finds. */
-async function historyCaches(repo: string, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): Promise<{ commits: CommitCache; head: KeptText }> {
+function historyCaches(repository: Repository, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): { commits: CommitCache; head: KeptText } {
   const key = historyCacheKey({
     keyhound: packageVersion(),
-    rules: setup.ruleset.spec,
+    rules: setup.rulesIdentity(),
     config: setup.config ? { file: relative(setup.root, setup.config.file), spec: setup.config.spec } : null,
     maxFileSize: setup.maxFileSize,
     archives: options.archives === false ? false : { ...DEFAULT_ARCHIVE_LIMITS, ...options.archiveLimits },
@@ -287,6 +288,6 @@ async function historyCaches(repo: string, where: string | true, setup: ScanSetu
     reportSuppressed: setup.reportSuppressed,
     log: LOG_ARGUMENTS,
   });
-  const dir = where === true ? await defaultCacheDir(repo) : where;
+  const dir = where === true ? defaultCacheDir(repository) : where;
   return { commits: openCommitCache(dir, key, warn), head: keptText(dir, HEAD_FILE, key, warn) };
 }

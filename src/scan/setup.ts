@@ -70,6 +70,8 @@ export interface ScanSetup {
   config?: LoadedConfig;
   /** Compiled on first use: a pre-commit hook with nothing staged never needs it. */
   readonly ruleset: Ruleset;
+  /** What decides the ruleset, for a cache key, without compiling it (the built-in rules by their digest). */
+  rulesIdentity(): unknown;
   /** How many rules the scan uses (known without compiling them). */
   ruleCount: number;
   /** Every rule id the rule files define, disabled ones too. */
@@ -144,12 +146,12 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
   const custom = (config ? await loadRuleFiles(configRuleFiles(config), inlineRules(config)) : []).map((file) => file.spec);
   const builtin = spec.useDefault === false ? undefined : await builtinRules();
   // The built-in rules themselves are read when the ruleset is first compiled.
-  const rulesetSpec = (): RulesetSpec => ({
-    files: [...(builtin?.files() ?? []), ...custom],
+  const rulesetChoices = () => ({
     disabled: spec.disable ?? [],
     allowlist: allowlistEntries(spec.allowlist),
     ruleAllowlists: Object.fromEntries(Object.entries(spec.ruleAllowlists ?? {}).map(([id, entries]) => [id, allowlistEntries(entries)])),
   });
+  const rulesetSpec = (): RulesetSpec => ({ files: [...(builtin?.files() ?? []), ...custom], ...rulesetChoices() });
   const allRuleIds = [...(builtin?.ids ?? []), ...custom.flatMap((file) => file.rules.map((rule) => rule.id))];
   const ruleIds = new Set(allRuleIds);
   if (config) for (const warning of unknownConfigRuleIds(relative(cwd, config.file) || config.file, spec, ruleIds)) options.onWarning?.(warning);
@@ -169,6 +171,7 @@ export async function prepareScan(options: SetupOptions): Promise<ScanSetup> {
       compiled ??= compileRuleset(rulesetSpec(), builtin?.keywords());
       return compiled;
     },
+    rulesIdentity: () => ({ builtin: builtin?.digest() ?? null, custom, ...rulesetChoices() }),
     ruleCount: allRuleIds.filter((id) => !disabled.has(id)).length,
     ruleIds,
     maxFileSize,
