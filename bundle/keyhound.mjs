@@ -18170,7 +18170,8 @@ var init_windows = __esm({
 // src/engine/detect.ts
 import { isAscii } from "node:buffer";
 function createDetector(rules, allowlist, keywords) {
-  const prefilter = buildPrefilter(keyworded(rules), keywords);
+  const { gates, rule: ruleAt } = "gates" in rules ? rules : { gates: rules, rule: (index) => rules[index] };
+  const prefilter = buildPrefilter(keyworded(gates), keywords);
   const global = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
   function detectText(text, depth) {
     const candidates = prefilter.scanText(text);
@@ -18188,14 +18189,14 @@ function createDetector(rules, allowlist, keywords) {
     };
     const informative = [];
     for (const [index, rawOffsets] of candidates) {
-      const rule2 = rules[index];
+      const rule2 = index < gates.length ? ruleAt(index) : void 0;
       const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
       if (rule2) {
         if (depth > 0 && rule2.keywords.length === 0) continue;
         if (rule2.informs.length) informative.push([rule2, offsets]);
         else runRule(rule2, offsets);
       } else if (depth < MAX_DECODE_DEPTH) {
-        const decoder = DECODERS[index - rules.length];
+        const decoder = DECODERS[index - gates.length];
         for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
           for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
         }
@@ -18241,7 +18242,6 @@ function createDetector(rules, allowlist, keywords) {
     }
   }
   return {
-    rules,
     detect: (text) => detectText(text, 0),
     candidates: (text) => prefilter.scanText(text),
     detectCandidates: (text, candidates) => candidates.size ? detectCandidates(text, candidates) : [],
@@ -18409,7 +18409,7 @@ var init_detect = __esm({
     init_decode();
     init_prefilter();
     init_windows();
-    keyworded = (rules) => [...rules, ...DECODERS];
+    keyworded = (gates) => [...gates, ...DECODERS];
     MAX_SLACK = 2048;
     overlaps = (a, b) => a[0] < b[1] && b[0] < a[1];
     NEIGHBOURHOOD = 400;
@@ -18951,25 +18951,30 @@ function compileRegex(source, flags, where, kind = RuleError) {
 function regexErrorReason(message2) {
   return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message2)?.[1] ?? "not a valid JavaScript regular expression";
 }
+function ruleGate(spec) {
+  return {
+    id: spec.id,
+    keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
+    lines: spec.lines ?? 1,
+    ...spec.maxTextLength !== void 0 ? { maxTextLength: spec.maxTextLength } : {}
+  };
+}
 function compileRule(spec, file, source, checked = false) {
   const where = `${source}: rule ${spec.id}`;
   const flags = spec.caseInsensitive ? "gdi" : "gd";
   let regex2 = checked ? void 0 : compileRegex(spec.pattern, flags, `${where}: pattern`);
   if (!checked && !/\(\?<secret>/.test(spec.pattern)) throw new RuleError(`${where}: pattern has no (?<secret>\u2026) group`);
   return {
-    id: spec.id,
+    ...ruleGate(spec),
     provider: file.provider,
     description: spec.description,
     severity: spec.severity,
     remediation: file.remediation,
-    keywords: spec.keywords.map((keyword) => keyword.toLowerCase()),
     get regex() {
       return regex2 ??= compileRegex(spec.pattern, flags, `${where}: pattern`);
     },
     entropy: spec.entropy ?? 0,
     span: spec.span ?? DEFAULT_SPAN,
-    lines: spec.lines ?? 1,
-    ...spec.maxTextLength !== void 0 ? { maxTextLength: spec.maxTextLength } : {},
     ...spec.check ? { check: spec.check } : {},
     generic: spec.generic ?? false,
     pairsWith: spec.pairsWith ?? [],
@@ -21047,14 +21052,31 @@ var init_suppress = __esm({
 function compileRuleset(spec, keywords) {
   const disabled = new Set(spec.disabled);
   const ruleAllowlist = (id) => Object.hasOwn(spec.ruleAllowlists, id) ? spec.ruleAllowlists[id] : void 0;
-  const rules = spec.files.flatMap(
-    (file) => (
-      // Every rule here was checked before: a custom one when its file was loaded (setup.ts).
-      file.rules.filter((rule2) => !disabled.has(rule2.id)).map((rule2) => withRuleAllowlist(compileRule(rule2, file, `rules/${file.provider}.yaml`, true), ruleAllowlist(rule2.id)))
-    )
-  );
+  const specs = spec.files.flatMap((file) => file.rules.filter((rule3) => !disabled.has(rule3.id)).map((rule3) => ({ rule: rule3, file })));
+  const gates = specs.map(({ rule: rule3 }) => ruleGate(rule3));
+  const compiled = [];
+  const rule2 = (index) => {
+    const { rule: ruleSpec, file } = specs[index];
+    return compiled[index] ??= withRuleAllowlist(compileRule(ruleSpec, file, `rules/${file.provider}.yaml`, true), ruleAllowlist(ruleSpec.id));
+  };
+  const indexOf = new Map(gates.map((gate, index) => [gate.id, index]));
   const allowlist = compileAllowlist(spec.allowlist, "allowlist");
-  return { spec, ...keywords ? { keywords } : {}, rules, byId: new Map(rules.map((rule2) => [rule2.id, rule2])), detector: createDetector(rules, allowlist, keywords) };
+  let all;
+  return {
+    spec,
+    ...keywords ? { keywords } : {},
+    gates,
+    get rules() {
+      return all ??= gates.map((_, index) => rule2(index));
+    },
+    byId: {
+      get(id) {
+        const index = indexOf.get(id);
+        return index === void 0 ? void 0 : rule2(index);
+      }
+    },
+    detector: createDetector({ gates, rule: rule2 }, allowlist, keywords)
+  };
 }
 function compileAllowlist(entries, where) {
   return {
@@ -21829,7 +21851,7 @@ var init_diff_scan = __esm({
         this.stats = stats;
         this.blobs = blobs;
         this.warn = warn;
-        this.reachesFar = setup.ruleset.rules.map(reachesBeyondContext);
+        this.reachesFar = setup.ruleset.gates.map(reachesBeyondContext);
       }
       setup;
       stats;

@@ -374,6 +374,20 @@ describe('regressions of the middle layer', () => {
     ]);
   });
 
+  it('compiles a rule of a ruleset only when a text needs it (its keywords occur) or its id is asked for', () => {
+    // A spec no loader would pass (its allowlist regex does not compile) shows when the rule is made.
+    const broken = { id: 'broken-rule', description: 'broken', severity: 'high' as const, keywords: ['zebra_'], pattern: '(?<secret>zebra_[a-z]{8})', allowlist: { regexes: ['('] }, examples: [] };
+    const ruleset = compileRuleset({
+      files: [...builtin.spec.files, { provider: 'Test', remediation: 'none', rules: [broken] }], disabled: [], allowlist: { regexes: [], lines: [], stopwords: [] }, ruleAllowlists: {},
+    });
+    const token = fakeKeys(52).github;
+    expect(ruleset.detector.detect(`token ${token}`).map((finding) => finding.rule.id)).toEqual(['github-pat-classic']);
+    expect(ruleset.byId.get('github-pat-classic')?.provider).toBe('github');
+    expect(ruleset.gates.find((gate) => gate.id === 'broken-rule')).toEqual({ id: 'broken-rule', keywords: ['zebra_'], lines: 1 });
+    expect(() => ruleset.detector.detect('zebra_abcdefgh')).toThrow(/broken-rule: allowlist\.regexes\[0\]/);
+    expect(() => ruleset.byId.get('broken-rule')).toThrow(/broken-rule/);
+  });
+
   it('reads the rules from rules/*.yaml when run from source, never a build in dist/', async () => {
     // Every pattern as the YAML says now (a stale dist/rules.json would differ after any edit).
     const fromYaml = new Map<string, string>();

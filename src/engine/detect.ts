@@ -22,7 +22,6 @@ import type { GlobalAllowlist, RawFinding, Rule } from './types.js';
 import { regionsAround } from './windows.js';
 
 export interface Detector {
-  readonly rules: readonly Rule[];
   detect(text: string): RawFinding[];
   /** Detects in UTF-8 bytes, decoding them only when a keyword occurs. */
   detectBytes(bytes: Buffer): RawFinding[];
@@ -32,17 +31,27 @@ export interface Detector {
   detectCandidates(text: string, candidates: Candidates): RawFinding[];
 }
 
+/**
+ * The rules a detector runs, each made when a text first needs it: the prefilter needs
+ * only every rule's keywords (`gates`).
+ */
+export interface RuleSource {
+  gates: readonly Keyworded[];
+  rule(index: number): Rule;
+}
+
 /** What the prefilter is built over: decoders are gated by keywords like rules, and follow them. */
-const keyworded = (rules: readonly Rule[]): Keyworded[] => [...rules, ...DECODERS];
+const keyworded = (gates: readonly Keyworded[]): Keyworded[] => [...gates, ...DECODERS];
 
 /** The prefilter of `createDetector(rules)`, encoded: the build ships the built-in rules' (dist/keywords.bin). */
-export function encodeKeywords(rules: readonly Rule[]): Uint8Array {
-  return encodePrefilter(keyworded(rules));
+export function encodeKeywords(gates: readonly Keyworded[]): Uint8Array {
+  return encodePrefilter(keyworded(gates));
 }
 
 /** `keywords`: `encodeKeywords` of these rules, read back instead of built (when it was made for them). */
-export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowlist, keywords?: Uint8Array): Detector {
-  const prefilter: Prefilter = buildPrefilter(keyworded(rules), keywords);
+export function createDetector(rules: readonly Rule[] | RuleSource, allowlist?: GlobalAllowlist, keywords?: Uint8Array): Detector {
+  const { gates, rule: ruleAt } = 'gates' in rules ? rules : { gates: rules, rule: (index: number) => rules[index]! };
+  const prefilter: Prefilter = buildPrefilter(keyworded(gates), keywords);
   const global: GlobalAllowlist = allowlist ?? { regexes: [], lineRegexes: [], stopwords: [] };
 
   function detectText(text: string, depth: number): RawFinding[] {
@@ -67,7 +76,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
     // Informative rules run last, and only when a credential they tell about was found.
     const informative: Array<[Rule, number[] | null]> = [];
     for (const [index, rawOffsets] of candidates) {
-      const rule = rules[index];
+      const rule = index < gates.length ? ruleAt(index) : undefined;
       const offsets = slack && rawOffsets ? rawOffsets.map((offset) => Math.min(offset, text.length)) : rawOffsets;
       if (rule) {
         // A rule without keywords matches a whole small file (a key file); decoded text is not a file.
@@ -75,7 +84,7 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
         if (rule.informs.length) informative.push([rule, offsets]);
         else runRule(rule, offsets);
       } else if (depth < MAX_DECODE_DEPTH) {
-        const decoder = DECODERS[index - rules.length]!;
+        const decoder = DECODERS[index - gates.length]!;
         for (const [start, end] of regionsAround(text, offsets, decoder.span, slack)) {
           for (const finding of decodeAndDetect(decoder, text, start, end, lines, suppressions, depth)) found.push(finding);
         }
@@ -121,7 +130,6 @@ export function createDetector(rules: readonly Rule[], allowlist?: GlobalAllowli
   }
 
   return {
-    rules,
     detect: (text) => detectText(text, 0),
     candidates: (text) => prefilter.scanText(text),
     detectCandidates: (text, candidates) => (candidates.size ? detectCandidates(text, candidates) : []),

@@ -100,6 +100,14 @@ export interface Rule {
   configAllowlist?: GlobalAllowlist;
 }
 
+/** What a rule is known by before it is compiled: its id, what gates it, how far it reaches. */
+export type RuleGate = Pick<Rule, 'id' | 'keywords' | 'lines' | 'maxTextLength'>;
+
+/** Rules by id (a Map, or a ruleset that compiles each when first asked for). */
+export interface RuleLookup {
+  get(id: string): Rule | undefined;
+}
+
 /** Allowlist entries that apply to every rule. */
 export interface GlobalAllowlist {
   /** Tested against the secret. */

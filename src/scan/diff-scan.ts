@@ -12,7 +12,7 @@
  * differently allowlisted path. Most hunks hold no keyword at all and cost one pass.
  */
 import { tellsAbout } from '../engine/detect.js';
-import type { RawFinding, Rule } from '../engine/types.js';
+import type { RawFinding, RuleGate } from '../engine/types.js';
 import type { Finding } from '../findings/finding.js';
 import { MISSING, TOO_LARGE, type BlobReader } from '../git/blobs.js';
 import { NULL_BLOB, type FileDiff } from '../sources/diff-parser.js';
@@ -24,7 +24,7 @@ import { placeFindings, toFileFindings, type FileFinding } from './file-findings
 import { countSkip, type ScanSetup, type ScanStats } from './setup.js';
 
 /** A rule whose match (or the keyword gating it) can reach beyond the context lines, or that judges a whole small file. */
-function reachesBeyondContext(rule: Rule): boolean {
+function reachesBeyondContext(rule: RuleGate): boolean {
   return rule.keywords.length === 0 || rule.lines > DIFF_CONTEXT;
 }
 
@@ -67,7 +67,7 @@ export class DiffScanner {
     private readonly blobs: BlobReader,
     private readonly warn: (message: string) => void,
   ) {
-    this.reachesFar = setup.ruleset.rules.map(reachesBeyondContext);
+    this.reachesFar = setup.ruleset.gates.map(reachesBeyondContext);
   }
 
   /** Findings of one changed file: at once when the patch settles it, else once git has given the whole file. */

@@ -2,7 +2,7 @@
  * Raw findings as plain data (they cross from worker threads by copy), and the one place
  * they become findings: placeFindings, whatever their source.
  */
-import type { RawFinding, Rule } from '../engine/types.js';
+import type { RawFinding, RuleLookup } from '../engine/types.js';
 import { makeFinding, type Finding, type Located } from '../findings/finding.js';
 import type { Place } from '../sources/types.js';
 
@@ -42,6 +42,6 @@ export function toFileFindings(findings: RawFinding[]): FileFinding[] {
  * The one place raw findings become findings, whatever their source: each is placed in
  * its fragment (path, first line, commit); one found inside an archive keeps its path there.
  */
-export function placeFindings(found: readonly FileFinding[], place: Place, rules: ReadonlyMap<string, Rule>): Finding[] {
+export function placeFindings(found: readonly FileFinding[], place: Place, rules: RuleLookup): Finding[] {
   return found.map((raw) => makeFinding(rules.get(raw.ruleId)!, raw, raw.file ?? place.path, place.startLine, place.commit));
 }
