@@ -18833,8 +18833,23 @@ function bundledKeywords() {
   }
 }
 function bundledRuleFiles() {
-  return JSON.parse(readFileSync7(packagePath("dist", "rules.json"), "utf8"));
+  const gates = JSON.parse(readFileSync7(packagePath("dist", "rule-gates.json"), "utf8"));
+  return gatedRuleFiles(readFileSync7(packagePath("dist", "rules.json")), gates);
 }
+function gatedRuleFiles(json2, gates) {
+  const parse3 = ([start, end]) => JSON.parse(json2.toString("utf8", start, end));
+  return gates.map(({ remediation: remediationAt, rules, ...file }) => {
+    let remediation;
+    return {
+      ...file,
+      get remediation() {
+        return remediation ??= parse3(remediationAt);
+      },
+      rules: rules.map(({ at: at2, ...gate }) => new LateRuleSpec(gate, () => parse3(at2)))
+    };
+  });
+}
+var PARSED_LATE, LateRuleSpec;
 var init_builtin_rules = __esm({
   "src/rules/builtin-rules.ts"() {
     "use strict";
@@ -18843,6 +18858,48 @@ var init_builtin_rules = __esm({
     init_package_root();
     init_pieces();
     init_rules_cache();
+    PARSED_LATE = [
+      "description",
+      "severity",
+      "pattern",
+      "caseInsensitive",
+      "entropy",
+      "span",
+      "check",
+      "generic",
+      "pairsWith",
+      "pairLines",
+      "informs",
+      "informative",
+      "placeholders",
+      "allowlist",
+      "category",
+      "references",
+      "verify",
+      "examples",
+      "negatives"
+    ];
+    LateRuleSpec = class {
+      #parse;
+      #parsed;
+      constructor(gate, parse3) {
+        Object.assign(this, gate);
+        this.#parse = parse3;
+      }
+      whole() {
+        return this.#parsed ??= this.#parse();
+      }
+      toJSON() {
+        return this.whole();
+      }
+    };
+    for (const key of PARSED_LATE) {
+      Object.defineProperty(LateRuleSpec.prototype, key, {
+        get() {
+          return this.whole()[key];
+        }
+      });
+    }
   }
 });
 
@@ -30602,8 +30659,9 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
       worker.postMessage(batch);
     };
     const count2 = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
+    const spec = JSON.parse(JSON.stringify(ruleset.spec));
     for (let i = 0; i < count2; i++) {
-      const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset: ruleset.spec, keywords: ruleset.keywords, limits } });
+      const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset: spec, keywords: ruleset.keywords, limits } });
       workers.push(worker);
       running += 1;
       worker.on("message", (results) => {

@@ -1,8 +1,10 @@
 // Builds keyhound: type-checks, bundles the CLI, the hook's entry, library and worker
 // with esbuild (one file each, fast start-up), and precompiles rules/*.yaml into
-// dist/rules.json (patterns expanded; their ids also in dist/rule-ids.json, their
-// keyword prefilter in dist/keywords.bin) after validating every file against the schema.
+// dist/rules.json (patterns expanded) after validating every file against the schema;
+// beside it their ids (dist/rule-ids.json), each rule's gate and place in rules.json
+// (dist/rule-gates.json), and their keyword prefilter (dist/keywords.bin).
 import { execFileSync } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -36,13 +38,45 @@ const specs = files.map((name) => {
   const forScanning = { ...spec, rules: spec.rules.map(({ examples: _e, negatives: _n, references: _r, ...rule }) => ({ ...rule, examples: [] })) };
   return expandRuleFile(forScanning, `rules/${name}`);
 });
-writeFileSync('dist/rules.json', JSON.stringify(specs));
+// With each rule's gate (id, keywords, reach) and where its JSON stands in rules.json:
+// a scan reads the gates, and parses a rule only when a text needs it (builtin-rules.ts).
+const { text: rulesJson, gates } = rulesWithGates(specs);
+if (!isDeepStrictEqual(JSON.parse(rulesJson), specs)) throw new Error('dist/rules.json: not the rules it was built from');
+writeFileSync('dist/rules.json', rulesJson);
+writeFileSync('dist/rule-gates.json', JSON.stringify(gates));
 // Their keyword prefilter, built now: a start-up that scans with the built-in rules alone
 // reads it back (under 1 ms) instead of building it (about 10 ms).
 const { encodeBuiltinKeywords } = await sourceModule('src/scan/ruleset.ts');
 writeFileSync('dist/keywords.bin', encodeBuiltinKeywords(specs));
 // The ids alone: a scan that compiles no rule (a hook with nothing staged) reads only these.
 writeFileSync('dist/rule-ids.json', JSON.stringify(specs.flatMap((spec) => spec.rules.map((rule) => rule.id))));
+
+/** The rule files as JSON, and each file's and rule's byte range in it (UTF-8). */
+function rulesWithGates(files) {
+  const parts = [];
+  let offset = 0;
+  const put = (text) => {
+    const start = offset;
+    parts.push(text);
+    offset += Buffer.byteLength(text);
+    return [start, offset];
+  };
+  put('[');
+  const gates = files.map(({ rules, remediation, ...file }, index) => {
+    put(`${index ? ',' : ''}${JSON.stringify(file).slice(0, -1)}${Object.keys(file).length ? ',' : ''}"remediation":`);
+    const remediationAt = put(JSON.stringify(remediation));
+    put(',"rules":[');
+    const ruleGates = rules.map((rule, r) => {
+      if (r) put(',');
+      const at = put(JSON.stringify(rule));
+      return { id: rule.id, keywords: rule.keywords, ...(rule.lines !== undefined ? { lines: rule.lines } : {}), ...(rule.maxTextLength !== undefined ? { maxTextLength: rule.maxTextLength } : {}), at };
+    });
+    put(']}');
+    return { ...file, remediation: remediationAt, rules: ruleGates };
+  });
+  put(']');
+  return { text: parts.join(''), gates };
+}
 
 // The schemas' validators, compiled now (ajv standalone) so that loading a config at
 // start-up (the pre-commit hook) does not compile JSON Schemas.

@@ -54,7 +54,7 @@ describe('from an npm pack tarball', () => {
     expect(pack.code, pack.output).toBe(0);
     expect(pack.stdout).toBe(`keyhound-${VERSION}.tgz\n`);
     const files = run('tar', ['tzf', join(out, `keyhound-${VERSION}.tgz`)], out).stdout.split('\n');
-    for (const file of ['bin/keyhound.cjs', 'bin/code-cache.cjs', 'bundle/keyhound.mjs', 'dist/cli.cjs', 'dist/staged.cjs', 'dist/validators.cjs', 'dist/rules.json', 'dist/keywords.bin', 'rules/stripe.yaml', 'schema/rules.schema.json', 'action.yml']) {
+    for (const file of ['bin/keyhound.cjs', 'bin/code-cache.cjs', 'bundle/keyhound.mjs', 'dist/cli.cjs', 'dist/staged.cjs', 'dist/validators.cjs', 'dist/rules.json', 'dist/rule-gates.json', 'dist/keywords.bin', 'rules/stripe.yaml', 'schema/rules.schema.json', 'action.yml']) {
       expect(files).toContain(`package/${file}`);
     }
     expect(files.filter((file) => /^package\/(src|test|scripts)\//.test(file))).toEqual([]);

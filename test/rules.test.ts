@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinRuleFilePaths, builtinRuleFiles } from '../src/rules/builtin-rules.js';
+import { builtinRuleFilePaths, builtinRuleFiles, gatedRuleFiles, type GatedRuleFile } from '../src/rules/builtin-rules.js';
 import { assertKnownPartners, assertUniqueIds, compileRule, compileRuleFile, parseRuleFile, type LoadedRuleFile } from '../src/rules/rule-files.js';
 import { checkExamples } from '../src/rules/self-test.js';
 import { createDetector, type Detector } from '../src/engine/detect.js';
-import type { Rule } from '../src/engine/types.js';
+import type { Rule, RuleFileSpec } from '../src/engine/types.js';
 import { DIFF_CONTEXT } from '../src/sources/patches.js';
 
 const paths = builtinRuleFilePaths();
@@ -132,5 +132,21 @@ describe("the build's rules (dist/rules.json, which the bundle reads)", () => {
     const fromSource = await builtinRuleFiles();
     expect(patterns(built)).toEqual(patterns(fromSource));
     expect(patterns(built).every(([, pattern]) => typeof pattern === 'string' && !pattern.includes('{{'))).toBe(true);
+  });
+
+  it('read through their gates (dist/rule-gates.json), are the same rules, each part parsed where it stands', () => {
+    const dist = (name: string) => readFileSync(join(import.meta.dirname, '..', 'dist', name));
+    const json = dist('rules.json');
+    const built = JSON.parse(json.toString('utf8')) as RuleFileSpec[];
+    const gated = gatedRuleFiles(json, JSON.parse(dist('rule-gates.json').toString('utf8')) as GatedRuleFile[]);
+    // Each key as a compiler reads it, and the whole as JSON gives it (what a worker thread is sent).
+    const stripe = gated.flatMap((file) => file.rules).find((rule) => rule.id === 'stripe-live-secret-key')!;
+    const expected = built.flatMap((file) => file.rules).find((rule) => rule.id === 'stripe-live-secret-key')!;
+    expect([stripe.pattern, stripe.severity, stripe.keywords, stripe.verify]).toEqual([expected.pattern, expected.severity, expected.keywords, expected.verify]);
+    expect(JSON.parse(JSON.stringify(gated))).toEqual(built);
+    expect(gated.map((file) => file.remediation)).toEqual(built.map((file) => file.remediation));
+    // And they compile to the same rules.
+    const rules = (files: RuleFileSpec[]) => files.flatMap((file) => file.rules.map((rule) => compileRule(rule, file, file.provider, true))).map(({ regex: _r, ...rule }) => rule);
+    expect(rules(gatedRuleFiles(json, JSON.parse(dist('rule-gates.json').toString('utf8')) as GatedRuleFile[]))).toEqual(rules(built));
   });
 });

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from '../builtins.js';
 import { BUNDLED } from '../bundled.js';
-import type { RuleFileSpec } from '../engine/types.js';
+import type { RuleFileSpec, RuleSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
 import { expandRuleFile } from './pieces.js';
 import { parsedRuleFiles } from './rules-cache.js';
@@ -70,7 +70,76 @@ function bundledKeywords(): Uint8Array | undefined {
   }
 }
 
-/** The build's rules, their patterns expanded already (scripts/build.mjs). */
+/** The build's rules, their patterns expanded already, each parsed when first read past its gate (scripts/build.mjs). */
 function bundledRuleFiles(): RuleFileSpec[] {
-  return JSON.parse(readFileSync(packagePath('dist', 'rules.json'), 'utf8')) as RuleFileSpec[];
+  const gates = JSON.parse(readFileSync(packagePath('dist', 'rule-gates.json'), 'utf8')) as GatedRuleFile[];
+  return gatedRuleFiles(readFileSync(packagePath('dist', 'rules.json')), gates);
+}
+
+/** A byte range of dist/rules.json. */
+type Range = [number, number];
+
+/** dist/rule-gates.json: each built-in rule file, its remediation's place, and each rule's gate and place. */
+export interface GatedRuleFile extends Omit<RuleFileSpec, 'remediation' | 'rules'> {
+  remediation: Range;
+  rules: Array<Pick<RuleSpec, GateKey> & { at: Range }>;
+}
+
+/** What a scan reads of every rule before it compiles any (ruleGate in rule-files.ts). */
+type GateKey = 'id' | 'keywords' | 'lines' | 'maxTextLength';
+
+/** The other keys of a rule spec: read from its JSON when first asked for. */
+const PARSED_LATE = [
+  'description', 'severity', 'pattern', 'caseInsensitive', 'entropy', 'span', 'check', 'generic', 'pairsWith', 'pairLines',
+  'informs', 'informative', 'placeholders', 'allowlist', 'category', 'references', 'verify', 'examples', 'negatives',
+] as const;
+// A key added to RuleSpec and to neither list would read as undefined: it does not compile.
+type Unlisted = Exclude<keyof RuleSpec, GateKey | (typeof PARSED_LATE)[number]>;
+const everyKeyListed: [Unlisted] extends [never] ? true : never = true;
+void everyKeyListed;
+
+/**
+ * A rule spec whose gate is there at once and the rest parsed from dist/rules.json when
+ * first read: a pre-commit hook compiles a handful of 801 rules, and parsing them all
+ * took it 4–5 ms. Its own properties are the gate alone: JSON.stringify (toJSON) gives
+ * it whole, and a structured clone (a worker's data) would not.
+ */
+class LateRuleSpec {
+  readonly #parse: () => RuleSpec;
+  #parsed: RuleSpec | undefined;
+
+  constructor(gate: Pick<RuleSpec, GateKey>, parse: () => RuleSpec) {
+    Object.assign(this, gate);
+    this.#parse = parse;
+  }
+
+  whole(): RuleSpec {
+    return (this.#parsed ??= this.#parse());
+  }
+
+  toJSON(): RuleSpec {
+    return this.whole();
+  }
+}
+for (const key of PARSED_LATE) {
+  Object.defineProperty(LateRuleSpec.prototype, key, {
+    get(this: LateRuleSpec) {
+      return this.whole()[key];
+    },
+  });
+}
+
+/** The rule files of dist/rules.json (`json`, its bytes) from their gates, each part parsed when first read. */
+export function gatedRuleFiles(json: Buffer, gates: readonly GatedRuleFile[]): RuleFileSpec[] {
+  const parse = <T>([start, end]: Range): T => JSON.parse(json.toString('utf8', start, end)) as T;
+  return gates.map(({ remediation: remediationAt, rules, ...file }) => {
+    let remediation: string | undefined;
+    return {
+      ...file,
+      get remediation() {
+        return (remediation ??= parse<string>(remediationAt));
+      },
+      rules: rules.map(({ at, ...gate }) => new LateRuleSpec(gate, () => parse<RuleSpec>(at)) as unknown as RuleSpec),
+    };
+  });
 }

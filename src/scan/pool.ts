@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { KeyhoundError } from '../errors.js';
 import { packagePath } from '../package-root.js';
 import type { ScanTarget } from '../sources/worktree.js';
-import type { Ruleset } from './ruleset.js';
+import type { Ruleset, RulesetSpec } from './ruleset.js';
 import type { ContentLimits } from './scan-contents.js';
 import type { FileResult } from './scan-file.js';
 
@@ -65,8 +65,11 @@ export async function scanFilesInWorkers(
       worker.postMessage(batch);
     };
     const count = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
+    // Plain data: the built-in rules parse their JSON when first read (builtin-rules.ts),
+    // and a structured clone would copy only what was read.
+    const spec = JSON.parse(JSON.stringify(ruleset.spec)) as RulesetSpec;
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(packagePath('dist', 'worker.js'), { workerData: { ruleset: ruleset.spec, keywords: ruleset.keywords, limits } });
+      const worker = new Worker(packagePath('dist', 'worker.js'), { workerData: { ruleset: spec, keywords: ruleset.keywords, limits } });
       workers.push(worker);
       running += 1;
       worker.on('message', (results: FileResult[]) => {
