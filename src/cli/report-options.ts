@@ -66,6 +66,8 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
     streamed.add(finding);
   };
   const streams = args.format === 'jsonl' && !args.output && !args.verify;
+  // The report's facts about the repository (git's answers, never a failure) come while the scan runs.
+  const meta = reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt);
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state), ...(streams ? { onFinding: stream } : {}) });
     // Every format shows fingerprints, and --verify's cache is keyed by them: the slow ones are computed on every core first.
@@ -74,7 +76,7 @@ export async function scanAndReport(args: ReportArgs, io: Io, command: string, r
     progress.done();
   }
   if (args.verify) result = await verified(result, args, io);
-  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command}`, startedAt) }, args, io, streamed);
+  return await report({ ...result, meta: await meta }, args, io, streamed);
 }
 
 /** --verify: each finding's provider asked (or, with --dry-run, the requests listed); --only-verified keeps the live ones. */
