@@ -98,14 +98,19 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const started = now();
   const repository = await openRepository(options.cwd ?? process.cwd());
   const repo = repository.root;
-  const setup = await prepareScan({ ...options, root: repo });
+  // Streamed rows need the oldest commits first (row-release.ts).
+  const oldestFirst = options.onFinding !== undefined;
+  // git answers while the rules load: how many commits (with --unreachable, once the
+  // dangling ones are known), whether there are any, which are notes.
+  const counting = options.unreachable ? undefined : countCommits(repo, revListArguments(options, [], oldestFirst));
+  counting?.catch(() => undefined);
+  const [setup, anyCommit, notes, dangling] = await Promise.all([
+    prepareScan({ ...options, root: repo }), hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
+  ]);
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
   const warn = warnInto(stats, options.onWarning);
   const boundary = shallowBoundary(repository);
-  const [anyCommit, notes, dangling] = await Promise.all([
-    hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
-  ]);
   /** Whether a scanned commit sits at a shallow clone's boundary (a range deepened enough has none). */
   let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
@@ -189,15 +194,8 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // take a half each, side by side (git's diffing, not the detector, is what a history
   // scan waits for, and it uses one core per process); consecutive commits share most
   // of their trees, so halves diff faster than alternate commits.
-  // Streamed rows need the oldest commits first (row-release.ts).
-  const revList = revListArguments(options, dangling?.commits, release !== undefined);
-  let total: number;
-  try {
-    total = Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
-  } catch (error) {
-    // Named as the history walk the user asked for (a bad range is git log's complaint to them).
-    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, 'log') : error;
-  }
+  const revList = revListArguments(options, dangling?.commits, oldestFirst);
+  const total = await (counting ?? countCommits(repo, revList));
   // The commits to read: all but those the cache knows (an estimate: it may know some no ref reaches now).
   const toRead = total - (cache?.commits.size ?? 0);
   const count = toRead >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
@@ -273,6 +271,16 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   });
   await stream?.flush();
   return finishScan(findings, setup, stats, started, (file) => file);
+}
+
+/** How many commits `git rev-list` lists. */
+async function countCommits(repo: string, revList: readonly string[]): Promise<number> {
+  try {
+    return Number((await runGit(repo, [revList[0]!, '--count', ...revList.slice(1)])).trim());
+  } catch (error) {
+    // Named as the history walk the user asked for (a bad range is git log's complaint to them).
+    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, 'log') : error;
+  }
 }
 
 /** The caches of this scan (clean commits; what HEAD holds), keyed by everything that decides what a commit's scan finds. */
