@@ -22220,8 +22220,8 @@ function sha2563(text) {
 }
 function sameFile(file, identity2) {
   try {
-    const now2 = statSync(file);
-    return now2.ino === identity2.ino && now2.size === identity2.size && now2.mtimeMs === identity2.mtimeMs;
+    const current = statSync(file);
+    return current.ino === identity2.ino && current.size === identity2.size && current.mtimeMs === identity2.mtimeMs;
   } catch {
     return false;
   }
@@ -22526,16 +22526,19 @@ async function scanHistory(options = {}) {
   const started = now();
   const repository = await openRepository(options.cwd ?? process.cwd());
   const repo = repository.root;
-  const setup = await prepareScan({ ...options, root: repo });
-  const stats = emptyStats(setup.ruleCount);
-  stats.commits = 0;
-  const warn = warnInto(stats, options.onWarning);
-  const boundary = shallowBoundary(repository);
-  const [anyCommit, notes, dangling] = await Promise.all([
+  const oldestFirst = options.onFinding !== void 0;
+  const counting = options.unreachable ? void 0 : countCommits(repo, revListArguments(options, [], oldestFirst));
+  counting?.catch(() => void 0);
+  const [setup, anyCommit, notes, dangling] = await Promise.all([
+    prepareScan({ ...options, root: repo }),
     hasCommits(repo),
     notesCommits(repo),
     options.unreachable ? danglingObjects(repo) : void 0
   ]);
+  const stats = emptyStats(setup.ruleCount);
+  stats.commits = 0;
+  const warn = warnInto(stats, options.onWarning);
+  const boundary = shallowBoundary(repository);
   let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
     warn("the repository has no commits yet");
@@ -22602,13 +22605,8 @@ async function scanHistory(options = {}) {
       warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
     }
   };
-  const revList = revListArguments(options, dangling?.commits, release !== void 0);
-  let total;
-  try {
-    total = Number((await runGit(repo, [revList[0], "--count", ...revList.slice(1)])).trim());
-  } catch (error) {
-    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, "log") : error;
-  }
+  const revList = revListArguments(options, dangling?.commits, oldestFirst);
+  const total = await (counting ?? countCommits(repo, revList));
   const toRead = total - (cache2?.commits.size ?? 0);
   const count2 = toRead >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
   const share = Math.max(1, Math.ceil(total / count2));
@@ -22683,6 +22681,13 @@ async function scanHistory(options = {}) {
   });
   await stream?.flush();
   return finishScan(findings, setup, stats, started, (file) => file);
+}
+async function countCommits(repo, revList) {
+  try {
+    return Number((await runGit(repo, [revList[0], "--count", ...revList.slice(1)])).trim());
+  } catch (error) {
+    throw error instanceof GitError ? new GitError(error.args, error.code, error.stderr, "log") : error;
+  }
 }
 function historyCaches(repository, where, setup, options, warn) {
   const key = historyCacheKey({
@@ -24217,6 +24222,7 @@ async function scanAndReport(args, io, command2, run) {
     streamed.add(finding);
   };
   const streams = args.format === "jsonl" && !args.output && !args.verify;
+  const meta = reportMeta(args.format, io.cwd, io.env, `keyhound ${command2}`, startedAt);
   try {
     result = await run({ ...setupOptions(args, io), onProgress: (state) => progress.update(state), ...streams ? { onFinding: stream } : {} });
     await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
@@ -24224,7 +24230,7 @@ async function scanAndReport(args, io, command2, run) {
     progress.done();
   }
   if (args.verify) result = await verified(result, args, io);
-  return await report({ ...result, meta: await reportMeta(args.format, io.cwd, io.env, `keyhound ${command2}`, startedAt) }, args, io, streamed);
+  return await report({ ...result, meta: await meta }, args, io, streamed);
 }
 async function verified(result, args, io) {
   const { defaultVerifyCacheFile: defaultVerifyCacheFile2, fileVerifyCache: fileVerifyCache2 } = await Promise.resolve().then(() => (init_cache(), cache_exports));

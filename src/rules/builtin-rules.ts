@@ -1,7 +1,8 @@
 /**
  * The built-in rules. The build precompiles rules/*.yaml into dist/rules.json (no YAML
- * parser at start-up, no examples, patterns expanded) and their ids into
- * dist/rule-ids.json, which only the bundle reads; running from source reads the YAML
+ * parser at start-up, no examples, patterns expanded), their ids into
+ * dist/rule-ids.json and each rule's gate and place in rules.json into
+ * dist/rule-gates.json, which only the bundle reads; running from source reads the YAML
  * itself, through a cache keyed by its contents (rules-cache.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -44,13 +44,6 @@ function regexErrorReason(message: string): string {
   return /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^/]+)$/.exec(message)?.[1] ?? 'not a valid JavaScript regular expression';
 }
 
-/** Turns one rule of a rule file into a detector rule; bad regexes name the file and rule. */
-/**
- * A rule ready for the detector. `checked`: its spec passed this function already (a
- * custom rule, when its file was loaded) or the build and the test suite (a built-in
- * rule): nothing is checked again, and its regex is compiled when a scan first needs it.
- * A pre-commit hook needs a few of the 801 (compiling all took it 4 ms).
- */
 /** What a rule is known by before it is compiled: its id, keywords and reach. */
 export function ruleGate(spec: RuleSpec): RuleGate {
   return {
@@ -61,6 +54,12 @@ export function ruleGate(spec: RuleSpec): RuleGate {
   };
 }
 
+/**
+ * Turns one rule of a rule file into a detector rule; bad regexes name the file and rule.
+ * `checked`: its spec passed this function already (a custom rule, when its file was
+ * loaded) or the build and the test suite (a built-in rule): nothing is checked again,
+ * and its regex is compiled when a scan first needs it.
+ */
 export function compileRule(spec: RuleSpec, file: RuleFileSpec, source: string, checked = false): Rule {
   const where = `${source}: rule ${spec.id}`;
   const flags = spec.caseInsensitive ? 'gdi' : 'gd';

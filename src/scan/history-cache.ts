@@ -119,8 +119,8 @@ interface FileIdentity {
 
 function sameFile(file: string, identity: FileIdentity): boolean {
   try {
-    const now = statSync(file);
-    return now.ino === identity.ino && now.size === identity.size && now.mtimeMs === identity.mtimeMs;
+    const current = statSync(file);
+    return current.ino === identity.ino && current.size === identity.size && current.mtimeMs === identity.mtimeMs;
   } catch {
     return false;
   }
@@ -131,7 +131,7 @@ function readChecked(file: string, kind: FileKind, key: string, warn: (message: 
   let text: string;
   let identity: FileIdentity;
   try {
-    // Stated through the descriptor read from: the identity is that of these bytes.
+    // Taken from the descriptor read from: the identity is that of these bytes.
     const fd = openSync(file, 'r');
     try {
       const { ino, size, mtimeMs } = fstatSync(fd);

@@ -73,8 +73,7 @@ export function compileRuleset(spec: RulesetSpec, keywords?: Uint8Array): Rulese
 
 /** The prefilter of the built-in rules alone, encoded: what the build ships as dist/keywords.bin. */
 export function encodeBuiltinKeywords(files: RuleFileSpec[]): Uint8Array {
-  const none: AllowlistEntries = { regexes: [], lines: [], stopwords: [] };
-  return encodeKeywords(compileRuleset({ files, disabled: [], allowlist: none, ruleAllowlists: {} }).gates);
+  return encodeKeywords(files.flatMap((file) => file.rules.map(ruleGate)));
 }
 
 function compileAllowlist(entries: AllowlistEntries, where: string): GlobalAllowlist {
