@@ -26786,7 +26786,7 @@ var init_esm = __esm({
     init_y18n();
     import_get_caller_file = __toESM(require_get_caller_file(), 1);
     __dirname = fileURLToPath2(import.meta.url);
-    mainFilename = resolve11(__dirname, "..", "..");
+    mainFilename = resolve11(__dirname, "..", "..", "package.json");
     require3 = createRequire5(import.meta.url);
     esm_default = {
       assert: {

@@ -37,7 +37,8 @@ export const lazyStringWidth = {
  * yargs guesses a version at every start by reading the package.json nearest its own
  * file; bundled, that file has no node_modules/ in its path, and yargs then lists every
  * directory from the working directory up to / (26 ms under a /tmp of 35,000 entries).
- * Pointed at keyhound's own root (the bundle sits one directory below it), it lists one.
+ * Pointed at keyhound's own package.json (the bundle sits one directory below it), it
+ * lists one directory.
  */
 export const yargsFindsItsRoot = {
   name: 'yargs-finds-its-root',
@@ -47,7 +48,9 @@ export const yargsFindsItsRoot = {
       const guess = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
       // A yargs that changed this line is checked again, not patched blindly.
       if (!source.includes(guess)) throw new Error(`${args.path}: yargs changed how it finds its package.json; check scripts/yargs-start-up.mjs`);
-      return { contents: source.replace(guess, "const mainFilename = resolve(__dirname, '..', '..');"), loader: 'js' };
+      // A file, not the directory: yargs takes the directory of anything with an extension,
+      // and a checkout in /tmp/tmp.x9Q2 would be read as the file tmp.x9Q2 in /tmp.
+      return { contents: source.replace(guess, "const mainFilename = resolve(__dirname, '..', '..', 'package.json');"), loader: 'js' };
     });
   },
 };

@@ -4,7 +4,7 @@
  * hook itself as git runs it, a real process on a real repository.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,7 +132,7 @@ describe('the full CLI starting', () => {
   // Spawned: what is tested is what the built bin does as it starts. A preloaded script
   // records which directories it lists and whether it builds an Intl.Segmenter (what
   // string-width does as it loads, 9–12 ms; its emoji regex another 13 ms).
-  function startWatched(args: string[], cwd: string) {
+  function startWatched(args: string[], cwd: string, bin = BIN) {
     const record = join(tempDir(), 'record.json');
     const preload = join(tempDir(), 'watch.cjs');
     writeFileSync(preload, `
@@ -145,17 +145,23 @@ describe('the full CLI starting', () => {
       Intl.Segmenter = class extends Segmenter { constructor(...a) { super(...a); segmenters += 1; } };
       process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ listed, segmenters })));
     `);
-    const run = keyhound(args, { cwd, env: { NODE_OPTIONS: `--require ${preload}`, XDG_CACHE_HOME: tempDir() } });
+    const run = keyhound(args, { cwd, bin, env: { NODE_OPTIONS: `--require ${preload}`, XDG_CACHE_HOME: tempDir() } });
     return { run, ...(JSON.parse(readFileSync(record, 'utf8')) as { listed: string[]; segmenters: number }) };
   }
 
   it('lists no directory above the one it runs in, and lays out no text it does not print', () => {
     const cwd = join(repoWith({}), 'deep', 'down');
     mkdirSync(cwd, { recursive: true });
-    const { run, listed, segmenters } = startWatched(['--version'], cwd);
-    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(listed.filter((dir) => !dir.startsWith(join(BIN, '..', '..')))).toEqual([]);
-    expect(segmenters).toBe(0);
+    // Also from a package whose directory's name has a dot, as `mktemp -d` makes them: yargs
+    // reads such a name as a file's and looked in the directory above.
+    const copy = tempDir('keyhound.copy-');
+    for (const part of ['bin', 'dist', 'rules', 'package.json']) cpSync(join(BIN, '..', '..', part), join(copy, part), { recursive: true });
+    for (const [bin, root] of [[BIN, join(BIN, '..', '..')], [join(copy, 'bin', 'keyhound.cjs'), copy]] as const) {
+      const { run, listed, segmenters } = startWatched(['--version'], cwd, bin);
+      expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      expect(listed.filter((dir) => !dir.startsWith(root))).toEqual([]);
+      expect(segmenters).toBe(0);
+    }
     // --help still lays out its columns.
     const help = startWatched(['--help'], cwd);
     expect(help.run.stdout).toMatch(/^ {2}keyhound scan \S* +\S/m);
