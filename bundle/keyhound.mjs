@@ -21046,6 +21046,7 @@ function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests =
   };
   return {
     ...ignoreFile ? { ignoreFile } : {},
+    files: [options.ignoreFile ? resolve5(cwd, options.ignoreFile) : join7(root2, IGNORE_FILE_NAME), ...options.baseline === false ? [] : [baselineFile?.path ?? join7(root2, DEFAULT_BASELINE_FILE)]],
     salt: ignoreFile?.salt ?? DEFAULT_SALT,
     async prepare(findings) {
       const guessable = findings.filter((finding) => !finding.suppressedBy && hasGuessableSecret(finding));
@@ -22293,7 +22294,7 @@ function removeStaleTemporaries(file) {
 function defaultCacheDir(repository) {
   return join8(repository.commonDir, "keyhound");
 }
-var CACHE_FILE, FORMAT, VERSION, COMMIT_IDS, STALE_TEMPORARY_MS, COMMITS;
+var CACHE_FILE, FORMAT, VERSION, COMMIT_ID2, STALE_TEMPORARY_MS, COMMITS;
 var init_history_cache = __esm({
   "src/scan/history-cache.ts"() {
     "use strict";
@@ -22301,13 +22302,14 @@ var init_history_cache = __esm({
     CACHE_FILE = "history.json";
     FORMAT = "keyhound-history-cache";
     VERSION = 1;
-    COMMIT_IDS = /^[0-9a-f]{40}(?:[0-9a-f]{24})?(?:\n[0-9a-f]{40}(?:[0-9a-f]{24})?)*$/;
+    COMMIT_ID2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
     STALE_TEMPORARY_MS = 10 * 60 * 1e3;
     COMMITS = {
       format: FORMAT,
       field: "commits",
-      // One regex over the body, not one a line: 10,000 ids took 3.4 ms so.
-      valid: (body) => body === "" || COMMIT_IDS.test(body)
+      // One regex a line (3 ms for 10,000 ids): one regex over the whole list took 8–10 ms, as
+      // V8 interprets a regex on its first run and compiles it only when it runs again.
+      valid: (body) => body === "" || body.split("\n").every((id) => COMMIT_ID2.test(id))
     };
   }
 });
@@ -22398,6 +22400,67 @@ var init_head_presence = __esm({
     HEAD_FILE = "head.json";
     MAX_CHANGED = 2e3;
     hash2 = (text) => sha2563(text).slice(0, 32);
+  }
+});
+
+// src/scan/history-replay.ts
+import { readFileSync as readFileSync9 } from "node:fs";
+import { join as join9 } from "node:path";
+async function listRefs(repo) {
+  let refs = "";
+  const result = await streamGitLines(repo, ["show-ref", "--head"], (line) => void (refs += `${line}
+`));
+  return result.code <= 1 ? refs : void 0;
+}
+function resultState(repository, refs, setup, scope) {
+  const text = (file) => {
+    try {
+      return readFileSync9(file, "utf8");
+    } catch {
+      return null;
+    }
+  };
+  return sha2563(JSON.stringify({
+    refs,
+    shallow: text(repository.shallowFile),
+    grafts: text(join9(repository.commonDir, "info", "grafts")),
+    suppressions: setup.suppressor.files.map((file) => [file, text(file)]),
+    scope
+  }));
+}
+function replayResult(kept, state, setup, started) {
+  const text = kept.read();
+  if (text === void 0) return void 0;
+  let saved;
+  try {
+    saved = JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+  if (saved.state !== state || !Array.isArray(saved.result?.findings)) return void 0;
+  const { stats } = saved.result;
+  for (const warning of stats.warnings) setup.onWarning?.(warning);
+  return {
+    ...saved.result,
+    stats: { ...stats, files: 0, bytes: 0, skipped: {}, cachedCommits: stats.commits ?? 0, durationMs: Math.round(now() - started) },
+    ruleFor: (ruleId) => setup.ruleset.byId.get(ruleId)
+  };
+}
+async function keepResult(kept, state, result, leaveOut) {
+  await prepareFingerprints([...result.findings, ...result.suppressed ?? []]);
+  const { ruleFor: _ruleFor, stats, ...rest } = result;
+  const warnings = stats.warnings.filter((warning) => !leaveOut.includes(warning));
+  kept.write(JSON.stringify({ state, result: { ...rest, stats: { ...stats, warnings } } }));
+}
+var RESULT_FILE;
+var init_history_replay = __esm({
+  "src/scan/history-replay.ts"() {
+    "use strict";
+    init_builtins();
+    init_finding();
+    init_git();
+    init_history_cache();
+    RESULT_FILE = "result.json";
   }
 });
 
@@ -22527,17 +22590,29 @@ async function scanHistory(options = {}) {
   const repository = await openRepository(options.cwd ?? process.cwd());
   const repo = repository.root;
   const oldestFirst = options.onFinding !== void 0;
-  const counting = options.unreachable ? void 0 : countCommits(repo, revListArguments(options, [], oldestFirst));
+  const replaying = options.replay === true && options.cache !== void 0 && !oldestFirst && !options.unreachable && options.since === void 0;
+  const refs = replaying ? listRefs(repo) : void 0;
+  let counting = replaying || options.unreachable ? void 0 : countCommits(repo, revListArguments(options, [], oldestFirst));
   counting?.catch(() => void 0);
-  const [setup, anyCommit, notes, dangling] = await Promise.all([
-    prepareScan({ ...options, root: repo }),
-    hasCommits(repo),
-    notesCommits(repo),
-    options.unreachable ? danglingObjects(repo) : void 0
-  ]);
+  const early = replaying ? void 0 : Promise.all([hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : void 0]);
+  early?.catch(() => void 0);
+  const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
   const warn = warnInto(stats, options.onWarning);
+  const cacheWarnings = [];
+  const cache2 = options.cache === void 0 ? void 0 : historyCaches(repository, options.cache, setup, options, (message2) => {
+    cacheWarnings.push(message2);
+    warn(message2);
+  });
+  const refList = await refs;
+  const state = cache2 && refList !== void 0 ? resultState(repository, refList, setup, replayScope(options)) : void 0;
+  if (cache2 && state) {
+    const again = replayResult(cache2.result, state, setup, started);
+    if (again) return again;
+  }
+  if (replaying) counting = countCommits(repo, revListArguments(options, [], oldestFirst));
+  const [anyCommit, notes, dangling] = await (early ?? Promise.all([hasCommits(repo), notesCommits(repo), void 0]));
   const boundary = shallowBoundary(repository);
   let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
@@ -22547,7 +22622,6 @@ async function scanHistory(options = {}) {
   const bySecret = /* @__PURE__ */ new Map();
   const stream = options.onFinding ? new FindingStream(setup, (file) => file, options.onFinding) : void 0;
   const release = stream ? new RowRelease((finding) => stream.add(finding)) : void 0;
-  const cache2 = options.cache === void 0 ? void 0 : historyCaches(repository, options.cache, setup, options, warn);
   const scanned = [];
   const withFindings = /* @__PURE__ */ new Set();
   let readCleanly = true;
@@ -22585,7 +22659,7 @@ async function scanHistory(options = {}) {
     let seen = -1;
     let order = -1;
     release?.walkerStarted(walker);
-    const result = await commitPatches(repo, input, {
+    const result2 = await commitPatches(repo, input, {
       commit: (commit) => {
         seen += 1;
         order = positions[seen] ?? order;
@@ -22600,9 +22674,9 @@ async function scanHistory(options = {}) {
       }
     }, () => loop.room());
     release?.walkerDone(walker);
-    if (result.code !== 0) {
+    if (result2.code !== 0) {
       readCleanly = false;
-      warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result)}`);
+      warn(`git log stopped early after ${seen + 1} of ${positions.length} commits: ${failureReason(result2)}`);
     }
   };
   const revList = revListArguments(options, dangling?.commits, oldestFirst);
@@ -22680,7 +22754,13 @@ async function scanHistory(options = {}) {
     return finding;
   });
   await stream?.flush();
-  return finishScan(findings, setup, stats, started, (file) => file);
+  const result = await finishScan(findings, setup, stats, started, (file) => file);
+  if (cache2 && state && readCleanly && loop.readCleanly) await keepResult(cache2.result, state, result, cacheWarnings);
+  return result;
+}
+function replayScope(options) {
+  const { cwd, ranges, branch, allRefs, maxCommits, shard, ignoreFile, baseline } = options;
+  return { cwd, ranges, branch, allRefs, maxCommits, shard, ignoreFile, baseline };
 }
 async function countCommits(repo, revList) {
   try {
@@ -22702,7 +22782,15 @@ function historyCaches(repository, where, setup, options, warn) {
     log: LOG_ARGUMENTS
   });
   const dir = where === true ? defaultCacheDir(repository) : where;
-  return { commits: openCommitCache(dir, key, warn), head: keptText(dir, HEAD_FILE, key, warn) };
+  let commits;
+  return {
+    // Read when first needed: a replayed result needs no commit list.
+    get commits() {
+      return commits ??= openCommitCache(dir, key, warn);
+    },
+    head: keptText(dir, HEAD_FILE, key, warn),
+    result: keptText(dir, RESULT_FILE, key, warn)
+  };
 }
 var WRITE_BATCH, PARALLEL_FROM;
 var init_history = __esm({
@@ -22720,6 +22808,7 @@ var init_history = __esm({
     init_row_release();
     init_history_cache();
     init_head_presence();
+    init_history_replay();
     init_shard();
     init_result();
     init_setup();
@@ -23881,16 +23970,16 @@ __export(cache_exports, {
   defaultVerifyCacheFile: () => defaultVerifyCacheFile,
   fileVerifyCache: () => fileVerifyCache
 });
-import { mkdirSync as mkdirSync4, readFileSync as readFileSync9, renameSync as renameSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync10, renameSync as renameSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
-import { dirname as dirname6, join as join9 } from "node:path";
+import { dirname as dirname6, join as join10 } from "node:path";
 function defaultVerifyCacheFile(env2 = process.env) {
-  return join9(env2.XDG_CACHE_HOME || join9(homedir3(), ".cache"), "keyhound", "verify-v1.json");
+  return join10(env2.XDG_CACHE_HOME || join10(homedir3(), ".cache"), "keyhound", "verify-v1.json");
 }
 function fileVerifyCache(file, ttlMs = VERIFY_TTL_MS, now2 = Date.now) {
   let entries = {};
   try {
-    const parsed = JSON.parse(readFileSync9(file, "utf8"));
+    const parsed = JSON.parse(readFileSync10(file, "utf8"));
     if (parsed && typeof parsed === "object") entries = parsed;
   } catch {
   }
@@ -24302,7 +24391,8 @@ async function historyOptions(args, cwd) {
     ...args.since !== void 0 ? { since: args.since } : {},
     ...args.maxCommits !== void 0 ? { maxCommits: args.maxCommits } : {},
     ...args.shard ? { shard: args.shard } : {},
-    ...args.cache === false ? {} : { cache: args.cache ?? true }
+    // The last result is given again only where no raw secret is needed (history-replay.ts).
+    ...args.cache === false ? {} : { cache: args.cache ?? true, replay: !args.showSecrets && !args.verify }
   };
 }
 async function runHistory(args, io) {
@@ -26326,7 +26416,7 @@ var init_yargs_parser = __esm({
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
 import { normalize, resolve as resolve9 } from "path";
-import { readFileSync as readFileSync10 } from "fs";
+import { readFileSync as readFileSync11 } from "fs";
 import { createRequire as createRequire4 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
 var init_lib2 = __esm({
@@ -26355,7 +26445,7 @@ var init_lib2 = __esm({
         if (typeof require2 !== "undefined") {
           return require2(path);
         } else if (path.match(/\.json$/)) {
-          return JSON.parse(readFileSync10(path, "utf8"));
+          return JSON.parse(readFileSync11(path, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -26541,7 +26631,7 @@ var init_string_width6 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync11, statSync as statSync4, writeFile as writeFile2 } from "fs";
+import { readFileSync as readFileSync12, statSync as statSync4, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve10 } from "path";
 var node_default;
@@ -26549,7 +26639,7 @@ var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
     node_default = {
       fs: {
-        readFileSync: readFileSync11,
+        readFileSync: readFileSync12,
         writeFile: writeFile2
       },
       format: format2,
@@ -26771,9 +26861,9 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join10 } from "path";
+import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join11 } from "path";
 import { createRequire as createRequire5 } from "node:module";
-import { readFileSync as readFileSync12, readdirSync as readdirSync4 } from "node:fs";
+import { readFileSync as readFileSync13, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
@@ -26808,7 +26898,7 @@ var init_esm = __esm({
         extname,
         relative: relative4,
         resolve: resolve11,
-        join: join10
+        join: join11
       },
       process: {
         argv: () => process.argv,
@@ -26821,7 +26911,7 @@ var init_esm = __esm({
         nextTick: process.nextTick,
         stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
       },
-      readFileSync: readFileSync12,
+      readFileSync: readFileSync13,
       readdirSync: readdirSync4,
       require: require3,
       getCallerFile: () => {
@@ -30273,8 +30363,8 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync4, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync4, readFileSync as readFileSync13, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
-import { basename as basename5, dirname as dirname9, isAbsolute, join as join11, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { closeSync as closeSync4, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync4, readFileSync as readFileSync14, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { basename as basename5, dirname as dirname9, isAbsolute, join as join12, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative5(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
@@ -30289,13 +30379,13 @@ async function hookPlace(cwd, hook) {
   const here = realpathSync2(cwd);
   const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
   const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
-  if (basename5(hooksDir) === "_" && existsSync6(join11(hooksDir, "h"))) return at2(join11(dirname9(hooksDir), hook), true);
-  if (hooksDir === join11(gitDir, "hooks") && existsSync6(join11(root2, ".husky"))) {
+  if (basename5(hooksDir) === "_" && existsSync6(join12(hooksDir, "h"))) return at2(join12(dirname9(hooksDir), hook), true);
+  if (hooksDir === join12(gitDir, "hooks") && existsSync6(join12(root2, ".husky"))) {
     throw new KeyhoundError(
       `.husky/ is here but git does not run husky's hooks in this clone (core.hooksPath is not set), so a hook in .husky/${hook} would never run: set husky up (npx husky), then run keyhound hook install again`
     );
   }
-  return at2(join11(hooksDir, hook), false);
+  return at2(join12(hooksDir, hook), false);
 }
 function checkNoLink(place) {
   const { shown } = place;
@@ -30314,7 +30404,7 @@ function checkNoLink(place) {
 }
 function regularFileText(file) {
   const stat = lstatSync2(file, { throwIfNoEntry: false });
-  return stat?.isFile() ? readFileSync13(file, "utf8") : void 0;
+  return stat?.isFile() ? readFileSync14(file, "utf8") : void 0;
 }
 function rewrite(file, text) {
   const fd = openSync4(file, constants3.O_WRONLY | constants3.O_TRUNC | constants3.O_NOFOLLOW);
@@ -30365,7 +30455,7 @@ async function installHook(cwd, hook) {
   const place = await hookPlace(cwd, hook);
   const { file, shown } = place;
   checkNoLink(place);
-  const warning = existsSync6(join11(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
+  const warning = existsSync6(join12(place.root, LOCAL_BIN)) ? void 0 : `this project has no ${LOCAL_BIN}: the hook runs a keyhound on PATH, or blocks every ${HOOKS[hook].blocks} until keyhound is installed (npm install --save-dev git+https://github.com/keyhound/keyhound.git)`;
   const done = (message2) => ({ file, message: message2, ...warning ? { warning } : {} });
   mkdirSync5(dirname9(file), { recursive: true });
   if (place.husky) {
@@ -30530,20 +30620,20 @@ var walk_exports = {};
 __export(walk_exports, {
   walkDirectory: () => walkDirectory
 });
-import { readdirSync as readdirSync5, readFileSync as readFileSync14 } from "node:fs";
-import { join as join12, posix } from "node:path";
+import { readdirSync as readdirSync5, readFileSync as readFileSync15 } from "node:fs";
+import { join as join13, posix } from "node:path";
 async function walkDirectory(dir) {
   const files = [];
   const unlisted = [];
   const visit = (relative9, matchers) => {
     let entries;
     try {
-      entries = readdirSync5(join12(dir, relative9), { withFileTypes: true });
+      entries = readdirSync5(join13(dir, relative9), { withFileTypes: true });
     } catch (error) {
       unlisted.push({ path: relative9, code: error.code ?? "error" });
       return;
     }
-    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative9, rules: (0, import_ignore.default)().add(readGitignore(join12(dir, relative9, ".gitignore"))) }] : matchers;
+    const own = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? [...matchers, { base: relative9, rules: (0, import_ignore.default)().add(readGitignore(join13(dir, relative9, ".gitignore"))) }] : matchers;
     for (const entry of entries) {
       const path = relative9 ? `${relative9}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
@@ -30558,7 +30648,7 @@ async function walkDirectory(dir) {
 }
 function readGitignore(file) {
   try {
-    return readFileSync14(file, "utf8");
+    return readFileSync15(file, "utf8");
   } catch {
     return "";
   }
@@ -30577,7 +30667,7 @@ var init_walk = __esm({
 
 // src/sources/worktree.ts
 import { statSync as statSync5 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join13, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join14, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -30602,7 +30692,7 @@ async function listTargets(paths, cwd) {
     }
     const useGit = await workTreeRoot(absolute) !== void 0 && !await isIgnoredByGit(absolute);
     const walk = useGit ? { files: await listWorkTreeFiles(absolute), unlisted: [] } : await (await Promise.resolve().then(() => (init_walk(), walk_exports))).walkDirectory(absolute);
-    for (const file of walk.files) targets.push({ absolute: join13(absolute, file), shown: shownPath(arg, file) });
+    for (const file of walk.files) targets.push({ absolute: join14(absolute, file), shown: shownPath(arg, file) });
     for (const { path, code: code2 } of walk.unlisted) {
       const shown = `${shownPath(arg, path)}/`;
       skipped.push({ path: shown, reason: "unreadable", warning: `${shown}: cannot list this directory (${code2}); its files were not scanned` });
@@ -30791,7 +30881,7 @@ var init_scan = __esm({
 
 // src/cli/commands/baseline.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { join as join14, relative as relative7, resolve as resolve14 } from "node:path";
+import { join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function baselineSalt(output) {
   try {
     return loadBaseline(output).salt ?? newSalt();
@@ -30800,7 +30890,7 @@ function baselineSalt(output) {
   }
 }
 async function baselinePath(output, io) {
-  const path = output !== void 0 ? resolve14(io.cwd, output) : join14(await workTreeRoot(io.cwd) ?? io.cwd, DEFAULT_BASELINE_FILE);
+  const path = output !== void 0 ? resolve14(io.cwd, output) : join15(await workTreeRoot(io.cwd) ?? io.cwd, DEFAULT_BASELINE_FILE);
   return { path, shown: output ?? (relative7(io.cwd, path) || DEFAULT_BASELINE_FILE) };
 }
 async function runBaselineCreate(args, io) {
@@ -30860,12 +30950,12 @@ var init_baseline2 = __esm({
 
 // src/cli/commands/ignore.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join15, relative as relative8, resolve as resolve15 } from "node:path";
+import { join as join16, relative as relative8, resolve as resolve15 } from "node:path";
 async function runIgnore(args, io) {
   if (!FINGERPRINT.test(args.fingerprint)) throw new KeyhoundError("ignore: not a fingerprint (32 lower-case hex digits, as the report shows them)");
   const reason = args.reason.trim();
   if (!reason || /[\r\n]/.test(reason)) throw new KeyhoundError("--reason: say why in one line of text");
-  const file = args.ignoreFile !== void 0 ? resolve15(io.cwd, args.ignoreFile) : join15(await workTreeRoot(io.cwd) ?? io.cwd, IGNORE_FILE_NAME);
+  const file = args.ignoreFile !== void 0 ? resolve15(io.cwd, args.ignoreFile) : join16(await workTreeRoot(io.cwd) ?? io.cwd, IGNORE_FILE_NAME);
   const shown = args.ignoreFile ?? (relative8(io.cwd, file) || IGNORE_FILE_NAME);
   const text = existsSync8(file) ? readTextFile(file, "ignore file", shown) : "";
   const known = parseIgnoreFile(text, shown).entries.find((entry) => entry.fingerprint === args.fingerprint);
@@ -31525,7 +31615,7 @@ async function runProcess(argv) {
 // src/action/action.ts
 import { mkdirSync as mkdirSync6 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname10, join as join16, resolve as resolve18 } from "node:path";
+import { dirname as dirname10, join as join17, resolve as resolve18 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -31581,7 +31671,7 @@ async function runAction(io = processIo()) {
 }
 async function runStep(io) {
   const { env: env2 } = io;
-  const sarif = resolve18(io.cwd, actionInput(env2, "sarif") || join16(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve18(io.cwd, actionInput(env2, "sarif") || join17(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
     mkdirSync6(dirname10(sarif), { recursive: true });
   } catch (error) {

@@ -4,11 +4,13 @@
  * that is corrupt or was written under other rules or config.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rawSecret } from '../src/findings/finding.js';
 import { openCommitCache } from '../src/scan/history-cache.js';
-import { commitAll, repoWith, tempDir, writeTree } from './helpers/cli.js';
+import { scanHistory } from '../src/scan/history.js';
+import { commitAll, gitIn, repoWith, tempDir, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
 import { run } from './helpers/run.js';
 
@@ -44,6 +46,9 @@ async function historyJson(dir: string, args: string[] = []): Promise<{ report: 
 }
 
 const cacheFile = (dir: string) => join(dir, '.git', 'keyhound', 'history.json');
+/** Drops the kept result (history-replay.ts), so that the next run lists and reads commits: what the commit cache is for. */
+const forgetResult = (cacheDir: string) => rmSync(join(cacheDir, 'result.json'), { force: true });
+const keyhoundDir = (dir: string) => join(dir, '.git', 'keyhound');
 
 describe('keyhound history with its cache', () => {
   it('rescans only what is new, and finds exactly what a full scan finds', async () => {
@@ -53,10 +58,15 @@ describe('keyhound history with its cache', () => {
     expect(first.report.findings).toEqual(full.report.findings);
     expect(first.report.stats).toMatchObject({ commits: 9, cachedCommits: 0 });
 
+    // Nothing new: the last result again (history-replay.ts), no commit read.
     const again = await historyJson(dir);
     expect(again.report.findings).toEqual(full.report.findings);
-    // Only the two commits with a finding are read again.
-    expect(again.report.stats).toMatchObject({ commits: 9, cachedCommits: 7 });
+    expect(again.report.stats).toMatchObject({ commits: 9, cachedCommits: 9, files: 0 });
+    // Without the replay (--no-cache's result aside), only the two commits with a finding are read again.
+    forgetResult(keyhoundDir(dir));
+    const reread = await historyJson(dir);
+    expect(reread.report.findings).toEqual(full.report.findings);
+    expect(reread.report.stats).toMatchObject({ commits: 9, cachedCommits: 7 });
 
     writeTree(dir, { 'later.env': `STRIPE=${fakeKeys(8).stripe}\n`, 'notes.txt': 'nothing\n' });
     commitAll(dir, 'one more');
@@ -69,6 +79,7 @@ describe('keyhound history with its cache', () => {
   it('is keyed by the rules and config: a change reads every commit again', async () => {
     const dir = history();
     await historyJson(dir);
+    forgetResult(keyhoundDir(dir));
     expect((await historyJson(dir)).report.stats.cachedCommits).toBe(7);
     // A config that disables a rule: a commit clean before may now be clean for other reasons, or not.
     writeTree(dir, { 'custom.yaml': 'disable: [stripe-live-secret-key]\n' });
@@ -79,13 +90,16 @@ describe('keyhound history with its cache', () => {
     expect((await historyJson(dir, ['--exclude', 'deploy.env'])).report.stats.cachedCommits).toBe(0);
   });
 
-  it('holds commit ids and hashes only: no secret, no finding, no path in clear', async () => {
+  it('holds commit ids and hashes only, and the last result as the json report has it: no raw secret', async () => {
     const dir = history();
-    await historyJson(dir);
+    const { report } = await historyJson(dir);
     const files = readdirSync(join(dir, '.git', 'keyhound'));
-    expect(files).toEqual(['head.json', 'history.json']);
-    const withFindings = (await historyJson(dir)).report.findings.map((finding) => finding.commit!.sha);
-    for (const file of files) {
+    expect(files).toEqual(['head.json', 'history.json', 'result.json']);
+    const result = readFileSync(join(dir, '.git', 'keyhound', 'result.json'), 'utf8');
+    for (const secret of [keys.stripe, keys.github, keys.stripe.slice(8, 20), keys.github.slice(4, 16)]) expect(result).not.toContain(secret);
+    expect(result).toContain(report.findings[0]!.fingerprint);
+    const withFindings = report.findings.map((finding) => finding.commit!.sha);
+    for (const file of ['head.json', 'history.json']) {
       const text = readFileSync(join(dir, '.git', 'keyhound', file), 'utf8');
       for (const secret of [keys.stripe, keys.github, keys.stripe.slice(8, 20), keys.github.slice(4, 16)]) expect(text).not.toContain(secret);
       for (const sha of withFindings) expect(text).not.toContain(sha);
@@ -128,9 +142,13 @@ describe('keyhound history with its cache', () => {
     const full = await historyJson(dir);
     const headCache = join(dir, '.git', 'keyhound', 'head.json');
     writeFileSync(headCache, readFileSync(headCache, 'utf8').replace(/"body":"[0-9a-f]{6}/, '"body":"000000'));
+    forgetResult(keyhoundDir(dir));
     const result = await historyJson(dir);
     expect(result.stderr).toMatch(/warning: the history cache .*head\.json is corrupt: not trusted/);
     expect(result.report.findings).toEqual(full.report.findings);
+    // The next run, replayed or not, has nothing to warn of.
+    expect((await historyJson(dir)).stderr).not.toMatch(/corrupt/);
+    forgetResult(keyhoundDir(dir));
     expect((await historyJson(dir)).stderr).not.toMatch(/corrupt/);
   });
 
@@ -142,10 +160,13 @@ describe('keyhound history with its cache', () => {
     const dir = history();
     await historyJson(dir);
     writeFileSync(cacheFile(dir), corrupt(readFileSync(cacheFile(dir), 'utf8')));
+    forgetResult(keyhoundDir(dir));
     const result = await historyJson(dir);
     expect(result.stderr).toMatch(/warning: the history cache .*history\.json is corrupt: not trusted/);
     expect(result.report.stats.cachedCommits).toBe(0);
     expect(result.report.findings).toHaveLength(2);
+    expect((await historyJson(dir)).stderr).not.toMatch(/corrupt/);
+    forgetResult(keyhoundDir(dir));
     const rebuilt = await historyJson(dir);
     expect(rebuilt.stderr).not.toMatch(/corrupt/);
     expect(rebuilt.report.stats.cachedCommits).toBe(7);
@@ -157,6 +178,7 @@ describe('keyhound history with its cache', () => {
     const cache = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { commits: string };
     cache.commits = [...cache.commits.split('\n'), report.findings[0]!.commit!.sha].sort().join('\n');
     writeFileSync(cacheFile(dir), JSON.stringify(cache));
+    forgetResult(keyhoundDir(dir));
     const result = await historyJson(dir);
     expect(result.stderr).toMatch(/corrupt/);
     expect(result.report.findings).toEqual(report.findings);
@@ -167,6 +189,7 @@ describe('keyhound history with its cache', () => {
     await historyJson(dir);
     const whole = readFileSync(cacheFile(dir), 'utf8');
     writeFileSync(`${cacheFile(dir)}.tmp-99999-deadbeef`, whole.slice(0, whole.length / 2));
+    forgetResult(keyhoundDir(dir));
     const result = await historyJson(dir);
     expect(result.stderr).not.toMatch(/warning/);
     expect(result.report.stats.cachedCommits).toBe(7);
@@ -179,7 +202,9 @@ describe('keyhound history with its cache', () => {
     await historyJson(dir, ['--no-cache']);
     expect(() => readdirSync(join(dir, '.git', 'keyhound'))).toThrow();
     await historyJson(dir, ['--cache', elsewhere]);
-    expect(readdirSync(elsewhere)).toEqual(['head.json', 'history.json']);
+    expect(readdirSync(elsewhere)).toEqual(['head.json', 'history.json', 'result.json']);
+    expect((await historyJson(dir, ['--cache', elsewhere])).report.stats.cachedCommits).toBe(9);
+    forgetResult(elsewhere);
     expect((await historyJson(dir, ['--cache', elsewhere])).report.stats.cachedCommits).toBe(7);
   });
 
@@ -206,5 +231,53 @@ describe('keyhound history with its cache', () => {
     const kept = openCommitCache(dir, 'key', () => undefined);
     expect([a, b, c, d].map((id) => kept.known(id!))).toEqual([true, true, true, true]);
     expect(kept.size).toBe(4);
+  });
+
+  it('gives the last result again only while nothing it depends on has moved: a ref, HEAD, the ignore file', async () => {
+    const dir = history();
+    const first = await historyJson(dir);
+    const replayed = (report: Report) => report.stats.cachedCommits === report.stats.commits;
+    expect(replayed((await historyJson(dir)).report)).toBe(true);
+    // A new branch at a commit already scanned: the refs moved, so the commits are listed again.
+    gitIn(dir, ['branch', 'side', 'HEAD~2']);
+    const afterBranch = await historyJson(dir);
+    expect(replayed(afterBranch.report)).toBe(false);
+    expect(afterBranch.report.findings).toEqual(first.report.findings);
+    expect(replayed((await historyJson(dir)).report)).toBe(true);
+    // An ignore entry: the same commits, another answer.
+    writeTree(dir, { '.keyhoundignore': `${first.report.findings[0]!.fingerprint}\n` });
+    const ignored = await historyJson(dir);
+    expect(replayed(ignored.report)).toBe(false);
+    expect(ignored.report.findings).toHaveLength(1);
+    // HEAD moved back (a checkout): what HEAD holds is another answer too.
+    gitIn(dir, ['checkout', '-q', 'side']);
+    expect(replayed((await historyJson(dir)).report)).toBe(false);
+  });
+
+  it('never gives a kept result where the raw secret is needed: --show-secrets, or the library', async () => {
+    const dir = history();
+    await historyJson(dir);
+    const shown = await historyJson(dir, ['--show-secrets']);
+    expect(shown.report.stats.cachedCommits).toBe(7);
+    expect(shown.report.findings.map((finding) => (finding as { secret?: string }).secret)).toContain(keys.stripe);
+    // The library reads with the cache, never a replay: its findings carry their secret.
+    const { findings, stats } = await scanHistory({ cwd: dir, cache: true });
+    expect(stats.cachedCommits).toBe(7);
+    expect(findings.map((finding) => rawSecret(finding))).toContain(keys.github);
+  });
+
+  it('a kept result that is not what the file says it is, is not trusted: a warning, and git asked again', async () => {
+    const dir = history();
+    const { report } = await historyJson(dir);
+    const file = join(dir, '.git', 'keyhound', 'result.json');
+    // One finding fewer, its checksum as it was.
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { body: string };
+    const body = JSON.parse(kept.body) as { result: { findings: unknown[] } };
+    body.result.findings.pop();
+    writeFileSync(file, JSON.stringify({ ...kept, body: JSON.stringify(body) }));
+    const again = await historyJson(dir);
+    expect(again.stderr).toMatch(/result\.json is corrupt/);
+    expect(again.report.stats.cachedCommits).toBe(7);
+    expect(again.report.findings).toEqual(report.findings);
   });
 });

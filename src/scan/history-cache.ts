@@ -8,9 +8,10 @@
  * baseline or an ignore file must match. Every finding of a rescan comes from git, as
  * in a first scan, and the findings are exactly the same. Beside it, other texts under
  * the same key (keptText: head-presence.ts keeps which files at HEAD hold each secret, by
- * hashes only).
+ * hashes only; history-replay.ts the last result, as a json report has it, for a rescan
+ * with nothing new).
  *
- * Files in `.git/keyhound/` by default (`history.json`, `head.json`). Each is written
+ * Files in `.git/keyhound/` by default (`history.json`, `head.json`, `result.json`). Each is written
  * beside and renamed over (a crash leaves at most a stray temporary file, never read);
  * checked on load (its format, its key, its body, a checksum), and rebuilt with a warning
  * when anything is off.
@@ -24,8 +25,7 @@ export const CACHE_FILE = 'history.json';
 const FORMAT = 'keyhound-history-cache';
 /** Bump when what a clean commit means changes (the way commits are read). */
 const VERSION = 1;
-/** Commit ids (SHA-1 or SHA-256), one a line. */
-const COMMIT_IDS = /^[0-9a-f]{40}(?:[0-9a-f]{24})?(?:\n[0-9a-f]{40}(?:[0-9a-f]{24})?)*$/;
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 /** A temporary file older than this was left by a crash (a write takes milliseconds). */
 const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 
@@ -102,8 +102,9 @@ interface FileKind {
 const COMMITS: FileKind = {
   format: FORMAT,
   field: 'commits',
-  // One regex over the body, not one a line: 10,000 ids took 3.4 ms so.
-  valid: (body) => body === '' || COMMIT_IDS.test(body),
+  // One regex a line (3 ms for 10,000 ids): one regex over the whole list took 8–10 ms, as
+  // V8 interprets a regex on its first run and compiles it only when it runs again.
+  valid: (body) => body === '' || body.split('\n').every((id) => COMMIT_ID.test(id)),
 };
 
 export function sha256(text: string): string {

@@ -18,6 +18,7 @@ import { ScanLoop, type ScanItem } from './scan-loop.js';
 import { RowRelease } from './row-release.js';
 import { defaultCacheDir, historyCacheKey, keptText, openCommitCache, type CommitCache, type KeptText } from './history-cache.js';
 import { HEAD_FILE, presentAtHead } from './head-presence.js';
+import { keepResult, listRefs, replayResult, RESULT_FILE, resultState } from './history-replay.js';
 import { inShard, shardName, type Shard } from './shard.js';
 import { finishScan, FindingStream, type ScanResult } from './result.js';
 import { DEFAULT_ARCHIVE_LIMITS, emptyStats, warnInto, prepareScan, type ScanSetup, type SetupOptions } from './setup.js';
@@ -41,6 +42,12 @@ export interface HistoryOptions extends SetupOptions {
   shard?: Shard;
   /** Skip commits a previous run found clean (history-cache.ts): the cache's directory, or true for `.git/keyhound/`. */
   cache?: string | true;
+  /**
+   * With a cache: when nothing has changed since the last run, give its result again
+   * (history-replay.ts). Its findings are a report's: no raw secret behind them, so
+   * never for --show-secrets, --verify or a baseline.
+   */
+  replay?: boolean;
 }
 
 /** Refuses anything git would read as an option: a ref never starts with a dash. */
@@ -100,16 +107,33 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   const repo = repository.root;
   // Streamed rows need the oldest commits first (row-release.ts).
   const oldestFirst = options.onFinding !== undefined;
-  // git answers while the rules load: how many commits (with --unreachable, once the
-  // dangling ones are known), whether there are any, which are notes.
-  const counting = options.unreachable ? undefined : countCommits(repo, revListArguments(options, [], oldestFirst));
+  // A result is replayed only where the refs alone decide it: not streamed, no dangling objects, no date.
+  const replaying = options.replay === true && options.cache !== undefined && !oldestFirst && !options.unreachable && options.since === undefined;
+  // git answers while the rules load: which refs there are (for a replay), else how many
+  // commits (with --unreachable, once the dangling ones are known), whether there are any, which are notes.
+  const refs = replaying ? listRefs(repo) : undefined;
+  let counting = replaying || options.unreachable ? undefined : countCommits(repo, revListArguments(options, [], oldestFirst));
   counting?.catch(() => undefined);
-  const [setup, anyCommit, notes, dangling] = await Promise.all([
-    prepareScan({ ...options, root: repo }), hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined,
-  ]);
+  const early = replaying ? undefined : Promise.all([hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined]);
+  early?.catch(() => undefined);
+  const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
   const warn = warnInto(stats, options.onWarning);
+  // What the caches warn of is about this run's files, not the audit: never part of a kept result.
+  const cacheWarnings: string[] = [];
+  const cache = options.cache === undefined ? undefined : historyCaches(repository, options.cache, setup, options, (message) => {
+    cacheWarnings.push(message);
+    warn(message);
+  });
+  const refList = await refs;
+  const state = cache && refList !== undefined ? resultState(repository, refList, setup, replayScope(options)) : undefined;
+  if (cache && state) {
+    const again = replayResult(cache.result, state, setup, started);
+    if (again) return again;
+  }
+  if (replaying) counting = countCommits(repo, revListArguments(options, [], oldestFirst));
+  const [anyCommit, notes, dangling] = await (early ?? Promise.all([hasCommits(repo), notesCommits(repo), undefined]));
   const boundary = shallowBoundary(repository);
   /** Whether a scanned commit sits at a shallow clone's boundary (a range deepened enough has none). */
   let reachedBoundary = false;
@@ -121,7 +145,6 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // jsonl: each row as soon as it is final (row-release.ts), its suppression decided as for scan.
   const stream = options.onFinding ? new FindingStream(setup, (file) => file, options.onFinding) : undefined;
   const release = stream ? new RowRelease((finding) => stream.add(finding)) : undefined;
-  const cache = options.cache === undefined ? undefined : historyCaches(repository, options.cache, setup, options, warn);
   /** Commits read in full, and those among them with a finding: the rest are what the cache learns. */
   const scanned: string[] = [];
   const withFindings = new Set<string>();
@@ -270,7 +293,15 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     return finding;
   });
   await stream?.flush();
-  return finishScan(findings, setup, stats, started, (file) => file);
+  const result = await finishScan(findings, setup, stats, started, (file) => file);
+  if (cache && state && readCleanly && loop.readCleanly) await keepResult(cache.result, state, result, cacheWarnings);
+  return result;
+}
+
+/** The options that choose the commits and word the suppressions, beside the cache's key. */
+function replayScope(options: HistoryOptions): Record<string, unknown> {
+  const { cwd, ranges, branch, allRefs, maxCommits, shard, ignoreFile, baseline } = options;
+  return { cwd, ranges, branch, allRefs, maxCommits, shard, ignoreFile, baseline };
 }
 
 /** How many commits `git rev-list` lists. */
@@ -284,7 +315,9 @@ async function countCommits(repo: string, revList: readonly string[]): Promise<n
 }
 
 /** The caches of this scan (clean commits; what HEAD holds), keyed by everything that decides what a commit's scan finds. */
-function historyCaches(repository: Repository, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void): { commits: CommitCache; head: KeptText } {
+function historyCaches(
+  repository: Repository, where: string | true, setup: ScanSetup, options: HistoryOptions, warn: (message: string) => void,
+): { readonly commits: CommitCache; head: KeptText; result: KeptText } {
   const key = historyCacheKey({
     keyhound: packageVersion(),
     rules: setup.rulesIdentity(),
@@ -297,5 +330,13 @@ function historyCaches(repository: Repository, where: string | true, setup: Scan
     log: LOG_ARGUMENTS,
   });
   const dir = where === true ? defaultCacheDir(repository) : where;
-  return { commits: openCommitCache(dir, key, warn), head: keptText(dir, HEAD_FILE, key, warn) };
+  let commits: CommitCache | undefined;
+  return {
+    // Read when first needed: a replayed result needs no commit list.
+    get commits() {
+      return (commits ??= openCommitCache(dir, key, warn));
+    },
+    head: keptText(dir, HEAD_FILE, key, warn),
+    result: keptText(dir, RESULT_FILE, key, warn),
+  };
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { baselineMatcher, DEFAULT_BASELINE_FILE, loadBaseline } from '../config/baseline.js';
-import { loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
+import { IGNORE_FILE_NAME, loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
 import { hasGuessableSecret, legacyFingerprint, prepareFingerprints, type Finding } from '../findings/finding.js';
 import { DEFAULT_SALT } from '../findings/fingerprints.js';
 import { isTestPath } from './test-paths.js';
@@ -37,6 +37,8 @@ export interface Suppressor {
   /** What the user should fix: entries that name a guessable secret by a hash anyone can reverse. */
   notices(): string[];
   ignoreFile?: IgnoreFile;
+  /** The ignore file and the baseline it reads or would read (there or not): what its answers depend on. */
+  files: string[];
 }
 
 /** `cwd`: where the command runs; the files the options name are relative to it. */
@@ -67,6 +69,7 @@ export function createSuppressor(
 
   return {
     ...(ignoreFile ? { ignoreFile } : {}),
+    files: [options.ignoreFile ? resolve(cwd, options.ignoreFile) : join(root, IGNORE_FILE_NAME), ...(options.baseline === false ? [] : [baselineFile?.path ?? join(root, DEFAULT_BASELINE_FILE)])],
     salt: ignoreFile?.salt ?? DEFAULT_SALT,
     async prepare(findings) {
       const guessable = findings.filter((finding) => !finding.suppressedBy && hasGuessableSecret(finding));

@@ -66,7 +66,8 @@ async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<Hist
     ...(args.since !== undefined ? { since: args.since } : {}),
     ...(args.maxCommits !== undefined ? { maxCommits: args.maxCommits } : {}),
     ...(args.shard ? { shard: args.shard } : {}),
-    ...(args.cache === false ? {} : { cache: args.cache ?? true }),
+    // The last result is given again only where no raw secret is needed (history-replay.ts).
+    ...(args.cache === false ? {} : { cache: args.cache ?? true, replay: !args.showSecrets && !args.verify }),
   };
 }
 
