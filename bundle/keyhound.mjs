@@ -23894,7 +23894,10 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
   };
 }
 async function gitFact(cwd, args) {
-  return (await runGit(cwd, args).catch(() => "")).trim();
+  let answer = "";
+  const result = await streamGitLines(cwd, args, (line) => void (answer += `${line}
+`)).catch(() => void 0);
+  return result?.code === 0 ? answer.trim() : "";
 }
 var USES_GIT_FACTS;
 var init_report_meta = __esm({
@@ -24985,9 +24988,9 @@ var init_string_width = __esm({
 });
 
 // lazy-string-width:node_modules/cliui/node_modules/string-width/index.js
-function stringWidth2(text, options) {
+function lazy(...args) {
   real ??= (init_string_width(), __toCommonJS(string_width_exports)).default;
-  return real(text, options);
+  return real(...args);
 }
 var real;
 var init_string_width2 = __esm({
@@ -24998,9 +25001,9 @@ var init_string_width2 = __esm({
 // node_modules/wrap-ansi/node_modules/string-width/index.js
 var string_width_exports2 = {};
 __export(string_width_exports2, {
-  default: () => stringWidth3
+  default: () => stringWidth2
 });
-function stringWidth3(string, options = {}) {
+function stringWidth2(string, options = {}) {
   if (typeof string !== "string" || string.length === 0) {
     return 0;
   }
@@ -25056,9 +25059,9 @@ var init_string_width3 = __esm({
 });
 
 // lazy-string-width:node_modules/wrap-ansi/node_modules/string-width/index.js
-function stringWidth4(text, options) {
+function lazy2(...args) {
   real2 ??= (init_string_width3(), __toCommonJS(string_width_exports2)).default;
-  return real2(text, options);
+  return real2(...args);
 }
 var real2;
 var init_string_width4 = __esm({
@@ -25279,14 +25282,14 @@ var init_wrap_ansi = __esm({
     ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
     wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
     wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
-    wordLengths = (string) => string.split(" ").map((character) => stringWidth4(character));
+    wordLengths = (string) => string.split(" ").map((character) => lazy2(character));
     wrapWord = (rows, word, columns) => {
       const characters = [...word];
       let isInsideEscape = false;
       let isInsideLinkEscape = false;
-      let visible2 = stringWidth4(stripAnsi(rows.at(-1)));
+      let visible2 = lazy2(stripAnsi(rows.at(-1)));
       for (const [index, character] of characters.entries()) {
-        const characterLength = stringWidth4(character);
+        const characterLength = lazy2(character);
         if (visible2 + characterLength <= columns) {
           rows[rows.length - 1] += character;
         } else {
@@ -25323,7 +25326,7 @@ var init_wrap_ansi = __esm({
       const words = string.split(" ");
       let last = words.length;
       while (last > 0) {
-        if (stringWidth4(words[last - 1]) > 0) {
+        if (lazy2(words[last - 1]) > 0) {
           break;
         }
         last--;
@@ -25346,7 +25349,7 @@ var init_wrap_ansi = __esm({
         if (options.trim !== false) {
           rows[rows.length - 1] = rows.at(-1).trimStart();
         }
-        let rowLength = stringWidth4(rows.at(-1));
+        let rowLength = lazy2(rows.at(-1));
         if (index !== 0) {
           if (rowLength >= columns && (options.wordWrap === false || options.trim === false)) {
             rows.push("");
@@ -25421,9 +25424,14 @@ var init_wrap_ansi = __esm({
 });
 
 // node_modules/cliui/index.mjs
+var cliui_exports = {};
+__export(cliui_exports, {
+  default: () => ui,
+  "module.exports": () => ui
+});
 function ui(opts) {
   return cliui(opts, {
-    stringWidth: stringWidth2,
+    stringWidth: lazy,
     stripAnsi,
     wrap: wrapAnsi
   });
@@ -25434,6 +25442,17 @@ var init_cliui = __esm({
     init_string_width2();
     init_strip_ansi();
     init_wrap_ansi();
+  }
+});
+
+// lazy-cliui:node_modules/cliui/index.mjs
+function lazy3(...args) {
+  real3 ??= (init_cliui(), __toCommonJS(cliui_exports)).default;
+  return real3(...args);
+}
+var real3;
+var init_cliui2 = __esm({
+  "lazy-cliui:node_modules/cliui/index.mjs"() {
   }
 });
 
@@ -26487,7 +26506,7 @@ var init_process_argv = __esm({
 // node_modules/string-width/index.js
 var string_width_exports3 = {};
 __export(string_width_exports3, {
-  default: () => stringWidth5
+  default: () => stringWidth3
 });
 function isDoubleWidthNonRgiEmojiSequence(segment) {
   if (segment.length > 50) {
@@ -26564,7 +26583,7 @@ function trailingWidth(visibleSegment, eastAsianWidthOptions) {
   }
   return extra;
 }
-function stringWidth5(input, options = {}) {
+function stringWidth3(input, options = {}) {
   if (typeof input !== "string" || input.length === 0) {
     return 0;
   }
@@ -26619,11 +26638,11 @@ var init_string_width5 = __esm({
 });
 
 // lazy-string-width:node_modules/string-width/index.js
-function stringWidth6(text, options) {
-  real3 ??= (init_string_width5(), __toCommonJS(string_width_exports3)).default;
-  return real3(text, options);
+function lazy4(...args) {
+  real4 ??= (init_string_width5(), __toCommonJS(string_width_exports3)).default;
+  return real4(...args);
 }
-var real3;
+var real4;
 var init_string_width6 = __esm({
   "lazy-string-width:node_modules/string-width/index.js"() {
   }
@@ -26867,7 +26886,7 @@ var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
 var init_esm = __esm({
   "node_modules/yargs/lib/platform-shims/esm.mjs"() {
     "use strict";
-    init_cliui();
+    init_cliui2();
     init_sync();
     init_lib2();
     init_process_argv();
@@ -26882,7 +26901,7 @@ var init_esm = __esm({
         notStrictEqual,
         strictEqual
       },
-      cliui: ui,
+      cliui: lazy3,
       findUp: sync_default,
       getEnv: (key) => {
         return process.env[key];
@@ -26917,7 +26936,7 @@ var init_esm = __esm({
         const callerFile = (0, import_get_caller_file.default)(3);
         return callerFile.match(/^file:\/\//) ? fileURLToPath2(callerFile) : callerFile;
       },
-      stringWidth: stringWidth6,
+      stringWidth: lazy4,
       y18n: y18n_default({
         directory: resolve11(__dirname, "../../../locales"),
         updateFiles: false
@@ -30392,9 +30411,9 @@ function checkNoLink(place) {
   if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
     let existing = dir;
     while (!existsSync6(existing)) existing = dirname9(existing);
-    const real4 = realpathSync2(existing);
-    if (!isInside(realpathSync2(place.root), real4)) {
-      throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real4}); keyhound does not write there`);
+    const real5 = realpathSync2(existing);
+    if (!isInside(realpathSync2(place.root), real5)) {
+      throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real5}); keyhound does not write there`);
     }
   }
   if (place.husky && lstatSync2(place.file, { throwIfNoEntry: false })?.isSymbolicLink()) {

@@ -10,7 +10,7 @@ import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
-import { lazyStringWidth, yargsFindsItsRoot } from './yargs-start-up.mjs';
+import { lazyCliui, lazyStringWidth, yargsFindsItsRoot } from './yargs-start-up.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/.generated', { recursive: true });
@@ -100,7 +100,7 @@ await build({
   external: ['recheck'],
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [lazyStringWidth, yargsFindsItsRoot],
+  plugins: [lazyCliui, lazyStringWidth, yargsFindsItsRoot],
   // Only the bundle reads built artefacts (src/bundled.ts).
   define: { __KEYHOUND_BUNDLED__: 'true' },
   // CommonJS dependencies inside an ESM bundle need a require().
@@ -132,7 +132,7 @@ await build({
   target: 'node20',
   supported: { 'dynamic-import': false },
   sourcemap: true,
-  plugins: [onlyAtRunTime, lazyStringWidth, yargsFindsItsRoot],
+  plugins: [onlyAtRunTime, lazyCliui, lazyStringWidth, yargsFindsItsRoot],
   define: { __KEYHOUND_BUNDLED__: 'true', 'import.meta.url': '__keyhoundUrl' },
   banner: { js: "const __keyhoundUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

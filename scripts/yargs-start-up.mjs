@@ -1,37 +1,47 @@
-// esbuild plugins that take two costs of yargs off every start of the bundled CLI
-// (scripts/build.mjs, scripts/bundle.mjs). Measured with a CPU profile of a cached
-// `keyhound history` rescan: 23 ms and 26 ms of its 320 ms.
+// esbuild plugins that take costs of yargs off every start of the bundled CLI
+// (scripts/build.mjs, scripts/bundle.mjs). Measured with CPU profiles of a cached
+// `keyhound history` rescan: 23 ms and 26 ms of its 320 ms, then 2.5 ms of 78 ms.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, relative } from 'node:path';
 
 /**
- * string-width builds an Intl.Segmenter and a /^\p{RGI_Emoji}$/v regex as it loads
- * (9–12 ms and 13 ms), but keyhound calls it only to lay out `--help`. Every import of
- * it gets a stand-in that loads the real module on its first call.
+ * Each import of package `name` gets a stand-in for its default export, a function, that
+ * loads the package on its first call.
  */
-export const lazyStringWidth = {
-  name: 'lazy-string-width',
-  setup(build) {
-    build.onResolve({ filter: /^string-width$/ }, async (args) => {
-      if (args.pluginData === 'real') return undefined;
-      const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real' });
-      if (real.errors.length > 0) return { errors: real.errors };
-      // Named by a relative path: the committed bundle must not depend on where it was built.
-      return { path: relative(process.cwd(), real.path), namespace: 'lazy-string-width', pluginData: real.path };
-    });
-    build.onLoad({ filter: /./, namespace: 'lazy-string-width' }, (args) => ({
-      contents: [
-        'let real;',
-        'export default function stringWidth(text, options) {',
-        `  real ??= require(${JSON.stringify(`./${basename(args.pluginData)}`)}).default;`,
-        '  return real(text, options);',
-        '}',
-      ].join('\n'),
-      resolveDir: dirname(args.pluginData),
-      loader: 'js',
-    }));
-  },
-};
+function lazyDefaultFunction(name) {
+  const namespace = `lazy-${name}`;
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${name}$`) }, async (args) => {
+        if (args.pluginData === 'real') return undefined;
+        const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real' });
+        if (real.errors.length > 0) return { errors: real.errors };
+        // Named by a relative path: the committed bundle must not depend on where it was built.
+        return { path: relative(process.cwd(), real.path), namespace, pluginData: real.path };
+      });
+      build.onLoad({ filter: /./, namespace }, (args) => ({
+        contents: [
+          'let real;',
+          'export default function lazy(...args) {',
+          `  real ??= require(${JSON.stringify(`./${basename(args.pluginData)}`)}).default;`,
+          '  return real(...args);',
+          '}',
+        ].join('\n'),
+        resolveDir: dirname(args.pluginData),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * string-width builds an Intl.Segmenter and a /^\p{RGI_Emoji}$/v regex as it loads
+ * (9–12 ms and 13 ms), and cliui (with wrap-ansi and ansi-styles) takes 2.5 ms more, but
+ * keyhound calls them only to lay out `--help`.
+ */
+export const lazyStringWidth = lazyDefaultFunction('string-width');
+export const lazyCliui = lazyDefaultFunction('cliui');
 
 /**
  * yargs guesses a version at every start by reading the package.json nearest its own

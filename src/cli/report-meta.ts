@@ -3,7 +3,7 @@
  * repository, branch and commit scanned, and the repository's https address for links.
  */
 import { basename } from 'node:path';
-import { runGit } from '../git/git.js';
+import { streamGitLines } from '../git/git.js';
 import type { FormatName } from '../report/index.js';
 import type { ReportMeta } from '../report/types.js';
 
@@ -49,7 +49,13 @@ export async function reportMeta(format: FormatName, cwd: string, env: NodeJS.Pr
   };
 }
 
-/** What git answers, trimmed; empty where it cannot (not a repository, no remote, a detached HEAD). */
+/**
+ * What git answers, trimmed; empty where it cannot (not a repository, no remote, a
+ * detached HEAD, a bare repository's top level). Read without an error for a refusal:
+ * the first error object a run makes costs it 3 ms.
+ */
 async function gitFact(cwd: string, args: string[]): Promise<string> {
-  return (await runGit(cwd, args).catch(() => '')).trim();
+  let answer = '';
+  const result = await streamGitLines(cwd, args, (line) => void (answer += `${line}\n`)).catch(() => undefined);
+  return result?.code === 0 ? answer.trim() : '';
 }
