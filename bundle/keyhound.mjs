@@ -21006,8 +21006,11 @@ function parseIgnoreFile(text, file) {
   });
   return { file, entries, ...salt ? { salt } : {} };
 }
+function ignoreFilePath(root2, explicit, cwd) {
+  return explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
+}
 function loadIgnoreFile(root2, explicit, cwd) {
-  const file = explicit ? resolve4(cwd, explicit) : join6(root2, IGNORE_FILE_NAME);
+  const file = ignoreFilePath(root2, explicit, cwd);
   if (!explicit && !existsSync4(file)) return void 0;
   return parseIgnoreFile(readTextFile(file, "ignore file", explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);
 }
@@ -21046,7 +21049,7 @@ function createSuppressor(root2, cwd, options, pathAllowedBy, reportLowInTests =
   };
   return {
     ...ignoreFile ? { ignoreFile } : {},
-    files: [options.ignoreFile ? resolve5(cwd, options.ignoreFile) : join7(root2, IGNORE_FILE_NAME), ...options.baseline === false ? [] : [baselineFile?.path ?? join7(root2, DEFAULT_BASELINE_FILE)]],
+    files: [ignoreFilePath(root2, options.ignoreFile, cwd), ...options.baseline === false ? [] : [baselineFile?.path ?? join7(root2, DEFAULT_BASELINE_FILE)]],
     salt: ignoreFile?.salt ?? DEFAULT_SALT,
     async prepare(findings) {
       const guessable = findings.filter((finding) => !finding.suppressedBy && hasGuessableSecret(finding));
@@ -22585,6 +22588,7 @@ async function scanHistory(options = {}) {
   const oldestFirst = options.onFinding !== void 0;
   const replaying = options.replay === true && options.cache !== void 0 && !oldestFirst && !options.unreachable && options.since === void 0;
   const refs = replaying ? listRefs(repo) : void 0;
+  refs?.catch(() => void 0);
   const counting = options.unreachable ? void 0 : countCommits(repo, revListArguments(options, [], oldestFirst));
   counting?.catch(() => void 0);
   const early = replaying ? void 0 : Promise.all([hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : void 0]);
@@ -22599,12 +22603,12 @@ async function scanHistory(options = {}) {
     warn(message2);
   });
   const refList = await refs;
-  const state = cache2 && refList !== void 0 ? resultState(repository, refList, setup, replayScope(options)) : void 0;
+  const state = refList === void 0 ? void 0 : resultState(repository, refList, setup, replayScope(options));
   if (cache2 && state) {
     const again = replayResult(cache2.result, state, setup, started);
     if (again) return again;
   }
-  const [anyCommit, notes, dangling] = await (early ?? Promise.all([...knownFromRefs(repo, refList ?? ""), void 0]));
+  const [anyCommit, notes, dangling] = await (early ?? Promise.all([...knownFromRefs(repo, refList), void 0]));
   const boundary = shallowBoundary(repository);
   let reachedBoundary = false;
   if (!anyCommit && !options.ranges?.length && !options.branch) {
@@ -22755,6 +22759,7 @@ function replayScope(options) {
   return { cwd, ranges, branch, allRefs, maxCommits, shard, ignoreFile, baseline };
 }
 function knownFromRefs(repo, refs) {
+  if (refs === void 0) return [hasCommits(repo), notesCommits(repo)];
   const headResolves = /^[0-9a-f]+ HEAD$/m.test(refs);
   return [
     headResolves ? Promise.resolve(true) : refs === "" ? Promise.resolve(false) : hasCommits(repo),

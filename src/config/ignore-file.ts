@@ -53,8 +53,13 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
 }
 
 /** The explicit ignore file (relative to `cwd`), else `.keyhoundignore` at the root if there is one. */
+/** The ignore file a scan reads: the one named (relative to `cwd`), else the default one at the root. */
+export function ignoreFilePath(root: string, explicit: string | undefined, cwd: string): string {
+  return explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
+}
+
 export function loadIgnoreFile(root: string, explicit: string | undefined, cwd: string): IgnoreFile | undefined {
-  const file = explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
+  const file = ignoreFilePath(root, explicit, cwd);
   if (!explicit && !existsSync(file)) return undefined;
   return parseIgnoreFile(readTextFile(file, 'ignore file', explicit, ConfigError), explicit ?? IGNORE_FILE_NAME);
 }

@@ -113,6 +113,7 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // dangling ones are known); for a replay which refs there are (they also say whether
   // there are commits and notes), else whether there are any commits, which are notes.
   const refs = replaying ? listRefs(repo) : undefined;
+  refs?.catch(() => undefined);
   const counting = options.unreachable ? undefined : countCommits(repo, revListArguments(options, [], oldestFirst));
   counting?.catch(() => undefined);
   const early = replaying ? undefined : Promise.all([hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined]);
@@ -128,12 +129,12 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
     warn(message);
   });
   const refList = await refs;
-  const state = cache && refList !== undefined ? resultState(repository, refList, setup, replayScope(options)) : undefined;
+  const state = refList === undefined ? undefined : resultState(repository, refList, setup, replayScope(options));
   if (cache && state) {
     const again = replayResult(cache.result, state, setup, started);
     if (again) return again;
   }
-  const [anyCommit, notes, dangling] = await (early ?? Promise.all([...knownFromRefs(repo, refList ?? ''), undefined] as const));
+  const [anyCommit, notes, dangling] = await (early ?? Promise.all([...knownFromRefs(repo, refList), undefined] as const));
   const boundary = shallowBoundary(repository);
   /** Whether a scanned commit sits at a shallow clone's boundary (a range deepened enough has none). */
   let reachedBoundary = false;
@@ -309,7 +310,9 @@ function replayScope(options: HistoryOptions): Record<string, unknown> {
  * --head`'s list: git is asked only where the list leaves it open (a HEAD that resolves
  * names a commit; most repositories have no notes). Two gits fewer for a rescan.
  */
-function knownFromRefs(repo: string, refs: string): [Promise<boolean>, Promise<Set<string>>] {
+function knownFromRefs(repo: string, refs: string | undefined): [Promise<boolean>, Promise<Set<string>>] {
+  // No list (git could not give one): git is asked, never "no commits" assumed.
+  if (refs === undefined) return [hasCommits(repo), notesCommits(repo)];
   const headResolves = /^[0-9a-f]+ HEAD$/m.test(refs);
   return [
     headResolves ? Promise.resolve(true) : refs === '' ? Promise.resolve(false) : hasCommits(repo),

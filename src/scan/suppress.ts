@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { baselineMatcher, DEFAULT_BASELINE_FILE, loadBaseline } from '../config/baseline.js';
-import { IGNORE_FILE_NAME, loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
+import { ignoreFilePath, loadIgnoreFile, type IgnoreEntry, type IgnoreFile } from '../config/ignore-file.js';
 import { hasGuessableSecret, legacyFingerprint, prepareFingerprints, type Finding } from '../findings/finding.js';
 import { DEFAULT_SALT } from '../findings/fingerprints.js';
 import { isTestPath } from './test-paths.js';
@@ -69,7 +69,7 @@ export function createSuppressor(
 
   return {
     ...(ignoreFile ? { ignoreFile } : {}),
-    files: [options.ignoreFile ? resolve(cwd, options.ignoreFile) : join(root, IGNORE_FILE_NAME), ...(options.baseline === false ? [] : [baselineFile?.path ?? join(root, DEFAULT_BASELINE_FILE)])],
+    files: [ignoreFilePath(root, options.ignoreFile, cwd), ...(options.baseline === false ? [] : [baselineFile?.path ?? join(root, DEFAULT_BASELINE_FILE)])],
     salt: ignoreFile?.salt ?? DEFAULT_SALT,
     async prepare(findings) {
       const guessable = findings.filter((finding) => !finding.suppressedBy && hasGuessableSecret(finding));
