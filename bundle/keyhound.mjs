@@ -10842,7 +10842,7 @@ var require_compile = __commonJS({
       const schOrFunc = root2.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve19.call(this, root2, ref);
+      let _sch = resolve20.call(this, root2, ref);
       if (_sch === void 0) {
         const schema2 = (_a2 = root2.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -10869,7 +10869,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve19(root2, ref) {
+    function resolve20(root2, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11733,7 +11733,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve19(baseURI, relativeURI, options) {
+    function resolve20(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -12124,7 +12124,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve19,
+      resolve: resolve20,
       resolveComponent,
       equal,
       serialize,
@@ -16158,7 +16158,7 @@ function spawnGit(dir, args, withInput = false, config = SAFE_CONFIG) {
   });
 }
 function streamGitLines(dir, args, onLine, input, room) {
-  return new Promise((resolve19, reject) => {
+  return new Promise((resolve20, reject) => {
     const child = spawnGit(dir, args, input !== void 0);
     if (typeof input === "string") child.stdin?.end(input);
     else if (input) input.pipe(child.stdin);
@@ -16187,7 +16187,7 @@ function streamGitLines(dir, args, onLine, input, room) {
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
       if (rest) onLine(rest);
-      resolve19({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
+      resolve20({ code: code2 ?? 1, stderr: Buffer.concat(err).toString("utf8").trim() });
     });
   });
 }
@@ -16200,7 +16200,7 @@ function failureReason(result) {
   return result.stderr.split("\n").find((line) => line.trim())?.trim() ?? `exit code ${result.code}`;
 }
 function runGit(dir, args, input, config) {
-  return new Promise((resolve19, reject) => {
+  return new Promise((resolve20, reject) => {
     const child = spawnGit(dir, args, input !== void 0, config);
     if (input !== void 0) child.stdin?.end(input);
     const out = [];
@@ -16209,7 +16209,7 @@ function runGit(dir, args, input, config) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => reject(new KeyhoundError(`cannot run git: ${error.message}`)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve19(Buffer.concat(out).toString("utf8"));
+      if (code2 === 0) resolve20(Buffer.concat(out).toString("utf8"));
       else reject(new GitError(args, code2 ?? -1, Buffer.concat(err).toString("utf8").trim()));
     });
   });
@@ -16716,8 +16716,8 @@ function slowFingerprint(ruleId, secret, salt) {
   return scryptSync(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT).toString("hex");
 }
 function slowFingerprintAsync(ruleId, secret, salt) {
-  return new Promise((resolve19, reject) => {
-    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve19(key.toString("hex")));
+  return new Promise((resolve20, reject) => {
+    scrypt(scryptInput(ruleId, secret), scryptSalt(salt), LENGTH, SCRYPT, (error, key) => error ? reject(error) : resolve20(key.toString("hex")));
   });
 }
 function fingerprint(ruleId, secret, salt, keywords = []) {
@@ -16918,8 +16918,8 @@ function catFile(repo, mode) {
   const ask = (name) => {
     if (failed) return Promise.reject(failed);
     child ??= start();
-    return new Promise((resolve19, reject) => {
-      queue.push({ resolve: resolve19, reject });
+    return new Promise((resolve20, reject) => {
+      queue.push({ resolve: resolve20, reject });
       if (!outgoing) queueMicrotask(flush);
       outgoing += `${name}
 `;
@@ -22062,11 +22062,11 @@ var init_scan_loop = __esm({
       /** A promise while too many changed files wait for git: the source should pause until it resolves. */
       room() {
         if (this.waiting < MAX_WAITING) return void 0;
-        return new Promise((resolve19) => this.wakers.push(resolve19));
+        return new Promise((resolve20) => this.wakers.push(resolve20));
       }
       /** Waits for the changed files still being read from git; throws the first failure. */
       async finish() {
-        while (this.waiting > 0) await new Promise((resolve19) => this.wakers.push(resolve19));
+        while (this.waiting > 0) await new Promise((resolve20) => this.wakers.push(resolve20));
         if (this.failure !== void 0) throw this.failure;
       }
       skip({ reason, warning }) {
@@ -22583,16 +22583,16 @@ function preferred(candidate, kept) {
 }
 async function scanHistory(options = {}) {
   const started = now();
-  const repository = await openRepository(options.cwd ?? process.cwd());
-  const repo = repository.root;
+  const cwd = options.cwd ?? process.cwd();
   const oldestFirst = options.onFinding !== void 0;
   const replaying = options.replay === true && options.cache !== void 0 && !oldestFirst && !options.unreachable && options.since === void 0;
-  const refs = replaying ? listRefs(repo) : void 0;
-  refs?.catch(() => void 0);
-  const counting = options.unreachable ? void 0 : countCommits(repo, revListArguments(options, [], oldestFirst));
-  counting?.catch(() => void 0);
-  const early = replaying ? void 0 : Promise.all([hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : void 0]);
-  early?.catch(() => void 0);
+  const opening = openRepository(cwd);
+  const refs = replaying ? listRefs(cwd) : void 0;
+  const counting = options.unreachable ? void 0 : countCommits(cwd, revListArguments(options, [], oldestFirst));
+  const early = replaying ? void 0 : Promise.all([hasCommits(cwd), notesCommits(cwd), options.unreachable ? danglingObjects(cwd) : void 0]);
+  for (const pending of [refs, counting, early]) pending?.catch(() => void 0);
+  const repository = await opening;
+  const repo = repository.root;
   const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
@@ -23863,7 +23863,8 @@ var init_progress = __esm({
 });
 
 // src/cli/report-meta.ts
-import { basename as basename3 } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename as basename3, resolve as resolve6 } from "node:path";
 function httpsRepositoryUrl(remote) {
   const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?\/?$/.exec(remote);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
@@ -23880,12 +23881,10 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
   if (!USES_GIT_FACTS.has(format3)) return meta;
   const fromEnv = env2.GITHUB_SERVER_URL && env2.GITHUB_REPOSITORY ? `${env2.GITHUB_SERVER_URL}/${env2.GITHUB_REPOSITORY}` : env2.CI_PROJECT_URL;
   const ciBranch = env2.GITHUB_HEAD_REF || env2.GITHUB_REF_NAME || env2.CI_COMMIT_REF_NAME;
-  const [revision, remote, branch, root2, gitDir] = await Promise.all([
-    gitFact(cwd, ["rev-parse", "--verify", "-q", "HEAD"]),
+  const [{ revision, root: root2, gitDir }, remote, branch] = await Promise.all([
+    repositoryFacts(cwd),
     fromEnv ? Promise.resolve(fromEnv) : gitFact(cwd, ["remote", "get-url", "origin"]),
-    ciBranch ? Promise.resolve(ciBranch) : gitFact(cwd, ["symbolic-ref", "--short", "-q", "HEAD"]),
-    gitFact(cwd, ["rev-parse", "--show-toplevel"]),
-    gitFact(cwd, ["rev-parse", "--absolute-git-dir"])
+    ciBranch ? Promise.resolve(ciBranch) : gitFact(cwd, ["symbolic-ref", "--short", "-q", "HEAD"])
   ]);
   const repositoryUrl = remote ? httpsRepositoryUrl(remote) : void 0;
   const directory = root2 || gitDir;
@@ -23897,6 +23896,24 @@ async function reportMeta(format3, cwd, env2, command2, startedAt) {
     ...repository ? { repository } : {},
     ...branch ? { branch } : {}
   };
+}
+async function repositoryFacts(cwd) {
+  const lines = [];
+  const asked = ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-cdup", "--verify", "-q", "HEAD"];
+  const result = await streamGitLines(cwd, asked, (line) => void lines.push(line)).catch(() => void 0);
+  if (!result || result.code > 1 || lines.length < 2) return {};
+  const [bare, gitDir, ...rest] = lines;
+  const revision = /^[0-9a-f]{40,64}$/.test(rest.at(-1) ?? "") ? rest.pop() : void 0;
+  const cdup = bare === "false" ? rest[0] : void 0;
+  const root2 = cdup === void 0 ? void 0 : realpathOrSelf(resolve6(cwd, cdup));
+  return { ...revision ? { revision } : {}, ...root2 ? { root: root2 } : {}, gitDir };
+}
+function realpathOrSelf(path) {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 async function gitFact(cwd, args) {
   let answer = "";
@@ -23914,18 +23931,18 @@ var init_report_meta = __esm({
 });
 
 // src/cli/write-report.ts
-import { realpathSync, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
+import { realpathSync as realpathSync2, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 async function writeReport(text, output, io) {
   if (!output) {
     io.stdout(text);
     return;
   }
-  const path = resolve6(io.cwd, output);
+  const path = resolve7(io.cwd, output);
   const existing = statOrUndefined(path);
   try {
     if (existing && !existing.isFile()) await writeFile(path, text);
-    else await withSignalsHeld(() => replaceWhole(existing ? realpathSync(path) : path, text, existing?.mode));
+    else await withSignalsHeld(() => replaceWhole(existing ? realpathSync2(path) : path, text, existing?.mode));
   } catch (error) {
     throw new KeyhoundError(`cannot write report ${output} (${error.code ?? "error"})`);
   }
@@ -23955,7 +23972,7 @@ async function withSignalsHeld(work) {
   try {
     work();
   } finally {
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve19) => setImmediate(resolve19));
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve20) => setImmediate(resolve20));
     for (const signal of HELD_SIGNALS) process.off(signal, hold);
     if (held[0]) process.kill(process.pid, held[0]);
   }
@@ -24136,7 +24153,7 @@ var init_request = __esm({
 // src/verify/transport.ts
 import { request as httpsRequest } from "node:https";
 function httpsTransport(options = {}) {
-  return (request, timeoutMs) => new Promise((resolve19, reject) => {
+  return (request, timeoutMs) => new Promise((resolve20, reject) => {
     const url = new URL(request.url);
     if (url.protocol !== "https:") {
       reject(new Error(`refused a request that is not https: ${url.protocol}`));
@@ -24169,7 +24186,7 @@ function httpsTransport(options = {}) {
           chunks.push(chunk);
           size += chunk.length;
         });
-        response.on("end", () => resolve19({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
+        response.on("end", () => resolve20({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER).toString("utf8") }));
         response.on("error", reject);
       }
     );
@@ -24272,7 +24289,7 @@ var init_verify = __esm({
     DEFAULTS = { timeoutMs: 1e4, concurrency: 4, hostIntervalMs: 250, budgetMs: 12e4, retryPauseMs: 1e3 };
     RETRIES_AFTER_429 = 3;
     MAX_RETRY_PAUSE_MS = 1e4;
-    sleep = (ms) => new Promise((resolve19) => setTimeout(resolve19, ms));
+    sleep = (ms) => new Promise((resolve20) => setTimeout(resolve20, ms));
     looksSecret = (value) => /^[A-Za-z0-9+/=_.-]{20,}$/.test(value) && shannonEntropy(value) >= 3.5;
   }
 });
@@ -24377,7 +24394,7 @@ var init_report_options = __esm({
 });
 
 // src/cli/commands/git-modes.ts
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 async function runStaged(args, io) {
   if (args.verify && !(await loadConfig(await workTreeRoot(io.cwd) ?? io.cwd, args.config, io.cwd))?.spec.verify?.staged) {
     throw new KeyhoundError('--verify: the pre-commit hook stays offline; allow it with "verify: { staged: true }" in .keyhound.yaml');
@@ -24403,17 +24420,17 @@ async function historyOptions(args, cwd) {
   };
 }
 async function runHistory(args, io) {
-  const repo = args.repo ? resolve7(io.cwd, args.repo) : io.cwd;
-  const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve7(io.cwd, args.cache) } : {} }, repo);
+  const repo = args.repo ? resolve8(io.cwd, args.repo) : io.cwd;
+  const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve8(io.cwd, args.cache) } : {} }, repo);
   return scanAndReport(args.repo ? withPathsFrom(io.cwd, args) : args, { ...io, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
 }
 function withPathsFrom(cwd, args) {
   return {
     ...args,
-    ...args.config ? { config: resolve7(cwd, args.config) } : {},
-    ...args.baseline ? { baseline: resolve7(cwd, args.baseline) } : {},
-    ...args.ignoreFile ? { ignoreFile: resolve7(cwd, args.ignoreFile) } : {},
-    ...args.output ? { output: resolve7(cwd, args.output) } : {}
+    ...args.config ? { config: resolve8(cwd, args.config) } : {},
+    ...args.baseline ? { baseline: resolve8(cwd, args.baseline) } : {},
+    ...args.ignoreFile ? { ignoreFile: resolve8(cwd, args.ignoreFile) } : {},
+    ...args.output ? { output: resolve8(cwd, args.output) } : {}
   };
 }
 async function runCi(args, io) {
@@ -24445,7 +24462,7 @@ async function runPrePush(args, io) {
   return code2;
 }
 async function runCommitMsg(args, io) {
-  const text = readTextFile(resolve7(io.cwd, args.file), "commit message");
+  const text = readTextFile(resolve8(io.cwd, args.file), "commit message");
   const scissors = SCISSORS.exec(text);
   const message2 = scissors ? text.slice(0, scissors.index) : text;
   const code2 = await scanAndReport(args, io, "commit-msg", (options) => scanText(message2, LABELS.commitMessage, options));
@@ -25462,17 +25479,17 @@ var init_cliui2 = __esm({
 });
 
 // node_modules/escalade/sync/index.mjs
-import { dirname as dirname7, resolve as resolve8 } from "path";
+import { dirname as dirname7, resolve as resolve9 } from "path";
 import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
 function sync_default(start, callback) {
-  let dir = resolve8(".", start);
+  let dir = resolve9(".", start);
   let tmp, stats = statSync3(dir);
   if (!stats.isDirectory()) {
     dir = dirname7(dir);
   }
   while (true) {
     tmp = callback(dir, readdirSync3(dir));
-    if (tmp) return resolve8(dir, tmp);
+    if (tmp) return resolve9(dir, tmp);
     dir = dirname7(tmp = dir);
     if (tmp === dir) break;
   }
@@ -26438,7 +26455,7 @@ var init_yargs_parser = __esm({
 
 // node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
-import { normalize, resolve as resolve9 } from "path";
+import { normalize, resolve as resolve10 } from "path";
 import { readFileSync as readFileSync11 } from "fs";
 import { createRequire as createRequire4 } from "node:module";
 var _a, _b, _c, minNodeVersion, nodeVersion, env, require2, parser, yargsParser, lib_default;
@@ -26463,7 +26480,7 @@ var init_lib2 = __esm({
       },
       format,
       normalize,
-      resolve: resolve9,
+      resolve: resolve10,
       require: (path) => {
         if (typeof require2 !== "undefined") {
           return require2(path);
@@ -26656,7 +26673,7 @@ var init_string_width6 = __esm({
 // node_modules/y18n/build/lib/platform-shims/node.js
 import { readFileSync as readFileSync12, statSync as statSync4, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
-import { resolve as resolve10 } from "path";
+import { resolve as resolve11 } from "path";
 var node_default;
 var init_node = __esm({
   "node_modules/y18n/build/lib/platform-shims/node.js"() {
@@ -26666,7 +26683,7 @@ var init_node = __esm({
         writeFile: writeFile2
       },
       format: format2,
-      resolve: resolve10,
+      resolve: resolve11,
       exists: (file) => {
         try {
           return statSync4(file).isFile();
@@ -26884,7 +26901,7 @@ var require_get_caller_file = __commonJS({
 import { notStrictEqual, strictEqual } from "assert";
 import { inspect } from "util";
 import { fileURLToPath as fileURLToPath2 } from "url";
-import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve11, join as join11 } from "path";
+import { basename as basename4, dirname as dirname8, extname, relative as relative4, resolve as resolve12, join as join11 } from "path";
 import { createRequire as createRequire5 } from "node:module";
 import { readFileSync as readFileSync13, readdirSync as readdirSync4 } from "node:fs";
 var import_get_caller_file, __dirname, mainFilename, require3, esm_default;
@@ -26899,7 +26916,7 @@ var init_esm = __esm({
     init_y18n();
     import_get_caller_file = __toESM(require_get_caller_file(), 1);
     __dirname = fileURLToPath2(import.meta.url);
-    mainFilename = resolve11(__dirname, "..", "..", "package.json");
+    mainFilename = resolve12(__dirname, "..", "..", "package.json");
     require3 = createRequire5(import.meta.url);
     esm_default = {
       assert: {
@@ -26920,7 +26937,7 @@ var init_esm = __esm({
         dirname: dirname8,
         extname,
         relative: relative4,
-        resolve: resolve11,
+        resolve: resolve12,
         join: join11
       },
       process: {
@@ -26943,7 +26960,7 @@ var init_esm = __esm({
       },
       stringWidth: lazy4,
       y18n: y18n_default({
-        directory: resolve11(__dirname, "../../../locales"),
+        directory: resolve12(__dirname, "../../../locales"),
         updateFiles: false
       })
     };
@@ -29328,12 +29345,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve19, reject) => {
+          return new Promise((resolve20, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve19(completions);
+                resolve20(completions);
             });
           });
         } else {
@@ -30386,8 +30403,8 @@ var init_yargs = __esm({
 });
 
 // src/hooks/install.ts
-import { closeSync as closeSync4, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync4, readFileSync as readFileSync14, realpathSync as realpathSync2, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
-import { basename as basename5, dirname as dirname9, isAbsolute, join as join12, relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { closeSync as closeSync4, constants as constants3, existsSync as existsSync6, lstatSync as lstatSync2, mkdirSync as mkdirSync5, openSync as openSync4, readFileSync as readFileSync14, realpathSync as realpathSync3, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { basename as basename5, dirname as dirname9, isAbsolute, join as join12, relative as relative5, resolve as resolve13, sep as sep3 } from "node:path";
 function isInside(parent, path) {
   const rel = relative5(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute(rel);
@@ -30399,8 +30416,8 @@ async function hookPlace(cwd, hook) {
   } catch (error) {
     throw new KeyhoundError(`not a git repository: ${cwd}`, { cause: error });
   }
-  const here = realpathSync2(cwd);
-  const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve12(here, path.trim()));
+  const here = realpathSync3(cwd);
+  const [root2 = "", gitDir = "", hooksDir = ""] = paths.map((path, i) => i === 0 ? path.trim() : resolve13(here, path.trim()));
   const at2 = (file, husky) => ({ root: root2, gitDir, file, shown: relative5(here, file) || file, husky });
   if (basename5(hooksDir) === "_" && existsSync6(join12(hooksDir, "h"))) return at2(join12(dirname9(hooksDir), hook), true);
   if (hooksDir === join12(gitDir, "hooks") && existsSync6(join12(root2, ".husky"))) {
@@ -30416,8 +30433,8 @@ function checkNoLink(place) {
   if (isInside(place.root, dir) && !isInside(place.gitDir, dir)) {
     let existing = dir;
     while (!existsSync6(existing)) existing = dirname9(existing);
-    const real5 = realpathSync2(existing);
-    if (!isInside(realpathSync2(place.root), real5)) {
+    const real5 = realpathSync3(existing);
+    if (!isInside(realpathSync3(place.root), real5)) {
       throw new KeyhoundError(`${shown}: its directory is a symbolic link out of the repository (to ${real5}); keyhound does not write there`);
     }
   }
@@ -30690,7 +30707,7 @@ var init_walk = __esm({
 
 // src/sources/worktree.ts
 import { statSync as statSync5 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join14, posix as posix2, resolve as resolve13, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join14, posix as posix2, resolve as resolve14, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
 }
@@ -30701,7 +30718,7 @@ async function listTargets(paths, cwd) {
   const targets = [];
   const skipped = [];
   for (const arg of paths) {
-    const absolute = isAbsolute2(arg) ? arg : resolve13(cwd, arg);
+    const absolute = isAbsolute2(arg) ? arg : resolve14(cwd, arg);
     let isDirectory;
     try {
       isDirectory = statSync5(absolute).isDirectory();
@@ -30756,7 +30773,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
     }
     return batch;
   };
-  const inWorkers = new Promise((resolve19, reject) => {
+  const inWorkers = new Promise((resolve20, reject) => {
     let running = 0;
     const workers = [];
     const finished = /* @__PURE__ */ new Set();
@@ -30772,7 +30789,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
         finished.add(worker);
         void worker.terminate();
         running -= 1;
-        if (running === 0 && !failed) resolve19();
+        if (running === 0 && !failed) resolve20();
         return;
       }
       worker.postMessage(batch);
@@ -30797,7 +30814,7 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
   const onMainThread = async () => {
     for (let batch = take(); batch.length && !failed; batch = take()) {
       for (const target of batch) onResult(scanHere(target));
-      await new Promise((resolve19) => setImmediate(resolve19));
+      await new Promise((resolve20) => setImmediate(resolve20));
     }
   };
   await Promise.all([inWorkers, onMainThread()]);
@@ -30904,7 +30921,7 @@ var init_scan = __esm({
 
 // src/cli/commands/baseline.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { join as join15, relative as relative7, resolve as resolve14 } from "node:path";
+import { join as join15, relative as relative7, resolve as resolve15 } from "node:path";
 function baselineSalt(output) {
   try {
     return loadBaseline(output).salt ?? newSalt();
@@ -30913,7 +30930,7 @@ function baselineSalt(output) {
   }
 }
 async function baselinePath(output, io) {
-  const path = output !== void 0 ? resolve14(io.cwd, output) : join15(await workTreeRoot(io.cwd) ?? io.cwd, DEFAULT_BASELINE_FILE);
+  const path = output !== void 0 ? resolve15(io.cwd, output) : join15(await workTreeRoot(io.cwd) ?? io.cwd, DEFAULT_BASELINE_FILE);
   return { path, shown: output ?? (relative7(io.cwd, path) || DEFAULT_BASELINE_FILE) };
 }
 async function runBaselineCreate(args, io) {
@@ -30936,7 +30953,7 @@ async function runBaselineImport(args, io) {
   const entries = existing?.entries ?? [];
   const before = entries.length;
   for (const file of args.files) {
-    const text2 = readTextFile(resolve14(io.cwd, file), "file to import");
+    const text2 = readTextFile(resolve15(io.cwd, file), "file to import");
     const format3 = args.from ?? detectFormat(file, text2);
     const parsed = parseForeign(text2, file, format3);
     const resolved = await resolveLocations(setup.root, parsed.locations, setup.ruleset.detector, salt);
@@ -30973,12 +30990,12 @@ var init_baseline2 = __esm({
 
 // src/cli/commands/ignore.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join16, relative as relative8, resolve as resolve15 } from "node:path";
+import { join as join16, relative as relative8, resolve as resolve16 } from "node:path";
 async function runIgnore(args, io) {
   if (!FINGERPRINT.test(args.fingerprint)) throw new KeyhoundError("ignore: not a fingerprint (32 lower-case hex digits, as the report shows them)");
   const reason = args.reason.trim();
   if (!reason || /[\r\n]/.test(reason)) throw new KeyhoundError("--reason: say why in one line of text");
-  const file = args.ignoreFile !== void 0 ? resolve15(io.cwd, args.ignoreFile) : join16(await workTreeRoot(io.cwd) ?? io.cwd, IGNORE_FILE_NAME);
+  const file = args.ignoreFile !== void 0 ? resolve16(io.cwd, args.ignoreFile) : join16(await workTreeRoot(io.cwd) ?? io.cwd, IGNORE_FILE_NAME);
   const shown = args.ignoreFile ?? (relative8(io.cwd, file) || IGNORE_FILE_NAME);
   const text = existsSync8(file) ? readTextFile(file, "ignore file", shown) : "";
   const known = parseIgnoreFile(text, shown).entries.find((entry) => entry.fingerprint === args.fingerprint);
@@ -31010,7 +31027,7 @@ var init_ignore = __esm({
 });
 
 // src/cli/commands/rules.ts
-import { resolve as resolve16 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 async function runRulesList(args, io) {
   const { ruleset } = await prepareScan({ cwd: io.cwd, ...args.config ? { config: args.config } : {} });
   const rows = ruleset.rules.map((rule2) => ({ id: rule2.id, provider: rule2.provider, severity: rule2.severity, keywords: rule2.keywords }));
@@ -31032,7 +31049,7 @@ async function runRulesList(args, io) {
 async function runRulesCheck(args, io) {
   const files = [];
   for (const path of args.files) {
-    const file = resolve16(io.cwd, path);
+    const file = resolve17(io.cwd, path);
     files.push(compileRuleFile(await parseRuleFile(readTextFile(file, "rule file", file, RuleError), path), path));
   }
   await assertWellFormed(files);
@@ -31301,9 +31318,9 @@ var init_merge_sarif = __esm({
 });
 
 // src/cli/commands/merge.ts
-import { resolve as resolve17 } from "node:path";
+import { resolve as resolve18 } from "node:path";
 async function runMerge(args, io) {
-  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve17(io.cwd, file), "report", file), file));
+  const parsed = args.reports.map((file) => parseJson2(readTextFile(resolve18(io.cwd, file), "report", file), file));
   const sarif = parsed.filter(isSarif);
   if (sarif.length > 0) return mergeSarifReports(sarif, args, io, parsed.length);
   const reports = parsed.map((report2, i) => asJsonReport(report2, args.reports[i]));
@@ -31638,7 +31655,7 @@ async function runProcess(argv) {
 // src/action/action.ts
 import { mkdirSync as mkdirSync6 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname10, join as join17, resolve as resolve18 } from "node:path";
+import { dirname as dirname10, join as join17, resolve as resolve19 } from "node:path";
 init_exit_codes();
 init_failure();
 init_io();
@@ -31694,7 +31711,7 @@ async function runAction(io = processIo()) {
 }
 async function runStep(io) {
   const { env: env2 } = io;
-  const sarif = resolve18(io.cwd, actionInput(env2, "sarif") || join17(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
+  const sarif = resolve19(io.cwd, actionInput(env2, "sarif") || join17(env2.RUNNER_TEMP || tmpdir(), "keyhound.sarif"));
   try {
     mkdirSync6(dirname10(sarif), { recursive: true });
   } catch (error) {

@@ -103,21 +103,23 @@ function preferred(candidate: Occurrence, kept: Occurrence): boolean {
 
 export async function scanHistory(options: HistoryOptions = {}): Promise<ScanResult> {
   const started = now();
-  const repository = await openRepository(options.cwd ?? process.cwd());
-  const repo = repository.root;
+  const cwd = options.cwd ?? process.cwd();
   // Streamed rows need the oldest commits first (row-release.ts).
   const oldestFirst = options.onFinding !== undefined;
   // A result is replayed only where the refs alone decide it: not streamed, no dangling objects, no date.
   const replaying = options.replay === true && options.cache !== undefined && !oldestFirst && !options.unreachable && options.since === undefined;
-  // git answers while the rules load: how many commits (with --unreachable, once the
-  // dangling ones are known); for a replay which refs there are (they also say whether
-  // there are commits and notes), else whether there are any commits, which are notes.
-  const refs = replaying ? listRefs(repo) : undefined;
-  refs?.catch(() => undefined);
-  const counting = options.unreachable ? undefined : countCommits(repo, revListArguments(options, [], oldestFirst));
-  counting?.catch(() => undefined);
-  const early = replaying ? undefined : Promise.all([hasCommits(repo), notesCommits(repo), options.unreachable ? danglingObjects(repo) : undefined]);
-  early?.catch(() => undefined);
+  // git answers while the repository is opened and the rules load (git finds the
+  // repository from any directory in it, so none waits for another): how many commits
+  // (with --unreachable, once the dangling ones are known); for a replay which refs
+  // there are (they also say whether there are commits and notes), else whether there
+  // are any commits, which are notes.
+  const opening = openRepository(cwd);
+  const refs = replaying ? listRefs(cwd) : undefined;
+  const counting = options.unreachable ? undefined : countCommits(cwd, revListArguments(options, [], oldestFirst));
+  const early = replaying ? undefined : Promise.all([hasCommits(cwd), notesCommits(cwd), options.unreachable ? danglingObjects(cwd) : undefined]);
+  for (const pending of [refs, counting, early]) pending?.catch(() => undefined);
+  const repository = await opening;
+  const repo = repository.root;
   const setup = await prepareScan({ ...options, root: repo });
   const stats = emptyStats(setup.ruleCount);
   stats.commits = 0;
