@@ -49,17 +49,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cli/exit-codes.ts
-var EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR;
-var init_exit_codes = __esm({
-  "src/cli/exit-codes.ts"() {
-    "use strict";
-    EXIT_CLEAN = 0;
-    EXIT_LEAKS = 1;
-    EXIT_ERROR = 2;
-  }
-});
-
 // src/errors.ts
 function isKeyhoundError(error) {
   return error instanceof KeyhoundError;
@@ -77,68 +66,6 @@ var init_errors = __esm({
     RuleError = class extends KeyhoundError {
       name = "RuleError";
     };
-  }
-});
-
-// src/report/inert.ts
-function visible(char) {
-  if (char === "\n") return "\\n";
-  if (char === "\r") return "\\r";
-  const code2 = char.charCodeAt(0);
-  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
-}
-function inertInCommand(text) {
-  return text.replace(DRIVING, visible).replace(OLD_COMMAND, "##\\[");
-}
-function inertKeepingLines(text) {
-  return inertInCommand(text).replace(COMMAND_AT_LINE_START, "$1\\::");
-}
-function inert(text) {
-  return inertKeepingLines(text.replace(LINE_BREAKS, visible));
-}
-function inertJson(json2) {
-  const escape3 = (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  return json2.replace(DRIVING, escape3).replace(/[\u2028\u2029]/g, escape3).replace(OLD_COMMAND, "##\\u005b");
-}
-var DRIVING, LINE_BREAKS, OLD_COMMAND, COMMAND_AT_LINE_START;
-var init_inert = __esm({
-  "src/report/inert.ts"() {
-    "use strict";
-    DRIVING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-    LINE_BREAKS = /[\n\r\u2028\u2029]/g;
-    OLD_COMMAND = /##\[/g;
-    COMMAND_AT_LINE_START = /^([ \t]*)::/gm;
-  }
-});
-
-// src/cli/failure.ts
-function debugEnabled(env2) {
-  return Boolean(env2.KEYHOUND_DEBUG) && env2.KEYHOUND_DEBUG !== "0";
-}
-function oneLine(message2) {
-  return message2.split("\n").map((part) => part.trim()).filter(Boolean).join(" ");
-}
-function failureText(error, env2) {
-  const debug = debugEnabled(env2);
-  const message2 = isKeyhoundError(error) ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}${debug ? "" : " (KEYHOUND_DEBUG=1 shows where)"}`;
-  const stack = debug && error instanceof Error && error.stack ? `${error.stack}
-` : "";
-  return `keyhound: ${inert(oneLine(message2))}
-${stack}`;
-}
-async function runAsProcess(run) {
-  process.on("uncaughtException", (error) => {
-    process.stderr.write(failureText(error, process.env));
-    process.exit(EXIT_ERROR);
-  });
-  process.exitCode = await run();
-}
-var init_failure = __esm({
-  "src/cli/failure.ts"() {
-    "use strict";
-    init_exit_codes();
-    init_errors();
-    init_inert();
   }
 });
 
@@ -733,8 +660,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -842,13 +769,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity2.isCollection(node)) {
-        let count2 = 0;
+        let count = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count)
+            count = c;
         }
-        return count2;
+        return count;
       } else if (identity2.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -3801,8 +3728,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3879,12 +3806,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count);
         error.message += `:
 
 ${lineStr}
@@ -7621,9 +7548,9 @@ function looksRandom(token) {
   let bits = 0;
   for (let i = 0; i < token.length; i++) {
     const code2 = token.charCodeAt(i);
-    const count2 = COUNTS[code2];
-    if (count2 === 0) continue;
-    bits -= count2 / token.length * Math.log2(count2 / token.length);
+    const count = COUNTS[code2];
+    if (count === 0) continue;
+    bits -= count / token.length * Math.log2(count / token.length);
     COUNTS[code2] = 0;
   }
   return lower + upper + digit >= 2 && bits >= ENTROPY_FLOOR;
@@ -10078,20 +10005,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema2) {
-      let count2 = 0;
+      let count = 0;
       for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema2[key] == "object") {
-          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema2[key], (sch) => count += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count === Infinity)
           return Infinity;
       }
-      return count2;
+      return count;
     }
     function getFullPath(resolver, id = "", normalize2) {
       if (normalize2 !== false)
@@ -13629,8 +13556,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -13643,16 +13570,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count) {
+          gen.code((0, codegen_1._)`${count}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -15870,7 +15797,7 @@ function translateRegex(source, where, warnings) {
   return { pattern: pattern2, caseInsensitive };
 }
 function capturingGroupAt(pattern2, n) {
-  let count2 = 0;
+  let count = 0;
   let inClass = false;
   for (let i = 0; i < pattern2.length; i++) {
     const ch = pattern2[i];
@@ -15883,8 +15810,8 @@ function capturingGroupAt(pattern2, n) {
     } else if (ch === "(") {
       const named = pattern2.startsWith("(?<", i) && !pattern2.startsWith("(?<=", i) && !pattern2.startsWith("(?<!", i);
       if (pattern2[i + 1] !== "?" || named) {
-        count2 += 1;
-        if (count2 === n) return i;
+        count += 1;
+        if (count === n) return i;
       }
     }
   }
@@ -17085,9 +17012,9 @@ function zipDirectory(bytes) {
   const from = Math.max(0, bytes.length - 22 - MAX_COMMENT);
   for (let at2 = bytes.length - 22; at2 >= from; at2--) {
     if (bytes.readUInt32LE(at2) !== ZIP_END) continue;
-    const count2 = bytes.readUInt16LE(at2 + 10);
+    const count = bytes.readUInt16LE(at2 + 10);
     const offset = bytes.readUInt32LE(at2 + 16);
-    if (count2 !== 65535 && offset !== 4294967295) return { offset, count: count2 };
+    if (count !== 65535 && offset !== 4294967295) return { offset, count };
     const locator = at2 - 20;
     if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR) return void 0;
     const end = Number(bytes.readBigUInt64LE(locator + 8));
@@ -17111,9 +17038,9 @@ function zip64Values(extra, entry) {
     at2 += 4 + length;
   }
 }
-function* centralEntries(bytes, offset, count2) {
+function* centralEntries(bytes, offset, count) {
   let at2 = offset;
-  for (let i = 0; i < count2; i++) {
+  for (let i = 0; i < count; i++) {
     if (at2 + 46 > bytes.length || bytes.readUInt32LE(at2) !== CENTRAL) return void (yield void 0);
     const flags = bytes.readUInt16LE(at2 + 8);
     const nameLength = bytes.readUInt16LE(at2 + 28);
@@ -17683,11 +17610,11 @@ function derLength(bytes, at2) {
   const first = bytes[at2];
   if (first === void 0) return void 0;
   if (first < 128) return { value: first, end: at2 + 1 };
-  const count2 = first & 127;
-  if (count2 === 0 || count2 > 4 || at2 + 1 + count2 > bytes.length) return void 0;
+  const count = first & 127;
+  if (count === 0 || count > 4 || at2 + 1 + count > bytes.length) return void 0;
   let value = 0;
-  for (let i = 1; i <= count2; i++) value = value * 256 + bytes[at2 + i];
-  return { value, end: at2 + 1 + count2 };
+  for (let i = 1; i <= count; i++) value = value * 256 + bytes[at2 + i];
+  return { value, end: at2 + 1 + count };
 }
 function hasValidBech32Checksum(text) {
   const lower = text.toLowerCase();
@@ -17767,8 +17694,8 @@ function shannonEntropy(text) {
   for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let bits = 0;
   const length = text.length;
-  for (const count2 of counts.values()) {
-    const p = count2 / length;
+  for (const count of counts.values()) {
+    const p = count / length;
     bits -= p * Math.log2(p);
   }
   return bits;
@@ -17963,18 +17890,18 @@ var init_decode = __esm({
 // src/engine/prefilter.ts
 function keywordColumns(keywords) {
   const columns = new Uint8Array(256);
-  let count2 = 1;
+  let count = 1;
   for (const keyword of keywords) {
     for (let i = 0; i < keyword.length; i++) {
       const byte = keyword.charCodeAt(i) & 255;
       const lower = byte >= 65 && byte <= 90 ? byte + 32 : byte;
-      if (columns[lower] === 0) columns[lower] = count2++;
+      if (columns[lower] === 0) columns[lower] = count++;
       if (lower >= 97 && lower <= 122) columns[lower - 32] = columns[lower];
       columns[byte] = columns[lower];
     }
   }
   let shift = 0;
-  while (1 << shift < count2) shift++;
+  while (1 << shift < count) shift++;
   return { columns, shift };
 }
 function buildAutomaton(keywords) {
@@ -17986,7 +17913,7 @@ function buildAutomaton(keywords) {
   const nextSibling = new Uint32Array(capacity);
   const columnOf = new Uint8Array(capacity);
   const own = [];
-  let count2 = 1;
+  let count = 1;
   for (let id = 0; id < keywords.length; id++) {
     const keyword = keywords[id];
     let state = 0;
@@ -17994,7 +17921,7 @@ function buildAutomaton(keywords) {
       const column = columns[keyword.charCodeAt(i) & 255];
       let child = delta[state << shift | column];
       if (child === 0) {
-        child = count2++;
+        child = count++;
         delta[state << shift | column] = child;
         columnOf[child] = column;
         nextSibling[child] = firstChild[state];
@@ -18004,9 +17931,9 @@ function buildAutomaton(keywords) {
     }
     (own[state] ??= []).push(id);
   }
-  const outputs = Array.from({ length: count2 }, (_, state) => own[state] ?? NO_OUTPUT);
-  const fail = new Uint32Array(count2);
-  const queue = new Uint32Array(count2);
+  const outputs = Array.from({ length: count }, (_, state) => own[state] ?? NO_OUTPUT);
+  const fail = new Uint32Array(count);
+  const queue = new Uint32Array(count);
   let tail = 0;
   for (let child = firstChild[0]; child !== 0; child = nextSibling[child]) queue[tail++] = child;
   for (let head = 0; head < tail; head++) {
@@ -18022,8 +17949,8 @@ function buildAutomaton(keywords) {
     const inherited = outputs[fail[state]];
     if (inherited.length) outputs[state] = [...outputs[state], ...inherited];
   }
-  const hasOutput = new Uint8Array(count2);
-  for (let state = 0; state < count2; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
+  const hasOutput = new Uint8Array(count);
+  for (let state = 0; state < count; state++) hasOutput[state] = outputs[state].length ? 1 : 0;
   return { columns, shift, delta, outputs, hasOutput };
 }
 function keywordsOf(rules) {
@@ -18567,13 +18494,13 @@ function javaKeyStore(bytes) {
   const version2 = bytes.readUInt32BE(4);
   if (version2 !== 1 && version2 !== 2) return void 0;
   const kind = magic === JKS_MAGIC ? "jks" : "jceks";
-  const count2 = bytes.readUInt32BE(8);
+  const count = bytes.readUInt32BE(8);
   let at2 = 12;
   const skip = (length) => (at2 += length) <= bytes.length;
   const u16 = () => at2 + 2 <= bytes.length ? bytes.readUInt16BE((at2 += 2) - 2) : Number.MAX_SAFE_INTEGER;
   const u32 = () => at2 + 4 <= bytes.length ? bytes.readUInt32BE((at2 += 4) - 4) : Number.MAX_SAFE_INTEGER;
   const certificate = () => (version2 === 2 ? skip(u16()) : true) && skip(u32());
-  for (let i = 0; i < count2 && at2 < bytes.length; i++) {
+  for (let i = 0; i < count && at2 < bytes.length; i++) {
     const tag = u32();
     if (tag === PRIVATE_KEY_ENTRY || tag === SECRET_KEY_ENTRY && kind === "jceks") return kind;
     if (tag !== TRUSTED_CERT_ENTRY || !skip(u16()) || !skip(8) || !certificate()) return void 0;
@@ -18609,10 +18536,10 @@ function tlv(bytes, at2) {
   if (tag === void 0 || first === void 0) return void 0;
   if (first === 128) return { tag, start: at2 + 2, end: void 0 };
   if (first < 128) return { tag, start: at2 + 2, end: at2 + 2 + first };
-  const count2 = first & 127;
-  if (count2 > 4 || at2 + 2 + count2 > bytes.length) return void 0;
-  const start = at2 + 2 + count2;
-  return { tag, start, end: start + bytes.readUIntBE(at2 + 2, count2) };
+  const count = first & 127;
+  if (count > 4 || at2 + 2 + count > bytes.length) return void 0;
+  const start = at2 + 2 + count;
+  return { tag, start, end: start + bytes.readUIntBE(at2 + 2, count) };
 }
 function isPkcs12WithKeys(bytes) {
   const pfx = tlv(bytes, 0);
@@ -20032,13 +19959,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count2 = 1;
+        let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count2++;
+          count++;
         }
-        if (count2 % 2 === 0) {
+        if (count % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -21967,15 +21894,15 @@ var init_diff_scan = __esm({
        * git does not have it. A blob over the file size limit is read (up to the archive
        * budget) only when its name says archive: git gives sizes, not first bytes.
        */
-      async readVersion(name, path, count2) {
+      async readVersion(name, path, count) {
         const { maxFileSize, contentLimits: contentLimits2 } = this.setup;
         const limit = contentLimits2.archives && ARCHIVE_NAME.test(path) ? Math.max(maxFileSize, contentLimits2.archives.maxSize) : maxFileSize;
         const bytes = await this.blobs.read(name, limit);
         if (bytes === MISSING) return MISSING;
-        if (bytes === TOO_LARGE) return void (count2 && countSkip(this.stats, "too-large"));
+        if (bytes === TOO_LARGE) return void (count && countSkip(this.stats, "too-large"));
         if (!hasUtf16Bom(bytes) && isBinary(bytes) || archiveFormat(bytes)) return { binary: bytes };
-        if (bytes.length > maxFileSize) return void (count2 && countSkip(this.stats, "too-large"));
-        if (count2) this.stats.bytes += bytes.length;
+        if (bytes.length > maxFileSize) return void (count && countSkip(this.stats, "too-large"));
+        if (count) this.stats.bytes += bytes.length;
         return decodeText(bytes);
       }
       /**
@@ -22463,9 +22390,9 @@ var init_history_replay = __esm({
 // src/scan/shard.ts
 function parseShard(value) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
-  const [index, count2] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  if (!match || count2 < 1 || index < 1 || index > count2) throw new KeyhoundError(`--shard: not K/N with 1 <= K <= N: ${value}`);
-  return { index, count: count2 };
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || count < 1 || index < 1 || index > count) throw new KeyhoundError(`--shard: not K/N with 1 <= K <= N: ${value}`);
+  return { index, count };
 }
 function shardName(shard) {
   return `${shard.index}/${shard.count}`;
@@ -22678,8 +22605,8 @@ async function scanHistory(options = {}) {
   const revList = revListArguments(options, dangling?.commits, oldestFirst);
   const total = await (counting ?? countCommits(repo, revList));
   const toRead = total - (cache2?.commits.size ?? 0);
-  const count2 = toRead >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
-  const share = Math.max(1, Math.ceil(total / count2));
+  const count = toRead >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 1;
+  const share = Math.max(1, Math.ceil(total / count));
   const walkers = [];
   const walkerFor = (index) => {
     let walker = walkers[index];
@@ -22704,7 +22631,7 @@ async function scanHistory(options = {}) {
         stats.cachedCommits += 1;
         return;
       }
-      const walker = walkerFor(Math.min(Math.floor(position / share), count2 - 1));
+      const walker = walkerFor(Math.min(Math.floor(position / share), count - 1));
       walker.positions.push(position);
       walker.pending += `${sha}
 `;
@@ -22737,10 +22664,10 @@ async function scanHistory(options = {}) {
   const rows = [...bySecret.values()].map((tracked) => ({ ...tracked, secret: rawSecret(tracked.finding) }));
   const present = await presentAtHead(repo, rows, cache2?.head);
   const findings = rows.map((row2) => {
-    const { finding, commits: count3, paths, order } = row2;
+    const { finding, commits: count2, paths, order } = row2;
     const truncated = finding.commit !== void 0 && boundary.has(finding.commit.sha);
     const history = {
-      commits: count3,
+      commits: count2,
       paths: [...paths].sort(),
       presentAtHead: present(row2),
       ...truncated ? { truncated } : {},
@@ -22881,6 +22808,17 @@ var init_text_scan = __esm({
   }
 });
 
+// src/cli/exit-codes.ts
+var EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR;
+var init_exit_codes = __esm({
+  "src/cli/exit-codes.ts"() {
+    "use strict";
+    EXIT_CLEAN = 0;
+    EXIT_LEAKS = 1;
+    EXIT_ERROR = 2;
+  }
+});
+
 // src/report/common.ts
 import { sep as sep2 } from "node:path";
 function shownSecret(finding, showSecrets) {
@@ -22961,6 +22899,37 @@ var init_common = __esm({
   }
 });
 
+// src/report/inert.ts
+function visible(char) {
+  if (char === "\n") return "\\n";
+  if (char === "\r") return "\\r";
+  const code2 = char.charCodeAt(0);
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+}
+function inertInCommand(text) {
+  return text.replace(DRIVING, visible).replace(OLD_COMMAND, "##\\[");
+}
+function inertKeepingLines(text) {
+  return inertInCommand(text).replace(COMMAND_AT_LINE_START, "$1\\::");
+}
+function inert(text) {
+  return inertKeepingLines(text.replace(LINE_BREAKS, visible));
+}
+function inertJson(json2) {
+  const escape3 = (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return json2.replace(DRIVING, escape3).replace(/[\u2028\u2029]/g, escape3).replace(OLD_COMMAND, "##\\u005b");
+}
+var DRIVING, LINE_BREAKS, OLD_COMMAND, COMMAND_AT_LINE_START;
+var init_inert = __esm({
+  "src/report/inert.ts"() {
+    "use strict";
+    DRIVING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+    LINE_BREAKS = /[\n\r\u2028\u2029]/g;
+    OLD_COMMAND = /##\[/g;
+    COMMAND_AT_LINE_START = /^([ \t]*)::/gm;
+  }
+});
+
 // src/report/csv.ts
 function csvField(value) {
   if (typeof value === "number") return String(value);
@@ -23033,21 +23002,21 @@ function formatBytes(bytes) {
 function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
 }
-function plural(count2, word) {
-  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 function severityCounts(findings) {
-  return SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length]).filter(([, count2]) => count2 > 0).map(([severity, count2]) => `${count2} ${severity}`).join(", ");
+  return SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length]).filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`).join(", ");
 }
 function skippedSummary(stats) {
-  const parts = Object.entries(stats.skipped).map(([reason, count2]) => `${count2} ${reason}`);
+  const parts = Object.entries(stats.skipped).map(([reason, count]) => `${count} ${reason}`);
   return parts.length ? ` \xB7 skipped: ${parts.join(", ")}` : "";
 }
 function ruleCounts(findings) {
   const counts = /* @__PURE__ */ new Map();
   for (const finding of findings) counts.set(finding.ruleId, (counts.get(finding.ruleId) ?? 0) + 1);
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const named = ranked.slice(0, TOP_RULES).map(([id, count2]) => `${id} ${count2}`);
+  const named = ranked.slice(0, TOP_RULES).map(([id, count]) => `${id} ${count}`);
   const more = ranked.length - TOP_RULES;
   return more > 0 ? `${named.join(", ")} and ${plural(more, "more rule")}` : named.join(", ");
 }
@@ -23338,7 +23307,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
       const groups = providerGroups(findings);
       const leaks = leaksOf(findings);
       const notes = findings.length - leaks.length;
-      const count2 = (severity) => leaks.filter((finding) => finding.severity === severity).length;
+      const count = (severity) => leaks.filter((finding) => finding.severity === severity).length;
       const skipped = Object.entries(stats.skipped).map(([reason, n]) => `${n} ${reason}`);
       const title = leaks.length ? `${plural(leaks.length, "leak")} found` : "no leaks found";
       const run = [
@@ -23363,7 +23332,7 @@ ${showSecrets ? html`<p class="danger">This report shows raw secrets (--show-sec
 ${card(stats.files, "files scanned")}${stats.commits !== void 0 ? card(stats.commits, "commits read") : ""}${card(formatBytes(stats.bytes), "scanned")}${card(formatSeconds(stats.durationMs), "duration")}${card(stats.rules, "rules")}${card(stats.suppressed ?? 0, "suppressed")}
 </div>
 <div class="cards">
-${SEVERITIES.map((severity) => card(count2(severity), severity, `sev ${severity}${count2(severity) ? "" : " none"}`))}
+${SEVERITIES.map((severity) => card(count(severity), severity, `sev ${severity}${count(severity) ? "" : " none"}`))}
 </div>
 <div class="notes">
 <p>Skipped: ${skipped.length ? skipped.join(", ") : "none"}.</p>
@@ -23513,7 +23482,7 @@ var init_junit = __esm({
         bytes: stats.bytes,
         rules: stats.rules,
         ...stats.suppressed ? { suppressed: stats.suppressed } : {},
-        ...Object.fromEntries(Object.entries(stats.skipped).map(([reason, count2]) => [`skipped.${reason}`, count2]))
+        ...Object.fromEntries(Object.entries(stats.skipped).map(([reason, count]) => [`skipped.${reason}`, count]))
       };
       return [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -23736,6 +23705,24 @@ var init_report = __esm({
 });
 
 // src/cli/options.ts
+function wholeNumber(value, option) {
+  if (Number.isInteger(value) && value >= 0) return value;
+  throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
+}
+function historyArgs(values) {
+  return {
+    ...reportArgs(values),
+    ...values.repo ? { repo: values.repo } : {},
+    allRefs: values["all-refs"] ?? true,
+    unreachable: values.unreachable ?? false,
+    ...values.range ? { range: values.range } : {},
+    ...values.branch ? { branch: values.branch } : {},
+    ...values.since !== void 0 ? { since: values.since } : {},
+    ...values["max-commits"] !== void 0 ? { maxCommits: values["max-commits"] } : {},
+    ...values.shard ? { shard: values.shard } : {},
+    ...values.cache !== void 0 ? { cache: values.cache } : {}
+  };
+}
 function withinChoices(values) {
   return FORMAT_NAMES.includes(values.format ?? "text") && SEVERITIES.includes(values["fail-on"] ?? "low");
 }
@@ -23763,7 +23750,7 @@ function reportArgs(values) {
   };
 }
 function archiveLimits(values) {
-  const count2 = (option) => {
+  const count = (option) => {
     const value = values[option];
     if (value === void 0) return void 0;
     if (/^\d+$/.test(value.trim()) && Number(value) >= 1) return Number(value);
@@ -23773,7 +23760,7 @@ function archiveLimits(values) {
     const value = values[option];
     return value === void 0 ? void 0 : parseSize(value, `--${option}`, true);
   });
-  const [maxRatio, maxDepth] = [count2("max-archive-ratio"), count2("max-archive-depth")];
+  const [maxRatio, maxDepth] = [count("max-archive-ratio"), count("max-archive-depth")];
   return {
     ...maxSize !== void 0 ? { maxSize } : {},
     ...maxTotal !== void 0 ? { maxTotal } : {},
@@ -23781,26 +23768,27 @@ function archiveLimits(values) {
     ...maxDepth !== void 0 ? { maxDepth } : {}
   };
 }
-function parseArgsOptions() {
-  const options = Object.fromEntries(
-    NEGATABLE.map((name) => [`no-${name}`, { type: "boolean" }])
-  );
-  for (const [name, option] of Object.entries(REPORT_OPTIONS)) {
-    options[name] = {
-      type: option.type === "boolean" ? "boolean" : "string",
-      ...typeof option.alias === "string" ? { short: option.alias } : {},
-      ...option.array ? { multiple: true } : {}
-    };
+function parseArgsOptions(tables = [REPORT_OPTIONS], negatable = NEGATABLE) {
+  const options = Object.fromEntries(negatable.map((name) => [`no-${name}`, { type: "boolean" }]));
+  for (const table of tables) {
+    for (const [name, option] of Object.entries(table)) {
+      options[name] = {
+        type: option.type === "boolean" ? "boolean" : "string",
+        ...typeof option.alias === "string" ? { short: option.alias } : {},
+        ...option.array ? { multiple: true } : {}
+      };
+    }
   }
   return options;
 }
-var REPORT_OPTIONS, NEGATABLE;
+var REPORT_OPTIONS, SHARD_OPTION, HISTORY_OPTIONS, NEGATABLE;
 var init_options = __esm({
   "src/cli/options.ts"() {
     "use strict";
     init_config();
     init_errors();
     init_types2();
+    init_shard();
     init_report();
     REPORT_OPTIONS = {
       format: { alias: "f", type: "string", choices: FORMAT_NAMES, default: "text", describe: "report format", requiresArg: true },
@@ -23825,6 +23813,22 @@ var init_options = __esm({
       "dry-run": { type: "boolean", default: false, describe: "with --verify: list the requests instead of sending them" },
       "only-verified": { type: "boolean", default: false, describe: "with --verify: report only credentials the provider says are live" },
       "fail-on-verified": { type: "boolean", default: false, describe: "with --verify: exit 1 only for credentials the provider says are live" }
+    };
+    SHARD_OPTION = {
+      type: "string",
+      describe: "scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports",
+      requiresArg: true,
+      coerce: parseShard
+    };
+    HISTORY_OPTIONS = {
+      range: { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true },
+      branch: { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true },
+      "all-refs": { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" },
+      unreachable: { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" },
+      since: { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true },
+      "max-commits": { type: "number", describe: "at most this many commits", requiresArg: true, coerce: (value) => wholeNumber(value, "--max-commits") },
+      shard: SHARD_OPTION,
+      cache: { type: "string", describe: "directory of the history cache (default: .git/keyhound/); --no-cache reads every commit", requiresArg: true }
     };
     NEGATABLE = ["color", "archives", "baseline"];
   }
@@ -24394,6 +24398,7 @@ var init_report_options = __esm({
 });
 
 // src/cli/commands/git-modes.ts
+import { statSync as statSync3 } from "node:fs";
 import { resolve as resolve8 } from "node:path";
 async function runStaged(args, io) {
   if (args.verify && !(await loadConfig(await workTreeRoot(io.cwd) ?? io.cwd, args.config, io.cwd))?.spec.verify?.staged) {
@@ -24421,6 +24426,7 @@ async function historyOptions(args, cwd) {
 }
 async function runHistory(args, io) {
   const repo = args.repo ? resolve8(io.cwd, args.repo) : io.cwd;
+  if (args.repo && !statSync3(repo, { throwIfNoEntry: false })?.isDirectory()) throw new KeyhoundError(`history: not a directory: ${args.repo}`);
   const history = await historyOptions({ ...args, ...typeof args.cache === "string" ? { cache: resolve8(io.cwd, args.cache) } : {} }, repo);
   return scanAndReport(args.repo ? withPathsFrom(io.cwd, args) : args, { ...io, cwd: repo }, "history", (options) => scanHistory({ ...options, ...history }));
 }
@@ -24496,6 +24502,37 @@ Commit blocked: keyhound found secrets in the staged changes.
 To bypass this check (not recommended): git commit --no-verify
 `;
     SCISSORS = /^# -+ >8 -+$/m;
+  }
+});
+
+// src/cli/failure.ts
+function debugEnabled(env2) {
+  return Boolean(env2.KEYHOUND_DEBUG) && env2.KEYHOUND_DEBUG !== "0";
+}
+function oneLine(message2) {
+  return message2.split("\n").map((part) => part.trim()).filter(Boolean).join(" ");
+}
+function failureText(error, env2) {
+  const debug = debugEnabled(env2);
+  const message2 = isKeyhoundError(error) ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}${debug ? "" : " (KEYHOUND_DEBUG=1 shows where)"}`;
+  const stack = debug && error instanceof Error && error.stack ? `${error.stack}
+` : "";
+  return `keyhound: ${inert(oneLine(message2))}
+${stack}`;
+}
+async function runAsProcess(run) {
+  process.on("uncaughtException", (error) => {
+    process.stderr.write(failureText(error, process.env));
+    process.exit(EXIT_ERROR);
+  });
+  process.exitCode = await run();
+}
+var init_failure = __esm({
+  "src/cli/failure.ts"() {
+    "use strict";
+    init_exit_codes();
+    init_errors();
+    init_inert();
   }
 });
 
@@ -25480,10 +25517,10 @@ var init_cliui2 = __esm({
 
 // node_modules/escalade/sync/index.mjs
 import { dirname as dirname7, resolve as resolve9 } from "path";
-import { readdirSync as readdirSync3, statSync as statSync3 } from "fs";
+import { readdirSync as readdirSync3, statSync as statSync4 } from "fs";
 function sync_default(start, callback) {
   let dir = resolve9(".", start);
-  let tmp, stats = statSync3(dir);
+  let tmp, stats = statSync4(dir);
   if (!stats.isDirectory()) {
     dir = dirname7(dir);
   }
@@ -26671,7 +26708,7 @@ var init_string_width6 = __esm({
 });
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync12, statSync as statSync4, writeFile as writeFile2 } from "fs";
+import { readFileSync as readFileSync12, statSync as statSync5, writeFile as writeFile2 } from "fs";
 import { format as format2 } from "util";
 import { resolve as resolve11 } from "path";
 var node_default;
@@ -26686,7 +26723,7 @@ var init_node = __esm({
       resolve: resolve11,
       exists: (file) => {
         try {
-          return statSync4(file).isFile();
+          return statSync5(file).isFile();
         } catch (err) {
           return false;
         }
@@ -30706,7 +30743,7 @@ var init_walk = __esm({
 });
 
 // src/sources/worktree.ts
-import { statSync as statSync5 } from "node:fs";
+import { statSync as statSync6 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join14, posix as posix2, resolve as resolve14, sep as sep4 } from "node:path";
 function toPosix(path) {
   return sep4 === "/" ? path : path.split(sep4).join("/");
@@ -30721,7 +30758,7 @@ async function listTargets(paths, cwd) {
     const absolute = isAbsolute2(arg) ? arg : resolve14(cwd, arg);
     let isDirectory;
     try {
-      isDirectory = statSync5(absolute).isDirectory();
+      isDirectory = statSync6(absolute).isDirectory();
     } catch (error) {
       const code2 = error.code;
       throw new KeyhoundError(code2 === "ENOENT" ? `no such file or directory: ${arg}` : `cannot read ${arg} (${code2})`);
@@ -30794,9 +30831,9 @@ async function scanFilesInWorkers(targets, accept, ruleset, limits, workerCount,
       }
       worker.postMessage(batch);
     };
-    const count2 = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
+    const count = Math.max(1, Math.min(workerCount, Math.ceil(targets.length / BATCH_SIZE)));
     const spec = JSON.parse(JSON.stringify(ruleset.spec));
-    for (let i = 0; i < count2; i++) {
+    for (let i = 0; i < count; i++) {
       const worker = new Worker(packagePath("dist", "worker.js"), { workerData: { ruleset: spec, keywords: ruleset.keywords, limits } });
       workers.push(worker);
       running += 1;
@@ -30965,8 +31002,8 @@ async function runBaselineImport(args, io) {
   }
   const text = formatBaseline(entries, salt);
   await writeReport(text, output, io);
-  const count2 = JSON.parse(text).entries.length;
-  io.stdout(`keyhound: ${shown} now holds ${count2} entries (${count2 - Math.min(before, count2)} new)
+  const count = JSON.parse(text).entries.length;
+  io.stdout(`keyhound: ${shown} now holds ${count} entries (${count - Math.min(before, count)} new)
 `);
   return EXIT_CLEAN;
 }
@@ -31161,13 +31198,13 @@ function checkShards(repository, members) {
   if (whole || counts.size > 1) {
     throw new KeyhoundError(`${repository}: ${whole ? `${whole.name} is a whole run, the others shards` : "shards of different splits (K/N with different N)"}: merge the reports of one split`);
   }
-  const count2 = Number([...counts][0]);
+  const count = Number([...counts][0]);
   const seen = /* @__PURE__ */ new Map();
   for (const { shard = "", name } of sharded) {
     if (seen.has(shard)) throw new KeyhoundError(`${repository}: shard ${shard} twice (${seen.get(shard)} and ${name})`);
     seen.set(shard, name);
   }
-  const missing = Array.from({ length: count2 }, (_, i) => `${i + 1}/${count2}`).filter((shard) => !seen.has(shard));
+  const missing = Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((shard) => !seen.has(shard));
   if (missing.length) throw new KeyhoundError(`${repository}: shard ${missing.join(", ")} missing (a merge of shards must have every one)`);
   return [...seen.keys()].sort((a, b) => Number(a.split("/")[0]) - Number(b.split("/")[0]));
 }
@@ -31204,8 +31241,8 @@ function addStats(parts, findings, suppressed) {
   const sum = (pick) => parts.some((stats) => pick(stats) !== void 0) ? parts.reduce((total, stats) => total + (pick(stats) ?? 0), 0) : void 0;
   const skipped = {};
   for (const stats of parts) {
-    for (const [reason, count2] of Object.entries(stats.skipped)) {
-      if (reason !== "other-shard") skipped[reason] = (skipped[reason] ?? 0) + count2;
+    for (const [reason, count] of Object.entries(stats.skipped)) {
+      if (reason !== "other-shard") skipped[reason] = (skipped[reason] ?? 0) + count;
     }
   }
   const optional = { commits: sum((s) => s.commits), cachedCommits: sum((s) => s.cachedCommits), archives: sum((s) => s.archives) };
@@ -31337,7 +31374,7 @@ async function mergeSarifReports(logs, args, io, given) {
   const merged = mergeSarif(logs.map((log, i) => asSarifLog(log, args.reports[i])), args.reports);
   await writeReport(`${inertJson(JSON.stringify(merged, null, 2))}
 `, args.output, io);
-  const results = merged.runs.reduce((count2, run) => count2 + run.results.length, 0);
+  const results = merged.runs.reduce((count, run) => count + run.results.length, 0);
   if (!args.quiet) io.stderr(`merged ${logs.length} SARIF reports: ${results} results in ${merged.runs.length} run${merged.runs.length === 1 ? "" : "s"}
 `);
   return sarifFailsOn(merged, args.failOn) ? EXIT_LEAKS : EXIT_CLEAN;
@@ -31405,12 +31442,6 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
-function count(option) {
-  return (value) => {
-    if (Number.isInteger(value) && value >= 0) return value;
-    throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
-  };
-}
 function skipHelpRendering(cli) {
   const usage2 = cli.getInternalMethods?.().getUsageInstance();
   if (usage2) usage2.cacheHelpMessage = () => void 0;
@@ -31423,7 +31454,7 @@ async function main(argv, io = processIo()) {
   }, true).scriptName("keyhound").usage("$0 <command> [options]\n\nFinds leaked API keys, tokens and passwords before they are committed.").command(
     "scan [paths..]",
     "scan files and directories (in git: tracked and untracked-not-ignored files); - reads stdin",
-    (y) => withReportOptions(y).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: count("--workers") }),
+    (y) => withReportOptions(y).positional("paths", { type: "string", array: true, describe: "files or directories (default .), or - for stdin" }).option("stdin", { type: "boolean", default: false, describe: "scan standard input (also: a path of -)" }).option("shard", SHARD_OPTION).option("workers", { type: "number", describe: "worker threads (default: one per core; 0: none)", hidden: true, requiresArg: true, coerce: (value) => wholeNumber(value, "--workers") }),
     async (a) => {
       exitCode = await runScan(
         {
@@ -31441,23 +31472,9 @@ async function main(argv, io = processIo()) {
   }).command(
     "history [repo]",
     "scan every commit reachable from all refs (or --range/--branch); each secret reported once, where it was introduced",
-    (y) => withReportOptions(y).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).option("range", { type: "string", array: true, describe: "revision range A..B (repeatable)", requiresArg: true }).option("branch", { type: "string", describe: "one branch (or ref) and its ancestors", requiresArg: true }).option("all-refs", { type: "boolean", default: true, describe: "all branches and tags; --all-refs=false: HEAD only" }).option("unreachable", { type: "boolean", default: false, describe: "also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes" }).option("since", { type: "string", describe: "only commits after this date (as git log --since)", requiresArg: true }).option("max-commits", { type: "number", describe: "at most this many commits", requiresArg: true, coerce: count("--max-commits") }).option("shard", SHARD_OPTION).option("cache", { type: "string", describe: "directory of the history cache (default: .git/keyhound/); --no-cache reads every commit", requiresArg: true }),
+    (y) => withReportOptions(y).positional("repo", { type: "string", describe: "the repository to audit: a clone, a bare repository or a mirror (default: the current one)" }).options(HISTORY_OPTIONS),
     async (a) => {
-      exitCode = await runHistory(
-        {
-          ...reportArgs(a),
-          ...a.repo ? { repo: a.repo } : {},
-          allRefs: a["all-refs"],
-          unreachable: a.unreachable,
-          ...a.range ? { range: a.range } : {},
-          ...a.branch ? { branch: a.branch } : {},
-          ...a.since !== void 0 ? { since: a.since } : {},
-          ...a["max-commits"] !== void 0 ? { maxCommits: a["max-commits"] } : {},
-          ...a.shard ? { shard: a.shard } : {},
-          ...a.cache !== void 0 ? { cache: a.cache } : {}
-        },
-        io
-      );
+      exitCode = await runHistory(historyArgs({ ...a, cache: a.cache }), io);
     }
   ).command(
     "ci",
@@ -31574,7 +31591,7 @@ async function main(argv, io = processIo()) {
     return EXIT_ERROR;
   }
 }
-var REPEATABLE, SHARD_OPTION;
+var REPEATABLE;
 var init_main = __esm({
   "src/cli/main.ts"() {
     "use strict";
@@ -31594,42 +31611,70 @@ var init_main = __esm({
     init_merge();
     init_report_options();
     init_usage_errors();
-    init_shard();
     REPEATABLE = /* @__PURE__ */ new Set(["_", "paths", "include", "exclude", "range", "reports", "files"]);
-    SHARD_OPTION = { type: "string", describe: "scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports", requiresArg: true, coerce: parseShard };
   }
 });
 
 // src/cli/entry.ts
+init_git_modes();
 init_failure();
 
 // src/cli/staged-entry.ts
 init_failure();
-
-// src/cli/staged-fast.ts
 init_git_modes();
+
+// src/cli/fast-path.ts
+init_shard();
 init_exit_codes();
 init_failure();
 init_io();
 init_options();
 import { parseArgs } from "node:util";
-function parseStagedArgs(argv) {
+function readArgs(argv, tables, negatable) {
+  if (argv.includes("-") || argv.includes("--")) return void 0;
   try {
-    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
+    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions(tables, negatable) });
     const parsed = values;
-    if (positionals.length || !withinChoices(parsed)) return void 0;
-    for (const name of NEGATABLE) {
-      if (parsed[`no-${name}`]) parsed[name] = false;
+    for (const name of negatable) {
+      if (!parsed[`no-${name}`]) continue;
+      if (parsed[name] !== void 0) return void 0;
+      parsed[name] = false;
       delete parsed[`no-${name}`];
     }
-    return reportArgs(parsed);
+    return withinChoices(parsed) ? { values: parsed, positionals } : void 0;
   } catch {
     return void 0;
   }
 }
-async function runStagedFast(args, io = processIo()) {
+function parseStagedArgs(argv) {
+  const read = readArgs(argv, [REPORT_OPTIONS], NEGATABLE);
+  if (!read || read.positionals.length) return void 0;
+  return unlessRefused(() => reportArgs(read.values));
+}
+function parseHistoryArgs(argv) {
+  const read = readArgs(argv, [REPORT_OPTIONS, HISTORY_OPTIONS], [...NEGATABLE, "cache"]);
+  if (!read || read.positionals.length > 1) return void 0;
+  const { values, positionals } = read;
+  const maxCommits = values["max-commits"];
+  const shard = values.shard;
+  if (maxCommits !== void 0 && !/^(?:0|[1-9]\d*)$/.test(maxCommits)) return void 0;
+  return unlessRefused(() => historyArgs({
+    ...values,
+    ...positionals[0] !== void 0 ? { repo: positionals[0] } : {},
+    ...maxCommits !== void 0 ? { "max-commits": Number(maxCommits) } : {},
+    ...shard !== void 0 ? { shard: parseShard(shard) } : {}
+  }));
+}
+function unlessRefused(read) {
   try {
-    return await runStaged(args, io);
+    return read();
+  } catch {
+    return void 0;
+  }
+}
+async function runFast(command2, io = processIo()) {
+  try {
+    return await command2(io);
   } catch (error) {
     io.stderr(failureText(error, io.env));
     return EXIT_ERROR;
@@ -31643,8 +31688,10 @@ function stagedArgs(argv) {
 
 // src/cli/entry.ts
 async function main2(argv, io) {
-  const args = stagedArgs(argv);
-  if (args) return runStagedFast(args, io);
+  const staged = stagedArgs(argv);
+  if (staged) return runFast((io2) => runStaged(staged, io2), io);
+  const history = argv[0] === "history" ? parseHistoryArgs(argv.slice(1)) : void 0;
+  if (history) return runFast((io2) => runHistory(history, io2), io);
   const full = await Promise.resolve().then(() => (init_main(), main_exports));
   return full.main(argv, io);
 }

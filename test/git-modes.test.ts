@@ -96,6 +96,11 @@ describe('keyhound staged', () => {
 });
 
 describe('keyhound history', () => {
+  it('names a repository argument that is not a directory (exit 2)', async () => {
+    const { code, stderr } = await run(['history', 'no-such-repo'], { cwd: tempDir() });
+    expect([code, stderr]).toEqual([2, 'keyhound: history: not a directory: no-such-repo\n']);
+  });
+
   it('finds a key a later commit deleted, at the commit that introduced it', async () => {
     const dir = repoWith({ 'a.txt': 'start\n' });
     commitAll(dir, 'start');

@@ -4,9 +4,9 @@
  */
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { reportArgs } from '../src/cli/options.js';
+import { HISTORY_OPTIONS, historyArgs, reportArgs, type HistoryArgs } from '../src/cli/options.js';
 import { withReportOptions } from '../src/cli/report-options.js';
-import { parseStagedArgs } from '../src/cli/staged-fast.js';
+import { parseHistoryArgs, parseStagedArgs } from '../src/cli/fast-path.js';
 import { pathFilter } from '../src/scan/path-filter.js';
 import { commitAll, gitIn, repoWith, writeTree } from './helpers/cli.js';
 import { fakeKeys } from './helpers/keys.js';
@@ -42,6 +42,42 @@ describe('the staged fast path and yargs', () => {
 
   it.each([[['-f', 'xml']], [['--fail-on', 'urgent']], [['--bogus']], [['extra']], [['--help']]])('leave %j to yargs, which explains it', (argv) => {
     expect(parseStagedArgs(argv)).toBeUndefined();
+  });
+});
+
+/** What the full CLI's `history` command (main.ts) makes of the arguments. */
+async function historyViaYargs(argv: string[]): Promise<HistoryArgs | undefined> {
+  let args: HistoryArgs | undefined;
+  await yargs(['history', ...argv])
+    .command('history [repo]', '', (y) => withReportOptions(y).positional('repo', { type: 'string' }).options(HISTORY_OPTIONS), (a) => {
+      args = historyArgs({ ...a, cache: a.cache as string | false | undefined });
+    })
+    .strict().exitProcess(false).fail((message, error) => {
+      throw error ?? new Error(message);
+    }).parseAsync();
+  return args;
+}
+
+describe('the history fast path and yargs', () => {
+  it.each([
+    [[]],
+    [['--no-cache']],
+    [['--cache', '/tmp/audit-cache', '-f', 'json', '-o', 'report.json']],
+    [['../other-repo', '--quiet']],
+    [['123']],
+    [['--range', 'a..b', '--range', 'c..d']],
+    [['--branch', 'main', '--since', '2 weeks ago', '--max-commits', '50']],
+    [['--max-commits', '0', '--shard', '2/3', '--unreachable']],
+    [['--all-refs', '--no-baseline', '--include', 'src/**']],
+  ])('parse %j the same way', async (argv) => {
+    expect(parseHistoryArgs(argv)).toEqual(await historyViaYargs(argv));
+  });
+
+  it.each([
+    [['--all-refs=false']], [['--no-all-refs']], [['--max-commits', 'abc']], [['--max-commits', '1e3']], [['--shard', '4/3']], [['--shard', 'half']],
+    [['a', 'b']], [['--cache', 'dir', '--no-cache']], [['--help']], [['-']], [['--', 'repo']], [['--maxCommits', '3']], [['--branch']], [['--max-file-size', 'lots']],
+  ])('leave %j to yargs, which reads or explains it', (argv) => {
+    expect(parseHistoryArgs(argv)).toBeUndefined();
   });
 });
 

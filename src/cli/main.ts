@@ -14,27 +14,15 @@ import { EXIT_CLEAN, EXIT_ERROR } from './exit-codes.js';
 import { failureText } from './failure.js';
 import { keyhoundVersion } from '../report/common.js';
 import { processIo, type Io } from './io.js';
-import { REPORT_OPTIONS, reportArgs } from './options.js';
+import { HISTORY_OPTIONS, historyArgs, REPORT_OPTIONS, reportArgs, SHARD_OPTION, wholeNumber } from './options.js';
 import { runMerge } from './commands/merge.js';
 import type { FormatName } from '../report/index.js';
 import type { Severity } from '../engine/types.js';
 import { withReportOptions } from './report-options.js';
 import { usageError } from './usage-errors.js';
-import { parseShard } from '../scan/shard.js';
 
 /** Options and positionals that may be given more than once. */
 const REPEATABLE = new Set(['_', 'paths', 'include', 'exclude', 'range', 'reports', 'files']);
-
-/** yargs' coerce for a count option: a whole number, not NaN from `--max-commits abc`. */
-function count(option: string): (value: number) => number {
-  return (value) => {
-    if (Number.isInteger(value) && value >= 0) return value;
-    throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
-  };
-}
-
-/** `--shard K/N` on scan and history. */
-const SHARD_OPTION = { type: 'string', describe: 'scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports', requiresArg: true, coerce: parseShard } as const;
 
 /**
  * yargs renders the whole help text whenever a command starts, to have it ready should
@@ -67,7 +55,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .positional('paths', { type: 'string', array: true, describe: 'files or directories (default .), or - for stdin' })
           .option('stdin', { type: 'boolean', default: false, describe: 'scan standard input (also: a path of -)' })
           .option('shard', SHARD_OPTION)
-          .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0: none)', hidden: true, requiresArg: true, coerce: count('--workers') }),
+          .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0: none)', hidden: true, requiresArg: true, coerce: (value: number) => wholeNumber(value, '--workers') }),
       async (a) => {
         exitCode = await runScan(
           {
@@ -87,30 +75,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       (y) =>
         withReportOptions(y)
           .positional('repo', { type: 'string', describe: 'the repository to audit: a clone, a bare repository or a mirror (default: the current one)' })
-          .option('range', { type: 'string', array: true, describe: 'revision range A..B (repeatable)', requiresArg: true })
-          .option('branch', { type: 'string', describe: 'one branch (or ref) and its ancestors', requiresArg: true })
-          .option('all-refs', { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' })
-          .option('unreachable', { type: 'boolean', default: false, describe: 'also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes' })
-          .option('since', { type: 'string', describe: 'only commits after this date (as git log --since)', requiresArg: true })
-          .option('max-commits', { type: 'number', describe: 'at most this many commits', requiresArg: true, coerce: count('--max-commits') })
-          .option('shard', SHARD_OPTION)
-          .option('cache', { type: 'string', describe: 'directory of the history cache (default: .git/keyhound/); --no-cache reads every commit', requiresArg: true }),
+          .options(HISTORY_OPTIONS),
       async (a) => {
-        exitCode = await runHistory(
-          {
-            ...reportArgs(a),
-            ...(a.repo ? { repo: a.repo } : {}),
-            allRefs: a['all-refs'],
-            unreachable: a.unreachable,
-            ...(a.range ? { range: a.range as string[] } : {}),
-            ...(a.branch ? { branch: a.branch } : {}),
-            ...(a.since !== undefined ? { since: a.since } : {}),
-            ...(a['max-commits'] !== undefined ? { maxCommits: a['max-commits'] } : {}),
-            ...(a.shard ? { shard: a.shard } : {}),
-            ...(a.cache !== undefined ? { cache: a.cache as string | false } : {}),
-          },
-          io,
-        );
+        exitCode = await runHistory(historyArgs({ ...a, cache: a.cache as string | false | undefined }), io);
       },
     )
     .command(

@@ -1,13 +1,15 @@
 /**
- * The options every scanning command shares, written down once. yargs builds the full
- * CLI from this table, and the pre-commit hook's fast path (staged-fast.ts) builds its
- * node:util parser from it too, so the two cannot drift apart.
+ * The options every scanning command shares, and `history`'s own, written down once.
+ * yargs builds the full CLI from these tables, and the short paths of `staged` and
+ * `history` (fast-path.ts) build their node:util parsers from them too, so the two
+ * cannot drift apart.
  */
 import type { Options } from 'yargs';
 import { parseSize } from '../config/config.js';
 import { KeyhoundError } from '../errors.js';
 import type { ArchiveOptions } from '../scan/setup.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
+import { parseShard, type Shard } from '../scan/shard.js';
 import { FORMAT_NAMES, type FormatName } from '../report/index.js';
 
 /** Every option that takes a value requires it: `-f` alone is an error, not the default format. */
@@ -37,6 +39,73 @@ export const REPORT_OPTIONS = {
 } as const satisfies Record<string, Options>;
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
+
+/** A count option's value (yargs' coerce): a whole number, not NaN from `--max-commits abc`. */
+export function wholeNumber(value: number, option: string): number {
+  if (Number.isInteger(value) && value >= 0) return value;
+  throw new KeyhoundError(`${option}: not a whole number (0 or more)`);
+}
+
+/** `--shard K/N` on scan and history. */
+export const SHARD_OPTION = {
+  type: 'string', describe: 'scan only share K of N (by commit in history, by file in scan), for N parallel jobs; keyhound merge joins their reports', requiresArg: true, coerce: parseShard,
+} as const satisfies Options;
+
+/** `history`'s own options, beside the report options. */
+export const HISTORY_OPTIONS = {
+  range: { type: 'string', array: true, describe: 'revision range A..B (repeatable)', requiresArg: true },
+  branch: { type: 'string', describe: 'one branch (or ref) and its ancestors', requiresArg: true },
+  'all-refs': { type: 'boolean', default: true, describe: 'all branches and tags; --all-refs=false: HEAD only' },
+  unreachable: { type: 'boolean', default: false, describe: 'also scan what no ref reaches: dangling commits, blobs and tags left by rebases, amends, resets and force-pushes' },
+  since: { type: 'string', describe: 'only commits after this date (as git log --since)', requiresArg: true },
+  'max-commits': { type: 'number', describe: 'at most this many commits', requiresArg: true, coerce: (value: number) => wholeNumber(value, '--max-commits') },
+  shard: SHARD_OPTION,
+  cache: { type: 'string', describe: 'directory of the history cache (default: .git/keyhound/); --no-cache reads every commit', requiresArg: true },
+} as const satisfies Record<string, Options>;
+
+/** `history`'s options as either parser hands them over (`cache`: false for --no-cache). */
+export interface ParsedHistoryOptions extends ParsedReportOptions {
+  repo?: string | undefined;
+  range?: string[] | undefined;
+  branch?: string | undefined;
+  'all-refs'?: boolean;
+  unreachable?: boolean;
+  since?: string | undefined;
+  'max-commits'?: number | undefined;
+  shard?: Shard | undefined;
+  cache?: string | false | undefined;
+}
+
+export interface HistoryArgs extends ReportArgs {
+  /** The repository to audit (default: the one at the current directory). */
+  repo?: string;
+  range?: string[];
+  branch?: string;
+  allRefs: boolean;
+  /** Also dangling commits, blobs and tags. */
+  unreachable?: boolean;
+  since?: string;
+  maxCommits?: number;
+  shard?: Shard;
+  /** The cache's directory; false: no cache (default: `.git/keyhound/`). */
+  cache?: string | false;
+}
+
+/** Parsed history options → HistoryArgs, absent options left out. */
+export function historyArgs(values: ParsedHistoryOptions): HistoryArgs {
+  return {
+    ...reportArgs(values),
+    ...(values.repo ? { repo: values.repo } : {}),
+    allRefs: values['all-refs'] ?? true,
+    unreachable: values.unreachable ?? false,
+    ...(values.range ? { range: values.range } : {}),
+    ...(values.branch ? { branch: values.branch } : {}),
+    ...(values.since !== undefined ? { since: values.since } : {}),
+    ...(values['max-commits'] !== undefined ? { maxCommits: values['max-commits'] } : {}),
+    ...(values.shard ? { shard: values.shard } : {}),
+    ...(values.cache !== undefined ? { cache: values.cache } : {}),
+  };
+}
 
 /** The options as either parser hands them over (yargs has checked the choices already). */
 export interface ParsedReportOptions {
@@ -143,17 +212,22 @@ function archiveLimits(values: ParsedReportOptions): ArchiveOptions {
 /** Options with no default, which yargs also takes as `--no-<name>` (false). */
 export const NEGATABLE = ['color', 'archives', 'baseline'] as const;
 
-/** The table as node:util parseArgs options (plus `--no-color`, `--no-archives` and `--no-baseline`, which yargs understands by itself). */
-export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = Object.fromEntries(
-    NEGATABLE.map((name) => [`no-${name}`, { type: 'boolean' as const }]),
-  );
-  for (const [name, option] of Object.entries(REPORT_OPTIONS) as Array<[string, Options]>) {
-    options[name] = {
-      type: option.type === 'boolean' ? 'boolean' : 'string',
-      ...(typeof option.alias === 'string' ? { short: option.alias } : {}),
-      ...(option.array ? { multiple: true } : {}),
-    };
+type ParseArgsOption = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+
+/**
+ * Tables as node:util parseArgs options (a number is read as a string, and checked as
+ * yargs would), plus `--no-<name>` for `negatable`, which yargs understands by itself.
+ */
+export function parseArgsOptions(tables: ReadonlyArray<Record<string, Options>> = [REPORT_OPTIONS], negatable: readonly string[] = NEGATABLE): Record<string, ParseArgsOption> {
+  const options: Record<string, ParseArgsOption> = Object.fromEntries(negatable.map((name) => [`no-${name}`, { type: 'boolean' as const }]));
+  for (const table of tables) {
+    for (const [name, option] of Object.entries(table)) {
+      options[name] = {
+        type: option.type === 'boolean' ? 'boolean' : 'string',
+        ...(typeof option.alias === 'string' ? { short: option.alias } : {}),
+        ...(option.array ? { multiple: true } : {}),
+      };
+    }
   }
   return options;
 }

@@ -5,7 +5,8 @@
  */
 import { runAsProcess } from './failure.js';
 import type { ReportArgs } from './options.js';
-import { parseStagedArgs, runStagedFast } from './staged-fast.js';
+import { runStaged } from './commands/git-modes.js';
+import { parseStagedArgs, runFast } from './fast-path.js';
 
 /** The hook's options, when these arguments are `staged` with options its short path takes (not --help, not a typo). */
 export function stagedArgs(argv: string[]): ReportArgs | undefined {
@@ -19,6 +20,6 @@ export function stagedArgs(argv: string[]): ReportArgs | undefined {
 export function runStagedProcess(argv: string[]): boolean {
   const args = stagedArgs(argv);
   if (!args) return false;
-  void runAsProcess(() => runStagedFast(args));
+  void runAsProcess(() => runFast((io) => runStaged(args, io)));
   return true;
 }

@@ -1,4 +1,5 @@
 /** `keyhound staged`, `history`, `ci` and `pre-push`: the git sources with one report. */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/config.js';
 import { readTextFile } from '../../files/yaml-file.js';
@@ -7,14 +8,13 @@ import { isGitDate, workTreeRoot } from '../../git/git.js';
 import { chooseCiRange } from '../../scan/ci-checkout.js';
 import { prePushRanges, showRevisions } from '../../scan/ci-range.js';
 import { scanHistory, type HistoryOptions } from '../../scan/history.js';
-import type { Shard } from '../../scan/shard.js';
 import { scanStaged } from '../../scan/staged.js';
 import { scanText } from '../../scan/text-scan.js';
 import { LABELS } from '../../sources/types.js';
 import type { ScanResult } from '../../scan/result.js';
 import type { Io } from '../io.js';
 import { EXIT_LEAKS } from '../exit-codes.js';
-import type { ReportArgs } from '../options.js';
+import type { HistoryArgs, ReportArgs } from '../options.js';
 import { report, scanAndReport } from '../report-options.js';
 
 /** What a blocked commit prints under the findings: how to get unstuck. */
@@ -38,20 +38,6 @@ export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
   return code;
 }
 
-export interface HistoryArgs extends ReportArgs {
-  /** The repository to audit (default: the one at the current directory). */
-  repo?: string;
-  range?: string[];
-  branch?: string;
-  allRefs: boolean;
-  /** Also dangling commits, blobs and tags. */
-  unreachable?: boolean;
-  since?: string;
-  maxCommits?: number;
-  shard?: Shard;
-  /** The cache's directory; false: no cache (default: `.git/keyhound/`). */
-  cache?: string | false;
-}
 
 /** The history options from the command line, checked before any scanning starts. */
 async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<HistoryOptions, 'cwd'>> {
@@ -73,6 +59,8 @@ async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<Hist
 
 export async function runHistory(args: HistoryArgs, io: Io): Promise<number> {
   const repo = args.repo ? resolve(io.cwd, args.repo) : io.cwd;
+  // git cannot even start in a directory that is not there ("spawn git ENOENT").
+  if (args.repo && !statSync(repo, { throwIfNoEntry: false })?.isDirectory()) throw new KeyhoundError(`history: not a directory: ${args.repo}`);
   // --cache is relative to where the command runs, like --output.
   const history = await historyOptions({ ...args, ...(typeof args.cache === 'string' ? { cache: resolve(io.cwd, args.cache) } : {}) }, repo);
   // The scan runs in the audited repository; the files the options name are where the command was typed.
