@@ -23768,7 +23768,7 @@ function archiveLimits(values) {
     ...maxDepth !== void 0 ? { maxDepth } : {}
   };
 }
-function parseArgsOptions(tables = [REPORT_OPTIONS], negatable = NEGATABLE) {
+function parseArgsOptions(tables, negatable) {
   const options = Object.fromEntries(negatable.map((name) => [`no-${name}`, { type: "boolean" }]));
   for (const table of tables) {
     for (const [name, option] of Object.entries(table)) {

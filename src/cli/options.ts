@@ -218,7 +218,7 @@ type ParseArgsOption = { type: 'string' | 'boolean'; short?: string; multiple?: 
  * Tables as node:util parseArgs options (a number is read as a string, and checked as
  * yargs would), plus `--no-<name>` for `negatable`, which yargs understands by itself.
  */
-export function parseArgsOptions(tables: ReadonlyArray<Record<string, Options>> = [REPORT_OPTIONS], negatable: readonly string[] = NEGATABLE): Record<string, ParseArgsOption> {
+export function parseArgsOptions(tables: ReadonlyArray<Record<string, Options>>, negatable: readonly string[]): Record<string, ParseArgsOption> {
   const options: Record<string, ParseArgsOption> = Object.fromEntries(negatable.map((name) => [`no-${name}`, { type: 'boolean' as const }]));
   for (const table of tables) {
     for (const [name, option] of Object.entries(table)) {

@@ -38,7 +38,6 @@ export async function runStaged(args: ReportArgs, io: Io): Promise<number> {
   return code;
 }
 
-
 /** The history options from the command line, checked before any scanning starts. */
 async function historyOptions(args: HistoryArgs, cwd: string): Promise<Omit<HistoryOptions, 'cwd'>> {
   if (args.since !== undefined && !(await isGitDate(cwd, args.since))) {
