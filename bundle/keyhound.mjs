@@ -23023,9 +23023,14 @@ function ruleCounts(findings) {
 function leaksOf(findings) {
   return findings.filter((finding) => !finding.informative);
 }
+function fromCache(stats) {
+  const { commits = 0, cachedCommits = 0 } = stats;
+  if (!cachedCommits) return "";
+  return cachedCommits === commits && stats.files === 0 ? " (nothing new since the last run: its result again)" : ` (${cachedCommits} known clean from the cache)`;
+}
 function summaryLine(findings, stats) {
-  const commits = stats.commits !== void 0 ? `${plural(stats.commits, "commit")}, ` : "";
-  const throughput = stats.durationMs > 0 ? ` (${formatBytes(Math.round(stats.bytes * 1e3 / stats.durationMs))}/s)` : "";
+  const commits = stats.commits !== void 0 ? `${plural(stats.commits, "commit")}${fromCache(stats)}, ` : "";
+  const throughput = stats.durationMs > 0 && stats.bytes > 0 ? ` (${formatBytes(Math.round(stats.bytes * 1e3 / stats.durationMs))}/s)` : "";
   const archives = stats.archives ? ` (${plural(stats.archives, "archive")} opened)` : "";
   const scanned = `${commits}${plural(stats.files, "file")}${archives}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
   const leaks = leaksOf(findings);

@@ -76,6 +76,16 @@ describe('keyhound history with its cache', () => {
     expect(after.report.findings).toHaveLength(3);
   });
 
+  it('says in its summary what the cache answered', async () => {
+    const dir = history();
+    const summary = async () => (await run(['history'], { cwd: dir })).stdout.trim().split('\n').at(-1);
+    expect(await summary()).toMatch(/ in 9 commits, \d+ files, /);
+    expect(await summary()).toMatch(/ in 9 commits \(nothing new since the last run: its result again\), 0 files, 0 B, [\d.]+ s$/);
+    writeTree(dir, { 'notes.txt': 'nothing\n' });
+    commitAll(dir, 'one more');
+    expect(await summary()).toMatch(/ in 10 commits \(7 known clean from the cache\), \d+ files, /);
+  });
+
   it('is keyed by the rules and config: a change reads every commit again', async () => {
     const dir = history();
     await historyJson(dir);

@@ -48,9 +48,16 @@ export function leaksOf(findings: readonly Finding[]): Finding[] {
   return findings.filter((finding) => !finding.informative);
 }
 
+/** What the history cache answered: every commit (the last result given again), or those it knew clean. */
+function fromCache(stats: ScanStats): string {
+  const { commits = 0, cachedCommits = 0 } = stats;
+  if (!cachedCommits) return '';
+  return cachedCommits === commits && stats.files === 0 ? ' (nothing new since the last run: its result again)' : ` (${cachedCommits} known clean from the cache)`;
+}
+
 export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
-  const commits = stats.commits !== undefined ? `${plural(stats.commits, 'commit')}, ` : '';
-  const throughput = stats.durationMs > 0 ? ` (${formatBytes(Math.round((stats.bytes * 1000) / stats.durationMs))}/s)` : '';
+  const commits = stats.commits !== undefined ? `${plural(stats.commits, 'commit')}${fromCache(stats)}, ` : '';
+  const throughput = stats.durationMs > 0 && stats.bytes > 0 ? ` (${formatBytes(Math.round((stats.bytes * 1000) / stats.durationMs))}/s)` : '';
   const archives = stats.archives ? ` (${plural(stats.archives, 'archive')} opened)` : '';
   const scanned = `${commits}${plural(stats.files, 'file')}${archives}, ${formatBytes(stats.bytes)}, ${formatSeconds(stats.durationMs)}${throughput}`;
   const leaks = leaksOf(findings);
