@@ -23026,7 +23026,7 @@ function leaksOf(findings) {
 function fromCache(stats) {
   const { commits = 0, cachedCommits = 0 } = stats;
   if (!cachedCommits) return "";
-  return cachedCommits === commits && stats.files === 0 ? " (nothing new since the last run: its result again)" : ` (${cachedCommits} known clean from the cache)`;
+  return cachedCommits === commits && stats.files === 0 ? " (nothing new since the last run)" : ` (${cachedCommits} known clean from the cache)`;
 }
 function summaryLine(findings, stats) {
   const commits = stats.commits !== void 0 ? `${plural(stats.commits, "commit")}${fromCache(stats)}, ` : "";

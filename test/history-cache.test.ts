@@ -80,7 +80,7 @@ describe('keyhound history with its cache', () => {
     const dir = history();
     const summary = async () => (await run(['history'], { cwd: dir })).stdout.trim().split('\n').at(-1);
     expect(await summary()).toMatch(/ in 9 commits, \d+ files, /);
-    expect(await summary()).toMatch(/ in 9 commits \(nothing new since the last run: its result again\), 0 files, 0 B, [\d.]+ s$/);
+    expect(await summary()).toMatch(/ in 9 commits \(nothing new since the last run\), 0 files, 0 B, [\d.]+ s$/);
     writeTree(dir, { 'notes.txt': 'nothing\n' });
     commitAll(dir, 'one more');
     expect(await summary()).toMatch(/ in 10 commits \(7 known clean from the cache\), \d+ files, /);

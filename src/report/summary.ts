@@ -48,11 +48,11 @@ export function leaksOf(findings: readonly Finding[]): Finding[] {
   return findings.filter((finding) => !finding.informative);
 }
 
-/** What the history cache answered: every commit (the last result given again), or those it knew clean. */
+/** What the history cache answered: every commit (the last result given again, or each commit known clean), or some. */
 function fromCache(stats: ScanStats): string {
   const { commits = 0, cachedCommits = 0 } = stats;
   if (!cachedCommits) return '';
-  return cachedCommits === commits && stats.files === 0 ? ' (nothing new since the last run: its result again)' : ` (${cachedCommits} known clean from the cache)`;
+  return cachedCommits === commits && stats.files === 0 ? ' (nothing new since the last run)' : ` (${cachedCommits} known clean from the cache)`;
 }
 
 export function summaryLine(findings: readonly Finding[], stats: ScanStats): string {
