@@ -22513,9 +22513,10 @@ async function scanHistory(options = {}) {
   const cwd = options.cwd ?? process.cwd();
   const oldestFirst = options.onFinding !== void 0;
   const replaying = options.replay === true && options.cache !== void 0 && !oldestFirst && !options.unreachable && options.since === void 0;
+  const revisions = revListArguments(options, [], oldestFirst);
   const opening = openRepository(cwd);
   const refs = replaying ? listRefs(cwd) : void 0;
-  const counting = options.unreachable ? void 0 : countCommits(cwd, revListArguments(options, [], oldestFirst));
+  const counting = options.unreachable ? void 0 : countCommits(cwd, revisions);
   const early = replaying ? void 0 : Promise.all([hasCommits(cwd), notesCommits(cwd), options.unreachable ? danglingObjects(cwd) : void 0]);
   for (const pending of [refs, counting, early]) pending?.catch(() => void 0);
   const repository = await opening;

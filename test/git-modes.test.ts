@@ -96,6 +96,13 @@ describe('keyhound staged', () => {
 });
 
 describe('keyhound history', () => {
+  it('names a revision that is not one before asking git anything, even outside a repository (exit 2)', async () => {
+    for (const cwd of [tempDir(), repoWith({ 'a.txt': 'a\n' })]) {
+      const { code, stderr } = await run(['history', '--range=-x..HEAD'], { cwd });
+      expect([code, stderr]).toEqual([2, 'keyhound: --range: not a revision: -x..HEAD\n']);
+    }
+  });
+
   it('names a repository argument that is not a directory (exit 2)', async () => {
     const { code, stderr } = await run(['history', 'no-such-repo'], { cwd: tempDir() });
     expect([code, stderr]).toEqual([2, 'keyhound: history: not a directory: no-such-repo\n']);

@@ -113,9 +113,11 @@ export async function scanHistory(options: HistoryOptions = {}): Promise<ScanRes
   // (with --unreachable, once the dangling ones are known); for a replay which refs
   // there are (they also say whether there are commits and notes), else whether there
   // are any commits, which are notes.
+  // Checked before any git starts: a bad revision is the user's to fix, whatever else fails.
+  const revisions = revListArguments(options, [], oldestFirst);
   const opening = openRepository(cwd);
   const refs = replaying ? listRefs(cwd) : undefined;
-  const counting = options.unreachable ? undefined : countCommits(cwd, revListArguments(options, [], oldestFirst));
+  const counting = options.unreachable ? undefined : countCommits(cwd, revisions);
   const early = replaying ? undefined : Promise.all([hasCommits(cwd), notesCommits(cwd), options.unreachable ? danglingObjects(cwd) : undefined]);
   for (const pending of [refs, counting, early]) pending?.catch(() => undefined);
   const repository = await opening;
