@@ -71,7 +71,7 @@ var init_errors = __esm({
 
 // src/builtins.ts
 import { createRequire } from "node:module";
-var load, crypto, zlib, fsPromises, nodeCrypto, nodeZlib, createHash, createHmac, createPrivateKey, randomBytes, randomUUID, scrypt, scryptSync, gunzipSync, inflateRawSync, writeFile, now;
+var load, crypto, zlib, fsPromises, nodeCrypto, nodeZlib, createHash, createHmac, createPrivateKey, sha256, randomBytes, randomUUID, scrypt, scryptSync, gunzipSync, inflateRawSync, writeFile, now;
 var init_builtins = __esm({
   "src/builtins.ts"() {
     "use strict";
@@ -81,6 +81,7 @@ var init_builtins = __esm({
     createHash = (algorithm, options) => nodeCrypto().createHash(algorithm, options);
     createHmac = (algorithm, key, options) => nodeCrypto().createHmac(algorithm, key, options);
     createPrivateKey = (key) => nodeCrypto().createPrivateKey(key);
+    sha256 = (data) => nodeCrypto().createHash("sha256").update(data).digest("hex");
     randomBytes = (size) => nodeCrypto().randomBytes(size);
     randomUUID = () => nodeCrypto().randomUUID();
     scrypt = (password, salt, keylen, options, callback) => nodeCrypto().scrypt(password, salt, keylen, options, callback);
@@ -18439,7 +18440,7 @@ function imageLayout(entries) {
       continue;
     }
     const config = record(json(configBytes));
-    const configDigest = manifest.configDigest ?? digestOfPath(manifest.config) ?? sha256(configBytes);
+    const configDigest = manifest.configDigest ?? digestOfPath(manifest.config) ?? sha2562(configBytes);
     configs.set(configDigest, {
       digest: configDigest,
       env: [...strings(record(config.config).Env)],
@@ -18449,7 +18450,7 @@ function imageLayout(entries) {
     manifest.layers.forEach((layer, i) => {
       const bytes = entries.get(layer.path);
       if (!bytes) return void missing.add(layer.path);
-      const digest = layer.digest ?? digestOfPath(layer.path) ?? diffIds[i] ?? sha256(bytes);
+      const digest = layer.digest ?? digestOfPath(layer.path) ?? diffIds[i] ?? sha2562(bytes);
       if (!layers.has(digest)) layers.set(digest, { digest, bytes });
     });
   }
@@ -18459,14 +18460,14 @@ function digestOfPath(path) {
   const match = /^blobs\/([a-z0-9]+)\/([a-f0-9]{32,})$/.exec(path);
   return match ? `${match[1]}:${match[2]}` : void 0;
 }
-var strings, blobPath, sha256;
+var strings, blobPath, sha2562;
 var init_image = __esm({
   "src/sources/image.ts"() {
     "use strict";
     init_builtins();
     strings = (value) => Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
     blobPath = (digest) => `blobs/${digest.replace(":", "/")}`;
-    sha256 = (bytes) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    sha2562 = (bytes) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   }
 });
 
@@ -18738,7 +18739,7 @@ async function builtinRules() {
       ids: JSON.parse(readFileSync7(packagePath("dist", "rule-ids.json"), "utf8")),
       files: () => files2 ??= bundledRuleFiles(),
       keywords: bundledKeywords,
-      digest: () => sha2562(readFileSync7(packagePath("dist", "rules.json")))
+      digest: () => sha256(readFileSync7(packagePath("dist", "rules.json")))
     };
   }
   const files = await builtinRuleFiles();
@@ -18746,11 +18747,8 @@ async function builtinRules() {
     ids: files.flatMap((file) => file.rules.map((rule2) => rule2.id)),
     files: () => files,
     keywords: () => void 0,
-    digest: () => sha2562(JSON.stringify(files))
+    digest: () => sha256(JSON.stringify(files))
   };
-}
-function sha2562(data) {
-  return createHash("sha256").update(data).digest("hex");
 }
 function bundledKeywords() {
   try {
@@ -20879,7 +20877,7 @@ function loadBaseline(file, shown = file) {
 }
 function baselineMatcher(baseline) {
   const fingerprints = new Set(baseline.entries.flatMap((entry) => entry.fingerprint ? [entry.fingerprint] : []));
-  const sha2565 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
+  const sha2563 = new Set(baseline.entries.flatMap((entry) => entry.secretSha256 ? [entry.secretSha256] : []));
   const sha1 = new Set(baseline.entries.flatMap((entry) => entry.secretSha1 ? [entry.secretSha1] : []));
   const { salt } = baseline;
   return {
@@ -20890,7 +20888,7 @@ function baselineMatcher(baseline) {
       const guessable = hasGuessableSecret(finding);
       if (salt && fingerprints.has(fingerprintWith(finding, salt))) return "current";
       if (fingerprints.has(legacyFingerprint(finding))) return guessable ? "reversible" : "current";
-      if (sha2565.size > 0 && sha2565.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
+      if (sha2563.size > 0 && sha2563.has(hash("sha256", rawSecret(finding)))) return guessable ? "reversible" : "current";
       if (sha1.size > 0 && sha1.has(hash("sha1", rawSecret(finding)))) return "current";
       return void 0;
     }
@@ -22122,7 +22120,7 @@ var init_row_release = __esm({
 import { closeSync as closeSync3, fstatSync as fstatSync3, mkdirSync as mkdirSync3, openSync as openSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { basename as basename2, join as join8 } from "node:path";
 function historyCacheKey(parts) {
-  return sha2563(JSON.stringify({ version: VERSION, ...parts }));
+  return sha256(JSON.stringify({ version: VERSION, ...parts }));
 }
 function openCommitCache(dir, key, warn) {
   const file = join8(dir, CACHE_FILE);
@@ -22145,9 +22143,6 @@ function keptText(dir, name, key, warn) {
   const file = join8(dir, name);
   const kind = { format: `keyhound-${name.replace(/\.json$/, "")}`, field: "body" };
   return { read: () => readChecked(file, kind, key, warn)?.body, write: (body) => writeChecked(file, kind, key, body, warn) };
-}
-function sha2563(text) {
-  return createHash("sha256").update(text).digest("hex");
 }
 function sameFile(file, identity2) {
   try {
@@ -22184,7 +22179,7 @@ function parse2(text, kind) {
     const cache2 = JSON.parse(text);
     const body = cache2?.[kind.field];
     if (cache2?.format !== kind.format || typeof cache2.version !== "number" || typeof cache2.key !== "string") return void 0;
-    if (typeof body !== "string" || cache2.sha256 !== sha2563(body)) return void 0;
+    if (typeof body !== "string" || cache2.sha256 !== sha256(body)) return void 0;
     return { key: cache2.key, version: cache2.version, text: body };
   } catch {
     return void 0;
@@ -22193,7 +22188,7 @@ function parse2(text, kind) {
 function writeChecked(file, kind, key, body, warn) {
   try {
     mkdirSync3(join8(file, ".."), { recursive: true });
-    writeWhole(file, `${JSON.stringify({ format: kind.format, version: VERSION, key, [kind.field]: body, sha256: sha2563(body) })}
+    writeWhole(file, `${JSON.stringify({ format: kind.format, version: VERSION, key, [kind.field]: body, sha256: sha256(body) })}
 `);
   } catch (error) {
     warn(`cannot write the history cache ${file} (${error.code ?? "error"}): the next run asks git again`);
@@ -22319,10 +22314,10 @@ var init_head_presence = __esm({
   "src/scan/head-presence.ts"() {
     "use strict";
     init_git();
-    init_history_cache();
+    init_builtins();
     HEAD_FILE = "head.json";
     MAX_CHANGED = 2e3;
-    hash2 = (text) => sha2563(text).slice(0, 32);
+    hash2 = (text) => sha256(text).slice(0, 32);
   }
 });
 
@@ -22343,7 +22338,7 @@ function resultState(repository, refs, setup, scope) {
       return null;
     }
   };
-  return sha2563(JSON.stringify({
+  return sha256(JSON.stringify({
     refs,
     shallow: text(repository.shallowFile),
     grafts: text(join9(repository.commonDir, "info", "grafts")),
@@ -22382,7 +22377,6 @@ var init_history_replay = __esm({
     init_builtins();
     init_finding();
     init_git();
-    init_history_cache();
     RESULT_FILE = "result.json";
   }
 });
@@ -24121,8 +24115,8 @@ function awsStsRequest(credential, now2) {
     "x-amz-date": amzDate
   };
   const signed = Object.keys(headers).sort();
-  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha2564(body)].join("\n");
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha2564(canonical)].join("\n");
+  const canonical = ["POST", "/", "", ...signed.map((name) => `${name}:${headers[name]}`), "", signed.join(";"), sha256(body)].join("\n");
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const signature = signatureV4(secret, day, "us-east-1", "sts", toSign);
   return {
     method: "POST",
@@ -24149,13 +24143,12 @@ function awsIdentity(body) {
   }
   return identity2;
 }
-var MAX_IDENTITY, sha2564, hmac;
+var MAX_IDENTITY, hmac;
 var init_request = __esm({
   "src/verify/request.ts"() {
     "use strict";
     init_builtins();
     MAX_IDENTITY = 120;
-    sha2564 = (text) => createHash("sha256").update(text).digest("hex");
     hmac = (key, text) => createHmac("sha256", key).update(text).digest();
   }
 });

@@ -22,6 +22,8 @@ export const createHash = (algorithm: string, options?: Crypto.HashOptions): Cry
 export const createHmac = (algorithm: string, key: Crypto.BinaryLike | Crypto.KeyObject, options?: Parameters<typeof Crypto.createHmac>[2]): Crypto.Hmac =>
   nodeCrypto().createHmac(algorithm, key, options);
 export const createPrivateKey = (key: Crypto.PrivateKeyInput | string | Buffer): Crypto.KeyObject => nodeCrypto().createPrivateKey(key);
+/** A SHA-256 in hex: the cache keys, checksums and digests keyhound writes. */
+export const sha256 = (data: string | Buffer): string => nodeCrypto().createHash('sha256').update(data).digest('hex');
 export const randomBytes = (size: number): Buffer => nodeCrypto().randomBytes(size);
 export const randomUUID = (): string => nodeCrypto().randomUUID();
 export const scrypt = (

@@ -52,12 +52,12 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
   return { file, entries, ...(salt ? { salt } : {}) };
 }
 
-/** The explicit ignore file (relative to `cwd`), else `.keyhoundignore` at the root if there is one. */
 /** The ignore file a scan reads: the one named (relative to `cwd`), else the default one at the root. */
 export function ignoreFilePath(root: string, explicit: string | undefined, cwd: string): string {
   return explicit ? resolve(cwd, explicit) : join(root, IGNORE_FILE_NAME);
 }
 
+/** The explicit ignore file (relative to `cwd`), else `.keyhoundignore` at the root if there is one. */
 export function loadIgnoreFile(root: string, explicit: string | undefined, cwd: string): IgnoreFile | undefined {
   const file = ignoreFilePath(root, explicit, cwd);
   if (!explicit && !existsSync(file)) return undefined;

@@ -6,7 +6,7 @@
  * itself, through a cache keyed by its contents (rules-cache.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createHash } from '../builtins.js';
+import { sha256 } from '../builtins.js';
 import { BUNDLED } from '../bundled.js';
 import type { RuleFileSpec, RuleSpec } from '../engine/types.js';
 import { packagePath } from '../package-root.js';
@@ -56,10 +56,6 @@ export async function builtinRules(): Promise<BuiltinRules> {
     keywords: () => undefined,
     digest: () => sha256(JSON.stringify(files)),
   };
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** The build's encoded prefilter; without it, the scan builds its own. */

@@ -12,7 +12,8 @@
  */
 import type { Finding } from '../findings/finding.js';
 import { headTree, runGit, SAFE_DIFF_OPTIONS } from '../git/git.js';
-import { sha256, type KeptText } from './history-cache.js';
+import { sha256 } from '../builtins.js';
+import type { KeptText } from './history-cache.js';
 
 /** The file in the cache directory. */
 export const HEAD_FILE = 'head.json';

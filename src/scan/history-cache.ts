@@ -16,7 +16,7 @@
  * checked on load (its format, its key, a checksum of its body), and rebuilt with a warning
  * when anything is off.
  */
-import { createHash, randomBytes } from '../builtins.js';
+import { randomBytes, sha256 } from '../builtins.js';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Repository } from '../git/git.js';
@@ -102,10 +102,6 @@ interface FileKind {
  * they are not checked again one by one (3 ms for 10,000 ids, on every rescan).
  */
 const COMMITS: FileKind = { format: FORMAT, field: 'commits' };
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** Which version of a file was read: a rename over it makes another inode. */
 interface FileIdentity {

@@ -10,10 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { now } from '../builtins.js';
+import { now, sha256 } from '../builtins.js';
 import { prepareFingerprints } from '../findings/finding.js';
 import { streamGitLines, type Repository } from '../git/git.js';
-import { sha256, type KeptText } from './history-cache.js';
+import type { KeptText } from './history-cache.js';
 import type { ScanResult } from './result.js';
 import type { ScanSetup } from './setup.js';
 

@@ -2,7 +2,7 @@
  * From a verify spec and a secret to the HTTPS request, and from the answer to a
  * verdict. Pure: the transport (transport.ts) is the only part that touches the network.
  */
-import { createHash, createHmac } from '../builtins.js';
+import { createHmac, sha256 } from '../builtins.js';
 import type { AnswerCondition, VerifySpec } from '../engine/types.js';
 import type { VerifyStatus } from '../findings/finding.js';
 
@@ -96,7 +96,6 @@ function identityOf(spec: VerifySpec, answer: Answer, json: unknown): Record<str
 
 // --- AWS: STS GetCallerIdentity, signed with Signature Version 4 ----------------------
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const hmac = (key: string | Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest();
 
 /** `GetCallerIdentity` needs no permission and changes nothing: the safest question AWS answers. */
